@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+APT_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: run test test-sqlite test-postgres install translations system-deps db bench extract-messages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d translations
+
+db: install
+	$(FLASK) planner migrate
+	$(FLASK) planner demo
+
+run: db
+	@echo "Serving on http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian packages the browser tests need (Chromium, CJK fonts).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: install system-deps
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite (apsw) =="
+	$(PY) -m pytest
+
+test-postgres:
+	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
+	@if ! $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=5).close()" 2>/dev/null; then \
+	  if [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is unreachable; CI requires it"; exit 1; fi; \
+	  echo "PostgreSQL at $(PG_TEST_URL) is unreachable: skipped outside CI"; exit 0; \
+	fi; \
+	PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+
+extract-messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations
+
+bench: install
+	$(PY) bench/run.py

@@ -1,0 +1,96 @@
+"""Access control in one place: route rules by role, and query scoping by assignment.
+
+Every view declares who may call it with @allow(...) or @public. A route without a
+declaration is refused at run time (403) and fails the route-matrix test.
+Record-level access goes through the scoping functions below, so views never repeat
+the filter; a record outside the user's scope answers 404 so existence doesn't leak.
+"""
+from flask import abort
+from peewee import JOIN
+
+from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.schools.models import School, SchoolClass
+
+ALL_ROLES = ("admin", "supervisor", "worker", "teacher")
+STAFF = ("admin", "supervisor", "worker")
+
+
+def allow(*roles):
+    """Mark a view as open to logged-in users with one of these roles."""
+    unknown = set(roles) - set(ALL_ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(view):
+        view.allowed_roles = frozenset(roles)
+        return view
+
+    return mark
+
+
+def public(view):
+    """Mark a view as open to anybody, logged in or not."""
+    view.allowed_roles = None
+    view.is_public = True
+    return view
+
+
+def view_rule(view):
+    """(is_public, roles) for a view function; roles is None when undeclared."""
+    if getattr(view, "is_public", False):
+        return True, None
+    return False, getattr(view, "allowed_roles", None)
+
+
+def schools_query(user):
+    """The schools this user may see."""
+    query = School.select().where(School.agency == user.agency_id)
+    if user.role == "admin":
+        return query
+    if user.role == "worker":
+        ids = WorkerSchool.select(WorkerSchool.school).where(WorkerSchool.worker == user.id)
+    elif user.role == "supervisor":
+        ids = (WorkerSchool.select(WorkerSchool.school)
+               .join(Supervision, on=(Supervision.worker == WorkerSchool.worker))
+               .where(Supervision.supervisor == user.id))
+    else:
+        ids = (SchoolClass.select(SchoolClass.school)
+               .join(TeacherClass, on=(TeacherClass.school_class == SchoolClass.id))
+               .where(TeacherClass.teacher == user.id))
+    return query.where(School.id.in_(ids))
+
+
+def workers_query(user):
+    """The workers this user may see: admin all, supervisor theirs, worker themself."""
+    query = User.select().where((User.agency == user.agency_id) & (User.role == "worker"))
+    if user.role == "admin":
+        return query
+    if user.role == "supervisor":
+        ids = Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+        return query.where(User.id.in_(ids))
+    if user.role == "worker":
+        return query.where(User.id == user.id)
+    return query.where(User.id.is_null())
+
+
+def classes_query(user):
+    """The classes this user may see: teachers only their own."""
+    query = SchoolClass.select(SchoolClass, School).join(School, JOIN.INNER)
+    if user.role == "teacher":
+        ids = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
+        return query.where(SchoolClass.id.in_(ids))
+    return query.where(SchoolClass.school.in_(schools_query(user).select(School.id)))
+
+
+def in_schools(model, user):
+    """Rows of a model with a `school` foreign key, limited to the user's schools."""
+    return model.select().where(model.school.in_(schools_query(user).select(School.id)))
+
+
+def get_or_404(query, pk):
+    """One row of an already-scoped query, or 404."""
+    row = query.where(query.model.id == pk).first()
+    if row is None:
+        abort(404)
+    return row
+

@@ -1,0 +1,81 @@
+"""Users and who they are assigned to."""
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+
+from planner.db import BaseModel, DateTimeField, VersionedModel, now
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Agency, School, SchoolClass
+
+ROLES = {
+    "admin": _l("机构管理员"),
+    "supervisor": _l("督导"),
+    "worker": _l("驻校社工"),
+    "teacher": _l("教师"),
+}
+
+
+class User(VersionedModel):
+    """A login. Role decides the screens; assignments decide the records."""
+
+    agency = ForeignKeyField(Agency, backref="users", on_delete="RESTRICT")
+    username = CharField(max_length=40, unique=True)
+    display_name = CharField(max_length=40)
+    role = CharField(max_length=20)
+    password_hash = CharField(max_length=255)
+    # Bumped at logout and password change: every older session cookie stops working.
+    session_version = IntegerField(default=1)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+
+class WorkerSchool(BaseModel):
+    """A worker is assigned to a school (一校一社工, sometimes more)."""
+
+    worker = ForeignKeyField(User, backref="school_links", on_delete="CASCADE")
+    school = ForeignKeyField(School, backref="worker_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "worker_school"
+        indexes = ((("worker", "school"), True),)
+
+
+class Supervision(BaseModel):
+    """A supervisor oversees a worker."""
+
+    supervisor = ForeignKeyField(User, backref="supervisee_links", on_delete="CASCADE")
+    worker = ForeignKeyField(User, backref="supervisor_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("supervisor", "worker"), True),)
+
+
+class TeacherClass(BaseModel):
+    """A teacher (班主任/心理老师) is linked to the classes they teach."""
+
+    teacher = ForeignKeyField(User, backref="class_links", on_delete="CASCADE")
+    school_class = ForeignKeyField(SchoolClass, backref="teacher_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "teacher_class"
+        indexes = ((("teacher", "school_class"), True),)

@@ -1,0 +1,114 @@
+"""Account operations: authenticate, create, update, end sessions. No request objects here."""
+import datetime as dt
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import IntegrityError
+
+from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.db import save_versioned, now, write_tx
+
+hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A problem the user can fix; `field` says where to show it."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash."""
+    return hasher.hash(password)
+
+
+def authenticate(username: str, password: str, lock_after: int, lock_seconds: int):
+    """The user if the password is right and the account is not locked, else None.
+
+    Failed attempts are counted per account; after `lock_after` failures the account is
+    locked for `lock_seconds`, whatever IP the attempts come from.
+    """
+    user = User.get_or_none(User.username == username)
+    if user is None or not user.active:
+        hasher.hash(password)  # same cost whether or not the user exists
+        return None
+    if user.locked_until and user.locked_until > now():
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        failures = user.failed_logins + 1
+        locked = now() + dt.timedelta(seconds=lock_seconds) if failures >= lock_after else None
+        User.update(failed_logins=0 if locked else failures, locked_until=locked).where(
+            User.id == user.id).execute()
+        return None
+    if user.failed_logins or user.locked_until:
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every cookie issued to this user (logout, password change)."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+
+
+def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
+    WorkerSchool.delete().where(WorkerSchool.worker == user.id).execute()
+    Supervision.delete().where(Supervision.supervisor == user.id).execute()
+    TeacherClass.delete().where(TeacherClass.teacher == user.id).execute()
+    if user.role == "worker":
+        WorkerSchool.insert_many([(user.id, s) for s in school_ids],
+                                 fields=[WorkerSchool.worker, WorkerSchool.school]).execute()
+    if user.role == "supervisor":
+        Supervision.insert_many([(user.id, w) for w in worker_ids],
+                                fields=[Supervision.supervisor, Supervision.worker]).execute()
+    if user.role == "teacher":
+        TeacherClass.insert_many([(user.id, c) for c in class_ids],
+                                 fields=[TeacherClass.teacher, TeacherClass.school_class]).execute()
+
+
+def create_user(agency_id: int, data: dict) -> User:
+    """Create a user with role links; all or nothing."""
+    try:
+        with write_tx():
+            user = User.create(
+                agency=agency_id, username=data["username"], display_name=data["display_name"],
+                role=data["role"], password_hash=hash_password(data["password"]))
+            _set_links(user, data.get("school_ids", []), data.get("worker_ids", []),
+                       data.get("class_ids", []))
+    except IntegrityError as exc:
+        raise AccountError("username", "duplicate") from exc
+    return user
+
+
+def update_user(user: User, data: dict) -> User:
+    """Update a user; a new password ends their sessions. Raises ConflictError on stale edit."""
+    changes = {k: data[k] for k in ("display_name", "role", "active") if k in data}
+    if data.get("password"):
+        changes["password_hash"] = hash_password(data["password"])
+        changes["session_version"] = user.session_version + 1
+    with write_tx():
+        save_versioned(user, data["version"], changes)
+        _set_links(user, data.get("school_ids", []), data.get("worker_ids", []),
+                   data.get("class_ids", []))
+    return user
+
+
+def link_errors(agency_id: int, data: dict) -> dict:
+    """Chosen schools, workers and classes must belong to the admin's own agency."""
+    from planner.schools.models import School, SchoolClass
+
+    checks = {
+        "school_ids": School.select(School.id).where(School.agency == agency_id),
+        "worker_ids": User.select(User.id).where((User.agency == agency_id) & (User.role == "worker")),
+        "class_ids": SchoolClass.select(SchoolClass.id).join(School).where(School.agency == agency_id),
+    }
+    errors = {}
+    for key, query in checks.items():
+        chosen = set(data.get(key) or [])
+        if chosen and not chosen <= {row.id for row in query.where(query.model.id.in_(list(chosen)))}:
+            errors[key] = "invalid"
+    return errors

@@ -1,0 +1,89 @@
+"""`flask planner …` commands: every admin task has one."""
+import os
+
+import click
+from flask.cli import AppGroup
+
+from planner import migrations
+from planner.db import database
+
+planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
+
+
+@planner_cli.command("migrate")
+def migrate_cmd():
+    """Apply pending schema migrations."""
+    with database.connection_context():
+        applied = migrations.migrate()
+    click.echo("\n".join(f"applied {name}" for name in applied) or "schema is up to date")
+
+
+@planner_cli.command("makemigration")
+@click.argument("name")
+def makemigration_cmd(name):
+    """Write a migration that creates the tables the migrations don't have yet."""
+    from peewee import SqliteDatabase
+
+    from planner.migrations.generate import module_text
+    from planner.models import MODELS
+
+    scratch = SqliteDatabase(":memory:")
+    previous = database.obj
+    database.initialize(scratch)
+    migrations.migrate()
+    existing = set(scratch.get_tables())
+    database.initialize(previous)
+    new = [m for m in MODELS if m._meta.table_name not in existing]
+    if not new:
+        raise click.ClickException("no new tables; write column changes by hand")
+    number = len(migrations.available()) + 1
+    path = os.path.join(os.path.dirname(migrations.__file__), f"m{number:04d}_{name}.py")
+    with open(path, "w") as fh:
+        fh.write(module_text(new))
+    click.echo(f"wrote {path}")
+
+
+@planner_cli.command("demo")
+def demo_cmd():
+    """Load the demo agency (once) and print its logins."""
+    from planner.demo import DEMO_PASSWORD, load_demo
+
+    with database.connection_context():
+        logins = load_demo()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for username, role, name in logins:
+        click.echo(f"  {username:<12} {role:<11} {name}")
+
+
+@planner_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice(["admin", "supervisor", "worker", "teacher"]),
+              required=True)
+@click.option("--agency", "agency_code", required=True, help="agency code, e.g. YG")
+@click.option("--school", "school_codes", multiple=True, help="school code (workers)")
+@click.password_option()
+def create_user_cmd(username, display_name, role, agency_code, school_codes, password):
+    """Create a user from the command line."""
+    from marshmallow import ValidationError
+
+    from planner.accounts.schemas import UserSchema
+    from planner.accounts.services import AccountError, create_user
+    from planner.schools.models import Agency, School
+
+    with database.connection_context():
+        agency = Agency.get_or_none(Agency.code == agency_code)
+        if agency is None:
+            raise click.ClickException(f"no agency with code {agency_code}")
+        schools = [s.id for s in School.select().where(
+            (School.agency == agency) & School.code.in_(list(school_codes)))]
+        try:
+            data = UserSchema().load({"username": username, "display_name": display_name,
+                                      "role": role, "password": password,
+                                      "school_ids": schools})
+            create_user(agency.id, data)
+        except ValidationError as err:
+            raise click.ClickException(str(err.messages)) from err
+        except AccountError as err:
+            raise click.ClickException(f"username {username} is taken") from err
+    click.echo(f"created {role} {username}")

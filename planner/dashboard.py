@@ -1,0 +1,35 @@
+"""The home page: what this user needs today, by role."""
+import datetime as dt
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+
+from planner.access import allow, classes_query, public, schools_query, workers_query
+from planner.schools.models import School
+from planner.web import render
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    """Anonymous users go to the login page; everyone else to their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/dashboard")
+@allow("admin", "supervisor", "worker", "teacher")
+def index():
+    """Role-specific overview."""
+    context = {"today": dt.date.today()}
+    if current_user.role == "teacher":
+        context["classes"] = list(classes_query(current_user))
+    else:
+        context["schools"] = list(schools_query(current_user)
+                                  .where(~School.archived).order_by(School.name))
+    if current_user.role in ("admin", "supervisor"):
+        context["workers"] = list(workers_query(current_user))
+    return render("dashboard.html", "_dashboard_body.html", **context)

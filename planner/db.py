@@ -1,0 +1,155 @@
+"""Database set-up: one DatabaseProxy, initialised by the app factory, never at import."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from urllib.parse import parse_qsl, unquote, urlparse
+
+import peewee
+from peewee import DatabaseProxy, IntegerField, Model, PostgresqlDatabase, SqliteDatabase
+
+database = DatabaseProxy()
+
+# SQLite 3.7.0 up to and including 3.51.2 can corrupt a WAL database when two or more
+# connections write or checkpoint at once (see STACK.md). apsw bundles a fixed library.
+WAL_BUG_FIRST = (3, 7, 0)
+WAL_BUG_LAST = (3, 51, 2)
+
+SQLITE_PRAGMAS = [
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", 10000),
+    ("synchronous", 2),  # FULL
+]
+
+
+class UnsafeSQLiteError(RuntimeError):
+    """Raised at start-up when the SQLite library has the WAL-reset bug."""
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """'3.54.1' -> (3, 54, 1)."""
+    return tuple(int(part) for part in text.split(".")[:3])
+
+
+def check_sqlite_version(version: str, multi_connection: bool = True) -> None:
+    """Refuse a SQLite library affected by the WAL-reset bug when several connections write."""
+    if multi_connection and WAL_BUG_FIRST <= parse_version(version) <= WAL_BUG_LAST:
+        raise UnsafeSQLiteError(
+            f"SQLite {version} has the WAL-reset corruption bug (3.7.0–3.51.2). "
+            "Install apsw (bundles SQLite ≥ 3.51.3) or use PostgreSQL via DATABASE_URL. "
+            f"SQLite {version} 存在 WAL 重置损坏缺陷，请安装 apsw 或改用 PostgreSQL。"
+        )
+
+
+def make_database(url: str):
+    """Build the peewee database for a URL: sqlite:///path (apsw) or postgresql://…"""
+    parsed = urlparse(url)
+    if parsed.scheme in ("postgres", "postgresql"):
+        options = dict(parse_qsl(parsed.query))
+        db = PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname,
+            port=parsed.port or 5432,
+            **options,
+        )
+        return db
+    if parsed.scheme != "sqlite":
+        raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme}")
+    import apsw
+    from playhouse.apsw_ext import APSWDatabase
+
+    check_sqlite_version(apsw.sqlite_lib_version())
+    path = url[len("sqlite:///"):]
+    if path != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+
+
+def is_sqlite() -> bool:
+    """True when the proxy points at SQLite."""
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def write_tx():
+    """A write transaction; on SQLite it takes the write lock first (BEGIN IMMEDIATE)."""
+    if is_sqlite():
+        return database.obj.atomic("IMMEDIATE")
+    return database.obj.atomic()
+
+
+def init_app(app) -> None:
+    """Point the proxy at the configured database and open/close per request."""
+    database.initialize(make_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def now() -> dt.datetime:
+    """Naive UTC now; every stored timestamp is UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class _TextOnSQLite:
+    """apsw binds no date/time objects: send them as text (peewee parses them back)."""
+
+    def db_value(self, value):
+        value = super().db_value(value)
+        if value is not None and is_sqlite():
+            return str(value)
+        return value
+
+
+class DateField(_TextOnSQLite, peewee.DateField):
+    pass
+
+
+class TimeField(_TextOnSQLite, peewee.TimeField):
+    pass
+
+
+class DateTimeField(_TextOnSQLite, peewee.DateTimeField):
+    pass
+
+
+class BaseModel(Model):
+    """Base for every model: bound to the proxy."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class VersionedModel(BaseModel):
+    """A record people edit in forms: a version column detects concurrent edits."""
+
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=now)
+
+
+class ConflictError(Exception):
+    """Somebody else saved the record since this form was opened."""
+
+
+def save_versioned(instance: VersionedModel, expected_version: int, data: dict) -> None:
+    """Apply data to instance only if its version is still expected_version."""
+    model = type(instance)
+    data = dict(data, version=expected_version + 1, updated_at=now())
+    updated = (
+        model.update(**data)
+        .where((model.id == instance.id) & (model.version == expected_version))
+        .execute()
+    )
+    if updated != 1:
+        raise ConflictError(model.__name__)
+    for key, value in data.items():
+        setattr(instance, key, value)

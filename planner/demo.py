@@ -1,0 +1,68 @@
+"""The demo agency: two schools, a current term, classes, rooms and one user per role."""
+import datetime as dt
+
+from planner.accounts.models import User
+from planner.accounts.services import create_user
+from planner.db import write_tx
+from planner.schools.models import Agency, Room, School, SchoolClass, Term
+
+DEMO_PASSWORD = "shegong-demo-2026"
+AGENCY = "示范区阳光社会工作服务中心"
+
+
+def current_term_dates(today: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The term that contains today: autumn (Sep–Jan) or spring (Feb–Jul)."""
+    if today.month >= 8 or today.month == 1:
+        year = today.year if today.month >= 8 else today.year - 1
+        return f"{year}—{year + 1}学年第一学期", dt.date(year, 9, 1), dt.date(year + 1, 1, 23)
+    year = today.year
+    return f"{year - 1}—{year}学年第二学期", dt.date(year, 2, 23), dt.date(year, 7, 3)
+
+
+def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """Create the demo agency once. Returns (username, role, name) of each demo login."""
+    today = today or dt.date.today()
+    if Agency.select().where(Agency.name == AGENCY).exists():
+        return [(u.username, u.role, u.display_name) for u in
+                User.select().join(Agency).where(Agency.name == AGENCY).order_by(User.id)]
+    name, start, end = current_term_dates(today)
+    with write_tx():
+        agency = Agency.create(name=AGENCY, code="YG")
+        primary = School.create(agency=agency, name="城东实验小学", code="CDXX", stage="primary",
+                                address="示范区城东路 12 号")
+        junior = School.create(agency=agency, name="城东第一初级中学", code="CDZX", stage="junior",
+                               address="示范区城东路 88 号")
+        classes = {}
+        for school in (primary, junior):
+            Term.create(school=school, name=name, start=start, end=end)
+            for room, kind, cap in (("小组工作室", "group_room", 14), ("个案工作室", "case_room", 4),
+                                    ("多功能室", "multi_room", 60)):
+                Room.create(school=school, name=room, kind=kind, capacity=cap)
+        for grade in (1, 3, 5, 6):
+            for n in (1, 2):
+                classes[(primary.id, grade, n)] = SchoolClass.create(
+                    school=primary, grade=grade, name=f"{grade}({n})班", headteacher="")
+        for grade, count in ((7, 8), (8, 4), (9, 2)):
+            for n in range(1, count + 1):
+                classes[(junior.id, grade, n)] = SchoolClass.create(
+                    school=junior, grade=grade, name=f"{grade}({n})班", headteacher="")
+        people = [
+            ("admin", "admin", "周管理", {}),
+            ("worker", "worker", "李社工", {"school_ids": [junior.id]}),
+            ("worker2", "worker", "陈社工", {"school_ids": [primary.id]}),
+            ("supervisor", "supervisor", "王督导", {}),
+            ("teacher", "teacher", "赵老师", {"class_ids": [classes[(junior.id, 7, 1)].id]}),
+            ("teacher2", "teacher", "孙老师", {"class_ids": [classes[(primary.id, 5, 1)].id]}),
+        ]
+        made = {}
+        for username, role, display, links in people:
+            if role == "supervisor":
+                links = {"worker_ids": [made["worker"].id, made["worker2"].id]}
+            made[username] = create_user(agency.id, dict(
+                username=username, display_name=display, role=role, password=DEMO_PASSWORD,
+                **links))
+        classes[(junior.id, 7, 1)].headteacher = "赵老师"
+        classes[(junior.id, 7, 1)].save()
+        classes[(primary.id, 5, 1)].headteacher = "孙老师"
+        classes[(primary.id, 5, 1)].save()
+    return [(u.username, u.role, u.display_name) for u in made.values()]

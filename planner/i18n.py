@@ -1,0 +1,55 @@
+"""Babel set-up: zh_CN by default, English on request; Chinese dates."""
+import datetime as dt
+
+from flask import request, session
+from flask_babel import Babel, get_locale
+from flask_babel import gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
+
+LOCALES = ("zh_CN", "en")
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def select_locale():
+    """The user's chosen locale (stored in the session), else zh_CN."""
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    return "zh_CN"
+
+
+def is_english() -> bool:
+    """True when the UI language is English."""
+    return get_locale().language == "en"
+
+
+def locale_code() -> str:
+    """'zh_CN' or 'en': the code of the active UI language."""
+    return "en" if is_english() else "zh_CN"
+
+
+def format_day(value: dt.date, with_weekday: bool = True) -> str:
+    """2026年10月9日 星期五 in Chinese; Friday 9 October 2026 in English."""
+    if value is None:
+        return ""
+    if is_english():
+        text = f"{value.day} {value:%B} {value.year}"
+        return f"{value:%A} {text}" if with_weekday else text
+    text = f"{value.year}年{value.month}月{value.day}日"
+    return f"{text} 星期{WEEKDAYS_ZH[value.weekday()]}" if with_weekday else text
+
+
+def format_short(value: dt.date) -> str:
+    """10月9日 (周五) / Fri 9 Oct."""
+    if is_english():
+        return f"{value:%a} {value.day} {value:%b}"
+    return f"{value.month}月{value.day}日（周{WEEKDAYS_ZH[value.weekday()]}）"
+
+
+def init_app(app) -> None:
+    """Register Babel and the date filters."""
+    Babel(app, locale_selector=select_locale, default_locale="zh_CN",
+          default_translation_directories="../translations")
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["shortday"] = format_short
+    app.jinja_env.globals["current_locale"] = locale_code
+    app.jinja_env.globals["request_path"] = lambda: request.path

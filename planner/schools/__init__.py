@@ -1,0 +1,1 @@
+"""Agencies, schools, terms, classes and rooms."""

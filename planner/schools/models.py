@@ -1,0 +1,92 @@
+"""Organisation: Agency → School → Term, SchoolClass, Room."""
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+
+from planner.db import DateField, VersionedModel
+from planner.i18n import lazy_gettext as _l
+
+SCHOOL_STAGES = {
+    "primary": _l("小学"),
+    "junior": _l("初中"),
+    "senior": _l("高中"),
+    "nine_year": _l("九年一贯制"),
+    "complete": _l("完全中学"),
+}
+
+ROOM_KINDS = {
+    "case_room": _l("个案工作室"),
+    "group_room": _l("小组工作室"),
+    "multi_room": _l("多功能室"),
+    "classroom": _l("教室"),
+    "office": _l("社工办公室"),
+    "other": _l("其他"),
+}
+
+
+class Agency(VersionedModel):
+    """机构: the social work agency that employs the workers."""
+
+    name = CharField(max_length=100, unique=True)
+    code = CharField(max_length=20, unique=True)
+    archived = BooleanField(default=False)
+
+
+class School(VersionedModel):
+    """学校 served by the agency."""
+
+    agency = ForeignKeyField(Agency, backref="schools", on_delete="RESTRICT")
+    name = CharField(max_length=100)
+    code = CharField(max_length=20)
+    stage = CharField(max_length=20)
+    address = CharField(max_length=200, default="")
+    archived = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("agency", "name"), True), (("agency", "code"), True))
+
+    @property
+    def stage_label(self):
+        return SCHOOL_STAGES.get(self.stage, self.stage)
+
+
+class Term(VersionedModel):
+    """学期 of one school: a start and an end date."""
+
+    school = ForeignKeyField(School, backref="terms", on_delete="RESTRICT")
+    name = CharField(max_length=60)
+    start = DateField()
+    end = DateField()
+    archived = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("school", "name"), True),)
+
+
+class SchoolClass(VersionedModel):
+    """班级: a grade and a name such as 7(1)班."""
+
+    school = ForeignKeyField(School, backref="classes", on_delete="RESTRICT")
+    grade = IntegerField()
+    name = CharField(max_length=40)
+    headteacher = CharField(max_length=40, default="")
+    archived = BooleanField(default=False)
+
+    class Meta:
+        table_name = "school_class"
+        indexes = ((("school", "name"), True),)
+
+
+class Room(VersionedModel):
+    """A room sessions happen in: 个案工作室, 小组工作室, 多功能室, 教室…"""
+
+    school = ForeignKeyField(School, backref="rooms", on_delete="RESTRICT")
+    name = CharField(max_length=60)
+    kind = CharField(max_length=20)
+    capacity = IntegerField(null=True)
+    archived = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("school", "name"), True),)
+
+    @property
+    def kind_label(self):
+        return ROOM_KINDS.get(self.kind, self.kind)

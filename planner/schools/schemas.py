@@ -1,0 +1,52 @@
+"""Form schemas for the organisation screens."""
+from marshmallow import ValidationError, validate, validates_schema
+
+from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import ROOM_KINDS, SCHOOL_STAGES
+
+CODE = validate.Regexp(r"^[A-Za-z0-9-]+$", error=_l("只能使用字母、数字和连字符。"))
+
+
+class AgencySchema(FormSchema):
+    name = Text(100, required=True)
+    code = Text(20, required=True, validate_also=[CODE])
+    version = VersionField()
+
+
+class SchoolSchema(FormSchema):
+    name = Text(100, required=True)
+    code = Text(20, required=True, validate_also=[CODE])
+    stage = Choice(SCHOOL_STAGES, required=True)
+    address = Text(200)
+
+
+class TermSchema(FormSchema):
+    name = Text(60, required=True)
+    start = Date(required=True)
+    end = Date(required=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def dates_in_order(self, data, **kwargs):
+        if "start" in data and "end" in data:
+            if data["end"] <= data["start"]:
+                raise ValidationError(_l("结束日期必须晚于开始日期。"), "end")
+            if (data["end"] - data["start"]).days > 200:
+                raise ValidationError(_l("一个学期不应超过 200 天。"), "end")
+
+
+class SchoolClassSchema(FormSchema):
+    grade = Integer(1, 12, required=True)
+    name = Text(40, required=True)
+    headteacher = Text(40)
+
+
+class RoomSchema(FormSchema):
+    name = Text(60, required=True)
+    kind = Choice(ROOM_KINDS, required=True)
+    capacity = Integer(1, 500)
+
+
+def with_version(schema_cls):
+    """The edit form: the same fields plus the version the form was opened with."""
+    return type(f"Edit{schema_cls.__name__}", (schema_cls,), {"version": VersionField()})

@@ -1,0 +1,67 @@
+"""Organisation operations. The acting user is passed in; nothing reads the request."""
+from peewee import IntegrityError
+
+from planner.db import save_versioned, write_tx
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Agency, School, SchoolClass
+
+GRADES_BY_STAGE = {
+    "primary": range(1, 7),
+    "junior": range(7, 10),
+    "senior": range(10, 13),
+    "nine_year": range(1, 10),
+    "complete": range(7, 13),
+}
+
+
+class FieldError(ValueError):
+    """A problem with one field, shown next to it."""
+
+    def __init__(self, field, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def check_grade(school: School, grade: int) -> None:
+    """A class's grade must exist in its school's stage (no 初二 in a 小学)."""
+    if grade not in GRADES_BY_STAGE.get(school.stage, range(1, 13)):
+        raise FieldError("grade", _l("该年级不属于本校学段。"))
+
+
+def _clean(model, school, data):
+    if model is SchoolClass and "grade" in data:
+        check_grade(school, data["grade"])
+    return data
+
+
+def create_record(model, agency: Agency, school: School | None, data: dict):
+    """Create a school (under the agency) or a term/class/room (under the school)."""
+    data = _clean(model, school, dict(data))
+    owner = {"agency": agency.id} if model is School else {"school": school.id}
+    try:
+        with write_tx():
+            return model.create(**owner, **data)
+    except IntegrityError as exc:
+        raise FieldError("name", _l("已存在同名（或同编码）的记录。")) from exc
+
+
+def update_record(instance, data: dict):
+    """Save an edit if nobody else saved first; ConflictError otherwise."""
+    data = dict(data)
+    version = data.pop("version")
+    school = instance if isinstance(instance, School) else getattr(instance, "school", None)
+    _clean(type(instance), school, data)
+    try:
+        with write_tx():
+            save_versioned(instance, version, data)
+    except IntegrityError as exc:
+        raise FieldError("name", _l("已存在同名（或同编码）的记录。")) from exc
+    return instance
+
+
+def set_archived(instance, archived: bool):
+    """Archive (hide from planning) or restore a record; nothing is deleted."""
+    model = type(instance)
+    model.update(archived=archived, version=model.version + 1).where(
+        model.id == instance.id).execute()

@@ -1,0 +1,113 @@
+"""Web security basics (PRIVACY_SECURITY.md §7): login, timeouts, CSRF, headers, route rules."""
+import time
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from planner.access import view_rule
+from planner.i18n import lazy_gettext as _l
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(token):
+    """Load the user only if the cookie's session version is still current."""
+    from planner.accounts.models import User
+
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def enforce_session_timeouts():
+    """Idle and absolute timeouts, because tablets are shared."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_SECONDS"]
+    absolute = current_app.config["SESSION_ABSOLUTE_SECONDS"]
+    last_seen = session.get("last_seen", now)
+    started = session.get("login_at", now)
+    if now - last_seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        session["flash_timeout"] = True
+        return redirect(url_for("accounts.login", next=request.path))
+    session["last_seen"] = now
+    return None
+
+
+def enforce_route_rules():
+    """Default deny: every endpoint must declare who may call it."""
+    if request.endpoint in (None, "static"):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    is_public, roles = view_rule(view)
+    if is_public:
+        return None
+    if roles is None:
+        abort(403)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def security_headers(response):
+    """CSP, nosniff, referrer policy, framing, no-store on dynamic pages, Vary for htmx."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.add("Vary", "HX-Request")
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Pages may carry personal data; the back button after logout must not show them.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app) -> None:
+    """Wire login, CSRF, rate limits and the request hooks."""
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(enforce_session_timeouts)
+    app.before_request(enforce_route_rules)
+    app.after_request(security_headers)
+
+
+class TokenLogFilter:
+    """Redacts feed tokens from access-log lines (PRIVACY_SECURITY.md §4)."""
+
+    import re as _re
+    PATTERN = _re.compile(r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+")
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]",
+                                          record.msg)
+        if record.args:
+            record.args = tuple(
+                self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", a)
+                if isinstance(a, str) else a for a in record.args)
+        return True

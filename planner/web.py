@@ -1,0 +1,63 @@
+"""View helpers shared by every blueprint: full page or htmx fragment, form errors."""
+from flask import render_template, request
+from flask_htmx import make_response as htmx_response  # noqa: F401  (re-exported)
+from marshmallow import ValidationError
+
+from planner.i18n import lazy_gettext as _l
+
+
+def is_htmx() -> bool:
+    """True for an htmx request that wants a fragment (not a boosted full page)."""
+    return request.headers.get("HX-Request") == "true" and \
+        request.headers.get("HX-Boosted") != "true"
+
+
+def render(page: str, fragment: str, status: int = 200, **context):
+    """One endpoint, two shapes: the full page, or the fragment the page includes."""
+    return render_template(fragment if is_htmx() else page, **context), status
+
+
+def load_form(schema, data=None):
+    """(values, errors): schema.load of request.form; errors keep the user's input."""
+    source = request.form if data is None else data
+    try:
+        return schema.load(source), {}
+    except ValidationError as err:
+        return None, flatten_errors(err.messages)
+
+
+def flatten_errors(messages) -> dict:
+    """{'field': ['msg', …]} → {'field': 'msg'}; nested list errors join."""
+    out = {}
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            value = [m for sub in value.values() for m in (sub if isinstance(sub, list) else [sub])]
+        out[key] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return out
+
+
+def conflict_response(back_url: str):
+    """The conflict screen for a stale edit (409)."""
+    return render_template("conflict.html", back_url=back_url), 409
+
+
+DUPLICATE = _l("已存在同名记录，请换一个名称。")
+
+
+def go(url: str):
+    """After a successful write: HX-Location for htmx, 303 otherwise."""
+    from flask import redirect
+
+    if request.headers.get("HX-Request") == "true":
+        return "", 204, {"HX-Location": url}
+    return redirect(url, 303)
+
+
+class FieldSpec:
+    """How a form field is drawn: name, label, input type, choices, limits."""
+
+    def __init__(self, name, label, kind="text", choices=None, maxlength=None,
+                 min=None, max=None, required=False, help=None):
+        self.name, self.label, self.kind = name, label, kind
+        self.choices, self.maxlength = choices, maxlength
+        self.min, self.max, self.required, self.help = min, max, required, help

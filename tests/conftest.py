@@ -1,0 +1,132 @@
+"""Test set-up: one migrated database per run (SQLite file or a PostgreSQL schema),
+emptied after every test so each test starts fresh."""
+import os
+import tempfile
+import time
+import types
+import uuid
+
+import pytest
+
+from planner import create_app, migrations
+from planner.db import database, make_database
+from planner.models import MODELS
+from tests import factories
+
+PG_URL = os.environ.get("PLANNER_TEST_DATABASE_URL")
+
+
+def _pg_schema_url(base_url, schema):
+    sep = "&" if "?" in base_url else "?"
+    return f"{base_url}{sep}options=-c%20search_path%3D{schema}"
+
+
+def fresh_database_url(tmp_dir):
+    """A new, empty database: a SQLite file, or a new PostgreSQL schema."""
+    if not PG_URL:
+        return f"sqlite:///{tmp_dir}/planner-{uuid.uuid4().hex[:8]}.db"
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_database(PG_URL)
+    admin.connect()
+    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+    admin.close()
+    return _pg_schema_url(PG_URL, schema)
+
+
+def drop_database(url):
+    """Remove a database made by fresh_database_url."""
+    if "search_path" in url:
+        schema = url.rsplit("%3D", 1)[1]
+        admin = make_database(PG_URL)
+        admin.connect()
+        admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def db_url():
+    """The migrated database every test uses."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = fresh_database_url(tmp)
+        database.initialize(make_database(url))
+        with database.connection_context():
+            migrations.migrate()
+        database.close()
+        yield url
+        drop_database(url)
+
+
+def _empty_tables():
+    tables = [m._meta.table_name for m in reversed(MODELS)]
+    if PG_URL:
+        database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                             + " RESTART IDENTITY CASCADE")
+    else:
+        for table in tables:
+            database.execute_sql(f'DELETE FROM "{table}"')
+
+
+@pytest.fixture
+def app(db_url):
+    """A fresh app on the migrated database; all rows removed afterwards."""
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    })
+    # No app context is held open: each request gets its own, as in production
+    # (Flask-Login caches the user in `g`). Model calls in tests connect on demand.
+    yield app
+    database.connect(reuse_if_open=True)
+    _empty_tables()
+    database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login_as(client, user):
+    """Log a test client in without the (deliberately slow) password check."""
+    from planner.accounts.models import User
+
+    fresh = User.get_by_id(user.id)  # session_version may have moved on (logout)
+    with client.session_transaction() as sess:
+        sess.clear()
+        sess["_user_id"] = fresh.get_id()
+        sess["_fresh"] = True
+        sess["login_at"] = sess["last_seen"] = time.time()
+    return client
+
+
+@pytest.fixture
+def world(app):
+    """Two schools in one agency, one in another agency, and a persona per role."""
+    w = types.SimpleNamespace()
+    w.agency = factories.agency(name="测试机构", code="TA")
+    w.school = factories.school(agency=w.agency, name="甲校", code="JX")
+    w.other_school = factories.school(agency=w.agency, name="乙校", code="YX")
+    w.foreign_school = factories.school(name="外机构学校", code="WX")
+    w.term = factories.term(school=w.school)
+    w.cls = factories.school_class(school=w.school, name="7(1)班")
+    w.room = factories.room(school=w.school, name="小组工作室")
+    w.other_term = factories.term(school=w.other_school)
+    w.other_cls = factories.school_class(school=w.other_school, name="7(2)班")
+    w.other_room = factories.room(school=w.other_school)
+    w.admin = factories.user("admin", agency=w.agency, username="admin1")
+    w.worker = factories.user("worker", agency=w.agency, username="worker_here", schools=[w.school])
+    w.worker_other = factories.user("worker", agency=w.agency, username="worker_other",
+                                    schools=[w.other_school])
+    w.supervisor = factories.user("supervisor", agency=w.agency, username="super1",
+                                  workers=[w.worker])
+    w.teacher = factories.user("teacher", agency=w.agency, username="teacher1", classes=[w.cls])
+    return w
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) -> the client, logged in as that user."""
+    return lambda user: login_as(client, user)
