@@ -87,3 +87,60 @@ def create_user_cmd(username, display_name, role, agency_code, school_codes, pas
         except AccountError as err:
             raise click.ClickException(f"username {username} is taken") from err
     click.echo(f"created {role} {username}")
+
+
+content_cli = AppGroup("content", help="The curriculum library in content/curricula.")
+planner_cli.add_command(content_cli)
+
+
+def _curricula_dir(directory):
+    from flask import current_app
+
+    return directory or os.path.join(current_app.config["CONTENT_DIR"], "curricula")
+
+
+@content_cli.command("check")
+@click.option("--dir", "directory", default=None, help="default: content/curricula")
+def content_check_cmd(directory):
+    """Lint the library: schema, minutes per period, 8.3.3 fields, group stages."""
+    from planner.curricula.content import load_library
+
+    items, problems = load_library(_curricula_dir(directory))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
+    click.echo(f"ok: {len(items)} curricula")
+
+
+@content_cli.command("import")
+@click.option("--dir", "directory", default=None, help="default: content/curricula")
+@click.option("--if-empty", is_flag=True, help="only when the library is empty (make run)")
+def content_import_cmd(directory, if_empty):
+    """Upsert the library by slug and version, all or nothing."""
+    from planner.curricula.content import load_library
+    from planner.curricula.models import Curriculum
+    from planner.curricula.services import import_library
+
+    with database.connection_context():
+        if if_empty and Curriculum.select().exists():
+            click.echo("library already loaded")
+            return
+        items, problems = load_library(_curricula_dir(directory))
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
+        counts = import_library(items)
+    click.echo("imported: {created} new, {updated} updated, {unchanged} unchanged".format(**counts))
+
+
+@content_cli.command("export")
+@click.option("--dir", "directory", default=None, help="default: content/curricula")
+def content_export_cmd(directory):
+    """Write the shared library from the database back to files."""
+    from planner.curricula.services import export_library
+
+    with database.connection_context():
+        written = export_library(_curricula_dir(directory))
+    click.echo(f"wrote {len(written)} files")

@@ -1,7 +1,7 @@
 """Babel set-up: zh_CN by default, English on request; Chinese dates."""
 import datetime as dt
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
 
@@ -11,6 +11,8 @@ WEEKDAYS_ZH = "一二三四五六日"
 
 def select_locale():
     """The user's chosen locale (stored in the session), else zh_CN."""
+    if not has_request_context():
+        return "zh_CN"  # CLI and background jobs speak Chinese
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen

@@ -1,5 +1,7 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 
-MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervision, TeacherClass]
+MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervision, TeacherClass,
+          Curriculum, SessionTemplate, Activity]

@@ -1,0 +1,95 @@
+"""Curriculum (课程方案) → SessionTemplate (单节设计) → Activity (活动环节)."""
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+
+from planner.accounts.models import User
+from planner.db import BaseModel, DateTimeField, JSONText, now
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Agency
+
+KINDS = {"classroom": _l("社工课堂"), "group": _l("成长小组")}
+STATUSES = {"draft": _l("草稿"), "published": _l("已发布")}
+THEMES = ["生命教育", "学业与生涯规划", "青春期教育", "情绪管理", "人际交往", "环境适应",
+          "安全与自我保护", "其他"]
+GRADE_BANDS = {
+    "小学低段": (1, 2), "小学中段": (3, 4), "小学高段": (5, 6), "初中": (7, 9), "高中": (10, 12),
+}
+PHASES = ["导入", "主体", "练习", "总结"]
+SENSITIVITY = ["puberty", "grief", "disclosure"]
+
+
+class Curriculum(BaseModel):
+    """A reusable design. (slug, version) is unique; a published version is never edited."""
+
+    slug = CharField(max_length=80)
+    version = IntegerField(default=1)
+    status = CharField(max_length=12, default="draft")
+    kind = CharField(max_length=12)
+    title = CharField(max_length=60)
+    theme = CharField(max_length=20)
+    grade_band = CharField(max_length=10)
+    grades = JSONText()
+    grade_tags = CharField(max_length=40, default="")  # ",7,8," so a grade filter is a LIKE
+    period_minutes = IntegerField()
+    summary = TextField(default="")
+    plan = JSONText()
+    # None = the shared starter library; otherwise the agency that made this fork/version.
+    agency = ForeignKeyField(Agency, null=True, backref="curricula", on_delete="RESTRICT")
+    forked_from = ForeignKeyField("self", null=True, backref="forks", on_delete="SET NULL")
+    created_by = ForeignKeyField(User, null=True, backref="curricula", on_delete="SET NULL")
+    archived = BooleanField(default=False)
+    edit_version = IntegerField(default=1)  # detects concurrent edits of a draft
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("slug", "version"), True), (("status", "slug"), False))
+
+    @property
+    def kind_label(self):
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_group(self):
+        return self.kind == "group"
+
+
+def grade_tags(grades) -> str:
+    """[7, 8] → ',7,8,'."""
+    return "," + ",".join(str(g) for g in grades) + ","
+
+
+class SessionTemplate(BaseModel):
+    """One lesson or meeting of a curriculum."""
+
+    curriculum = ForeignKeyField(Curriculum, backref="sessions", on_delete="CASCADE")
+    seq = IntegerField()
+    title = CharField(max_length=60)
+    stage = CharField(max_length=10, null=True)  # planned 小组阶段 (groups only)
+    objectives = JSONText()  # {"knowledge": …, "skill": …, "attitude": …}
+    key_messages = JSONText()
+    materials = JSONText()
+    preparation = TextField(default="")
+    home_link = TextField(default="")
+    sensitivity = JSONText()
+    edit_version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "session_template"
+        indexes = ((("curriculum", "seq"), True),)
+
+
+class Activity(BaseModel):
+    """A timed step of a session."""
+
+    session = ForeignKeyField(SessionTemplate, backref="activities", on_delete="CASCADE")
+    order = IntegerField()
+    phase = CharField(max_length=4)
+    title = CharField(max_length=60)
+    minutes = IntegerField()
+    purpose = TextField(default="")
+    steps = JSONText()
+    materials = JSONText()
+    debrief = JSONText()
+
+    class Meta:
+        indexes = ((("session", "order"), True),)

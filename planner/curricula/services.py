@@ -1,0 +1,147 @@
+"""Curriculum operations: queries, import/export, conversion. No request objects here."""
+import os
+
+from peewee import JOIN, fn, prefetch
+
+from planner.curricula.content import dump
+from planner.curricula.models import Activity, Curriculum, SessionTemplate, grade_tags
+from planner.db import now, write_tx
+
+TOP_FIELDS = ["slug", "version", "status", "kind", "title", "theme", "grade_band", "grades",
+              "period_minutes", "summary"]
+SESSION_FIELDS = ["title", "objectives", "key_messages", "materials", "preparation",
+                  "home_link", "sensitivity"]
+ACTIVITY_FIELDS = ["phase", "title", "minutes", "purpose", "steps", "materials", "debrief"]
+
+
+# ---- queries (scoped: the shared library plus the user's own agency) -------------------
+
+def visible(user):
+    """Curricula this user may read: the shared library and their agency's own."""
+    return Curriculum.select().where(
+        (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id))
+        & ~Curriculum.archived)
+
+
+def library(user, kind=None, theme=None, grade=None, q=None):
+    """The library list: the newest published version of each slug, plus own drafts."""
+    latest = (Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
+              .where(Curriculum.status == "published").group_by(Curriculum.slug))
+    query = visible(user).join(latest, JOIN.LEFT_OUTER, on=(
+        (Curriculum.slug == latest.c.slug) & (Curriculum.version == latest.c.v)))
+    query = query.where(latest.c.v.is_null(False) | (Curriculum.status == "draft"))
+    if kind:
+        query = query.where(Curriculum.kind == kind)
+    if theme:
+        query = query.where(Curriculum.theme == theme)
+    if grade:
+        # grades are stored as a JSON list such as [7, 8]
+        query = query.where(Curriculum.grade_tags.contains(f",{grade},"))
+    if q:
+        query = query.where(Curriculum.title.contains(q) | Curriculum.summary.contains(q)
+                            | Curriculum.theme.contains(q))
+    return query.order_by(Curriculum.kind.desc(), Curriculum.grade_band, Curriculum.title)
+
+
+def with_sessions(query):
+    """Curricula with .sessions and each session's .activities loaded: 3 queries in all."""
+    sessions = SessionTemplate.select().order_by(SessionTemplate.seq)
+    activities = Activity.select().order_by(Activity.order)
+    return prefetch(query, sessions, activities)
+
+
+def session_minutes(session) -> int:
+    return sum(a.minutes for a in session.activities)
+
+
+# ---- conversion ------------------------------------------------------------------------
+
+def to_data(curriculum) -> dict:
+    """A curriculum (with sessions prefetched) as the content-file dict, canonical order."""
+    data = {f: getattr(curriculum, f) for f in TOP_FIELDS}
+    data["plan"] = {k: v for k, v in curriculum.plan.items() if v is not None}
+    data["sessions"] = []
+    for session in curriculum.sessions:
+        item = {"seq": session.seq, "title": session.title}
+        if session.stage:
+            item["stage"] = session.stage
+        item.update({f: getattr(session, f) for f in SESSION_FIELDS[1:]})
+        item["activities"] = [{f: getattr(a, f) for f in ACTIVITY_FIELDS}
+                              for a in session.activities]
+        data["sessions"].append(item)
+    return data
+
+
+def canonical(loaded: dict) -> dict:
+    """Validated data in canonical form (schema order, no empty optional group fields)."""
+    out = {f: loaded[f] for f in TOP_FIELDS}
+    out["plan"] = {k: v for k, v in loaded["plan"].items() if v is not None}
+    out["sessions"] = []
+    for s in loaded["sessions"]:
+        item = {"seq": s["seq"], "title": s["title"]}
+        if s.get("stage"):
+            item["stage"] = s["stage"]
+        item.update({f: s[f] for f in SESSION_FIELDS[1:]})
+        item["activities"] = [{f: a[f] for f in ACTIVITY_FIELDS} for a in s["activities"]]
+        out["sessions"].append(item)
+    return out
+
+
+def _write_children(curriculum, sessions) -> None:
+    for s in sessions:
+        row = SessionTemplate.create(curriculum=curriculum, seq=s["seq"], stage=s.get("stage"),
+                                     **{f: s[f] for f in SESSION_FIELDS})
+        Activity.insert_many([dict(session=row.id, order=i + 1, **{f: a[f] for f in ACTIVITY_FIELDS})
+                              for i, a in enumerate(s["activities"])]).execute()
+
+
+def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None):
+    """Insert one curriculum with its sessions and activities (caller holds the transaction)."""
+    data = canonical(data)
+    curriculum = Curriculum.create(**{f: data[f] for f in TOP_FIELDS}, plan=data["plan"],
+                                   grade_tags=grade_tags(data["grades"]),
+                                   agency=agency_id, created_by=user_id, forked_from=forked_from)
+    _write_children(curriculum, data["sessions"])
+    return curriculum
+
+
+def import_library(items: list[dict]) -> dict:
+    """Upsert by (slug, version), all or nothing. Unchanged curricula are not touched."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    existing = {(c.slug, c.version): c for c in with_sessions(
+        Curriculum.select().where(Curriculum.agency.is_null()))}
+    with write_tx():
+        for data in items:
+            data = canonical(data)
+            current = existing.get((data["slug"], data["version"]))
+            if current is None:
+                create_from_data(data)
+                counts["created"] += 1
+            elif to_data(current) == data:
+                counts["unchanged"] += 1
+            else:
+                Curriculum.update(**{f: data[f] for f in TOP_FIELDS}, plan=data["plan"],
+                                  grade_tags=grade_tags(data["grades"]),
+                                  updated_at=now(), edit_version=Curriculum.edit_version + 1
+                                  ).where(Curriculum.id == current.id).execute()
+                SessionTemplate.delete().where(SessionTemplate.curriculum == current.id).execute()
+                _write_children(current, data["sessions"])
+                counts["updated"] += 1
+    return counts
+
+
+def export_library(directory: str, shared_only: bool = True) -> list[str]:
+    """Write one file per curriculum; the newest version of a slug is <slug>.yaml."""
+    os.makedirs(directory, exist_ok=True)
+    query = Curriculum.select().order_by(Curriculum.slug, Curriculum.version)
+    if shared_only:
+        query = query.where(Curriculum.agency.is_null())
+    rows = list(with_sessions(query))
+    newest = {c.slug: c.version for c in rows}
+    written = []
+    for c in rows:
+        name = f"{c.slug}.yaml" if newest[c.slug] == c.version else f"{c.slug}.v{c.version}.yaml"
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as fh:
+            fh.write(dump(to_data(c)))
+        written.append(name)
+    return written

@@ -1,0 +1,229 @@
+"""Library, curriculum page and editor. Views are thin: load form → service → render."""
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+
+from planner.access import allow, get_or_404
+from planner.curricula import editor, services
+from planner.curricula.forms import (ACTIVITY_KEYS, LIST_FIELDS, ActivityForm, PlanForm,
+                                     SessionForm, activity_rows)
+from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, Curriculum, SessionTemplate
+from planner.curricula.rules import check_grades, check_period
+from planner.curricula.schemas import PLAN_LABELS
+from planner.curricula.stages import meeting_stages
+from planner.db import ConflictError
+from planner.web import conflict_response, go, load_form, render
+
+bp = Blueprint("curricula", __name__, url_prefix="/curricula")
+READERS = ("admin", "supervisor", "worker")
+EDITORS = ("admin", "worker")
+
+
+@bp.app_template_filter("session_minutes")
+def session_minutes_filter(session):
+    """Minutes of a session's activities (activities already loaded)."""
+    return services.session_minutes(session)
+
+
+@bp.app_template_filter("risk_lines")
+def risk_lines(risks):
+    """Risks as the editor's textarea lines: 风险｜应对."""
+    return "\n".join(f"{r['risk']}｜{r['response']}" for r in risks or [])
+
+
+def _get(cid):
+    return get_or_404(services.visible(current_user), cid)
+
+
+def _editable(cid):
+    curriculum = _get(cid)
+    if not editor.can_edit(curriculum, current_user):
+        abort(403)
+    if curriculum.status != "draft":
+        abort(409)
+    return curriculum
+
+
+@bp.get("/")
+@allow(*READERS)
+def library():
+    """Browse and filter the library; htmx requests get just the results."""
+    f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
+    grade = int(f["grade"]) if f["grade"].isdigit() else None
+    items = list(services.with_sessions(services.library(
+        current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None)))
+    return render("curricula/library.html", "curricula/_results.html", items=items,
+                  filters=f, kinds=KINDS, themes=THEMES, bands=GRADE_BANDS)
+
+
+@bp.get("/<int:cid>")
+@allow(*READERS)
+def show(cid):
+    """The whole plan, readable on a tablet, with the 8.3.3 compliance panel."""
+    curriculum = editor.full(_get(cid).id)
+    return render("curricula/show.html", "curricula/_show_body.html", c=curriculum,
+                  problems=editor.problems(curriculum), labels=PLAN_LABELS,
+                  can_edit=editor.can_edit(curriculum, current_user))
+
+
+@bp.post("/<int:cid>/fork")
+@allow(*EDITORS)
+def fork(cid):
+    """Copy into my agency as a draft to adapt for one school."""
+    copy = editor.fork(_get(cid), current_user)
+    return go(url_for("curricula.edit", cid=copy.id))
+
+
+@bp.post("/<int:cid>/new-version")
+@allow(*EDITORS)
+def new_version(cid):
+    """Start editing a published curriculum: a new draft version."""
+    try:
+        draft = editor.new_version(_get(cid), current_user)
+    except editor.NotEditable:
+        abort(403)
+    return go(url_for("curricula.edit", cid=draft.id))
+
+
+def _plan_values(values):
+    plan = {k: values.pop(k) for k in PLAN_LABELS}
+    return dict(values, plan=plan)
+
+
+def _editor_page(curriculum, errors=None, values=None, status=200, problems=None):
+    return render("curricula/edit.html", "curricula/_plan_form.html", status,
+                  c=curriculum, errors=errors or {}, values=values, labels=PLAN_LABELS,
+                  list_fields=LIST_FIELDS, themes=THEMES, bands=GRADE_BANDS,
+                  problems=problems, minutes=services.session_minutes)
+
+
+@bp.route("/<int:cid>/edit", methods=["GET", "POST"])
+@allow(*EDITORS)
+def edit(cid):
+    """The editor: plan fields here; each session has its own form."""
+    curriculum = editor.full(_editable(cid).id)
+    if request.method == "GET":
+        return _editor_page(curriculum)
+    values, errors = load_form(PlanForm())
+    if not errors:
+        values = _plan_values(values)
+        errors = {p[0]: str(m) for p, m in check_grades(values) + check_period(
+            dict(values, kind=curriculum.kind))}
+    if errors:
+        return _editor_page(curriculum, errors, request.form, 422)
+    try:
+        editor.save_plan(curriculum, current_user, values)
+    except ConflictError:
+        return conflict_response(url_for("curricula.edit", cid=cid))
+    return _editor_page(editor.full(cid))
+
+
+def _session_form(curriculum, session, rows, errors=None, status=200, saved=False):
+    total = sum(int(r["minutes"]) for r in rows if str(r.get("minutes", "")).isdigit())
+    return render("curricula/session_edit.html", "curricula/_session_form.html", status,
+                  c=curriculum, s=session, rows=rows, errors=errors or {}, total=total,
+                  stages=meeting_stages(), saved=saved)
+
+
+def _rows_from_db(session):
+    return [{k: ("\n".join(getattr(a, k)) if isinstance(getattr(a, k), list)
+                 else getattr(a, k)) for k in ACTIVITY_KEYS} for a in session.activities]
+
+
+def _rearrange(rows, action):
+    """Add, remove or move an activity row in the unsaved form."""
+    verb, _, index = action.partition(":")
+    i = int(index) if index.isdigit() else -1
+    if verb == "add":
+        rows.append({"phase": "主体", "title": "", "minutes": "5", "purpose": "", "steps": "",
+                     "materials": "", "debrief": ""})
+    elif verb == "remove" and 0 <= i < len(rows):
+        rows.pop(i)
+    elif verb in ("up", "down") and 0 <= i < len(rows):
+        j = i - 1 if verb == "up" else i + 1
+        if 0 <= j < len(rows):
+            rows[i], rows[j] = rows[j], rows[i]
+    return rows
+
+
+def _load_session(form, curriculum):
+    values, errors = load_form(SessionForm(), form)
+    activities, rows = [], activity_rows(form)
+    for i, row in enumerate(rows):
+        loaded, row_errors = load_form(ActivityForm(), row)
+        errors.update({f"a{i}_{k}": v for k, v in row_errors.items()})
+        activities.append(loaded)
+    if not errors:
+        total = sum(a["minutes"] for a in activities)
+        if total > curriculum.period_minutes:
+            errors["timing"] = editor.overrun_message(total, curriculum.period_minutes)
+        if not activities:
+            errors["timing"] = editor.EMPTY_SESSION
+        if curriculum.kind == "group" and values.get("stage") not in meeting_stages():
+            errors["stage"] = editor.BAD_STAGE
+    return values, activities, rows, errors
+
+
+@bp.route("/<int:cid>/sessions/<int:sid>", methods=["GET", "POST"])
+@allow(*EDITORS)
+def session_edit(cid, sid):
+    """Edit one session and its activities; add/remove/move rows before saving."""
+    curriculum = _editable(cid)
+    session = get_or_404(SessionTemplate.select().where(SessionTemplate.curriculum == cid), sid)
+    if request.method == "GET":
+        return _session_form(curriculum, session, _rows_from_db(session))
+    action = request.form.get("action", "save")
+    if action != "save":
+        return _session_form(curriculum, session, _rearrange(activity_rows(request.form), action))
+    values, activities, rows, errors = _load_session(request.form, curriculum)
+    if errors:
+        return _session_form(curriculum, session, rows, errors, 422)
+    values = editor.session_values(values, curriculum)
+    try:
+        editor.save_session(session, curriculum, current_user, values, activities)
+    except ConflictError:
+        return conflict_response(url_for("curricula.session_edit", cid=cid, sid=sid))
+    session = SessionTemplate.get_by_id(sid)
+    return _session_form(curriculum, session, _rows_from_db(session), saved=True)
+
+
+@bp.post("/<int:cid>/sessions/add")
+@allow(*EDITORS)
+def session_add(cid):
+    """Append a session and open it."""
+    session = editor.add_session(_editable(cid), current_user)
+    return go(url_for("curricula.session_edit", cid=cid, sid=session.id))
+
+
+@bp.post("/<int:cid>/sessions/<int:sid>/move")
+@allow(*EDITORS)
+def session_move(cid, sid):
+    """Move a session up or down (buttons, no dragging needed)."""
+    curriculum = _editable(cid)
+    session = get_or_404(SessionTemplate.select().where(SessionTemplate.curriculum == cid), sid)
+    editor.move_session(session, curriculum, current_user,
+                        -1 if request.form.get("direction") == "up" else 1)
+    return go(url_for("curricula.edit", cid=cid) + "#sessions")
+
+
+@bp.post("/<int:cid>/sessions/<int:sid>/delete")
+@allow(*EDITORS)
+def session_delete(cid, sid):
+    """Remove a session."""
+    curriculum = _editable(cid)
+    session = get_or_404(SessionTemplate.select().where(SessionTemplate.curriculum == cid), sid)
+    editor.delete_session(session, curriculum, current_user)
+    return go(url_for("curricula.edit", cid=cid) + "#sessions")
+
+
+@bp.post("/<int:cid>/publish")
+@allow(*EDITORS)
+def publish(cid):
+    """Publish the draft, or list what still stops it."""
+    curriculum = _editable(cid)
+    found = editor.publish(curriculum, current_user)
+    if found:
+        return _editor_page(editor.full(cid), status=422, problems=found)
+    return go(url_for("curricula.show", cid=cid))
+
+
+__all__ = ["bp", "Curriculum"]
