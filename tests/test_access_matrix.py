@@ -24,6 +24,10 @@ def only(roles, ok=200, denied=403, anonymous=LOGIN, **special):
 
 STAFF_SCHOOL = only({"admin", "supervisor", "worker"}, worker_other=404)
 ADMIN = only({"admin"})
+READERS = only({"admin", "supervisor", "worker"})
+# Editing a draft of the agency's own library: admins and workers of the agency.
+EDITORS = only({"admin", "worker"})
+EDITORS_POST = only({"admin", "worker"}, ok=303)
 EVERYONE = only({"admin", "supervisor", "worker", "teacher"})
 
 # endpoint -> (method, url builder, form data, expected per persona)
@@ -44,7 +48,31 @@ RULES = {
     "schools.edit": ("GET", lambda w: f"/admin/classes/{w.cls.id}/edit", None, ADMIN),
     "schools.archive": ("POST", lambda w: f"/admin/rooms/{w.room.id}/archive", {},
                         only({"admin"}, ok=303)),
+    "curricula.library": ("GET", lambda w: "/curricula/", None, READERS),
+    "curricula.show": ("GET", lambda w: f"/curricula/{w.shared.id}", None, READERS),
+    "curricula.fork": ("POST", lambda w: f"/curricula/{w.shared.id}/fork", {}, EDITORS_POST),
+    "curricula.new_version": ("POST", lambda w: f"/curricula/{w.draft.id}/new-version", {},
+                              EDITORS_POST),
+    "curricula.edit": ("GET", lambda w: f"/curricula/{w.draft.id}/edit", None, EDITORS),
+    "curricula.session_edit": ("GET", lambda w: f"/curricula/{w.draft.id}/sessions/"
+                               f"{w.draft_session.id}", None, EDITORS),
+    "curricula.session_add": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/add", {},
+                              EDITORS_POST),
+    "curricula.session_move": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/"
+                               f"{w.draft_session.id}/move", {"direction": "down"}, EDITORS_POST),
+    "curricula.session_delete": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/"
+                                 f"{_first_session(w.draft)}/delete", {}, EDITORS_POST),
+    "curricula.publish": ("POST", lambda w: f"/curricula/{w.draft.id}/publish", {},
+                          only({"admin", "worker"}, ok=422)),
 }
+
+
+def _first_session(curriculum):
+    """The draft's first remaining session (an earlier persona may have deleted one)."""
+    from planner.curricula.models import SessionTemplate
+
+    return (SessionTemplate.select().where(SessionTemplate.curriculum == curriculum.id)
+            .order_by(SessionTemplate.seq).first().id)
 
 
 def endpoints(app):
@@ -68,11 +96,27 @@ def test_every_view_declares_its_roles(app):
     assert undeclared == []
 
 
+@pytest.fixture
+def matrix_world(world):
+    """The world plus a shared curriculum and a draft of the agency's own."""
+    from tests.curricula.factories import curriculum
+
+    world.shared = curriculum(agency=None, status="published")
+    from tests.curricula.factories import PLAN
+
+    # a draft that can't be published yet (no theory): publish answers 422 with the reasons
+    world.draft = curriculum(agency=world.agency, status="draft", slug="draft-one",
+                             plan=dict(PLAN, theory=""))
+    world.draft_session = world.draft.sessions[0]
+    return world
+
+
 @pytest.mark.parametrize("endpoint", sorted(RULES))
-def test_route_access(app, world, endpoint):
+def test_route_access(app, matrix_world, endpoint):
+    world = matrix_world
     method, build, data, expected = RULES[endpoint]
-    url = build(world)
     for persona in PERSONAS:
+        url = build(world)
         client = app.test_client()
         if persona != "anonymous":
             login_as(client, getattr(world, persona))

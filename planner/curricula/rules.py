@@ -26,13 +26,16 @@ def check_plan(data) -> list:
 
 
 def check_period(data) -> list:
-    """40-minute periods in primary school, 45 in secondary (classroom lessons)."""
+    """A lesson is one period: 40 minutes in primary school; 45 in secondary school, where
+    some schools (九年一贯制 among them) keep 40, so 40 is allowed there too."""
     band, minutes = data.get("grade_band"), data.get("period_minutes")
     if data.get("kind") != "classroom" or band not in GRADE_BANDS or minutes is None:
         return []
-    expected = 40 if band in PRIMARY_BANDS else 45
-    if minutes != expected:
-        return [(("period_minutes",), _l("%(band)s的课时为 %(n)s 分钟。", band=band, n=expected))]
+    if band in PRIMARY_BANDS and minutes != 40:
+        return [(("period_minutes",), _l("%(band)s的课时为 40 分钟。", band=band))]
+    if band not in PRIMARY_BANDS and minutes not in (40, 45):
+        return [(("period_minutes",), _l("%(band)s的课时为 45 分钟（部分学校为 40 分钟）。",
+                                         band=band))]
     return []
 
 

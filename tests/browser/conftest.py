@@ -1,0 +1,75 @@
+"""Real Chromium (Debian's, driven by Playwright) against the app served on 127.0.0.1."""
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from planner import create_app
+from planner.db import database
+from tests.conftest import _empty_tables
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--disable-quic"]
+TABLET = {"width": 820, "height": 1180}  # iPad Air, portrait
+
+
+@pytest.fixture
+def live_app(db_url):
+    """The app as in production (CSRF on), on the test database."""
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "browser-test",
+                      "RATELIMIT_ENABLED": False})
+    yield app
+    database.connect(reuse_if_open=True)
+    _empty_tables()
+    database.close()
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve the app in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A fresh browser context at iPad size, Chinese locale."""
+    context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(live_app):
+    """The demo agency, loaded through the same code as `flask planner demo`."""
+    from planner.demo import load_demo
+
+    with live_app.app_context():
+        database.connect(reuse_if_open=True)
+        logins = load_demo()
+    return logins
+
+
+def log_in(page, base, username, password):
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]:has-text('登录')")
+    page.wait_for_url(f"{base}/dashboard")

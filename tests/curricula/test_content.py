@@ -1,0 +1,178 @@
+"""content/ is the library's source of truth: lint rules, all-or-nothing import, export."""
+import os
+import shutil
+
+import pytest
+import yaml
+
+from planner.curricula.content import dump, load_file, load_library
+from planner.curricula.models import Curriculum, SessionTemplate
+from planner.curricula.services import export_library, import_library
+from tests.curricula.factories import curriculum_data
+
+LIBRARY = os.path.join(os.path.dirname(__file__), "..", "..", "content", "curricula")
+
+
+def write(tmp_path, data, name=None):
+    path = tmp_path / (name or f"{data['slug']}.yaml")
+    path.write_text(dump(data), encoding="utf-8")
+    return str(path)
+
+
+def problems_for(tmp_path, data, name=None):
+    _, found = load_file(write(tmp_path, data, name))
+    return found
+
+
+def test_shipped_library_passes_and_covers_the_brief():
+    items, problems = load_library(LIBRARY)
+    assert problems == []
+    classroom = {(c["theme"], c["grade_band"]) for c in items if c["kind"] == "classroom"}
+    for needed in [("生命教育", "小学低段"), ("生命教育", "小学高段"), ("生命教育", "初中"),
+                   ("生命教育", "高中"), ("学业与生涯规划", "初中"), ("学业与生涯规划", "高中"),
+                   ("青春期教育", "小学高段"), ("青春期教育", "初中")]:
+        assert needed in classroom
+    groups = [c for c in items if c["kind"] == "group"]
+    assert len(items) >= 14 and len(groups) >= 6
+    assert any(c["grade_band"].startswith("小学") for c in groups)
+    for c in items:
+        assert (4 if c["kind"] == "classroom" else 6) <= len(c["sessions"]) <= (8 if c["kind"] == "classroom" else 10)
+        for s in c["sessions"]:
+            assert s["objectives"]["knowledge"] and s["objectives"]["skill"] and s["objectives"]["attitude"]
+            assert all(a["steps"] for a in s["activities"])
+            assert sum(a["minutes"] for a in s["activities"]) <= c["period_minutes"]
+        if c["kind"] == "group":
+            assert {s["stage"] for s in c["sessions"]} == {"形成期", "转折期", "成熟期", "结束期"}
+
+
+@pytest.mark.parametrize("breakage, field, text", [
+    (lambda d: d.pop("title"), "title", "必填"),
+    (lambda d: d.update(colour="red"), "colour", "Unknown field"),
+    (lambda d: d["sessions"][1]["activities"][1].update(minutes=40), "sessions.1.activities",
+     "超过单节时长"),
+    (lambda d: d["plan"].update(methods=""), "plan.methods", "服务方法"),
+    (lambda d: d["plan"].pop("evaluators"), "plan.evaluators", "评估参与者"),
+    (lambda d: d.update(grade_band="小学高段", grades=[5]), "period_minutes", "40"),
+    (lambda d: d.update(grades=[10]), "grades", "学段"),
+    (lambda d: d["sessions"][0].update(seq=3), "sessions.0.seq", "依次"),
+    (lambda d: d["sessions"][0]["activities"][0].update(phase="热身"), "sessions.0.activities.0.phase", "导入"),
+    (lambda d: d["sessions"][0]["activities"][0].update(minutes="ten"), "sessions.0.activities.0.minutes", "整数"),
+])
+def test_each_lint_rule_names_file_line_and_field(tmp_path, breakage, field, text):
+    data = curriculum_data()
+    breakage(data)
+    found = problems_for(tmp_path, data)
+    assert found, "the broken file was accepted"
+    match = [p for p in found if p.field == field]
+    assert match, [str(p) for p in found]
+    assert text in match[0].message
+    assert match[0].file == "test-classroom.yaml"
+    assert match[0].line >= 1
+
+
+def test_problem_line_points_at_the_field(tmp_path):
+    data = curriculum_data()
+    data["sessions"][2]["activities"][0]["minutes"] = "ten"
+    path = write(tmp_path, data)
+    _, found = load_file(path)
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    assert "minutes: ten" in lines[found[0].line - 1]
+    assert str(found[0]).startswith(f"test-classroom.yaml:{found[0].line}: sessions.2.activities.0.minutes:")
+
+
+@pytest.mark.parametrize("stages, text", [
+    (["形成期", "成熟期", "转折期", "成熟期", "结束期", "结束期"], "倒退"),
+    (["形成期", "转折期", "成熟期", "成熟期", "成熟期", "成熟期"], "结束期"),
+    (["转折期", "转折期", "成熟期", "成熟期", "成熟期", "结束期"], "形成期"),
+    (["形成期", "筹备", "成熟期", "成熟期", "成熟期", "结束期"], "小组阶段须为"),
+])
+def test_group_stage_rules(tmp_path, stages, text):
+    data = curriculum_data("group", sessions=6)
+    for session, stage in zip(data["sessions"], stages):
+        session["stage"] = stage
+    found = problems_for(tmp_path, data)
+    assert any(text in p.message for p in found), [str(p) for p in found]
+
+
+def test_group_fields_are_required_for_groups(tmp_path):
+    data = curriculum_data("group", sessions=6)
+    data["plan"].pop("contract")
+    found = problems_for(tmp_path, data)
+    assert [p.field for p in found] == ["plan.contract"]
+
+
+def test_classroom_lessons_have_no_stage(tmp_path):
+    data = curriculum_data()
+    data["sessions"][0]["stage"] = "形成期"
+    assert any("不设小组阶段" in p.message for p in problems_for(tmp_path, data))
+
+
+def test_yaml_syntax_error_reports_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("slug: broken\ntitle: [unclosed\nversion: 1\n", encoding="utf-8")
+    _, found = load_file(str(path))
+    assert found[0].field == "(file)" and "YAML" in found[0].message and found[0].line >= 2
+
+
+def test_file_name_must_match_slug(tmp_path):
+    found = problems_for(tmp_path, curriculum_data(), name="other.yaml")
+    assert found[0].field == "slug" and "test-classroom.yaml" in found[0].message
+
+
+def test_duplicate_slug_and_version_is_a_problem(tmp_path):
+    write(tmp_path, curriculum_data())
+    write(tmp_path, curriculum_data(), name="test-classroom.v1.yaml")
+    _, found = load_library(str(tmp_path))
+    assert any("also used by" in p.message for p in found)
+
+
+def test_import_is_all_or_nothing_from_the_cli(app, tmp_path):
+    write(tmp_path, curriculum_data(slug="good-one"))
+    broken = curriculum_data(slug="bad-one")
+    broken["plan"]["content"] = ""
+    write(tmp_path, broken)
+    result = app.test_cli_runner().invoke(args=["planner", "content", "import", "--dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "bad-one.yaml" in result.output and "nothing was imported" in result.output
+    assert Curriculum.select().count() == 0
+
+
+def test_check_cli_passes_on_the_shipped_library(app):
+    result = app.test_cli_runner().invoke(args=["planner", "content", "check"])
+    assert result.exit_code == 0 and "14 curricula" in result.output
+
+
+def test_import_is_idempotent_and_updates_changed_content(app, tmp_path):
+    items, _ = load_library(LIBRARY)
+    assert import_library(items)["created"] == len(items)
+    before = SessionTemplate.select().count()
+    assert import_library(items) == {"created": 0, "updated": 0, "unchanged": len(items)}
+    assert SessionTemplate.select().count() == before
+    items[0]["title"] = "改过的标题"
+    assert import_library(items)["updated"] == 1
+    assert Curriculum.get(Curriculum.slug == items[0]["slug"]).title == "改过的标题"
+
+
+def test_import_then_export_round_trips_byte_for_byte(app, tmp_path):
+    items, _ = load_library(LIBRARY)
+    import_library(items)
+    out = tmp_path / "out"
+    export_library(str(out))
+    names = sorted(n for n in os.listdir(LIBRARY) if n.endswith(".yaml"))
+    assert sorted(os.listdir(out)) == names
+    for name in names:
+        with open(os.path.join(LIBRARY, name), "rb") as a, open(out / name, "rb") as b:
+            assert a.read() == b.read(), name
+    # and the exported files load back to the same data
+    again, problems = load_library(str(out))
+    assert problems == [] and again == items
+
+
+def test_export_keeps_older_versions_in_their_own_files(app, tmp_path):
+    import_library([curriculum_data(slug="two-versions"),
+                    curriculum_data(slug="two-versions", version=2, title="第二版")])
+    export_library(str(tmp_path))
+    assert sorted(os.listdir(tmp_path)) == ["two-versions.v1.yaml", "two-versions.yaml"]
+    assert yaml.safe_load((tmp_path / "two-versions.yaml").read_text("utf-8"))["version"] == 2
+    shutil.rmtree(tmp_path)
