@@ -16,6 +16,16 @@ GRADE_BANDS = {
 PHASES = ["导入", "主体", "练习", "总结"]
 SENSITIVITY = ["puberty", "grief", "disclosure"]
 
+# Domain words stored in Chinese and shown through _(value) in templates: listed here so
+# the catalogue extractor sees them and English users get them translated.
+DOMAIN_WORDS = [
+    _l("生命教育"), _l("学业与生涯规划"), _l("青春期教育"), _l("情绪管理"), _l("人际交往"),
+    _l("环境适应"), _l("安全与自我保护"), _l("其他"),
+    _l("小学低段"), _l("小学中段"), _l("小学高段"), _l("初中"), _l("高中"),
+    _l("导入"), _l("主体"), _l("练习"), _l("总结"),
+    _l("筹备期"), _l("形成期"), _l("转折期"), _l("成熟期"), _l("结束期"),
+]
+
 
 class Curriculum(BaseModel):
     """A reusable design. (slug, version) is unique; a published version is never edited."""
