@@ -22,6 +22,7 @@ translations: $(VENV)/.installed
 db: install
 	$(FLASK) planner migrate
 	$(FLASK) planner content import --if-empty
+	$(FLASK) planner calendar import --if-empty
 	$(FLASK) planner demo
 
 run: db

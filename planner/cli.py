@@ -144,3 +144,30 @@ def content_export_cmd(directory):
     with database.connection_context():
         written = export_library(_curricula_dir(directory))
     click.echo(f"wrote {len(written)} files")
+
+
+calendar_cli = AppGroup("calendar", help="Statutory holidays and 调休 days (content/calendar).")
+planner_cli.add_command(calendar_cli)
+
+
+@calendar_cli.command("import")
+@click.option("--dir", "directory", default=None, help="default: content/calendar")
+@click.option("--if-empty", is_flag=True, help="only when no statutory days are loaded")
+def calendar_import_cmd(directory, if_empty):
+    """Load the statutory holidays and make-up days shipped in content/calendar."""
+    from flask import current_app
+
+    from planner.calendars.models import CalendarDay
+    from planner.calendars.services import import_statutory, load_years
+
+    directory = directory or os.path.join(current_app.config["CONTENT_DIR"], "calendar")
+    with database.connection_context():
+        if if_empty and CalendarDay.select().where(CalendarDay.school.is_null()).exists():
+            click.echo("statutory calendar already loaded")
+            return
+        try:
+            years = load_years(directory)
+        except ValueError as err:
+            raise click.ClickException(f"{err}; nothing was imported") from err
+        count = import_statutory(years)
+    click.echo(f"imported {count} statutory days for {', '.join(str(y['year']) for y in years)}")

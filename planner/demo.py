@@ -2,6 +2,7 @@
 import datetime as dt
 
 from planner.accounts.models import User
+from planner.calendars.models import BellPeriod
 from planner.accounts.services import create_user
 from planner.db import write_tx
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
@@ -17,6 +18,20 @@ def current_term_dates(today: dt.date) -> tuple[str, dt.date, dt.date]:
         return f"{year}—{year + 1}学年第一学期", dt.date(year, 9, 1), dt.date(year + 1, 1, 23)
     year = today.year
     return f"{year - 1}—{year}学年第二学期", dt.date(year, 2, 23), dt.date(year, 7, 3)
+
+
+def bell_schedule(school_id: int, minutes: int) -> list[dict]:
+    """Eight periods: four in the morning from 08:00, four in the afternoon from 13:30,
+    with 10-minute breaks (a 30-minute break after the second period)."""
+    rows, clock = [], dt.datetime(2000, 1, 1, 8, 0)
+    for number in range(1, 9):
+        if number == 5:
+            clock = dt.datetime(2000, 1, 1, 13, 30)
+        end = clock + dt.timedelta(minutes=minutes)
+        rows.append({"school": school_id, "section": "all", "number": number,
+                     "start": clock.time(), "end": end.time()})
+        clock = end + dt.timedelta(minutes=30 if number == 2 else 10)
+    return rows
 
 
 def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
@@ -38,6 +53,8 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
             for room, kind, cap in (("小组工作室", "group_room", 14), ("个案工作室", "case_room", 4),
                                     ("多功能室", "multi_room", 60)):
                 Room.create(school=school, name=room, kind=kind, capacity=cap)
+        for school, minutes in ((primary, 40), (junior, 45)):
+            BellPeriod.insert_many(bell_schedule(school.id, minutes)).execute()
         for grade in (1, 3, 5, 6):
             for n in (1, 2):
                 classes[(primary.id, grade, n)] = SchoolClass.create(
