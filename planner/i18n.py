@@ -21,7 +21,8 @@ def select_locale():
 
 def is_english() -> bool:
     """True when the UI language is English."""
-    return get_locale().language == "en"
+    locale = get_locale()  # None outside a request or app context
+    return locale is not None and locale.language == "en"
 
 
 def locale_code() -> str:

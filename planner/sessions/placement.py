@@ -1,0 +1,162 @@
+"""Auto-placement: put a curriculum's N sessions, in order, on the first valid slots.
+
+Skips holidays, exam days and closures; a 调休 day runs the timetable of the weekday it
+follows; respects the minimum gap; reports every conflict (same worker, room or class at
+an overlapping time) naming the other session. Nothing here writes.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from planner.calendars.services import day_map, teaching_week, week_monday
+from planner.i18n import format_short
+from planner.i18n import lazy_gettext as _l
+from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
+
+WEEKDAYS = {1: _l("周一"), 2: _l("周二"), 3: _l("周三"), 4: _l("周四"), 5: _l("周五"),
+            6: _l("周六"), 7: _l("周日")}
+
+
+@dataclass
+class Rule:
+    """A weekly slot, already resolved to clock times."""
+    weekday: int
+    start: dt.time
+    end: dt.time
+    period_id: int | None = None
+    every_weeks: int = 1
+
+
+@dataclass
+class Spec:
+    """What to place: everything a Program holds, before it is saved."""
+    school_id: int
+    term: object
+    room_id: int
+    worker_ids: list
+    class_ids: list
+    rules: list
+    count: int
+    start_week: int = 1
+    min_gap_days: int = 1
+    exclude_program_id: int | None = None
+
+
+@dataclass
+class Placed:
+    seq: int
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    period_id: int | None
+    week: int
+    note: str = ""
+    conflicts: list = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    placed: list
+    skipped: list  # (date, reason)
+    shortfall: int
+
+    @property
+    def conflicts(self):
+        return [c for p in self.placed for c in p.conflicts]
+
+    @property
+    def ok(self):
+        return not self.shortfall and not self.conflicts
+
+
+def _overlaps(a_start, a_end, b_start, b_end):
+    return a_start < b_end and b_start < a_end
+
+
+def candidate_slots(spec: Spec, after: dt.datetime | None = None):
+    """Yield ('slot', date, rule, note) and ('skip', date, reason) in time order."""
+    term = spec.term
+    first = week_monday(term.start) + dt.timedelta(weeks=spec.start_week - 1)
+    first = max(first, term.start)
+    days = day_map(spec.school_id, first, term.end)
+    day = first
+    while day <= term.end:
+        info = days[day]
+        week_index = teaching_week(term, day) - spec.start_week
+        wanted = [r for r in spec.rules if week_index % r.every_weeks == 0]
+        plain = [r for r in wanted if r.weekday == day.isoweekday()]
+        if info.blocked_by and plain:
+            yield ("skip", day, _l("%(day)s %(name)s（%(kind)s），跳过", day=format_short(day),
+                                   name=info.blocked_by.name, kind=info.blocked_by.kind_label))
+        runs = info.timetable_weekday
+        for rule in sorted((r for r in wanted if r.weekday == runs), key=lambda r: r.start):
+            if after and dt.datetime.combine(day, rule.start) <= after:
+                continue
+            note = ""
+            if info.makeup:
+                note = str(_l("调休：按%(weekday)s课表", weekday=WEEKDAYS[runs]))
+            yield ("slot", day, rule, note)
+        day += dt.timedelta(days=1)
+
+
+def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
+    """Sessions that could clash: same room, a shared worker, or a shared class (3 queries)."""
+    base = (Session.select(Session, Program).join(Program)
+            .where(Session.date.between(start, end) & (Session.status != "cancelled")))
+    if spec.exclude_program_id:
+        base = base.where(Session.program != spec.exclude_program_id)
+    found = {}
+    by_room = base.where(Session.room == spec.room_id)
+    by_worker = base.where(Session.program.in_(ProgramWorker.select(ProgramWorker.program)
+                                               .where(ProgramWorker.worker.in_(spec.worker_ids))))
+    by_class = base.where(Session.program.in_(ProgramClass.select(ProgramClass.program)
+                                              .where(ProgramClass.school_class.in_(spec.class_ids))))
+    for kind, query in (("room", by_room), ("worker", by_worker), ("class", by_class)):
+        if kind == "worker" and not spec.worker_ids or kind == "class" and not spec.class_ids:
+            continue
+        for s in query:
+            found.setdefault(s.date, []).append((kind, s))
+    return found
+
+
+KIND_LABELS = {"room": _l("场地冲突"), "worker": _l("社工时间冲突"), "class": _l("班级时间冲突")}
+
+
+def conflict_text(kind, other):
+    return _l("%(kind)s：与「%(title)s」第 %(seq)s 节（%(day)s %(start)s–%(end)s）重叠",
+              kind=KIND_LABELS[kind], title=other.program.title, seq=other.seq,
+              day=format_short(other.date), start=other.start.strftime("%H:%M"),
+              end=other.end.strftime("%H:%M"))
+
+
+def find_conflicts(busy, day, start, end, ignore_ids=()):
+    """Every clash for one slot, one message per kind and other session."""
+    out, seen = [], set()
+    for kind, other in busy.get(day, []):
+        if other.id in ignore_ids or (kind, other.id) in seen:
+            continue
+        if _overlaps(start, end, other.start, other.end):
+            seen.add((kind, other.id))
+            out.append(conflict_text(kind, other))
+    return out
+
+
+def place(spec: Spec, after: dt.datetime | None = None, first_seq: int = 1) -> Preview:
+    """Place spec.count sessions; a clash is reported on the session, not skipped over."""
+    placed, skipped, last_day = [], [], None
+    busy = busy_sessions(spec, spec.term.start, spec.term.end)
+    for item in candidate_slots(spec, after):
+        if len(placed) == spec.count:
+            break
+        if item[0] == "skip":
+            skipped.append((item[1], item[2]))
+            continue
+        _, day, rule, note = item
+        if last_day and (day - last_day).days < spec.min_gap_days:
+            continue
+        seq = first_seq + len(placed)
+        placed.append(Placed(seq, day, rule.start, rule.end, rule.period_id,
+                             teaching_week(spec.term, day), note,
+                             find_conflicts(busy, day, rule.start, rule.end)))
+        last_day = day
+    skipped = [s for s in skipped if not placed or s[0] <= placed[-1].date]
+    return Preview(placed, skipped, spec.count - len(placed))

@@ -1,0 +1,91 @@
+"""Changing the schedule: move, bump, cancel, undo; SEQUENCE and the after-export mark."""
+import datetime as dt
+
+import pytest
+
+from planner.sessions.models import Program, ScheduleChange, Session
+from planner.sessions.services import (ScheduleError, bump_from, cancel_session, move_session,
+                                       undo_last)
+from tests.curricula.factories import curriculum
+from tests.sessions.factories import d, periods, program, spec, statutory
+
+
+@pytest.fixture
+def planned(app, world):
+    statutory()
+    cal = periods(world.school)
+    saved = program(world, curriculum(sessions=6), spec(world, cal[7]))
+    return saved, cal
+
+
+def sessions(p):
+    return list(Session.select().where(Session.program == p.id).order_by(Session.seq))
+
+
+def test_move_one_session_bumps_its_sequence(world, planned):
+    p, cal = planned
+    first = sessions(p)[0]
+    move_session(first, p, world.worker, d(9, 16), cal[3].start, cal[3].end, cal[3].id)
+    moved = Session.get_by_id(first.id)
+    assert (moved.date, moved.start, moved.status, moved.sequence) == (d(9, 16), cal[3].start, "moved", 1)
+    assert moved.teaching_week == 3 and not moved.changed_after_export
+
+
+@pytest.mark.parametrize("day, message", [
+    (d(10, 1), "国庆节"), (d(9, 19), "周末"), (d(8, 20), "不在本学期"),
+])
+def test_move_refuses_non_teaching_days(world, planned, day, message):
+    p, cal = planned
+    first = sessions(p)[0]
+    with pytest.raises(ScheduleError, match=message):
+        move_session(first, p, world.worker, day, cal[3].start, cal[3].end)
+    assert Session.get_by_id(first.id).date == d(9, 15)
+    assert ScheduleChange.select().count() == 0
+
+
+def test_move_into_a_clash_is_refused(world, planned):
+    p, cal = planned
+    other = program(world, curriculum(sessions=6, slug="other"), spec(world, cal[5]), title="另一门课")
+    first = sessions(p)[0]
+    with pytest.raises(ScheduleError, match="另一门课"):
+        move_session(first, p, world.worker, d(9, 15), cal[5].start, cal[5].end, cal[5].id)
+    assert Session.get_by_id(first.id).start == cal[7].start and other
+
+
+def test_bump_pushes_this_and_later_sessions_keeping_order(world, planned):
+    p, _ = planned
+    before = sessions(p)
+    bump_from(before[2], p, world.worker)  # 22 Sep and after move one slot on
+    after = sessions(p)
+    assert [s.date for s in after] == [d(9, 15), d(9, 20), d(9, 29), d(10, 13), d(10, 20), d(10, 27)]
+    assert [s.sequence for s in after] == [0, 0, 1, 1, 1, 1]
+
+
+def test_cancel_and_undo_restore_exactly(world, planned):
+    p, cal = planned
+    first = sessions(p)[0]
+    cancel_session(first, p, world.worker, "学校临时活动")
+    assert Session.get_by_id(first.id).status == "cancelled"
+    undo_last(p, world.worker)
+    restored = Session.get_by_id(first.id)
+    assert (restored.status, restored.cancel_reason, restored.date) == ("planned", "", d(9, 15))
+    assert restored.sequence == 2  # calendars must see the revert as a newer version
+
+
+def test_undo_a_move_then_nothing_left(world, planned):
+    p, cal = planned
+    first = sessions(p)[0]
+    move_session(first, p, world.worker, d(9, 17), cal[2].start, cal[2].end, cal[2].id)
+    undo_last(p, world.worker)
+    back = Session.get_by_id(first.id)
+    assert (back.date, back.start, back.period_id, back.status) == (d(9, 15), cal[7].start, cal[7].id, "planned")
+    with pytest.raises(ScheduleError, match="没有可以撤销"):
+        undo_last(p, world.worker)
+
+
+def test_changes_after_export_are_marked(world, planned):
+    p, cal = planned
+    Program.update(exported_at=dt.datetime(2026, 9, 1)).where(Program.id == p.id).execute()
+    p = Program.get_by_id(p.id)
+    cancel_session(sessions(p)[1], p, world.worker, "考试")
+    assert [s.changed_after_export for s in sessions(p)][:2] == [False, True]
