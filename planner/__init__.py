@@ -79,10 +79,12 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.curricula.views import bp as curricula_bp
     from planner.dashboard import bp as dashboard_bp
     from planner.schools.views import bp as schools_bp
+    from planner.sessions.views import bp as programs_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(curricula_bp)
+    app.register_blueprint(programs_bp)
     app.cli.add_command(planner_cli)
     return app

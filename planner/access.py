@@ -94,3 +94,29 @@ def get_or_404(query, pk):
         abort(404)
     return row
 
+
+
+def programs_query(user):
+    """Programs this user may see: by school for staff; by class for teachers."""
+    from planner.sessions.models import Program, ProgramClass
+
+    query = Program.select()
+    if user.role == "teacher":
+        mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
+        return query.where(Program.id.in_(ProgramClass.select(ProgramClass.program)
+                                          .where(ProgramClass.school_class.in_(mine))))
+    return query.where(Program.school.in_(schools_query(user).select(School.id)))
+
+
+def sessions_query(user):
+    """Sessions of the programs this user may see (with Program joined)."""
+    from planner.sessions.models import Program, Session
+
+    return (Session.select(Session, Program).join(Program)
+            .where(Program.id.in_(programs_query(user).select(Program.id))))
+
+
+def can_plan(user, school_id) -> bool:
+    """Workers of the school and admins change schedules; supervisors and teachers read."""
+    return user.role in ("admin", "worker") and \
+        schools_query(user).where(School.id == school_id).exists()

@@ -168,3 +168,23 @@ def undo_last(program, user):
 
 def period_lookup(school_id) -> dict:
     return {p.id: p for p in BellPeriod.select().where(BellPeriod.school == school_id)}
+
+
+def move_target(values: dict, periods: dict, room_ids: set):
+    """(date, start, end, period_id, room_id) from the move form; ScheduleError if invalid."""
+    if values.get("period"):
+        period = periods.get(values["period"])
+        if period is None:
+            raise ScheduleError(_l("该课节不存在，请从本校课表中选择。"))
+        start, end, period_id = period.start, period.end, period.id
+    else:
+        try:
+            start = dt.datetime.strptime(values.get("start", ""), "%H:%M").time()
+            end = dt.datetime.strptime(values.get("end", ""), "%H:%M").time()
+        except ValueError as err:
+            raise ScheduleError(_l("请选择课节，或填写开始和结束时间（如 16:10）。")) from err
+        period_id = None
+    room_id = values.get("room_id")
+    if room_id and room_id not in room_ids:
+        raise ScheduleError(_l("该场地不属于本校，请从本校场地中选择。"))
+    return values["date"], start, end, period_id, room_id

@@ -1,0 +1,150 @@
+"""Plan a program (preview before saving), the program page, and schedule changes."""
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+
+from planner.access import allow, can_plan, get_or_404, programs_query, schools_query
+from planner.calendars.services import periods as school_periods
+from planner.sessions import services
+from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, parse_rules, rule_rows
+from planner.curricula.models import Curriculum
+from planner.schools.models import Room, School, Term
+from planner.sessions.models import Program, ScheduleChange, Session
+from planner.sessions.placement import place
+from planner.sessions.planning import build, choices
+from planner.web import go, load_form, render
+
+bp = Blueprint("programs", __name__)
+STAFF = ("admin", "supervisor", "worker")
+
+
+def _school_for_planning(school_id):
+    school = get_or_404(schools_query(current_user), school_id)
+    if not can_plan(current_user, school.id):
+        abort(403)
+    return school
+
+
+def _form(school, offered, errors=None, preview=None, status=200):
+    return render("programs/new.html", "programs/_form.html", status, school=school,
+                  errors=errors or {}, preview=preview, f=request.form if request.method == "POST" else None,
+                  rows=rule_rows(request.form) if request.method == "POST" else [], **offered)
+
+
+@bp.route("/schools/<int:school_id>/programs/new", methods=["GET", "POST"])
+@allow("admin", "worker")
+def new(school_id):
+    """Plan a program: preview the placement, then save it."""
+    school = _school_for_planning(school_id)
+    offered = choices(school, current_user)
+    if request.method == "GET":
+        return _form(school, offered)
+    values, errors = load_form(ProgramForm())
+    rules, rule_errors = parse_rules(rule_rows(request.form), {p.id: p for p in offered["periods"]})
+    errors.update(rule_errors)
+    if not errors:
+        spec, fields, templates, errors = build(values, rules, school, current_user, offered)
+    if errors:
+        return _form(school, offered, errors, status=422)
+    if request.form.get("action") != "save":
+        return _form(school, offered, preview=place(spec))
+    try:
+        program = services.create_program(spec, fields, templates, current_user)
+    except services.ScheduleError as err:
+        return _form(school, offered, {"schedule": err.message}, err.preview, 422)
+    return go(url_for("programs.show", program_id=program.id))
+
+
+def _program(program_id):
+    """The program with its school, term, room and curriculum joined (one query)."""
+    query = (programs_query(current_user).select_extend(School, Term, Room, Curriculum)
+             .join_from(Program, School).join_from(Program, Term).join_from(Program, Room)
+             .join_from(Program, Curriculum))
+    return get_or_404(query, program_id)
+
+
+def _sessions(program):
+    return list(Session.select().where(Session.program == program.id).order_by(Session.seq))
+
+
+def _page(program, message=None, status=200):
+    return render("programs/show.html", "programs/_sessions.html", status, program=program,
+                  sessions=_sessions(program), message=message,
+                  can_change=can_plan(current_user, program.school_id),
+                  last_change=ScheduleChange.select().where(
+                      (ScheduleChange.program == program.id) & ~ScheduleChange.undone)
+                  .order_by(ScheduleChange.id.desc()).first())
+
+
+@bp.get("/programs/<int:program_id>")
+@allow(*STAFF, "teacher")
+def show(program_id):
+    """A program's sessions, with changes after export marked."""
+    return _page(_program(program_id))
+
+
+def _changeable(program_id, session_id):
+    program = _program(program_id)
+    if not can_plan(current_user, program.school_id):
+        abort(403)
+    session = get_or_404(Session.select().where(Session.program == program.id), session_id)
+    return program, session
+
+
+@bp.route("/programs/<int:program_id>/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@allow("admin", "worker")
+def move(program_id, session_id):
+    """Move one session to another teaching day, period or room."""
+    program, session = _changeable(program_id, session_id)
+    offered = {"periods": school_periods(program.school_id),
+               "rooms": choices(program.school, current_user)["rooms"]}
+    if request.method == "GET":
+        return render("programs/move.html", "programs/_move_form.html", program=program,
+                      session=session, errors={}, **offered)
+    values, errors = load_form(MoveForm())
+    if not errors:
+        try:
+            services.move_session(session, program, current_user, *services.move_target(
+                values, {p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]}))
+            return go(url_for("programs.show", program_id=program.id))
+        except services.ScheduleError as err:
+            errors = {"schedule": err.message}
+    return render("programs/move.html", "programs/_move_form.html", 422, program=program,
+                  session=session, errors=errors, **offered)
+
+
+@bp.post("/programs/<int:program_id>/sessions/<int:session_id>/bump")
+@allow("admin", "worker")
+def bump(program_id, session_id):
+    """Push this session and all later ones to the next free slots."""
+    program, session = _changeable(program_id, session_id)
+    try:
+        services.bump_from(session, program, current_user)
+    except services.ScheduleError as err:
+        return _page(program, err.message, 422)
+    return go(url_for("programs.show", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/sessions/<int:session_id>/cancel")
+@allow("admin", "worker")
+def cancel(program_id, session_id):
+    """Cancel a session with a reason."""
+    program, session = _changeable(program_id, session_id)
+    values, errors = load_form(CancelForm())
+    if errors:
+        return _page(program, errors["reason"], 422)
+    services.cancel_session(session, program, current_user, values["reason"])
+    return go(url_for("programs.show", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/undo")
+@allow("admin", "worker")
+def undo(program_id):
+    """Undo the last schedule change."""
+    program = _program(program_id)
+    if not can_plan(current_user, program.school_id):
+        abort(403)
+    try:
+        services.undo_last(program, current_user)
+    except services.ScheduleError as err:
+        return _page(program, err.message, 422)
+    return go(url_for("programs.show", program_id=program.id))

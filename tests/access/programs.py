@@ -1,0 +1,33 @@
+"""Program routes: workers of the school and admins plan and change; supervisors read;
+teachers read the programs of their own classes."""
+from tests.access import only
+from tests.curricula.factories import curriculum
+from tests.sessions.factories import periods, program, spec, statutory
+
+PLANNERS_POST = only({"admin", "worker"}, ok=303, worker_other=404)
+
+
+def setup(world):
+    """A saved six-lesson program for the world's class in the world's school."""
+    statutory()
+    world.periods = periods(world.school)
+    world.program = program(world, curriculum(sessions=6, slug="matrix-program"),
+                            spec(world, world.periods[7]))
+    world.psessions = list(world.program.sessions.order_by("seq"))
+
+
+RULES = {
+    "programs.new": ("GET", lambda w: f"/schools/{w.school.id}/programs/new", None,
+                     only({"admin", "worker"}, worker_other=404, supervisor=403, teacher=403)),
+    "programs.show": ("GET", lambda w: f"/programs/{w.program.id}", None,
+                      only({"admin", "supervisor", "worker", "teacher"}, worker_other=404)),
+    "programs.move": ("GET", lambda w: f"/programs/{w.program.id}/sessions/{w.psessions[0].id}/move",
+                      None, only({"admin", "worker"}, worker_other=404)),
+    "programs.bump": ("POST", lambda w: f"/programs/{w.program.id}/sessions/{w.psessions[4].id}/bump",
+                      {}, PLANNERS_POST),
+    "programs.cancel": ("POST", lambda w: f"/programs/{w.program.id}/sessions/{w.psessions[1].id}/cancel",
+                        {"reason": "测试"}, PLANNERS_POST),
+    # nothing to undo yet: allowed users get the plain-words refusal (422)
+    "programs.undo": ("POST", lambda w: f"/programs/{w.program.id}/undo", {},
+                      only({"admin", "worker"}, ok=422, worker_other=404)),
+}
