@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.curricula.views import bp as curricula_bp
     from planner.dashboard import bp as dashboard_bp
     from planner.schools.views import bp as schools_bp
+    from planner.sessions.agenda import bp as agenda_bp
     from planner.sessions.views import bp as programs_bp
 
     app.register_blueprint(accounts_bp)
@@ -86,5 +87,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(schools_bp)
     app.register_blueprint(curricula_bp)
     app.register_blueprint(programs_bp)
+    app.register_blueprint(agenda_bp)
     app.cli.add_command(planner_cli)
     return app

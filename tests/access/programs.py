@@ -31,3 +31,12 @@ RULES = {
     "programs.undo": ("POST", lambda w: f"/programs/{w.program.id}/undo", {},
                       only({"admin", "worker"}, ok=422, worker_other=404)),
 }
+
+EVERYONE = only({"admin", "supervisor", "worker", "teacher"})
+RULES.update({
+    "agenda.today": ("GET", lambda w: "/today", None, EVERYONE),
+    "agenda.week": ("GET", lambda w: "/calendar/week?date=2026-09-15", None, EVERYONE),
+    "agenda.month": ("GET", lambda w: "/calendar/month?date=2026-10-01", None, EVERYONE),
+    "agenda.term_overview": ("GET", lambda w: f"/terms/{w.term.id}/overview", None,
+                             only({"admin", "supervisor", "worker"}, worker_other=404)),
+})
