@@ -46,10 +46,13 @@ def makemigration_cmd(name):
 @planner_cli.command("demo")
 def demo_cmd():
     """Load the demo agency (once) and print its logins."""
-    from planner.demo import DEMO_PASSWORD, load_demo
+    from planner.demo import DEMO_PASSWORD, load_demo, plan_demo_programs
 
     with database.connection_context():
         logins = load_demo()
+        planned = plan_demo_programs()
+    if planned:
+        click.echo(f"Planned {planned} demo programs on the current term.")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")
@@ -171,3 +174,56 @@ def calendar_import_cmd(directory, if_empty):
             raise click.ClickException(f"{err}; nothing was imported") from err
         count = import_statutory(years)
     click.echo(f"imported {count} statutory days for {', '.join(str(y['year']) for y in years)}")
+
+
+@planner_cli.command("feed-url")
+@click.argument("username")
+@click.option("--base-url", default=None,
+              help="the address phones reach; default: PUBLIC_BASE_URL or PLANNER_BASE_URL")
+@click.option("--rotate", is_flag=True, help="revoke the active feed link and print a new one")
+@click.option("--days", is_flag=True, help="include holidays and 调休 make-up days")
+def feed_url_cmd(username, base_url, rotate, days):
+    """Print a worker's calendar feed URL (a new token; the URL is shown only this once)."""
+    from flask import current_app
+
+    from planner.accounts.models import User
+    from planner.feeds import services
+    from planner.feeds.models import FeedToken
+
+    base_url = (base_url or current_app.config.get("PUBLIC_BASE_URL")
+                or os.environ.get("PLANNER_BASE_URL"))
+    if not base_url:
+        base_url = "http://127.0.0.1:5000"
+        click.echo(f"note: using {base_url}; pass --base-url or set PLANNER_BASE_URL "
+                   "to the address phones reach", err=True)
+    with database.connection_context():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise click.ClickException(f"no user {username}")
+        if not user.active:
+            raise click.ClickException(f"{username} is deactivated; a feed would answer 404")
+        if user.role != "worker":
+            raise click.ClickException(
+                f"{username} is a {user.role}, and only workers have a worker feed. "
+                "They can sign in and open 日历订阅 (/calendar/subscriptions) to subscribe to "
+                + {"teacher": "their class's calendar.",
+                   "supervisor": "their workers' calendars.",
+                   "admin": "any worker's, class's or school's calendar."}.get(user.role, "a calendar."))
+        active = (FeedToken.select().where((FeedToken.user == user.id)
+                                           & (FeedToken.audience == "worker")
+                                           & (FeedToken.target_id == user.id)
+                                           & FeedToken.revoked_at.is_null())
+                  .order_by(FeedToken.id.desc()).first())
+        if active is not None and not rotate:
+            raise click.ClickException(
+                f"{username} already has an active feed link (created {active.created_at:%Y-%m-%d} "
+                "UTC). Only its hash is stored, so it can't be shown again. Run again with "
+                "--rotate for a new link (the old one stops working).")
+        try:
+            if active is not None:
+                _, raw = services.rotate_token(user, active.id)
+            else:
+                _, raw = services.create_token(user, "worker", user.id, label="CLI")
+        except services.FeedError as err:
+            raise click.ClickException(str(err)) from err
+    click.echo(services.feed_url(base_url, raw, with_days=days))

@@ -83,3 +83,52 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         classes[(primary.id, 5, 1)].headteacher = "孙老师"
         classes[(primary.id, 5, 1)].save()
     return [(u.username, u.role, u.display_name) for u in made.values()]
+
+
+DEMO_PROGRAMS = [
+    # (school code, curriculum slug, title, classes, weekday, period or (start, end), start week,
+    #  room, worker, group name)
+    ("CDZX", "career-junior-grade8", "学业与生涯规划（八年级）", ["8(1)班"], 2, 7, 3,
+     "多功能室", "worker", ""),
+    ("CDZX", "puberty-junior", "青春期教育（初一）7(1)7(2)班", ["7(1)班", "7(2)班"], 2, 7, 9,
+     "多功能室", "worker", ""),
+    ("CDZX", "group-new-student-adaptation", "新生适应小组", [], 4, ("16:10", "17:10"), 8,
+     "小组工作室", "worker", "“你好，初中”新生适应小组"),
+    ("CDXX", "life-primary-upper", "生命教育（五年级）", ["5(1)班"], 1, 6, 10, "多功能室",
+     "worker2", ""),
+]
+
+
+def plan_demo_programs() -> int:
+    """Place the demo programs on the current term (needs the library and the calendar)."""
+    from planner.curricula.editor import full
+    from planner.curricula.models import Curriculum
+    from planner.sessions.models import Program
+    from planner.sessions.placement import Rule, Spec
+    from planner.sessions.services import create_program
+
+    made = 0
+    for code, slug, title, class_names, weekday, slot, week, room_name, username, group in DEMO_PROGRAMS:
+        school = School.get(School.code == code)
+        curriculum = (Curriculum.select().where((Curriculum.slug == slug)
+                                                & (Curriculum.status == "published"))
+                      .order_by(Curriculum.version.desc()).first())
+        if curriculum is None or Program.select().where(
+                (Program.school == school) & (Program.title == title)).exists():
+            continue
+        if isinstance(slot, int):
+            period = BellPeriod.get((BellPeriod.school == school) & (BellPeriod.number == slot))
+            rule = Rule(weekday, period.start, period.end, period.id)
+        else:
+            rule = Rule(weekday, *(dt.time.fromisoformat(t) for t in slot))
+        curriculum = full(curriculum.id)
+        worker = User.get(User.username == username)
+        term = Term.get(Term.school == school)
+        spec = Spec(school.id, term, Room.get((Room.school == school) & (Room.name == room_name)).id,
+                    [worker.id], [c.id for c in SchoolClass.select().where(
+                        (SchoolClass.school == school) & SchoolClass.name.in_(class_names))],
+                    [rule], len(curriculum.sessions), week, 1)
+        create_program(spec, {"curriculum": curriculum.id, "title": title, "group_name": group},
+                       list(curriculum.sessions), worker)
+        made += 1
+    return made

@@ -1,0 +1,24 @@
+"""`flask planner demo` plans programs on the current term once the library is loaded."""
+import datetime as dt
+import os
+
+from planner.curricula.content import load_library
+from planner.curricula.services import import_library
+from planner.demo import load_demo, plan_demo_programs
+from planner.sessions.models import Program, Session
+from tests.sessions.factories import statutory
+
+LIBRARY = os.path.join(os.path.dirname(__file__), "..", "..", "content", "curricula")
+
+
+def test_demo_plans_programs_once_with_past_and_future_sessions(app):
+    import_library(load_library(LIBRARY)[0])
+    statutory()
+    load_demo(dt.date(2026, 11, 22))
+    assert plan_demo_programs() == 4
+    assert plan_demo_programs() == 0
+    assert Program.select().count() == 4
+    dates = [s.date for s in Session.select()]
+    assert min(dates) < dt.date(2026, 11, 22) < max(dates)
+    group = Program.get(Program.title == "新生适应小组")
+    assert group.group_name and not list(group.class_links) and group.sessions.count() == 8
