@@ -1,5 +1,4 @@
 """驻校社工计划系统: the Flask application factory."""
-import logging
 import os
 import secrets
 
@@ -66,8 +65,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    logging.getLogger("werkzeug").addFilter(security.TokenLogFilter())
 
+    if os.environ.get("PLANNER_PROXY_FIX") == "1":
+        # behind nginx: trust one proxy for the client address (login rate limit) and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

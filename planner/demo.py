@@ -66,7 +66,7 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         people = [
             ("admin", "admin", "周管理", {}),
             ("worker", "worker", "李社工", {"school_ids": [junior.id]}),
-            ("worker2", "worker", "陈社工", {"school_ids": [primary.id]}),
+            ("worker2", "worker", "陈社工", {"school_ids": [primary.id, junior.id]}),
             ("supervisor", "supervisor", "王督导", {}),
             ("teacher", "teacher", "赵老师", {"class_ids": [classes[(junior.id, 7, 1)].id]}),
             ("teacher2", "teacher", "孙老师", {"class_ids": [classes[(primary.id, 5, 1)].id]}),
@@ -88,8 +88,10 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
 DEMO_PROGRAMS = [
     # (school code, curriculum slug, title, classes, weekday, period or (start, end), start week,
     #  room, worker, group name)
+    # 陈社工 also serves the junior school for career lessons: the 多功能室 on Tuesday
+    # period 7 is taken from week 3, which a new plan there has to work around
     ("CDZX", "career-junior-grade8", "学业与生涯规划（八年级）", ["8(1)班"], 2, 7, 3,
-     "多功能室", "worker", ""),
+     "多功能室", "worker2", ""),
     ("CDZX", "puberty-junior", "青春期教育（初一）7(1)7(2)班", ["7(1)班", "7(2)班"], 2, 7, 9,
      "多功能室", "worker", ""),
     ("CDZX", "group-new-student-adaptation", "新生适应小组", [], 4, ("16:10", "17:10"), 8,

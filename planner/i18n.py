@@ -55,4 +55,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["shortday"] = format_short
     app.jinja_env.globals["current_locale"] = locale_code
-    app.jinja_env.globals["request_path"] = lambda: request.path
+    # the page to come back to after switching language, query string included
+    app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

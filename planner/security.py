@@ -1,5 +1,7 @@
 """Web security basics (PRIVACY_SECURITY.md §7): login, timeouts, CSRF, headers, route rules."""
+import logging
 import time
+from collections.abc import Mapping
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_limiter import Limiter
@@ -94,6 +96,7 @@ def init_app(app) -> None:
     app.before_request(enforce_session_timeouts)
     app.before_request(enforce_route_rules)
     app.after_request(security_headers)
+    install_log_filters()
 
 
 class TokenLogFilter:
@@ -102,12 +105,32 @@ class TokenLogFilter:
     import re as _re
     PATTERN = _re.compile(r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+")
 
+    def redact(self, value):
+        if not isinstance(value, str):
+            return value
+        return self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", value)
+
     def filter(self, record):
-        if isinstance(record.msg, str):
-            record.msg = self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]",
-                                          record.msg)
-        if record.args:
-            record.args = tuple(
-                self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", a)
-                if isinstance(a, str) else a for a in record.args)
+        record.msg = self.redact(record.msg)
+        if isinstance(record.args, dict):
+            # gunicorn logs its access line as format % atoms (a dict subclass that
+            # answers '-' for unknown keys): redact the values in place, keep the type.
+            for key, value in list(record.args.items()):
+                record.args[key] = self.redact(value)
+        elif isinstance(record.args, Mapping):
+            record.args = {key: self.redact(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(self.redact(a) for a in record.args)
         return True
+
+
+# The development server logs to "werkzeug", gunicorn (production) to "gunicorn.access".
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def install_log_filters() -> None:
+    """Put one TokenLogFilter on each access logger (idempotent: apps are built often)."""
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, TokenLogFilter) for f in logger.filters):
+            logger.addFilter(TokenLogFilter())

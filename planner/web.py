@@ -1,4 +1,6 @@
 """View helpers shared by every blueprint: full page or htmx fragment, form errors."""
+import json
+
 from flask import render_template, request
 from flask_htmx import make_response as htmx_response  # noqa: F401  (re-exported)
 from marshmallow import ValidationError
@@ -38,7 +40,7 @@ def flatten_errors(messages) -> dict:
 
 def conflict_response(back_url: str):
     """The conflict screen for a stale edit (409)."""
-    return render_template("conflict.html", back_url=back_url), 409
+    return render_template("conflict.html", back_url=back_url, fragment=is_htmx()), 409
 
 
 DUPLICATE = _l("已存在同名记录，请换一个名称。")
@@ -49,7 +51,10 @@ def go(url: str):
     from flask import redirect
 
     if request.headers.get("HX-Request") == "true":
-        return "", 204, {"HX-Location": url}
+        # htmx fetches the new page itself; marking that fetch as boosted makes the view
+        # answer with the full page, which htmx swaps into <body>
+        location = json.dumps({"path": url, "target": "body", "headers": {"HX-Boosted": "true"}})
+        return "", 204, {"HX-Location": location}
     return redirect(url, 303)
 
 

@@ -36,6 +36,8 @@ def authenticate(username: str, password: str, lock_after: int, lock_seconds: in
         hasher.hash(password)  # same cost whether or not the user exists
         return None
     if user.locked_until and user.locked_until > now():
+        # Same cost as any other failure: a fast answer would reveal that the account exists.
+        hasher.hash(password)
         return None
     try:
         hasher.verify(user.password_hash, password)

@@ -18,7 +18,9 @@ class SchoolSchema(FormSchema):
     name = Text(100, required=True)
     code = Text(20, required=True, validate_also=[CODE])
     stage = Choice(SCHOOL_STAGES, required=True)
-    address = Text(200)
+    # Optional fields load a blank as empty (FormSchema drops blanks), so an edit can
+    # clear them instead of silently keeping the old value.
+    address = Text(200, load_default="")
 
 
 class TermSchema(FormSchema):
@@ -38,13 +40,13 @@ class TermSchema(FormSchema):
 class SchoolClassSchema(FormSchema):
     grade = Integer(1, 12, required=True)
     name = Text(40, required=True)
-    headteacher = Text(40)
+    headteacher = Text(40, load_default="")
 
 
 class RoomSchema(FormSchema):
     name = Text(60, required=True)
     kind = Choice(ROOM_KINDS, required=True)
-    capacity = Integer(1, 500)
+    capacity = Integer(1, 500, load_default=None)
 
 
 def with_version(schema_cls):

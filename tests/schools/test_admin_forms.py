@@ -1,0 +1,410 @@
+"""Admin screens for schools, terms, classes and rooms.
+
+Create, validate, scope, concurrent edits, archive.
+"""
+import json
+import re
+
+import pytest
+
+from planner.schools.models import Agency, Room, School, SchoolClass, Term
+from tests import factories
+from tests.conftest import login_as
+
+HTMX = {"HX-Request": "true"}
+REQUIRED = "此项为必填项。"
+DUPLICATE = "已存在同名（或同编码）的记录。"
+
+GOOD = {
+    "schools": {"name": "城西中学", "code": "CXZX", "stage": "junior", "address": "城西路 1 号"},
+    "terms": {"name": "2026—2027学年第一学期", "start": "2026-09-01", "end": "2027-01-20"},
+    "classes": {"grade": "8", "name": "8(3)班", "headteacher": "钱老师"},
+    "rooms": {"name": "沙盘室", "kind": "case_room", "capacity": "6"},
+}
+MODEL = {"schools": School, "terms": Term, "classes": SchoolClass, "rooms": Room}
+
+
+@pytest.fixture
+def admin(client, world):
+    return login_as(client, world.admin)
+
+
+def new_url(kind, world, school=None):
+    if kind == "schools":
+        return "/admin/schools/new"
+    return f"/admin/{kind}/new?school={(school or world.school).id}"
+
+
+def inline_error(html, field):
+    """The message shown next to a field (the macro's <p id="e-FIELD">)."""
+    match = re.search(rf'<p class="error" id="e-{field}" role="alert">([^<]*)</p>', html)
+    return match.group(1) if match else None
+
+
+def hx_location(response):
+    """Where htmx goes next: HX-Location is a path, or JSON with a path and request headers."""
+    value = response.headers["HX-Location"]
+    if value.startswith("{"):
+        spec = json.loads(value)
+        return spec["path"], spec.get("headers", {})
+    return value, {}
+
+
+def counts():
+    return {name: model.select().count() for name, model in MODEL.items()}
+
+
+# ---- creating ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(GOOD))
+def test_create_with_a_full_page_post(admin, world, kind):
+    before = counts()
+    assert admin.get(new_url(kind, world)).status_code == 200
+    response = admin.post(new_url(kind, world), data=GOOD[kind])
+    assert response.status_code == 303
+    created = MODEL[kind].get(MODEL[kind].name == GOOD[kind]["name"])
+    school = created if kind == "schools" else created.school
+    assert response.location == f"/schools/{school.id}"
+    assert counts()[kind] == before[kind] + 1
+    if kind == "schools":
+        assert (created.agency_id, created.code, created.stage) == (world.agency.id, "CXZX",
+                                                                    "junior")
+    else:
+        assert created.school_id == world.school.id
+    page = admin.get(response.location).get_data(as_text=True)
+    assert GOOD[kind]["name"] in page
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD))
+def test_create_with_htmx(admin, world, kind):
+    response = admin.post(new_url(kind, world), data=GOOD[kind], headers=HTMX)
+    assert response.status_code == 204
+    created = MODEL[kind].get(MODEL[kind].name == GOOD[kind]["name"])
+    school = created if kind == "schools" else created.school
+    path, headers = hx_location(response)
+    assert path == f"/schools/{school.id}"
+    # htmx then fetches that page with these headers and swaps it in.
+    page = admin.get(path, headers={**HTMX, **headers})
+    assert page.status_code == 200
+    assert GOOD[kind]["name"] in page.get_data(as_text=True)
+    if headers.get("HX-Boosted") == "true":  # swapped into <body>: the whole page
+        assert "<html" in page.get_data(as_text=True)
+
+
+def test_created_values_are_stored_typed(admin, world):
+    admin.post(new_url("terms", world), data=GOOD["terms"])
+    admin.post(new_url("classes", world), data=GOOD["classes"])
+    admin.post(new_url("rooms", world), data=GOOD["rooms"])
+    term = Term.get(Term.name == GOOD["terms"]["name"])
+    assert (term.start.isoformat(), term.end.isoformat()) == ("2026-09-01", "2027-01-20")
+    assert SchoolClass.get(SchoolClass.name == "8(3)班").grade == 8
+    assert Room.get(Room.name == "沙盘室").capacity == 6
+
+
+def test_surrounding_whitespace_is_trimmed(admin, world):
+    admin.post(new_url("rooms", world), data={"name": "  活动室  ", "kind": "multi_room"})
+    assert Room.select().where(Room.name == "活动室").count() == 1
+
+
+# ---- bad input: an inline Chinese message and nothing saved ---------------------------
+
+BAD = [
+    ("schools", {"name": ""}, "name", REQUIRED),
+    ("schools", {"name": "   "}, "name", REQUIRED),
+    ("schools", {"code": ""}, "code", REQUIRED),
+    ("schools", {"stage": ""}, "stage", REQUIRED),
+    ("schools", {"name": "校" * 101}, "name", "最多 100 个字。"),
+    ("schools", {"address": "路" * 201}, "address", "最多 200 个字。"),
+    ("schools", {"code": "城西 01"}, "code", "只能使用字母、数字和连字符。"),
+    ("schools", {"stage": "university"}, "stage", "请选择有效的选项。"),
+    ("terms", {"name": ""}, "name", REQUIRED),
+    ("terms", {"start": ""}, "start", REQUIRED),
+    ("terms", {"start": "2026-13-01"}, "start", "请输入有效日期（年-月-日）。"),
+    ("terms", {"end": "next friday"}, "end", "请输入有效日期（年-月-日）。"),
+    ("terms", {"start": "2026-09-01", "end": "2026-08-31"}, "end", "结束日期必须晚于开始日期。"),
+    ("terms", {"start": "2026-09-01", "end": "2026-09-01"}, "end", "结束日期必须晚于开始日期。"),
+    ("terms", {"start": "2026-09-01", "end": "2027-09-01"}, "end", "一个学期不应超过 200 天。"),
+    ("classes", {"grade": ""}, "grade", REQUIRED),
+    ("classes", {"grade": "abc"}, "grade", "请输入整数。"),
+    ("classes", {"grade": "7.5"}, "grade", "请输入整数。"),
+    ("classes", {"grade": "13"}, "grade", "应在 1 到 12 之间。"),
+    ("classes", {"grade": "0"}, "grade", "应在 1 到 12 之间。"),
+    ("classes", {"grade": "3"}, "grade", "该年级不属于本校学段。"),  # 甲校 is a junior school
+    ("classes", {"name": "班" * 41}, "name", "最多 40 个字。"),
+    ("rooms", {"capacity": "0"}, "capacity", "应在 1 到 500 之间。"),
+    ("rooms", {"capacity": "many"}, "capacity", "请输入整数。"),
+    ("rooms", {"kind": "garage"}, "kind", "请选择有效的选项。"),
+    ("rooms", {"name": ""}, "name", REQUIRED),
+]
+
+
+@pytest.mark.parametrize("kind,change,field,message", BAD)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_bad_input_is_shown_inline_and_nothing_is_saved(admin, world, kind, change, field,
+                                                        message, htmx):
+    before = counts()
+    data = dict(GOOD[kind], **change)
+    response = admin.post(new_url(kind, world), data=data, headers=HTMX if htmx else {})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert inline_error(html, field) == message
+    assert ("<html" in html) is not htmx  # htmx gets only the form fragment
+    assert 'id="record-form"' in html
+    assert counts() == before
+
+
+def test_the_form_keeps_what_the_user_typed(admin, world):
+    data = dict(GOOD["classes"], grade="abc", headteacher="<b>钱</b>")
+    html = admin.post(new_url("classes", world), data=data).get_data(as_text=True)
+    assert 'value="abc"' in html
+    assert 'value="&lt;b&gt;钱&lt;/b&gt;"' in html  # escaped, never raw
+
+
+def test_duplicate_class_name_in_one_school(admin, world):
+    before = counts()
+    data = dict(GOOD["classes"], name=world.cls.name, grade="7")
+    response = admin.post(new_url("classes", world), data=data)
+    assert response.status_code == 422
+    assert inline_error(response.get_data(as_text=True), "name") == DUPLICATE
+    assert counts() == before
+
+
+def test_same_class_name_in_another_school_is_fine(admin, world):
+    data = dict(GOOD["classes"], name=world.cls.name, grade="7")
+    response = admin.post(new_url("classes", world, school=world.other_school), data=data)
+    assert response.status_code == 303
+    assert SchoolClass.select().where(SchoolClass.name == world.cls.name).count() == 2
+
+
+@pytest.mark.parametrize("field", ["code", "name"])
+def test_duplicate_school_code_or_name(admin, world, field):
+    before = counts()
+    data = dict(GOOD["schools"], **{field: getattr(world.school, field)})
+    response = admin.post(new_url("schools", world), data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert DUPLICATE in html
+    assert counts() == before
+
+
+def test_a_school_code_may_repeat_in_another_agency(admin, world):
+    data = dict(GOOD["schools"], code=world.foreign_school.code)
+    assert admin.post(new_url("schools", world), data=data).status_code == 303
+
+
+def test_duplicate_term_and_room_names(admin, world):
+    before = counts()
+    term = admin.post(new_url("terms", world), data=dict(GOOD["terms"], name=world.term.name))
+    room = admin.post(new_url("rooms", world), data=dict(GOOD["rooms"], name=world.room.name))
+    assert inline_error(term.get_data(as_text=True), "name") == DUPLICATE
+    assert inline_error(room.get_data(as_text=True), "name") == DUPLICATE
+    assert counts() == before
+
+
+def test_grades_follow_the_stage(admin, world):
+    primary = factories.school(agency=world.agency, stage="primary", code="PX", name="小学")
+    ok = admin.post(new_url("classes", world, school=primary),
+                    data=dict(GOOD["classes"], grade="3"))
+    assert ok.status_code == 303
+    bad = admin.post(new_url("classes", world, school=primary),
+                     data=dict(GOOD["classes"], grade="7", name="7(9)班"))
+    assert inline_error(bad.get_data(as_text=True), "grade") == "该年级不属于本校学段。"
+
+
+def test_new_record_needs_a_school(admin, world):
+    assert admin.get("/admin/rooms/new").status_code == 404
+    assert admin.post("/admin/rooms/new", data=GOOD["rooms"]).status_code == 404
+    assert admin.post("/admin/rooms/new?school=abc", data=GOOD["rooms"]).status_code == 404
+
+
+# ---- scope: another agency's records answer 404; other roles 403 -----------------------
+
+def test_another_agencys_school_is_not_found(admin, world):
+    foreign = world.foreign_school
+    foreign_class = factories.school_class(school=foreign)
+    before = counts()
+    assert admin.get(f"/admin/schools/{foreign.id}/edit").status_code == 404
+    assert admin.post(f"/admin/schools/{foreign.id}/edit",
+                      data=dict(GOOD["schools"], version="1")).status_code == 404
+    assert admin.post(f"/admin/schools/{foreign.id}/archive").status_code == 404
+    assert admin.get(f"/admin/classes/{foreign_class.id}/edit").status_code == 404
+    assert admin.post(f"/admin/classes/{foreign_class.id}/archive").status_code == 404
+    for kind in ("terms", "classes", "rooms"):
+        assert admin.get(new_url(kind, world, school=foreign)).status_code == 404
+        assert admin.post(new_url(kind, world, school=foreign), data=GOOD[kind]).status_code == 404
+    assert admin.get(f"/schools/{foreign.id}").status_code == 404
+    assert counts() == before
+    stored = School.get_by_id(foreign.id)
+    assert (stored.name, stored.archived) == (foreign.name, False)
+    assert not SchoolClass.get_by_id(foreign_class.id).archived
+
+
+def test_unknown_ids_are_not_found(admin, world):
+    assert admin.get("/admin/rooms/999999/edit").status_code == 404
+    assert admin.post("/admin/rooms/999999/archive").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["worker", "teacher", "supervisor"])
+def test_only_admins_may_use_the_admin_screens(client, world, persona):
+    login_as(client, getattr(world, persona))
+    before = counts()
+    assert client.get("/admin/").status_code == 403
+    assert client.get(new_url("rooms", world)).status_code == 403
+    assert client.post(new_url("rooms", world), data=GOOD["rooms"]).status_code == 403
+    assert client.post(new_url("schools", world), data=GOOD["schools"]).status_code == 403
+    assert client.post(f"/admin/schools/{world.school.id}/edit",
+                       data=dict(GOOD["schools"], version="1")).status_code == 403
+    assert client.post(f"/admin/rooms/{world.room.id}/archive").status_code == 403
+    assert client.post("/admin/agency", data={"name": "x", "code": "X", "version": "1"}
+                       ).status_code == 403
+    assert counts() == before
+    assert not Room.get_by_id(world.room.id).archived
+    assert Agency.get_by_id(world.agency.id).name == world.agency.name
+
+
+# ---- editing and concurrent edits ---------------------------------------------------
+
+def form_version(html):
+    return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def test_edit_a_class(admin, world):
+    html = admin.get(f"/admin/classes/{world.cls.id}/edit").get_data(as_text=True)
+    assert f'value="{world.cls.name}"' in html
+    data = {"grade": "8", "name": "8(1)班", "headteacher": "吴老师", "version": form_version(html)}
+    response = admin.post(f"/admin/classes/{world.cls.id}/edit", data=data, headers=HTMX)
+    assert response.status_code == 204
+    assert hx_location(response)[0] == f"/schools/{world.school.id}"
+    stored = SchoolClass.get_by_id(world.cls.id)
+    assert (stored.grade, stored.name, stored.headteacher, stored.version) == (8, "8(1)班", "吴老师", 2)
+
+
+def test_an_optional_field_can_be_cleared(admin, world):
+    """Blank means 'empty', not 'leave as it was'."""
+    School.update(address="旧地址").where(School.id == world.school.id).execute()
+    Room.update(capacity=12).where(Room.id == world.room.id).execute()
+    SchoolClass.update(headteacher="旧班主任").where(SchoolClass.id == world.cls.id).execute()
+    school = admin.post(f"/admin/schools/{world.school.id}/edit", data={
+        "name": world.school.name, "code": world.school.code, "stage": "junior",
+        "address": "", "version": "1"})
+    room = admin.post(f"/admin/rooms/{world.room.id}/edit", data={
+        "name": world.room.name, "kind": "group_room", "capacity": "", "version": "1"})
+    cls = admin.post(f"/admin/classes/{world.cls.id}/edit", data={
+        "name": world.cls.name, "grade": "7", "headteacher": " ", "version": "1"})
+    assert (school.status_code, room.status_code, cls.status_code) == (303, 303, 303)
+    assert School.get_by_id(world.school.id).address == ""
+    assert Room.get_by_id(world.room.id).capacity is None
+    assert SchoolClass.get_by_id(world.cls.id).headteacher == ""
+
+
+def test_bad_edit_changes_nothing(admin, world):
+    response = admin.post(f"/admin/classes/{world.cls.id}/edit",
+                          data={"grade": "3", "name": "3(1)班", "version": "1"})
+    assert response.status_code == 422
+    assert inline_error(response.get_data(as_text=True), "grade") == "该年级不属于本校学段。"
+    stored = SchoolClass.get_by_id(world.cls.id)
+    assert (stored.grade, stored.name, stored.version) == (7, world.cls.name, 1)
+
+
+def test_edit_to_a_duplicate_name_changes_nothing(admin, world):
+    response = admin.post(f"/admin/schools/{world.school.id}/edit", data={
+        "name": world.other_school.name, "code": world.school.code, "stage": "junior",
+        "version": "1"})
+    assert response.status_code == 422
+    assert DUPLICATE in response.get_data(as_text=True)
+    stored = School.get_by_id(world.school.id)
+    assert (stored.name, stored.version) == (world.school.name, 1)
+
+
+def test_edit_without_a_version_is_refused(admin, world):
+    data = dict(GOOD["schools"])
+    response = admin.post(f"/admin/schools/{world.school.id}/edit", data=data)
+    assert response.status_code == 422
+    assert School.get_by_id(world.school.id).name == world.school.name
+
+
+def test_two_admins_editing_one_school(app, world):
+    second_admin = factories.user("admin", agency=world.agency, username="admin2")
+    first, second = app.test_client(), app.test_client()
+    login_as(first, world.admin)
+    login_as(second, second_admin)
+    url = f"/admin/schools/{world.school.id}/edit"
+    v1 = form_version(first.get(url).get_data(as_text=True))
+    v2 = form_version(second.get(url).get_data(as_text=True))
+    assert v1 == v2
+
+    saved = first.post(url, data={"name": "甲校（第一位）", "code": "JX", "stage": "junior",
+                                  "version": v1})
+    assert saved.status_code == 303
+    clash = second.post(url, data={"name": "甲校（第二位）", "code": "JX2", "stage": "senior",
+                                   "version": v2})
+    assert clash.status_code == 409
+    html = clash.get_data(as_text=True)
+    assert "保存冲突" in html
+    assert '<html lang="zh-CN">' in html  # a full page for a full-page request
+    assert f'href="{url}"' in html  # reopen the latest version
+    stored = School.get_by_id(world.school.id)
+    assert (stored.name, stored.code, stored.stage, stored.version) == ("甲校（第一位）", "JX",
+                                                                       "junior", 2)
+    # Reopening shows the first admin's data and the new version; saving then works.
+    reopened = second.get(url).get_data(as_text=True)
+    assert "甲校（第一位）" in reopened and form_version(reopened) == "2"
+
+
+def test_conflict_over_htmx_is_a_fragment(admin, world):
+    School.update(version=5).where(School.id == world.school.id).execute()
+    response = admin.post(f"/admin/schools/{world.school.id}/edit",
+                          data=dict(GOOD["schools"], version="4"), headers=HTMX)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "保存冲突" in html and "<html" not in html
+    assert html.lstrip().startswith('<section class="card narrow conflict"')
+    assert School.get_by_id(world.school.id).name == world.school.name
+
+
+def test_edit_the_agency(admin, world):
+    html = admin.get("/admin/agency").get_data(as_text=True)
+    response = admin.post("/admin/agency", data={"name": "新机构名", "code": "NEW",
+                                                 "version": form_version(html)})
+    assert response.status_code == 303
+    assert Agency.get_by_id(world.agency.id).name == "新机构名"
+    stale = admin.post("/admin/agency", data={"name": "过期", "code": "OLD", "version": "1"})
+    assert stale.status_code == 409
+    bad = admin.post("/admin/agency", data={"name": "", "code": "NEW", "version": "2"})
+    assert inline_error(bad.get_data(as_text=True), "name") == REQUIRED
+    assert Agency.get_by_id(world.agency.id).name == "新机构名"
+
+
+# ---- archive and restore ----------------------------------------------------------
+
+def test_archive_and_restore_a_room(admin, world):
+    url = f"/admin/rooms/{world.room.id}/archive"
+    response = admin.post(url)
+    assert response.status_code == 303
+    assert response.location == f"/schools/{world.school.id}"
+    stored = Room.get_by_id(world.room.id)
+    assert stored.archived and stored.version == 2
+    assert "恢复" in admin.get(f"/schools/{world.school.id}").get_data(as_text=True)
+
+    response = admin.post(url, data={"restore": "1"}, headers=HTMX)
+    assert response.status_code == 204
+    assert not Room.get_by_id(world.room.id).archived
+    assert Room.select().count() == 2  # nothing was ever deleted
+
+
+def test_archived_school_leaves_the_dashboards(app, world):
+    admin = login_as(app.test_client(), world.admin)
+    response = admin.post(f"/admin/schools/{world.school.id}/archive")
+    assert response.status_code == 303
+    assert response.location == "/admin/"
+    assert "已归档" in admin.get("/admin/").get_data(as_text=True)
+    worker = login_as(app.test_client(), world.worker)
+    assert world.school.name not in worker.get("/dashboard").get_data(as_text=True)
+
+    admin.post(f"/admin/schools/{world.school.id}/archive", data={"restore": "1"})
+    assert world.school.name in worker.get("/dashboard").get_data(as_text=True)
+
+
+def test_archive_is_post_only(admin, world):
+    assert admin.get(f"/admin/rooms/{world.room.id}/archive").status_code == 405
+    assert not Room.get_by_id(world.room.id).archived
