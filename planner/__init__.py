@@ -44,6 +44,8 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "CONTENT_DIR": os.path.join(ROOT, "content"),
+        # links in calendar feeds and the feed-url command; the request's host when empty
+        "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", ""),
     }
 
 
@@ -78,9 +80,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_errors(app)
 
     from planner.accounts.views import bp as accounts_bp
+    from planner.calendars.views import bp as calendars_bp
     from planner.cli import planner_cli
     from planner.curricula.views import bp as curricula_bp
     from planner.dashboard import bp as dashboard_bp
+    from planner.feeds.views import bp as feeds_bp
     from planner.schools.views import bp as schools_bp
     from planner.sessions.agenda import bp as agenda_bp
     from planner.sessions.views import bp as programs_bp
@@ -89,6 +93,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(curricula_bp)
+    app.register_blueprint(calendars_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(programs_bp)
     app.register_blueprint(agenda_bp)
     app.cli.add_command(planner_cli)

@@ -2,10 +2,11 @@
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
+from planner.feeds.models import FeedToken
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange, Session,
                                      SlotRule)
 
 MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervision, TeacherClass,
           Curriculum, SessionTemplate, Activity, BellPeriod, CalendarDay, Program, ProgramClass,
-          ProgramWorker, SlotRule, Session, ScheduleChange]
+          ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken]

@@ -1,5 +1,6 @@
 """What kind of day is it? Statutory data, school days, teaching weeks, bell periods."""
 import datetime as dt
+import hashlib
 import os
 
 import yaml
@@ -153,3 +154,102 @@ def periods(school_id: int) -> list:
     """The school's bell periods, ordered by section then number."""
     return list(BellPeriod.select().where(BellPeriod.school == school_id)
                 .order_by(BellPeriod.section, BellPeriod.number))
+
+
+# ---- reading for the calendar screens (writes live in operations.py) --------------
+
+def dates(start: dt.date, end: dt.date | None = None) -> list:
+    end = end or start
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def national_query(kind: str):
+    return CalendarDay.select().where(CalendarDay.school.is_null() & (CalendarDay.kind == kind))
+
+
+def holiday_range(day: CalendarDay) -> list:
+    """The contiguous run of same-named national holiday rows that contains `day`."""
+    near = {r.date: r for r in national_query("holiday").where(
+        (CalendarDay.name == day.name)
+        & CalendarDay.date.between(day.date - dt.timedelta(days=62),
+                                   day.date + dt.timedelta(days=62)))}
+    first = day.date
+    while first - dt.timedelta(days=1) in near:
+        first -= dt.timedelta(days=1)
+    last = day.date
+    while last + dt.timedelta(days=1) in near:
+        last += dt.timedelta(days=1)
+    return [near[d] for d in dates(first, last)]
+
+
+def national_years(today: dt.date) -> tuple[list, int | None]:
+    """Statutory days grouped by year: [{year, sources, holidays: [ranges], makeups}], and
+    the first year from this one on that has no data yet (its notice may not be out).
+    A holiday range belongs to the year it starts in, even across New Year."""
+    rows = (CalendarDay.select().where(CalendarDay.school.is_null())
+            .order_by(CalendarDay.date, CalendarDay.id))
+    years, last = {}, None
+
+    def year_of(day):
+        return years.setdefault(day.year, {"year": day.year, "sources": [], "holidays": [],
+                                           "makeups": []})
+
+    for row in rows:
+        if row.kind == "makeup":
+            year = year_of(row.date)
+            year["makeups"].append(row)
+        elif last and last["name"] == row.name and last["end"] + dt.timedelta(days=1) == row.date:
+            last["end"], last["days"] = row.date, last["days"] + 1
+            continue
+        else:
+            year = year_of(row.date)
+            last = {"first": row, "name": row.name, "start": row.date, "end": row.date, "days": 1}
+            year["holidays"].append(last)
+        if row.source and row.source not in year["sources"]:
+            year["sources"].append(row.source)
+    missing = next((y for y in (today.year, today.year + 1) if y not in years), None)
+    return [years[y] for y in sorted(years)], missing
+
+
+def school_days(school_id: int, term) -> list:
+    """The school's own days in the term, in date order."""
+    return list(CalendarDay.select().where((CalendarDay.school == school_id)
+                                           & CalendarDay.date.between(term.start, term.end))
+                .order_by(CalendarDay.date, CalendarDay.kind))
+
+
+def term_calendar(school_id: int, term) -> list:
+    """第1周… of the term: each week's seven days with their meaning (one query)."""
+    first = week_monday(term.start)
+    last = week_monday(term.end) + dt.timedelta(days=6)
+    infos = day_map(school_id, first, last)
+    weeks = []
+    for n in range(term_weeks(term)):
+        monday = first + dt.timedelta(days=7 * n)
+        days = [(d, infos[d], term.start <= d <= term.end) for d in dates(
+            monday, monday + dt.timedelta(days=6))]
+        weeks.append({"number": n + 1, "monday": monday, "days": days,
+                      "teaching": sum(1 for d, info, inside in days
+                                      if inside and info.timetable_weekday)})
+    return weeks
+
+
+def default_term(terms: list, today: dt.date):
+    """The term containing today, else the next one to start, else the latest."""
+    for term in terms:
+        if term.start <= today <= term.end:
+            return term
+    upcoming = [t for t in terms if t.start > today]
+    if upcoming:
+        return min(upcoming, key=lambda t: t.start)
+    return max(terms, key=lambda t: t.start) if terms else None
+
+
+def bell_token(school_id: int, section: str) -> str:
+    """A fingerprint of one section's schedule. BellPeriod has no version column, so the
+    form carries this instead and a stale form gets the conflict screen."""
+    rows = (BellPeriod.select().where((BellPeriod.school == school_id)
+                                      & (BellPeriod.section == section))
+            .order_by(BellPeriod.number))
+    text = ";".join(f"{p.number}|{p.start}|{p.end}" for p in rows)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -3,8 +3,11 @@ classes on Tuesday period 7 from week 3 across National Day, read why a week was
 resolve a room clash, move one lesson and undo it, and subscribe to the feed."""
 import datetime as dt
 import os
+import re
 
+import icalendar
 import pytest
+from ical.calendar_stream import IcsCalendarStream
 from playwright.sync_api import expect
 
 from planner.calendars.services import import_statutory, load_years
@@ -71,3 +74,24 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     page.click("#undo")
     expect(page.locator("#s1")).to_contain_text("2026年9月15日")
     assert Session.get_by_id(first.id).sequence == 2
+
+    # subscribe: make a worker feed and fetch it as a phone's calendar would
+    page.click("nav >> text=日历订阅")
+    page.select_option("#f-target", label="李社工")
+    page.fill("#f-label", "我的 iPad")
+    page.check("text=同时显示节假日和调休上课日")
+    page.click("text=生成订阅链接")
+    expect(page.locator("#new-feed a.btn-primary")).to_have_attribute("href", re.compile(r"^webcal://"))
+    url = page.locator("#feed-url").input_value()
+    body = page.request.get(url).body()
+    strict = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))  # the independent parser
+    parsed = icalendar.Calendar.from_ical(body)
+    events = {str(e["UID"]): e for e in parsed.walk("VEVENT")}
+    mine = [e for e in events.values() if "7(3)7(4)" in str(e["SUMMARY"])]
+    assert len(mine) == 6 and len(strict.events) >= 6
+    first_event = [e for e in mine if "第1节" in str(e["SUMMARY"])][0]
+    assert first_event["SEQUENCE"] == 2  # moved (1) and moved back (2): same UID, newer version
+    assert first_event.decoded("DTSTART").date() == dt.date(2026, 9, 15)
+    assert any("国庆" in str(e["SUMMARY"]) for e in events.values())  # holidays were asked for
+    page.click("nav >> text=日程")
+    expect(page.locator("#week")).to_be_visible()

@@ -1,0 +1,123 @@
+"""iCal feeds by secret URL, the 日历订阅 page, and one program's .ics download."""
+import datetime as dt
+import os
+
+import segno
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask_login import current_user
+
+from planner.access import ALL_ROLES, allow, public
+from planner.db import now
+from planner.feeds import services
+from planner.feeds.models import AUDIENCES
+from planner.feeds.schemas import FeedTokenSchema
+from planner.web import go, load_form, render
+
+bp = Blueprint("feeds", __name__)
+CALENDAR = "text/calendar"
+SHANGHAI_OFFSET = dt.timedelta(hours=8)  # Asia/Shanghai has had no DST since 1991
+
+
+def base_url() -> str:
+    """The address phones reach: PUBLIC_BASE_URL (or PLANNER_BASE_URL), else this request's."""
+    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PLANNER_BASE_URL")
+    return (configured or request.host_url).rstrip("/")
+
+
+def local_time(value):
+    return (value + SHANGHAI_OFFSET).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _new_link(raw, with_days):
+    """The one-time view of a fresh token: https URL, webcal URL and a QR code (data URI,
+    because the CSP allows img-src data: but no inline styles or scripts)."""
+    url = services.feed_url(base_url(), raw, with_days)
+    webcal = services.webcal_url(url)
+    qr = segno.make(webcal, error="m").svg_data_uri(scale=5, border=2, dark="#1d2733")
+    return {"url": url, "webcal": webcal, "qr": qr}
+
+
+def _page(status=200, errors=None, values=None, new=None):
+    tokens = services.active_tokens(current_user)
+    return render("feeds/subscriptions.html", "feeds/_subscriptions.html", status,
+                  tokens=tokens, names=services.target_names(tokens),
+                  options=services.targets(current_user), audiences=AUDIENCES,
+                  errors=errors or {}, values=values or {"days": "1"}, new=new,
+                  local_time=local_time)
+
+
+@bp.get("/feeds/<token>.ics")
+@public
+def feed(token):
+    """A calendar feed by secret URL; unknown or revoked tokens get a bare 404."""
+    found = services.resolve(token)
+    if found is None:
+        # Plain text, not the error page: that page echoes the request path (with the token)
+        # into its language form, and a calendar app shows no HTML anyway.
+        return Response("404 Not Found\n", 404, mimetype="text/plain")
+    body = services.feed_body(found, base_url(), request.args.get("days") == "1",
+                              dt.date.today())
+    etag, modified = services.record_fetch(found, body, now())
+    response = Response(body, mimetype=CALENDAR)
+    response.set_etag(etag)
+    response.last_modified = modified.replace(tzinfo=dt.timezone.utc)
+    # Clients may keep a copy but must ask again (If-None-Match → 304) before using it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
+
+
+@bp.get("/calendar/subscriptions")
+@allow(*ALL_ROLES)
+def subscriptions():
+    """The user's feed links: create, rotate, revoke."""
+    return _page()
+
+
+@bp.post("/calendar/subscriptions")
+@allow(*ALL_ROLES)
+def create():
+    """A new feed link, shown once."""
+    values, errors = load_form(FeedTokenSchema())
+    if errors:
+        return _page(422, errors, request.form)
+    try:
+        token, raw = services.create_token(current_user, values["audience"],
+                                           values["target_id"], values["label"])
+    except services.FeedError as err:
+        return _page(422, {"target": err.message}, request.form)
+    return _page(201, new=dict(_new_link(raw, values["days"]), token_id=token.id))
+
+
+@bp.post("/calendar/subscriptions/<int:token_id>/rotate")
+@allow(*ALL_ROLES)
+def rotate(token_id):
+    """Replace a link: the old one stops working at once."""
+    try:
+        token, raw = services.rotate_token(current_user, token_id)
+    except LookupError:
+        abort(404)
+    except services.FeedError as err:
+        return _page(422, {"rotate": err.message})
+    with_days = request.form.get("days") == "1"
+    return _page(new=dict(_new_link(raw, with_days), token_id=token.id))
+
+
+@bp.post("/calendar/subscriptions/<int:token_id>/revoke")
+@allow(*ALL_ROLES)
+def revoke(token_id):
+    """Stop a link for good."""
+    if not services.revoke_token(current_user, token_id):
+        abort(404)
+    return go(url_for("feeds.subscriptions"))
+
+
+@bp.get("/programs/<int:program_id>/calendar.ics")
+@allow(*ALL_ROLES)
+def program_calendar(program_id):
+    """Download one program's sessions; the file name carries no names at all."""
+    program = services.visible_program(current_user, program_id)
+    if program is None:
+        abort(404)
+    body = services.program_body(program, base_url())
+    return Response(body, mimetype=CALENDAR, headers={
+        "Content-Disposition": f'attachment; filename="program-{program.id}.ics"'})
