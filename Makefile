@@ -60,3 +60,4 @@ extract-messages: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/scheduling.py
