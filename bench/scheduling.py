@@ -14,6 +14,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from zoneinfo import ZoneInfo  # noqa: E402
+
 from icalendar import Calendar, Event  # noqa: E402
 
 from planner import create_app, migrations  # noqa: E402
@@ -30,9 +32,10 @@ from planner.feeds.ical import build_calendar  # noqa: E402
 from planner.schools.models import Agency, Room, School, SchoolClass, Term  # noqa: E402
 from planner.sessions.models import Program, Session  # noqa: E402
 from planner.sessions.placement import Rule, Spec  # noqa: E402
-from planner.sessions.services import create_program  # noqa: E402
+from planner.sessions.services import create_programs  # noqa: E402
 
 SCHOOLS, PROGRAMS_PER_SCHOOL = 100, 20
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def setup_city(content):
@@ -62,12 +65,11 @@ def place_city(curriculum, schools):
     """Every program of the city's term, placed and saved; returns seconds."""
     templates = list(curriculum.sessions)
     start = time.perf_counter()
-    with write_tx():  # one term's planning as one batch: one commit, not 2,000
-        _place_all(curriculum, schools, templates)
+    create_programs(list(_city_items(curriculum, schools, templates)), schools[0][1])
     return time.perf_counter() - start
 
 
-def _place_all(curriculum, schools, templates):
+def _city_items(curriculum, schools, templates):
     for school, worker in schools:
         term = Term.get(Term.school == school)
         periods = {p.number: p for p in BellPeriod.select().where(BellPeriod.school == school)}
@@ -78,19 +80,28 @@ def _place_all(curriculum, schools, templates):
             spec = Spec(school.id, term, rooms[i % 4], [worker.id], [classes[i]],
                         [Rule(1 + i % 5, period.start, period.end, period.id)],
                         len(templates), 3, 1)
-            create_program(spec, {"curriculum": curriculum.id, "title": f"计划{i}"}, templates, worker)
+            yield spec, {"curriculum": curriculum.id, "title": f"计划{i}"}, templates
 
 
 def bare_feed(sessions):
+    """The floor: bare icalendar calls writing the same properties and VTIMEZONE."""
     cal = Calendar()
+    cal.add("prodid", "-//bench//")
+    cal.add("version", "2.0")
     for s in sessions:
         event = Event()
         event.add("uid", f"session-{s.id}")
-        event.add("summary", f"{s.program.title} 第{s.seq}节")
-        event.add("dtstart", dt.datetime.combine(s.date, s.start))
-        event.add("dtend", dt.datetime.combine(s.date, s.end))
+        event.add("dtstamp", s.updated_at.replace(tzinfo=dt.timezone.utc))
+        event.add("summary", f"{s.program.title} 第{s.seq}节 {s.template_id}")
+        event.add("location", "活动室")
+        event.add("description", f"第{s.seq}节\n第{s.teaching_week}周\nhttp://127.0.0.1:5000/programs/{s.program_id}#s{s.seq}")
+        event.add("url", f"http://127.0.0.1:5000/programs/{s.program_id}#s{s.seq}")
+        event.add("dtstart", dt.datetime.combine(s.date, s.start, SHANGHAI))
+        event.add("dtend", dt.datetime.combine(s.date, s.end, SHANGHAI))
         event.add("sequence", s.sequence)
+        event.add("status", "CONFIRMED")
         cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -39,6 +39,7 @@ class Spec:
     start_week: int = 1
     min_gap_days: int = 1
     exclude_program_id: int | None = None
+    days: dict | None = None  # the term's day_map, when a batch has it already
 
 
 @dataclass
@@ -77,7 +78,7 @@ def candidate_slots(spec: Spec, after: dt.datetime | None = None):
     term = spec.term
     first = week_monday(term.start) + dt.timedelta(weeks=spec.start_week - 1)
     first = max(first, term.start)
-    days = day_map(spec.school_id, first, term.end)
+    days = spec.days or day_map(spec.school_id, first, term.end)
     day = first
     while day <= term.end:
         info = days[day]

@@ -65,6 +65,21 @@ def create_program(spec: Spec, fields: dict, templates: list, user) -> Program:
     return program
 
 
+def create_programs(items: list, user) -> list:
+    """Plan many programs (a whole term) in one transaction: all or nothing, with every
+    clash checked, each school's calendar computed once. items: (spec, fields, templates)."""
+    maps = {}
+    with write_tx():
+        out = []
+        for spec, fields, templates in items:
+            key = (spec.school_id, spec.term.id)
+            if key not in maps:
+                maps[key] = day_map(spec.school_id, spec.term.start, spec.term.end)
+            spec.days = maps[key]
+            out.append(create_program(spec, fields, templates, user))
+    return out
+
+
 def spec_for(program: Program, count: int | None = None) -> Spec:
     """The placement spec of a saved program (for bumping and moving)."""
     rules = [Rule(r.weekday, r.start, r.end, r.period_id, r.every_weeks)

@@ -89,3 +89,22 @@ def test_changes_after_export_are_marked(world, planned):
     p = Program.get_by_id(p.id)
     cancel_session(sessions(p)[1], p, world.worker, "考试")
     assert [s.changed_after_export for s in sessions(p)][:2] == [False, True]
+
+
+def test_a_batch_of_programs_is_all_or_nothing(app, world):
+    from planner.sessions.services import create_programs
+
+    statutory()
+    cal = periods(world.school)
+    c = curriculum(sessions=6, slug="batch")
+    first = spec(world, cal[7])
+    clashing = spec(world, cal[7])  # same worker, room and class at the same time
+    with pytest.raises(ScheduleError, match="冲突"):
+        create_programs([(first, {"curriculum": c.id, "title": "一"}, list(c.sessions)),
+                         (clashing, {"curriculum": c.id, "title": "二"}, list(c.sessions))],
+                        world.worker)
+    assert Program.select().count() == 0 and Session.select().count() == 0
+    fine = spec(world, cal[6])
+    made = create_programs([(spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
+                            (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions))], world.worker)
+    assert len(made) == 2 and Session.select().count() == 12
