@@ -88,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.schools.views import bp as schools_bp
     from planner.sessions.agenda import bp as agenda_bp
     from planner.sessions.views import bp as programs_bp
+    from planner.students.views import bp as students_bp
+    from planner.runs.views import bp as runs_bp
+    from planner.reflections.views import bp as reflections_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(dashboard_bp)
@@ -97,5 +100,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(programs_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(students_bp)
+    app.register_blueprint(runs_bp)
+    app.register_blueprint(reflections_bp)
     app.cli.add_command(planner_cli)
     return app

@@ -1,12 +1,17 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.feeds.models import FeedToken
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange, Session,
                                      SlotRule)
+from planner.students.models import (ArchiveCounter, ArchiveSetting, Attendance, Consent, FollowUp,
+                                     GroupMember, GroupRoster, Reflection, SessionRecord, Student)
 
 MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervision, TeacherClass,
           Curriculum, SessionTemplate, Activity, BellPeriod, CalendarDay, Program, ProgramClass,
-          ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken]
+          ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken, AuditEntry, ArchiveSetting,
+          ArchiveCounter, Student, Consent, GroupRoster, GroupMember, Attendance, SessionRecord,
+          Reflection, FollowUp]

@@ -142,6 +142,50 @@ def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
     return found
 
 
+class BusyIndex:
+    """Sessions that may clash, indexed by room, worker and class, kept in memory while a
+    batch of programs is placed: loaded once, then each placed program is added to it."""
+
+    KINDS = ("room", "worker", "class")
+
+    def __init__(self):
+        self.by = {kind: {} for kind in self.KINDS}
+
+    def add(self, busy: Busy, room_id, worker_ids, class_ids):
+        for kind, keys in zip(self.KINDS, ([room_id], worker_ids, class_ids)):
+            for key in keys:
+                self.by[kind].setdefault(key, {}).setdefault(busy.date, []).append(busy)
+
+    def for_spec(self, spec: Spec) -> dict:
+        """The same shape as busy_sessions(): date → [(kind, Busy)]."""
+        found = {}
+        for kind, keys in zip(self.KINDS, ([spec.room_id], spec.worker_ids, spec.class_ids)):
+            for key in keys:
+                for day, items in self.by[kind].get(key, {}).items():
+                    found.setdefault(day, []).extend((kind, b) for b in items)
+        return found
+
+    @classmethod
+    def load(cls, start: dt.date, end: dt.date, school_ids, worker_ids):
+        """Every live session in [start, end] at these schools or with these workers."""
+        workers, classes = {}, {}
+        for pid, wid in ProgramWorker.select(ProgramWorker.program, ProgramWorker.worker).tuples():
+            workers.setdefault(pid, []).append(wid)
+        for pid, cid in ProgramClass.select(ProgramClass.program, ProgramClass.school_class).tuples():
+            classes.setdefault(pid, []).append(cid)
+        worker_programs = [p for p, ws in workers.items() if set(ws) & set(worker_ids)]
+        query = (Session.select(Session.id, Session.date, Session.start, Session.end, Session.seq,
+                                Session.room, Session.program, Program.title).join(Program)
+                 .where(Session.date.between(start, end) & (Session.status != "cancelled")
+                        & (Program.school.in_(list(school_ids))
+                           | Session.program.in_(worker_programs))))
+        index = cls()
+        for sid, day, s_start, s_end, seq, room_id, pid, title in query.tuples():
+            index.add(Busy(sid, day, s_start, s_end, seq, title), room_id,
+                      workers.get(pid, []), classes.get(pid, []))
+        return index
+
+
 KIND_LABELS = {"room": _l("场地冲突"), "worker": _l("社工时间冲突"), "class": _l("班级时间冲突")}
 
 
@@ -164,10 +208,13 @@ def find_conflicts(busy, day, start, end, ignore_ids=()):
     return out
 
 
-def place(spec: Spec, after: dt.datetime | None = None, first_seq: int = 1) -> Preview:
-    """Place spec.count sessions; a clash is reported on the session, not skipped over."""
+def place(spec: Spec, after: dt.datetime | None = None, first_seq: int = 1,
+          busy: dict | None = None) -> Preview:
+    """Place spec.count sessions; a clash is reported on the session, not skipped over.
+    `busy` (from a BusyIndex) saves the clash query when many programs are placed."""
     placed, skipped, last_day = [], [], None
-    busy = busy_sessions(spec, spec.term.start, spec.term.end)
+    if busy is None:
+        busy = busy_sessions(spec, spec.term.start, spec.term.end)
     for item in candidate_slots(spec, after):
         if len(placed) == spec.count:
             break

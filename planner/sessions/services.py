@@ -7,7 +7,8 @@ from planner.db import now, write_tx
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange,
                                      Session, SlotRule)
-from planner.sessions.placement import Rule, Spec, busy_sessions, find_conflicts, place
+from planner.sessions.placement import (Busy, BusyIndex, Rule, Spec, busy_sessions,
+                                       find_conflicts, place)
 
 
 class ScheduleError(ValueError):
@@ -39,10 +40,11 @@ def shortfall_message(preview, count):
               missing=preview.shortfall, count=count)
 
 
-def create_program(spec: Spec, fields: dict, templates: list, user) -> Program:
-    """Save a program and its sessions, re-checking the placement inside the transaction."""
+def create_program(spec: Spec, fields: dict, templates: list, user, index=None) -> Program:
+    """Save a program and its sessions, re-checking the placement inside the transaction.
+    With a BusyIndex (a batch), clashes are checked in memory and the new sessions added."""
     with write_tx():
-        preview = place(spec)
+        preview = place(spec, busy=index.for_spec(spec) if index is not None else None)
         if preview.shortfall:
             raise ScheduleError(shortfall_message(preview, spec.count), preview)
         if preview.conflicts:
@@ -62,6 +64,10 @@ def create_program(spec: Spec, fields: dict, templates: list, user) -> Program:
                                   date=p.date, start=p.start, end=p.end, period=p.period_id,
                                   room=spec.room_id, teaching_week=p.week)
                              for p in preview.placed]).execute()
+        if index is not None:
+            for p in preview.placed:
+                index.add(Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                          spec.room_id, spec.worker_ids, spec.class_ids)
     return program
 
 
@@ -70,13 +76,17 @@ def create_programs(items: list, user) -> list:
     clash checked, each school's calendar computed once. items: (spec, fields, templates)."""
     maps = {}
     with write_tx():
+        terms = [spec.term for spec, _, _ in items]
+        index = BusyIndex.load(min(t.start for t in terms), max(t.end for t in terms),
+                               {spec.school_id for spec, _, _ in items},
+                               {w for spec, _, _ in items for w in spec.worker_ids})
         out = []
         for spec, fields, templates in items:
             key = (spec.school_id, spec.term.id)
             if key not in maps:
                 maps[key] = day_map(spec.school_id, spec.term.start, spec.term.end)
             spec.days = maps[key]
-            out.append(create_program(spec, fields, templates, user))
+            out.append(create_program(spec, fields, templates, user, index))
     return out
 
 

@@ -108,3 +108,16 @@ def test_a_batch_of_programs_is_all_or_nothing(app, world):
     made = create_programs([(spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
                             (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions))], world.worker)
     assert len(made) == 2 and Session.select().count() == 12
+
+
+def test_a_batch_sees_programs_saved_before_it(app, world):
+    from planner.sessions.services import create_programs
+
+    statutory()
+    cal = periods(world.school)
+    c = curriculum(sessions=6, slug="earlier")
+    program(world, c, spec(world, cal[7]), title="先排好的课")
+    with pytest.raises(ScheduleError, match="冲突"):
+        create_programs([(spec(world, cal[7]), {"curriculum": c.id, "title": "后来的"},
+                          list(c.sessions))], world.worker)
+    assert Program.select().count() == 1

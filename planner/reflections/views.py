@@ -1,0 +1,4 @@
+"""Views of planner.reflections (blueprint "reflections")."""
+from flask import Blueprint
+
+bp = Blueprint("reflections", __name__)

@@ -1,0 +1,1 @@
+"""Run mode: the tablet in the room (agenda, timers, attendance taps, headcount, notes)."""

@@ -1,0 +1,1 @@
+"""服务对象: pseudonymous students, consent, group rosters, attendance, reflections."""
