@@ -46,13 +46,16 @@ def makemigration_cmd(name):
 @planner_cli.command("demo")
 def demo_cmd():
     """Load the demo agency (once) and print its logins."""
-    from planner.demo import DEMO_PASSWORD, load_demo, plan_demo_programs
+    from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_programs
 
     with database.connection_context():
         logins = load_demo()
         planned = plan_demo_programs()
+        members = load_demo_group()
     if planned:
         click.echo(f"Planned {planned} demo programs on the current term.")
+    if members:
+        click.echo(f"The 新生适应 group has {members} members, with records for its past meetings.")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")

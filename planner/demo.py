@@ -134,3 +134,68 @@ def plan_demo_programs() -> int:
                        list(curriculum.sessions), worker)
         made += 1
     return made
+
+
+# Invented names: the demo must never look like real children's records.
+DEMO_STUDENTS = [
+    ("20260701", "林小雨", "女", "7(1)班"), ("20260702", "周子航", "男", "7(1)班"),
+    ("20260703", "吴若溪", "女", "7(2)班"), ("20260704", "郑一鸣", "男", "7(2)班"),
+    ("20260705", "何思彤", "女", "7(3)班"), ("20260706", "冯家乐", "男", "7(3)班"),
+    ("20260707", "谢雨桐", "女", "7(4)班"), ("20260708", "唐浩然", "男", "7(4)班"),
+    ("20260709", "许诺", "女", "7(5)班"),  # no consent yet: can't join the group
+]
+
+
+def load_demo_group(today: dt.date | None = None) -> int:
+    """The 新生适应 group running: members with guardian consent, attendance and
+    reflections for its past meetings, and the latest reflection waiting for the supervisor."""
+    from planner.students.codes import issue_codes
+    from planner.students.models import (Attendance, Consent, GroupMember, Reflection,
+                                         Student)
+    from planner.sessions.models import Program, Session
+
+    today = today or dt.date.today()
+    program = Program.get_or_none(Program.title == "新生适应小组")
+    if program is None or GroupMember.select().where(GroupMember.program == program).exists():
+        return 0
+    school = program.school
+    worker = User.get(User.username == "worker")
+    classes = {c.name: c for c in SchoolClass.select().where(SchoolClass.school == school)}
+    with write_tx():
+        codes = issue_codes(school, len(DEMO_STUDENTS), year=today.year)
+        students = [Student.create(school=school, archive_code=code, student_no=no, name=name,
+                                   gender=gender, birth_date=dt.date(2013, 3 + i, 10),
+                                   school_class=classes[cls], guardian_name=f"{name[0]}家长",
+                                   guardian_phone="13800000000")
+                    for i, (code, (no, name, gender, cls)) in enumerate(zip(codes, DEMO_STUDENTS))]
+        members = students[:-1]
+        consent_day = program.term.start + dt.timedelta(days=20)
+        Consent.insert_many([dict(student=s.id, purpose=p, given_by="guardian",
+                                  giver_name=s.guardian_name, notice_version="2026-09",
+                                  given_on=consent_day, method="paper", recorded_by=worker.id)
+                             for s in members for p in ("participation", "attendance",
+                                                        "observation")]).execute()
+        GroupMember.insert_many([dict(program=program.id, student=s.id,
+                                      screening_note="面谈后自愿参加") for s in members]).execute()
+        past = list(Session.select().where((Session.program == program) & (Session.date < today))
+                    .order_by(Session.seq))
+        for n, session in enumerate(past):
+            Attendance.insert_many([dict(
+                session=session.id, student=s.id, recorded_by=worker.id,
+                status="absent" if (i + n) % 7 == 3 else ("late" if (i + n) % 5 == 4 else "present"),
+                tapped_at=dt.datetime.combine(session.date, session.start))
+                for i, s in enumerate(members)]).execute()
+            planned = session.template.stage
+            observed = "形成期" if planned == "转折期" and session.seq == 3 else planned
+            last = n == len(past) - 1
+            Reflection.create(
+                session=session, author=worker, observed_stage=observed,
+                answers={}, details={"planned_vs_actual": "按计划完成主要环节。",
+                                     "dynamics": "成员逐渐熟悉，发言更主动。",
+                                     "skills": ["鼓励支持", "沟通互动"]},
+                status="submitted" if last else "signed_off",
+                submitted_at=dt.datetime.combine(session.date, session.end),
+                supervisor_comment="" if last else "记录清楚，下次留意安静成员的参与。",
+                signed_off_by=None if last else User.get(User.username == "supervisor"),
+                signed_off_at=None if last else dt.datetime.combine(session.date, session.end))
+    return len(members)

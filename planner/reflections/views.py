@@ -1,4 +1,215 @@
-"""Views of planner.reflections (blueprint "reflections")."""
-from flask import Blueprint
+"""Reflections (反思记录), supervision (督导), stage timelines and missing records.
+
+Admins get 403 on every route here: they manage the setup but don't read reflection content
+(PRIVACY_SECURITY.md §2); teachers never see reflections. See services.py for the rest.
+"""
+import datetime as dt
+
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+
+from planner.access import allow, get_or_404, programs_query
+from planner.curricula.models import Curriculum
+from planner.curricula.stages import meeting_stages
+from planner.db import ConflictError
+from planner.i18n import gettext as _
+from planner.reflections import forms, queries, services
+from planner.reflections.forms import ReviewForm
+from planner.students.models import REFLECTION_STATUSES
+from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("reflections", __name__)
+SHANGHAI_OFFSET = dt.timedelta(hours=8)  # timestamps are stored in UTC; China has no DST
+
+
+@bp.app_template_filter("local_time")
+def local_time(value, fmt="%Y-%m-%d %H:%M"):
+    """A stored UTC timestamp as Beijing time."""
+    return (value + SHANGHAI_OFFSET).strftime(fmt) if value else ""
+
+
+@bp.context_processor
+def labels():
+    return {"statuses": REFLECTION_STATUSES}
+
+
+def _session(session_id, need="read"):
+    session = services.load_session(current_user, session_id)
+    role = services.access(current_user, session.program_id)
+    if role is None or (need == "write" and role != "write"):
+        abort(403)
+    return session, role
+
+
+def _context(session, role, reflection, values=None, stage=None):
+    """Everything the reflection page and its fragments draw."""
+    kind = session.program.curriculum.kind
+    saved = reflection.observed_stage if reflection else None
+    stage = stage or saved or (forms.default_stage(session.template.stage)
+                               if kind == "group" else None)
+    prompts = forms.questions(kind, stage)
+    people = services.members(session.program_id) if kind == "group" else []
+    editable = role == "write" and (reflection is None or reflection.status == "draft")
+    return dict(s=session, kind=kind, role=role, r=reflection, stage=stage, prompts=prompts,
+                stages=meeting_stages(), members=people, editable=editable,
+                values=values if values is not None else
+                forms.initial_values(reflection, kind, prompts, stage),
+                skills=forms.SKILLS, details=forms.DETAILS, limit=forms.LIMIT,
+                version=reflection.version if reflection else 0,
+                acked={f.student_id: f for f in getattr(reflection, "items", [])
+                       if f.acknowledged_at},
+                lesson_note_label=forms.LESSON_FLAG_NOTE,
+                review_form=role == "read" and reflection is not None
+                and reflection.status == "submitted")
+
+
+def _page(session, role, status=200, errors=None, values=None, message=None):
+    reflection = services.reflection_of(session.id)
+    # a refused form comes back with the prompts its answers were written to
+    posted = (values or {}).get("prompts_stage")
+    ctx = _context(session, role, reflection, values,
+                   posted if posted in meeting_stages() else None)
+    fragment = "reflections/_form.html" if ctx["editable"] else "reflections/_read.html"
+    return render("reflections/edit.html", fragment, status, errors=errors or {},
+                  message=message, **ctx)
+
+
+@bp.route("/sessions/<int:session_id>/reflection", methods=["GET", "POST"])
+@allow("supervisor", "worker")
+def edit(session_id):
+    """A session's reflection: the program's workers write it, their supervisors read it."""
+    session, role = _session(session_id, "read" if request.method == "GET" else "write")
+    if request.method == "GET":
+        return _page(session, role, message=_("已保存。") if request.args.get("saved") else None)
+    return _save(session)
+
+
+def _save(session):
+    """Autosave and 保存草稿 keep a draft; 提交督导 submits it. Nothing is half-saved."""
+    kind, action = session.program.curriculum.kind, request.form.get("action", "autosave")
+    editable_ids = {s.id for s, ok in services.members(session.program_id) if ok} \
+        if kind == "group" else set()
+    data, errors = forms.load(request.form, kind, editable_ids)
+    if not errors and action == "submit":
+        errors = forms.submit_problems(data, kind, request.form.get("prompts_stage", ""))
+    if errors and not is_htmx():
+        return _page(session, "write", 422, errors, forms.posted_values(request.form))
+    n = len(forms.questions(kind, request.form.get("prompts_stage", "")))
+    slots = forms.error_fields(kind, n, editable_ids)
+    if errors:
+        return _status(422, errors=errors, fields=slots)
+    try:
+        reflection = services.save(session, current_user, data, submit=action == "submit")
+    except ConflictError:
+        return _conflict(session)
+    except services.NotEditable:
+        return _locked(session)
+    if action == "submit" or not is_htmx():
+        target = url_for("reflections.edit", session_id=session.id)
+        return go(target if action == "submit" else target + "?saved=1")
+    return _status(200, saved=True, manual=action == "save", version=reflection.version,
+                   saved_at=reflection.updated_at, fields=slots)
+
+
+def _status(status, **context):
+    """The autosave answer (status line; version and error slots out of band)."""
+    context.setdefault("errors", {})
+    return render("reflections/_status.html", "reflections/_status.html", status, **context)
+
+
+def _conflict(session):
+    """409: somebody else saved first; their text stays, this edit is not written."""
+    body, status = conflict_response(url_for("reflections.edit", session_id=session.id))
+    return body, status, {"HX-Retarget": "#reflection-conflict", "HX-Reswap": "innerHTML show:top"}
+
+
+def _locked(session):
+    """409: the reflection was submitted meanwhile (in another tab, or by a co-worker)."""
+    if not is_htmx():
+        return _page(session, "write", 409, message=_("本反思已提交督导，不能再修改。"))
+    return _status(409, errors={"locked": _("本反思已提交督导，不能再修改。如需修改，请督导退回。")},
+                   fields=[])
+
+
+@bp.get("/sessions/<int:session_id>/reflection/prompts")
+@allow("worker")
+def prompts(session_id):
+    """The prompts of the chosen observed stage (the stage select swaps them in)."""
+    session, role = _session(session_id, "write")
+    stage = request.args.get("observed_stage", "")
+    if session.program.curriculum.kind != "group":
+        abort(404)
+    if stage not in meeting_stages():
+        abort(400)
+    ctx = _context(session, role, services.reflection_of(session.id), stage=stage)
+    return render("reflections/_prompts.html", "reflections/_prompts.html", errors={}, **ctx)
+
+
+@bp.get("/reflections")
+@allow("worker")
+def mine():
+    """我的反思: the worker's reflections with their status and the supervisor's comment."""
+    return render("reflections/mine.html", "reflections/_mine_list.html",
+                  rows=queries.mine(current_user))
+
+
+@bp.get("/programs/<int:program_id>/stages")
+@allow("supervisor", "worker")
+def stages(program_id):
+    """A group's planned stage against the observed stage, meeting by meeting."""
+    query = programs_query(current_user).select_extend(Curriculum).join(Curriculum)
+    program = get_or_404(query, program_id)
+    if program.curriculum.kind != "group":
+        abort(404)
+    if services.access(current_user, program.id) is None:
+        abort(403)
+    rows = queries.timeline(program)
+    return render("reflections/stages.html", "reflections/_timeline.html", program=program,
+                  rows=rows, stages=meeting_stages(), differ=sum(r.differs for r in rows))
+
+
+@bp.get("/supervision")
+@allow("supervisor")
+def supervision():
+    """The supervisor's queue: open safeguarding follow-ups on top, then submitted reflections."""
+    return render("reflections/supervision.html", "reflections/_queue.html",
+                  flags=queries.open_safeguarding(current_user), rows=queries.queue(current_user))
+
+
+@bp.post("/supervision/follow-ups/<int:follow_up_id>/acknowledge")
+@allow("supervisor")
+def acknowledge(follow_up_id):
+    """Acknowledge a follow-up: it leaves the top of the queue."""
+    item = services.supervised_follow_up(current_user, follow_up_id)
+    services.acknowledge(item, current_user)
+    if request.form.get("back") == "reflection":
+        return go(url_for("reflections.edit", session_id=item.reflection.session_id))
+    return go(url_for("reflections.supervision"))
+
+
+@bp.post("/supervision/reflections/<int:reflection_id>/review")
+@allow("supervisor")
+def review(reflection_id):
+    """Comment and sign off, or return to the worker for changes."""
+    reflection = get_or_404(services.supervised(current_user), reflection_id)
+    values, errors = load_form(ReviewForm())
+    back = url_for("reflections.edit", session_id=reflection.session_id)
+    if not errors and values["action"] == "return" and not values["comment"]:
+        errors = {"comment": _("退回修改时，请写明需要修改的地方。")}
+    if errors:
+        session, role = _session(reflection.session_id)
+        return _page(session, role, 422, errors, values=None)
+    try:
+        services.review(reflection, current_user, values["comment"], values["action"],
+                        values["version"])
+    except (ConflictError, services.NotEditable):
+        return conflict_response(back)
+    return go(url_for("reflections.supervision"))
+
+
+@bp.get("/records/missing")
+@allow("supervisor", "worker")
+def missing():
+    """Sessions over for 48 hours without a reflection, attendance or headcount."""
+    return render("reflections/missing.html", "reflections/_missing_list.html",
+                  rows=queries.missing(current_user), grace_hours=48)

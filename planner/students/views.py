@@ -1,4 +1,233 @@
-"""Views of planner.students (blueprint "students")."""
-from flask import Blueprint
+"""Views of planner.students (blueprint "students"): students of a school, a student's
+record and consent, the archive-code pattern. The import and group-roster screens add
+their routes to the same blueprint (import_views.py, group_views.py).
+
+Who: the school's workers and admins change; supervisors of the school's workers read;
+teachers see no student-level records at all. Another school's student answers 404.
+"""
+import datetime as dt
+
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+from peewee import JOIN
+
+from planner.access import allow, can_plan, get_or_404, in_schools, schools_query
+from planner.db import ConflictError
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Agency, SchoolClass
+from planner.schools.services import FieldError
+from planner.students import codes, consent, schemas, services
+from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
+from planner.web import FieldSpec, conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("students", __name__)
+READERS = ("admin", "supervisor", "worker")
+PAGE_SIZE = 100
+
+
+def _school(school_id, change=False):
+    school = get_or_404(schools_query(current_user), school_id)
+    if change and not can_plan(current_user, school.id):
+        abort(403)
+    return school
+
+
+def _student(student_id, change=False):
+    student = get_or_404(in_schools(Student, current_user), student_id)
+    if change and not can_plan(current_user, student.school_id):
+        abort(403)
+    return student
+
+
+@bp.get("/schools/<int:school_id>/students")
+@allow(*READERS)
+def index(school_id):
+    """A school's students: archive code, name, class, grade and consent per purpose."""
+    school = _school(school_id)
+    class_id = request.args.get("class", type=int)
+    archived = request.args.get("archived") == "1"
+    page = max(1, request.args.get("page", 1, type=int))
+    query = services.students_query(school.id, class_id, archived)
+    total = query.count()
+    students = list(query.paginate(page, PAGE_SIZE))
+    return render("students/index.html", "students/_list.html", school=school,
+                  students=students, total=total, page_no=page, pages=-(-total // PAGE_SIZE),
+                  classes=services.school_classes(school.id), class_id=class_id,
+                  archived=archived, purposes=PURPOSES,
+                  filters={k: v for k, v in (("class", class_id), ("archived", int(archived))) if v},
+                  consents=consent.active_purposes(s.id for s in students),
+                  can_change=can_plan(current_user, school.id),
+                  imported=request.args.get("imported", type=int))
+
+
+def _fields(school_id):
+    classes = {str(c.id): c.name for c in services.school_classes(school_id)}
+    return [FieldSpec("name", _l("姓名"), maxlength=40, required=True),
+            FieldSpec("gender", _l("性别"), "select", schemas.GENDERS),
+            FieldSpec("student_no", _l("学号"), maxlength=30, required=True),
+            FieldSpec("birth_date", _l("出生日期"), "date",
+                      help=_l("用于判断由谁作出知情同意（未满 14 周岁由监护人）。")),
+            FieldSpec("school_class", _l("班级"), "select", classes, required=True),
+            FieldSpec("guardian_name", _l("监护人姓名"), maxlength=40),
+            FieldSpec("guardian_phone", _l("监护人电话"), "tel", maxlength=20)]
+
+
+def _form(school, item, values, errors, status=200):
+    action = (url_for("students.edit", student_id=item.id) if item
+              else url_for("students.new", school_id=school.id))
+    return render("students/form.html", "students/_form.html", status, school=school,
+                  item=item, values=values, errors=errors, action=action,
+                  fields=_fields(school.id))
+
+
+@bp.route("/schools/<int:school_id>/students/new", methods=["GET", "POST"])
+@allow("admin", "worker")
+def new(school_id):
+    """Add one student; the archive code is issued on save."""
+    school = _school(school_id, change=True)
+    if request.method == "GET":
+        return _form(school, None, {}, {})
+    values, errors = load_form(schemas.StudentSchema())
+    if errors:
+        return _form(school, None, request.form, errors, 422)
+    try:
+        student = services.create_student(current_user, school, values)
+    except FieldError as err:
+        return _form(school, None, request.form, {err.field: err.message}, 422)
+    return go(url_for("students.show", student_id=student.id))
+
+
+@bp.route("/students/<int:student_id>/edit", methods=["GET", "POST"])
+@allow("admin", "worker")
+def edit(student_id):
+    """Edit a student (opening the form is audited as a read); a stale version gets the
+    conflict screen."""
+    student = _student(student_id, change=True)
+    school = student.school
+    if request.method == "GET":
+        services.record_view(current_user, student)  # the form shows the record too
+        return _form(school, student, student.__data__, {})
+    values, errors = load_form(schemas.EditStudentSchema())
+    if errors:
+        return _form(school, student, request.form, errors, 422)
+    try:
+        services.update_student(student, values)
+    except ConflictError:
+        return conflict_response(url_for("students.edit", student_id=student.id))
+    except FieldError as err:
+        return _form(school, student, request.form, {err.field: err.message}, 422)
+    return go(url_for("students.show", student_id=student.id))
+
+
+@bp.post("/students/<int:student_id>/archive")
+@allow("admin", "worker")
+def archive(student_id):
+    """Archive or restore (restore=1) a student; nothing is deleted."""
+    student = _student(student_id, change=True)
+    services.set_archived(student, request.form.get("restore") != "1")
+    return go(url_for("students.show", student_id=student.id))
+
+
+CONSENT_FIELDS = [
+    FieldSpec("purpose", _l("用途"), "select", PURPOSES, required=True),
+    FieldSpec("given_by", _l("同意方"), "select", GIVERS, required=True),
+    FieldSpec("giver_name", _l("同意人姓名"), maxlength=40, required=True),
+    FieldSpec("notice_version", _l("告知书版本"), maxlength=20, required=True,
+              help=_l("学生和监护人看到的告知书的版本号，例如 2026-09。")),
+    FieldSpec("given_on", _l("同意日期"), "date", required=True),
+    FieldSpec("method", _l("方式"), "select", METHODS, required=True),
+]
+
+
+def _consent_defaults(student):
+    """The giver the law asks for today, pre-selected (the worker can change it)."""
+    today = dt.date.today()
+    giver = consent.required_giver(student.birth_date, today)
+    return {"given_by": giver, "given_on": today.isoformat(), "method": "paper",
+            "giver_name": student.guardian_name if giver == "guardian" else student.name}
+
+
+def _record(student, status=200, values=None, errors=None):
+    """The record page, audited; after an htmx consent change, only its consent section
+    (the change itself is audited as consent_change)."""
+    today = dt.date.today()
+    context = dict(student=student, consents=consent.consents_of(student.id), today=today,
+                   values=values or {}, errors=errors or {}, purposes=PURPOSES,
+                   givers=GIVERS, methods=METHODS, wanted_giver=consent.required_giver,
+                   can_change=can_plan(current_user, student.school_id),
+                   consent_fields=CONSENT_FIELDS, consent_defaults=_consent_defaults(student))
+    if is_htmx() and request.method == "POST":
+        return render("students/show.html", "students/_consents.html", status, **context)
+    services.record_view(current_user, student)
+    age = consent.age_on(student.birth_date, today) if student.birth_date else None
+    return render("students/show.html", "students/_consents.html", status, age=age,
+                  memberships=services.memberships(student.id), **context)
+
+
+@bp.get("/students/<int:student_id>")
+@allow(*READERS)
+def show(student_id):
+    """A student's record: details, consent and groups. Reading it is audited."""
+    query = in_schools(Student, current_user).select_extend(SchoolClass).join(
+        SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
+    return _record(get_or_404(query, student_id))
+
+
+@bp.post("/students/<int:student_id>/consents")
+@allow("admin", "worker")
+def consent_add(student_id):
+    """Record a consent for one purpose (audited)."""
+    student = _student(student_id, change=True)
+    values, errors = load_form(schemas.ConsentSchema())
+    if not errors:
+        try:
+            consent.give(current_user, student, values)
+            return _after_consent(student)
+        except consent.ConsentError as err:
+            errors = {err.field: err.message}
+    return _record(student, 422, request.form, errors)
+
+
+@bp.post("/students/<int:student_id>/consents/<int:consent_id>/withdraw")
+@allow("admin", "worker")
+def consent_withdraw(student_id, consent_id):
+    """Withdraw a consent from today (audited); processing stops on the next request."""
+    student = _student(student_id, change=True)
+    item = get_or_404(Consent.select().where(Consent.student == student.id), consent_id)
+    try:
+        consent.withdraw(current_user, item)
+    except consent.ConsentError as err:
+        return _record(student, 422, errors={err.field: err.message})
+    return _after_consent(student)
+
+
+def _after_consent(student):
+    if is_htmx():
+        return _record(student)
+    return go(url_for("students.show", student_id=student.id))
+
+
+@bp.route("/admin/archive-code", methods=["GET", "POST"])
+@allow("admin")
+def archive_setting():
+    """The agency's archive-code pattern (standard 9.4)."""
+    agency = Agency.get_by_id(current_user.agency_id)
+    pattern = codes.pattern_for(agency.id)
+    errors = {}
+    if request.method == "POST":
+        values, errors = load_form(schemas.PatternSchema())
+        if not errors:
+            try:
+                codes.save_pattern(agency, values["pattern"])
+                return go(url_for("students.archive_setting", saved=1))
+            except codes.PatternError as err:
+                errors = {"pattern": err.message}
+        pattern = request.form.get("pattern", "")
+    return render("students/archive_setting.html", "students/_archive_setting_form.html",
+                  422 if errors else 200, agency=agency, pattern=pattern, errors=errors,
+                  example=None if errors else codes.example(agency, pattern),
+                  saved=request.args.get("saved") == "1", placeholders=codes.PLACEHOLDERS)
+
+
+# the import and group-roster routes live in their own modules, on this blueprint
+from planner.students import group_views, import_views  # noqa: E402,F401

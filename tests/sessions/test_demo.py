@@ -22,3 +22,25 @@ def test_demo_plans_programs_once_with_past_and_future_sessions(app):
     assert min(dates) < dt.date(2026, 11, 22) < max(dates)
     group = Program.get(Program.title == "新生适应小组")
     assert group.group_name and not list(group.class_links) and group.sessions.count() == 8
+
+
+def test_demo_group_is_running_with_records(app):
+    from planner.demo import load_demo_group
+    from planner.students.consent import consenting_ids
+    from planner.students.models import Attendance, GroupMember, Reflection, Student
+
+    import_library(load_library(LIBRARY)[0])
+    statutory()
+    load_demo(dt.date(2026, 11, 22))
+    plan_demo_programs()
+    assert load_demo_group(dt.date(2026, 11, 22)) == 8
+    assert load_demo_group(dt.date(2026, 11, 22)) == 0  # once only
+    members = [m.student_id for m in GroupMember.select()]
+    assert consenting_ids(members, "participation") == set(members)
+    outsider = Student.get(Student.student_no == "20260709")
+    assert outsider.id not in members and not consenting_ids([outsider.id], "participation")
+    past = Reflection.select().count()
+    assert past >= 4 and Attendance.select().count() == past * 8
+    assert Reflection.select().where(Reflection.status == "submitted").count() == 1
+    codes = [s.archive_code for s in Student.select()]
+    assert len(set(codes)) == len(codes) and all(codes)

@@ -1,0 +1,136 @@
+"""The lists: the supervisor's queue and safeguarding follow-ups, a worker's reflections, a
+group's stage timeline and the missing records. Each is one query (or a fixed few)."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from peewee import JOIN, fn
+
+from planner.access import schools_query, workers_query
+from planner.accounts.models import User
+from planner.curricula.models import Curriculum, SessionTemplate
+from planner.schools.models import School
+from planner.sessions.models import Program, ProgramWorker, Session
+from planner.students.models import Attendance, FollowUp, Reflection, SessionRecord, Student
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GRACE = dt.timedelta(hours=48)  # a record is "missing" 48 hours after the session ended
+
+
+def local_now() -> dt.datetime:
+    """Naive Asia/Shanghai wall-clock time, comparable with the stored session times."""
+    return dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
+def _authors(user):
+    return workers_query(user).select(User.id)
+
+
+def open_safeguarding(user) -> list:
+    """Unacknowledged safeguarding follow-ups from this supervisor's workers, drafts
+    included: a child's safety doesn't wait for the write-up to be finished."""
+    return list(
+        FollowUp.select(FollowUp, Reflection, Session, Program, User, Student)
+        .join(Reflection).join(Session).join(Program)
+        .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
+        .join_from(FollowUp, Student, JOIN.LEFT_OUTER)
+        .where(FollowUp.safeguarding & FollowUp.acknowledged_at.is_null()
+               & Reflection.author.in_(_authors(user)))
+        .order_by(Session.date, Session.start, FollowUp.id))
+
+
+def queue(user) -> list:
+    """Submitted reflections waiting for this supervisor: any with an open safeguarding
+    flag first, then the longest-waiting."""
+    flags = (FollowUp.select(fn.COUNT(FollowUp.id))
+             .where((FollowUp.reflection == Reflection.id) & FollowUp.safeguarding
+                    & FollowUp.acknowledged_at.is_null()))
+    rows = list(
+        Reflection.select(Reflection, Session, Program, School, SessionTemplate, Curriculum, User,
+                          flags.alias("open_flags"))
+        .join(Session).join(Program).join(School)
+        .join_from(Session, SessionTemplate).join_from(Program, Curriculum)
+        .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
+        .where((Reflection.status == "submitted") & Reflection.author.in_(_authors(user))))
+    return sorted(rows, key=lambda r: (-r.open_flags, r.submitted_at))
+
+
+def mine(user) -> list:
+    """Reflections of the sessions this worker delivers, newest session first."""
+    programs = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+    return list(
+        Reflection.select(Reflection, Session, Program, SessionTemplate, Curriculum)
+        .join(Session).join(Program).join_from(Session, SessionTemplate)
+        .join_from(Program, Curriculum)
+        .where(Program.id.in_(programs))
+        .order_by(Session.date.desc(), Session.start.desc()))
+
+
+def _joined(row, attr):
+    """A LEFT OUTER joined row, or None when nothing matched."""
+    related = getattr(row, attr, None)
+    return related if related is not None and related.id is not None else None
+
+
+def timeline(program) -> list:
+    """The group's sessions in order, each with its planned stage and, once a reflection
+    exists, the observed one (one query)."""
+    rows = list(
+        Session.select(Session, SessionTemplate, Reflection.id, Reflection.observed_stage,
+                       Reflection.status)
+        .join(SessionTemplate)
+        .join_from(Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id),
+                   attr="refl")
+        .where(Session.program == program.id).order_by(Session.seq))
+    for row in rows:
+        reflection = _joined(row, "refl")
+        row.observed = reflection.observed_stage if reflection else None
+        row.differs = bool(row.observed) and row.observed != row.template.stage
+    return rows
+
+
+def _ended_before(cutoff: dt.datetime):
+    """Session end (its date and end time, Asia/Shanghai as stored) before cutoff."""
+    return (Session.date < cutoff.date()) | ((Session.date == cutoff.date())
+                                             & (Session.end < cutoff.time()))
+
+
+def missing(user, at: dt.datetime | None = None) -> list:
+    """Sessions that ended more than 48 hours before `at` (local time), not cancelled, with
+    no reflection, or no attendance (group) / no headcount (lesson). For a worker their own
+    sessions, for a supervisor their workers' sessions. One query, plus one for the workers'
+    names when a supervisor asks."""
+    cutoff = (at or local_now()) - GRACE
+    workers = workers_query(user).select(User.id)
+    programs = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(workers))
+    attended = Session.id.in_(Attendance.select(Attendance.session))
+    has_reflection = Reflection.id.is_null(False)
+    has_headcount = SessionRecord.headcount.is_null(False)
+    is_group = Curriculum.kind == "group"
+    rows = list(
+        Session.select(Session, Program, SessionTemplate, Curriculum, Reflection.id,
+                       SessionRecord.id, SessionRecord.headcount, attended.alias("attended"))
+        .join(Program).join(Curriculum).join_from(Session, SessionTemplate)
+        .join_from(Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id),
+                   attr="refl")
+        .join_from(Session, SessionRecord, JOIN.LEFT_OUTER,
+                   on=(SessionRecord.session == Session.id), attr="rec")
+        .where(Program.id.in_(programs)
+               & Program.school.in_(schools_query(user).select(School.id))
+               & (Session.status != "cancelled") & _ended_before(cutoff)
+               & (~has_reflection | (is_group & ~attended) | (~is_group & ~has_headcount)))
+        .order_by(Session.date, Session.start))
+    for row in rows:
+        group = row.program.curriculum.kind == "group"
+        record = _joined(row, "rec")
+        row.has_reflection = _joined(row, "refl") is not None
+        row.no_attendance = group and not row.attended
+        row.no_headcount = not group and (record is None or record.headcount is None)
+    if user.role == "supervisor" and rows:
+        names = {}
+        for link in (ProgramWorker.select(ProgramWorker.program, User.display_name).join(User)
+                     .where(ProgramWorker.program.in_({r.program_id for r in rows})
+                            & ProgramWorker.worker.in_(workers))):
+            names.setdefault(link.program_id, []).append(link.worker.display_name)
+        for row in rows:
+            row.worker_names = names.get(row.program_id, [])
+    return rows

@@ -1,0 +1,156 @@
+"""Reflections: who may write or read one, saving drafts under the version column,
+submitting, and the supervisor's review. Plain functions: the acting user is passed in.
+
+Who sees what (PRIVACY_SECURITY.md §2):
+- the program's workers write the reflection of a session, and read it afterwards;
+- supervisors read the reflections of the workers they supervise (drafts included), comment,
+  sign off or return, and acknowledge follow-ups;
+- admins and teachers never read reflection content: not the form, the queue, the stage
+  timeline (observed stages are reflection content) nor the missing-records list.
+After submission the worker can't edit, unless the supervisor returns the reflection with a
+comment (status back to draft); a signed-off reflection is final.
+"""
+from peewee import JOIN, IntegrityError
+
+from planner.access import get_or_404, sessions_query, workers_query
+from planner.accounts.models import Supervision, User
+from planner.curricula.models import Curriculum, SessionTemplate
+from planner.db import ConflictError, now, save_versioned, write_tx
+from planner.sessions.models import Program, ProgramWorker, Session
+from planner.students.consent import consenting_ids
+from planner.students.models import FollowUp, GroupMember, Reflection, Student
+
+
+class NotEditable(Exception):
+    """The reflection has left the draft state (submitted or signed off)."""
+
+
+def load_session(user, session_id):
+    """The session with its program, curriculum and planned template, in scope, or 404."""
+    query = (sessions_query(user).select_extend(Curriculum, SessionTemplate)
+             .join_from(Program, Curriculum).join_from(Session, SessionTemplate))
+    return get_or_404(query, session_id)
+
+
+def access(user, program_id) -> str | None:
+    """'write' for the program's workers, 'read' for their supervisors, else None."""
+    workers = ProgramWorker.select(ProgramWorker.worker).where(ProgramWorker.program == program_id)
+    if user.role == "worker":
+        mine = workers.where(ProgramWorker.worker == user.id).exists()
+        return "write" if mine else None
+    if user.role == "supervisor":
+        theirs = Supervision.select().where((Supervision.supervisor == user.id)
+                                            & Supervision.worker.in_(workers)).exists()
+        return "read" if theirs else None
+    return None
+
+
+def reflection_of(session_id):
+    """The session's reflection with its follow-ups (and their students), or None."""
+    reflection = Reflection.get_or_none(Reflection.session == session_id)
+    if reflection is not None:
+        reflection.items = list(FollowUp.select(FollowUp, Student)
+                                .join(Student, JOIN.LEFT_OUTER)
+                                .where(FollowUp.reflection == reflection.id)
+                                .order_by(FollowUp.safeguarding.desc(), FollowUp.id))
+    return reflection
+
+
+def members(program_id) -> list[tuple]:
+    """(student, may_record) for the group's active members: may_record is active
+    observation consent, checked on every request so a withdrawal applies at once."""
+    students = list(Student.select(Student.id, Student.name, Student.archive_code)
+                    .join(GroupMember).where((GroupMember.program == program_id)
+                                             & GroupMember.active)
+                    .order_by(Student.archive_code))
+    allowed = consenting_ids([s.id for s in students], "observation")
+    return [(s, s.id in allowed) for s in students]
+
+
+def save(session, user, data: dict, submit: bool = False) -> Reflection:
+    """Create or update the draft, and submit it if asked: one transaction, one version.
+    A stale version (or a reflection someone else created meanwhile) is a ConflictError."""
+    with write_tx():
+        reflection = Reflection.get_or_none(Reflection.session == session.id)
+        if (reflection.version if reflection else 0) != data["version"]:
+            raise ConflictError("Reflection")
+        if reflection is not None and reflection.status != "draft":
+            raise NotEditable()
+        answers = dict(reflection.answers) if reflection else {}
+        for prompt, text in data["answers"].items():
+            # answers to another stage's prompts stay in the draft, so switching the
+            # stage back and forth loses nothing; submitting keeps only this stage's
+            if text:
+                answers[prompt] = text
+            else:
+                answers.pop(prompt, None)
+        fields = {"observed_stage": data["observed_stage"], "answers": answers,
+                  "details": data["details"]}
+        if submit:
+            fields.update(status="submitted", submitted_at=now(),
+                          answers={p: answers[p] for p in data["prompts"] if p in answers})
+        if reflection is None:
+            try:
+                reflection = Reflection.create(session=session.id, author=user.id, **fields)
+            except IntegrityError as err:  # PostgreSQL: a concurrent first save won
+                raise ConflictError("Reflection") from err
+        else:
+            save_versioned(reflection, data["version"], fields)
+        _sync_follow_ups(reflection, data["follow_ups"], data["editable_ids"])
+    return reflection
+
+
+def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
+    """Make the follow-ups of the editable students (and the lesson's) match the form.
+    Rows about students who can't be recorded any more are left as they were: the form
+    can't show them, and deleting a safeguarding note is the retention job's decision."""
+    existing = {f.student_id: f for f in FollowUp.select().where(
+        FollowUp.reflection == reflection.id)}
+    scope = set(editable_ids) | {None}
+    gone = [f.id for sid, f in existing.items() if sid in scope and sid not in wanted]
+    if gone:
+        FollowUp.delete().where(FollowUp.id.in_(gone)).execute()
+    new = [dict(reflection=reflection.id, student=sid, note=item["note"],
+                safeguarding=item["safeguarding"])
+           for sid, item in wanted.items() if sid not in existing]
+    if new:
+        FollowUp.insert_many(new).execute()
+    for sid, item in wanted.items():
+        row = existing.get(sid)
+        if row is None or (row.note, row.safeguarding) == (item["note"], item["safeguarding"]):
+            continue
+        changes = {"note": item["note"], "safeguarding": item["safeguarding"]}
+        if item["safeguarding"] and not row.safeguarding:
+            changes.update(acknowledged_by=None, acknowledged_at=None)  # a new concern
+        FollowUp.update(**changes).where(FollowUp.id == row.id).execute()
+
+
+def supervised(user):
+    """Reflections written by the workers this supervisor oversees."""
+    return Reflection.select().where(Reflection.author.in_(workers_query(user).select(User.id)))
+
+
+def review(reflection, user, comment: str, action: str, version: int) -> None:
+    """Sign off (final) or return to the worker for changes, with the comment."""
+    if reflection.status != "submitted":
+        raise NotEditable()
+    fields = {"supervisor_comment": comment}
+    if action == "sign_off":
+        fields.update(status="signed_off", signed_off_by=user.id, signed_off_at=now())
+    else:
+        fields.update(status="draft")
+    with write_tx():
+        save_versioned(reflection, version, fields)
+
+
+def supervised_follow_up(user, follow_up_id):
+    """A follow-up in a reflection of one of this supervisor's workers, or 404."""
+    query = FollowUp.select(FollowUp, Reflection).join(Reflection).where(
+        Reflection.author.in_(workers_query(user).select(User.id)))
+    return get_or_404(query, follow_up_id)
+
+
+def acknowledge(follow_up, user) -> None:
+    """Mark a follow-up as seen by the supervisor (the first acknowledgement stands)."""
+    (FollowUp.update(acknowledged_by=user.id, acknowledged_at=now())
+     .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null()).execute())

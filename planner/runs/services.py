@@ -1,0 +1,189 @@
+"""Run mode operations: load a session for the room, record a tap, save the quick notes.
+Plain functions: no request here; the acting user is passed in."""
+import datetime as dt
+
+from peewee import EXCLUDED, JOIN, IntegrityError, fn
+
+from planner.access import sessions_query
+from planner.audit.models import record as audit
+from planner.curricula.models import Activity, Curriculum, SessionTemplate
+from planner.db import ConflictError, now, save_versioned, write_tx
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Room
+from planner.sessions.models import Program, ProgramWorker, Session
+from planner.students.consent import consenting_ids, has_consent
+from planner.students.models import ATTENDANCE, Attendance, GroupMember, SessionRecord, Student
+
+# One tap moves a tile on: present → late → left early → excused → absent → present.
+NEXT_STATUS = dict(zip([None, *ATTENDANCE], [*ATTENDANCE, next(iter(ATTENDANCE))]))
+# A tablet whose clock runs ahead would otherwise win every later tap for that member.
+MAX_CLOCK_AHEAD = dt.timedelta(minutes=2)
+
+
+class TapRefused(Exception):
+    """The tap can't be recorded; status is the HTTP answer, message says why."""
+
+    def __init__(self, status, message):
+        super().__init__(str(message))
+        self.status, self.message = status, message
+
+
+def load_session(user, session_id):
+    """The session with program, template, curriculum, room, and the user's link to the
+    program as link_id (0 when none) in one query; None outside the user's scope."""
+    link = ProgramWorker.alias()
+    query = (sessions_query(user)
+             .select_extend(SessionTemplate, Curriculum, Room,
+                            fn.COALESCE(link.id, 0).alias("link_id"))
+             .join_from(Session, SessionTemplate).join_from(SessionTemplate, Curriculum)
+             .join_from(Session, Room)
+             .join_from(Program, link, JOIN.LEFT_OUTER,
+                        on=(link.program == Program.id) & (link.worker == user.id))
+             .where(Session.id == session_id))
+    return query.first()
+
+
+def can_run(user, session) -> bool:
+    """Admins and the program's own workers mark attendance and write notes."""
+    return user.role == "admin" or (user.role == "worker" and bool(session.link_id))
+
+
+def is_group(session) -> bool:
+    return session.template.curriculum.kind == "group"
+
+
+def activities(session):
+    """The plan's activities in order (one query)."""
+    return list(Activity.select().where(Activity.session == session.template_id)
+                .order_by(Activity.order))
+
+
+def members(session, today=None):
+    """Active members with their student and this session's attendance (one query), and
+    whether each has active attendance consent (one more), ordered by archive code."""
+    query = (GroupMember.select(GroupMember, Student, Attendance)
+             .join(Student)
+             .join_from(GroupMember, Attendance, JOIN.LEFT_OUTER, attr="attendance_row",
+                        on=(Attendance.student == GroupMember.student)
+                        & (Attendance.session == session.id))
+             .where((GroupMember.program == session.program_id) & GroupMember.active)
+             .order_by(Student.archive_code))
+    rows = list(query)
+    consented = consenting_ids([m.student_id for m in rows], "attendance", today)
+    for m in rows:
+        m.consented = m.student_id in consented
+        row = getattr(m, "attendance_row", None)
+        m.att_status = row.status if row is not None else None
+    return rows
+
+
+def audit_admin_view(user, session, rows):
+    """An admin opening a group's tiles sees members' names outside any caseload of
+    theirs (PRIVACY §5): one audit row, with archive codes, never names."""
+    codes = ",".join(m.student.archive_code for m in rows)
+    audit(user, "outside_caseload", "session", session.id,
+           f"run page program={session.program_id} members={codes}")
+
+
+def record_of(session):
+    """The session's quick-notes record, or None (one query)."""
+    return SessionRecord.get_or_none(SessionRecord.session == session.id)
+
+
+def attendance_state(session) -> dict:
+    """{student id: status} for the session: what the tablets converge on (one query)."""
+    rows = Attendance.select(Attendance.student, Attendance.status).where(
+        Attendance.session == session.id)
+    return {row.student_id: row.status for row in rows}
+
+
+def tap_time(tapped_at):
+    """The tablet's tap time as naive UTC; missing → now; too far ahead → now."""
+    server_now = now()
+    if tapped_at is None:
+        return server_now
+    if tapped_at.tzinfo is not None:
+        tapped_at = tapped_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return server_now if tapped_at > server_now + MAX_CLOCK_AHEAD else tapped_at
+
+
+def check_member(session, student_id, today=None):
+    """Refuse a tap for a non-member or a member without active attendance consent
+    (PRIVACY §1: processing stops on the next request after a withdrawal). Two queries."""
+    is_member = GroupMember.select().where(
+        (GroupMember.program == session.program_id) & (GroupMember.student == student_id)
+        & GroupMember.active).exists()
+    if not is_member:
+        raise TapRefused(422, _l("该学生不是本小组的在册成员，无法点名。"))
+    if not has_consent(student_id, "attendance", today):
+        raise TapRefused(422, _l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。"))
+
+
+def record_tap(session, student_id, status, tapped_at, user):
+    """Upsert one member's attendance; the latest tap (by tapped_at) wins.
+
+    One INSERT … ON CONFLICT DO UPDATE … WHERE statement: atomic on SQLite and
+    PostgreSQL, so concurrent taps never duplicate a row or lose the newest one, and an
+    older tap that arrives late (a tablet back online) changes nothing. On SQLite the
+    times are stored as text ('YYYY-MM-DD HH:MM:SS[.ffffff]'), which sorts as the times do.
+    Returns the member's attendance as it stands afterwards (.applied: this tap won)."""
+    if session.status == "cancelled":
+        raise TapRefused(409, _l("本次活动已取消，不能点名。"))
+    check_member(session, student_id)
+    when = tap_time(tapped_at)
+    (Attendance.insert(session=session.id, student=student_id, status=status,
+                       tapped_at=when, recorded_by=user.id, updated_at=now())
+     .on_conflict(conflict_target=[Attendance.session, Attendance.student],
+                  update={Attendance.status: EXCLUDED.status,
+                          Attendance.tapped_at: EXCLUDED.tapped_at,
+                          Attendance.recorded_by: EXCLUDED.recorded_by_id,
+                          Attendance.updated_at: EXCLUDED.updated_at},
+                  where=(Attendance.tapped_at < EXCLUDED.tapped_at))
+     .execute())
+    row = Attendance.get((Attendance.session == session.id) & (Attendance.student == student_id))
+    row.applied = row.tapped_at == when and row.status == status
+    return row
+
+
+def save_record(session, values, with_headcount):
+    """Save the quick notes (and the headcount of a 社工课堂 lesson) if the version the
+    form was opened with is still current; ConflictError otherwise."""
+    data = {"notes": values.get("notes", "")}
+    if with_headcount:
+        data["headcount"] = values.get("headcount")
+    expected = values["version"]
+    with write_tx():
+        record = record_of(session)
+        if record is None:
+            if expected != 0:
+                raise ConflictError("SessionRecord")
+            try:
+                return SessionRecord.create(session=session.id, **data)
+            except IntegrityError:  # another tablet created it a moment ago
+                raise ConflictError("SessionRecord") from None
+        save_versioned(record, expected, data)
+        return record
+
+
+def sessions_today(user, day=None):
+    """Today's sessions the user may run or view, earliest first (one query). Workers:
+    the sessions of their own programs."""
+    day = day or dt.date.today()
+    query = (sessions_query(user).select_extend(SessionTemplate, Room)
+             .join_from(Session, SessionTemplate).join_from(Session, Room)
+             .where(Session.date == day).order_by(Session.start, Session.id))
+    if user.role == "worker":
+        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
+                                           .where(ProgramWorker.worker == user.id)))
+    return list(query)
+
+
+def next_session(sessions, at=None):
+    """The session to open now: the first not yet ended, else the last that has ended
+    (notes are often written straight after); cancelled sessions are skipped."""
+    at = at or dt.datetime.now().time()
+    live = [s for s in sessions if s.status != "cancelled"]
+    upcoming = [s for s in live if s.end >= at]
+    if upcoming:
+        return upcoming[0]
+    return live[-1] if live else None

@@ -1,0 +1,87 @@
+"""A growth group's roster screen, /programs/<id>/roster (group programs only).
+
+The school's workers and admins change it; supervisors of its workers read it; teachers
+never see it (student names). A classroom program has no roster: 404.
+"""
+from flask import abort, request, url_for
+from flask_login import current_user
+
+from planner.access import allow, can_plan, get_or_404, programs_query
+from planner.curricula.models import Curriculum
+from planner.db import ConflictError
+from planner.sessions.models import Program
+from planner.students import groups, schemas, services
+from planner.students.models import GroupMember
+from planner.students.views import bp
+from planner.web import conflict_response, go, load_form, render
+
+
+def _program(program_id, change=False):
+    query = (programs_query(current_user).join(Curriculum, on=(Program.curriculum == Curriculum.id))
+             .where(Curriculum.kind == "group"))
+    program = get_or_404(query, program_id)
+    if change and not can_plan(current_user, program.school_id):
+        abort(403)
+    return program
+
+
+def _page(program, status=200, message=None, values=None, errors=None):
+    class_id = request.args.get("class", type=int)
+    members = groups.members(program)
+    return render("students/roster.html", "students/_roster_body.html", status,
+                  program=program, roster=groups.roster_of(program), members=members,
+                  warning=groups.size_warning(len(members)), message=message,
+                  classes=services.school_classes(program.school_id), class_id=class_id,
+                  candidates=groups.candidates(program, class_id),
+                  can_change=can_plan(current_user, program.school_id),
+                  values=values or {}, errors=errors or {})
+
+
+@bp.get("/programs/<int:program_id>/roster")
+@allow("admin", "supervisor", "worker")
+def roster(program_id):
+    """The group's members, recruitment and screening notes, and its contract."""
+    return _page(_program(program_id))
+
+
+@bp.post("/programs/<int:program_id>/roster")
+@allow("admin", "worker")
+def roster_save(program_id):
+    """Save the recruitment notes and the contract date; a stale version gets 409."""
+    program = _program(program_id, change=True)
+    values, errors = load_form(schemas.RosterSchema())
+    if errors:
+        return _page(program, 422, values=request.form, errors=errors)
+    try:
+        groups.save_details(program, values)
+    except ConflictError:
+        return conflict_response(url_for("students.roster", program_id=program.id))
+    except groups.RosterError as err:
+        return _page(program, 422, values=request.form,
+                     errors={"contract_signed_on": err.message})
+    return go(url_for("students.roster", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/roster/members")
+@allow("admin", "worker")
+def member_add(program_id):
+    """Add a member: a student of this school with active consent to take part."""
+    program = _program(program_id, change=True)
+    values, errors = load_form(schemas.MemberSchema())
+    if errors:
+        return _page(program, 422, values=request.form, errors=errors)
+    try:
+        groups.add_member(program, values["student"], values["screening_note"])
+    except groups.RosterError as err:
+        return _page(program, 422, message=err.message, values=request.form)
+    return go(url_for("students.roster", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/roster/members/<int:member_id>/remove")
+@allow("admin", "worker")
+def member_remove(program_id, member_id):
+    """Take a member out of the group (kept as history)."""
+    program = _program(program_id, change=True)
+    member = get_or_404(GroupMember.select().where(GroupMember.program == program.id), member_id)
+    groups.remove_member(member)
+    return go(url_for("students.roster", program_id=program.id))

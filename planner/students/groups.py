@@ -1,0 +1,112 @@
+"""A growth group's roster (小组名册): recruitment and screening notes, the signed group
+contract, and members (6–12 typically). Joining needs active consent to take part."""
+import datetime as dt
+
+from peewee import JOIN, IntegrityError
+
+from planner.db import ConflictError, save_versioned, write_tx
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import SchoolClass
+from planner.students.consent import consenting_ids, has_consent
+from planner.students.models import GroupMember, GroupRoster, Student
+
+TYPICAL = (6, 12)
+NO_CONSENT = _l("该学生尚无有效的参加小组知情同意，不能加入小组。")
+
+
+class RosterError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def roster_of(program) -> GroupRoster:
+    """The program's roster row; until something is written, an unsaved one with version 0
+    (reading the page changes nothing; the first save creates version 1)."""
+    return (GroupRoster.get_or_none(GroupRoster.program == program.id)
+            or GroupRoster(program=program.id, version=0))
+
+
+def save_details(program, data: dict) -> GroupRoster:
+    """Recruitment notes and contract date; ConflictError on a stale version (including a
+    first save that another person made first)."""
+    data = dict(data)
+    version = data.pop("version")
+    if data.get("contract_signed_on") and data["contract_signed_on"] > dt.date.today():
+        raise RosterError(_l("签订日期不能晚于今天。"))
+    roster = roster_of(program)
+    try:
+        with write_tx():
+            if roster.id is None:
+                if version != 0:
+                    raise ConflictError("GroupRoster")
+                return GroupRoster.create(program=program.id, **data)
+            save_versioned(roster, version, data)
+    except IntegrityError as exc:  # created by a parallel first save
+        raise ConflictError("GroupRoster") from exc
+    return roster
+
+
+def members(program) -> list:
+    """Active members with their student and class, and whether consent is still active."""
+    rows = list(GroupMember.select(GroupMember, Student, SchoolClass).join(Student)
+                .join(SchoolClass, on=(Student.school_class == SchoolClass.id),
+                      join_type=JOIN.LEFT_OUTER)
+                .where((GroupMember.program == program.id) & GroupMember.active)
+                .order_by(Student.archive_code))
+    ok = consenting_ids([m.student_id for m in rows], "participation")
+    for member in rows:
+        member.consent_ok = member.student_id in ok
+    return rows
+
+
+def size_warning(count: int):
+    low, high = TYPICAL
+    if count < low:
+        return _l("目前 %(n)s 名组员，少于通常的 %(low)s 人，小组互动可能不足。", n=count, low=low)
+    if count > high:
+        return _l("目前 %(n)s 名组员，多于通常的 %(high)s 人，请考虑分组。", n=count, high=high)
+    return None
+
+
+def candidates(program, class_id=None) -> list:
+    """Students of the program's school who are not active members (optionally one class),
+    each marked with whether they may join now."""
+    current = GroupMember.select(GroupMember.student).where(
+        (GroupMember.program == program.id) & GroupMember.active)
+    query = (Student.select(Student.id, Student.archive_code, Student.name, Student.student_no)
+             .where((Student.school == program.school_id) & ~Student.archived
+                    & Student.id.not_in(current)))
+    if class_id:
+        query = query.where(Student.school_class == class_id)
+    rows = list(query.order_by(Student.archive_code))
+    ok = consenting_ids([s.id for s in rows], "participation")
+    for student in rows:
+        student.consent_ok = student.id in ok
+    return rows
+
+
+def add_member(program, student_id: int, note: str = "") -> GroupMember:
+    """Add (or re-add) a student; refused with the reason when not allowed."""
+    student = Student.get_or_none(Student.id == student_id)
+    if student is None or student.school_id != program.school_id:
+        raise RosterError(_l("该学生不属于本小组所在的学校，不能加入。"))
+    if student.archived:
+        raise RosterError(_l("该学生档案已归档，不能加入小组。"))
+    with write_tx():
+        if not has_consent(student.id, "participation"):
+            raise RosterError(NO_CONSENT)
+        existing = GroupMember.get_or_none((GroupMember.program == program.id)
+                                           & (GroupMember.student == student.id))
+        if existing and existing.active:
+            raise RosterError(_l("该学生已在小组中。"))
+        if existing:
+            GroupMember.update(active=True, screening_note=note).where(
+                GroupMember.id == existing.id).execute()
+            return existing
+        return GroupMember.create(program=program.id, student=student.id, screening_note=note)
+
+
+def remove_member(member: GroupMember) -> None:
+    """Take a member out (kept as history: active=False)."""
+    GroupMember.update(active=False).where(GroupMember.id == member.id).execute()

@@ -1,0 +1,83 @@
+"""Form schemas for students, consent, the archive-code pattern, imports and group rosters."""
+import datetime as dt
+
+from marshmallow import ValidationError, validate, validates
+
+from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField
+from planner.i18n import lazy_gettext as _l
+from planner.students.models import GIVERS, METHODS, PURPOSES
+from planner.students.roster import FIELD_KEYS, MAX_COLUMNS
+
+GENDERS = {"男": _l("男"), "女": _l("女")}
+PHONE = validate.Regexp(r"^[0-9+\-() ]{3,20}$", error=_l("请输入有效的电话号码。"))
+NOT_FUTURE = _l("日期不能晚于今天。")
+
+
+def _not_future(value):
+    if value is not None and value > dt.date.today():
+        raise ValidationError(NOT_FUTURE)
+
+
+class StudentSchema(FormSchema):
+    """Only what a purpose needs: no address, ID number, health or family details."""
+    name = Text(40, required=True)
+    gender = Choice(GENDERS, load_default="")
+    student_no = Text(30, required=True)
+    birth_date = Date(load_default=None)
+    school_class = Integer(required=True)
+    # Optional fields load a blank as empty, so an edit can clear them.
+    guardian_name = Text(40, load_default="")
+    guardian_phone = Text(20, load_default="", validate_also=[PHONE])
+
+    @validates("birth_date")
+    def birth_in_range(self, value, **kwargs):
+        _not_future(value)
+        if value is not None and value.year < 1990:
+            raise ValidationError(_l("请检查出生日期。"))
+
+
+class EditStudentSchema(StudentSchema):
+    version = VersionField()
+
+
+class ConsentSchema(FormSchema):
+    purpose = Choice(PURPOSES, required=True)
+    given_by = Choice(GIVERS, required=True)
+    giver_name = Text(40, required=True)
+    notice_version = Text(20, required=True)
+    given_on = Date(required=True)
+    method = Choice(METHODS, required=True)
+
+    @validates("given_on")
+    def not_in_future(self, value, **kwargs):
+        _not_future(value)
+
+
+class PatternSchema(FormSchema):
+    pattern = Text(80, required=True)
+
+
+class UploadSchema(FormSchema):
+    upload = Text(64, required=True)
+
+
+# upload id plus col_<field> = the column index chosen for it (blank: not in the file)
+MappingSchema = FormSchema.from_dict({
+    "upload": Text(64, required=True),
+    **{f"col_{key}": Integer(0, MAX_COLUMNS - 1, load_default=None) for key in FIELD_KEYS},
+}, name="MappingSchema")
+
+
+class RosterSchema(FormSchema):
+    recruitment_notes = Text(4000, load_default="")
+    contract_signed_on = Date(load_default=None)
+    version = VersionField()
+
+    @validates("contract_signed_on")
+    def not_in_future(self, value, **kwargs):
+        _not_future(value)
+
+
+class MemberSchema(FormSchema):
+    student = Integer(required=True)
+    screening_note = Text(500, load_default="")

@@ -1,0 +1,104 @@
+"""Students (服务对象): create, edit, archive, and reading a record (which is audited).
+
+The acting user is passed in; nothing here reads the request. Audit details carry ids and
+archive codes only, never a name.
+"""
+from peewee import JOIN, IntegrityError
+
+from planner.audit.models import record
+from planner.db import save_versioned, write_tx
+from planner.i18n import lazy_gettext as _l
+from planner.schools.models import School, SchoolClass
+from planner.schools.services import FieldError
+from planner.sessions.models import Program, ProgramWorker
+from planner.students.codes import PatternError, issue_codes
+from planner.students.models import GroupMember, Student
+
+DUPLICATE_NO = _l("本校已有该学号的学生。")
+CODE_CLASH = _l("生成的档案编码与已有编码重复，请管理员检查编码规则（例如加入 {agency}）。")
+
+
+def students_query(school_id: int, class_id: int | None = None, archived: bool = False):
+    """A school's students with their class joined, by class then student number."""
+    query = (Student.select(Student, SchoolClass)
+             .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
+             .where((Student.school == school_id) & (Student.archived == archived)))
+    if class_id:
+        query = query.where(Student.school_class == class_id)
+    return query.order_by(SchoolClass.grade, SchoolClass.name, Student.student_no)
+
+
+def school_classes(school_id: int) -> list:
+    return list(SchoolClass.select().where((SchoolClass.school == school_id) & ~SchoolClass.archived)
+                .order_by(SchoolClass.grade, SchoolClass.name))
+
+
+def _check_class(school_id: int, class_id) -> None:
+    if class_id is not None and not SchoolClass.select().where(
+            (SchoolClass.id == class_id) & (SchoolClass.school == school_id)
+            & ~SchoolClass.archived).exists():
+        raise FieldError("school_class", _l("请选择本校的班级。"))
+
+
+def create_student(user, school: School, data: dict) -> Student:
+    """Add one student with a freshly issued archive code."""
+    _check_class(school.id, data.get("school_class"))
+    try:
+        with write_tx():
+            code = issue_codes(school, 1)[0]
+            if Student.select().where((Student.school == school.id)
+                                      & (Student.student_no == data["student_no"])).exists():
+                raise FieldError("student_no", DUPLICATE_NO)
+            return Student.create(school=school.id, archive_code=code, **data)
+    except PatternError as err:
+        raise FieldError("student_no", err.message) from err
+    except IntegrityError as exc:
+        raise FieldError("student_no", _clash_message(school.id, data["student_no"])) from exc
+
+
+def _clash_message(school_id, student_no):
+    taken = Student.select().where((Student.school == school_id)
+                                   & (Student.student_no == student_no)).exists()
+    return DUPLICATE_NO if taken else CODE_CLASH
+
+
+def update_student(student: Student, data: dict) -> Student:
+    """Save an edit if nobody else saved first (ConflictError otherwise)."""
+    data = dict(data)
+    version = data.pop("version")
+    _check_class(student.school_id, data.get("school_class"))
+    try:
+        with write_tx():
+            save_versioned(student, version, data)
+    except IntegrityError as exc:
+        raise FieldError("student_no", DUPLICATE_NO) from exc
+    return student
+
+
+def set_archived(student: Student, archived: bool) -> None:
+    """Archive (hide from lists and groups) or restore; the record and its code stay."""
+    Student.update(archived=archived, version=Student.version + 1).where(
+        Student.id == student.id).execute()
+
+
+def in_caseload(user, student_id: int) -> bool:
+    """True when the student is an active member of a group the worker runs."""
+    mine = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+    return GroupMember.select().where((GroupMember.student == student_id) & GroupMember.active
+                                      & GroupMember.program.in_(mine)).exists()
+
+
+def record_view(user, student: Student) -> None:
+    """Reading a record appends "view_student"; a worker reading a student outside their own
+    groups appends "outside_caseload" as well."""
+    detail = f"student={student.id} code={student.archive_code} school={student.school_id}"
+    with write_tx():
+        record(user, "view_student", "student", student.id, detail)
+        if user.role == "worker" and not in_caseload(user, student.id):
+            record(user, "outside_caseload", "student", student.id, detail)
+
+
+def memberships(student_id: int) -> list:
+    """The groups the student is (or was) in, with the program joined."""
+    return list(GroupMember.select(GroupMember, Program).join(Program)
+                .where(GroupMember.student == student_id).order_by(GroupMember.joined_at.desc()))

@@ -1,0 +1,1 @@
+"""Students, consent, class-list import, group rosters and the audit log."""
