@@ -61,3 +61,4 @@ extract-messages: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/scheduling.py
+	$(PY) bench/taps.py
