@@ -149,6 +149,7 @@ DEMO_STUDENTS = [
 def load_demo_group(today: dt.date | None = None) -> int:
     """The 新生适应 group running: members with guardian consent, attendance and
     reflections for its past meetings, and the latest reflection waiting for the supervisor."""
+    from planner.i18n import from_local
     from planner.students.codes import issue_codes
     from planner.students.models import (Attendance, Consent, GroupMember, Reflection,
                                          Student)
@@ -183,19 +184,20 @@ def load_demo_group(today: dt.date | None = None) -> int:
             Attendance.insert_many([dict(
                 session=session.id, student=s.id, recorded_by=worker.id,
                 status="absent" if (i + n) % 7 == 3 else ("late" if (i + n) % 5 == 4 else "present"),
-                tapped_at=dt.datetime.combine(session.date, session.start))
+                tapped_at=from_local(dt.datetime.combine(session.date, session.start)))
                 for i, s in enumerate(members)]).execute()
             planned = session.template.stage
             observed = "形成期" if planned == "转折期" and session.seq == 3 else planned
             last = n == len(past) - 1
+            ended = from_local(dt.datetime.combine(session.date, session.end))
             Reflection.create(
                 session=session, author=worker, observed_stage=observed,
                 answers={}, details={"planned_vs_actual": "按计划完成主要环节。",
                                      "dynamics": "成员逐渐熟悉，发言更主动。",
                                      "skills": ["鼓励支持", "沟通互动"]},
                 status="submitted" if last else "signed_off",
-                submitted_at=dt.datetime.combine(session.date, session.end),
+                submitted_at=ended,
                 supervisor_comment="" if last else "记录清楚，下次留意安静成员的参与。",
                 signed_off_by=None if last else User.get(User.username == "supervisor"),
-                signed_off_at=None if last else dt.datetime.combine(session.date, session.end))
+                signed_off_at=None if last else ended)
     return len(members)

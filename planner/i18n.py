@@ -1,5 +1,6 @@
 """Babel set-up: zh_CN by default, English on request; Chinese dates."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request, session
 from flask_babel import Babel, get_locale
@@ -17,6 +18,27 @@ def select_locale():
     if chosen in LOCALES:
         return chosen
     return "zh_CN"
+
+
+# Timestamps are stored as naive UTC; session dates and times are Beijing wall-clock time.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_now() -> dt.datetime:
+    """Naive Beijing wall-clock time, comparable with stored session dates and times."""
+    return dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
+def from_local(value: dt.datetime) -> dt.datetime:
+    """A naive Beijing wall-clock time as the naive UTC the database stores."""
+    return value.replace(tzinfo=SHANGHAI).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (naive UTC) timestamp shown as Beijing time."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(SHANGHAI).strftime(fmt)
 
 
 def is_english() -> bool:
@@ -54,6 +76,7 @@ def init_app(app) -> None:
           default_translation_directories="../translations")
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["shortday"] = format_short
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["current_locale"] = locale_code
     # the page to come back to after switching language, query string included
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -2,10 +2,8 @@
 import json
 
 from flask import render_template, request
-from flask_htmx import make_response as htmx_response  # noqa: F401  (re-exported)
 from marshmallow import ValidationError
 
-from planner.i18n import lazy_gettext as _l
 
 
 def is_htmx() -> bool:
@@ -42,8 +40,6 @@ def conflict_response(back_url: str):
     """The conflict screen for a stale edit (409)."""
     return render_template("conflict.html", back_url=back_url, fragment=is_htmx()), 409
 
-
-DUPLICATE = _l("已存在同名记录，请换一个名称。")
 
 
 def go(url: str):

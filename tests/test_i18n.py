@@ -99,3 +99,15 @@ def test_form_messages_are_chinese_by_default(client, world):
     html = client.post(f"/admin/rooms/new?school={world.school.id}",
                        data={"name": "", "kind": "case_room"}).get_data(as_text=True)
     assert "此项为必填项。" in html
+
+
+def test_stored_utc_times_show_as_beijing_time():
+    import datetime as dt
+
+    from planner.i18n import from_local, local_time
+
+    stored = from_local(dt.datetime(2026, 10, 22, 17, 10))
+    assert stored == dt.datetime(2026, 10, 22, 9, 10)
+    assert local_time(stored) == "2026-10-22 17:10"
+    assert local_time(dt.datetime(2026, 12, 31, 20, 30), "%m-%d %H:%M") == "01-01 04:30"
+    assert local_time(None) == ""

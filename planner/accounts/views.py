@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from planner.access import STAFF, allow, get_or_404, public
+from planner.access import allow, get_or_404, public
 from planner.accounts import services
 from planner.accounts.models import ROLES, User
 from planner.accounts.schemas import LoginSchema, UserEditSchema, UserSchema
@@ -144,5 +144,3 @@ def _links(user):
         "class_ids": [link.school_class_id for link in user.class_links],
     }
 
-
-__all__ = ["bp", "STAFF"]

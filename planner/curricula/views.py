@@ -6,7 +6,7 @@ from planner.access import allow, get_or_404
 from planner.curricula import editor, services
 from planner.curricula.forms import (ACTIVITY_KEYS, LIST_FIELDS, ActivityForm, PlanForm,
                                      SessionForm, activity_rows)
-from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, Curriculum, SessionTemplate
+from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, SessionTemplate
 from planner.curricula.rules import check_grades, check_period
 from planner.curricula.schemas import PLAN_LABELS
 from planner.curricula.stages import meeting_stages
@@ -225,5 +225,3 @@ def publish(cid):
         return _editor_page(editor.full(cid), status=422, problems=found)
     return go(url_for("curricula.show", cid=cid))
 
-
-__all__ = ["bp", "Curriculum"]

@@ -15,17 +15,12 @@ from planner.web import go, load_form, render
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar"
-SHANGHAI_OFFSET = dt.timedelta(hours=8)  # Asia/Shanghai has had no DST since 1991
 
 
 def base_url() -> str:
     """The address phones reach: PUBLIC_BASE_URL (or PLANNER_BASE_URL), else this request's."""
     configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PLANNER_BASE_URL")
     return (configured or request.host_url).rstrip("/")
-
-
-def local_time(value):
-    return (value + SHANGHAI_OFFSET).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _new_link(raw, with_days):
@@ -42,8 +37,7 @@ def _page(status=200, errors=None, values=None, new=None):
     return render("feeds/subscriptions.html", "feeds/_subscriptions.html", status,
                   tokens=tokens, names=services.target_names(tokens),
                   options=services.targets(current_user), audiences=AUDIENCES,
-                  errors=errors or {}, values=values or {"days": "1"}, new=new,
-                  local_time=local_time)
+                  errors=errors or {}, values=values or {"days": "1"}, new=new)
 
 
 @bp.get("/feeds/<token>.ics")

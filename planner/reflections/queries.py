@@ -1,24 +1,18 @@
 """The lists: the supervisor's queue and safeguarding follow-ups, a worker's reflections, a
 group's stage timeline and the missing records. Each is one query (or a fixed few)."""
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from peewee import JOIN, fn
 
 from planner.access import schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum, SessionTemplate
+from planner.i18n import local_now
 from planner.schools.models import School
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.models import Attendance, FollowUp, Reflection, SessionRecord, Student
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 GRACE = dt.timedelta(hours=48)  # a record is "missing" 48 hours after the session ended
-
-
-def local_now() -> dt.datetime:
-    """Naive Asia/Shanghai wall-clock time, comparable with the stored session times."""
-    return dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
 
 
 def _authors(user):

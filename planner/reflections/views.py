@@ -3,7 +3,6 @@
 Admins get 403 on every route here: they manage the setup but don't read reflection content
 (PRIVACY_SECURITY.md §2); teachers never see reflections. See services.py for the rest.
 """
-import datetime as dt
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
@@ -19,15 +18,6 @@ from planner.students.models import REFLECTION_STATUSES
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("reflections", __name__)
-SHANGHAI_OFFSET = dt.timedelta(hours=8)  # timestamps are stored in UTC; China has no DST
-
-
-@bp.app_template_filter("local_time")
-def local_time(value, fmt="%Y-%m-%d %H:%M"):
-    """A stored UTC timestamp as Beijing time."""
-    return (value + SHANGHAI_OFFSET).strftime(fmt) if value else ""
-
-
 @bp.context_processor
 def labels():
     return {"statuses": REFLECTION_STATUSES}
