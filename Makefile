@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 
 .PHONY: run test test-sqlite test-postgres install translations system-deps db bench extract-messages
 
@@ -23,13 +23,15 @@ db: install
 	$(FLASK) planner migrate
 	$(FLASK) planner content import --if-empty
 	$(FLASK) planner calendar import --if-empty
+	$(FLASK) planner instruments
 	$(FLASK) planner demo
 
 run: db
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Debian packages the browser tests need (Chromium, CJK fonts).
+# Debian packages the tests need: Chromium and CJK fonts for the browser tests,
+# LibreOffice and poppler to open every Word export and read it back as a PDF.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -91,6 +91,10 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.students.views import bp as students_bp
     from planner.runs.views import bp as runs_bp
     from planner.reflections.views import bp as reflections_bp
+    from planner.evaluation.views import bp as evaluation_bp
+    from planner.exports import template_views  # noqa: F401  (admin template routes on exports)
+    from planner.exports.views import bp as exports_bp
+    from planner.reports.views import bp as reports_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(dashboard_bp)
@@ -103,5 +107,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(students_bp)
     app.register_blueprint(runs_bp)
     app.register_blueprint(reflections_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
     app.cli.add_command(planner_cli)
     return app

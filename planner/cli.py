@@ -47,15 +47,21 @@ def makemigration_cmd(name):
 def demo_cmd():
     """Load the demo agency (once) and print its logins."""
     from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_programs
+    from planner.demo_finished import load_demo_headcounts, load_finished_group
 
     with database.connection_context():
         logins = load_demo()
         planned = plan_demo_programs()
         members = load_demo_group()
+        finished = load_finished_group()
+        load_demo_headcounts()
     if planned:
         click.echo(f"Planned {planned} demo programs on the current term.")
     if members:
         click.echo(f"The 新生适应 group has {members} members, with records for its past meetings.")
+    if finished:
+        click.echo(f"Last term's 人际交往 group is finished: {finished} meetings, scores and "
+                   "its evaluation, ready for the 小组总结评估报告.")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")
@@ -230,3 +236,48 @@ def feed_url_cmd(username, base_url, rotate, days):
         except services.FeedError as err:
             raise click.ClickException(str(err)) from err
     click.echo(services.feed_url(base_url, raw, with_days=days))
+
+
+@planner_cli.command("instruments")
+@click.option("--dir", "directory", default=None, help="default: content/instruments")
+def instruments_cmd(directory):
+    """Load the evaluation instruments shipped in content/instruments (upsert by slug)."""
+    from flask import current_app
+
+    from planner.evaluation.services import import_instruments, load_instruments
+
+    directory = directory or os.path.join(current_app.config["CONTENT_DIR"], "instruments")
+    items, problems = load_instruments(directory)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
+    with database.connection_context():
+        count = import_instruments(items)
+    click.echo(f"imported {count} instruments")
+
+
+@planner_cli.command("export")
+@click.option("--program", "program_id", type=int, help="a program's id")
+@click.option("--term", "term_id", type=int, help="a school term's id: all its programs")
+@click.option("--kind", default="all", show_default=True,
+              help="group_plan, session_plan, lesson_plan, meeting_record, "
+                   "evaluation_report, term_stats or all")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="the folder to write the .docx files into")
+@click.option("--as", "username", default=None,
+              help="whose view to export (default: the agency's admin); PRIVACY §2 applies")
+def export_cmd(program_id, term_id, kind, out_dir, username):
+    """Write a program's or a whole term's Word documents into a folder."""
+    from planner.exports import cli_export
+
+    if bool(program_id) == bool(term_id):
+        raise click.ClickException("give exactly one of --program or --term")
+    with database.connection_context():
+        try:
+            written = cli_export.run(program_id, term_id, kind, out_dir, username)
+        except cli_export.CliError as err:
+            raise click.ClickException(str(err)) from err
+    for path in written:
+        click.echo(path)
+    click.echo(f"wrote {len(written)} documents to {out_dir}")

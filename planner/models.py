@@ -3,6 +3,8 @@ from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchoo
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
+from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.exports.models import DocTemplate, ExportJob
 from planner.feeds.models import FeedToken
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange, Session,
@@ -14,4 +16,5 @@ MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervisi
           Curriculum, SessionTemplate, Activity, BellPeriod, CalendarDay, Program, ProgramClass,
           ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken, AuditEntry, ArchiveSetting,
           ArchiveCounter, Student, Consent, GroupRoster, GroupMember, Attendance, SessionRecord,
-          Reflection, FollowUp]
+          Reflection, FollowUp, Instrument, Score, GasGoal, ProgramEvaluation, DocTemplate,
+          ExportJob]

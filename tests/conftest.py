@@ -86,6 +86,9 @@ def app(db_url):
     # No app context is held open: each request gets its own, as in production
     # (Flask-Login caches the user in `g`). Model calls in tests connect on demand.
     yield app
+    from planner.exports.jobs import wait_all
+
+    wait_all()  # a zip still being built would write into the emptied tables
     database.connect(reuse_if_open=True)
     _empty_tables()
     database.close()

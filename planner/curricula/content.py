@@ -43,8 +43,9 @@ def _field_name(path) -> str:
     return ".".join(str(p) for p in path) or "(file)"
 
 
-def load_file(path: str):
-    """(validated data or None, [Problem]) for one curriculum file."""
+def load_yaml(path: str, schema, what: str = "curriculum"):
+    """(validated data or None, [Problem]) for one YAML file loaded by a marshmallow schema;
+    problems name the file, the line and the field. Instruments use it too."""
     name = os.path.basename(path)
     if os.path.getsize(path) > MAX_FILE_BYTES:
         return None, [Problem(name, None, "(file)", "file is larger than 1 MB")]
@@ -58,17 +59,22 @@ def load_file(path: str):
         return None, [Problem(name, mark.line + 1 if mark else None, "(file)",
                               f"YAML syntax error: {getattr(err, 'problem', err)}")]
     if not isinstance(raw, dict):
-        return None, [Problem(name, 1, "(file)", "expected a mapping of curriculum fields")]
+        return None, [Problem(name, 1, "(file)", f"expected a mapping of {what} fields")]
     try:
-        data = CurriculumSchema().load(raw)
+        data = schema.load(raw)
     except ValidationError as err:
         return None, [Problem(name, _line_of(tree, p), _field_name(p), m)
                       for p, m in flatten(err.messages)]
     expected = f"{data['slug']}.yaml"
-    if name not in (expected, f"{data['slug']}.v{data['version']}.yaml"):
+    if name not in (expected, f"{data['slug']}.v{data.get('version')}.yaml"):
         return None, [Problem(name, _line_of(tree, ("slug",)), "slug",
                               f"file name should be {expected}")]
     return data, []
+
+
+def load_file(path: str):
+    """(validated data or None, [Problem]) for one curriculum file."""
+    return load_yaml(path, CurriculumSchema())
 
 
 def load_library(directory: str):

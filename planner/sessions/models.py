@@ -25,6 +25,7 @@ class Program(VersionedModel):
     min_gap_days = IntegerField(default=1)
     created_by = ForeignKeyField(User, null=True, backref="programs_created", on_delete="SET NULL")
     exported_at = DateTimeField(null=True)  # lesson plans last exported (changes after are marked)
+    archive_code = CharField(max_length=40, null=True, unique=True)  # 9.4: issued at first export
     created_at = DateTimeField(default=now)
 
 

@@ -1,0 +1,160 @@
+"""Instruments (import from content/, the admin's own), score entry under consent and the
+version column, GAS goals, the end-of-group judgement. Plain functions: the acting user
+is passed in."""
+import hashlib
+import os
+
+from peewee import IntegrityError
+
+from planner.curricula.content import load_yaml
+from planner.db import ConflictError, save_versioned, write_tx
+from planner.evaluation.compute import response_score
+from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.schemas import InstrumentSchema, to_model
+from planner.i18n import lazy_gettext as _l
+from planner.students.consent import consenting_ids
+from planner.students.models import GroupMember, Student
+
+# Scores and goals are records about a child: they need the same consent as observations.
+PURPOSE = "observation"
+NO_CONSENT = _l("该组员没有有效的“观察记录”同意（或已撤回），不能记录评估分数。")
+
+
+class EvaluationError(ValueError):
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
+def load_instruments(directory: str):
+    """([InstrumentSchema data], [Problem]) for content/instruments/*.yaml."""
+    items, problems = [], []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".yaml"):
+            data, found = load_yaml(os.path.join(directory, name), InstrumentSchema(),
+                                    "instrument")
+            problems.extend(found)
+            if data:
+                items.append(data)
+    return items, problems
+
+
+def import_instruments(items: list[dict]) -> int:
+    """Upsert the shipped instruments by slug, all or nothing; returns how many."""
+    with write_tx():
+        for data in items:
+            row = to_model(data)
+            if not Instrument.update(**row).where((Instrument.slug == row["slug"])
+                                                  & Instrument.agency.is_null()).execute():
+                Instrument.create(**row)
+    return len(items)
+
+
+def instruments_for(agency_id):
+    """The shipped instruments and the agency's own, not archived."""
+    return (Instrument.select()
+            .where(~Instrument.archived & (Instrument.agency.is_null()
+                                           | (Instrument.agency == agency_id)))
+            .order_by(Instrument.agency.is_null(False), Instrument.id))
+
+
+def create_instrument(agency_id, data: dict) -> Instrument:
+    """An admin's own instrument (already loaded by InstrumentSchema)."""
+    try:
+        with write_tx():
+            return Instrument.create(agency=agency_id, **to_model(data))
+    except IntegrityError as err:
+        raise EvaluationError(_l("编号 %(slug)s 已被使用，请换一个。", slug=data["slug"]),
+                              "slug") from err
+
+
+def member(program_id, student_id):
+    """The active member of this group, or None."""
+    return (Student.select().join(GroupMember)
+            .where((GroupMember.program == program_id) & (Student.id == student_id)
+                   & GroupMember.active).first())
+
+
+def may_record(student_id) -> bool:
+    return student_id in consenting_ids([student_id], PURPOSE)
+
+
+def score_of(program_id, student_id, instrument_id, timepoint):
+    return Score.get_or_none((Score.program == program_id) & (Score.student == student_id)
+                             & (Score.instrument == instrument_id)
+                             & (Score.timepoint == timepoint))
+
+
+def save_score(program, student, instrument, timepoint, values: dict, user) -> Score:
+    """Create or update one member's answers; a stale version is a ConflictError."""
+    if timepoint not in instrument.applies_at:
+        raise EvaluationError(_l("这个评估工具不在该时间点施测。"))
+    answers = {i["key"]: values[f"a_{i['key']}"] for i in instrument.items
+               if values.get(f"a_{i['key']}") is not None}
+    opens = {q["key"]: values[f"o_{q['key']}"] for q in instrument.open_questions
+             if values.get(f"o_{q['key']}")}
+    fields = dict(answers=answers, open_answers=opens, recorded_by=user.id,
+                  score=response_score(answers, instrument.items))
+    with write_tx():
+        if not may_record(student.id):  # checked inside the transaction: a withdrawal wins
+            raise EvaluationError(NO_CONSENT)
+        current = score_of(program.id, student.id, instrument.id, timepoint)
+        if (current.version if current else 0) != values["version"]:
+            raise ConflictError("Score")
+        if current is None:
+            try:
+                return Score.create(program=program.id, student=student.id,
+                                    instrument=instrument.id, timepoint=timepoint, **fields)
+            except IntegrityError as err:  # a concurrent first save won
+                raise ConflictError("Score") from err
+        save_versioned(current, values["version"], fields)
+        return current
+
+
+def goals_of(program_id, student_id) -> list:
+    return list(GasGoal.select().where((GasGoal.program == program_id)
+                                       & (GasGoal.student == student_id)).order_by(GasGoal.order))
+
+
+def goals_stamp(goals) -> str:
+    """What the GAS form was opened on: any change by someone else since changes it."""
+    text = ",".join(f"{g.id}:{g.version}" for g in goals)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def save_goals(program, student, goals: list[dict], stamp: str, user) -> list:
+    """Replace the member's GAS goals with the form's, in one transaction."""
+    with write_tx():
+        if not may_record(student.id):
+            raise EvaluationError(NO_CONSENT)
+        current = goals_of(program.id, student.id)
+        if goals_stamp(current) != stamp:
+            raise ConflictError("GasGoal")
+        GasGoal.delete().where((GasGoal.program == program.id)
+                               & (GasGoal.student == student.id)).execute()
+        if goals:
+            GasGoal.insert_many([dict(program=program.id, student=student.id, order=g["order"],
+                                      text=g["text"], weight=g["weight"], levels=g["levels"],
+                                      post=g["post"], followup=g["followup"])
+                                 for g in goals]).execute()
+    return goals_of(program.id, student.id)
+
+
+def evaluation_of(program_id):
+    return ProgramEvaluation.get_or_none(ProgramEvaluation.program == program_id)
+
+
+def save_evaluation(program, goals: list[dict], recommendations: str, version: int):
+    """The worker's judgement of each goal and the recommendations (version-checked)."""
+    with write_tx():
+        current = evaluation_of(program.id)
+        if (current.version if current else 0) != version:
+            raise ConflictError("ProgramEvaluation")
+        fields = {"goals": goals, "recommendations": recommendations}
+        if current is None:
+            try:
+                return ProgramEvaluation.create(program=program.id, **fields)
+            except IntegrityError as err:
+                raise ConflictError("ProgramEvaluation") from err
+        save_versioned(current, version, fields)
+        return current

@@ -1,0 +1,295 @@
+"""User-editable Word templates (docxtpl): check an upload, render it sandboxed, fall back."""
+import io
+import logging
+import re
+import zipfile
+
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from planner.exports.docx_base import (
+    BLANK, grid_table, heading, new_document, set_core_properties, title, to_bytes,
+)
+from planner.exports.documents import BUILDERS
+from planner.exports.samples import SAMPLES
+from planner.i18n import lazy_gettext as _l
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 50 * 1024 * 1024  # a small zip can inflate to gigabytes
+CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+OPENER = re.compile(r"\{[{%#]")
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+VARIABLES = {kind: sorted(ctx) for kind, ctx in SAMPLES.items()}
+
+
+class _Environment(SandboxedEnvironment):
+    """The sandbox, except that `o.items` means the key "items" of a dict, not its method
+    (the contexts have "items" keys and admins write the dotted form)."""
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def environment() -> SandboxedEnvironment:
+    """Sandboxed, and autoescaped so & and < in user text stay text instead of breaking the XML."""
+    return _Environment(autoescape=True)
+
+
+def _parts(document):
+    """The XML elements of the body, headers and footers (where placeholders can be)."""
+    yield document.element.body
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            yield rel.target_part.element
+
+
+def _paragraph_text(p) -> str:
+    # only this paragraph's own runs: a text box inside it is a paragraph of its own
+    return "".join(t.text or "" for t in p.iter(qn("w:t"))
+                   if next(t.iterancestors(qn("w:p")), None) is p)
+
+
+def _unclosed(text: str) -> bool:
+    pos = 0
+    while (match := OPENER.search(text, pos)) is not None:
+        end = text.find(CLOSERS[match.group(0)], match.end())
+        if end == -1:
+            return True
+        pos = end + 2
+    return False
+
+
+def _split_placeholders(document) -> list[str]:
+    """Paragraphs with a {{ or {% left open: docxtpl mends runs, not paragraphs."""
+    return [text for part in _parts(document) for p in part.iter(qn("w:p"))
+            if _unclosed(text := _paragraph_text(p))]
+
+
+def _sources(tpl):
+    """The Jinja source of each part as docxtpl renders it, one paragraph to a line."""
+    for part in _parts(tpl.docx):
+        xml = tpl.patch_xml(tpl.xml_to_string(part))
+        yield re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    props = tpl.docx.core_properties
+    for name in PROPERTIES:  # docxtpl renders these too, and a bad one stops the whole render
+        yield getattr(props, name) or ""
+
+
+def _near(source: str, lineno: int | None) -> str:
+    lines = source.splitlines()
+    if not lineno or lineno > len(lines):
+        return ""
+    return re.sub(r"<[^>]+>", "", lines[lineno - 1]).strip()[:60]
+
+
+def _private_names(parsed) -> set[str]:
+    names = {n.attr for n in parsed.find_all(nodes.Getattr) if n.attr.startswith("_")}
+    names |= {n.arg.value for n in parsed.find_all(nodes.Getitem)
+              if isinstance(n.arg, nodes.Const) and str(n.arg.value).startswith("_")}
+    names |= {n.args[0].value for n in parsed.find_all(nodes.Filter)
+              if n.name == "attr" and n.args and isinstance(n.args[0], nodes.Const)
+              and str(n.args[0].value).startswith("_")}
+    return names
+
+
+def _open(data: bytes):
+    """A DocxTemplate for the bytes, or the problem that stops it from opening."""
+    if len(data) > MAX_BYTES:
+        return None, _l("文件超过 %(mb)s MB，请压缩图片后再上传。", mb=MAX_BYTES // 2**20)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        infos = None
+    if not infos or "word/document.xml" not in {info.filename for info in infos}:
+        return None, _l("这不是 Word 文档（.docx）。请在 Word 中“另存为”.docx 格式后再上传。")
+    if sum(info.file_size for info in infos) > MAX_UNPACKED:
+        return None, _l("文件解压后过大，无法作为模板使用。")
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+    except Exception:  # python-docx raises many kinds on a damaged package
+        return None, _l("无法打开这个 Word 文档，它可能已损坏，或不是 .docx 格式。")
+    return tpl, None
+
+
+def check_template(data: bytes, kind: str) -> list:
+    """What is wrong with an uploaded template for `kind`; empty when it can be used."""
+    tpl, problem = _open(data)
+    if problem:
+        return [problem]
+    problems = [_l("占位符没有在同一段落内写完：“%(text)s”。请把整个占位符写在同一段落里。",
+                   text=text[:60]) for text in _split_placeholders(tpl.docx)]
+    env = environment()
+    private, parsed = set(), True
+    for source in _sources(tpl):
+        try:
+            parsed_source = env.parse(source)
+            env.compile(parsed_source)  # finds unknown filters and tests too
+        except TemplateSyntaxError as exc:  # TemplateAssertionError is one as well
+            parsed = False
+            problems.append(_l("模板语法错误：%(error)s（在“%(text)s”附近）。",
+                               error=exc.message, text=_near(source, exc.lineno)))
+        else:
+            private |= _private_names(parsed_source)
+    if not parsed:
+        return problems  # the names can't be listed until it parses
+    unknown = tpl.get_undeclared_template_variables(jinja_env=env, context=SAMPLES[kind])
+    unknown -= set(env.globals)  # range, dict, cycler… belong to the environment
+    if unknown:
+        problems.append(_l("未知的占位符：%(names)s。可用的占位符见模板说明。",
+                           names="、".join(sorted(unknown))))
+    if private:
+        problems.append(_l("模板不能使用以下划线开头的名称：%(names)s。",
+                           names="、".join(sorted(private))))
+    return problems
+
+
+def render_template(data: bytes, ctx: dict) -> bytes:
+    """Fill a template with the context in the sandbox; the file properties are ours."""
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.render(ctx, jinja_env=environment(), autoescape=True)
+    set_core_properties(tpl.docx, ctx)  # never the template author's name, nor rendered text
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
+def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[bytes, bool]:
+    """The document from the agency's template when it renders, else the built-in one;
+    the flag says whether the template was used."""
+    if template_bytes:
+        try:
+            data = render_template(template_bytes, ctx)
+            Document(io.BytesIO(data))  # must open again, or the user gets a broken file
+            return data, True
+        except Exception as exc:  # any failure of a user's template means the built-in document
+            # the kind and the error class only: messages can quote context values (names)
+            log.warning("Word template for %s failed (%s); using the built-in document",
+                        kind, type(exc).__name__)
+    return BUILDERS[kind](ctx), False
+
+
+# The starting points admins download: (h)eading, (p)aragraph, (b)ullet, or a (t)able whose
+# middle row repeats; docxtpl's {%p …%} / {%tr …%} tags drop their own paragraph or row.
+EXAMPLES = {
+    "group_plan": [
+        ("p", "小组名称：{{ group_name }}　课程：{{ curriculum_title }}"),
+        ("p", "主题：{{ theme }}　年级：{{ grade_band }}　每节 {{ period_minutes }} 分钟　地点：{{ room }}"),
+        ("h", "一、小组概述"), ("p", "{{ summary }}"),
+        ("h", "二、小组计划"), ("p", "{%p for item in plan %}"),
+        ("p", "{{ item.label }}：{% if item.value is string %}{{ item.value }}"
+              "{% else %}{{ item.value|join('；') }}{% endif %}"),
+        ("p", "{%p endfor %}"),
+        ("h", "三、活动安排"),
+        ("t", ["节次", "日期", "时间", "主题", "阶段"], "s in sessions",
+         ["{{ s.seq }}", "{{ s.date }}", "{{ s.time }}", "{{ s.title }}", "{{ s.stage }}"]),
+    ],
+    "session_plan": [
+        ("p", "小组名称：{{ group_name }}"),
+        ("p", "第 {{ session.seq }} 节：{{ session.title }}　{{ session.date }} {{ session.weekday }}"
+              " {{ session.time }}　{{ session.venue }}"),
+        ("h", "一、本节目标"), ("p", "{%p for o in session.objectives %}"),
+        ("b", "{{ o.label }}：{{ o.text }}"), ("p", "{%p endfor %}"),
+        ("h", "二、活动流程"),
+        ("t", ["环节", "活动名称", "时长（分钟）", "目的", "物资"], "a in session.activities",
+         ["{{ a.phase }}", "{{ a.title }}", "{{ a.minutes }}", "{{ a.purpose }}",
+          "{{ a.materials|join('、') }}"]),
+        ("p", "合计：{{ session.total_minutes }} 分钟"),
+        ("h", "三、重点信息"), ("p", "{%p for m in session.key_messages %}"), ("b", "{{ m }}"),
+        ("p", "{%p endfor %}"),
+        ("h", "四、物资及准备"), ("p", "{{ session.materials|join('、') }}"),
+        ("p", "{{ session.preparation }}"),
+    ],
+    "lesson_plan": [
+        ("p", "课程：{{ curriculum_title }}　主题：{{ theme }}　年级：{{ grade_band }}"),
+        ("p", "授课班级：{{ classes|join('、') }}"),
+        ("h", "一、课程总目标"), ("p", "{{ overall_goal }}"),
+        ("h", "二、分课教案"), ("p", "{%p for lesson in lessons %}"),
+        ("h2", "第 {{ lesson.seq }} 课　{{ lesson.title }}"),
+        ("p", "{{ lesson.date }} {{ lesson.time }}　{{ lesson.venue }}"),
+        ("p", "{%p for o in lesson.objectives %}"), ("b", "{{ o.label }}：{{ o.text }}"),
+        ("p", "{%p endfor %}"), ("p", "{%p for a in lesson.activities %}"),
+        ("p", "{{ a.phase }}　{{ a.title }}（{{ a.minutes }} 分钟）：{{ a.purpose }}"),
+        ("p", "{%p endfor %}"), ("p", "核心信息：{{ lesson.key_messages|join('；') }}"),
+        ("p", "{%p endfor %}"),
+    ],
+    "meeting_record": [
+        ("p", "小组名称：{{ group_name }}　第 {{ session.seq }} 节：{{ session.title }}"
+              "　{{ session.date }}"),
+        ("h", "一、出勤情况"),
+        ("t", ["档案编号", "出勤"], "a in attendance", ["{{ a.code }}", "{{ a.status }}"]),
+        ("p", "{{ attendance_summary }}"),
+        ("h", "二、活动过程"), ("p", "{{ process }}"),
+        ("p", "计划阶段：{{ planned_stage }}　观察到的阶段：{{ observed_stage }}"),
+        ("p", "突发事件：{{ incident }}　调整：{{ adjustments }}"),
+        ("h", "三、观察"), ("p", "{{ observation }}"), ("p", "运用技巧：{{ skills|join('、') }}"),
+        ("h", "四、反思"), ("p", "{%p for r in reflection %}"), ("p", "{{ r.prompt }} {{ r.answer }}"),
+        ("p", "{%p endfor %}"),
+        ("h", "五、跟进"), ("p", "{%p for f in follow_ups %}"),
+        ("b", "{{ f.who }}：{{ f.note }}{% if f.safeguarding %}（保护关注）{% endif %}"),
+        ("p", "{%p endfor %}"),
+        ("h", "六、督导意见"),
+        ("p", "{{ supervision.status }}　{{ supervision.by }}　{{ supervision.on }}"),
+        ("p", "{{ supervision.comment }}"),
+    ],
+    "evaluation_report": [
+        ("p", "小组名称：{{ group_name }}　服务期间：{{ period }}　{{ meetings }} 节　{{ members }} 人"),
+        ("h", "一、背景"), ("p", "{{ background }}"), ("p", "总目标：{{ overall_goal }}"),
+        ("h", "二、目标及达成情况"),
+        ("t", ["目标", "达成情况", "依据"], "g in goals",
+         ["{{ g.goal }}", "{{ g.status }}", "{{ g.evidence }}"]),
+        ("h", "三、出勤情况"),
+        ("t", ["档案编号", "各节出勤", "出勤率"], "r in attendance.rows",
+         ["{{ r.code }}", "{{ r.cells|join(' ') }}", "{{ r.rate }}"]),
+        ("p", "整体出勤率：{{ attendance.overall }}　{{ attendance.legend }}"),
+        ("h", "四、成效评估"), ("p", "{%p for o in outcomes %}"),
+        ("p", "{{ o.instrument }}（n = {{ o.n }}）：前测 {{ o.pre }}，后测 {{ o.post }}，"
+              "变化 {{ o.change }}"),
+        ("p", "{%p for i in o.items %}"), ("b", "{{ i.text }}：{{ i.pre }} → {{ i.post }}"),
+        ("p", "{%p endfor %}"), ("p", "{%p endfor %}"), ("p", "{{ gas_summary }}"),
+        ("h", "五、满意度"),
+        ("p", "共 {{ satisfaction.n }} 份，平均分 {{ satisfaction.mean }}，认同率 {{ satisfaction.agree }}"),
+        ("h", "六、过程评估"), ("p", "{{ process.summary }}"),
+        ("h", "七、建议"), ("p", "{{ recommendations }}"),
+    ],
+    "term_stats": [
+        ("p", "统计范围：{{ scope }} {{ scope_name }}　截至 {{ as_of }}"),
+        ("h", "一、总体情况"),
+        ("p", "课堂 {{ totals.lessons }} 节、{{ totals.lesson_participants }} 人次；小组 "
+              "{{ totals.groups }} 个、{{ totals.meetings }} 节、{{ totals.meeting_participants }} "
+              "人次；服务总人次 {{ totals.participants }}；班级覆盖率 {{ totals.coverage }}"),
+        ("h", "二、分项统计"),
+        ("t", ["{{ rows_label }}", "课堂节数", "课堂人次", "小组节数", "总人次", "覆盖率"], "r in rows",
+         ["{{ r.name }}", "{{ r.lessons }}", "{{ r.lesson_participants }}", "{{ r.meetings }}",
+          "{{ r.participants }}", "{{ r.coverage }}"]),
+    ],
+}
+
+
+def example_template(kind: str) -> bytes:
+    """A small valid template for `kind` with our fonts, A4, header and footer."""
+    ctx = {key: "{{ %s }}" % key for key in ("doc_title", "title", "school", "archive_code")}
+    document = new_document(ctx)
+    title(document, ctx)
+    document.add_paragraph("{{ school }}　{{ term }}　社工：{{ workers|join('、') }}")
+    for item in EXAMPLES[kind]:
+        if item[0] in ("h", "h2"):
+            heading(document, item[1], 2 if item[0] == "h2" else 1)
+        elif item[0] == "t":
+            _, header, loop, cells = item
+            pad = [BLANK] * (len(header) - 1)
+            grid_table(document, header,
+                       [["{%tr for " + loop + " %}", *pad], cells, ["{%tr endfor %}", *pad]])
+        else:
+            document.add_paragraph(item[1], style="List Bullet" if item[0] == "b" else None)
+    document.add_paragraph("生成日期：{{ generated_on }}")
+    return to_bytes(document)

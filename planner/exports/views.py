@@ -1,0 +1,151 @@
+"""Views of planner.exports (blueprint "exports"): a program's documents page, single Word
+downloads, zip exports with a polled progress bar, and the admin's Word templates.
+
+Every download is audited (PRIVACY_SECURITY.md §5) and named by archive code and title."""
+import io
+import os
+
+from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask_login import current_user
+
+from planner.access import allow, get_or_404, programs_query, sessions_query
+from planner.audit.models import record
+from planner.curricula.models import Curriculum
+from planner.db import now
+from planner.exports import jobs
+from planner.exports.documents import TITLES
+from planner.exports.models import ExportJob
+from planner.schools.models import Room, School, Term
+from planner.sessions.models import Program, Session
+from planner.web import go, is_htmx, render
+
+bp = Blueprint("exports", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PROGRAM_KINDS = ("group_plan", "lesson_plan", "evaluation_report")
+
+
+def load_program(program_id):
+    """The program in scope with school (and agency), term, room and curriculum, or 404."""
+    query = (programs_query(current_user).select_extend(School, Term, Room, Curriculum)
+             .join_from(Program, School).join_from(Program, Term).join_from(Program, Room)
+             .join_from(Program, Curriculum))
+    return get_or_404(query, program_id)
+
+
+def _allowed(program, kind):
+    if kind not in jobs.kinds_for(current_user, program):
+        abort(403 if kind in TITLES else 404)
+
+
+def send_docx(data: bytes, name: str):
+    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
+                         download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _docs_page(program, status=200, message=None, job=None):
+    sessions = jobs.gather.sessions_of(program)
+    return render("exports/program.html", "exports/_zip.html", status, program=program,
+                  kinds=jobs.kinds_for(current_user, program), titles=TITLES, sessions=sessions,
+                  held=jobs.held_session_ids(program), message=message, job=job,
+                  program_kinds=PROGRAM_KINDS)
+
+
+@bp.get("/programs/<int:program_id>/documents")
+@allow("admin", "supervisor", "worker", "teacher")
+def program_docs(program_id):
+    """The program's Word documents, one by one or as a zip."""
+    return _docs_page(load_program(program_id))
+
+
+def _download(program, kind, session=None):
+    try:
+        if not jobs.gather.sessions_of(program):
+            raise jobs.ExportError(jobs.NO_SESSIONS)
+        ctx = jobs.context(kind, program, session)
+    except jobs.ExportError as err:
+        return _docs_page(program, 422, err.message)
+    data = jobs.render(ctx, current_user.agency_id)
+    if kind == "lesson_plan":  # the teachers now hold this version: later changes are marked
+        Program.update(exported_at=now()).where(Program.id == program.id).execute()
+        Session.update(changed_after_export=False).where(Session.program == program.id).execute()
+    record(current_user, "export", "program", program.id, f"{kind} {ctx['archive_code']}"
+           + (f" #{session.seq}" if session else ""))
+    return send_docx(data, jobs.file_name(ctx, f"第{session.seq}次" if session else ""))
+
+
+@bp.get("/programs/<int:program_id>/documents/<kind>.docx")
+@allow("admin", "supervisor", "worker", "teacher")
+def program_doc(program_id, kind):
+    """One program-level document: 小组计划书, 社工课堂教案 or 小组总结评估报告."""
+    program = load_program(program_id)
+    if kind not in PROGRAM_KINDS:
+        abort(404)
+    _allowed(program, kind)
+    return _download(program, kind)
+
+
+@bp.get("/sessions/<int:session_id>/documents/<kind>.docx")
+@allow("admin", "supervisor", "worker")
+def session_doc(session_id, kind):
+    """One session-level document: 单节活动计划 or 小组活动记录表."""
+    session = get_or_404(sessions_query(current_user), session_id)
+    program = load_program(session.program_id)
+    if kind not in jobs.SESSION_KINDS:
+        abort(404)
+    _allowed(program, kind)
+    return _download(program, kind, session)
+
+
+@bp.post("/programs/<int:program_id>/documents/zip")
+@allow("admin", "supervisor", "worker", "teacher")
+def program_zip(program_id):
+    """Start building all of the program's documents (or one kind) as a zip."""
+    program = load_program(program_id)
+    kind = request.form.get("kind", "all")
+    if kind != "all" and kind not in TITLES:
+        abort(404)
+    try:
+        items = jobs.plan(current_user, program, kind)
+    except jobs.ExportError as err:
+        return _docs_page(program, 422, err.message)
+    name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
+    job = jobs.start(current_app._get_current_object(), current_user, "program", program.id,
+                     kind, items, name)
+    record(current_user, "export", "program", program.id, f"zip {kind} {program.archive_code}")
+    if is_htmx():
+        return render("exports/job.html", "exports/_progress.html", 202, job=job)
+    return go(url_for("exports.job", token=job.token))
+
+
+def _job(token):
+    job = ExportJob.get_or_none((ExportJob.token == token) & (ExportJob.user == current_user.id))
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/exports/<token>")
+@allow("admin", "supervisor", "worker", "teacher")
+def job(token):
+    """The progress of a zip; the fragment polls itself until the job ends."""
+    return render("exports/job.html", "exports/_progress.html", job=_job(token))
+
+
+@bp.get("/exports/<token>/download")
+@allow("admin", "supervisor", "worker", "teacher")
+def job_download(token):
+    """The finished zip."""
+    found = _job(token)
+    if found.status != "done":
+        abort(404)
+    path = os.path.join(jobs.export_dir(current_app), f"{found.token}.zip")
+    if not os.path.exists(path):  # swept, or built on another host
+        abort(404)
+    with open(path, "rb") as fh:  # whole: a term's zip is a few MB, and nothing stays open
+        data = fh.read()
+    response = send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                         download_name=found.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response

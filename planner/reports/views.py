@@ -1,0 +1,92 @@
+"""Views of planner.reports (blueprint "reports"): the term statistics page and document,
+and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
+programs, workers their own; teachers have no statistics (403)."""
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, request, url_for
+from flask_login import current_user
+
+from planner.access import allow, get_or_404, programs_query, schools_query, workers_query
+from planner.audit.models import record
+from planner.curricula.models import Curriculum
+from planner.exports import jobs
+from planner.exports.views import send_docx
+from planner.reports.docs import stats_context
+from planner.reports.stats import term_names, term_statistics
+from planner.schools.models import Room, School, Term
+from planner.sessions.models import Program
+from planner.web import go, is_htmx, render
+
+bp = Blueprint("reports", __name__)
+STAFF = ("admin", "supervisor", "worker")
+
+
+def _term_name():
+    names = term_names(current_user)
+    chosen = request.args.get("term") or (names[0] if names else None)
+    if chosen is not None and chosen not in names:
+        abort(404)
+    return chosen, names
+
+
+@bp.get("/stats")
+@allow(*STAFF)
+def stats():
+    """学期工作统计: totals, per school and per worker, with the counting rules."""
+    term, names = _term_name()
+    result = term_statistics(current_user, term, dt.date.today()) if term else None
+    terms = list(Term.select().where(Term.school.in_(schools_query(current_user)
+                                                     .select(School.id))
+                                     & (Term.name == term))) if term else []
+    return render("reports/stats.html", "reports/_stats_body.html", term=term, names=names,
+                  result=result, terms=terms, message=None)
+
+
+@bp.get("/stats/document.docx")
+@allow(*STAFF)
+def stats_doc():
+    """The statistics as a Word document: the agency, one school or one worker."""
+    term, _names = _term_name()
+    scope = request.args.get("scope", "agency")
+    if term is None or scope not in ("agency", "school", "worker"):
+        abort(404)
+    target = None
+    if scope == "school":
+        target = get_or_404(schools_query(current_user), request.args.get("id", type=int) or 0)
+    elif scope == "worker":
+        target = get_or_404(workers_query(current_user), request.args.get("id", type=int) or 0)
+    ctx = stats_context(current_user, term, scope, target)
+    record(current_user, "export", "term_stats", target.id if target else None,
+           f"{scope} {term}")
+    return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
+
+
+@bp.post("/terms/<int:term_id>/documents/zip")
+@allow(*STAFF)
+def term_zip(term_id):
+    """Every document of one school's term that this user may export, and its statistics."""
+    term = get_or_404(Term.select(Term, School).join(School).where(
+        Term.school.in_(schools_query(current_user).select(School.id))), term_id)
+    programs = list(programs_query(current_user).select_extend(School, Term, Room, Curriculum)
+                    .join_from(Program, School).join_from(Program, Term)
+                    .join_from(Program, Room).join_from(Program, Curriculum)
+                    .where(Program.term == term.id).order_by(Program.id))
+    items = []
+    for program in programs:
+        try:
+            items += jobs.plan(current_user, program)
+        except jobs.ExportError:
+            continue  # a program with no sessions yet has nothing to add
+    if not items:
+        return render("reports/stats.html", "reports/_stats_body.html", 422, term=term.name,
+                      names=term_names(current_user), result=None, terms=[term],
+                      message=jobs.NO_SESSIONS)
+    items.append(jobs.Doc("term_stats", ctx=stats_context(current_user, term.name, "school",
+                                                          term.school)))
+    name = jobs.UNSAFE.sub("_", f"{term.school.code}_{term.name}_文档") + ".zip"
+    job = jobs.start(current_app._get_current_object(), current_user, "term", term.id, "all",
+                     items, name)
+    record(current_user, "export", "term", term.id, f"zip {term.school.code} {term.name}")
+    if is_htmx():
+        return render("exports/job.html", "exports/_progress.html", 202, job=job)
+    return go(url_for("exports.job", token=job.token))

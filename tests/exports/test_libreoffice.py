@@ -1,0 +1,112 @@
+"""Every document opens in LibreOffice and prints its Chinese text; no student data leaks
+into the lesson plan."""
+import copy
+import re
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from planner.exports.documents import BUILDERS, TITLES
+from planner.exports.samples import SAMPLES
+from tests.exports.helpers import parts
+
+pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                                reason="needs LibreOffice (soffice) and poppler (pdftotext)")
+
+KINDS = sorted(BUILDERS)
+CANARY = "甄金丝雀"  # an invented student name that appears nowhere else
+EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is ignored
+    "group_plan": ["小组概述", "小组计划", "活动安排", "理念与理论基础", "你好，新朋友"],
+    "session_plan": ["本节目标", "活动流程", "时长（分钟）", "目的与步骤", "合计", "情绪温度计"],
+    "lesson_plan": ["课程总目标", "第1课认识新环境", "第2课时间管理小能手", "教学流程"],
+    "meeting_record": ["出勤情况", "活动过程", "观察", "反思", "跟进", "督导意见", "SF-ST-2026-0001"],
+    "evaluation_report": ["背景", "目标及达成情况", "出勤情况", "各节出勤率", "成效评估",
+                          "学校适应量表", "目标达成量表（GAS）", "满意度", "过程评估", "建议",
+                          "SF-ST-2026-0004 ✓ 迟 迟 ✓ ✓ 退 ✓ ✓ 100.0%"],  # a row of the table
+    "term_stats": ["总体情况", "分学校统计", "服务总人次", "合计", "示范学校"],
+}
+
+
+def _lesson_plan_with_canary():
+    """Student-level keys a lesson plan must never print, carrying the canary."""
+    ctx = copy.deepcopy(SAMPLES["lesson_plan"])
+    ctx["attendance"] = [{"code": CANARY, "status": "出席"}]
+    ctx["members"] = [CANARY]
+    ctx["follow_ups"] = [{"who": CANARY, "note": CANARY, "safeguarding": True}]
+    return ctx
+
+
+def _meeting_record_with_canary():
+    ctx = copy.deepcopy(SAMPLES["meeting_record"])
+    ctx["attendance"][0]["code"] = CANARY
+    return ctx
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """All documents, converted in one soffice run (one start-up) with a profile of its own."""
+    out = tmp_path_factory.mktemp("libreoffice")
+    docs = {kind: BUILDERS[kind](SAMPLES[kind]) for kind in KINDS}
+    docs["canary_lesson_plan"] = BUILDERS["lesson_plan"](_lesson_plan_with_canary())
+    docs["canary_meeting_record"] = BUILDERS["meeting_record"](_meeting_record_with_canary())
+    files = []
+    for name, data in docs.items():
+        path = out / f"{name}.docx"
+        path.write_bytes(data)
+        files.append(str(path))
+    # two conversions sharing a profile silently drop one, so never share it
+    profile = out / f"lo_{uuid.uuid4().hex}"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), *files],
+                   check=True, capture_output=True, timeout=180)
+    texts = {}
+    for name in docs:
+        pdf = out / f"{name}.pdf"
+        assert pdf.exists(), f"LibreOffice did not convert {name}"
+        result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                                check=True, capture_output=True, timeout=60)
+        texts[name] = result.stdout.decode("utf-8")
+    return docs, texts
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_shows_the_title_and_the_sections(converted, kind):
+    text = _flat(converted[1][kind])
+    assert TITLES[kind] in text
+    for expected in EXPECTED[kind]:
+        assert _flat(expected) in text, expected
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_header_and_page_numbers(converted, kind):
+    text = _flat(converted[1][kind])
+    assert SAMPLES[kind]["archive_code"] in text
+    assert _flat(SAMPLES[kind]["school"]) in text
+    pages = re.findall(r"第(\d+)页/共(\d+)页", text)
+    assert pages and pages[0][0] == "1"  # the PAGE field was computed
+    assert len({total for _, total in pages}) == 1 and len(pages) == int(pages[0][1])
+
+
+def test_user_text_with_markup_characters_prints(converted):
+    assert _flat("A&B <测试>") in _flat(converted[1]["evaluation_report"])
+
+
+def test_canary_reaches_the_meeting_record(converted):
+    """The control: the check below reads real text, so it could fail."""
+    docs, texts = converted
+    assert CANARY in parts(docs["canary_meeting_record"])["word/document.xml"]
+    assert CANARY in _flat(texts["canary_meeting_record"])
+
+
+def test_lesson_plan_cannot_leak_student_data(converted):
+    docs, texts = converted
+    for name, content in parts(docs["canary_lesson_plan"]).items():
+        assert CANARY not in content, name
+    assert CANARY not in _flat(texts["canary_lesson_plan"])
+    assert _flat("第1课认识新环境") in _flat(texts["canary_lesson_plan"])

@@ -1,0 +1,58 @@
+"""The sample contexts follow the contract in spec/docx_contexts.md exactly."""
+import pytest
+
+from planner.exports.samples import SAMPLES
+
+COMMON = {"kind", "doc_title", "title", "school", "agency", "archive_code", "term", "workers",
+          "generated_on"}
+KEYS = {
+    "group_plan": {"group_name", "curriculum_title", "theme", "grade_band", "period_minutes",
+                   "room", "summary", "plan", "sessions"},
+    "session_plan": {"session", "group_name"},
+    "lesson_plan": {"curriculum_title", "theme", "grade_band", "classes", "overall_goal",
+                    "lessons"},
+    "meeting_record": {"group_name", "session", "attendance", "attendance_summary", "process",
+                       "planned_stage", "observed_stage", "observation", "reflection", "skills",
+                       "incident", "adjustments", "follow_ups", "supervision"},
+    "evaluation_report": {"group_name", "period", "meetings", "members", "background",
+                          "overall_goal", "goals", "attendance", "stages", "outcomes", "gas",
+                          "gas_summary", "satisfaction", "process", "recommendations"},
+    "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
+}
+SESSION = {"seq", "title", "date", "weekday", "time", "venue", "stage", "objectives",
+           "key_messages", "materials", "preparation", "home_link", "staffing", "period_minutes",
+           "total_minutes", "activities"}
+ACTIVITY = {"phase", "title", "minutes", "purpose", "steps", "materials", "debrief"}
+TOTALS = {"lessons", "lesson_participants", "groups", "meetings", "meeting_participants",
+          "participants", "attendance_rate", "classes_covered", "classes_total", "coverage"}
+
+
+@pytest.mark.parametrize("kind", sorted(KEYS))
+def test_top_level_keys(kind):
+    assert set(SAMPLES[kind]) == COMMON | KEYS[kind]
+    assert SAMPLES[kind]["kind"] == kind
+    assert isinstance(SAMPLES[kind]["workers"], list)
+
+
+def test_session_dicts():
+    sessions = [SAMPLES["session_plan"]["session"], SAMPLES["meeting_record"]["session"],
+                *SAMPLES["lesson_plan"]["lessons"]]
+    for session in sessions:
+        assert set(session) == SESSION
+        assert all(set(a) == ACTIVITY for a in session["activities"])
+        assert all(set(o) == {"label", "text"} for o in session["objectives"])
+
+
+def test_nested_shapes_of_the_reports():
+    report = SAMPLES["evaluation_report"]
+    assert set(report["attendance"]) == {"columns", "rows", "session_rates", "overall", "legend"}
+    for row in report["attendance"]["rows"]:
+        assert len(row["cells"]) == len(report["attendance"]["columns"])
+    assert set(report["satisfaction"]) == {"n", "mean", "agree", "items", "comments"}
+    assert set(report["process"]) == {"summary", "rows", "incidents"}
+    stats = SAMPLES["term_stats"]
+    assert set(stats["totals"]) == TOTALS
+    assert all(set(row) == TOTALS | {"name"} for row in stats["rows"])
+    record = SAMPLES["meeting_record"]
+    assert set(record["supervision"]) == {"status", "comment", "by", "on"}
+    assert all(set(f) == {"who", "note", "safeguarding"} for f in record["follow_ups"])
