@@ -63,6 +63,7 @@ class InstrumentSchema(Strict):
     example_goal = fields.Dict(load_default=None)
     # outcome: compared pre/post; satisfaction: summarised once at the end
     purpose = fields.String(load_default=None, validate=validate.OneOf(PURPOSES))
+    template = fields.Boolean(load_default=False)  # a file to copy, not an instrument to use
 
     @validates_schema
     def consistent(self, data, **kwargs):
@@ -89,7 +90,8 @@ def to_model(data: dict) -> dict:
                 description=data["description"], scale_min=data["scale"]["min"],
                 scale_max=data["scale"]["max"], labels=data["scale"]["labels"],
                 applies_at=data["applies_at"], items=data["items"],
-                open_questions=data["open_questions"], extra=extra)
+                open_questions=data["open_questions"], extra=extra,
+                archived=data.get("template", False))
 
 
 def Lines(max_lines, max_length=200, required=False):

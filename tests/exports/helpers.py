@@ -1,5 +1,7 @@
 """Reading .docx bytes back: XML parts, paragraphs and tables."""
 import io
+import subprocess
+import uuid
 import zipfile
 
 from docx import Document
@@ -46,3 +48,25 @@ def part_text(data: bytes, prefix: str) -> str:
     """The text of the parts whose name starts with prefix (word/header, word/footer)."""
     return "\n".join("\n".join(texts(xml(data, name))) for name in parts(data)
                      if name.startswith(prefix))
+
+
+def pdf_texts(docs: dict[str, bytes], out) -> dict[str, str]:
+    """Each document converted to PDF by LibreOffice (one soffice run, with a profile of its
+    own: two conversions sharing a profile silently drop one) and read back by pdftotext."""
+    files = []
+    for name, data in docs.items():
+        path = out / f"{name}.docx"
+        path.write_bytes(data)
+        files.append(str(path))
+    profile = out / f"lo_{uuid.uuid4().hex}"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), *files],
+                   check=True, capture_output=True, timeout=180)
+    texts = {}
+    for name in docs:
+        pdf = out / f"{name}.pdf"
+        assert pdf.exists(), f"LibreOffice did not convert {name}"
+        result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                                check=True, capture_output=True, timeout=60)
+        texts[name] = result.stdout.decode("utf-8")
+    return texts

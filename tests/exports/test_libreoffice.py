@@ -2,18 +2,12 @@
 into the lesson plan."""
 import copy
 import re
-import shutil
-import subprocess
-import uuid
 
 import pytest
 
 from planner.exports.documents import BUILDERS, TITLES
 from planner.exports.samples import SAMPLES
-from tests.exports.helpers import parts
-
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
-                                reason="needs LibreOffice (soffice) and poppler (pdftotext)")
+from tests.exports.helpers import parts, pdf_texts
 
 KINDS = sorted(BUILDERS)
 CANARY = "甄金丝雀"  # an invented student name that appears nowhere else
@@ -55,23 +49,7 @@ def converted(tmp_path_factory):
     docs = {kind: BUILDERS[kind](SAMPLES[kind]) for kind in KINDS}
     docs["canary_lesson_plan"] = BUILDERS["lesson_plan"](_lesson_plan_with_canary())
     docs["canary_meeting_record"] = BUILDERS["meeting_record"](_meeting_record_with_canary())
-    files = []
-    for name, data in docs.items():
-        path = out / f"{name}.docx"
-        path.write_bytes(data)
-        files.append(str(path))
-    # two conversions sharing a profile silently drop one, so never share it
-    profile = out / f"lo_{uuid.uuid4().hex}"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), *files],
-                   check=True, capture_output=True, timeout=180)
-    texts = {}
-    for name in docs:
-        pdf = out / f"{name}.pdf"
-        assert pdf.exists(), f"LibreOffice did not convert {name}"
-        result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                                check=True, capture_output=True, timeout=60)
-        texts[name] = result.stdout.decode("utf-8")
+    texts = pdf_texts(docs, out)
     return docs, texts
 
 

@@ -1,0 +1,131 @@
+"""Issue 6's journey, as a new worker would try it on the demo: open the finished group's
+evaluation, download all six documents (and the zip, watching its progress bar), and read
+each back through LibreOffice. The statistics on the page match the database."""
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from planner import ROOT
+from planner.calendars.services import import_statutory, load_years
+from planner.curricula.content import load_library
+from planner.curricula.models import Curriculum
+from planner.curricula.services import import_library
+from planner.db import database
+from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_programs
+from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_group
+from planner.evaluation.services import import_instruments, load_instruments
+from planner.sessions.models import Program, Session
+from planner.students.models import Attendance, GroupMember, SessionRecord, Student
+from tests.browser.conftest import log_in
+from tests.exports.helpers import pdf_texts
+
+CONTENT = os.path.join(ROOT, "content")
+
+
+@pytest.fixture
+def demo_all(live_app):
+    """Everything `make run` loads: library, calendar, instruments and the whole demo."""
+    with live_app.app_context():
+        database.connect(reuse_if_open=True)
+        import_library(load_library(os.path.join(CONTENT, "curricula"))[0])
+        import_statutory(load_years(os.path.join(CONTENT, "calendar")))
+        import_instruments(load_instruments(os.path.join(CONTENT, "instruments"))[0])
+        load_demo()
+        plan_demo_programs()
+        load_demo_group()
+        load_finished_group()
+        load_demo_headcounts()
+    return Program.get(Program.title == TITLE)
+
+
+def download(page, selector):
+    with page.expect_download() as info:
+        page.click(selector)
+    d = info.value
+    with open(d.path(), "rb") as fh:
+        return d.suggested_filename, fh.read()
+
+
+def expected_totals(term_name) -> dict:
+    """The statistics computed straight from the rows, for the worker's programs."""
+    from planner.accounts.models import User
+    from planner.schools.models import Term
+    from planner.sessions.models import ProgramWorker
+
+    worker = User.get(User.username == "worker")
+    mine = (Program.select(Program.id).join(Term).switch(Program).join(ProgramWorker)
+            .where((Term.name == term_name) & (ProgramWorker.worker == worker.id)))
+    held = Session.select().where(Session.program.in_(mine) & (Session.status != "cancelled")
+                                  & (Session.date <= dt.date.today()))
+    lessons = [s for s in held.join(Program).join(Curriculum).where(Curriculum.kind == "classroom")
+               if SessionRecord.select().where((SessionRecord.session == s.id)
+                                               & SessionRecord.headcount.is_null(False)).exists()]
+    marks = list(Attendance.select().where(Attendance.session.in_(held.select(Session.id))))
+    attended = sum(1 for m in marks if m.status in ("present", "late", "left_early"))
+    return {"lessons": len(lessons), "meetings": len({m.session_id for m in marks}),
+            "meeting_participants": attended,
+            "attendance_rate": f"{100 * attended / len(marks):.1f}%" if marks else "—"}
+
+
+def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_path):
+    page, base, group = tablet, live_server, demo_all
+    log_in(page, base, "worker", DEMO_PASSWORD)
+
+    page.goto(f"{base}/programs/{group.id}")
+    page.click("a:has-text('评估')")
+    expect(page.locator("h1")).to_have_text("小组评估")
+    assert page.locator("#attendance svg[role=img]").count() == 1
+    assert page.locator("#stages svg[role=img]").count() == 1
+    assert page.locator("#outcomes svg[role=img]").count() >= 1
+    members = GroupMember.select().where(GroupMember.program == group.id).count()
+    assert page.locator("#attendance svg rect.cell").count() == members * 8
+    page.screenshot(path=os.environ.get("PLANNER_SHOT", str(tmp_path / "evaluation.png")),
+                    full_page=True)
+
+    page.click("a:has-text('导出文档')")
+    files = {}
+    for kind in ("group_plan", "evaluation_report"):
+        files[kind] = download(page, f"a[href$='/documents/{kind}.docx']")
+    files["session_plan"] = download(page, "a[href$='/documents/session_plan.docx'] >> nth=0")
+    files["meeting_record"] = download(page, "a[href$='/documents/meeting_record.docx'] >> nth=0")
+
+    page.click("#zip-start")
+    expect(page.locator("#zip-download")).to_be_visible(timeout=60000)
+    expect(page.locator("progress")).to_have_attribute("value", re.compile(r"^\d+$"))
+    name, data = download(page, "#zip-download")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        entries = zf.namelist()
+    assert len(entries) == 1 + 8 + 8 + 1  # plan, session plans, meeting records, report
+    assert all(e.startswith(group.archive_code or Program.get_by_id(group.id).archive_code)
+               for e in entries)
+
+    lessons = Program.get(Program.title == "青春期教育（初一）7(1)7(2)班")
+    page.goto(f"{base}/programs/{lessons.id}/documents")
+    files["lesson_plan"] = download(page, "a[href$='/documents/lesson_plan.docx']")
+
+    previous = Program.get_by_id(group.id).term.name
+    page.goto(f"{base}/stats?term={previous}")
+    want = expected_totals(previous)
+    totals = page.locator("#stats-totals tr.total")
+    for key in ("lessons", "meetings", "meeting_participants", "attendance_rate"):
+        assert totals.locator(f"td[data-key={key}]").inner_text() == str(want[key]), key
+    files["term_stats"] = download(page, "#stats-totals tr.total a")
+
+    names = [n for n, _ in files.values()]
+    students = [s.name for s in Student.select(Student.name)]
+    assert not [n for n in names if any(s in n for s in students)], names
+    texts = pdf_texts({k: d for k, (_, d) in files.items()}, tmp_path)
+    flat = {k: re.sub(r"\s+", "", t) for k, t in texts.items()}
+    for kind, heading in (("group_plan", "小组计划书"), ("session_plan", "单节活动计划"),
+                          ("lesson_plan", "社工课堂教案"), ("meeting_record", "小组活动记录表"),
+                          ("evaluation_report", "小组总结评估报告"), ("term_stats", "学期工作统计")):
+        assert heading in flat[kind], kind
+        header = "示范区阳光社会工作服务中心" if kind == "term_stats" else "城东第一初级中学"
+        assert header in flat[kind], kind
+    assert "出勤情况" in flat["evaluation_report"] and "满意度" in flat["evaluation_report"]
+    assert not any(s in flat["lesson_plan"] for s in students)
