@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import zipfile
 from typing import NamedTuple
 
@@ -123,10 +124,28 @@ def write_zip(out, items, agency_id, progress=None) -> int:
     return len(items)
 
 
+KEEP_SECONDS = 24 * 3600  # a zip holds children's records: it doesn't stay on disk
+
+
 def export_dir(app) -> str:
     path = os.path.join(app.instance_path, "exports")
     os.makedirs(path, mode=0o700, exist_ok=True)
     return path
+
+
+def sweep(folder: str, at: float | None = None) -> int:
+    """Delete zips older than KEEP_SECONDS; returns how many."""
+    at = at or time.time()
+    removed = 0
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        try:
+            if at - os.path.getmtime(path) > KEEP_SECONDS:
+                os.remove(path)
+                removed += 1
+        except FileNotFoundError:
+            continue  # another worker swept it first
+    return removed
 
 
 _threads: list[threading.Thread] = []
@@ -140,6 +159,7 @@ def wait_all(timeout: float = 120) -> None:
 
 def start(app, user, scope, target_id, kind, items, name) -> ExportJob:
     """Record the job and build it in a thread; the page polls the row."""
+    sweep(export_dir(app))
     job = ExportJob.create(token=secrets.token_urlsafe(24), user=user.id, scope=scope,
                            target_id=target_id, kind=kind, total=len(items), filename=name)
     thread = threading.Thread(target=_run, args=(app, job.id, items, user.agency_id),

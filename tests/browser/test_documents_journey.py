@@ -84,8 +84,6 @@ def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_p
     assert page.locator("#outcomes svg[role=img]").count() >= 1
     members = GroupMember.select().where(GroupMember.program == group.id).count()
     assert page.locator("#attendance svg rect.cell").count() == members * 8
-    page.screenshot(path=os.environ.get("PLANNER_SHOT", str(tmp_path / "evaluation.png")),
-                    full_page=True)
 
     page.click("a:has-text('导出文档')")
     files = {}

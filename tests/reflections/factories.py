@@ -77,3 +77,15 @@ def attendance(session, student, status="present"):
 
 def headcount(session, n=40):
     return SessionRecord.create(session=session, headcount=n)
+
+
+def consenting_group(world):
+    """A six-meeting group of the world's worker: two members with observation consent,
+    one without (namespace: program, sessions, ok, ok2, no)."""
+    from types import SimpleNamespace
+
+    prog = program(world)
+    ok, ok2 = student(world, name="张小明"), student(world, name="李小红")
+    no = student(world, name="王小刚", consent=False)
+    members(prog, ok, ok2, no)
+    return SimpleNamespace(program=prog, sessions=sessions_of(prog), ok=ok, ok2=ok2, no=no)
