@@ -26,14 +26,12 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Twips  # noqa: E402
 
-from planner import create_app, migrations  # noqa: E402
+from planner import create_app, demo, demo_finished, migrations  # noqa: E402
 from planner.accounts.models import User  # noqa: E402
 from planner.calendars.services import import_statutory, load_years  # noqa: E402
 from planner.curricula.content import load_library  # noqa: E402
 from planner.curricula.services import import_library  # noqa: E402
 from planner.db import database  # noqa: E402
-from planner.demo import current_term_dates, load_demo, load_demo_group, plan_demo_programs  # noqa: E402
-from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_group  # noqa: E402
 from planner.evaluation.services import import_instruments, load_instruments  # noqa: E402
 from planner.exports import jobs  # noqa: E402
 from planner.exports.reports import _bars, evaluation_report  # noqa: E402
@@ -191,13 +189,21 @@ def bare_report(c):
 
 def median_time(fn, runs=7):
     """Median seconds of `runs` calls after one warm-up."""
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
+    return paired(fn, runs=runs)[0]
+
+
+def paired(*fns, runs=7):
+    """Median seconds of each function after a warm-up, their calls interleaved so that a
+    neighbour's load on this shared machine falls on all of them alike."""
+    samples = [[] for _ in fns]
+    for fn in fns:
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    for _ in range(runs):
+        for fn, times in zip(fns, samples):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return [statistics.median(times) for times in samples]
 
 
 def load_all(content):
@@ -205,11 +211,11 @@ def load_all(content):
     import_library(load_library(os.path.join(content, "curricula"))[0])
     import_statutory(load_years(os.path.join(content, "calendar")))
     import_instruments(load_instruments(os.path.join(content, "instruments"))[0])
-    load_demo()
-    plan_demo_programs()
-    load_demo_group()
-    load_finished_group()
-    load_demo_headcounts()
+    demo.load_demo()
+    demo.plan_demo_programs()
+    demo.load_demo_group()
+    demo_finished.load_finished_group()
+    demo_finished.load_demo_headcounts()
 
 
 def term_items(user, programs):
@@ -225,8 +231,7 @@ def term_items(user, programs):
 
 def main():
     ctx = big_context()
-    floor = median_time(lambda: bare_report(ctx), 11)
-    ours = median_time(lambda: evaluation_report(ctx), 11)
+    floor, ours = paired(lambda: bare_report(ctx), lambda: evaluation_report(ctx), runs=11)
     verdict = "goal met" if ours / floor <= GOAL else "GOAL MISSED"
     print(f"word: evaluation report ({N} meetings × {N} members): {ours * 1000:.1f} ms vs bare "
           f"python-docx {floor * 1000:.1f} ms = {ours / floor:.2f}× (goal ≤ {GOAL}×: {verdict})")
@@ -235,7 +240,7 @@ def main():
     with app.app_context(), database.connection_context():
         migrations.migrate()
         load_all(app.config["CONTENT_DIR"])
-        group = Program.get(Program.title == TITLE)
+        group = Program.get(Program.title == demo_finished.TITLE)
         agency = group.school.agency_id
         built = jobs.context("evaluation_report", group)
         gather = median_time(lambda: jobs.context("evaluation_report", group))
@@ -245,7 +250,7 @@ def main():
               f"building {render * 1000:.1f} ms")
         school = School.get(School.code == "CDZX")
         term = Term.get((Term.school == school)
-                        & (Term.name == current_term_dates(dt.date.today())[0]))
+                        & (Term.name == demo.current_term_dates(dt.date.today())[0]))
         programs = list(Program.select().where(Program.term == term).order_by(Program.id))
         for username in ("admin", "worker"):
             items = term_items(User.get(User.username == username), programs)

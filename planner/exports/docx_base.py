@@ -1,4 +1,5 @@
 """Shared Word set-up: A4, Chinese fonts, header and footer, and the building blocks."""
+import copy
 import datetime as dt
 import io
 
@@ -9,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph
 
 DASH = "—"
 BLANK = object()  # a table cell left empty on purpose (padding), unlike a missing value (—)
@@ -257,10 +259,30 @@ def _shade(cell, fill: str) -> None:
     tcPr.append(shd)
 
 
+def _cell_formats(cell, bold: bool, centred: bool, size: float | None):
+    """The pPr and rPr of a table paragraph and its run, made once per document and format by
+    python-docx's own setters, then copied: looking TABLE_STYLE up by name scans every style,
+    and the setters cost more than the text (the XML is the same either way)."""
+    cache = vars(cell.part).setdefault("_planner_cell_formats", {})
+    key = (bold, centred, size)
+    if key not in cache:
+        paragraph = Paragraph(OxmlElement("w:p"), None)
+        paragraph._p.style = cell.part.get_style_id(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        if centred:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run()
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+        cache[key] = paragraph._p.pPr, run._r.rPr
+    return cache[key]
+
+
 def fill_cell(cell, value, bold: bool = False, centred: bool = False, size: float | None = None):
-    """Cell text: a list gives one paragraph per item, a string one per line, empty gives —."""
+    """Text of an empty cell: a list gives one paragraph per item, a string one per line, empty
+    gives —."""
     if value is BLANK:
-        cell.paragraphs[0].style = TABLE_STYLE
+        cell.paragraphs[0]._p.insert(0, copy.deepcopy(_cell_formats(cell, False, False, None)[0]))
         return cell
     if isinstance(value, (list, tuple)):
         lines = [str(v) for v in value if str(v).strip()]
@@ -268,15 +290,11 @@ def fill_cell(cell, value, bold: bool = False, centred: bool = False, size: floa
         lines = [line for line in str(value if value is not None else "").splitlines() if line]
     lines = lines or [DASH]
     first = cell.paragraphs[0]
+    pPr, rPr = _cell_formats(cell, bold, centred, size)
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
-        paragraph.style = TABLE_STYLE
-        if centred:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(line)
-        run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
+        paragraph._p.insert(0, copy.deepcopy(pPr))
+        paragraph.add_run(line)._r.insert(0, copy.deepcopy(rPr))
     return cell
 
 

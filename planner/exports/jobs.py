@@ -8,6 +8,7 @@ import re
 import secrets
 import threading
 import time
+import traceback
 import zipfile
 from typing import NamedTuple
 
@@ -173,21 +174,27 @@ def start(app, user, scope, target_id, kind, items, name) -> ExportJob:
 def _run(app, job_id, items, agency_id):
     with app.app_context():
         database.connect(reuse_if_open=True)
+        part = None
         try:
             job = ExportJob.get_by_id(job_id)
             ExportJob.update(status="running").where(ExportJob.id == job_id).execute()
             path = os.path.join(export_dir(app), f"{job.token}.zip")
+            part = path + ".part"
 
             def progress(n):
                 ExportJob.update(done=n).where(ExportJob.id == job_id).execute()
 
-            with open(path + ".part", "wb") as fh:
+            with open(part, "wb") as fh:
                 write_zip(fh, items, agency_id, progress)
-            os.replace(path + ".part", path)
+            os.replace(part, path)
             ExportJob.update(status="done", finished_at=now()).where(
                 ExportJob.id == job_id).execute()
-        except Exception:  # the job row tells the user; the log has the trace, no data
-            log.exception("export job %s failed", job_id)
+        except Exception as exc:  # the job row tells the user
+            # the frames and the error class only: a message can quote a record (a name)
+            log.error("export job %s failed: %s\n%s", job_id, type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            if part and os.path.exists(part):  # half a zip of children's records: not kept
+                os.remove(part)
             ExportJob.update(status="failed", finished_at=now(),
                              error=str(_l("生成失败，请稍后重试或联系管理员。"))).where(
                 ExportJob.id == job_id).execute()

@@ -127,3 +127,26 @@ def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_p
         assert header in flat[kind], kind
     assert "出勤情况" in flat["evaluation_report"] and "满意度" in flat["evaluation_report"]
     assert not any(s in flat["lesson_plan"] for s in students)
+
+
+def test_evaluation_and_export_screens_fit_a_tablet(live_server, demo_all, tablet):
+    """Touch targets of at least 44 px and no sideways scrolling of the page, portrait and
+    landscape, on the evaluation, score entry, documents and statistics screens."""
+    page, group = tablet, demo_all
+    log_in(page, live_server, "worker", DEMO_PASSWORD)
+    member = GroupMember.select().where(GroupMember.program == group.id).first()
+    urls = [f"/programs/{group.id}/evaluation", f"/programs/{group.id}/documents",
+            f"/programs/{group.id}/members/{member.student_id}/scores/satisfaction/post",
+            f"/programs/{group.id}/members/{member.student_id}/gas", "/stats"]
+    for width, height in ((768, 1024), (1180, 820)):
+        page.set_viewport_size({"width": width, "height": height})
+        for url in urls:
+            page.goto(live_server + url)
+            heights = page.locator(
+                "#main button, #main a.btn, #main select, #main input:not([type=radio])"
+                ":not([type=checkbox]):not([type=hidden]), #main label.check").evaluate_all(
+                "els => els.filter(e => e.offsetParent)"
+                ".map(e => e.getBoundingClientRect().height)")
+            assert heights and min(heights) >= 44, (width, url, heights)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (width, url, overflow)

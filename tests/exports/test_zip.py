@@ -1,6 +1,7 @@
 """Zip exports: started by a POST (a polled fragment for htmx, a 303 to the job page
 otherwise), built in a thread, holding exactly the documents jobs.plan lists, each named by
 archive code; a failed build ends as a failed job with a Chinese message."""
+import os
 import re
 
 import pytest
@@ -127,7 +128,7 @@ def test_another_users_token_is_not_found(client, world, group):
         assert client.get(f"/exports/{token}/download").status_code == 404
 
 
-def test_a_failed_build_ends_as_a_failed_job(client, world, group, monkeypatch, caplog):
+def test_a_failed_build_ends_as_a_failed_job(app, client, world, group, monkeypatch, caplog):
     def broken(ctx, agency_id):
         raise RuntimeError(f"cannot draw {records.CANARY}")
 
@@ -141,7 +142,11 @@ def test_a_failed_build_ends_as_a_failed_job(client, world, group, monkeypatch, 
     assert "生成失败，请稍后重试或联系管理员。" in done and 'role="alert"' in done
     assert POLL not in done and records.CANARY not in done
     assert client.get(f"/exports/{token}/download").status_code == 404
-    assert "export job" in caplog.text
+    # nothing half-written stays on disk, and the log names the error, not its message
+    folder = jobs.export_dir(app)
+    assert not [n for n in os.listdir(folder) if n.startswith(token)]
+    assert f"export job {job.id} failed: RuntimeError" in caplog.text
+    assert records.CANARY not in caplog.text
     # the app carries on: the next request is answered
     assert client.get(f"/programs/{group.program.id}/documents").status_code == 200
 
