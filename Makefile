@@ -64,3 +64,4 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/scheduling.py
 	$(PY) bench/taps.py
+	$(PY) bench/word.py

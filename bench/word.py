@@ -5,8 +5,9 @@
    floor: bare_report() below, the same headings, paragraphs and 'Table Grid' tables (same
    rows and columns, merged info-table rows too), A4, a header line and a PAGE/NUMPAGES
    footer, written with plain python-docx calls as a developer would by hand. The floor
-   leaves out what the project adds on top: fonts and sizes, styles, shading, column
-   widths, the repeating header row and the file properties.
+   leaves out what the project adds on top: Chinese fonts, sizes and alignment, its own
+   styles, shading, column widths, cell margins, the repeating header row, the header's
+   rule and the file properties.
 2. The demo's finished group (8 meetings) from the database: gathering and building.
 3. The demo junior school's current term as one zip, for the admin and for the worker.
 """
@@ -34,7 +35,7 @@ from planner.curricula.services import import_library  # noqa: E402
 from planner.db import database  # noqa: E402
 from planner.evaluation.services import import_instruments, load_instruments  # noqa: E402
 from planner.exports import jobs  # noqa: E402
-from planner.exports.reports import _bars, evaluation_report  # noqa: E402
+from planner.exports.reports import evaluation_report  # noqa: E402
 from planner.exports.samples import SAMPLES  # noqa: E402
 from planner.schools.models import School, Term  # noqa: E402
 from planner.sessions.models import Program  # noqa: E402
@@ -48,11 +49,10 @@ def big_context():
     ctx = copy.deepcopy(SAMPLES["evaluation_report"])
     codes = [f"SF-ST-2026-{n:04d}" for n in range(1, N + 1)]
     ctx.update(meetings=str(N), members=str(N))
-    ctx["attendance"].update(
-        columns=[str(n) for n in range(1, N + 1)],
-        rows=[{"code": c, "cells": SYMBOLS[i:] + SYMBOLS[:i], "rate": "80.0%"}
-              for i, c in enumerate(codes)],
-        session_rates=["80.0%"] * N, overall="80.0%")
+    rows = [{"code": c, "cells": SYMBOLS[i:] + SYMBOLS[:i], "rate": "80.0%"}
+            for i, c in enumerate(codes)]
+    ctx["attendance"].update(columns=[str(n) for n in range(1, N + 1)], rows=rows,
+                             session_rates=["80.0%"] * N, overall="80.0%")
     ctx["stages"] = [{"seq": str(n), "planned": "工作期", "observed": "形成期向工作期过渡"}
                      for n in range(1, N + 1)]
     for outcome in ctx["outcomes"]:
@@ -65,20 +65,15 @@ def big_context():
 
 
 def _field(paragraph, instruction):
-    """A PAGE or NUMPAGES field: begin, instruction, separate, shown text, end."""
-    def char(kind):
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        paragraph.add_run()._r.append(element)
-
-    char("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    char("separate")
-    paragraph.add_run("1")
-    char("end")
+    """A PAGE or NUMPAGES field: begin, instruction, separate, the shown "1", end."""
+    for tag, value in (("w:fldChar", "begin"), ("w:instrText", f" {instruction} "),
+                       ("w:fldChar", "separate"), (None, "1"), ("w:fldChar", "end")):
+        run = paragraph.add_run(value if tag is None else None)
+        if tag == "w:fldChar":
+            run._r.append(OxmlElement(tag, {qn("w:fldCharType"): value}))
+        elif tag:
+            run._r.append(OxmlElement(tag, {qn("xml:space"): "preserve"}))
+            run._r[-1].text = value
 
 
 def _table(document, header, rows):
@@ -94,6 +89,7 @@ def _table(document, header, rows):
 
 
 def _labelled(document, label, value):
+    """A paragraph with a bold label, as the project's text(…, label=…) writes it."""
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{label}：").bold = True
     paragraph.add_run(value or "—")
@@ -106,11 +102,8 @@ def bare_report(c):
     section.page_width, section.page_height = Twips(11906), Twips(16838)
     section.header.paragraphs[0].text = f"{c['school']}　档案编号：{c['archive_code']}"
     footer = section.footer.paragraphs[0]
-    footer.add_run("第 ")
-    _field(footer, "PAGE")
-    footer.add_run(" 页 / 共 ")
-    _field(footer, "NUMPAGES")
-    footer.add_run(" 页")
+    for part in ("第 ", "PAGE", " 页 / 共 ", "NUMPAGES", " 页"):
+        _field(footer, part) if part.isupper() else footer.add_run(part)
     d.add_heading(c["doc_title"], 0)
     d.add_paragraph().add_run(c["title"]).bold = True
     info = d.add_table(rows=0, cols=4)
@@ -119,19 +112,15 @@ def bare_report(c):
              ("服务期间", c["period"]), ("活动节数", c["meetings"]), ("组员人数", c["members"]),
              ("负责社工", "、".join(c["workers"])), ("执行机构", c["agency"]),
              ("报告日期", c["generated_on"])]
-    rows, pending = [], []
-    for label, value in pairs:  # two short pairs to a row; a long value has a row of its own
-        if sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in value) > 11:
-            rows += [pending] if pending else []
-            rows, pending = rows + [[(label, value)]], []
-        else:
-            pending.append((label, value))
-            if len(pending) == 2:
-                rows, pending = rows + [pending], []
-    for row in rows + ([pending] if pending else []):
+    rows, row = [], []
+    for pair in pairs:  # two short pairs to a row; a long value has a row of its own
+        if sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in pair[1]) > 11:
+            rows, row = rows + [row] * bool(row) + [[pair]], []
+        elif len(row := row + [pair]) == 2:
+            rows, row = rows + [row], []
+    for row in rows + [row] * bool(row):
         cells = info.add_row().cells
-        if len(row) == 1:
-            cells = [cells[0], cells[1].merge(cells[3])]
+        cells = cells if len(row) == 2 else [cells[0], cells[1].merge(cells[3])]
         for k, (label, value) in enumerate(row):
             cells[2 * k].text, cells[2 * k + 1].text = label, value
     d.add_paragraph()
@@ -153,7 +142,8 @@ def bare_report(c):
         d.add_heading(f"（{'一二三'[n]}）{o['instrument']}（n = {o['n']}）", 2)
         _table(d, ["项目", "前测", "后测", "变化"], [["总均分", o["pre"], o["post"], o["change"]]]
                + [[i["text"], i["pre"], i["post"], i["change"]] for i in o["items"]])
-        bars = _bars(o["pre"], o["post"])
+        top = max(float(o["pre"]), float(o["post"]))  # text bars, the longer one 20 long
+        bars = ["█" * max(1, round(float(v) / top * 20)) for v in (o["pre"], o["post"])]
         d.add_paragraph()
         _table(d, ["测量", "均值", "对比"], [["前测", o["pre"], bars[0]], ["后测", o["post"], bars[1]]])
     d.add_heading("（三）目标达成量表（GAS）", 2)
@@ -182,21 +172,14 @@ def bare_report(c):
     for line in c["recommendations"].splitlines():
         d.add_paragraph(line)
     d.add_paragraph("撰写社工：＿＿＿＿＿　　督导签名：＿＿＿＿＿　　日期：＿＿＿＿＿")
-    buffer = io.BytesIO()
-    d.save(buffer)
+    d.save(buffer := io.BytesIO())
     return buffer.getvalue()
 
 
-def median_time(fn, runs=7):
-    """Median seconds of `runs` calls after one warm-up."""
-    return paired(fn, runs=runs)[0]
-
-
-def paired(*fns, runs=7):
-    """Median seconds of each function after a warm-up, their calls interleaved so that a
-    neighbour's load on this shared machine falls on all of them alike."""
+def paired(*fns, runs=7, warm=True):
+    """Median seconds of each function, calls interleaved so a neighbour's load hits all alike."""
     samples = [[] for _ in fns]
-    for fn in fns:
+    for fn in fns if warm else ():
         fn()
     for _ in range(runs):
         for fn, times in zip(fns, samples):
@@ -218,18 +201,8 @@ def load_all(content):
     demo_finished.load_demo_headcounts()
 
 
-def term_items(user, programs):
-    """The Doc list of every program the user can export something of."""
-    items = []
-    for program in programs:
-        try:
-            items += jobs.plan(user, program)
-        except jobs.ExportError:
-            pass
-    return items
-
-
 def main():
+    """Print the three figures, one line each."""
     ctx = big_context()
     floor, ours = paired(lambda: bare_report(ctx), lambda: evaluation_report(ctx), runs=11)
     verdict = "goal met" if ours / floor <= GOAL else "GOAL MISSED"
@@ -243,20 +216,21 @@ def main():
         group = Program.get(Program.title == demo_finished.TITLE)
         agency = group.school.agency_id
         built = jobs.context("evaluation_report", group)
-        gather = median_time(lambda: jobs.context("evaluation_report", group))
-        render = median_time(lambda: jobs.render(built, agency))
+        gather, render = paired(lambda: jobs.context("evaluation_report", group),
+                                lambda: jobs.render(built, agency))
         print(f"word: finished group's report from the database ({built['meetings']} meetings × "
-              f"{built['members']} members): gathering {gather * 1000:.1f} ms, "
-              f"building {render * 1000:.1f} ms")
+              f"{built['members']} members): gathering {gather * 1000:.1f} ms, building "
+              f"{render * 1000:.1f} ms")
         school = School.get(School.code == "CDZX")
         term = Term.get((Term.school == school)
                         & (Term.name == demo.current_term_dates(dt.date.today())[0]))
         programs = list(Program.select().where(Program.term == term).order_by(Program.id))
-        for username in ("admin", "worker"):
-            items = term_items(User.get(User.username == username), programs)
-            seconds = median_time(lambda: jobs.zip_bytes(items, agency), 3)
-            print(f"word: {school.code} current term zip as {username} ({len(programs)} programs): "
-                  f"{len(items)} documents in {seconds:.2f} s "
+        for username in ("admin", "worker"):  # what jobs.plan gives each, program by program
+            user = User.get(User.username == username)
+            items = [d for p in programs if jobs.gather.sessions_of(p) for d in jobs.plan(user, p)]
+            seconds = paired(lambda: jobs.zip_bytes(items, agency), runs=3, warm=False)[0]
+            print(f"word: {school.code} current term zip as {username} ({len(programs)} "
+                  f"programs): {len(items)} documents in {seconds:.2f} s "
                   f"({seconds / len(items) * 1000:.1f} ms/document)")
 
 
