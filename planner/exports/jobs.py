@@ -45,11 +45,16 @@ class ExportError(ValueError):
         self.message = message
 
 
+def kinds_of(program) -> tuple:
+    """The documents a program of this kind has."""
+    return GROUP_KINDS if program.curriculum.kind == "group" else CLASSROOM_KINDS
+
+
 def kinds_for(user, program) -> tuple:
     """The document kinds this user may export of this program (PRIVACY_SECURITY.md §2):
     teachers only lesson plans; meeting records and evaluation reports only the program's
     workers and their supervisors."""
-    kinds = GROUP_KINDS if program.curriculum.kind == "group" else CLASSROOM_KINDS
+    kinds = kinds_of(program)
     if user.role == "teacher":
         return tuple(k for k in kinds if k == "lesson_plan")
     if user.role == "admin" or access(user, program.id) is None:

@@ -5,7 +5,8 @@ Every download is audited (PRIVACY_SECURITY.md §5) and named by archive code an
 import io
 import os
 
-from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, sessions_query
@@ -33,8 +34,12 @@ def load_program(program_id):
 
 
 def _allowed(program, kind):
+    """404 for a kind this program has no such document of; 403 for one the user may not
+    export (a meeting record for an admin)."""
+    if kind not in jobs.kinds_of(program):
+        abort(404)
     if kind not in jobs.kinds_for(current_user, program):
-        abort(403 if kind in TITLES else 404)
+        abort(403)
 
 
 def send_docx(data: bytes, name: str):
@@ -109,6 +114,8 @@ def program_zip(program_id):
     try:
         items = jobs.plan(current_user, program, kind)
     except jobs.ExportError as err:
+        if is_htmx():  # the form swaps into #zip-progress: the message alone
+            return render_template("exports/_message.html", message=err.message), 422
         return _docs_page(program, 422, err.message)
     name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
     job = jobs.start(current_app._get_current_object(), current_user, "program", program.id,

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from peewee import JOIN, Case, fn
 
-from planner.access import programs_query, schools_query
+from planner.access import programs_query, schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum
 from planner.evaluation.compute import ATTENDED
@@ -49,8 +49,6 @@ def _programs(user, term_name, school_id=None, worker_id=None):
         query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
                                            .where(ProgramWorker.worker == user.id)))
     elif user.role == "supervisor":
-        from planner.access import workers_query
-
         query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program).where(
             ProgramWorker.worker.in_(workers_query(user).select(User.id)))))
     return query
@@ -102,12 +100,14 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     classes_of = {}
     for link in ProgramClass.select().where(ProgramClass.program.in_(program_ids or [0])):
         classes_of.setdefault(link.program_id, set()).add(link.school_class_id)
-    workers = {}
+    workers = {}  # rows only for the workers this user may see (a shared program's co-worker
+    # from another supervisor's team still counts in the totals, not as a row)
     for link in (ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
-                 .join(User).where(ProgramWorker.program.in_(program_ids or [0]))):
+                 .join(User).where(ProgramWorker.program.in_(program_ids or [0])
+                                   & User.id.in_(workers_query(user).select(User.id)))):
         workers.setdefault(link.worker.id, (link.worker.display_name, set()))[1].add(
             link.program_id)
-    schools = {s.id: s for s in schools_query(user)}
+    schools = {s.id: s for s in schools_query(user).where(~School.archived)}
     in_view = {p.school_id for p in Program.select(Program.school)
                .where(Program.id.in_(program_ids or [0]))}
     if user.role == "admin" and not worker_id:  # coverage counts schools with no program too
