@@ -67,7 +67,7 @@ def run(program_id, term_id, kind, out_dir, username) -> list[str]:
     written = []
     for doc in items:
         ctx = doc.ctx or jobs.context(doc.kind, doc.program, doc.session)
-        name = jobs.file_name(ctx, f"第{doc.session.seq}次" if doc.session else "")
+        name = jobs.file_name(ctx, doc.session)
         path = os.path.join(out_dir, name)
         with open(path, "wb") as fh:
             fh.write(jobs.render(ctx, school.agency_id))

@@ -62,9 +62,10 @@ def kinds_for(user, program) -> tuple:
     return kinds
 
 
-def file_name(ctx, suffix: str = "") -> str:
-    """<archive code>_<document>_<title>[_<suffix>].docx: never a student's name."""
-    parts = [ctx["archive_code"], TITLES[ctx["kind"]], ctx["title"]] + ([suffix] if suffix else [])
+def file_name(ctx, session=None) -> str:
+    """<archive code>_<document>_<title>[_第N次].docx: never a student's name."""
+    parts = [ctx["archive_code"], TITLES[ctx["kind"]], ctx["title"]] + (
+        [f"第{session.seq}次"] if session is not None else [])
     return UNSAFE.sub("_", "_".join(p for p in parts if p))[:150] + ".docx"
 
 
@@ -120,7 +121,7 @@ def write_zip(out, items, agency_id, progress=None) -> int:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, (kind, program, session, ready) in enumerate(items, 1):
             ctx = ready or context(kind, program, session)
-            name = file_name(ctx, f"第{session.seq}次" if session else "")
+            name = file_name(ctx, session)
             while name in names:
                 name = name[:-5] + "_1.docx"
             names.add(name)

@@ -77,7 +77,7 @@ def _download(program, kind, session=None):
         Session.update(changed_after_export=False).where(Session.program == program.id).execute()
     record(current_user, "export", "program", program.id, f"{kind} {ctx['archive_code']}"
            + (f" #{session.seq}" if session else ""))
-    return send_docx(data, jobs.file_name(ctx, f"第{session.seq}次" if session else ""))
+    return send_docx(data, jobs.file_name(ctx, session))
 
 
 @bp.get("/programs/<int:program_id>/documents/<kind>.docx")
