@@ -281,3 +281,77 @@ def export_cmd(program_id, term_id, kind, out_dir, username):
     for path in written:
         click.echo(path)
     click.echo(f"wrote {len(written)} documents to {out_dir}")
+
+
+def _rows_text(rows):
+    return ", ".join(f"{table} {count}" for table, count in rows.items())
+
+
+@planner_cli.command("backup")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="the file to write")
+@click.option("--force", is_flag=True, help="replace the file if it exists")
+def backup_cmd(out_path, force):
+    """Write a checked copy of the live SQLite database while the app keeps running."""
+    from flask import current_app
+
+    from planner import backup
+    from planner.db import is_sqlite
+
+    if not is_sqlite():
+        raise click.ClickException(
+            "on PostgreSQL, back up with pg_dump (it asks for the password, or reads "
+            "PGPASSWORD / ~/.pgpass):\n  "
+            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_dump", out_path))
+    with database.connection_context():
+        try:
+            result = backup.backup(out_path, force=force)
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {result['path']} ({result['bytes']:,} bytes); "
+               "integrity_check ok, foreign_key_check clean")
+    click.echo(f"rows: {_rows_text(result['rows'])}")
+
+
+@planner_cli.command("restore")
+@click.option("--from", "from_path", required=True, type=click.Path(dir_okay=False),
+              help="a file written by `planner backup`")
+@click.option("--yes", is_flag=True, help="really replace the live database's content")
+def restore_cmd(from_path, yes):
+    """Replace the live SQLite database's content with a backup (checked first)."""
+    from flask import current_app
+
+    from planner import backup
+    from planner.db import is_sqlite
+
+    if not is_sqlite():
+        raise click.ClickException(
+            "on PostgreSQL, restore a pg_dump file with pg_restore:\n  "
+            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_restore", from_path))
+    with database.connection_context():
+        if not yes:
+            problems = backup.check(from_path)
+            if problems:
+                raise click.ClickException(f"{from_path} can't be restored:\n  "
+                                           + "\n  ".join(problems))
+            live = backup.row_counts(database.connection())
+            click.echo(f"would replace everything in {database.obj.database}\n"
+                       f"  now:  {_rows_text(live)}\n"
+                       f"  with: {_rows_text(backup.describe(from_path))} (from {from_path})\n"
+                       "Back up the live database first (planner backup --out …) if you may "
+                       "need it.")
+            raise click.ClickException("nothing changed: run again with --yes to restore")
+        try:
+            result = backup.restore(from_path)
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+    click.echo(f"restored {from_path} into {result['path']}")
+    click.echo(f"rows: {_rows_text(result['rows'])}")
+    if result["pending"]:
+        click.echo(f"the backup is older than the code: run `flask --app app planner migrate` "
+                   f"({len(result['pending'])} migration(s) pending)")
+
+
+from planner.generate.cli import generate_cmd  # noqa: E402
+
+planner_cli.add_command(generate_cmd)

@@ -1,0 +1,176 @@
+"""`flask planner generate --scale small`: exact counts, every session on a teaching day
+with no clash, archive codes of the agency's pattern, attendance only with consent, the
+same dataset from the same seed, and a clear refusal the second time."""
+import datetime as dt
+import os
+import re
+
+import pytest
+
+from planner import create_app
+from planner.accounts.models import User
+from planner.calendars.models import NO_TEACHING, CalendarDay
+from planner.calendars.services import day_map, import_statutory, load_years
+from planner.curricula.content import load_library
+from planner.curricula.models import Curriculum, SessionTemplate
+from planner.curricula.services import import_library
+from planner.db import database
+from planner.generate import AGENCY_CODE, AS_OF
+from planner.schools.models import Agency, School, Term
+from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
+from planner.students.models import (Attendance, Consent, GroupMember, Reflection,
+                                     SessionRecord, Student)
+from tests.conftest import drop_database, fresh_database_url
+
+CONTENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content")
+
+
+def load_content():
+    database.connect(reuse_if_open=True)
+    import_library(load_library(os.path.join(CONTENT, "curricula"))[0])
+    import_statutory(load_years(os.path.join(CONTENT, "calendar")))
+
+
+def generate(app, *extra):
+    return app.test_cli_runner().invoke(args=["planner", "generate", "--scale", "small", *extra])
+
+
+@pytest.fixture
+def small(app):
+    """The small dataset generated once into the test database; the command's output."""
+    load_content()
+    result = generate(app, "--seed", "7")
+    assert result.exit_code == 0, result.output
+    database.connect(reuse_if_open=True)
+    return result.output
+
+
+def gen_sessions():
+    return list(Session.select(Session, Program).join(Program).join(School).join(Agency)
+                .where(Agency.code == AGENCY_CODE))
+
+
+def fingerprint() -> list:
+    """What must not change between runs with one seed: names, codes, session dates."""
+    students = [(s.name, s.archive_code, s.gender, str(s.birth_date)) for s in
+                Student.select().order_by(Student.archive_code)]
+    sessions = [(p, str(d), str(start)) for p, d, start in
+                Session.select(Program.title, Session.date, Session.start).join(Program)
+                .order_by(Program.title, Session.date, Session.start).tuples()]
+    members = sorted(GroupMember.select(Program.title, Student.archive_code).join(Program)
+                     .switch(GroupMember).join(Student).tuples())
+    return [students, sessions, members, Attendance.select().count(), Reflection.select().count()]
+
+
+def test_small_has_the_exact_shape_and_a_second_run_refuses(app, small):
+    agency = Agency.get(Agency.code == AGENCY_CODE)
+    schools = list(School.select().where(School.agency == agency))
+    assert Agency.select().count() == 1 and len(schools) == 2
+    roles = {r: User.select().where((User.agency == agency) & (User.role == r)).count()
+             for r in ("admin", "worker", "supervisor", "teacher")}
+    assert roles == {"admin": 1, "worker": 2, "supervisor": 1, "teacher": 2}
+    assert Student.select().count() == 600
+    assert [Term.select().where(Term.school == s).count() for s in schools] == [1, 1]
+    term = Term.get(Term.school == schools[0])
+    assert term.start <= AS_OF <= term.end  # the dataset's current term
+    assert 150 <= Session.select().count() <= 220
+    assert Attendance.select().count() > 300 and Reflection.select().count() > 20
+    assert SessionRecord.select().count() > 50
+    ahead = Session.select(Session.id).where(Session.date >= AS_OF)
+    assert ahead.count() > 10  # the current term still has sessions to come, unrecorded
+    assert not SessionRecord.select().where(SessionRecord.session.in_(ahead)).exists()
+    assert "rows per table" in small and "student" in small and "done in" in small
+    # one password hash for all: hashed once, not per user
+    assert User.select(User.password_hash).distinct().count() == 1
+
+    again = generate(app)
+    assert again.exit_code != 0
+    assert "already has the generated agency (GEN)" in again.output
+    assert Student.select().count() == 600 and School.select().count() == 2
+
+
+def test_every_session_is_on_a_teaching_day_without_a_clash(app, small):
+    sessions = gen_sessions()
+    no_teaching = {}
+    for day in CalendarDay.select().where(CalendarDay.kind.in_(NO_TEACHING)):
+        no_teaching.setdefault(day.school_id, set()).add(day.date)
+    term = Term.select().first()
+    # not vacuous: 国庆节 and the synthetic 2027 元旦 fall inside the term
+    assert dt.date(2026, 10, 1) in no_teaching[None]
+    synthetic = CalendarDay.get(CalendarDay.date == dt.date(2027, 1, 1))
+    assert synthetic.school_id is not None and "合成数据" in synthetic.source
+    for school in School.select():
+        days = day_map(school.id, term.start, term.end)
+        mine = [s for s in sessions if s.program.school_id == school.id]
+        assert mine
+        for s in mine:
+            assert term.start <= s.date <= term.end
+            assert s.date not in no_teaching[None] | no_teaching.get(school.id, set())
+            assert days[s.date].timetable_weekday is not None, s.date
+    workers = dict(ProgramWorker.select(ProgramWorker.program, ProgramWorker.worker).tuples())
+    classes = {}
+    for pid, cid in ProgramClass.select(ProgramClass.program, ProgramClass.school_class).tuples():
+        classes.setdefault(pid, []).append(cid)
+    busy = {}
+    for s in sessions:
+        keys = [("worker", workers[s.program_id]), ("room", s.room_id)] + [
+            ("class", c) for c in classes.get(s.program_id, [])]
+        for key in keys:
+            busy.setdefault((key, s.date), []).append((s.start, s.end))
+    for slots in busy.values():
+        slots.sort()
+        for (_, end), (start, _) in zip(slots, slots[1:]):
+            assert end <= start  # no two sessions of one worker, room or class overlap
+
+
+def test_students_have_archive_codes_of_the_agencys_pattern(app, small):
+    codes = {s.code: s.id for s in School.select()}
+    students = list(Student.select())
+    assert len({s.archive_code for s in students}) == 600
+    for s in students:
+        school = next(code for code, sid in codes.items() if sid == s.school_id)
+        assert re.fullmatch(rf"GEN-{school}-ST-2026-\d{{5}}", s.archive_code), s.archive_code
+        assert s.name and s.guardian_phone == "13800000000"
+
+
+def test_attendance_only_for_consenting_members_of_past_meetings(app, small):
+    rows = list(Attendance.select(Attendance, Session).join(Session))
+    members = set(GroupMember.select(GroupMember.program, GroupMember.student).tuples())
+    consent = {(c.student_id, c.purpose): c for c in Consent.select()}
+    kinds = dict(Program.select(Program.id, Curriculum.kind).join(Curriculum).tuples())
+    assert rows
+    for row in rows:
+        assert row.session.date < AS_OF
+        assert kinds[row.session.program_id] == "group"
+        assert (row.session.program_id, row.student_id) in members
+        given = consent[(row.student_id, "attendance")]
+        assert given.given_on <= row.session.date and given.withdrawn_on is None
+    statuses = [r.status for r in rows]
+    assert statuses.count("present") > len(statuses) * 0.7
+    for reflection in Reflection.select(Reflection, Session).join(Session):
+        assert reflection.session.date < AS_OF
+    planned = list(Reflection.select(Reflection.observed_stage, Session.template).join(Session)
+                   .tuples())
+    stages = dict(SessionTemplate.select(SessionTemplate.id, SessionTemplate.stage).tuples())
+    same = sum(1 for observed, template in planned if observed == stages[template])
+    assert same > len(planned) * 0.7
+
+
+def test_the_same_seed_gives_the_same_dataset_on_another_database(app, small, tmp_path):
+    first = fingerprint()
+    previous = database.obj
+    database.close()
+    url = fresh_database_url(tmp_path)
+    try:
+        other = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t"})
+        assert other.test_cli_runner().invoke(args=["planner", "migrate"]).exit_code == 0
+        load_content()
+        result = generate(other, "--seed", "7")
+        assert result.exit_code == 0, result.output
+        database.connect(reuse_if_open=True)
+        assert fingerprint() == first
+    finally:
+        if not database.is_closed():
+            database.close()
+        database.initialize(previous)
+        drop_database(url)
