@@ -7,6 +7,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 
 .PHONY: run test test-sqlite test-postgres install translations system-deps db bench extract-messages
+AXE := node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,7 +41,12 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: install system-deps
+# axe-core (npm, pinned in package.json / package-lock.json) for the accessibility test.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: install system-deps $(AXE)
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
