@@ -2,7 +2,7 @@
 import os
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_htmx import HTMX
 
 from planner import db, i18n, security
@@ -53,6 +53,10 @@ def register_errors(app: Flask) -> None:
     """Generic error pages: no stack traces, no record details."""
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         def handler(error, code=code):
+            from planner.api.views import error as api_error, is_json_path
+
+            if is_json_path(request.path):  # the JSON API answers errors in JSON
+                return api_error(code)
             return render_template("errors.html", code=code), code
         app.register_error_handler(code, handler)
 
@@ -80,6 +84,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_errors(app)
 
     from planner.accounts.views import bp as accounts_bp
+    from planner.api import openapi, tokens  # noqa: F401  (routes on the "api" blueprint)
+    from planner.api.views import bp as api_bp
     from planner.calendars.views import bp as calendars_bp
     from planner.cli import planner_cli
     from planner.curricula.views import bp as curricula_bp
@@ -110,5 +116,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(planner_cli)
     return app

@@ -1,4 +1,5 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
+from planner.api.models import ApiToken
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
@@ -17,4 +18,4 @@ MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervisi
           ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken, AuditEntry, ArchiveSetting,
           ArchiveCounter, Student, Consent, GroupRoster, GroupMember, Attendance, SessionRecord,
           Reflection, FollowUp, Instrument, Score, GasGoal, ProgramEvaluation, DocTemplate,
-          ExportJob]
+          ExportJob, ApiToken]

@@ -100,15 +100,18 @@ def init_app(app) -> None:
 
 
 class TokenLogFilter:
-    """Redacts feed tokens from access-log lines (PRIVACY_SECURITY.md §4)."""
+    """Redacts feed tokens and API bearer tokens from access-log lines (PRIVACY_SECURITY.md
+    §4): a log format that includes the Authorization header must not keep the token."""
 
     import re as _re
-    PATTERN = _re.compile(r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+")
+    PATTERN = _re.compile(r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+"
+                          r"|((?i:bearer)\s+)(?!%)[^\s\"]+")
 
     def redact(self, value):
         if not isinstance(value, str):
             return value
-        return self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", value)
+        return self.PATTERN.sub(
+            lambda m: (m.group(1) or m.group(2) or m.group(3)) + "[redacted]", value)
 
     def filter(self, record):
         record.msg = self.redact(record.msg)

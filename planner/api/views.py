@@ -1,0 +1,190 @@
+"""The JSON API (blueprint "api", under /api). Bearer-token only: a session cookie is
+never looked at here, so a logged-in browser gets 401 like anybody without a token, and
+the token-authenticated POST can be exempt from CSRF without opening a hole.
+
+Routes are @public for the route rules; each declares its token scope with @token(...)
+instead. Errors are JSON with the message in Chinese (`error`) and English (`error_en`).
+"""
+import datetime as dt
+from functools import wraps
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import force_locale
+from marshmallow import ValidationError
+from peewee import IntegrityError
+
+from planner.access import public
+from planner.api import schemas, services
+from planner.api.models import WRITE_ROLES
+from planner.curricula.schemas import CurriculumSchema
+from planner.curricula.services import to_data
+from planner.i18n import lazy_gettext as _l
+from planner.reports.stats import term_names, term_statistics
+from planner.security import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MESSAGES = {
+    401: _l("缺少或无效的访问令牌。"),
+    403: _l("此令牌或其用户没有这项权限。"),
+    404: _l("找不到该记录，或你无权查看。"),
+    405: _l("不支持此请求方法。"),
+    409: _l("与已有数据冲突，请重试。"),
+    413: _l("请求体过大。"),
+    422: _l("请求数据有误，请按字段说明修改。"),
+    429: _l("请求过于频繁，请稍后再试。"),
+    500: _l("服务器内部错误。"),
+}
+
+
+def _both(message) -> tuple[str, str]:
+    with force_locale("zh_CN"):
+        zh = str(message)
+    with force_locale("en"):
+        en = str(message)
+    return zh, en
+
+
+def _field_messages(messages):
+    """Marshmallow's error dict with string keys (list indexes are ints) and lists of plain
+    strings (a lazy message arrives bare, not in a list)."""
+    if isinstance(messages, dict):
+        return {str(k): _field_messages(v) if isinstance(v, (dict, list)) else [str(v)]
+                for k, v in messages.items()}
+    if isinstance(messages, list):
+        return [_field_messages(m) for m in messages]
+    return str(messages)
+
+
+def error(status: int, message=None, fields=None):
+    """A JSON error response in both languages."""
+    zh, en = _both(message or MESSAGES.get(status, MESSAGES[500]))
+    body = {"error": zh, "error_en": en}
+    if fields is not None:
+        with force_locale("zh_CN"):
+            body["errors"] = _field_messages(fields)
+        with force_locale("en"):
+            body["errors_en"] = _field_messages(fields)
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    elif status == 403:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api", error="insufficient_scope"'
+    return response
+
+
+def is_json_path(path: str) -> bool:
+    """API paths answer errors in JSON; the token page and the docs page are HTML."""
+    return path.startswith("/api/") and not path.startswith(("/api/tokens", "/api/docs"))
+
+
+def token(scope, roles=None):
+    """Require `Authorization: Bearer <token>` with this scope (and one of these roles)."""
+    def wrap(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            kind, _, raw = request.headers.get("Authorization", "").partition(" ")
+            found = services.resolve(raw.strip()) if kind.lower() == "bearer" else None
+            if found is None:
+                return error(401)
+            if scope not in found.scopes or (roles and found.user.role not in roles):
+                return error(403)
+            return view(found.user, *args, **kwargs)
+        checked.api_scope = scope
+        return public(checked)
+    return wrap
+
+
+def _load(schema, data):
+    """(values, None) or (None, 422 response)."""
+    try:
+        return schema.load(data), None
+    except ValidationError as err:
+        return None, error(422, fields=err.messages)
+
+
+def _page(query, schema):
+    args, failed = _load(schemas.PageArgsSchema(), request.args)
+    if failed:
+        return failed
+    page = services.page_of(query, args["page"], args["per_page"])
+    return jsonify(schema.dump(page))
+
+
+@bp.get("/curricula")
+@token("curricula:read")
+def curricula(user):
+    """The published library the token's user may see: shared plus own agency."""
+    return _page(services.curricula_query(user), schemas.CurriculumPageSchema())
+
+
+@bp.get("/curricula/<int:cid>")
+@token("curricula:read")
+def curriculum(user, cid):
+    """One curriculum's whole content (CurriculumSchema data)."""
+    found = services.curriculum(user, cid) if cid <= schemas.MAX_ID else None
+    if found is None:
+        return error(404)
+    return jsonify(schemas.CurriculumDetailSchema().dump(
+        {"id": found.id, "shared": found.agency_id is None,
+         "content": to_data(found)}))
+
+
+def _has_nul(value) -> bool:
+    """A NUL character anywhere in the body (PostgreSQL can't store it in text)."""
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return isinstance(value, str) and "\x00" in value
+
+
+@bp.post("/curricula/import")
+@csrf.exempt  # Bearer only: a browser's cookie never authenticates this request
+@token("curricula:write", roles=WRITE_ROLES)
+def curriculum_import(user):
+    """Import a curriculum (CurriculumSchema JSON) as a new draft of the user's agency."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or _has_nul(data):
+        return error(422, fields={"_schema": [_l("请求体须为 JSON 对象。")]})
+    values, failed = _load(CurriculumSchema(), data)
+    if failed:
+        return failed
+    try:
+        made = services.import_curriculum(user, values)
+    except IntegrityError:  # a concurrent import took the same slug
+        return error(409)
+    response = jsonify(schemas.ImportedSchema().dump(made))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.curriculum", cid=made.id)
+    return response
+
+
+@bp.get("/programs")
+@token("programs:read")
+def programs(user):
+    """Programs in the user's scope (no student data)."""
+    return _page(services.programs(user), schemas.ProgramPageSchema())
+
+
+@bp.get("/programs/<int:pid>/sessions")
+@token("programs:read")
+def program_sessions(user, pid):
+    """A program's sessions: date, times, status, room, seq (no attendance)."""
+    if pid > schemas.MAX_ID or services.program(user, pid) is None:
+        return error(404)
+    return _page(services.sessions(pid), schemas.SessionPageSchema())
+
+
+@bp.get("/stats")
+@token("stats:read")
+def stats(user):
+    """学期工作统计 of one term as of today: totals, per school, per worker."""
+    args, failed = _load(schemas.StatsArgsSchema(), request.args)
+    if failed:
+        return failed
+    if args["term"] not in term_names(user):
+        return error(404)
+    result = term_statistics(user, args["term"], dt.date.today())
+    return jsonify(schemas.StatsSchema().dump(vars(result)))
