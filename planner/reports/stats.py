@@ -116,18 +116,24 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
                         .where(SchoolClass.school.in_(list(in_view) or [0])
                                & ~SchoolClass.archived)
                         .group_by(SchoolClass.school).tuples())
-    by_school = [dict(name=schools[sid].name, id=sid, **_tally(
-        [f for f in facts if f["school"] == sid], classes_of, class_counts.get(sid, 0)))
-        for sid in sorted(in_view, key=lambda i: schools[i].name) if sid in schools]
-    worker_schools = {}
+    # group the facts once: by school, and by worker through the program's workers
+    of_school, of_worker, worker_schools = {}, {}, {}
+    workers_of = {}
+    for wid, (_name, progs) in workers.items():
+        for pid in progs:
+            workers_of.setdefault(pid, []).append(wid)
     for f in facts:
-        for wid, (_, progs) in workers.items():
-            if f["program"] in progs:
-                worker_schools.setdefault(wid, set()).add(f["school"])
+        of_school.setdefault(f["school"], []).append(f)
+        for wid in workers_of.get(f["program"], ()):
+            of_worker.setdefault(wid, []).append(f)
+            worker_schools.setdefault(wid, set()).add(f["school"])
+    shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i].name)
+    by_school = [dict(name=schools[sid].name, id=sid, **_tally(
+        of_school.get(sid, []), classes_of, class_counts.get(sid, 0))) for sid in shown]
     by_worker = [dict(name=name, id=wid, **_tally(
-        [f for f in facts if f["program"] in progs], classes_of,
+        of_worker.get(wid, []), classes_of,
         sum(class_counts.get(s, 0) for s in worker_schools.get(wid, ()))))
-        for wid, (name, progs) in sorted(workers.items(), key=lambda kv: kv[1][0])]
+        for wid, (name, _progs) in sorted(workers.items(), key=lambda kv: kv[1][0])]
     totals = _tally(facts, classes_of, sum(class_counts.values()))
     return SimpleNamespace(term=term_name, as_of=as_of, totals=totals, schools=by_school,
                            workers=by_worker)

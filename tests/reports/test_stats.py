@@ -136,6 +136,16 @@ def test_the_admin_sees_every_school_of_the_agency(world, term):
     assert {r["id"]: _numbers(r) for r in stats.workers} == {term.w1.id: JIA, term.w2.id: W2}
 
 
+def test_an_archived_school_leaves_the_rows_but_not_the_totals(world, term):
+    """Its sessions still happened (the totals keep them); it gets no row of its own."""
+    from planner.schools.models import School
+
+    School.update(archived=True).where(School.id == world.school.id).execute()
+    stats = term_statistics(world.admin, T, TODAY)
+    assert "甲校" not in [r["name"] for r in stats.schools]
+    assert stats.totals["lessons"] == 3
+
+
 def test_a_worker_sees_only_their_programs(world, term):
     mine = term_statistics(term.w1, T, TODAY)
     assert _numbers(mine.totals) == JIA  # P1, P3, P4: all in 甲校
