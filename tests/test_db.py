@@ -144,3 +144,34 @@ def test_timestamps_round_trip(app):
     stored = Agency.get_by_id(agency.id)
     assert stored.updated_at.replace(microsecond=0) == agency.updated_at.replace(microsecond=0)
     assert stored.updated_at.year >= 2025
+
+
+def test_the_first_request_of_a_process_refreshes_sqlite_planner_statistics(tmp_path,
+                                                                            monkeypatch):
+    """PRAGMA optimize runs when a process first closes a connection, then not again within
+    the hour; it runs outside peewee, so it is never one of a page's counted queries.
+    (A SQLite file of its own, whichever database the suite runs on.)"""
+    from playhouse.test_utils import count_queries
+
+    from planner import create_app, migrations
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/stats.db",
+                      "SECRET_KEY": "t", "RATELIMIT_ENABLED": False})
+    with database.connection_context():
+        migrations.migrate()
+        for n in range(3):
+            factories.school(name=f"统计校{n}", code=f"TJ{n}")
+        database.execute_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    monkeypatch.setattr(db, "_last_optimize", [float("-inf")])
+    client = app.test_client()
+    with count_queries() as counted:
+        assert client.get("/login").status_code == 200
+    assert counted.count == 0  # the login page reads nothing; the optimize is not counted
+    with database.connection_context():
+        tables = {t for (t,) in database.execute_sql("SELECT tbl FROM sqlite_stat1")}
+        database.execute_sql("DROP TABLE sqlite_stat1")
+    assert "school" in tables
+    client.get("/login")  # within the hour: no second run
+    with database.connection_context():
+        assert not database.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchall()

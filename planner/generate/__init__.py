@@ -67,6 +67,9 @@ def generate(scale_name: str, seed: int = 1, echo=print) -> dict:
         made = records.record_term(world, index, programs, rng, state, AS_OF)
         progress(f"term {index + 1}/{len(terms)}: "
                  + ", ".join(f"{v} {k}" for k, v in made.items()))
+    from planner.db import database
+
+    database.execute_sql("ANALYZE")  # bulk-loaded: the query planner needs current statistics
     counts = {m._meta.table_name: m.select().count() for m in MODELS}
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts

@@ -10,7 +10,7 @@ Counting rules (shown on the page and in the document):
 - a class is covered when it had at least one delivered lesson; coverage is over the
   classes (not archived) of the schools in view.
 A session delivered by two workers counts once for each worker, and once in the total.
-Fixed number of queries, however many schools and sessions.
+Six queries, however many schools and sessions; the database sums the sessions per program.
 """
 from types import SimpleNamespace
 
@@ -54,38 +54,50 @@ def _programs(user, term_name, school_id=None, worker_id=None):
     return query
 
 
-def _facts(program_ids, as_of):
-    """Per session: its program, school, kind, headcount, marks and attended marks."""
+def _per_program(programs, as_of) -> list:
+    """One row per program in view with sessions so far: its school and kind, and the
+    sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
+    lessons with a headcount, meetings with marks, marks and attended marks. The marks
+    are counted only for these sessions."""
+    counted = ((Session.program.in_(programs)) & (Session.status != "cancelled")
+               & (Session.date <= as_of))
     marks = (Attendance.select(Attendance.session, fn.COUNT(Attendance.id).alias("marks"),
                                fn.SUM(Case(None, [(Attendance.status.in_(list(ATTENDED)), 1)], 0))
                                .alias("attended"))
+             .join(Session).where(counted)
              .group_by(Attendance.session).alias("m"))
     return list(
-        Session.select(Session.id, Session.program, Program.school, Curriculum.kind,
-                       SessionRecord.headcount, marks.c.marks, marks.c.attended)
+        Session.select(Session.program.alias("program"), Program.school.alias("school"),
+                       Curriculum.kind.alias("kind"),
+                       fn.COUNT(SessionRecord.headcount).alias("recorded"),
+                       fn.SUM(SessionRecord.headcount).alias("headcount"),
+                       fn.SUM(Case(None, [(marks.c.marks > 0, 1)], 0)).alias("meetings"),
+                       fn.SUM(marks.c.attended).alias("attended"),
+                       fn.SUM(marks.c.marks).alias("marks"))
         .join(Program).join(Curriculum)
         .join_from(Session, SessionRecord, JOIN.LEFT_OUTER,
                    on=(SessionRecord.session == Session.id))
         .join_from(Session, marks, JOIN.LEFT_OUTER, on=(marks.c.session_id == Session.id))
-        .where(Session.program.in_(program_ids) & (Session.status != "cancelled")
-               & (Session.date <= as_of))
+        .where(counted)
+        .group_by(Session.program, Program.school, Curriculum.kind)
         .dicts())
 
 
-def _tally(facts, classes_of, classes_total) -> dict:
+def _tally(rows, classes_of, classes_total) -> dict:
+    """A row of the statistics from per-program rows (of one school, one worker or all)."""
     t = dict.fromkeys(KEYS, 0)
-    groups, covered, marks = set(), set(), 0
-    for f in facts:
-        if f["kind"] == "classroom" and f["headcount"] is not None:
-            t["lessons"] += 1
-            t["lesson_participants"] += f["headcount"]
-            covered.update(classes_of.get(f["program"], ()))
-        elif f["kind"] == "group" and f["marks"]:
-            t["meetings"] += 1
-            t["meeting_participants"] += int(f["attended"] or 0)
-            marks += f["marks"]
-            groups.add(f["program"])
-    t["groups"], t["classes_covered"], t["classes_total"] = len(groups), len(covered), classes_total
+    covered, marks = set(), 0
+    for row in rows:
+        if row["kind"] == "classroom" and row["recorded"]:
+            t["lessons"] += row["recorded"]
+            t["lesson_participants"] += int(row["headcount"] or 0)
+            covered.update(classes_of.get(row["program"], ()))
+        elif row["kind"] == "group" and row["meetings"]:
+            t["meetings"] += row["meetings"]
+            t["meeting_participants"] += int(row["attended"] or 0)
+            marks += int(row["marks"] or 0)
+            t["groups"] += 1
+    t["classes_covered"], t["classes_total"] = len(covered), classes_total
     t["participants"] = t["lesson_participants"] + t["meeting_participants"]
     t["attendance_rate"] = t["meeting_participants"] / marks if marks else None
     t["coverage"] = len(covered) / classes_total if classes_total else None
@@ -93,47 +105,45 @@ def _tally(facts, classes_of, classes_total) -> dict:
 
 
 def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> SimpleNamespace:
-    """Totals, rows per school and rows per worker for one term name."""
-    program_ids = [p.id for p in _programs(user, term_name, school_id, worker_id)
-                   .select(Program.id)]
-    facts = _facts(program_ids, as_of) if program_ids else []
+    """Totals, rows per school and rows per worker for one term name.
+
+    The database sums the sessions per program; schools and workers add up their
+    programs' rows, so the work in Python grows with the programs, not the sessions."""
+    programs = _programs(user, term_name, school_id, worker_id).select(Program.id)
+    rows = _per_program(programs, as_of)
     classes_of = {}
-    for link in ProgramClass.select().where(ProgramClass.program.in_(program_ids or [0])):
-        classes_of.setdefault(link.program_id, set()).add(link.school_class_id)
+    for program_id, class_id in ProgramClass.select(
+            ProgramClass.program, ProgramClass.school_class).where(
+            ProgramClass.program.in_(programs)).tuples():
+        classes_of.setdefault(program_id, set()).add(class_id)
     workers = {}  # rows only for the workers this user may see (a shared program's co-worker
     # from another supervisor's team still counts in the totals, not as a row)
-    for link in (ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
-                 .join(User).where(ProgramWorker.program.in_(program_ids or [0])
-                                   & User.id.in_(workers_query(user).select(User.id)))):
-        workers.setdefault(link.worker.id, (link.worker.display_name, set()))[1].add(
-            link.program_id)
+    for program_id, wid, name in (
+            ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
+            .join(User).where(ProgramWorker.program.in_(programs)
+                              & User.id.in_(workers_query(user).select(User.id))).tuples()):
+        workers.setdefault(wid, (name, set()))[1].add(program_id)
     schools = {s.id: s for s in schools_query(user).where(~School.archived)}
-    in_view = {p.school_id for p in Program.select(Program.school)
-               .where(Program.id.in_(program_ids or [0]))}
+    in_view = {sid for (sid,) in Program.select(Program.school).distinct()
+               .where(Program.id.in_(programs)).tuples()}
     if user.role == "admin" and not worker_id:  # coverage counts schools with no program too
         in_view |= {school_id} if school_id else set(schools)
     class_counts = dict(SchoolClass.select(SchoolClass.school, fn.COUNT(SchoolClass.id))
                         .where(SchoolClass.school.in_(list(in_view) or [0])
                                & ~SchoolClass.archived)
                         .group_by(SchoolClass.school).tuples())
-    # group the facts once: by school, and by worker through the program's workers
-    of_school, of_worker, worker_schools = {}, {}, {}
-    workers_of = {}
-    for wid, (_name, progs) in workers.items():
-        for pid in progs:
-            workers_of.setdefault(pid, []).append(wid)
-    for f in facts:
-        of_school.setdefault(f["school"], []).append(f)
-        for wid in workers_of.get(f["program"], ()):
-            of_worker.setdefault(wid, []).append(f)
-            worker_schools.setdefault(wid, set()).add(f["school"])
+    of_school, of_program = {}, {}
+    for row in rows:
+        of_school.setdefault(row["school"], []).append(row)
+        of_program[row["program"]] = row
     shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i].name)
     by_school = [dict(name=schools[sid].name, id=sid, **_tally(
         of_school.get(sid, []), classes_of, class_counts.get(sid, 0))) for sid in shown]
-    by_worker = [dict(name=name, id=wid, **_tally(
-        of_worker.get(wid, []), classes_of,
-        sum(class_counts.get(s, 0) for s in worker_schools.get(wid, ()))))
-        for wid, (name, _progs) in sorted(workers.items(), key=lambda kv: kv[1][0])]
-    totals = _tally(facts, classes_of, sum(class_counts.values()))
+    by_worker = []
+    for wid, (name, progs) in sorted(workers.items(), key=lambda kv: kv[1][0]):
+        mine = [of_program[pid] for pid in progs if pid in of_program]
+        by_worker.append(dict(name=name, id=wid, **_tally(
+            mine, classes_of, sum(class_counts.get(s, 0) for s in {r["school"] for r in mine}))))
+    totals = _tally(rows, classes_of, sum(class_counts.values()))
     return SimpleNamespace(term=term_name, as_of=as_of, totals=totals, schools=by_school,
                            workers=by_worker)
