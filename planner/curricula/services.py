@@ -50,6 +50,32 @@ def with_sessions(query):
     return prefetch(query, sessions, activities)
 
 
+CARD_FIELDS = (Curriculum.id, Curriculum.kind, Curriculum.status, Curriculum.title,
+               Curriculum.theme, Curriculum.grade_band, Curriculum.grades,
+               Curriculum.period_minutes)
+
+
+def cards(query) -> list:
+    """The library's cards: only the columns a card shows, and .sessions as rows of
+    (seq, stage, minutes) with the activity minutes summed by the database: 2 queries.
+    (Loading every session's and activity's full text cost 40 ms for the shipped library.)"""
+    items = list(query.select(*CARD_FIELDS))
+    minutes = fn.COALESCE(fn.SUM(Activity.minutes), 0)
+    rows = (SessionTemplate.select(SessionTemplate.curriculum, SessionTemplate.seq,
+                                   SessionTemplate.stage, minutes.alias("minutes"))
+            .join(Activity, JOIN.LEFT_OUTER)
+            .where(SessionTemplate.curriculum.in_(query.select(Curriculum.id)))
+            .group_by(SessionTemplate.id, SessionTemplate.curriculum, SessionTemplate.seq,
+                      SessionTemplate.stage)
+            .order_by(SessionTemplate.curriculum, SessionTemplate.seq))
+    of = {}
+    for row in rows.namedtuples():
+        of.setdefault(row.curriculum, []).append(row)
+    for item in items:
+        item.card_sessions = of.get(item.id, [])
+    return items
+
+
 def session_minutes(session) -> int:
     return sum(a.minutes for a in session.activities)
 

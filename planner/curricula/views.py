@@ -49,8 +49,8 @@ def library():
     """Browse and filter the library; htmx requests get just the results."""
     f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
     grade = int(f["grade"]) if f["grade"].isdigit() else None
-    items = list(services.with_sessions(services.library(
-        current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None)))
+    items = services.cards(services.library(
+        current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None))
     return render("curricula/library.html", "curricula/_results.html", items=items,
                   filters=f, kinds=KINDS, themes=THEMES, bands=GRADE_BANDS)
 
