@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
+BENCH_APT_PACKAGES := wrk
 
-.PHONY: run test test-sqlite test-postgres install translations system-deps db bench extract-messages
+.PHONY: run test test-sqlite test-postgres install translations system-deps bench-deps apt-install db bench extract-messages
 AXE := node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed: pyproject.toml
@@ -34,7 +35,14 @@ run: db
 # Debian packages the tests need: Chromium and CJK fonts for the browser tests,
 # LibreOffice and poppler to open every Word export and read it back as a PDF.
 system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+# wrk, the second process of the throughput and load figures.
+bench-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -66,8 +74,11 @@ extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations
 
-bench: install
-	$(PY) bench/run.py
+# Every figure of ../shared/BENCHMARKS.md, on SQLite and (when it answers) PostgreSQL; the
+# datasets are generated once into bench/.data/ and PostgreSQL schemas bench_small/bench_city.
+bench: install bench-deps
+	$(PY) bench/pages.py
+	$(PY) bench/serve.py
 	$(PY) bench/scheduling.py
 	$(PY) bench/taps.py
 	$(PY) bench/word.py

@@ -1,0 +1,135 @@
+"""Figure 1 of BENCHMARKS.md: the cost of each key page on the small and the city dataset.
+
+For every key page: p50/p95 server time over RUNS requests through the test client, the
+SQL query count, the city/small time ratio and the ratio to a bare /hello route in the same
+run. Run on SQLite, and on PostgreSQL when it can be reached (`BENCH_PG_URL`, default the
+local server): `python bench/pages.py [sqlite|postgres]`.
+
+Goals (issue 7): p95 ≤ 25 ms on the city dataset, and the same query count on small and
+city. A line ends with MISS when a goal is missed.
+"""
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from playhouse.test_utils import count_queries  # noqa: E402
+
+from bench import datasets  # noqa: E402
+from planner import create_app  # noqa: E402
+from planner.access import public  # noqa: E402
+from planner.db import database  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", 60))
+P95_GOAL_MS = 25.0
+AS_OF = dt.date(2026, 12, 1)  # planner.generate.AS_OF: the datasets' "today"
+
+
+def bench_app(url):
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False})
+    app.add_url_rule("/hello", "hello", public(lambda: "hello"))
+    return app
+
+
+def targets(app) -> dict:
+    """The records the key pages show, picked the same way on both datasets: the first
+    worker's first growth group of the current term, and its latest meeting so far."""
+    from planner.accounts.models import User
+    from planner.curricula.models import Curriculum
+    from planner.schools.models import Term
+    from planner.sessions.models import Program, ProgramWorker, Session
+
+    with app.app_context(), database.connection_context():
+        worker = User.get(User.username == "gen_w001")
+        program = (Program.select().join(ProgramWorker).switch(Program).join(Curriculum)
+                   .switch(Program).join(Term)
+                   .where((ProgramWorker.worker == worker.id) & (Curriculum.kind == "group")
+                          & (Term.start <= AS_OF) & (Term.end >= AS_OF))
+                   .order_by(Program.id).first())
+        session = (Session.select().where((Session.program == program.id)
+                                          & (Session.date <= AS_OF))
+                   .order_by(Session.date.desc()).first())
+        term = Term.get_by_id(program.term_id)
+        curriculum = Curriculum.get_by_id(program.curriculum_id)
+        return {"program": program.id, "session": session.id, "term": term.name,
+                "curriculum": curriculum.id}
+
+
+def pages(t) -> list:
+    """(figure name, login, url) of every key page."""
+    return [
+        ("dashboard", "gen_w001", "/dashboard"),
+        ("week view", "gen_w001", f"/calendar/week?date={AS_OF}"),
+        ("program page", "gen_w001", f"/programs/{t['program']}"),
+        ("run-mode page", "gen_w001", f"/sessions/{t['session']}/run"),
+        ("curriculum library", "gen_w001", "/curricula/"),
+        ("curriculum page", "gen_w001", f"/curricula/{t['curriculum']}"),
+        ("supervisor queue", "gen_sup01", "/supervision"),
+        ("term statistics", "gen_admin", f"/stats?term={t['term']}"),
+        ("admin dashboard", "gen_admin", "/dashboard"),
+    ]
+
+
+def timings(client, url, runs=RUNS):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def measure(scale, engine):
+    """{page name: (p50, p95, queries)} and the /hello floor's p50."""
+    url = datasets.ensure(scale, engine)
+    app = bench_app(url)
+    t = targets(app)
+    clients, out = {}, {}
+    for name, login, path in pages(t):
+        if login not in clients:
+            client = app.test_client()
+            answer = client.post("/login", data={"username": login,
+                                                 "password": datasets.PASSWORD})
+            assert answer.status_code in (302, 303), (login, answer.status_code)
+            clients[login] = client
+        client = clients[login]
+        client.get(path)  # warm: templates compiled, caches filled
+        with count_queries() as counter:
+            client.get(path)
+        p50, p95 = timings(client, path)
+        out[name] = (p50, p95, counter.count)
+    floor, _ = timings(clients["gen_w001"], "/hello", RUNS * 3)
+    database.close()
+    return out, floor
+
+
+def main(engines):
+    for engine in engines:
+        small, small_floor = measure("small", engine)
+        city, city_floor = measure("city", engine)
+        print(f"[{engine}] floor /hello p50: small {small_floor:.2f}ms, city {city_floor:.2f}ms")
+        for name, (p50, p95, queries) in city.items():
+            s50, s95, s_queries = small[name]
+            misses = []
+            if p95 > P95_GOAL_MS:
+                misses.append(f"p95>{P95_GOAL_MS:.0f}ms")
+            if queries != s_queries:
+                misses.append("query count grows")
+            print(f"[{engine}] {name}: city p50={p50:.1f}ms p95={p95:.1f}ms "
+                  f"({p50 / city_floor:.1f}x /hello) queries={queries} | small "
+                  f"p50={s50:.1f}ms p95={s95:.1f}ms queries={s_queries} | city/small "
+                  f"{p50 / s50:.2f}x" + (" MISS " + ", ".join(misses) if misses else ""))
+
+
+if __name__ == "__main__":
+    wanted = sys.argv[1:] or ["sqlite", "postgres"]
+    if "postgres" in wanted and not datasets.pg_base():
+        print("[postgres] skipped: no PostgreSQL at BENCH_PG_URL")
+        wanted.remove("postgres")
+    main(wanted)
