@@ -104,9 +104,31 @@ def measure(scale, engine):
             client.get(path)
         p50, p95 = timings(client, path)
         out[name] = (p50, p95, counter.count)
+    out["worker feed"] = feed_cost(app, clients["gen_w001"])
     floor, _ = timings(clients["gen_w001"], "/hello", RUNS * 3)
     database.close()
     return out, floor
+
+
+def feed_cost(app, client):
+    """The worker's own iCal feed (a token made for the run, revoked after): p50/p95, and
+    whether asking again with its ETag answers 304 (the third value: 0 = yes)."""
+    from planner.accounts.models import User
+    from planner.feeds import services as feeds
+
+    with app.app_context(), database.connection_context():
+        worker = User.get(User.username == "gen_w001")
+        token, raw = feeds.create_token(worker, "worker", worker.id, "bench")
+    path = f"/feeds/{raw}.ics"
+    try:
+        first = client.get(path)
+        assert first.status_code == 200 and first.data.count(b"BEGIN:VEVENT") > 0
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        p50, p95 = timings(client, path)
+        return p50, p95, 0 if again.status_code == 304 else again.status_code
+    finally:
+        with app.app_context(), database.connection_context():
+            feeds.revoke_token(worker, token.id)
 
 
 def main(engines):
@@ -116,6 +138,12 @@ def main(engines):
         print(f"[{engine}] floor /hello p50: small {small_floor:.2f}ms, city {city_floor:.2f}ms")
         for name, (p50, p95, queries) in city.items():
             s50, s95, s_queries = small[name]
+            if name == "worker feed":
+                print(f"[{engine}] worker feed (iCal): city p50={p50:.1f}ms p95={p95:.1f}ms | "
+                      f"small p50={s50:.1f}ms | unchanged feed with its ETag: "
+                      + ("304 on both" if queries == s_queries == 0 else
+                         f"MISS answered {queries or s_queries}, not 304"))
+                continue
             misses = []
             if p95 > P95_GOAL_MS:
                 misses.append(f"p95>{P95_GOAL_MS:.0f}ms")
