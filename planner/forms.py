@@ -1,5 +1,7 @@
 """One base for every HTML form schema: multidict handling and Chinese messages."""
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from planner.i18n import lazy_gettext as _l
 
@@ -24,12 +26,26 @@ def Text(max_length=100, required=False, validate_also=(), **kw):
     )
 
 
+# What an INTEGER column holds (32 bits on PostgreSQL): an id or version beyond it can't
+# name a record, and SQLite can't even bind one past 64 bits (an OverflowError, a 500).
+DB_INT_MIN, DB_INT_MAX = -(2 ** 31), 2 ** 31 - 1
+BAD_CHOICE = _l("请选择有效的选项。")
+
+
+def small_int(text, default=None):
+    """The number in a short string of decimal digits ("7", "٣"), else default: what
+    str.isdigit() also lets through ("²", "①", 5,000 digits) makes int() raise."""
+    text = str(text if text is not None else "")
+    return int(text) if text.isdecimal() and len(text) <= 9 else default
+
+
 def Integer(min_value=None, max_value=None, required=False, **kw):
-    """An integer in a range."""
-    validators = []
+    """An integer in a range; without one, an id from a select (in the database's range)."""
     if min_value is not None or max_value is not None:
-        validators.append(validate.Range(min=min_value, max=max_value,
-                                         error=_l("应在 {min} 到 {max} 之间。")))
+        validators = [validate.Range(min=min_value, max=max_value,
+                                     error=_l("应在 {min} 到 {max} 之间。"))]
+    else:
+        validators = [validate.Range(min=DB_INT_MIN, max=DB_INT_MAX, error=BAD_CHOICE)]
     return fields.Integer(required=required, strict=False, validate=validators,
                           error_messages=_msgs(invalid=_l("请输入整数。")), **kw)
 
@@ -47,14 +63,41 @@ def Choice(choices, required=False, **kw):
                          error_messages=_msgs(), **kw)
 
 
+class Checkbox(fields.Boolean):
+    """A checkbox: ticked when sent, whatever its value ("0", "false", "off" read as
+    unticked), unticked when absent. Another value is no mistake the user could correct."""
+
+    def __init__(self, **kw):
+        super().__init__(load_default=False, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            return True
+
+
 def IdList(**kw):
     """Several ids from checkboxes or a multi-select."""
-    return fields.List(fields.Integer(error_messages=_msgs(invalid=_l("请选择有效的选项。"))),
-                       load_default=list, error_messages=_msgs(), **kw)
+    return fields.List(fields.Integer(
+        validate=validate.Range(min=DB_INT_MIN, max=DB_INT_MAX, error=BAD_CHOICE),
+        error_messages=_msgs(invalid=BAD_CHOICE)), load_default=list, error_messages=_msgs(),
+        **kw)
+
+
+# Characters no XML document can hold (a Word export raises on them), NUL among them
+# (PostgreSQL can't store it in text): invisible in a form, so dropped, not refused.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """A posted string without control characters or surrounding whitespace."""
+    return CONTROL.sub("", value).strip()
 
 
 class FormSchema(Schema):
-    """Loads request.form: lists via getlist, blanks dropped, whitespace trimmed."""
+    """Loads request.form: lists via getlist, blanks dropped, whitespace trimmed, control
+    characters removed."""
 
     class Meta:
         unknown = EXCLUDE
@@ -65,12 +108,12 @@ class FormSchema(Schema):
         for name, field in self.fields.items():
             key = field.data_key or name
             if hasattr(data, "getlist") and isinstance(field, fields.List):
-                values = [v.strip() for v in data.getlist(key) if v.strip()]
+                values = [clean_text(v) for v in data.getlist(key) if clean_text(v)]
                 out[key] = values
                 continue
             value = data.get(key)
             if isinstance(value, str):
-                value = value.strip()
+                value = clean_text(value)
                 if value == "":
                     continue
             if value is not None:
@@ -79,7 +122,9 @@ class FormSchema(Schema):
 
 
 class VersionField(fields.Integer):
-    """The record version the form was opened with."""
+    """The record version the form was opened with (a version no row can have is as
+    malformed as a word)."""
 
     def __init__(self, **kw):
-        super().__init__(required=True, error_messages=_msgs(), **kw)
+        super().__init__(required=True, validate=validate.Range(
+            min=0, max=DB_INT_MAX, error=MESSAGES["invalid"]), error_messages=_msgs(), **kw)

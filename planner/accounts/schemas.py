@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from planner.accounts.models import ROLES
-from planner.forms import Choice, FormSchema, IdList, Text, VersionField
+from planner.forms import Checkbox, Choice, FormSchema, IdList, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 
 USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,40}$",
@@ -36,5 +36,5 @@ class UserSchema(FormSchema):
 class UserEditSchema(UserSchema):
     username = fields.String(load_default=None)  # not editable; ignored
     password = Text(200, validate_also=[validate.Length(min=10, error=_l("密码至少 {min} 位。"))])
-    active = fields.Boolean(load_default=False)
+    active = Checkbox()
     version = VersionField()

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from planner.calendars import operations
 from planner.calendars.services import dates
+from planner.forms import clean_text
 from planner.i18n import lazy_gettext as _l
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -83,7 +84,8 @@ def parse(data: bytes) -> list:
         raise IcsError(_l("这不是有效的 .ics 日历文件，无法读取。"))
     events = []
     for n, event in enumerate(calendar.walk("VEVENT"), 1):
-        name = str(event.get("summary", "")).strip()[:60] or str(_l("（无标题）"))
+        # control characters (NUL: PostgreSQL; the rest: Word exports) as a form drops them
+        name = clean_text(str(event.get("summary", "")))[:60] or str(_l("（无标题）"))
         try:
             start, end = event.start, event.end
         except ValueError as exc:  # no DTSTART, or a date that doesn't parse
@@ -133,7 +135,8 @@ def _clashes(school_id: int, events: list, kinds: list) -> dict:
 def sign(key: str, school_id: int, term_id: int, filename: str, rows: list) -> str:
     events = [[r["name"], r["start"].isoformat(), r["end"].isoformat()]
               for r in rows if not r["skip"]]
-    payload = {"school": school_id, "term": term_id, "file": filename[:100], "events": events}
+    payload = {"school": school_id, "term": term_id, "file": clean_text(filename)[:100],
+               "events": events}
     return URLSafeTimedSerializer(key, salt=SALT).dumps(payload)
 
 

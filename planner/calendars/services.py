@@ -125,15 +125,15 @@ def day_map(school_id: int, start: dt.date, end: dt.date) -> dict:
     for row in rows:
         entries.setdefault(row.date, []).append(row)
     out = {}
-    day = start
-    while day <= end:
+    # counted, not stepped past `end`: the day after 9999-12-31 doesn't exist
+    for n in range((end - start).days + 1):
+        day = start + dt.timedelta(days=n)
         found = entries.get(day, [])
         own = [e for e in found if e.school_id is not None]
         national = [e for e in found if e.school_id is None]
         if any(e.kind in NO_TEACHING or e.kind == "makeup" for e in own):
             national = []
         out[day] = DayInfo(day, own + national)
-        day += dt.timedelta(days=1)
     return out
 
 

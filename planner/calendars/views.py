@@ -11,6 +11,7 @@ from planner.access import STAFF, allow, get_or_404, in_schools, schools_query
 from planner.calendars import ics_import, operations, schemas, services
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
+from planner.forms import small_int
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import School, Term
 from planner.web import FieldSpec, conflict_response, go, load_form, render
@@ -51,9 +52,10 @@ def _term(school, raw, near=None):
     if raw is None and near is not None:
         term = services.default_term(list(school.terms), near)
         return term or abort(404)
-    if not str(raw or "").isdigit():
+    term_id = small_int(raw)
+    if term_id is None:
         abort(404)
-    return get_or_404(Term.select().where(Term.school == school.id), int(raw))
+    return get_or_404(Term.select().where(Term.school == school.id), term_id)
 
 
 def _calendar_url(school_id, term):

@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
 from planner.curricula.schemas import ITEM_MAX, PLAN_LABELS, TEXT_MAX, TITLE_MAX
-from planner.forms import MESSAGES, Choice, FormSchema, Integer, Text
+from planner.forms import MESSAGES, Choice, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 
 LIST_FIELDS = ("specific_goals", "action_steps", "contract")
@@ -60,7 +60,7 @@ PlanForm = FormSchema.from_dict({
     "grades": fields.List(fields.Integer(error_messages=MESSAGES), load_default=list),
     "period_minutes": Integer(20, 120, required=True),
     "summary": Text(TEXT_MAX, load_default=""),
-    "edit_version": Integer(required=True),
+    "edit_version": VersionField(),
     **_plan_fields(),
 }, name="PlanForm")
 
@@ -77,7 +77,7 @@ SessionForm = FormSchema.from_dict({
     "home_link": Text(TEXT_MAX, load_default=""),
     "sensitivity": fields.List(fields.String(validate=validate.OneOf(SENSITIVITY)),
                                load_default=list),
-    "edit_version": Integer(required=True),
+    "edit_version": VersionField(),
 }, name="SessionForm")
 
 

@@ -11,6 +11,7 @@ from planner.curricula.rules import check_grades, check_period
 from planner.curricula.schemas import PLAN_LABELS
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
+from planner.forms import small_int
 from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
@@ -48,7 +49,7 @@ def _editable(cid):
 def library():
     """Browse and filter the library; htmx requests get just the results."""
     f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
-    grade = int(f["grade"]) if f["grade"].isdigit() else None
+    grade = small_int(f["grade"])
     items = services.cards(services.library(
         current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None))
     return render("curricula/library.html", "curricula/_results.html", items=items,
@@ -89,8 +90,9 @@ def _plan_values(values):
     return dict(values, plan=plan)
 
 
-def _editor_page(curriculum, errors=None, values=None, status=200, problems=None):
-    return render("curricula/edit.html", "curricula/_plan_form.html", status,
+def _editor_page(curriculum, errors=None, values=None, status=200, problems=None,
+                 fragment="curricula/_plan_form.html"):
+    return render("curricula/edit.html", fragment, status,
                   c=curriculum, errors=errors or {}, values=values, labels=PLAN_LABELS,
                   list_fields=LIST_FIELDS, themes=THEMES, bands=GRADE_BANDS,
                   problems=problems, minutes=services.session_minutes)
@@ -118,7 +120,7 @@ def edit(cid):
 
 
 def _session_form(curriculum, session, rows, errors=None, status=200, saved=False):
-    total = sum(int(r["minutes"]) for r in rows if str(r.get("minutes", "")).isdigit())
+    total = sum(small_int(r.get("minutes"), 0) for r in rows)
     return render("curricula/session_edit.html", "curricula/_session_form.html", status,
                   c=curriculum, s=session, rows=rows, errors=errors or {}, total=total,
                   stages=meeting_stages(), saved=saved)
@@ -132,7 +134,7 @@ def _rows_from_db(session):
 def _rearrange(rows, action):
     """Add, remove or move an activity row in the unsaved form."""
     verb, _, index = action.partition(":")
-    i = int(index) if index.isdigit() else -1
+    i = small_int(index, -1)
     if verb == "add":
         rows.append({"phase": "主体", "title": "", "minutes": "5", "purpose": "", "steps": "",
                      "materials": "", "debrief": ""})
@@ -222,6 +224,8 @@ def publish(cid):
     curriculum = _editable(cid)
     found = editor.publish(curriculum, current_user)
     if found:
-        return _editor_page(editor.full(cid), status=422, problems=found)
+        # htmx gets the piece that changed: the list of what stops publishing
+        return _editor_page(editor.full(cid), status=422, problems=found,
+                            fragment="curricula/_compliance.html")
     return go(url_for("curricula.show", cid=cid))
 

@@ -5,7 +5,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from planner.curricula.schemas import SLUG, Strict
 from planner.curricula.schemas import Text as PlainText
 from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
-from planner.forms import MESSAGES, Choice, FormSchema, Integer, Text, VersionField
+from planner.forms import (
+    MESSAGES,
+    Choice,
+    FormSchema,
+    Integer,
+    Text,
+    VersionField,
+    clean_text,
+)
 from planner.i18n import lazy_gettext as _l
 from planner.web import flatten_errors
 
@@ -170,10 +178,10 @@ def gas_goals(form) -> tuple[list | None, dict]:
     a score or level description without it is an error, not silently dropped."""
     goals, errors = [], {}
     for n in range(1, GAS_GOALS + 1):
-        raw = {"text": form.get(f"goal_{n}_text", "").strip(),
-               "levels": [form.get(f"goal_{n}_level_{v}", "").strip() for v in GAS_LEVELS]}
+        raw = {"text": clean_text(form.get(f"goal_{n}_text", "")),
+               "levels": [clean_text(form.get(f"goal_{n}_level_{v}", "")) for v in GAS_LEVELS]}
         for name in ("weight", "post", "followup"):
-            value = form.get(f"goal_{n}_{name}", "").strip()
+            value = clean_text(form.get(f"goal_{n}_{name}", ""))
             if value:
                 raw[name] = value
         try:
@@ -201,7 +209,7 @@ def goal_judgements(form, goals: list[str]) -> tuple[list, dict]:
     out, errors = [], {}
     for i, goal in enumerate(goals):
         status = form.get(f"goal_{i}_status", "unknown")
-        evidence = form.get(f"goal_{i}_evidence", "").strip()
+        evidence = clean_text(form.get(f"goal_{i}_evidence", ""))
         if status not in GOAL_STATUSES:
             errors[f"goal_{i}_status"] = str(_l("请选择有效的选项。"))
         if len(evidence) > 1000:

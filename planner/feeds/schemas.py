@@ -1,7 +1,7 @@
 """The subscription form: which calendar (audience:id) and an optional label."""
-from marshmallow import fields, post_load, validate
+from marshmallow import post_load, validate
 
-from planner.forms import FormSchema, Text
+from planner.forms import Checkbox, FormSchema, Text
 from planner.i18n import lazy_gettext as _l
 
 TARGET = validate.Regexp(r"^(worker|class|school):\d{1,12}$", error=_l("请选择有效的选项。"))
@@ -10,7 +10,7 @@ TARGET = validate.Regexp(r"^(worker|class|school):\d{1,12}$", error=_l("请选�
 class FeedTokenSchema(FormSchema):
     target = Text(30, required=True, validate_also=[TARGET])
     label = Text(60, load_default="")
-    days = fields.Boolean(load_default=False)
+    days = Checkbox()
 
     @post_load
     def split_target(self, data, **kwargs):

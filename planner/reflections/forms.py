@@ -11,7 +11,7 @@ import re
 from marshmallow import ValidationError, fields, validate
 
 from planner.curricula.stages import default_model, meeting_stages, stage_prompts
-from planner.forms import MESSAGES, Choice, FormSchema, Text, VersionField
+from planner.forms import MESSAGES, Checkbox, Choice, FormSchema, Text, VersionField
 from planner.i18n import gettext as _
 from planner.i18n import lazy_gettext as _l
 from planner.web import flatten_errors
@@ -60,7 +60,7 @@ class LongText(fields.String):
 
 
 def _schema(kind, n_prompts, editable_ids):
-    spec = {"version": VersionField(validate=validate.Range(min=0)),
+    spec = {"version": VersionField(),
             "prompts_stage": fields.String(load_default="")}
     spec.update({f"answer_{i}": LongText() for i in range(n_prompts)})
     if kind == "group":
@@ -72,12 +72,11 @@ def _schema(kind, n_prompts, editable_ids):
             list(SKILLS), error=_l("请选择有效的选项。"))), load_default=list)
         spec["skills_other"] = Text(100, load_default="")
         for sid in editable_ids:
-            spec[f"fu_flag_{sid}"] = fields.Boolean(load_default=False)
-            spec[f"fu_safe_{sid}"] = fields.Boolean(load_default=False)
+            spec[f"fu_flag_{sid}"] = Checkbox()
+            spec[f"fu_safe_{sid}"] = Checkbox()
             spec[f"fu_note_{sid}"] = LongText()
     else:
-        spec.update(lesson_flag=fields.Boolean(load_default=False),
-                    lesson_safe=fields.Boolean(load_default=False), lesson_note=LongText())
+        spec.update(lesson_flag=Checkbox(), lesson_safe=Checkbox(), lesson_note=LongText())
     return FormSchema.from_dict(spec, name="ReflectionForm")()
 
 

@@ -82,6 +82,9 @@ def _save(session):
     data, errors = forms.load(request.form, kind, editable_ids)
     if not errors and action == "submit":
         errors = forms.submit_problems(data, kind, request.form.get("prompts_stage", ""))
+    current = services.reflection_of(session.id) if errors else None
+    if current is not None and current.status != "draft":  # submitted: no form for them
+        return _locked(session)
     if errors and not is_htmx():
         return _page(session, "write", 422, errors, forms.posted_values(request.form))
     n = len(forms.questions(kind, request.form.get("prompts_stage", "")))
@@ -187,6 +190,8 @@ def review(reflection_id):
     if not errors and values["action"] == "return" and not values["comment"]:
         errors = {"comment": _("退回修改时，请写明需要修改的地方。")}
     if errors:
+        if reflection.status != "submitted":  # signed off or returned: no form to show them
+            return conflict_response(back)
         session, role = _session(reflection.session_id)
         return _page(session, role, 422, errors, values=None)
     try:

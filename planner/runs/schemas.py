@@ -3,7 +3,7 @@ import datetime as dt
 
 from marshmallow import fields, validate
 
-from planner.forms import FormSchema, Integer, Text, VersionField, _msgs
+from planner.forms import DB_INT_MAX, FormSchema, Integer, Text, VersionField, _msgs
 from planner.i18n import lazy_gettext as _l
 from planner.students.models import ATTENDANCE
 
@@ -14,8 +14,9 @@ HEADCOUNT_MAX = 200
 class TapForm(FormSchema):
     """A tap from the tablet: who, which status, when (the tablet's clock), and the
     tablet's own id for the tap so it can match the answer to its queue."""
-    student_id = fields.Integer(required=True, strict=False,
-                                error_messages=_msgs(invalid=_l("学生编号无效。")))
+    student_id = fields.Integer(required=True, strict=False, validate=validate.Range(
+        min=1, max=DB_INT_MAX, error=_l("学生编号无效。")),
+        error_messages=_msgs(invalid=_l("学生编号无效。")))
     status = fields.String(required=True, validate=validate.OneOf(
         list(ATTENDANCE), error=_l("出勤状态无效。")), error_messages=_msgs())
     # Date.toISOString() on the tablet: UTC with a Z; a time without a zone counts as UTC

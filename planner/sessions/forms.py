@@ -3,7 +3,7 @@ import datetime as dt
 
 from marshmallow import fields
 
-from planner.forms import FormSchema, IdList, Integer, Text
+from planner.forms import FormSchema, IdList, Integer, Text, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.placement import Rule
 
@@ -44,19 +44,20 @@ def parse_rules(rows, periods: dict) -> tuple[list, dict]:
     if len(rows) > MAX_RULES:
         return [], {"rules": _l("最多设置 %(n)s 个每周时段。", n=MAX_RULES)}
     for i, row in enumerate(rows):
-        if not row["weekday"].isdigit() or not 1 <= int(row["weekday"]) <= 7:
+        weekday = small_int(row["weekday"])
+        if weekday is None or not 1 <= weekday <= 7:
             errors[f"r{i}_weekday"] = _l("请选择星期。")
             continue
-        every = int(row["every"]) if row["every"].isdigit() else 1
+        every = small_int(row["every"], 1)
         if not 1 <= every <= 4:
             errors[f"r{i}_every"] = _l("每隔 1 到 4 周。")
             continue
         if row["period"]:
-            period = periods.get(int(row["period"])) if row["period"].isdigit() else None
+            period = periods.get(small_int(row["period"]))
             if period is None:
                 errors[f"r{i}_period"] = _l("该课节不存在，请从本校课表中选择。")
                 continue
-            rules.append(Rule(int(row["weekday"]), period.start, period.end, period.id, every))
+            rules.append(Rule(weekday, period.start, period.end, period.id, every))
             continue
         try:
             start, end = _time(row["start"]), _time(row["end"])
@@ -66,7 +67,7 @@ def parse_rules(rows, periods: dict) -> tuple[list, dict]:
         if end <= start:
             errors[f"r{i}_start"] = _l("结束时间必须晚于开始时间。")
             continue
-        rules.append(Rule(int(row["weekday"]), start, end, None, every))
+        rules.append(Rule(weekday, start, end, None, every))
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
             if a.weekday == b.weekday and a.start < b.end and b.start < a.end:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from peewee import IntegrityError
 
 from planner.db import write_tx
+from planner.forms import clean_text
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import School
 from planner.students.codes import PatternError, issue_codes
@@ -97,7 +98,8 @@ def cell(value) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip().strip(SPACES).strip()
+    # control characters go, as in a form (a Word export can't hold them)
+    text = clean_text(str(value)).strip(SPACES).strip()
     match = FLOAT_TEXT.match(text)
     return match.group(1) if match else text
 
