@@ -36,7 +36,12 @@ def test_fork_shorten_to_40_minutes_and_publish(live_server, shipped, tablet):
     expect(page.locator("h1")).to_have_text("编辑课程方案")
 
     page.fill("#f-period", "40")
-    page.click("button:has-text('保存方案信息')")
+    # wait for the save itself: the field shows 40 as soon as it is typed, and a reload
+    # before the htmx post has been answered would show the old period (a flaky race)
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and r.url.endswith("/edit")) as saved:
+        page.click("button:has-text('保存方案信息')")
+    assert saved.value.status == 200
     expect(page.locator("#f-period")).to_have_value("40")
     page.reload()
     sessions = page.locator(".session-row")
