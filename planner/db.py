@@ -121,7 +121,9 @@ def refresh_statistics() -> None:
         return
     _last_optimize[0] = moment
     try:
-        cursor = database.connection().cursor()
+        connection = database.connection()
+        connection.setbusytimeout(200)  # never hold a response for a busy writer; closed next
+        cursor = connection.cursor()
         cursor.execute("PRAGMA analysis_limit=1000")
         cursor.execute("PRAGMA optimize=0x10002")  # every table, not only this connection's
     except apsw.BusyError:  # a writer holds the lock: try again at the next close
