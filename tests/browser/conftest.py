@@ -1,13 +1,11 @@
 """Real Chromium (Debian's, driven by Playwright) against the app served on 127.0.0.1."""
-import threading
-
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from planner import create_app
 from planner.db import database
 from tests.conftest import _empty_tables
+from tests.live import serve
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -30,12 +28,8 @@ def live_app(db_url):
 @pytest.fixture
 def live_server(live_app):
     """Serve the app in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serve(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

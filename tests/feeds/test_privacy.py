@@ -1,18 +1,17 @@
 """No student data in any feed, and no token in any access-log line (PRIVACY_SECURITY.md §3–4)."""
 import datetime as dt
 import logging
-import threading
 import urllib.request
 
 import icalendar
 import pytest
-from werkzeug.serving import make_server
 
 from planner.accounts.models import User
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.security import TokenLogFilter
 from planner.sessions.models import Program, ScheduleChange, Session
 from tests.feeds.factories import calendar_day, sessions_of, token, world_program
+from tests.live import serve
 
 CANARY = "欧阳小雪CANARY"  # a fake student name; must never reach a feed
 
@@ -105,13 +104,8 @@ def test_token_log_filter_redacts_a_gunicorn_access_line():
 @pytest.fixture
 def live_server(app):
     """The app behind werkzeug's own server (the development server logs the access line)."""
-    server = make_server("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(app, threaded=False) as url:
+        yield url
 
 
 def test_a_real_feed_request_logs_no_token(live_server, world, caplog):

@@ -8,14 +8,12 @@ import http.cookiejar
 import io
 import logging
 import re
-import threading
 import urllib.parse
 import urllib.request
 
 import pytest
 from openpyxl import Workbook
 from werkzeug.datastructures import FileStorage
-from werkzeug.serving import make_server
 from werkzeug.test import encode_multipart
 
 from planner import create_app
@@ -25,6 +23,7 @@ from tests import factories as base
 from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import text
+from tests.live import serve
 
 NAMES = (f.CANARY, "欧阳大伟", "司马小光")
 
@@ -51,13 +50,8 @@ def roster_file() -> bytes:
 
 @pytest.fixture
 def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(app) as url:
+        yield url
 
 
 class Browser:
