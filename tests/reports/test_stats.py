@@ -20,7 +20,14 @@ from tests.exports.helpers import tables
 from tests.reflections import factories as rf
 
 T = "2026—2027学年第一学期"
-TODAY = dt.date.today()  # the page and the document count up to today
+
+
+def today():
+    """The day the page and the document count up to; asked each time, so a run that
+    crosses midnight doesn't compare with yesterday."""
+    return dt.date.today()
+
+
 WEEK = dt.timedelta(weeks=1)
 
 
@@ -57,7 +64,7 @@ def term(world):
     # P1, 甲校, W1, classes 7(1) and 7(3): lessons 3 weeks ago (40) and 2 weeks ago (38)
     # delivered; last week's cancelled (its 35 doesn't count); today's has no record; next
     # week's 30 is in the future → 2 lessons, 78 participants, classes 7(1) 7(3) covered
-    p1 = rf.program(world, kind="classroom", sessions=5, first=TODAY - 3 * WEEK)
+    p1 = rf.program(world, kind="classroom", sessions=5, first=today() - 3 * WEEK)
     ProgramClass.create(program=p1, school_class=c3)
     s = rf.sessions_of(p1)
     for session, n in zip(s[:3], (40, 38, 35)):
@@ -67,7 +74,7 @@ def term(world):
     # P2, 乙校, W2, class 7(2): 45 two weeks ago; last week's record has notes, no headcount
     # → 1 lesson, 45 participants, 7(2) covered
     p2 = rf.program(yi_world, kind="classroom", sessions=2, workers=[w2],
-                    first=TODAY - 2 * WEEK)
+                    first=today() - 2 * WEEK)
     s = rf.sessions_of(p2)
     rf.headcount(s[0], 45)
     SessionRecord.create(session=s[1], notes="只有备注")
@@ -75,7 +82,7 @@ def term(world):
     # meeting 2 four present and one absent (4 of 5); meeting 3 is cancelled (its marks don't
     # count); meeting 4 (today) has a reflection and no attendance → 2 meetings, 7 of 10
     kids = [rf.student(world) for _ in range(5)]
-    p3 = rf.program(world, sessions=4, first=TODAY - 3 * WEEK)
+    p3 = rf.program(world, sessions=4, first=today() - 3 * WEEK)
     rf.members(p3, *kids)
     s = rf.sessions_of(p3)
     _marks(s[0], kids, ["present", "late", "left_early", "excused", "absent"])
@@ -84,7 +91,7 @@ def term(world):
     _cancel(s[2])
     rf.reflection(s[3], w1)
     # P4, 甲校, shared by W1 and W2: one meeting with 2 of 3 attended, one without marks
-    p4 = rf.program(world, sessions=2, workers=[w1, w2], first=TODAY - 2 * WEEK)
+    p4 = rf.program(world, sessions=2, workers=[w1, w2], first=today() - 2 * WEEK)
     _marks(rf.sessions_of(p4)[0], kids, ["present", "present", "absent"])
 
     # not counted: 甲校's previous term, and another agency's school with a term named T
@@ -92,14 +99,14 @@ def term(world):
                          end=dt.date(2026, 7, 10))
     rf.headcount(rf.sessions_of(rf.program(types.SimpleNamespace(
         school=jia, term=old, room=world.room, cls=world.cls, worker=w1), kind="classroom",
-        sessions=1, first=TODAY - 30 * WEEK))[0], 50)
+        sessions=1, first=today() - 30 * WEEK))[0], 50)
     foreign = world.foreign_school
     fworker = factories.user("worker", agency=foreign.agency, schools=[foreign])
     far = types.SimpleNamespace(school=foreign, term=factories.term(school=foreign, name=T),
                                 room=factories.room(school=foreign),
                                 cls=factories.school_class(school=foreign), worker=fworker)
     rf.headcount(rf.sessions_of(rf.program(far, kind="classroom", sessions=1,
-                                           first=TODAY - WEEK))[0], 99)
+                                           first=today() - WEEK))[0], 99)
     return types.SimpleNamespace(w1=w1, w2=w2, jia=jia, yi=yi, bing=bing,
                                  foreign_admin=factories.user("admin", agency=foreign.agency))
 
@@ -125,7 +132,7 @@ W2 = row(1, 45, 1, 1, 2, 47, 2 / 3, 1, 5, 1 / 5)
 
 
 def test_the_admin_sees_every_school_of_the_agency(world, term):
-    stats = term_statistics(world.admin, T, TODAY)
+    stats = term_statistics(world.admin, T, today())
     # P1 + P2: 3 lessons, 123; P3 + P4: 2 groups, 3 meetings, 9 of 13 marks; 132 in all;
     # classes 7(1) 7(3) 7(2) covered of 7 — P4's shared meeting counted once
     assert _numbers(stats.totals) == row(3, 123, 2, 3, 9, 132, 9 / 13, 3, 7, 3 / 7)
@@ -141,17 +148,17 @@ def test_an_archived_school_leaves_the_rows_but_not_the_totals(world, term):
     from planner.schools.models import School
 
     School.update(archived=True).where(School.id == world.school.id).execute()
-    stats = term_statistics(world.admin, T, TODAY)
+    stats = term_statistics(world.admin, T, today())
     assert "甲校" not in [r["name"] for r in stats.schools]
     assert stats.totals["lessons"] == 3
 
 
 def test_a_worker_sees_only_their_programs(world, term):
-    mine = term_statistics(term.w1, T, TODAY)
+    mine = term_statistics(term.w1, T, today())
     assert _numbers(mine.totals) == JIA  # P1, P3, P4: all in 甲校
     assert [r["name"] for r in mine.schools] == ["甲校"]
     assert _numbers({r["id"]: r for r in mine.workers}[term.w1.id]) == JIA
-    theirs = term_statistics(term.w2, T, TODAY)
+    theirs = term_statistics(term.w2, T, today())
     assert _numbers(theirs.totals) == W2
     # W2 in 甲校: P4's meeting only, no lesson (0 of 3 classes); in 乙校: P2
     assert {r["name"]: _numbers(r) for r in theirs.schools} == {
@@ -159,23 +166,23 @@ def test_a_worker_sees_only_their_programs(world, term):
 
 
 def test_a_supervisor_sees_only_their_workers_programs(world, term):
-    stats = term_statistics(world.supervisor, T, TODAY)  # supervises W1 only
+    stats = term_statistics(world.supervisor, T, today())  # supervises W1 only
     assert _numbers(stats.totals) == JIA
     assert [r["name"] for r in stats.schools] == ["甲校"]
     assert term.w1.id in {r["id"] for r in stats.workers}
 
 
 def test_another_agency_never_counts(world, term):
-    ours = term_statistics(world.admin, T, TODAY)
+    ours = term_statistics(world.admin, T, today())
     assert ours.totals["lesson_participants"] == 123  # not the other agency's 99
-    theirs = term_statistics(term.foreign_admin, T, TODAY)
+    theirs = term_statistics(term.foreign_admin, T, today())
     assert _numbers(theirs.totals) == row(1, 99, 0, 0, 0, 99, None, 1, 1, 1.0)
     assert [r["name"] for r in theirs.schools] == [world.foreign_school.name]
 
 
 def test_the_counting_date_leaves_later_sessions_out(world, term):
     # three weeks ago: P1's first lesson and P3's first meeting only
-    early = term_statistics(world.admin, T, TODAY - 3 * WEEK)
+    early = term_statistics(world.admin, T, today() - 3 * WEEK)
     assert _numbers(early.totals) == row(1, 40, 1, 1, 3, 43, 3 / 5, 2, 7, 2 / 7)
 
 
@@ -215,9 +222,9 @@ def _stats_world(world, programs, schools):
     for n in range(programs):
         place = places[n % schools]
         for session in rf.sessions_of(rf.program(place, kind="classroom", sessions=3,
-                                                 first=TODAY - 4 * WEEK)):
+                                                 first=today() - 4 * WEEK)):
             rf.headcount(session, 30)
-        for session in rf.sessions_of(rf.program(place, sessions=3, first=TODAY - 4 * WEEK)):
+        for session in rf.sessions_of(rf.program(place, sessions=3, first=today() - 4 * WEEK)):
             rf.attendance(session, kid)
 
 

@@ -13,15 +13,18 @@ from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 from tests.students.factories import consent_form as form
 
-TODAY = dt.date.today()
+def today():
+    """Asked each time: a run that crosses midnight must not compare with yesterday."""
+    return dt.date.today()
 
 
 def years_ago(n, days=0):
     """The date n years before today (28 Feb for a 29 Feb), shifted by `days`."""
+    now = today()
     try:
-        day = TODAY.replace(year=TODAY.year - n)
-    except ValueError:
-        day = TODAY.replace(year=TODAY.year - n, day=28)
+        day = now.replace(year=now.year - n)
+    except ValueError:  # 29 Feb
+        day = now.replace(year=now.year - n, day=28)
     return day + dt.timedelta(days=days)
 
 
@@ -38,9 +41,9 @@ def test_age_on(birth, day, age):
 
 
 def test_required_giver():
-    assert consent.required_giver(None, TODAY) == "guardian"
-    assert consent.required_giver(years_ago(14, days=1), TODAY) == "guardian"
-    assert consent.required_giver(years_ago(14), TODAY) == "student"
+    assert consent.required_giver(None, today()) == "guardian"
+    assert consent.required_giver(years_ago(14, days=1), today()) == "guardian"
+    assert consent.required_giver(years_ago(14), today()) == "student"
 
 
 def test_guardian_consents_for_an_under_14(worker, world):
@@ -50,7 +53,7 @@ def test_guardian_consents_for_an_under_14(worker, world):
     saved = Consent.get(Consent.student == s.id)
     assert (saved.purpose, saved.given_by, saved.giver_name, saved.notice_version,
             saved.given_on, saved.method, saved.withdrawn_on, saved.recorded_by_id) == \
-        ("participation", "guardian", "王芳", "2026-09", TODAY, "paper", None, world.worker.id)
+        ("participation", "guardian", "王芳", "2026-09", today(), "paper", None, world.worker.id)
     assert consent.has_consent(s.id, "participation")
     assert not consent.has_consent(s.id, "observation")
 
@@ -77,7 +80,7 @@ def test_from_14_the_student_gives_it_and_the_guardian_is_refused(worker, world)
 def test_the_age_counts_on_the_consent_date_not_today(worker, world):
     """Turned 14 last month; a guardian's consent dated before the birthday is right."""
     s = f.student(world.school, world.cls, birth_date=years_ago(14, days=-30))
-    before_birthday = (TODAY - dt.timedelta(days=40)).isoformat()
+    before_birthday = (today() - dt.timedelta(days=40)).isoformat()
     assert worker.post(f"/students/{s.id}/consents",
                        data=form(given_on=before_birthday)).status_code == 303
 
@@ -91,7 +94,8 @@ def test_unknown_birth_date_requires_the_guardian(worker, world):
 
 
 @pytest.mark.parametrize("change, field, message", [
-    ({"given_on": (TODAY + dt.timedelta(days=1)).isoformat()}, "given_on", "日期不能晚于今天。"),
+    ({"given_on": lambda: (today() + dt.timedelta(days=1)).isoformat()}, "given_on",
+     "日期不能晚于今天。"),
     ({"given_on": "2026-13-01"}, "given_on", "请输入有效日期（年-月-日）。"),
     ({"given_on": ""}, "given_on", "此项为必填项。"),
     ({"purpose": "marketing"}, "purpose", "请选择有效的选项。"),
@@ -102,6 +106,7 @@ def test_unknown_birth_date_requires_the_guardian(worker, world):
     ({"notice_version": "v" * 21}, "notice_version", "最多 20 个字。"),
 ])
 def test_bad_consent_input(worker, world, change, field, message):
+    change = {key: value() if callable(value) else value for key, value in change.items()}
     s = f.student(world.school, world.cls)
     response = worker.post(f"/students/{s.id}/consents", data=form(**change))
     assert response.status_code == 422
@@ -111,9 +116,9 @@ def test_bad_consent_input(worker, world, change, field, message):
 
 
 def test_consent_before_birth_is_refused(worker, world):
-    s = f.student(world.school, world.cls, birth_date=TODAY - dt.timedelta(days=400))
+    s = f.student(world.school, world.cls, birth_date=today() - dt.timedelta(days=400))
     response = worker.post(f"/students/{s.id}/consents",
-                           data=form(given_on=(TODAY - dt.timedelta(days=500)).isoformat()))
+                           data=form(given_on=(today() - dt.timedelta(days=500)).isoformat()))
     assert inline_error(text(response), "given_on") == "同意日期早于学生的出生日期。"
 
 
@@ -150,7 +155,7 @@ def test_withdraw_sets_the_date_and_takes_effect_on_the_next_request(worker, wor
     assert consent.has_consent(s.id, "participation")
     response = worker.post(f"/students/{s.id}/consents/{given.id}/withdraw")
     assert response.status_code == 303
-    assert Consent.get_by_id(given.id).withdrawn_on == TODAY
+    assert Consent.get_by_id(given.id).withdrawn_on == today()
     assert not consent.has_consent(s.id, "participation")
     assert consent.consenting_ids([s.id], "participation") == set()
     html = text(worker.get(f"/students/{s.id}"))
@@ -200,7 +205,7 @@ def test_has_consent_on_a_given_day(world):
 def test_consenting_ids_uses_one_query(world):
     yes = [f.consenting(world.school, world.cls, purposes=("attendance",)) for _ in range(5)]
     withdrawn = f.student(world.school, world.cls)
-    f.consent(withdrawn, "attendance", withdrawn_on=TODAY)
+    f.consent(withdrawn, "attendance", withdrawn_on=today())
     other_purpose = f.consenting(world.school, world.cls, purposes=("observation",))
     ids = [s.id for s in yes] + [withdrawn.id, other_purpose.id]
     with count_queries() as counted:
