@@ -121,10 +121,15 @@ class FormSchema(Schema):
         return out
 
 
+STALE_FORM = _l("表单已失效，请刷新页面后重试。")
+
+
 class VersionField(fields.Integer):
-    """The record version the form was opened with (a version no row can have is as
-    malformed as a word)."""
+    """The record version the form was opened with, from a hidden field. Missing, a word
+    or a version no row can have, it is nothing the user could correct in the form: the
+    page they have is broken or out of date."""
 
     def __init__(self, **kw):
         super().__init__(required=True, validate=validate.Range(
-            min=0, max=DB_INT_MAX, error=MESSAGES["invalid"]), error_messages=_msgs(), **kw)
+            min=0, max=DB_INT_MAX, error=STALE_FORM),
+            error_messages=_msgs(required=STALE_FORM, null=STALE_FORM, invalid=STALE_FORM), **kw)

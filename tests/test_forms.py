@@ -43,7 +43,7 @@ def test_small_int_reads_only_what_int_can(text, value):
 def test_an_id_no_integer_column_holds_is_an_invalid_choice(value):
     assert load({"n": Integer()}, n=value)[1] == {"n": "请选择有效的选项。"}
     assert load({"n": IdList()}, n=value)[1] == {"n": "请选择有效的选项。"}
-    assert load({"v": VersionField()}, v=value)[1] == {"v": "格式不正确。"}
+    assert load({"v": VersionField()}, v=value)[1] == {"v": "表单已失效，请刷新页面后重试。"}
     assert load({"n": Integer(1, 12)}, n=value)[1] == {"n": "应在 1 到 12 之间。"}
 
 

@@ -35,7 +35,7 @@ def test_a_broken_version_is_shown_on_the_day_form(client, w, version):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="e-version" role="alert">' in html
-    assert "此项为必填项。" in html or "格式不正确。" in html
+    assert 'id="e-version" role="alert">表单已失效，请刷新页面后重试。' in html
 
 
 def _ics(summary):

@@ -38,7 +38,7 @@ def test_a_broken_edit_version_is_shown_on_the_plan_form(client, world, version)
     login_as(client, world.worker)
     response = client.post(f"/curricula/{c.id}/edit", data=plan_form(c, edit_version=version))
     assert response.status_code == 422
-    assert 'id="e-edit_version" role="alert">格式不正确。' in response.get_data(as_text=True)
+    assert 'id="e-edit_version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(as_text=True)
 
 
 def test_an_htmx_publish_gets_what_stops_it(client, world):

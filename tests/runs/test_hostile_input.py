@@ -22,5 +22,5 @@ def test_a_record_with_a_version_no_row_can_have_is_refused(worker, group, versi
     response = worker.post(f"/sessions/{group.id}/record",
                            data={"notes": "记录", "version": version})
     assert response.status_code == 422
-    assert 'id="e-version" role="alert">格式不正确。' in response.get_data(as_text=True)
+    assert 'id="e-version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(as_text=True)
     assert SessionRecord.select().count() == 0
