@@ -16,6 +16,7 @@ from planner.exports.docx_base import (
 )
 from planner.exports.documents import BUILDERS
 from planner.exports.samples import SAMPLES
+from planner.forms import CONTROL
 from planner.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
@@ -163,9 +164,23 @@ def render_template(data: bytes, ctx: dict) -> bytes:
     return buffer.getvalue()
 
 
+def xml_safe(value):
+    """The context without characters no XML document can hold. The forms drop them
+    (planner.forms.CONTROL), but rows saved before they did, or by an import, may
+    still hold one, and python-docx refuses the whole document for it."""
+    if isinstance(value, str):
+        return CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[bytes, bool]:
     """The document from the agency's template when it renders, else the built-in one;
     the flag says whether the template was used."""
+    ctx = xml_safe(ctx)
     if template_bytes:
         try:
             data = render_template(template_bytes, ctx)

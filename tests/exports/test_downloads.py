@@ -5,6 +5,7 @@ when a program has no sessions. Who may call each route is in tests/access/expor
 import pytest
 
 from planner.audit.models import AuditEntry
+from planner.curricula.models import Activity
 from planner.exports import jobs
 from planner.exports.models import ExportJob
 from planner.sessions.models import Program, ProgramClass, Session
@@ -224,3 +225,21 @@ def test_unknown_kinds_are_not_found(client, world, group):
     assert client.post(f"/programs/{prog}/documents/zip", data={"kind": "minutes"}) \
         .status_code == 404
     assert AuditEntry.select().count() == 0 and ExportJob.select().count() == 0
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_text_stored_with_control_characters_still_exports(client, world, group, lessons,
+                                                           kind):
+    """Rows saved before the forms dropped control characters (a vertical tab pasted from
+    Word into a title): python-docx refused them and the download was a 500."""
+    for prog in (group.program, lessons):
+        Program.update(title=f"{prog.title}\x0b", group_name="向日葵\x1f组").where(
+            Program.id == prog.id).execute()
+    Activity.update(title=f"{records.MARKER_ACTIVITY}\x0c").where(
+        Activity.title == records.MARKER_ACTIVITY).execute()
+    url, expected = CASES[kind]
+    login_as(client, world.worker)
+    text = body_text(_get(client, url(group, lessons)).data)
+    for snippet in expected:
+        assert snippet in text, snippet
+    assert not any(char in text for char in "\x0b\x0c\x1f")
