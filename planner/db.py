@@ -4,13 +4,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
 from peewee import DatabaseProxy, IntegerField, Model, PostgresqlDatabase, SqliteDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
-database = DatabaseProxy()
+
+class Proxy(DatabaseProxy):
+    """The proxy every model is bound to. Re-pointing it (a second app, a command that
+    swaps in a scratch database) closes a connection pool it leaves, or the pool's open
+    connections would be dropped unclosed."""
+
+    def initialize(self, obj):
+        try:
+            current = object.__getattribute__(self, "obj")
+        except AttributeError:  # the first call, from __init__
+            current = None
+        if (isinstance(current, PooledDatabase) and current is not obj
+                and not current.in_transaction()):
+            current.close_all()
+        super().initialize(obj)
+
+
+database = Proxy()
 
 # SQLite 3.7.0 up to and including 3.51.2 can corrupt a WAL database when two or more
 # connections write or checkpoint at once (see STACK.md). apsw bundles a fixed library.
@@ -44,20 +63,79 @@ def check_sqlite_version(version: str, multi_connection: bool = True) -> None:
         )
 
 
-def make_database(url: str):
-    """Build the peewee database for a URL: sqlite:///path (apsw) or postgresql://…"""
+# A pooled PostgreSQL connection is kept between requests; these are the defaults, each
+# can be set in DATABASE_URL's query (…/planner?max_connections=5).
+POOL_OPTIONS = {
+    "max_connections": 20,  # per process; a sync gunicorn worker uses one
+    "stale_timeout": 300,   # seconds before an idle connection is replaced
+    "timeout": 10,          # seconds a request waits for a free connection
+}
+
+
+class PostgresPool(PooledPostgresqlDatabase):
+    """PostgreSQL with its connections kept open between requests: opening one costs
+    more than most pages (bench/README.md). A connection is checked with a round trip
+    before reuse and rolled back if a request left a transaction open.
+
+    Connections open in the process that uses them. A process forked from one holding
+    connections (gunicorn --preload) must not speak on its parent's sockets, nor say
+    goodbye on them: the child points each inherited socket at /dev/null, then closes
+    its copy, and opens its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pid = os.getpid()
+
+    def connect(self, reuse_if_open=False):
+        if os.getpid() != self._pid:
+            self._after_fork()
+        return super().connect(reuse_if_open)
+
+    def _after_fork(self):
+        inherited = [conn for _, _, conn in self._connections]
+        inherited += [pooled.connection for pooled in self._in_use.values()]
+        if self._state.conn is not None and self._state.conn not in inherited:
+            inherited.append(self._state.conn)
+        self._connections, self._in_use = [], {}
+        self._state.reset()
+        self._lock = threading.RLock()  # a parent's thread may have held these at fork
+        self._pool_lock = threading.RLock()
+        self._pool_available = threading.Condition(self._pool_lock)
+        with open(os.devnull, "wb") as sink:
+            for conn in inherited:
+                try:
+                    os.dup2(sink.fileno(), conn.fileno())
+                except Exception:  # closed already: no socket of the parent's to spare
+                    continue
+                self._close_raw(conn)
+        self._pid = os.getpid()
+
+
+def make_database(url: str, pool: bool = False):
+    """Build the peewee database for a URL: sqlite:///path (apsw) or postgresql://…
+
+    pool=True (the app) keeps PostgreSQL connections between requests; a one-off
+    connection (a test's admin, a migration check) is plain."""
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
         options = dict(parse_qsl(parsed.query))
-        db = PostgresqlDatabase(
-            parsed.path.lstrip("/"),
+        params = dict(
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname,
             port=parsed.port or 5432,
-            **options,
         )
-        return db
+        if pool:
+            pool_options = {key: options.pop(key, default) for key, default in POOL_OPTIONS.items()}
+            # psycopg prepares a statement run 5 times on one connection, and PostgreSQL
+            # may then plan it once for any parameters: on a kept connection the city's
+            # term statistics went from 0.1 s to 34 s at the 11th view. Plan every query
+            # for its own values.
+            params["prepare_threshold"] = None
+            return PostgresPool(parsed.path.lstrip("/"), **params, **pool_options, **options)
+        for key in POOL_OPTIONS:
+            options.pop(key, None)
+        return PostgresqlDatabase(parsed.path.lstrip("/"), **params, **options)
     if parsed.scheme != "sqlite":
         raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme}")
     import apsw
@@ -88,7 +166,7 @@ def init_app(app) -> None:
     # connection to the previous database first, or it leaks (ResourceWarning on psycopg).
     if database.obj is not None and not database.is_closed() and not database.in_transaction():
         database.close()
-    database.initialize(make_database(app.config["DATABASE_URL"]))
+    database.initialize(make_database(app.config["DATABASE_URL"], pool=True))
 
     @app.before_request
     def _connect():
