@@ -38,11 +38,15 @@ def queue(user) -> list:
     flags = (FollowUp.select(fn.COUNT(FollowUp.id))
              .where((FollowUp.reflection == Reflection.id) & FollowUp.safeguarding
                     & FollowUp.acknowledged_at.is_null()))
-    rows = list(
-        Reflection.select(Reflection, Session, Program, School, SessionTemplate, Curriculum, User,
+    rows = list(  # only what the queue shows: the answers stay in the database
+        Reflection.select(Reflection.id, Reflection.session, Reflection.author,
+                          Reflection.submitted_at, Session.id, Session.seq, Session.date,
+                          Session.program, Session.template, Program.id, Program.title,
+                          Program.school, School.id, School.name, SessionTemplate.id,
+                          SessionTemplate.title, User.id, User.display_name,
                           flags.alias("open_flags"))
         .join(Session).join(Program).join(School)
-        .join_from(Session, SessionTemplate).join_from(Program, Curriculum)
+        .join_from(Session, SessionTemplate)
         .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
         .where((Reflection.status == "submitted") & Reflection.author.in_(_authors(user))))
     return sorted(rows, key=lambda r: (-r.open_flags, r.submitted_at))

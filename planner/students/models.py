@@ -132,6 +132,10 @@ class Reflection(VersionedModel):
     signed_off_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     signed_off_at = DateTimeField(null=True)
 
+    class Meta:
+        # the supervisor's queue: the submitted reflections of their workers
+        indexes = ((("status", "author"), False),)
+
 
 class FollowUp(BaseModel):
     """A member flagged in a reflection for follow-up or referral; safeguarding goes first."""
