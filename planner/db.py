@@ -67,7 +67,7 @@ def check_sqlite_version(version: str, multi_connection: bool = True) -> None:
 # can be set in DATABASE_URL's query (…/planner?max_connections=5).
 POOL_OPTIONS = {
     "max_connections": 20,  # per process; a sync gunicorn worker uses one
-    "stale_timeout": 300,   # seconds before an idle connection is replaced
+    "stale_timeout": 300,   # age in seconds after which a connection is replaced
     "timeout": 10,          # seconds a request waits for a free connection
 }
 
