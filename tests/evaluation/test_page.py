@@ -125,7 +125,7 @@ def test_judgement_is_saved_checked_and_version_guarded(client, world, egroup):
     bad = [({"version": "1", "goal_0_status": "maybe"}, "请选择有效的选项"),
            ({"version": "1", "recommendations": "建" * 3001}, "最多 3000 个字"),
            ({"version": "1", "goal_0_evidence": "据" * 1001}, "最多 1000 个字"),
-           ({"recommendations": "x"}, "此项为必填项")]
+           ({"recommendations": "x"}, "表单已失效，请刷新页面后重试。")]
     for data, message in bad:
         response = client.post(f"/programs/{egroup.program.id}/evaluation", data=data,
                                headers={"HX-Request": "true"})
