@@ -15,7 +15,8 @@ from werkzeug.datastructures import MultiDict
 from planner.db import database
 from planner.exports import jobs
 from planner.models import MODELS
-from tests.security.fuzz_helpers import endpoint_of, forms_of
+from tests.security.fuzz_forms import forms_of
+from tests.security.fuzz_helpers import endpoint_of
 
 # Answers that need no message of their own: access (403/404), method (405), a stale edit
 # (409: the conflict screen), a body too large (413).
