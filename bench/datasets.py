@@ -5,6 +5,7 @@ A dataset is rebuilt when the code that shapes it changes: the marker next to it
 hash of the migrations, the generator, the content library and the calendar files.
 `BENCH_FRESH=1` rebuilds anyway.
 """
+
 import glob
 import hashlib
 import os
@@ -33,8 +34,13 @@ def pg_base() -> str | None:
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    patterns = ["planner/migrations/*.py", "planner/generate/*.py", "content/curricula/**/*",
-                "content/calendar/**/*", "content/instruments/**/*"]
+    patterns = [
+        "planner/migrations/*.py",
+        "planner/generate/*.py",
+        "content/curricula/**/*",
+        "content/calendar/**/*",
+        "content/instruments/**/*",
+    ]
     for pattern in patterns:
         for path in sorted(glob.glob(os.path.join(ROOT, pattern), recursive=True)):
             if os.path.isfile(path):
@@ -82,10 +88,16 @@ def ensure(scale: str, engine: str = "sqlite", echo=print) -> str:
     started = time.perf_counter()
     _reset(scale, engine)
     env = dict(os.environ, DATABASE_URL=url, PLANNER_SECRET_KEY="bench")
-    for args in (["migrate"], ["content", "import"], ["calendar", "import"], ["instruments"],
-                 ["generate", "--scale", scale]):
-        subprocess.run(FLASK + ["planner", *args], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+    for args in (
+        ["migrate"],
+        ["content", "import"],
+        ["calendar", "import"],
+        ["instruments"],
+        ["generate", "--scale", scale],
+    ):
+        subprocess.run(
+            FLASK + ["planner", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
     with open(marker, "w") as handle:
         handle.write(fingerprint)
     echo(f"  built in {time.perf_counter() - started:.0f}s")

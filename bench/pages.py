@@ -8,6 +8,7 @@ local server): `python bench/pages.py [sqlite|postgres]`.
 Goals (issue 7): p95 ≤ 25 ms on the city dataset, and the same query count on small and
 city. A line ends with MISS when a goal is missed.
 """
+
 import datetime as dt
 import os
 import statistics
@@ -29,8 +30,14 @@ AS_OF = dt.date(2026, 12, 1)  # planner.generate.AS_OF: the datasets' "today"
 
 
 def bench_app(url):
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     app.add_url_rule("/hello", "hello", public(lambda: "hello"))
     return app
 
@@ -45,18 +52,36 @@ def targets(app) -> dict:
 
     with app.app_context(), database.connection_context():
         worker = User.get(User.username == "gen_w001")
-        program = (Program.select().join(ProgramWorker).switch(Program).join(Curriculum)
-                   .switch(Program).join(Term)
-                   .where((ProgramWorker.worker == worker.id) & (Curriculum.kind == "group")
-                          & (Term.start <= AS_OF) & (Term.end >= AS_OF))
-                   .order_by(Program.id).first())
-        session = (Session.select().where((Session.program == program.id)
-                                          & (Session.date <= AS_OF))
-                   .order_by(Session.date.desc()).first())
+        program = (
+            Program.select()
+            .join(ProgramWorker)
+            .switch(Program)
+            .join(Curriculum)
+            .switch(Program)
+            .join(Term)
+            .where(
+                (ProgramWorker.worker == worker.id)
+                & (Curriculum.kind == "group")
+                & (Term.start <= AS_OF)
+                & (Term.end >= AS_OF)
+            )
+            .order_by(Program.id)
+            .first()
+        )
+        session = (
+            Session.select()
+            .where((Session.program == program.id) & (Session.date <= AS_OF))
+            .order_by(Session.date.desc())
+            .first()
+        )
         term = Term.get_by_id(program.term_id)
         curriculum = Curriculum.get_by_id(program.curriculum_id)
-        return {"program": program.id, "session": session.id, "term": term.name,
-                "curriculum": curriculum.id}
+        return {
+            "program": program.id,
+            "session": session.id,
+            "term": term.name,
+            "curriculum": curriculum.id,
+        }
 
 
 def pages(t) -> list:
@@ -94,8 +119,7 @@ def measure(scale, engine):
     for name, login, path in pages(t):
         if login not in clients:
             client = app.test_client()
-            answer = client.post("/login", data={"username": login,
-                                                 "password": datasets.PASSWORD})
+            answer = client.post("/login", data={"username": login, "password": datasets.PASSWORD})
             assert answer.status_code in (302, 303), (login, answer.status_code)
             clients[login] = client
         client = clients[login]
@@ -139,20 +163,27 @@ def main(engines):
         for name, (p50, p95, queries) in city.items():
             s50, s95, s_queries = small[name]
             if name == "worker feed":
-                print(f"[{engine}] worker feed (iCal): city p50={p50:.1f}ms p95={p95:.1f}ms | "
-                      f"small p50={s50:.1f}ms | unchanged feed with its ETag: "
-                      + ("304 on both" if queries == s_queries == 0 else
-                         f"MISS answered {queries or s_queries}, not 304"))
+                print(
+                    f"[{engine}] worker feed (iCal): city p50={p50:.1f}ms p95={p95:.1f}ms | "
+                    f"small p50={s50:.1f}ms | unchanged feed with its ETag: "
+                    + (
+                        "304 on both"
+                        if queries == s_queries == 0
+                        else f"MISS answered {queries or s_queries}, not 304"
+                    )
+                )
                 continue
             misses = []
             if p95 > P95_GOAL_MS:
                 misses.append(f"p95>{P95_GOAL_MS:.0f}ms")
             if queries != s_queries:
                 misses.append("query count grows")
-            print(f"[{engine}] {name}: city p50={p50:.1f}ms p95={p95:.1f}ms "
-                  f"({p50 / city_floor:.1f}x /hello) queries={queries} | small "
-                  f"p50={s50:.1f}ms p95={s95:.1f}ms queries={s_queries} | city/small "
-                  f"{p50 / s50:.2f}x" + (" MISS " + ", ".join(misses) if misses else ""))
+            print(
+                f"[{engine}] {name}: city p50={p50:.1f}ms p95={p95:.1f}ms "
+                f"({p50 / city_floor:.1f}x /hello) queries={queries} | small "
+                f"p50={s50:.1f}ms p95={s95:.1f}ms queries={s_queries} | city/small "
+                f"{p50 / s50:.2f}x" + (" MISS " + ", ".join(misses) if misses else "")
+            )
 
 
 if __name__ == "__main__":

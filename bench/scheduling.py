@@ -5,6 +5,7 @@
 2. iCal: a worker's ~400-event feed built by planner.feeds.ical.build_calendar, against
    bare icalendar serialising the same events (the floor), median of several runs.
 """
+
 import datetime as dt
 import os
 import statistics
@@ -48,15 +49,24 @@ def setup_city(content):
     with write_tx():
         for n in range(SCHOOLS):
             school = School.create(agency=agency, name=f"基准学校{n}", code=f"B{n}", stage="junior")
-            Term.create(school=school, name="2026—2027学年第一学期", start=dt.date(2026, 9, 1),
-                        end=dt.date(2027, 1, 23))
+            Term.create(
+                school=school,
+                name="2026—2027学年第一学期",
+                start=dt.date(2026, 9, 1),
+                end=dt.date(2027, 1, 23),
+            )
             BellPeriod.insert_many(bell_schedule(school.id, 45)).execute()
             for r in range(4):
                 Room.create(school=school, name=f"活动室{r}", kind="multi_room")
             for c in range(PROGRAMS_PER_SCHOOL):
                 SchoolClass.create(school=school, grade=7 + c % 3, name=f"班{c}")
-            worker = User.create(agency=agency, username=f"bench{n}", display_name=f"社工{n}",
-                                 role="worker", password_hash="x")
+            worker = User.create(
+                agency=agency,
+                username=f"bench{n}",
+                display_name=f"社工{n}",
+                role="worker",
+                password_hash="x",
+            )
             WorkerSchool.create(worker=worker, school=school)
             schools.append((school, worker))
     return curriculum, schools
@@ -78,9 +88,17 @@ def _city_items(curriculum, schools, templates):
         classes = [c.id for c in SchoolClass.select().where(SchoolClass.school == school)]
         for i in range(PROGRAMS_PER_SCHOOL):
             period = periods[1 + i // 5]
-            spec = Spec(school.id, term, rooms[i % 4], [worker.id], [classes[i]],
-                        [Rule(1 + i % 5, period.start, period.end, period.id)],
-                        len(templates), 3, 1)
+            spec = Spec(
+                school.id,
+                term,
+                rooms[i % 4],
+                [worker.id],
+                [classes[i]],
+                [Rule(1 + i % 5, period.start, period.end, period.id)],
+                len(templates),
+                3,
+                1,
+            )
             yield spec, {"curriculum": curriculum.id, "title": f"计划{i}"}, templates
 
 
@@ -95,7 +113,10 @@ def bare_feed(sessions):
         event.add("dtstamp", s.updated_at.replace(tzinfo=dt.timezone.utc))
         event.add("summary", f"{s.program.title} 第{s.seq}节 {s.template_id}")
         event.add("location", "活动室")
-        event.add("description", f"第{s.seq}节\n第{s.teaching_week}周\nhttp://127.0.0.1:5000/programs/{s.program_id}#s{s.seq}")
+        event.add(
+            "description",
+            f"第{s.seq}节\n第{s.teaching_week}周\nhttp://127.0.0.1:5000/programs/{s.program_id}#s{s.seq}",
+        )
         event.add("url", f"http://127.0.0.1:5000/programs/{s.program_id}#s{s.seq}")
         event.add("dtstart", dt.datetime.combine(s.date, s.start, SHANGHAI))
         event.add("dtend", dt.datetime.combine(s.date, s.end, SHANGHAI))
@@ -117,25 +138,34 @@ def median_time(fn, runs=7):
 
 def main():
     tmp = tempfile.mkdtemp()
-    app = create_app({"DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/city.db"),
-                      "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/city.db"),
+            "SECRET_KEY": "bench",
+        }
+    )
     with app.app_context(), database.connection_context():
         migrations.migrate()
         curriculum, schools = setup_city(app.config["CONTENT_DIR"])
         seconds = place_city(curriculum, schools)
         count = Session.select().count()
-        print(f"scheduling: {Program.select().count()} programs, {count} sessions placed with "
-              f"conflict checks in {seconds:.1f}s ({seconds / count * 1000:.2f} ms/session)")
+        print(
+            f"scheduling: {Program.select().count()} programs, {count} sessions placed with "
+            f"conflict checks in {seconds:.1f}s ({seconds / count * 1000:.2f} ms/session)"
+        )
         # a worker's year: 400 sessions of one school's programs (two terms' worth)
         # the feed's own query (program, lesson and room joined), for one school's sessions
         sessions = _sessions(Program.school == schools[0][0].id)[:400]
         while len(sessions) < 400:
-            sessions = sessions + sessions[:400 - len(sessions)]
+            sessions = sessions + sessions[: 400 - len(sessions)]
         floor = median_time(lambda: bare_feed(sessions))
-        ours = median_time(lambda: build_calendar(sessions, [], "http://127.0.0.1:5000",
-                                                  "bench", "基准"))
-        print(f"ical: {len(sessions)}-event worker feed {ours * 1000:.0f}ms vs bare icalendar "
-              f"{floor * 1000:.0f}ms, ratio {ours / floor:.2f}x (goal ≤ 2x)")
+        ours = median_time(
+            lambda: build_calendar(sessions, [], "http://127.0.0.1:5000", "bench", "基准")
+        )
+        print(
+            f"ical: {len(sessions)}-event worker feed {ours * 1000:.0f}ms vs bare icalendar "
+            f"{floor * 1000:.0f}ms, ratio {ours / floor:.2f}x (goal ≤ 2x)"
+        )
 
 
 if __name__ == "__main__":

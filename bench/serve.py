@@ -10,6 +10,7 @@ serving the city dataset, with wrk as the second process.
 
 `python bench/serve.py [sqlite|postgres]`. Needs wrk (`make bench` installs it).
 """
+
 import os
 import re
 import shutil
@@ -86,9 +87,20 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=url, PLANNER_SECRET_KEY="bench-secret")
         self.proc = subprocess.Popen(
-            [GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "bench.wsgi:app"],
-            cwd=ROOT, env=env, start_new_session=True)
+            [
+                GUNICORN,
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "bench.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
         for _ in range(200):
             try:
                 if requests.get(self.base + "/hello", timeout=30).status_code == 200:
@@ -123,9 +135,11 @@ def log_in(base, username) -> tuple[str, str]:
     web = requests.Session()
     page = web.get(base + "/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = web.post(base + "/login", data={"csrf_token": token, "username": username,
-                                             "password": datasets.PASSWORD},
-                      allow_redirects=False)
+    answer = web.post(
+        base + "/login",
+        data={"csrf_token": token, "username": username, "password": datasets.PASSWORD},
+        allow_redirects=False,
+    )
     assert answer.status_code in (302, 303), answer.status_code
     page = web.get(base + "/dashboard").text
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
@@ -134,7 +148,17 @@ def log_in(base, username) -> tuple[str, str]:
 
 
 def wrk(url, cookie, seconds, script=None, token=None) -> str:
-    args = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "--latency", "-H", f"Cookie: {cookie}"]
+    args = [
+        "wrk",
+        "-t2",
+        "-c32",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+    ]
     if token:
         args += ["-H", f"X-CSRFToken: {token}"]
     if script:
@@ -157,11 +181,20 @@ def tap_targets(app, t) -> list:
 
     with app.app_context(), database.connection_context():
         session = Session.get_by_id(t["session"])
-        members = [m.student_id for m in GroupMember.select().where(
-            (GroupMember.program == session.program_id) & GroupMember.active)]
-        consenting = {c.student_id for c in Consent.select().where(
-            Consent.student.in_(members) & (Consent.purpose == "attendance")
-            & Consent.withdrawn_on.is_null())}
+        members = [
+            m.student_id
+            for m in GroupMember.select().where(
+                (GroupMember.program == session.program_id) & GroupMember.active
+            )
+        ]
+        consenting = {
+            c.student_id
+            for c in Consent.select().where(
+                Consent.student.in_(members)
+                & (Consent.purpose == "attendance")
+                & Consent.withdrawn_on.is_null()
+            )
+        }
     return [(f"/sessions/{t['session']}/attendance", sid) for sid in members if sid in consenting]
 
 
@@ -189,19 +222,29 @@ def main(engine):
             for path in rates:
                 rates[path].append(req_per_s(wrk(server.base + path, cookie, SECONDS)))
         floor = statistics.median(rates["/hello"])
-        print(f"[{engine}] throughput floor /hello: {floor:.0f} req/s (2 workers, 32 connections, "
-              f"median of {RUNS}×{SECONDS}s)")
-        for path, name in ((f"/calendar/week?date={AS_OF}", "week view"),
-                           ("/dashboard", "dashboard")):
+        print(
+            f"[{engine}] throughput floor /hello: {floor:.0f} req/s (2 workers, 32 connections, "
+            f"median of {RUNS}×{SECONDS}s)"
+        )
+        for path, name in (
+            (f"/calendar/week?date={AS_OF}", "week view"),
+            ("/dashboard", "dashboard"),
+        ):
             rate = statistics.median(rates[path])
             share = rate / floor
-            print(f"[{engine}] throughput {name}: {rate:.0f} req/s = {share:.0%} of /hello"
-                  + ("" if share >= THROUGHPUT_GOAL else f" MISS <{THROUGHPUT_GOAL:.0%}"))
+            print(
+                f"[{engine}] throughput {name}: {rate:.0f} req/s = {share:.0%} of /hello"
+                + ("" if share >= THROUGHPUT_GOAL else f" MISS <{THROUGHPUT_GOAL:.0%}")
+            )
         # load: 60 s of page views and taps
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LOAD_LUA % {
-                "pages": ", ".join(f'"{p}"' for p in worker_pages),
-                "taps": ", ".join(f'{{"{p}", {sid}}}' for p, sid in taps)})
+            script.write(
+                LOAD_LUA
+                % {
+                    "pages": ", ".join(f'"{p}"' for p in worker_pages),
+                    "taps": ", ".join(f'{{"{p}", {sid}}}' for p, sid in taps),
+                }
+            )
         output = wrk(server.base + "/", cookie, LOAD_SECONDS, script.name, token)
         os.unlink(script.name)
         statuses = {}
@@ -211,15 +254,19 @@ def main(engine):
         p50, p99 = re.search(r"^p50 ([\d.]+) p99 ([\d.]+)$", output, re.M).groups()
         errors = sum(n for code, n in statuses.items() if code != "200")
         total = sum(statuses.values())
-        print(f"[{engine}] load {LOAD_SECONDS}s, 32 connections, pages + taps (1 in 5): "
-              f"{total} requests, {req_per_s(output):.0f} req/s, p50={float(p50):.1f}ms "
-              f"p99={float(p99):.1f}ms, errors={errors}"
-              + (f" socket errors: {socket_errors.group(1)}" if socket_errors else "")
-              + (f" MISS statuses {statuses}" if errors or socket_errors else ""))
+        print(
+            f"[{engine}] load {LOAD_SECONDS}s, 32 connections, pages + taps (1 in 5): "
+            f"{total} requests, {req_per_s(output):.0f} req/s, p50={float(p50):.1f}ms "
+            f"p99={float(p99):.1f}ms, errors={errors}"
+            + (f" socket errors: {socket_errors.group(1)}" if socket_errors else "")
+            + (f" MISS statuses {statuses}" if errors or socket_errors else "")
+        )
         rss = [max(a, b) for a, b in zip(rss, server.peak_rss_mb())]
-        print(f"[{engine}] peak RSS per worker after the city page set and the load: "
-              + ", ".join(f"{mb:.0f} MB" for mb in rss)
-              + ("" if max(rss) <= RSS_GOAL_MB else f" MISS >{RSS_GOAL_MB} MB"))
+        print(
+            f"[{engine}] peak RSS per worker after the city page set and the load: "
+            + ", ".join(f"{mb:.0f} MB" for mb in rss)
+            + ("" if max(rss) <= RSS_GOAL_MB else f" MISS >{RSS_GOAL_MB} MB")
+        )
     finally:
         server.stop()
 

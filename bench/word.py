@@ -11,6 +11,7 @@
 2. The demo's finished group (8 meetings) from the database: gathering and building.
 3. The demo junior school's current term as one zip, for the admin and for the worker.
 """
+
 import copy
 import datetime as dt
 import io
@@ -49,25 +50,47 @@ def big_context():
     ctx = copy.deepcopy(SAMPLES["evaluation_report"])
     codes = [f"SF-ST-2026-{n:04d}" for n in range(1, N + 1)]
     ctx.update(meetings=str(N), members=str(N))
-    rows = [{"code": c, "cells": SYMBOLS[i:] + SYMBOLS[:i], "rate": "80.0%"}
-            for i, c in enumerate(codes)]
-    ctx["attendance"].update(columns=[str(n) for n in range(1, N + 1)], rows=rows,
-                             session_rates=["80.0%"] * N, overall="80.0%")
-    ctx["stages"] = [{"seq": str(n), "planned": "工作期", "observed": "形成期向工作期过渡"}
-                     for n in range(1, N + 1)]
+    rows = [
+        {"code": c, "cells": SYMBOLS[i:] + SYMBOLS[:i], "rate": "80.0%"}
+        for i, c in enumerate(codes)
+    ]
+    ctx["attendance"].update(
+        columns=[str(n) for n in range(1, N + 1)],
+        rows=rows,
+        session_rates=["80.0%"] * N,
+        overall="80.0%",
+    )
+    ctx["stages"] = [
+        {"seq": str(n), "planned": "工作期", "observed": "形成期向工作期过渡"}
+        for n in range(1, N + 1)
+    ]
     for outcome in ctx["outcomes"]:
-        outcome["items"] = [{"text": f"第 {k} 题：我能适应初中的学习节奏", "pre": "2.57",
-                             "post": "3.57", "change": "+1.00"} for k in range(1, ITEMS + 1)]
+        outcome["items"] = [
+            {
+                "text": f"第 {k} 题：我能适应初中的学习节奏",
+                "pre": "2.57",
+                "post": "3.57",
+                "change": "+1.00",
+            }
+            for k in range(1, ITEMS + 1)
+        ]
     ctx["gas"] = [{"code": c, "goals": "3", "post": "59.1", "followup": "—"} for c in codes]
-    ctx["satisfaction"]["items"] = [{"text": f"第 {k} 题：我喜欢小组的活动", "mean": "4.57",
-                                     "agree": "100.0%"} for k in range(1, ITEMS + 1)]
+    ctx["satisfaction"]["items"] = [
+        {"text": f"第 {k} 题：我喜欢小组的活动", "mean": "4.57", "agree": "100.0%"}
+        for k in range(1, ITEMS + 1)
+    ]
     return ctx
 
 
 def _field(paragraph, instruction):
     """A PAGE or NUMPAGES field: begin, instruction, separate, the shown "1", end."""
-    for tag, value in (("w:fldChar", "begin"), ("w:instrText", f" {instruction} "),
-                       ("w:fldChar", "separate"), (None, "1"), ("w:fldChar", "end")):
+    for tag, value in (
+        ("w:fldChar", "begin"),
+        ("w:instrText", f" {instruction} "),
+        ("w:fldChar", "separate"),
+        (None, "1"),
+        ("w:fldChar", "end"),
+    ):
         run = paragraph.add_run(value if tag is None else None)
         if tag == "w:fldChar":
             run._r.append(OxmlElement(tag, {qn("w:fldCharType"): value}))
@@ -108,10 +131,17 @@ def bare_report(c):
     d.add_paragraph().add_run(c["title"]).bold = True
     info = d.add_table(rows=0, cols=4)
     info.style = "Table Grid"
-    pairs = [("小组名称", c["group_name"]), ("服务学校", c["school"]), ("学期", c["term"]),
-             ("服务期间", c["period"]), ("活动节数", c["meetings"]), ("组员人数", c["members"]),
-             ("负责社工", "、".join(c["workers"])), ("执行机构", c["agency"]),
-             ("报告日期", c["generated_on"])]
+    pairs = [
+        ("小组名称", c["group_name"]),
+        ("服务学校", c["school"]),
+        ("学期", c["term"]),
+        ("服务期间", c["period"]),
+        ("活动节数", c["meetings"]),
+        ("组员人数", c["members"]),
+        ("负责社工", "、".join(c["workers"])),
+        ("执行机构", c["agency"]),
+        ("报告日期", c["generated_on"]),
+    ]
     rows, row = [], []
     for pair in pairs:  # two short pairs to a row; a long value has a row of its own
         if sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in pair[1]) > 11:
@@ -128,32 +158,49 @@ def bare_report(c):
     d.add_paragraph(c["background"])
     _labelled(d, "小组总目标", c["overall_goal"])
     d.add_heading("二、目标及达成情况", 1)
-    _table(d, ["序号", "目标", "达成情况", "依据"],
-           [[str(n), g["goal"], g["status"], g["evidence"]] for n, g in enumerate(c["goals"], 1)])
+    _table(
+        d,
+        ["序号", "目标", "达成情况", "依据"],
+        [[str(n), g["goal"], g["status"], g["evidence"]] for n, g in enumerate(c["goals"], 1)],
+    )
     d.add_heading("三、出勤情况", 1)
     a = c["attendance"]
-    _table(d, ["档案编号", *a["columns"], "出勤率"],
-           [[r["code"], *r["cells"], r["rate"]] for r in a["rows"]]
-           + [["各节出勤率", *a["session_rates"], a["overall"]]])
+    _table(
+        d,
+        ["档案编号", *a["columns"], "出勤率"],
+        [[r["code"], *r["cells"], r["rate"]] for r in a["rows"]]
+        + [["各节出勤率", *a["session_rates"], a["overall"]]],
+    )
     _labelled(d, "图例", a["legend"])
     _labelled(d, "整体出勤率", a["overall"])
     d.add_heading("四、成效评估", 1)
     for n, o in enumerate(c["outcomes"]):
         d.add_heading(f"（{'一二三'[n]}）{o['instrument']}（n = {o['n']}）", 2)
-        _table(d, ["项目", "前测", "后测", "变化"], [["总均分", o["pre"], o["post"], o["change"]]]
-               + [[i["text"], i["pre"], i["post"], i["change"]] for i in o["items"]])
+        _table(
+            d,
+            ["项目", "前测", "后测", "变化"],
+            [["总均分", o["pre"], o["post"], o["change"]]]
+            + [[i["text"], i["pre"], i["post"], i["change"]] for i in o["items"]],
+        )
         top = max(float(o["pre"]), float(o["post"]))  # text bars, the longer one 20 long
         bars = ["█" * max(1, round(float(v) / top * 20)) for v in (o["pre"], o["post"])]
         d.add_paragraph()
-        _table(d, ["测量", "均值", "对比"], [["前测", o["pre"], bars[0]], ["后测", o["post"], bars[1]]])
+        _table(
+            d, ["测量", "均值", "对比"], [["前测", o["pre"], bars[0]], ["后测", o["post"], bars[1]]]
+        )
     d.add_heading("（三）目标达成量表（GAS）", 2)
-    _table(d, ["档案编号", "目标数", "结束时 T 分数", "跟进时 T 分数"],
-           [[g["code"], g["goals"], g["post"], g["followup"]] for g in c["gas"]])
+    _table(
+        d,
+        ["档案编号", "目标数", "结束时 T 分数", "跟进时 T 分数"],
+        [[g["code"], g["goals"], g["post"], g["followup"]] for g in c["gas"]],
+    )
     _labelled(d, "小结", c["gas_summary"])
     d.add_heading("五、满意度", 1)
     s = c["satisfaction"]
     d.add_paragraph(f"共回收问卷 {s['n']} 份，总体平均分 {s['mean']}，认同率 {s['agree']}。")
-    _table(d, ["题目", "平均分", "认同率"], [[i["text"], i["mean"], i["agree"]] for i in s["items"]])
+    _table(
+        d, ["题目", "平均分", "认同率"], [[i["text"], i["mean"], i["agree"]] for i in s["items"]]
+    )
     d.add_heading("组员意见", 3)
     for comment in s["comments"]:
         d.add_paragraph(comment, style="List Bullet")
@@ -161,8 +208,11 @@ def bare_report(c):
     p = c["process"]
     d.add_paragraph(p["summary"])
     d.add_heading("（一）小组发展阶段", 2)
-    _table(d, ["节次", "计划阶段", "观察到的阶段"],
-           [[x["seq"], x["planned"], x["observed"]] for x in c["stages"]])
+    _table(
+        d,
+        ["节次", "计划阶段", "观察到的阶段"],
+        [[x["seq"], x["planned"], x["observed"]] for x in c["stages"]],
+    )
     d.add_heading("（二）执行情况", 2)
     _table(d, ["项目", "情况"], [[r["label"], r["value"]] for r in p["rows"]])
     d.add_heading("（三）特殊事件", 2)
@@ -206,8 +256,10 @@ def main():
     ctx = big_context()
     floor, ours = paired(lambda: bare_report(ctx), lambda: evaluation_report(ctx), runs=11)
     verdict = "goal met" if ours / floor <= GOAL else "GOAL MISSED"
-    print(f"word: evaluation report ({N} meetings × {N} members): {ours * 1000:.1f} ms vs bare "
-          f"python-docx {floor * 1000:.1f} ms = {ours / floor:.2f}× (goal ≤ {GOAL}×: {verdict})")
+    print(
+        f"word: evaluation report ({N} meetings × {N} members): {ours * 1000:.1f} ms vs bare "
+        f"python-docx {floor * 1000:.1f} ms = {ours / floor:.2f}× (goal ≤ {GOAL}×: {verdict})"
+    )
     tmp = tempfile.mkdtemp()
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/word.db", "SECRET_KEY": "bench"})
     with app.app_context(), database.connection_context():
@@ -216,22 +268,28 @@ def main():
         group = Program.get(Program.title == demo_finished.TITLE)
         agency = group.school.agency_id
         built = jobs.context("evaluation_report", group)
-        gather, render = paired(lambda: jobs.context("evaluation_report", group),
-                                lambda: jobs.render(built, agency))
-        print(f"word: finished group's report from the database ({built['meetings']} meetings × "
-              f"{built['members']} members): gathering {gather * 1000:.1f} ms, building "
-              f"{render * 1000:.1f} ms")
+        gather, render = paired(
+            lambda: jobs.context("evaluation_report", group), lambda: jobs.render(built, agency)
+        )
+        print(
+            f"word: finished group's report from the database ({built['meetings']} meetings × "
+            f"{built['members']} members): gathering {gather * 1000:.1f} ms, building "
+            f"{render * 1000:.1f} ms"
+        )
         school = School.get(School.code == "CDZX")
-        term = Term.get((Term.school == school)
-                        & (Term.name == demo.current_term_dates(dt.date.today())[0]))
+        term = Term.get(
+            (Term.school == school) & (Term.name == demo.current_term_dates(dt.date.today())[0])
+        )
         programs = list(Program.select().where(Program.term == term).order_by(Program.id))
         for username in ("admin", "worker"):  # what jobs.plan gives each, program by program
             user = User.get(User.username == username)
             items = [d for p in programs if jobs.gather.sessions_of(p) for d in jobs.plan(user, p)]
             seconds = paired(lambda: jobs.zip_bytes(items, agency), runs=3, warm=False)[0]
-            print(f"word: {school.code} current term zip as {username} ({len(programs)} "
-                  f"programs): {len(items)} documents in {seconds:.2f} s "
-                  f"({seconds / len(items) * 1000:.1f} ms/document)")
+            print(
+                f"word: {school.code} current term zip as {username} ({len(programs)} "
+                f"programs): {len(items)} documents in {seconds:.2f} s "
+                f"({seconds / len(items) * 1000:.1f} ms/document)"
+            )
 
 
 if __name__ == "__main__":

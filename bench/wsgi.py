@@ -1,5 +1,6 @@
 """The app as gunicorn serves it in production (CSRF on), plus the bare /hello floor route
 and no login rate limit (the load comes from one address). DATABASE_URL names the dataset."""
+
 import os
 import sys
 

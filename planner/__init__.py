@@ -1,4 +1,5 @@
 """驻校社工计划系统: the Flask application factory."""
+
 import os
 import secrets
 
@@ -29,7 +30,8 @@ def default_config(instance_path: str) -> dict:
     """Settings, overridable by environment variables and by create_app(config)."""
     return {
         "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "planner.db")),
+            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "planner.db")
+        ),
         "SESSION_IDLE_SECONDS": int(os.environ.get("PLANNER_IDLE_SECONDS", 30 * 60)),
         "SESSION_ABSOLUTE_SECONDS": int(os.environ.get("PLANNER_ABSOLUTE_SECONDS", 12 * 3600)),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -52,20 +54,25 @@ def default_config(instance_path: str) -> dict:
 def register_errors(app: Flask) -> None:
     """Generic error pages: no stack traces, no record details."""
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
+
         def handler(error, code=code):
             from planner.api.views import error as api_error, is_json_path
 
             if is_json_path(request.path):  # the JSON API answers errors in JSON
                 return api_error(code)
             return render_template("errors.html", code=code), code
+
         app.register_error_handler(code, handler)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. Nothing touches the database until a request or a command."""
-    app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"),
-                template_folder=os.path.join(ROOT, "templates"),
-                static_folder=os.path.join(ROOT, "static"))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
     app.config.update(default_config(app.instance_path))
     if config:
         app.config.update(config)

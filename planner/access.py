@@ -5,6 +5,7 @@ declaration is refused at run time (403) and fails the route-matrix test.
 Record-level access goes through the scoping functions below, so views never repeat
 the filter; a record outside the user's scope answers 404 so existence doesn't leak.
 """
+
 from flask import abort
 from peewee import JOIN
 
@@ -50,13 +51,17 @@ def schools_query(user):
     if user.role == "worker":
         ids = WorkerSchool.select(WorkerSchool.school).where(WorkerSchool.worker == user.id)
     elif user.role == "supervisor":
-        ids = (WorkerSchool.select(WorkerSchool.school)
-               .join(Supervision, on=(Supervision.worker == WorkerSchool.worker))
-               .where(Supervision.supervisor == user.id))
+        ids = (
+            WorkerSchool.select(WorkerSchool.school)
+            .join(Supervision, on=(Supervision.worker == WorkerSchool.worker))
+            .where(Supervision.supervisor == user.id)
+        )
     else:
-        ids = (SchoolClass.select(SchoolClass.school)
-               .join(TeacherClass, on=(TeacherClass.school_class == SchoolClass.id))
-               .where(TeacherClass.teacher == user.id))
+        ids = (
+            SchoolClass.select(SchoolClass.school)
+            .join(TeacherClass, on=(TeacherClass.school_class == SchoolClass.id))
+            .where(TeacherClass.teacher == user.id)
+        )
     return query.where(School.id.in_(ids))
 
 
@@ -95,7 +100,6 @@ def get_or_404(query, pk):
     return row
 
 
-
 def programs_query(user):
     """Programs this user may see: by school for staff; by class for teachers."""
     from planner.sessions.models import Program, ProgramClass
@@ -103,8 +107,11 @@ def programs_query(user):
     query = Program.select()
     if user.role == "teacher":
         mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
-        return query.where(Program.id.in_(ProgramClass.select(ProgramClass.program)
-                                          .where(ProgramClass.school_class.in_(mine))))
+        return query.where(
+            Program.id.in_(
+                ProgramClass.select(ProgramClass.program).where(ProgramClass.school_class.in_(mine))
+            )
+        )
     return query.where(Program.school.in_(schools_query(user).select(School.id)))
 
 
@@ -112,11 +119,16 @@ def sessions_query(user):
     """Sessions of the programs this user may see (with Program joined)."""
     from planner.sessions.models import Program, Session
 
-    return (Session.select(Session, Program).join(Program)
-            .where(Program.id.in_(programs_query(user).select(Program.id))))
+    return (
+        Session.select(Session, Program)
+        .join(Program)
+        .where(Program.id.in_(programs_query(user).select(Program.id)))
+    )
 
 
 def can_plan(user, school_id) -> bool:
     """Workers of the school and admins change schedules; supervisors and teachers read."""
-    return user.role in ("admin", "worker") and \
-        schools_query(user).where(School.id == school_id).exists()
+    return (
+        user.role in ("admin", "worker")
+        and schools_query(user).where(School.id == school_id).exists()
+    )

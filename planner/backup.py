@@ -5,6 +5,7 @@ consistent snapshot while others keep writing, and a restore goes into the live
 database, so every open connection sees the restored content at its next read.
 PostgreSQL is backed up with pg_dump / pg_restore; `pg_command` prints the command.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,16 @@ from planner import migrations
 from planner.db import database
 
 # printed after a backup or restore so a person can recognise the data at a glance
-KEY_TABLES = ("agency", "school", "user", "student", "program", "session", "attendance",
-              "audit_entry")
+KEY_TABLES = (
+    "agency",
+    "school",
+    "user",
+    "student",
+    "program",
+    "session",
+    "attendance",
+    "audit_entry",
+)
 MAX_LISTED = 10  # problems listed per check; a broken file can have thousands
 
 
@@ -64,18 +73,24 @@ def _copy(dest: apsw.Connection, source: apsw.Connection) -> None:
 
 def row_counts(conn: apsw.Connection) -> dict[str, int]:
     """Rows in each key table that the database has."""
-    tables = {name for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]
-            for t in KEY_TABLES if t in tables}
+    tables = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    return {
+        t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]
+        for t in KEY_TABLES
+        if t in tables
+    }
 
 
 def _integrity_problems(conn: apsw.Connection) -> list[str]:
     rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if rows == ["ok"] else [f"integrity_check: {row}" for row in rows[:MAX_LISTED]]
     orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
-    problems += [f"foreign_key_check: {table} row {rowid} points at a missing {parent} row"
-                 for table, rowid, parent, _ in orphans[:MAX_LISTED]]
+    problems += [
+        f"foreign_key_check: {table} row {rowid} points at a missing {parent} row"
+        for table, rowid, parent, _ in orphans[:MAX_LISTED]
+    ]
     if len(orphans) > MAX_LISTED:
         problems.append(f"foreign_key_check: {len(orphans) - MAX_LISTED} more")
     return problems
@@ -97,14 +112,17 @@ def check(path: str) -> list[str]:
         problems = _integrity_problems(conn)
         if problems:
             return problems
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                            "AND name = 'schema_migration'").fetchall():
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'"
+        ).fetchall():
             return [f"{path}: no schema_migration table, so not a planner database"]
         applied = {name for (name,) in conn.execute("SELECT name FROM schema_migration")}
         unknown = sorted(applied - set(migrations.available()))
         if unknown:
-            return [f"{path} was made by newer code: migration(s) {', '.join(unknown)} are "
-                    "unknown here; upgrade the app before restoring it"]
+            return [
+                f"{path} was made by newer code: migration(s) {', '.join(unknown)} are "
+                "unknown here; upgrade the app before restoring it"
+            ]
         return []
     except apsw.Error as err:
         return [f"{path}: not a SQLite database ({err})"]

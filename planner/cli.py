@@ -1,4 +1,5 @@
 """`flask planner …` commands: every admin task has one."""
+
 import os
 
 import click
@@ -60,8 +61,10 @@ def demo_cmd():
     if members:
         click.echo(f"The 新生适应 group has {members} members, with records for its past meetings.")
     if finished:
-        click.echo(f"Last term's 人际交往 group is finished: {finished} meetings, scores and "
-                   "its evaluation, ready for the 小组总结评估报告.")
+        click.echo(
+            f"Last term's 人际交往 group is finished: {finished} meetings, scores and "
+            "its evaluation, ready for the 小组总结评估报告."
+        )
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")
@@ -70,8 +73,9 @@ def demo_cmd():
 @planner_cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True)
-@click.option("--role", type=click.Choice(["admin", "supervisor", "worker", "teacher"]),
-              required=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "supervisor", "worker", "teacher"]), required=True
+)
 @click.option("--agency", "agency_code", required=True, help="agency code, e.g. YG")
 @click.option("--school", "school_codes", multiple=True, help="school code (workers)")
 @click.password_option()
@@ -87,12 +91,22 @@ def create_user_cmd(username, display_name, role, agency_code, school_codes, pas
         agency = Agency.get_or_none(Agency.code == agency_code)
         if agency is None:
             raise click.ClickException(f"no agency with code {agency_code}")
-        schools = [s.id for s in School.select().where(
-            (School.agency == agency) & School.code.in_(list(school_codes)))]
+        schools = [
+            s.id
+            for s in School.select().where(
+                (School.agency == agency) & School.code.in_(list(school_codes))
+            )
+        ]
         try:
-            data = UserSchema().load({"username": username, "display_name": display_name,
-                                      "role": role, "password": password,
-                                      "school_ids": schools})
+            data = UserSchema().load(
+                {
+                    "username": username,
+                    "display_name": display_name,
+                    "role": role,
+                    "password": password,
+                    "school_ids": schools,
+                }
+            )
             create_user(agency.id, data)
         except ValidationError as err:
             raise click.ClickException(str(err.messages)) from err
@@ -187,8 +201,11 @@ def calendar_import_cmd(directory, if_empty):
 
 @planner_cli.command("feed-url")
 @click.argument("username")
-@click.option("--base-url", default=None,
-              help="the address phones reach; default: PUBLIC_BASE_URL or PLANNER_BASE_URL")
+@click.option(
+    "--base-url",
+    default=None,
+    help="the address phones reach; default: PUBLIC_BASE_URL or PLANNER_BASE_URL",
+)
 @click.option("--rotate", is_flag=True, help="revoke the active feed link and print a new one")
 @click.option("--days", is_flag=True, help="include holidays and 调休 make-up days")
 def feed_url_cmd(username, base_url, rotate, days):
@@ -199,12 +216,16 @@ def feed_url_cmd(username, base_url, rotate, days):
     from planner.feeds import services
     from planner.feeds.models import FeedToken
 
-    base_url = (base_url or current_app.config.get("PUBLIC_BASE_URL")
-                or os.environ.get("PLANNER_BASE_URL"))
+    base_url = (
+        base_url or current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PLANNER_BASE_URL")
+    )
     if not base_url:
         base_url = "http://127.0.0.1:5000"
-        click.echo(f"note: using {base_url}; pass --base-url or set PLANNER_BASE_URL "
-                   "to the address phones reach", err=True)
+        click.echo(
+            f"note: using {base_url}; pass --base-url or set PLANNER_BASE_URL "
+            "to the address phones reach",
+            err=True,
+        )
     with database.connection_context():
         user = User.get_or_none(User.username == username)
         if user is None:
@@ -215,19 +236,29 @@ def feed_url_cmd(username, base_url, rotate, days):
             raise click.ClickException(
                 f"{username} is a {user.role}, and only workers have a worker feed. "
                 "They can sign in and open 日历订阅 (/calendar/subscriptions) to subscribe to "
-                + {"teacher": "their class's calendar.",
-                   "supervisor": "their workers' calendars.",
-                   "admin": "any worker's, class's or school's calendar."}.get(user.role, "a calendar."))
-        active = (FeedToken.select().where((FeedToken.user == user.id)
-                                           & (FeedToken.audience == "worker")
-                                           & (FeedToken.target_id == user.id)
-                                           & FeedToken.revoked_at.is_null())
-                  .order_by(FeedToken.id.desc()).first())
+                + {
+                    "teacher": "their class's calendar.",
+                    "supervisor": "their workers' calendars.",
+                    "admin": "any worker's, class's or school's calendar.",
+                }.get(user.role, "a calendar.")
+            )
+        active = (
+            FeedToken.select()
+            .where(
+                (FeedToken.user == user.id)
+                & (FeedToken.audience == "worker")
+                & (FeedToken.target_id == user.id)
+                & FeedToken.revoked_at.is_null()
+            )
+            .order_by(FeedToken.id.desc())
+            .first()
+        )
         if active is not None and not rotate:
             raise click.ClickException(
                 f"{username} already has an active feed link (created {active.created_at:%Y-%m-%d} "
                 "UTC). Only its hash is stored, so it can't be shown again. Run again with "
-                "--rotate for a new link (the old one stops working).")
+                "--rotate for a new link (the old one stops working)."
+            )
         try:
             if active is not None:
                 _, raw = services.rotate_token(user, active.id)
@@ -260,13 +291,26 @@ def instruments_cmd(directory):
 @planner_cli.command("export")
 @click.option("--program", "program_id", type=int, help="a program's id")
 @click.option("--term", "term_id", type=int, help="a school term's id: all its programs")
-@click.option("--kind", default="all", show_default=True,
-              help="group_plan, session_plan, lesson_plan, meeting_record, "
-                   "evaluation_report, term_stats or all")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="the folder to write the .docx files into")
-@click.option("--as", "username", default=None,
-              help="whose view to export (default: the agency's admin); PRIVACY §2 applies")
+@click.option(
+    "--kind",
+    default="all",
+    show_default=True,
+    help="group_plan, session_plan, lesson_plan, meeting_record, "
+    "evaluation_report, term_stats or all",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="the folder to write the .docx files into",
+)
+@click.option(
+    "--as",
+    "username",
+    default=None,
+    help="whose view to export (default: the agency's admin); PRIVACY §2 applies",
+)
 def export_cmd(program_id, term_id, kind, out_dir, username):
     """Write a program's or a whole term's Word documents into a folder."""
     from planner.exports import cli_export
@@ -288,8 +332,9 @@ def _rows_text(rows):
 
 
 @planner_cli.command("backup")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
-              help="the file to write")
+@click.option(
+    "--out", "out_path", required=True, type=click.Path(dir_okay=False), help="the file to write"
+)
 @click.option("--force", is_flag=True, help="replace the file if it exists")
 def backup_cmd(out_path, force):
     """Write a checked copy of the live SQLite database while the app keeps running."""
@@ -302,20 +347,28 @@ def backup_cmd(out_path, force):
         raise click.ClickException(
             "on PostgreSQL, back up with pg_dump (it asks for the password, or reads "
             "PGPASSWORD / ~/.pgpass):\n  "
-            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_dump", out_path))
+            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_dump", out_path)
+        )
     with database.connection_context():
         try:
             result = backup.backup(out_path, force=force)
         except backup.BackupError as err:
             raise click.ClickException(str(err)) from err
-    click.echo(f"wrote {result['path']} ({result['bytes']:,} bytes); "
-               "integrity_check ok, foreign_key_check clean")
+    click.echo(
+        f"wrote {result['path']} ({result['bytes']:,} bytes); "
+        "integrity_check ok, foreign_key_check clean"
+    )
     click.echo(f"rows: {_rows_text(result['rows'])}")
 
 
 @planner_cli.command("restore")
-@click.option("--from", "from_path", required=True, type=click.Path(dir_okay=False),
-              help="a file written by `planner backup`")
+@click.option(
+    "--from",
+    "from_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="a file written by `planner backup`",
+)
 @click.option("--yes", is_flag=True, help="really replace the live database's content")
 def restore_cmd(from_path, yes):
     """Replace the live SQLite database's content with a backup (checked first)."""
@@ -327,19 +380,23 @@ def restore_cmd(from_path, yes):
     if not is_sqlite():
         raise click.ClickException(
             "on PostgreSQL, restore a pg_dump file with pg_restore:\n  "
-            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_restore", from_path))
+            + backup.pg_command(current_app.config["DATABASE_URL"], "pg_restore", from_path)
+        )
     with database.connection_context():
         if not yes:
             problems = backup.check(from_path)
             if problems:
-                raise click.ClickException(f"{from_path} can't be restored:\n  "
-                                           + "\n  ".join(problems))
+                raise click.ClickException(
+                    f"{from_path} can't be restored:\n  " + "\n  ".join(problems)
+                )
             live = backup.row_counts(database.connection())
-            click.echo(f"would replace everything in {database.obj.database}\n"
-                       f"  now:  {_rows_text(live)}\n"
-                       f"  with: {_rows_text(backup.describe(from_path))} (from {from_path})\n"
-                       "Back up the live database first (planner backup --out …) if you may "
-                       "need it.")
+            click.echo(
+                f"would replace everything in {database.obj.database}\n"
+                f"  now:  {_rows_text(live)}\n"
+                f"  with: {_rows_text(backup.describe(from_path))} (from {from_path})\n"
+                "Back up the live database first (planner backup --out …) if you may "
+                "need it."
+            )
             raise click.ClickException("nothing changed: run again with --yes to restore")
         try:
             result = backup.restore(from_path)
@@ -348,8 +405,10 @@ def restore_cmd(from_path, yes):
     click.echo(f"restored {from_path} into {result['path']}")
     click.echo(f"rows: {_rows_text(result['rows'])}")
     if result["pending"]:
-        click.echo(f"the backup is older than the code: run `flask --app app planner migrate` "
-                   f"({len(result['pending'])} migration(s) pending)")
+        click.echo(
+            f"the backup is older than the code: run `flask --app app planner migrate` "
+            f"({len(result['pending'])} migration(s) pending)"
+        )
 
 
 from planner.generate.cli import generate_cmd  # noqa: E402

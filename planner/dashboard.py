@@ -1,4 +1,5 @@
 """The home page: what this user needs today, by role."""
+
 import datetime as dt
 
 from flask import Blueprint, redirect, url_for
@@ -28,8 +29,9 @@ def index():
     if current_user.role == "teacher":
         context["classes"] = list(classes_query(current_user))
     else:
-        context["schools"] = list(schools_query(current_user)
-                                  .where(~School.archived).order_by(School.name))
+        context["schools"] = list(
+            schools_query(current_user).where(~School.archived).order_by(School.name)
+        )
     if current_user.role in ("admin", "supervisor"):
         context["workers"] = list(workers_query(current_user))
     return render("dashboard.html", "_dashboard_body.html", **context)

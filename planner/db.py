@@ -1,4 +1,5 @@
 """Database set-up: one DatabaseProxy, initialised by the app factory, never at import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,11 @@ class Proxy(DatabaseProxy):
             current = object.__getattribute__(self, "obj")
         except AttributeError:  # the first call, from __init__
             current = None
-        if (isinstance(current, PooledDatabase) and current is not obj
-                and not current.in_transaction()):
+        if (
+            isinstance(current, PooledDatabase)
+            and current is not obj
+            and not current.in_transaction()
+        ):
             current.close_all()
         super().initialize(obj)
 
@@ -67,8 +71,8 @@ def check_sqlite_version(version: str, multi_connection: bool = True) -> None:
 # can be set in DATABASE_URL's query (…/planner?max_connections=5).
 POOL_OPTIONS = {
     "max_connections": 20,  # per process; a sync gunicorn worker uses one
-    "stale_timeout": 300,   # age in seconds after which a connection is replaced
-    "timeout": 10,          # seconds a request waits for a free connection
+    "stale_timeout": 300,  # age in seconds after which a connection is replaced
+    "timeout": 10,  # seconds a request waits for a free connection
 }
 
 
@@ -142,7 +146,7 @@ def make_database(url: str, pool: bool = False):
     from playhouse.apsw_ext import APSWDatabase
 
     check_sqlite_version(apsw.sqlite_lib_version())
-    path = url[len("sqlite:///"):]
+    path = url[len("sqlite:///") :]
     if path != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)

@@ -1,4 +1,5 @@
 """One base for every HTML form schema: multidict handling and Chinese messages."""
+
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
@@ -28,7 +29,7 @@ def Text(max_length=100, required=False, validate_also=(), **kw):
 
 # What an INTEGER column holds (32 bits on PostgreSQL): an id or version beyond it can't
 # name a record, and SQLite can't even bind one past 64 bits (an OverflowError, a 500).
-DB_INT_MIN, DB_INT_MAX = -(2 ** 31), 2 ** 31 - 1
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 BAD_CHOICE = _l("请选择有效的选项。")
 
 
@@ -42,25 +43,35 @@ def small_int(text, default=None):
 def Integer(min_value=None, max_value=None, required=False, **kw):
     """An integer in a range; without one, an id from a select (in the database's range)."""
     if min_value is not None or max_value is not None:
-        validators = [validate.Range(min=min_value, max=max_value,
-                                     error=_l("应在 {min} 到 {max} 之间。"))]
+        validators = [
+            validate.Range(min=min_value, max=max_value, error=_l("应在 {min} 到 {max} 之间。"))
+        ]
     else:
         validators = [validate.Range(min=DB_INT_MIN, max=DB_INT_MAX, error=BAD_CHOICE)]
-    return fields.Integer(required=required, strict=False, validate=validators,
-                          error_messages=_msgs(invalid=_l("请输入整数。")), **kw)
+    return fields.Integer(
+        required=required,
+        strict=False,
+        validate=validators,
+        error_messages=_msgs(invalid=_l("请输入整数。")),
+        **kw,
+    )
 
 
 def Date(required=False, **kw):
     """An ISO date (the browser's date input)."""
-    return fields.Date(required=required,
-                       error_messages=_msgs(invalid=_l("请输入有效日期（年-月-日）。")), **kw)
+    return fields.Date(
+        required=required, error_messages=_msgs(invalid=_l("请输入有效日期（年-月-日）。")), **kw
+    )
 
 
 def Choice(choices, required=False, **kw):
     """One of a fixed set of keys."""
-    return fields.String(required=required,
-                         validate=validate.OneOf(list(choices), error=_l("请选择有效的选项。")),
-                         error_messages=_msgs(), **kw)
+    return fields.String(
+        required=required,
+        validate=validate.OneOf(list(choices), error=_l("请选择有效的选项。")),
+        error_messages=_msgs(),
+        **kw,
+    )
 
 
 class Checkbox(fields.Boolean):
@@ -79,10 +90,15 @@ class Checkbox(fields.Boolean):
 
 def IdList(**kw):
     """Several ids from checkboxes or a multi-select."""
-    return fields.List(fields.Integer(
-        validate=validate.Range(min=DB_INT_MIN, max=DB_INT_MAX, error=BAD_CHOICE),
-        error_messages=_msgs(invalid=BAD_CHOICE)), load_default=list, error_messages=_msgs(),
-        **kw)
+    return fields.List(
+        fields.Integer(
+            validate=validate.Range(min=DB_INT_MIN, max=DB_INT_MAX, error=BAD_CHOICE),
+            error_messages=_msgs(invalid=BAD_CHOICE),
+        ),
+        load_default=list,
+        error_messages=_msgs(),
+        **kw,
+    )
 
 
 # Characters no XML document can hold (a Word export raises on them), NUL among them
@@ -130,6 +146,9 @@ class VersionField(fields.Integer):
     page they have is broken or out of date."""
 
     def __init__(self, **kw):
-        super().__init__(required=True, validate=validate.Range(
-            min=0, max=DB_INT_MAX, error=STALE_FORM),
-            error_messages=_msgs(required=STALE_FORM, null=STALE_FORM, invalid=STALE_FORM), **kw)
+        super().__init__(
+            required=True,
+            validate=validate.Range(min=0, max=DB_INT_MAX, error=STALE_FORM),
+            error_messages=_msgs(required=STALE_FORM, null=STALE_FORM, invalid=STALE_FORM),
+            **kw,
+        )

@@ -1,4 +1,5 @@
 """Babel set-up: zh_CN by default, English on request; Chinese dates."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -72,8 +73,12 @@ def format_short(value: dt.date) -> str:
 
 def init_app(app) -> None:
     """Register Babel and the date filters."""
-    Babel(app, locale_selector=select_locale, default_locale="zh_CN",
-          default_translation_directories="../translations")
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_locale="zh_CN",
+        default_translation_directories="../translations",
+    )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["shortday"] = format_short
     app.jinja_env.filters["local_time"] = local_time

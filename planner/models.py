@@ -1,4 +1,5 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
+
 from planner.api.models import ApiToken
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
 from planner.audit.models import AuditEntry
@@ -8,14 +9,65 @@ from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Sc
 from planner.exports.models import DocTemplate, ExportJob
 from planner.feeds.models import FeedToken
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
-from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange, Session,
-                                     SlotRule)
-from planner.students.models import (ArchiveCounter, ArchiveSetting, Attendance, Consent, FollowUp,
-                                     GroupMember, GroupRoster, Reflection, SessionRecord, Student)
+from planner.sessions.models import (
+    Program,
+    ProgramClass,
+    ProgramWorker,
+    ScheduleChange,
+    Session,
+    SlotRule,
+)
+from planner.students.models import (
+    ArchiveCounter,
+    ArchiveSetting,
+    Attendance,
+    Consent,
+    FollowUp,
+    GroupMember,
+    GroupRoster,
+    Reflection,
+    SessionRecord,
+    Student,
+)
 
-MODELS = [Agency, School, Term, SchoolClass, Room, User, WorkerSchool, Supervision, TeacherClass,
-          Curriculum, SessionTemplate, Activity, BellPeriod, CalendarDay, Program, ProgramClass,
-          ProgramWorker, SlotRule, Session, ScheduleChange, FeedToken, AuditEntry, ArchiveSetting,
-          ArchiveCounter, Student, Consent, GroupRoster, GroupMember, Attendance, SessionRecord,
-          Reflection, FollowUp, Instrument, Score, GasGoal, ProgramEvaluation, DocTemplate,
-          ExportJob, ApiToken]
+MODELS = [
+    Agency,
+    School,
+    Term,
+    SchoolClass,
+    Room,
+    User,
+    WorkerSchool,
+    Supervision,
+    TeacherClass,
+    Curriculum,
+    SessionTemplate,
+    Activity,
+    BellPeriod,
+    CalendarDay,
+    Program,
+    ProgramClass,
+    ProgramWorker,
+    SlotRule,
+    Session,
+    ScheduleChange,
+    FeedToken,
+    AuditEntry,
+    ArchiveSetting,
+    ArchiveCounter,
+    Student,
+    Consent,
+    GroupRoster,
+    GroupMember,
+    Attendance,
+    SessionRecord,
+    Reflection,
+    FollowUp,
+    Instrument,
+    Score,
+    GasGoal,
+    ProgramEvaluation,
+    DocTemplate,
+    ExportJob,
+    ApiToken,
+]

@@ -1,4 +1,5 @@
 """Web security basics (PRIVACY_SECURITY.md §7): login, timeouts, CSRF, headers, route rules."""
+
 import logging
 import time
 from collections.abc import Mapping
@@ -104,14 +105,18 @@ class TokenLogFilter:
     §4): a log format that includes the Authorization header must not keep the token."""
 
     import re as _re
-    PATTERN = _re.compile(r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+"
-                          r"|((?i:bearer)\s+)(?!%)[^\s\"]+")
+
+    PATTERN = _re.compile(
+        r"(/feeds?/)[^/\s?\"]+|((?:token|key)=)[^&\s\"]+"
+        r"|((?i:bearer)\s+)(?!%)[^\s\"]+"
+    )
 
     def redact(self, value):
         if not isinstance(value, str):
             return value
         return self.PATTERN.sub(
-            lambda m: (m.group(1) or m.group(2) or m.group(3)) + "[redacted]", value)
+            lambda m: (m.group(1) or m.group(2) or m.group(3)) + "[redacted]", value
+        )
 
     def filter(self, record):
         record.msg = self.redact(record.msg)

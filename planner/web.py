@@ -1,15 +1,16 @@
 """View helpers shared by every blueprint: full page or htmx fragment, form errors."""
+
 import json
 
 from flask import render_template, request
 from marshmallow import ValidationError
 
 
-
 def is_htmx() -> bool:
     """True for an htmx request that wants a fragment (not a boosted full page)."""
-    return request.headers.get("HX-Request") == "true" and \
-        request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render(page: str, fragment: str, status: int = 200, **context):
@@ -41,7 +42,6 @@ def conflict_response(back_url: str):
     return render_template("conflict.html", back_url=back_url, fragment=is_htmx()), 409
 
 
-
 def go(url: str):
     """After a successful write: HX-Location for htmx, 303 otherwise."""
     from flask import redirect
@@ -57,8 +57,18 @@ def go(url: str):
 class FieldSpec:
     """How a form field is drawn: name, label, input type, choices, limits."""
 
-    def __init__(self, name, label, kind="text", choices=None, maxlength=None,
-                 min=None, max=None, required=False, help=None):
+    def __init__(
+        self,
+        name,
+        label,
+        kind="text",
+        choices=None,
+        maxlength=None,
+        min=None,
+        max=None,
+        required=False,
+        help=None,
+    ):
         self.name, self.label, self.kind = name, label, kind
         self.choices, self.maxlength = choices, maxlength
         self.min, self.max, self.required, self.help = min, max, required, help

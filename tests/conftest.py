@@ -1,5 +1,6 @@
 """Test set-up: one migrated database per run (SQLite file or a PostgreSQL schema),
 emptied after every test so each test starts fresh."""
+
 import os
 import tempfile
 import time
@@ -59,8 +60,9 @@ def db_url():
 def _empty_tables():
     tables = [m._meta.table_name for m in reversed(MODELS)]
     if PG_URL:
-        database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                             + " RESTART IDENTITY CASCADE")
+        database.execute_sql(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        )
     else:
         # the audit log refuses DELETE by trigger; a test reset lifts that for a moment
         from planner.migrations.m0005_students import TRIGGERS
@@ -76,13 +78,15 @@ def _empty_tables():
 @pytest.fixture
 def app(db_url):
     """A fresh app on the migrated database; all rows removed afterwards."""
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": db_url,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     # No app context is held open: each request gets its own, as in production
     # (Flask-Login caches the user in `g`). Model calls in tests connect on demand.
     yield app
@@ -128,10 +132,12 @@ def world(app):
     w.other_room = factories.room(school=w.other_school)
     w.admin = factories.user("admin", agency=w.agency, username="admin1")
     w.worker = factories.user("worker", agency=w.agency, username="worker_here", schools=[w.school])
-    w.worker_other = factories.user("worker", agency=w.agency, username="worker_other",
-                                    schools=[w.other_school])
-    w.supervisor = factories.user("supervisor", agency=w.agency, username="super1",
-                                  workers=[w.worker])
+    w.worker_other = factories.user(
+        "worker", agency=w.agency, username="worker_other", schools=[w.other_school]
+    )
+    w.supervisor = factories.user(
+        "supervisor", agency=w.agency, username="super1", workers=[w.worker]
+    )
     w.teacher = factories.user("teacher", agency=w.agency, username="teacher1", classes=[w.cls])
     return w
 

@@ -1,4 +1,5 @@
 """Factory functions, one per model; defaults via setdefault."""
+
 import datetime as dt
 import itertools
 from functools import lru_cache

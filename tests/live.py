@@ -6,6 +6,7 @@ a static file's handle is left to the garbage collector, whose ResourceWarning t
 suite turns into an error at some later test. Responses are therefore read whole and
 closed before the first byte is written: the pages and files here are small.
 """
+
 import contextlib
 import threading
 
@@ -21,6 +22,7 @@ def _buffered(app):
             close = getattr(body, "close", None)
             if close is not None:
                 close()
+
     return wsgi
 
 

@@ -4,6 +4,7 @@ Personas: anonymous, admin, supervisor (oversees the worker of this school), wor
 this school, worker of another school, teacher (of a class in this school).
 Records of a school the user may not see answer 404 so their existence doesn't leak.
 """
+
 import pytest
 
 from tests.access import LOGIN, PERSONAS, all_rules, all_setups
@@ -28,8 +29,11 @@ def test_every_view_declares_its_roles(app):
     """Views carry @allow or @public; undeclared views would be refused at run time."""
     from planner.access import view_rule
 
-    undeclared = [name for name, view in app.view_functions.items()
-                  if name != "static" and view_rule(view) == (False, None)]
+    undeclared = [
+        name
+        for name, view in app.view_functions.items()
+        if name != "static" and view_rule(view) == (False, None)
+    ]
     assert undeclared == []
 
 

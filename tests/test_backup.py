@@ -3,6 +3,7 @@
 These tests make their own SQLite file in tmp_path whatever PLANNER_TEST_DATABASE_URL
 says, so both CI passes run them the same way; PostgreSQL is only asked to refuse.
 """
+
 import os
 import threading
 import time
@@ -33,7 +34,8 @@ def live(tmp_path):
         database.execute_sql(
             "INSERT INTO audit_entry (at, action, object_type, detail) VALUES "
             + ", ".join(["('2026-11-01 08:00:00', 'export', 'seed', ?)"] * 200),
-            ["x" * 2000] * 200)  # a few hundred pages, so a copy takes a moment
+            ["x" * 2000] * 200,
+        )  # a few hundred pages, so a copy takes a moment
     app.live_path = path
     yield app
     if not database.is_closed():
@@ -70,10 +72,15 @@ class Writer(threading.Thread):
     def run(self):
         conn = connect(self.path)
         try:
-            while (not self.stop.is_set() and len(self.committed) < self.limit
-                   and time.monotonic() < self.deadline):
-                conn.execute("INSERT INTO audit_entry (at, action, object_type, detail) "
-                             "VALUES ('2026-11-01 09:00:00', 'export', 'writer', '')")
+            while (
+                not self.stop.is_set()
+                and len(self.committed) < self.limit
+                and time.monotonic() < self.deadline
+            ):
+                conn.execute(
+                    "INSERT INTO audit_entry (at, action, object_type, detail) "
+                    "VALUES ('2026-11-01 09:00:00', 'export', 'writer', '')"
+                )
                 self.committed.append(conn.last_insert_rowid())
         except Exception as err:  # reported by the test, not lost in the thread
             self.error = err
@@ -165,8 +172,7 @@ def test_backup_refuses_to_overwrite_without_force(live, tmp_path):
 
 
 def test_backup_refuses_the_live_file_and_a_missing_folder(live, tmp_path):
-    assert "is the live database" in run(live, "backup", "--out", live.live_path,
-                                         "--force").output
+    assert "is the live database" in run(live, "backup", "--out", live.live_path, "--force").output
     missing = run(live, "backup", "--out", str(tmp_path / "nope" / "x.db"))
     assert missing.exit_code != 0 and "no folder" in missing.output
 
@@ -185,17 +191,22 @@ def _sqlite_without_migrations(path):
 def _from_newer_code(live, path):
     run(live, "backup", "--out", path)
     conn = apsw.Connection(path)
-    conn.execute("INSERT INTO schema_migration (name, applied_at) "
-                 "VALUES ('m9999_from_the_future', '2027-01-01 00:00:00')")
+    conn.execute(
+        "INSERT INTO schema_migration (name, applied_at) "
+        "VALUES ('m9999_from_the_future', '2027-01-01 00:00:00')"
+    )
     conn.close()
 
 
-@pytest.mark.parametrize("make,message", [
-    (None, "no such file"),
-    (lambda live, p: _random_bytes(p), "not a SQLite database"),
-    (lambda live, p: _sqlite_without_migrations(p), "no schema_migration table"),
-    (_from_newer_code, "migration(s) m9999_from_the_future are unknown here"),
-])
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (None, "no such file"),
+        (lambda live, p: _random_bytes(p), "not a SQLite database"),
+        (lambda live, p: _sqlite_without_migrations(p), "no schema_migration table"),
+        (_from_newer_code, "migration(s) m9999_from_the_future are unknown here"),
+    ],
+)
 @pytest.mark.parametrize("yes", [False, True])
 def test_restore_refuses_a_bad_file(live, tmp_path, make, message, yes):
     path = str(tmp_path / "bad.db")
@@ -215,15 +226,19 @@ def test_check_reports_a_broken_foreign_key(live, tmp_path):
     conn = apsw.Connection(out)  # foreign keys are off on this connection
     conn.execute("DELETE FROM agency WHERE id = 1")
     conn.close()
-    assert backup.check(out) == [
-        "foreign_key_check: school row 1 points at a missing agency row"]
+    assert backup.check(out) == ["foreign_key_check: school row 1 points at a missing agency row"]
 
 
 @pytest.fixture
 def postgres_app():
     previous = database.obj
-    yield create_app({"TESTING": True, "SECRET_KEY": "t",
-                      "DATABASE_URL": "postgresql://postgres:s3cret@127.0.0.1:5432/test"})
+    yield create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": "postgresql://postgres:s3cret@127.0.0.1:5432/test",
+        }
+    )
     database.initialize(previous)
 
 
@@ -232,11 +247,15 @@ def test_postgres_is_pointed_at_pg_dump_and_pg_restore(postgres_app, tmp_path):
     dump = run(postgres_app, "backup", "--out", out)
     assert dump.exit_code != 0
     assert "on PostgreSQL, back up with pg_dump" in dump.output
-    assert (f"pg_dump --format=custom --file={out} --host 127.0.0.1 --port 5432 "
-            "--username postgres --dbname test") in dump.output
+    assert (
+        f"pg_dump --format=custom --file={out} --host 127.0.0.1 --port 5432 "
+        "--username postgres --dbname test"
+    ) in dump.output
     restore = run(postgres_app, "restore", "--from", out, "--yes")
     assert restore.exit_code != 0
-    assert ("pg_restore --clean --if-exists --host 127.0.0.1 --port 5432 --username postgres "
-            f"--dbname test {out}") in restore.output
+    assert (
+        "pg_restore --clean --if-exists --host 127.0.0.1 --port 5432 --username postgres "
+        f"--dbname test {out}"
+    ) in restore.output
     assert "s3cret" not in dump.output + restore.output
     assert not os.path.exists(out)

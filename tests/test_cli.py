@@ -1,4 +1,5 @@
 """`flask planner …`: migrate, demo, create-user."""
+
 import datetime as dt
 
 import pytest
@@ -30,8 +31,9 @@ def test_migrate_a_new_database(app, tmp_path):
         fresh = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t"})
         first = run(fresh, "migrate")
         assert first.exit_code == 0, first.output
-        assert first.output.split() == [w for name in migrations.available()
-                                        for w in ("applied", name)]
+        assert first.output.split() == [
+            w for name in migrations.available() for w in ("applied", name)
+        ]
         assert run(fresh, "migrate").output.strip() == "schema is up to date"
         with database.connection_context():
             assert {m._meta.table_name for m in (Agency, User)} <= set(database.get_tables())
@@ -39,13 +41,26 @@ def test_migrate_a_new_database(app, tmp_path):
         if not database.is_closed():
             database.close()
         drop_database(url)
-        create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"],
-                    "SECRET_KEY": "t"})  # point the shared proxy back for the fixture's cleanup
+        create_app(
+            {"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "t"}
+        )  # point the shared proxy back for the fixture's cleanup
 
 
 def demo_counts():
-    return [m.select().count() for m in (Agency, School, Term, SchoolClass, Room, User,
-                                         WorkerSchool, Supervision, TeacherClass)]
+    return [
+        m.select().count()
+        for m in (
+            Agency,
+            School,
+            Term,
+            SchoolClass,
+            Room,
+            User,
+            WorkerSchool,
+            Supervision,
+            TeacherClass,
+        )
+    ]
 
 
 def test_demo_prints_the_six_logins_and_is_idempotent(app):
@@ -83,16 +98,20 @@ def test_demo_agency_is_complete(app):
 @pytest.mark.parametrize("username", ["worker", "admin", "teacher"])
 def test_demo_logins_work(app, username):
     run(app, "demo")
-    response = app.test_client().post("/login", data={"username": username,
-                                                      "password": DEMO_PASSWORD})
+    response = app.test_client().post(
+        "/login", data={"username": username, "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 303
 
 
-@pytest.mark.parametrize("today,name,start,end", [
-    (dt.date(2026, 10, 9), "2026—2027学年第一学期", dt.date(2026, 9, 1), dt.date(2027, 1, 23)),
-    (dt.date(2027, 1, 10), "2026—2027学年第一学期", dt.date(2026, 9, 1), dt.date(2027, 1, 23)),
-    (dt.date(2027, 4, 1), "2026—2027学年第二学期", dt.date(2027, 2, 23), dt.date(2027, 7, 3)),
-])
+@pytest.mark.parametrize(
+    "today,name,start,end",
+    [
+        (dt.date(2026, 10, 9), "2026—2027学年第一学期", dt.date(2026, 9, 1), dt.date(2027, 1, 23)),
+        (dt.date(2027, 1, 10), "2026—2027学年第一学期", dt.date(2026, 9, 1), dt.date(2027, 1, 23)),
+        (dt.date(2027, 4, 1), "2026—2027学年第二学期", dt.date(2027, 2, 23), dt.date(2027, 7, 3)),
+    ],
+)
 def test_demo_term_is_the_current_one(today, name, start, end):
     assert current_term_dates(today) == (name, start, end)
 
@@ -105,8 +124,17 @@ def agency(app):
 
 
 def create_user(app, *extra, username="cli_user", password="long-enough-pw"):
-    return run(app, "create-user", "--username", username, "--name", "命令行用户",
-               "--password", password, *extra)
+    return run(
+        app,
+        "create-user",
+        "--username",
+        username,
+        "--name",
+        "命令行用户",
+        "--password",
+        password,
+        *extra,
+    )
 
 
 def test_create_user(app, agency):
@@ -116,8 +144,9 @@ def test_create_user(app, agency):
     user = User.get(User.username == "cli_user")
     assert (user.agency_id, user.role, user.display_name) == (agency.id, "worker", "命令行用户")
     assert [link.school.code for link in user.school_links] == ["CLI-A"]
-    login = app.test_client().post("/login", data={"username": "cli_user",
-                                                   "password": "long-enough-pw"})
+    login = app.test_client().post(
+        "/login", data={"username": "cli_user", "password": "long-enough-pw"}
+    )
     assert login.status_code == 303
 
 
@@ -136,11 +165,14 @@ def test_create_user_rejects_an_unknown_agency(app, agency):
     assert User.select().count() == 0
 
 
-@pytest.mark.parametrize("extra,password", [
-    (("--role", "admin", "--agency", "CLI"), "short"),
-    (("--role", "worker", "--agency", "CLI"), "long-enough-pw"),  # a worker needs a school
-    (("--role", "worker", "--agency", "CLI", "--school", "ELSEWHERE"), "long-enough-pw"),
-])
+@pytest.mark.parametrize(
+    "extra,password",
+    [
+        (("--role", "admin", "--agency", "CLI"), "short"),
+        (("--role", "worker", "--agency", "CLI"), "long-enough-pw"),  # a worker needs a school
+        (("--role", "worker", "--agency", "CLI", "--school", "ELSEWHERE"), "long-enough-pw"),
+    ],
+)
 def test_create_user_rejects_bad_input(app, agency, extra, password):
     result = create_user(app, *extra, password=password)
     assert result.exit_code != 0

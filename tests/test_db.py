@@ -1,10 +1,18 @@
 """The data layer: the SQLite safety check, pragmas, optimistic locking, write transactions."""
+
 import apsw
 import pytest
 
 from planner import db
-from planner.db import (ConflictError, UnsafeSQLiteError, check_sqlite_version, database,
-                        make_database, save_versioned, write_tx)
+from planner.db import (
+    ConflictError,
+    UnsafeSQLiteError,
+    check_sqlite_version,
+    database,
+    make_database,
+    save_versioned,
+    write_tx,
+)
 from planner.schools.models import Agency, School
 from tests import factories
 
@@ -60,8 +68,10 @@ def test_sqlite_foreign_keys_are_enforced(tmp_path):
     sqlite.connect()
     try:
         sqlite.execute_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-        sqlite.execute_sql("CREATE TABLE child (id INTEGER PRIMARY KEY, "
-                           "parent_id INTEGER NOT NULL REFERENCES parent (id))")
+        sqlite.execute_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+            "parent_id INTEGER NOT NULL REFERENCES parent (id))"
+        )
         with pytest.raises(Exception, match="FOREIGN KEY"):
             sqlite.execute_sql("INSERT INTO child (parent_id) VALUES (42)")
     finally:
@@ -146,8 +156,7 @@ def test_timestamps_round_trip(app):
     assert stored.updated_at.year >= 2025
 
 
-def test_the_first_request_of_a_process_refreshes_sqlite_planner_statistics(tmp_path,
-                                                                            monkeypatch):
+def test_the_first_request_of_a_process_refreshes_sqlite_planner_statistics(tmp_path, monkeypatch):
     """PRAGMA optimize runs when a process first closes a connection, then not again within
     the hour; it runs outside peewee, so it is never one of a page's counted queries.
     (A SQLite file of its own, whichever database the suite runs on.)"""
@@ -155,8 +164,14 @@ def test_the_first_request_of_a_process_refreshes_sqlite_planner_statistics(tmp_
 
     from planner import create_app, migrations
 
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/stats.db",
-                      "SECRET_KEY": "t", "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/stats.db",
+            "SECRET_KEY": "t",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with database.connection_context():
         migrations.migrate()
         for n in range(3):
@@ -174,4 +189,5 @@ def test_the_first_request_of_a_process_refreshes_sqlite_planner_statistics(tmp_
     client.get("/login")  # within the hour: no second run
     with database.connection_context():
         assert not database.execute_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchall()
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).fetchall()

@@ -1,6 +1,7 @@
 """The app's PostgreSQL connection pool (planner.db.PostgresPool), on the real server.
 
 It runs in both suite runs: the SQLite run uses the same server the PostgreSQL run does."""
+
 import os
 
 import psycopg
@@ -97,8 +98,9 @@ def test_a_forked_child_opens_its_own_connection_and_spares_the_parents(pool):
 
 
 def test_pool_settings_come_from_the_url():
-    pooled = make_database(f"{SERVER_URL}?max_connections=3&stale_timeout=60&sslmode=disable",
-                           pool=True)
+    pooled = make_database(
+        f"{SERVER_URL}?max_connections=3&stale_timeout=60&sslmode=disable", pool=True
+    )
     assert (pooled._max_connections, pooled._stale_timeout) == (3, 60)
     assert pooled.connect_params["sslmode"] == "disable"
     assert "max_connections" not in pooled.connect_params
@@ -109,8 +111,14 @@ def test_pool_settings_come_from_the_url():
 
 def test_re_pointing_the_proxy_closes_the_pool_it_leaves():
     def app():
-        return create_app({"TESTING": True, "DATABASE_URL": SERVER_URL, "SECRET_KEY": "x",
-                           "RATELIMIT_ENABLED": False})
+        return create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": SERVER_URL,
+                "SECRET_KEY": "x",
+                "RATELIMIT_ENABLED": False,
+            }
+        )
 
     def used(pool):
         pool.connect()

@@ -1,6 +1,7 @@
 """`flask planner generate --scale small`: exact counts, every session on a teaching day
 with no clash, archive codes of the agency's pattern, attendance only with consent, the
 same dataset from the same seed, and a clear refusal the second time."""
+
 import datetime as dt
 import os
 import re
@@ -18,8 +19,14 @@ from planner.db import database
 from planner.generate import AGENCY_CODE, AS_OF
 from planner.schools.models import Agency, School, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.models import (Attendance, Consent, GroupMember, Reflection,
-                                     SessionRecord, Student)
+from planner.students.models import (
+    Attendance,
+    Consent,
+    GroupMember,
+    Reflection,
+    SessionRecord,
+    Student,
+)
 from tests.conftest import drop_database, fresh_database_url
 
 CONTENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content")
@@ -46,19 +53,35 @@ def small(app):
 
 
 def gen_sessions():
-    return list(Session.select(Session, Program).join(Program).join(School).join(Agency)
-                .where(Agency.code == AGENCY_CODE))
+    return list(
+        Session.select(Session, Program)
+        .join(Program)
+        .join(School)
+        .join(Agency)
+        .where(Agency.code == AGENCY_CODE)
+    )
 
 
 def fingerprint() -> list:
     """What must not change between runs with one seed: names, codes, session dates."""
-    students = [(s.name, s.archive_code, s.gender, str(s.birth_date)) for s in
-                Student.select().order_by(Student.archive_code)]
-    sessions = [(p, str(d), str(start)) for p, d, start in
-                Session.select(Program.title, Session.date, Session.start).join(Program)
-                .order_by(Program.title, Session.date, Session.start).tuples()]
-    members = sorted(GroupMember.select(Program.title, Student.archive_code).join(Program)
-                     .switch(GroupMember).join(Student).tuples())
+    students = [
+        (s.name, s.archive_code, s.gender, str(s.birth_date))
+        for s in Student.select().order_by(Student.archive_code)
+    ]
+    sessions = [
+        (p, str(d), str(start))
+        for p, d, start in Session.select(Program.title, Session.date, Session.start)
+        .join(Program)
+        .order_by(Program.title, Session.date, Session.start)
+        .tuples()
+    ]
+    members = sorted(
+        GroupMember.select(Program.title, Student.archive_code)
+        .join(Program)
+        .switch(GroupMember)
+        .join(Student)
+        .tuples()
+    )
     return [students, sessions, members, Attendance.select().count(), Reflection.select().count()]
 
 
@@ -66,8 +89,10 @@ def test_small_has_the_exact_shape_and_a_second_run_refuses(app, small):
     agency = Agency.get(Agency.code == AGENCY_CODE)
     schools = list(School.select().where(School.agency == agency))
     assert Agency.select().count() == 1 and len(schools) == 2
-    roles = {r: User.select().where((User.agency == agency) & (User.role == r)).count()
-             for r in ("admin", "worker", "supervisor", "teacher")}
+    roles = {
+        r: User.select().where((User.agency == agency) & (User.role == r)).count()
+        for r in ("admin", "worker", "supervisor", "teacher")
+    }
     assert roles == {"admin": 1, "worker": 2, "supervisor": 1, "teacher": 2}
     assert Student.select().count() == 600
     assert [Term.select().where(Term.school == s).count() for s in schools] == [1, 1]
@@ -114,7 +139,8 @@ def test_every_session_is_on_a_teaching_day_without_a_clash(app, small):
     busy = {}
     for s in sessions:
         keys = [("worker", workers[s.program_id]), ("room", s.room_id)] + [
-            ("class", c) for c in classes.get(s.program_id, [])]
+            ("class", c) for c in classes.get(s.program_id, [])
+        ]
         for key in keys:
             busy.setdefault((key, s.date), []).append((s.start, s.end))
     for slots in busy.values():
@@ -149,8 +175,9 @@ def test_attendance_only_for_consenting_members_of_past_meetings(app, small):
     assert statuses.count("present") > len(statuses) * 0.7
     for reflection in Reflection.select(Reflection, Session).join(Session):
         assert reflection.session.date < AS_OF
-    planned = list(Reflection.select(Reflection.observed_stage, Session.template).join(Session)
-                   .tuples())
+    planned = list(
+        Reflection.select(Reflection.observed_stage, Session.template).join(Session).tuples()
+    )
     stages = dict(SessionTemplate.select(SessionTemplate.id, SessionTemplate.stage).tuples())
     same = sum(1 for observed, template in planned if observed == stages[template])
     assert same > len(planned) * 0.7

@@ -1,4 +1,5 @@
 """Chinese by default, English on request, Chinese dates."""
+
 import datetime as dt
 
 import pytest
@@ -48,8 +49,7 @@ def test_locale_switch_does_not_redirect_off_site(client):
 
 def test_the_choice_survives_login(client, world):
     client.post("/locale", data={"locale": "en"})
-    client.post("/login", data={"username": world.worker.username,
-                                "password": factories.PASSWORD})
+    client.post("/login", data={"username": world.worker.username, "password": factories.PASSWORD})
     html = client.get("/dashboard").get_data(as_text=True)
     assert world.worker.display_name in html
     assert '<html lang="en">' in html
@@ -85,8 +85,9 @@ def test_format_day_in_english(app):
         assert format_short(FRIDAY) == "Fri 9 Oct"
 
 
-@pytest.mark.parametrize("locale,expected", [("zh_CN", "2026年10月9日 星期五"),
-                                             ("en", "Friday 9 October 2026")])
+@pytest.mark.parametrize(
+    "locale,expected", [("zh_CN", "2026年10月9日 星期五"), ("en", "Friday 9 October 2026")]
+)
 def test_day_filter_in_templates(app, locale, expected):
     with app.test_request_context():
         session["locale"] = locale
@@ -96,8 +97,9 @@ def test_day_filter_in_templates(app, locale, expected):
 def test_form_messages_are_chinese_by_default(client, world):
     """Validation messages go through Babel; zh_CN shows the Chinese text."""
     login_as(client, world.admin)
-    html = client.post(f"/admin/rooms/new?school={world.school.id}",
-                       data={"name": "", "kind": "case_room"}).get_data(as_text=True)
+    html = client.post(
+        f"/admin/rooms/new?school={world.school.id}", data={"name": "", "kind": "case_room"}
+    ).get_data(as_text=True)
     assert "此项为必填项。" in html
 
 

@@ -1,4 +1,5 @@
 """tests/live.py: the threaded server closes every response, even when the client resets."""
+
 import socket
 import struct
 import time

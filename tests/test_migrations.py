@@ -1,4 +1,5 @@
 """Migrating an empty database gives exactly the models' schema, on SQLite and PostgreSQL."""
+
 from collections import Counter
 
 import pytest
@@ -41,11 +42,15 @@ def schema_of(db):
     out = {}
     for model in MODELS:
         table = model._meta.table_name
-        columns = {(c.name, c.data_type.lower(), (c.full_type or "").lower(), c.null,
-                    c.primary_key) for c in db.get_columns(table)}
+        columns = {
+            (c.name, c.data_type.lower(), (c.full_type or "").lower(), c.null, c.primary_key)
+            for c in db.get_columns(table)
+        }
         indexes = Counter((tuple(i.columns), i.unique) for i in db.get_indexes(table))
-        foreign_keys = {(fk.column, fk.dest_table, fk.dest_column, (fk.on_delete or "").upper())
-                        for fk in db.get_foreign_keys(table)}
+        foreign_keys = {
+            (fk.column, fk.dest_table, fk.dest_column, (fk.on_delete or "").upper())
+            for fk in db.get_foreign_keys(table)
+        }
         out[table] = {"columns": columns, "indexes": indexes, "foreign_keys": foreign_keys}
     return out
 
@@ -96,8 +101,10 @@ def test_migrating_twice_is_a_no_op(empty_db):
 def test_schema_migration_lists_every_module(empty_db):
     empty_db()
     migrations.migrate()
-    names = [row.name for row in
-             migrations.SchemaMigration.select().order_by(migrations.SchemaMigration.name)]
+    names = [
+        row.name
+        for row in migrations.SchemaMigration.select().order_by(migrations.SchemaMigration.name)
+    ]
     assert names == migrations.available()
     assert "m0001_initial" in names
     assert all(row.applied_at is not None for row in migrations.SchemaMigration.select())

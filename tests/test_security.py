@@ -1,4 +1,5 @@
 """Security headers, caching, generic error pages, token redaction in logs, the back button."""
+
 import logging
 import re
 
@@ -26,16 +27,24 @@ def test_security_headers_on_every_page(client, path):
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer",
-                                                   "strict-origin-when-cross-origin")
+    assert response.headers["Referrer-Policy"] in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    )
 
 
 def test_pages_have_nothing_the_csp_would_block(client, world):
     """No inline script, inline handler or hx-on (which needs eval): the CSP would block them."""
     pages = [client.get("/login").get_data(as_text=True)]
     login_as(client, world.admin)
-    for url in ("/dashboard", "/admin/", f"/schools/{world.school.id}", "/admin/users/new",
-                f"/admin/classes/{world.cls.id}/edit"):
+    for url in (
+        "/dashboard",
+        "/admin/",
+        f"/schools/{world.school.id}",
+        "/admin/users/new",
+        f"/admin/classes/{world.cls.id}/edit",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         pages.append(response.get_data(as_text=True))
@@ -129,12 +138,15 @@ def _record(msg, args):
     return logging.LogRecord("werkzeug", logging.INFO, __file__, 1, msg, args, None)
 
 
-@pytest.mark.parametrize("line", [
-    "GET /feeds/Zx9_secretTOKEN-abc.ics HTTP/1.1",
-    "GET /feed/Zx9_secretTOKEN-abc HTTP/1.1",
-    "GET /calendar.ics?token=Zx9_secretTOKEN-abc&lang=en HTTP/1.1",
-    "GET /export?key=Zx9_secretTOKEN-abc HTTP/1.1",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /feeds/Zx9_secretTOKEN-abc.ics HTTP/1.1",
+        "GET /feed/Zx9_secretTOKEN-abc HTTP/1.1",
+        "GET /calendar.ics?token=Zx9_secretTOKEN-abc&lang=en HTTP/1.1",
+        "GET /export?key=Zx9_secretTOKEN-abc HTTP/1.1",
+    ],
+)
 def test_feed_tokens_are_redacted_from_access_logs(line):
     """As the development server logs: '"%s" %s %s' with the request line as an argument."""
     record = _record('"%s" %s %s', (line, "200", "-"))
@@ -167,10 +179,24 @@ class Atoms(dict):
 
 def test_gunicorn_access_lines_are_redacted():
     """gunicorn logs access_log_format % atoms, with a dict of atoms as the argument."""
-    atoms = Atoms({"h": "10.0.0.1", "r": "GET /feeds/Zx9_secretTOKEN.ics HTTP/1.1", "s": "200",
-                   "U": "/feeds/Zx9_secretTOKEN.ics", "q": "token=Zx9_secretTOKEN"})
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
-                               '%(h)s "%(r)s" %(s)s %(U)s %(q)s %(a)s', (atoms,), None)
+    atoms = Atoms(
+        {
+            "h": "10.0.0.1",
+            "r": "GET /feeds/Zx9_secretTOKEN.ics HTTP/1.1",
+            "s": "200",
+            "U": "/feeds/Zx9_secretTOKEN.ics",
+            "q": "token=Zx9_secretTOKEN",
+        }
+    )
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%(h)s "%(r)s" %(s)s %(U)s %(q)s %(a)s',
+        (atoms,),
+        None,
+    )
     TokenLogFilter().filter(record)
     message = record.getMessage()
     assert "Zx9_secretTOKEN" not in message

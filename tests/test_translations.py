@@ -9,6 +9,7 @@ untranslated string fails the suite. Fix a failure with:
     # …translate the new entries, then
     .venv/bin/pybabel compile -d translations
 """
+
 import os
 import re
 import subprocess
@@ -86,8 +87,10 @@ def test_every_extracted_message_has_an_english_translation(extracted, english):
             problems.append(f"fuzzy: {_label(message)}")
         elif not all(s and s.strip() for s in _strings(entry)):
             problems.append(f"untranslated: {_label(message)}")
-    assert not problems, (f"{len(problems)} of {len(extracted)} messages lack a finished "
-                          "English translation:\n" + "\n".join(problems))
+    assert not problems, (
+        f"{len(problems)} of {len(extracted)} messages lack a finished "
+        "English translation:\n" + "\n".join(problems)
+    )
 
 
 def test_translations_keep_every_placeholder(extracted, english):
@@ -98,8 +101,11 @@ def test_translations_keep_every_placeholder(extracted, english):
             continue  # reported by the test above
         ids = " ".join(_forms(message))
         for pattern, kind in ((PERCENT_NAMED, "%(name)s"), (BRACE_NAMED, "{name}")):
-            if kind == "{name}" and "python-brace-format" not in entry.flags \
-                    and "python-brace-format" not in message.flags:
+            if (
+                kind == "{name}"
+                and "python-brace-format" not in entry.flags
+                and "python-brace-format" not in message.flags
+            ):
                 continue  # braces are only placeholders in str.format messages
             wanted = set(pattern.findall(ids))
             for text in _strings(entry):
@@ -107,9 +113,9 @@ def test_translations_keep_every_placeholder(extracted, english):
                     continue
                 found = set(pattern.findall(text))
                 if wanted - found:
-                    problems.append(f"{_label(message)} → {text!r} drops "
-                                    f"{sorted(wanted - found)}")
+                    problems.append(f"{_label(message)} → {text!r} drops {sorted(wanted - found)}")
                 if found - wanted:
-                    problems.append(f"{_label(message)} → {text!r} adds unknown "
-                                    f"{sorted(found - wanted)}")
+                    problems.append(
+                        f"{_label(message)} → {text!r} adds unknown {sorted(found - wanted)}"
+                    )
     assert not problems, "placeholders differ between msgid and msgstr:\n" + "\n".join(problems)

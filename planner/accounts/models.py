@@ -1,4 +1,5 @@
 """Users and who they are assigned to."""
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from planner.db import BaseModel, DateTimeField, VersionedModel, now

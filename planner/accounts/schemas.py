@@ -1,12 +1,14 @@
 """Form schemas for login and user administration."""
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from planner.accounts.models import ROLES
 from planner.forms import Checkbox, Choice, FormSchema, IdList, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 
-USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,40}$",
-                           error=_l("用户名为 3–40 位小写字母、数字、点、下划线或连字符。"))
+USERNAME = validate.Regexp(
+    r"^[a-z0-9_.-]{3,40}$", error=_l("用户名为 3–40 位小写字母、数字、点、下划线或连字符。")
+)
 
 
 class LoginSchema(FormSchema):
@@ -18,8 +20,9 @@ class UserSchema(FormSchema):
     username = Text(40, required=True, validate_also=[USERNAME])
     display_name = Text(40, required=True)
     role = Choice(ROLES, required=True)
-    password = Text(200, required=True, validate_also=[
-        validate.Length(min=10, error=_l("密码至少 {min} 位。"))])
+    password = Text(
+        200, required=True, validate_also=[validate.Length(min=10, error=_l("密码至少 {min} 位。"))]
+    )
     school_ids = IdList()
     worker_ids = IdList()
     class_ids = IdList()

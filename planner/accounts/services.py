@@ -1,4 +1,5 @@
 """Account operations: authenticate, create, update, end sessions. No request objects here."""
+
 import datetime as dt
 
 from argon2 import PasswordHasher
@@ -45,7 +46,8 @@ def authenticate(username: str, password: str, lock_after: int, lock_seconds: in
         failures = user.failed_logins + 1
         locked = now() + dt.timedelta(seconds=lock_seconds) if failures >= lock_after else None
         User.update(failed_logins=0 if locked else failures, locked_until=locked).where(
-            User.id == user.id).execute()
+            User.id == user.id
+        ).execute()
         return None
     if user.failed_logins or user.locked_until:
         User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
@@ -62,14 +64,18 @@ def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
     Supervision.delete().where(Supervision.supervisor == user.id).execute()
     TeacherClass.delete().where(TeacherClass.teacher == user.id).execute()
     if user.role == "worker":
-        WorkerSchool.insert_many([(user.id, s) for s in school_ids],
-                                 fields=[WorkerSchool.worker, WorkerSchool.school]).execute()
+        WorkerSchool.insert_many(
+            [(user.id, s) for s in school_ids], fields=[WorkerSchool.worker, WorkerSchool.school]
+        ).execute()
     if user.role == "supervisor":
-        Supervision.insert_many([(user.id, w) for w in worker_ids],
-                                fields=[Supervision.supervisor, Supervision.worker]).execute()
+        Supervision.insert_many(
+            [(user.id, w) for w in worker_ids], fields=[Supervision.supervisor, Supervision.worker]
+        ).execute()
     if user.role == "teacher":
-        TeacherClass.insert_many([(user.id, c) for c in class_ids],
-                                 fields=[TeacherClass.teacher, TeacherClass.school_class]).execute()
+        TeacherClass.insert_many(
+            [(user.id, c) for c in class_ids],
+            fields=[TeacherClass.teacher, TeacherClass.school_class],
+        ).execute()
 
 
 def create_user(agency_id: int, data: dict) -> User:
@@ -77,10 +83,18 @@ def create_user(agency_id: int, data: dict) -> User:
     try:
         with write_tx():
             user = User.create(
-                agency=agency_id, username=data["username"], display_name=data["display_name"],
-                role=data["role"], password_hash=hash_password(data["password"]))
-            _set_links(user, data.get("school_ids", []), data.get("worker_ids", []),
-                       data.get("class_ids", []))
+                agency=agency_id,
+                username=data["username"],
+                display_name=data["display_name"],
+                role=data["role"],
+                password_hash=hash_password(data["password"]),
+            )
+            _set_links(
+                user,
+                data.get("school_ids", []),
+                data.get("worker_ids", []),
+                data.get("class_ids", []),
+            )
     except IntegrityError as exc:
         raise AccountError("username", "duplicate") from exc
     return user
@@ -94,8 +108,9 @@ def update_user(user: User, data: dict) -> User:
         changes["session_version"] = user.session_version + 1
     with write_tx():
         save_versioned(user, data["version"], changes)
-        _set_links(user, data.get("school_ids", []), data.get("worker_ids", []),
-                   data.get("class_ids", []))
+        _set_links(
+            user, data.get("school_ids", []), data.get("worker_ids", []), data.get("class_ids", [])
+        )
     return user
 
 
@@ -105,12 +120,18 @@ def link_errors(agency_id: int, data: dict) -> dict:
 
     checks = {
         "school_ids": School.select(School.id).where(School.agency == agency_id),
-        "worker_ids": User.select(User.id).where((User.agency == agency_id) & (User.role == "worker")),
-        "class_ids": SchoolClass.select(SchoolClass.id).join(School).where(School.agency == agency_id),
+        "worker_ids": User.select(User.id).where(
+            (User.agency == agency_id) & (User.role == "worker")
+        ),
+        "class_ids": SchoolClass.select(SchoolClass.id)
+        .join(School)
+        .where(School.agency == agency_id),
     }
     errors = {}
     for key, query in checks.items():
         chosen = set(data.get(key) or [])
-        if chosen and not chosen <= {row.id for row in query.where(query.model.id.in_(list(chosen)))}:
+        if chosen and not chosen <= {
+            row.id for row in query.where(query.model.id.in_(list(chosen)))
+        }:
             errors[key] = "invalid"
     return errors

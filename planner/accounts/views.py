@@ -1,4 +1,5 @@
 """Login, logout, language, and user administration."""
+
 import time
 from urllib.parse import urlparse
 
@@ -24,7 +25,12 @@ BAD_LINK = _l("请选择本机构的有效选项。")
 
 def _safe_next(target):
     """Only same-site relative paths; anything else goes to the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlparse(target).netloc
+    ):
         return target
     return url_for("dashboard.index")
 
@@ -36,16 +42,29 @@ def login():
     """Sign in; the session is rotated and stamped for the idle/absolute timeouts."""
     if request.method == "GET":
         timed_out = session.pop("flash_timeout", False)
-        return render("accounts/login.html", "accounts/_login_form.html",
-                      errors={}, values={}, timed_out=timed_out)
+        return render(
+            "accounts/login.html",
+            "accounts/_login_form.html",
+            errors={},
+            values={},
+            timed_out=timed_out,
+        )
     values, errors = load_form(LoginSchema())
     user = values and services.authenticate(
-        values["username"], values["password"],
-        current_app.config["LOGIN_LOCK_AFTER"], current_app.config["LOGIN_LOCK_SECONDS"])
+        values["username"],
+        values["password"],
+        current_app.config["LOGIN_LOCK_AFTER"],
+        current_app.config["LOGIN_LOCK_SECONDS"],
+    )
     if not user:
         errors = errors or {"form": BAD_LOGIN}
-        return render("accounts/login.html", "accounts/_login_form.html", 401,
-                      errors=errors, values={"username": request.form.get("username", "")})
+        return render(
+            "accounts/login.html",
+            "accounts/_login_form.html",
+            401,
+            errors=errors,
+            values={"username": request.form.get("username", "")},
+        )
     locale = session.get("locale")
     session.clear()  # rotation: nothing from the anonymous session survives
     login_user(user)
@@ -79,15 +98,26 @@ def _choices():
     return {
         "schools": list(School.select().where((School.agency == agency) & ~School.archived)),
         "workers": list(User.select().where((User.agency == agency) & (User.role == "worker"))),
-        "classes": list(SchoolClass.select(SchoolClass, School).join(School)
-                        .where((School.agency == agency) & ~SchoolClass.archived)
-                        .order_by(School.name, SchoolClass.grade, SchoolClass.name)),
+        "classes": list(
+            SchoolClass.select(SchoolClass, School)
+            .join(School)
+            .where((School.agency == agency) & ~SchoolClass.archived)
+            .order_by(School.name, SchoolClass.grade, SchoolClass.name)
+        ),
     }
 
 
 def _user_form(item, values, errors, status=200):
-    return render("accounts/user_form.html", "accounts/_user_form.html", status, item=item,
-                  values=values, errors=errors, roles=ROLES, **_choices())
+    return render(
+        "accounts/user_form.html",
+        "accounts/_user_form.html",
+        status,
+        item=item,
+        values=values,
+        errors=errors,
+        roles=ROLES,
+        **_choices(),
+    )
 
 
 def _agency_users():
@@ -98,8 +128,12 @@ def _agency_users():
 @allow("admin")
 def users():
     """Everyone in the agency, by role."""
-    return render("accounts/users.html", "accounts/_user_list.html",
-                  users=list(_agency_users().order_by(User.role, User.username)), roles=ROLES)
+    return render(
+        "accounts/users.html",
+        "accounts/_user_list.html",
+        users=list(_agency_users().order_by(User.role, User.username)),
+        roles=ROLES,
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -143,4 +177,3 @@ def _links(user):
         "worker_ids": [link.worker_id for link in user.supervisee_links],
         "class_ids": [link.school_class_id for link in user.class_links],
     }
-

@@ -1,4 +1,5 @@
 """ApiToken: a personal access token for the JSON API. Only a hash of the token is stored."""
+
 from peewee import CharField, ForeignKeyField
 
 from planner.accounts.models import User

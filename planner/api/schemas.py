@@ -1,6 +1,7 @@
 """Marshmallow schemas of the JSON API: query arguments (loaded) and responses (dumped).
 The OpenAPI document is generated from these same classes (planner/api/openapi.py).
 No schema here has a field for a student: the API carries none."""
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from planner.api.models import SCOPES
@@ -16,10 +17,12 @@ NO_NUL = validate.Regexp(r"^[^\x00]*$", error=_l("格式不正确。"))
 
 
 def _int(low, high, default, description):
-    return fields.Integer(load_default=default, validate=validate.Range(
-        low, high, error=_l("应在 {min} 到 {max} 之间。")),
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(low, high, error=_l("应在 {min} 到 {max} 之间。")),
         error_messages=dict(MESSAGES, invalid=_l("请输入整数。")),
-        metadata={"description": description})
+        metadata={"description": description},
+    )
 
 
 class PageArgsSchema(Schema):
@@ -36,9 +39,12 @@ class StatsArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    term = fields.String(required=True, validate=[validate.Length(1, 60), NO_NUL],
-                         error_messages=MESSAGES,
-                         metadata={"description": "Term name, e.g. 2026年秋季学期."})
+    term = fields.String(
+        required=True,
+        validate=[validate.Length(1, 60), NO_NUL],
+        error_messages=MESSAGES,
+        metadata={"description": "Term name, e.g. 2026年秋季学期."},
+    )
 
 
 class ErrorSchema(Schema):
@@ -75,8 +81,13 @@ class CurriculumSummarySchema(Schema):
     grades = fields.List(fields.Integer(), required=True)
     period_minutes = fields.Integer(required=True)
     summary = fields.String(required=True)
-    shared = Shared(required=True, attribute="agency_id", metadata={
-        "description": "True for the shared starter library, false for the agency's own."})
+    shared = Shared(
+        required=True,
+        attribute="agency_id",
+        metadata={
+            "description": "True for the shared starter library, false for the agency's own."
+        },
+    )
 
 
 class CurriculumPageSchema(PageSchema):
@@ -128,7 +139,9 @@ class SessionOutSchema(Schema):
     start = fields.Time(required=True)
     end = fields.Time(required=True)
     status = fields.String(required=True, metadata={"description": "planned, done, cancelled …"})
-    room = fields.String(required=True, attribute="room.name", metadata={"description": "Room name."})
+    room = fields.String(
+        required=True, attribute="room.name", metadata={"description": "Room name."}
+    )
 
 
 class SessionPageSchema(PageSchema):
@@ -174,7 +187,9 @@ class TokenFormSchema(FormSchema):
     """The 访问令牌 form on /api/tokens: a label and the scopes to grant."""
 
     label = Text(60, required=True)
-    scopes = fields.List(fields.String(validate=validate.OneOf(
-        list(SCOPES), error=_l("请选择有效的选项。"))), load_default=list,
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(list(SCOPES), error=_l("请选择有效的选项。"))),
+        load_default=list,
         validate=validate.Length(min=1, error=_l("请选择至少一项可用的权限。")),
-        error_messages=MESSAGES)
+        error_messages=MESSAGES,
+    )

@@ -4,6 +4,7 @@ Tokens are made and hashed exactly like calendar-feed tokens (planner.feeds.serv
 256 random bits, only the sha256 stored. Every query goes through the token user's own
 scoping (programs_query, schools_query …), so a token sees what its user sees.
 """
+
 from planner.access import STAFF, programs_query
 from planner.accounts.models import User
 from planner.api.models import SCOPES, WRITE_ROLES, ApiToken
@@ -40,23 +41,35 @@ def create_token(user, label: str, scopes: list[str]) -> tuple:
         raise TokenError(_l("令牌已达上限，请先停用不用的令牌。"))
     raw = new_raw_token()
     with write_tx():
-        token = ApiToken.create(user=user.id, label=label, token_hash=hash_token(raw),
-                                scopes=[s for s in allowed if s in scopes])
+        token = ApiToken.create(
+            user=user.id,
+            label=label,
+            token_hash=hash_token(raw),
+            scopes=[s for s in allowed if s in scopes],
+        )
     return token, raw
 
 
 def revoke_token(user, token_id) -> bool:
     """Revoke one of the user's own active tokens; False when there is no such token."""
     with write_tx():
-        return (ApiToken.update(revoked_at=now())
-                .where((ApiToken.id == token_id) & (ApiToken.user == user.id)
-                       & ApiToken.revoked_at.is_null()).execute()) == 1
+        return (
+            ApiToken.update(revoked_at=now())
+            .where(
+                (ApiToken.id == token_id)
+                & (ApiToken.user == user.id)
+                & ApiToken.revoked_at.is_null()
+            )
+            .execute()
+        ) == 1
 
 
 def active_tokens(user) -> list:
-    return list(ApiToken.select().where((ApiToken.user == user.id)
-                                        & ApiToken.revoked_at.is_null())
-                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return list(
+        ApiToken.select()
+        .where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
 
 
 def resolve(raw: str):
@@ -64,9 +77,12 @@ def resolve(raw: str):
     The role is checked on every request: a user moved to another role loses the API."""
     if not raw or len(raw) > 128:
         return None
-    token = (ApiToken.select(ApiToken, User).join(User)
-             .where((ApiToken.token_hash == hash_token(raw)) & ApiToken.revoked_at.is_null())
-             .first())
+    token = (
+        ApiToken.select(ApiToken, User)
+        .join(User)
+        .where((ApiToken.token_hash == hash_token(raw)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
     if token is None or not token.user.active or token.user.role not in STAFF:
         return None
     at = now()
@@ -79,15 +95,23 @@ def resolve(raw: str):
 
 # ---- scoped queries: each list is one count and one page query ------------------------
 
+
 def page_of(query, page: int, per_page: int) -> dict:
-    return {"items": list(query.paginate(page, per_page)), "page": page,
-            "per_page": per_page, "total": query.count()}
+    return {
+        "items": list(query.paginate(page, per_page)),
+        "page": page,
+        "per_page": per_page,
+        "total": query.count(),
+    }
 
 
 def curricula_query(user):
     """Published curricula of the library this user sees (shared + own agency)."""
-    return (curricula.visible(user).where(Curriculum.status == "published")
-            .order_by(Curriculum.slug, Curriculum.version.desc(), Curriculum.id))
+    return (
+        curricula.visible(user)
+        .where(Curriculum.status == "published")
+        .order_by(Curriculum.slug, Curriculum.version.desc(), Curriculum.id)
+    )
 
 
 def curriculum(user, curriculum_id):
@@ -99,10 +123,15 @@ def curriculum(user, curriculum_id):
 
 def programs(user):
     """Programs in the user's scope with school, term, room and curriculum joined."""
-    return (programs_query(user).select_extend(School, Term, Room, Curriculum)
-            .join_from(Program, School).join_from(Program, Term)
-            .join_from(Program, Room).join_from(Program, Curriculum)
-            .order_by(Program.id))
+    return (
+        programs_query(user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+        .order_by(Program.id)
+    )
 
 
 def program(user, program_id):
@@ -111,8 +140,12 @@ def program(user, program_id):
 
 def sessions(program_id):
     """A program's sessions with the room joined (no attendance, no records)."""
-    return (Session.select(Session, Room).join(Room, on=(Session.room == Room.id))
-            .where(Session.program == program_id).order_by(Session.seq))
+    return (
+        Session.select(Session, Room)
+        .join(Room, on=(Session.room == Room.id))
+        .where(Session.program == program_id)
+        .order_by(Session.seq)
+    )
 
 
 def import_curriculum(user, data: dict):

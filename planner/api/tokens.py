@@ -1,5 +1,6 @@
 """访问令牌 page: staff create (shown once), list and revoke their own API tokens.
 An ordinary HTML form page on the "api" blueprint, with CSRF like every form."""
+
 from flask import abort, request, url_for
 from flask_login import current_user
 
@@ -12,10 +13,17 @@ from planner.web import go, load_form, render
 
 
 def _page(status=200, errors=None, values=None, new=None):
-    return render("api/tokens.html", "api/_tokens.html", status,
-                  tokens=services.active_tokens(current_user), scopes=SCOPES,
-                  allowed=services.allowed_scopes(current_user),
-                  errors=errors or {}, values=values or {}, new=new)
+    return render(
+        "api/tokens.html",
+        "api/_tokens.html",
+        status,
+        tokens=services.active_tokens(current_user),
+        scopes=SCOPES,
+        allowed=services.allowed_scopes(current_user),
+        errors=errors or {},
+        values=values or {},
+        new=new,
+    )
 
 
 @bp.get("/tokens")

@@ -5,6 +5,7 @@ the token-authenticated POST can be exempt from CSRF without opening a hole.
 Routes are @public for the route rules; each declares its token scope with @token(...)
 instead. Errors are JSON with the message in Chinese (`error`) and English (`error_en`).
 """
+
 import datetime as dt
 from functools import wraps
 
@@ -49,8 +50,10 @@ def _field_messages(messages):
     """Marshmallow's error dict with string keys (list indexes are ints) and lists of plain
     strings (a lazy message arrives bare, not in a list)."""
     if isinstance(messages, dict):
-        return {str(k): _field_messages(v) if isinstance(v, (dict, list)) else [str(v)]
-                for k, v in messages.items()}
+        return {
+            str(k): _field_messages(v) if isinstance(v, (dict, list)) else [str(v)]
+            for k, v in messages.items()
+        }
     if isinstance(messages, list):
         return [_field_messages(m) for m in messages]
     return str(messages)
@@ -81,6 +84,7 @@ def is_json_path(path: str) -> bool:
 
 def token(scope, roles=None):
     """Require `Authorization: Bearer <token>` with this scope (and one of these roles)."""
+
     def wrap(view):
         @wraps(view)
         def checked(*args, **kwargs):
@@ -91,8 +95,10 @@ def token(scope, roles=None):
             if scope not in found.scopes or (roles and found.user.role not in roles):
                 return error(403)
             return view(found.user, *args, **kwargs)
+
         checked.api_scope = scope
         return public(checked)
+
     return wrap
 
 
@@ -126,9 +132,11 @@ def curriculum(user, cid):
     found = services.curriculum(user, cid) if cid <= schemas.MAX_ID else None
     if found is None:
         return error(404)
-    return jsonify(schemas.CurriculumDetailSchema().dump(
-        {"id": found.id, "shared": found.agency_id is None,
-         "content": to_data(found)}))
+    return jsonify(
+        schemas.CurriculumDetailSchema().dump(
+            {"id": found.id, "shared": found.agency_id is None, "content": to_data(found)}
+        )
+    )
 
 
 def _has_nul(value) -> bool:

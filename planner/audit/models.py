@@ -1,5 +1,6 @@
 """AuditEntry rows are only ever inserted: the model refuses updates and deletes, and the
 database refuses them too (triggers installed by the migration)."""
+
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
@@ -42,5 +43,10 @@ class AuditEntry(BaseModel):
 
 def record(user, action: str, object_type: str, object_id=None, detail: str = "") -> None:
     """Append one row: who, what, when."""
-    AuditEntry.insert(user=user.id if user else None, action=action, object_type=object_type,
-                      object_id=object_id, detail=detail[:500]).execute()
+    AuditEntry.insert(
+        user=user.id if user else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail[:500],
+    ).execute()

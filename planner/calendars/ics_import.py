@@ -12,6 +12,7 @@ events travel in a signed hidden field rather than being re-uploaded or stored:
 Only the importable events are signed (≤ MAX_EVENTS short records), so the field stays small;
 itsdangerous compresses it as well.
 """
+
 import datetime as dt
 
 from icalendar import Calendar
@@ -29,9 +30,11 @@ PREVIEW_SECONDS = 3600
 SALT = "planner.calendars.ics-import"
 
 # Keyword defaults for the kind of each event; the admin can change every one.
-KEYWORDS = (("exam", ("考试", "期中", "期末", "测验", "统考", "会考", "中考", "高考")),
-            ("holiday", ("放假", "假期", "休假")),
-            ("closure", ("停课",)))
+KEYWORDS = (
+    ("exam", ("考试", "期中", "期末", "测验", "统考", "会考", "中考", "高考")),
+    ("holiday", ("放假", "假期", "休假")),
+    ("closure", ("停课",)),
+)
 
 
 class IcsError(ValueError):
@@ -89,8 +92,9 @@ def parse(data: bytes) -> list:
         try:
             start, end = event.start, event.end
         except ValueError as exc:  # no DTSTART, or a date that doesn't parse
-            raise IcsError(_l("第 %(n)s 个事件（%(name)s）的日期无法识别，文件未导入。",
-                              n=n, name=name)) from exc
+            raise IcsError(
+                _l("第 %(n)s 个事件（%(name)s）的日期无法识别，文件未导入。", n=n, name=name)
+            ) from exc
         item = {"n": n, "name": name, "start": start, "end": start, "skip": None}
         if isinstance(start, dt.datetime):
             item["start"] = item["end"] = start.date()  # listed by its date, not imported
@@ -127,16 +131,25 @@ def preview(school_id: int, term, events: list) -> list:
 
 def _clashes(school_id: int, events: list, kinds: list) -> dict:
     """{event index: message} for events whose days clash with stored or earlier ones."""
-    items = [(i, day, kind, e["name"]) for i, (e, kind) in enumerate(zip(events, kinds))
-             if kind != "skip" for day in dates(e["start"], e["end"])]
+    items = [
+        (i, day, kind, e["name"])
+        for i, (e, kind) in enumerate(zip(events, kinds))
+        if kind != "skip"
+        for day in dates(e["start"], e["end"])
+    ]
     return operations.school_clashes(school_id, items) if items else {}
 
 
 def sign(key: str, school_id: int, term_id: int, filename: str, rows: list) -> str:
-    events = [[r["name"], r["start"].isoformat(), r["end"].isoformat()]
-              for r in rows if not r["skip"]]
-    payload = {"school": school_id, "term": term_id, "file": clean_text(filename)[:100],
-               "events": events}
+    events = [
+        [r["name"], r["start"].isoformat(), r["end"].isoformat()] for r in rows if not r["skip"]
+    ]
+    payload = {
+        "school": school_id,
+        "term": term_id,
+        "file": clean_text(filename)[:100],
+        "events": events,
+    }
     return URLSafeTimedSerializer(key, salt=SALT).dumps(payload)
 
 
@@ -150,9 +163,15 @@ def unsign(key: str, token: str, school_id: int, term_id: int) -> dict:
         raise IcsError(_l("预览数据无效，请重新上传文件。")) from exc
     if (payload.get("school"), payload.get("term")) != (school_id, term_id):
         raise IcsError(_l("预览数据无效，请重新上传文件。"))
-    payload["events"] = [{"name": name, "start": dt.date.fromisoformat(start),
-                          "end": dt.date.fromisoformat(end), "skip": None}
-                         for name, start, end in payload["events"]]
+    payload["events"] = [
+        {
+            "name": name,
+            "start": dt.date.fromisoformat(start),
+            "end": dt.date.fromisoformat(end),
+            "skip": None,
+        }
+        for name, start, end in payload["events"]
+    ]
     return payload
 
 
@@ -167,8 +186,16 @@ def commit(school_id: int, payload: dict, kinds: list) -> int:
         if kind == "skip":
             continue
         for day in dates(event["start"], event["end"]):
-            rows.append({"school": school_id, "date": day, "kind": kind, "name": event["name"],
-                         "follows_weekday": None, "source": source})
+            rows.append(
+                {
+                    "school": school_id,
+                    "date": day,
+                    "kind": kind,
+                    "name": event["name"],
+                    "follows_weekday": None,
+                    "source": source,
+                }
+            )
             owners.append(i)
     if not rows:
         raise IcsError(_l("没有选择要导入的事件。"))

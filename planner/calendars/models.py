@@ -1,5 +1,6 @@
 """Bell periods (课节) and calendar days (校历). A CalendarDay with no school is a
 statutory national day (holiday or 调休 make-up workday) that applies to every school."""
+
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.db import BaseModel, DateField, TimeField, VersionedModel

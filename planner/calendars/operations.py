@@ -5,6 +5,7 @@ needs the database raises Invalid({field: message}) before anything is written; 
 write runs in one transaction, so a range or an import is saved whole or not at all.
 (Split from services.py, which keeps the reads the scheduler uses, to stay under 400 lines.)
 """
+
 import datetime as dt
 import hashlib
 
@@ -32,24 +33,33 @@ def _lock(key: str) -> None:
     Needed because the unique index can't catch duplicates among national rows:
     school_id is NULL there, and NULLs never collide in a unique index."""
     if not is_sqlite():
-        database.execute_sql("SELECT pg_advisory_xact_lock(%s)",
-                             (int(hashlib.sha1(key.encode()).hexdigest()[:12], 16),))
+        database.execute_sql(
+            "SELECT pg_advisory_xact_lock(%s)",
+            (int(hashlib.sha1(key.encode()).hexdigest()[:12], 16),),
+        )
 
 
 def _year_source(year: int) -> str:
-    row = (CalendarDay.select(CalendarDay.source)
-           .where(CalendarDay.school.is_null()
-                  & CalendarDay.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-           .order_by(CalendarDay.id).first())
+    row = (
+        CalendarDay.select(CalendarDay.source)
+        .where(
+            CalendarDay.school.is_null()
+            & CalendarDay.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        )
+        .order_by(CalendarDay.id)
+        .first()
+    )
     return row.source if row else MANUAL_SOURCE
 
 
 def _national_clashes(days: list, exclude: list, kind: str) -> dict:
     """A holiday may not overlap another holiday or a make-up day; one make-up day a date."""
     field = "date" if kind == "makeup" else "start"
-    others = (CalendarDay.select().where(CalendarDay.school.is_null()
-                                         & CalendarDay.date.in_(days))
-              .order_by(CalendarDay.date))
+    others = (
+        CalendarDay.select()
+        .where(CalendarDay.school.is_null() & CalendarDay.date.in_(days))
+        .order_by(CalendarDay.date)
+    )
     for other in others:
         if other.id in exclude:
             continue
@@ -78,8 +88,17 @@ def save_national_holiday(data: dict, anchor: CalendarDay | None = None) -> list
         if errors:
             raise Invalid(errors)
         source = data["source"] or (old[0].source if old else _year_source(data["start"].year))
-        rows = [{"school": None, "date": d, "kind": "holiday", "name": data["name"],
-                 "follows_weekday": None, "source": source} for d in days]
+        rows = [
+            {
+                "school": None,
+                "date": d,
+                "kind": "holiday",
+                "name": data["name"],
+                "follows_weekday": None,
+                "source": source,
+            }
+            for d in days
+        ]
         if old:
             save_versioned(old[0], old[0].version, rows[0])
             CalendarDay.delete().where(CalendarDay.id.in_([r.id for r in old[1:]])).execute()
@@ -115,20 +134,23 @@ def delete_national(day: CalendarDay) -> int:
 
 # ---- a school's own days ----------------------------------------------------------------
 
+
 def _contradicts(kind: str, other_kind: str) -> bool:
     """Same kind twice on one date, or a 调休 school day on a day without teaching."""
     if kind == other_kind:
         return True
-    return (kind == "makeup" and other_kind in NO_TEACHING) or \
-        (other_kind == "makeup" and kind in NO_TEACHING)
+    return (kind == "makeup" and other_kind in NO_TEACHING) or (
+        other_kind == "makeup" and kind in NO_TEACHING
+    )
 
 
 def school_clashes(school_id: int, items: list, exclude_id: int | None = None) -> dict:
     """items: (key, date, kind, name). {key: message} for each item that clashes with the
     school's stored days or with an earlier item. One query."""
     stored = {}
-    query = CalendarDay.select().where((CalendarDay.school == school_id)
-                                       & CalendarDay.date.in_({i[1] for i in items}))
+    query = CalendarDay.select().where(
+        (CalendarDay.school == school_id) & CalendarDay.date.in_({i[1] for i in items})
+    )
     for row in query:
         if row.id != exclude_id:
             stored.setdefault(row.date, []).append((row.kind, row.name))
@@ -136,24 +158,44 @@ def school_clashes(school_id: int, items: list, exclude_id: int | None = None) -
     for key, day, kind, name in items:
         for other_kind, other_name in stored.get(day, []):
             if _contradicts(kind, other_kind) and key not in errors:
-                errors[key] = _l("%(d)s 已有%(k)s“%(n)s”。", d=day.isoformat(),
-                                 k=DAY_KINDS.get(other_kind, other_kind), n=other_name)
+                errors[key] = _l(
+                    "%(d)s 已有%(k)s“%(n)s”。",
+                    d=day.isoformat(),
+                    k=DAY_KINDS.get(other_kind, other_kind),
+                    n=other_name,
+                )
         stored.setdefault(day, []).append((kind, name))
     return errors
 
 
 def check_in_term(term, days: list, field: str) -> None:
     if days and (days[0] < term.start or days[-1] > term.end):
-        raise Invalid({field: _l("日期应在本学期（%(a)s 至 %(b)s）之内。",
-                                 a=term.start.isoformat(), b=term.end.isoformat())})
+        raise Invalid(
+            {
+                field: _l(
+                    "日期应在本学期（%(a)s 至 %(b)s）之内。",
+                    a=term.start.isoformat(),
+                    b=term.end.isoformat(),
+                )
+            }
+        )
 
 
 def add_school_days(school_id: int, term, data: dict, source: str = "") -> list:
     """One row per date from start to end (a 调休 day is one date). All or nothing."""
     days = dates(data["start"], data.get("end"))
     check_in_term(term, days, "end" if data.get("end") else "start")
-    rows = [{"school": school_id, "date": d, "kind": data["kind"], "name": data["name"],
-             "follows_weekday": data.get("follows_weekday"), "source": source} for d in days]
+    rows = [
+        {
+            "school": school_id,
+            "date": d,
+            "kind": data["kind"],
+            "name": data["name"],
+            "follows_weekday": data.get("follows_weekday"),
+            "source": source,
+        }
+        for d in days
+    ]
     insert_school_days(school_id, rows, lambda i, row: "start")
     return days
 
@@ -162,8 +204,9 @@ def insert_school_days(school_id: int, rows: list, key) -> None:
     """Insert rows after checking them all; key(i, row) names where a clash is shown."""
     with write_tx():
         _lock(f"school-{school_id}")
-        errors = school_clashes(school_id, [(key(i, r), r["date"], r["kind"], r["name"])
-                                            for i, r in enumerate(rows)])
+        errors = school_clashes(
+            school_id, [(key(i, r), r["date"], r["kind"], r["name"]) for i, r in enumerate(rows)]
+        )
         if errors:
             raise Invalid(errors)
         CalendarDay.insert_many(rows).execute()
@@ -176,14 +219,16 @@ def update_school_day(day: CalendarDay, term, data: dict) -> None:
     check_in_term(term, [data["date"]], "date")
     with write_tx():
         _lock(f"school-{day.school_id}")
-        errors = school_clashes(day.school_id, [("date", data["date"], data["kind"],
-                                                  data["name"])], exclude_id=day.id)
+        errors = school_clashes(
+            day.school_id, [("date", data["date"], data["kind"], data["name"])], exclude_id=day.id
+        )
         if errors:
             raise Invalid(errors)
         save_versioned(day, version, data)
 
 
 # ---- bell schedules ---------------------------------------------------------------------
+
 
 def save_bells(school_id: int, section: str, rows: list, token: str) -> None:
     """Replace one section's schedule. Periods are updated in place (programs and
@@ -192,20 +237,25 @@ def save_bells(school_id: int, section: str, rows: list, token: str) -> None:
         _lock(f"bells-{school_id}")
         if bell_token(school_id, section) != token:
             raise ConflictError("BellPeriod")
-        current = {p.number: p for p in BellPeriod.select().where(
-            (BellPeriod.school == school_id) & (BellPeriod.section == section))}
+        current = {
+            p.number: p
+            for p in BellPeriod.select().where(
+                (BellPeriod.school == school_id) & (BellPeriod.section == section)
+            )
+        }
         wanted = {r["number"]: r for r in rows}
         gone = [p for n, p in current.items() if n not in wanted]
         for period in gone:
             try:  # the whole transaction is abandoned on refusal, so no savepoint is needed
                 period.delete_instance()
             except IntegrityError as exc:
-                raise Invalid({"periods": _l("第%(n)s节已被开展计划使用，不能删除。",
-                                             n=period.number)}) from exc
+                raise Invalid(
+                    {"periods": _l("第%(n)s节已被开展计划使用，不能删除。", n=period.number)}
+                ) from exc
         for number, row in wanted.items():
             if number in current:
                 BellPeriod.update(start=row["start"], end=row["end"]).where(
-                    BellPeriod.id == current[number].id).execute()
+                    BellPeriod.id == current[number].id
+                ).execute()
             else:
                 BellPeriod.create(school=school_id, section=section, **row)
-

@@ -1,5 +1,6 @@
 """Form schemas for the calendar screens: national days, school days, bell schedules,
 and the .ics import choices. Checks that need the database live in services."""
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from planner.calendars.models import DAY_KINDS, SECTIONS
@@ -7,9 +8,13 @@ from planner.forms import MESSAGES, Choice, Date, FormSchema, Integer, Text, Ver
 from planner.i18n import lazy_gettext as _l
 
 WEEKDAYS = {"1": _l("周一"), "2": _l("周二"), "3": _l("周三"), "4": _l("周四"), "5": _l("周五")}
-IMPORT_KINDS = {"holiday": DAY_KINDS["holiday"], "exam": DAY_KINDS["exam"],
-                "closure": DAY_KINDS["closure"], "event": DAY_KINDS["event"],
-                "skip": _l("不导入")}
+IMPORT_KINDS = {
+    "holiday": DAY_KINDS["holiday"],
+    "exam": DAY_KINDS["exam"],
+    "closure": DAY_KINDS["closure"],
+    "event": DAY_KINDS["event"],
+    "skip": _l("不导入"),
+}
 MAX_RANGE_DAYS = 31  # a longer "holiday" is almost always a typo in a year
 END_BEFORE_START = _l("结束日期不能早于开始日期。")
 TOO_LONG = _l("一次最多录入 31 天。")
@@ -18,10 +23,13 @@ NOT_WEEKEND = _l("调休上班日应为周六或周日。")
 
 def FollowsWeekday(required=False, **kw):
     """调休: the ISO weekday (Mon–Fri) whose timetable runs."""
-    return fields.Integer(required=required, strict=False,
-                          validate=validate.Range(1, 5, error=_l("请选择周一至周五中的一天。")),
-                          error_messages={**MESSAGES, "invalid": _l("请选择周一至周五中的一天。")},
-                          **kw)
+    return fields.Integer(
+        required=required,
+        strict=False,
+        validate=validate.Range(1, 5, error=_l("请选择周一至周五中的一天。")),
+        error_messages={**MESSAGES, "invalid": _l("请选择周一至周五中的一天。")},
+        **kw,
+    )
 
 
 def check_range(data):
@@ -144,10 +152,12 @@ class BellScheduleSchema(FormSchema):
         rows = []
         for number, start, end in zip(*columns):
             if number or start or end:
-                rows.append({k: v for k, v in (("number", number), ("start", start),
-                                               ("end", end)) if v})
-        out = {k: data.get(k).strip() for k in ("section", "version")
-               if (data.get(k) or "").strip()}
+                rows.append(
+                    {k: v for k, v in (("number", number), ("start", start), ("end", end)) if v}
+                )
+        out = {
+            k: data.get(k).strip() for k in ("section", "version") if (data.get(k) or "").strip()
+        }
         out["periods"] = rows
         return out
 
@@ -169,8 +179,11 @@ class BellScheduleSchema(FormSchema):
             ordered = sorted(enumerate(rows), key=lambda r: r[1]["number"])
             for (_, a), (j, b) in zip(ordered, ordered[1:]):
                 if b["start"] < a["end"]:
-                    errors[f"row-{j}"] = _l("第%(b)s节与第%(a)s节时间重叠（或节次没有按时间先后编号）。",
-                                            a=a["number"], b=b["number"])
+                    errors[f"row-{j}"] = _l(
+                        "第%(b)s节与第%(a)s节时间重叠（或节次没有按时间先后编号）。",
+                        a=a["number"],
+                        b=b["number"],
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -201,6 +214,7 @@ def load_bells(form):
 
 
 # ---- .ics import ------------------------------------------------------------------------
+
 
 class ImportCommitSchema(FormSchema):
     """The previewed import: the signed payload and one kind per importable event."""

@@ -1,4 +1,5 @@
 """What kind of day is it? Statutory data, school days, teaching weeks, bell periods."""
+
 import datetime as dt
 import hashlib
 import os
@@ -68,13 +69,26 @@ def statutory_rows(year: dict) -> list[dict]:
     for holiday in year["holidays"]:
         day = holiday["start"]
         while day <= holiday["end"]:
-            rows.append({"date": day, "kind": "holiday", "name": holiday["name"],
-                         "follows_weekday": None, "source": year["source"]})
+            rows.append(
+                {
+                    "date": day,
+                    "kind": "holiday",
+                    "name": holiday["name"],
+                    "follows_weekday": None,
+                    "source": year["source"],
+                }
+            )
             day += dt.timedelta(days=1)
     for makeup in year["makeup_days"]:
-        rows.append({"date": makeup["date"], "kind": "makeup",
-                     "name": f"{makeup['holiday']}调休上课",
-                     "follows_weekday": makeup["follows_weekday"], "source": year["source"]})
+        rows.append(
+            {
+                "date": makeup["date"],
+                "kind": "makeup",
+                "name": f"{makeup['holiday']}调休上课",
+                "follows_weekday": makeup["follows_weekday"],
+                "source": year["source"],
+            }
+        )
     return rows
 
 
@@ -84,8 +98,9 @@ def import_statutory(years: list[dict]) -> int:
     with write_tx():
         for year in years:
             first, last = dt.date(year["year"], 1, 1), dt.date(year["year"], 12, 31)
-            CalendarDay.delete().where(CalendarDay.school.is_null()
-                                       & CalendarDay.date.between(first, last)).execute()
+            CalendarDay.delete().where(
+                CalendarDay.school.is_null() & CalendarDay.date.between(first, last)
+            ).execute()
             rows = statutory_rows(year)
             CalendarDay.insert_many([dict(r, school=None) for r in rows]).execute()
             count += len(rows)
@@ -118,10 +133,14 @@ def day_map(school_id: int, start: dt.date, end: dt.date) -> dict:
     """date → DayInfo for every date in [start, end]; one query. A school's own entry for
     a date outranks the statutory one (e.g. a school closed on a national make-up day)."""
     entries = {}
-    rows = (CalendarDay.select()
-            .where((CalendarDay.school.is_null() | (CalendarDay.school == school_id))
-                   & CalendarDay.date.between(start, end))
-            .order_by(CalendarDay.school.desc(nulls="LAST"), CalendarDay.id))
+    rows = (
+        CalendarDay.select()
+        .where(
+            (CalendarDay.school.is_null() | (CalendarDay.school == school_id))
+            & CalendarDay.date.between(start, end)
+        )
+        .order_by(CalendarDay.school.desc(nulls="LAST"), CalendarDay.id)
+    )
     for row in rows:
         entries.setdefault(row.date, []).append(row)
     out = {}
@@ -152,11 +171,15 @@ def term_weeks(term) -> int:
 
 def periods(school_id: int) -> list:
     """The school's bell periods, ordered by section then number."""
-    return list(BellPeriod.select().where(BellPeriod.school == school_id)
-                .order_by(BellPeriod.section, BellPeriod.number))
+    return list(
+        BellPeriod.select()
+        .where(BellPeriod.school == school_id)
+        .order_by(BellPeriod.section, BellPeriod.number)
+    )
 
 
 # ---- reading for the calendar screens (writes live in operations.py) --------------
+
 
 def dates(start: dt.date, end: dt.date | None = None) -> list:
     end = end or start
@@ -169,10 +192,15 @@ def national_query(kind: str):
 
 def holiday_range(day: CalendarDay) -> list:
     """The contiguous run of same-named national holiday rows that contains `day`."""
-    near = {r.date: r for r in national_query("holiday").where(
-        (CalendarDay.name == day.name)
-        & CalendarDay.date.between(day.date - dt.timedelta(days=62),
-                                   day.date + dt.timedelta(days=62)))}
+    near = {
+        r.date: r
+        for r in national_query("holiday").where(
+            (CalendarDay.name == day.name)
+            & CalendarDay.date.between(
+                day.date - dt.timedelta(days=62), day.date + dt.timedelta(days=62)
+            )
+        )
+    }
     first = day.date
     while first - dt.timedelta(days=1) in near:
         first -= dt.timedelta(days=1)
@@ -186,13 +214,17 @@ def national_years(today: dt.date) -> tuple[list, int | None]:
     """Statutory days grouped by year: [{year, sources, holidays: [ranges], makeups}], and
     the first year from this one on that has no data yet (its notice may not be out).
     A holiday range belongs to the year it starts in, even across New Year."""
-    rows = (CalendarDay.select().where(CalendarDay.school.is_null())
-            .order_by(CalendarDay.date, CalendarDay.id))
+    rows = (
+        CalendarDay.select()
+        .where(CalendarDay.school.is_null())
+        .order_by(CalendarDay.date, CalendarDay.id)
+    )
     years, last = {}, None
 
     def year_of(day):
-        return years.setdefault(day.year, {"year": day.year, "sources": [], "holidays": [],
-                                           "makeups": []})
+        return years.setdefault(
+            day.year, {"year": day.year, "sources": [], "holidays": [], "makeups": []}
+        )
 
     for row in rows:
         if row.kind == "makeup":
@@ -213,9 +245,11 @@ def national_years(today: dt.date) -> tuple[list, int | None]:
 
 def school_days(school_id: int, term) -> list:
     """The school's own days in the term, in date order."""
-    return list(CalendarDay.select().where((CalendarDay.school == school_id)
-                                           & CalendarDay.date.between(term.start, term.end))
-                .order_by(CalendarDay.date, CalendarDay.kind))
+    return list(
+        CalendarDay.select()
+        .where((CalendarDay.school == school_id) & CalendarDay.date.between(term.start, term.end))
+        .order_by(CalendarDay.date, CalendarDay.kind)
+    )
 
 
 def term_calendar(school_id: int, term) -> list:
@@ -226,11 +260,18 @@ def term_calendar(school_id: int, term) -> list:
     weeks = []
     for n in range(term_weeks(term)):
         monday = first + dt.timedelta(days=7 * n)
-        days = [(d, infos[d], term.start <= d <= term.end) for d in dates(
-            monday, monday + dt.timedelta(days=6))]
-        weeks.append({"number": n + 1, "monday": monday, "days": days,
-                      "teaching": sum(1 for d, info, inside in days
-                                      if inside and info.timetable_weekday)})
+        days = [
+            (d, infos[d], term.start <= d <= term.end)
+            for d in dates(monday, monday + dt.timedelta(days=6))
+        ]
+        weeks.append(
+            {
+                "number": n + 1,
+                "monday": monday,
+                "days": days,
+                "teaching": sum(1 for d, info, inside in days if inside and info.timetable_weekday),
+            }
+        )
     return weeks
 
 
@@ -248,8 +289,10 @@ def default_term(terms: list, today: dt.date):
 def bell_token(school_id: int, section: str) -> str:
     """A fingerprint of one section's schedule. BellPeriod has no version column, so the
     form carries this instead and a stale form gets the conflict screen."""
-    rows = (BellPeriod.select().where((BellPeriod.school == school_id)
-                                      & (BellPeriod.section == section))
-            .order_by(BellPeriod.number))
+    rows = (
+        BellPeriod.select()
+        .where((BellPeriod.school == school_id) & (BellPeriod.section == section))
+        .order_by(BellPeriod.number)
+    )
     text = ";".join(f"{p.number}|{p.start}|{p.end}" for p in rows)
     return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -2,6 +2,7 @@
 
 Admins edit; the school's workers and supervisors may read a school calendar; teachers
 don't see these screens. Another school's records answer 404 (access.py scoping)."""
+
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, request, url_for
@@ -20,27 +21,50 @@ bp = Blueprint("calendars", __name__)
 
 SOURCE_HELP = _l("通知名称与文号；留空则沿用该年已有的来源。")
 NATIONAL = {
-    "holiday": (schemas.NationalHolidaySchema, _l("法定假期"), [
-        FieldSpec("name", _l("假期名称"), maxlength=60, required=True, help=_l("例如 国庆节")),
-        FieldSpec("start", _l("放假第一天"), "date", required=True),
-        FieldSpec("end", _l("放假最后一天"), "date", required=True),
-        FieldSpec("source", _l("来源"), maxlength=500, help=SOURCE_HELP)]),
-    "makeup": (schemas.NationalMakeupSchema, _l("调休上班日"), [
-        FieldSpec("date", _l("日期"), "date", required=True, help=_l("应为周六或周日。")),
-        FieldSpec("name", _l("名称"), maxlength=60, required=True, help=_l("例如 国庆节调休上课")),
-        FieldSpec("follows_weekday", _l("按周几的课表上课"), "select", schemas.WEEKDAYS,
-                  required=True),
-        FieldSpec("source", _l("来源"), maxlength=500, help=SOURCE_HELP)]),
+    "holiday": (
+        schemas.NationalHolidaySchema,
+        _l("法定假期"),
+        [
+            FieldSpec("name", _l("假期名称"), maxlength=60, required=True, help=_l("例如 国庆节")),
+            FieldSpec("start", _l("放假第一天"), "date", required=True),
+            FieldSpec("end", _l("放假最后一天"), "date", required=True),
+            FieldSpec("source", _l("来源"), maxlength=500, help=SOURCE_HELP),
+        ],
+    ),
+    "makeup": (
+        schemas.NationalMakeupSchema,
+        _l("调休上班日"),
+        [
+            FieldSpec("date", _l("日期"), "date", required=True, help=_l("应为周六或周日。")),
+            FieldSpec(
+                "name", _l("名称"), maxlength=60, required=True, help=_l("例如 国庆节调休上课")
+            ),
+            FieldSpec(
+                "follows_weekday", _l("按周几的课表上课"), "select", schemas.WEEKDAYS, required=True
+            ),
+            FieldSpec("source", _l("来源"), maxlength=500, help=SOURCE_HELP),
+        ],
+    ),
 }
 DAY_FIELDS = [
     FieldSpec("kind", _l("类型"), "select", DAY_KINDS, required=True),
     FieldSpec("name", _l("名称"), maxlength=60, required=True, help=_l("例如 期中考试、运动会")),
     FieldSpec("start", _l("日期（第一天）"), "date", required=True),
     FieldSpec("end", _l("最后一天"), "date", help=_l("连续多天时填写；调休上课日只填第一天。")),
-    FieldSpec("follows_weekday", _l("按周几的课表上课"), "select", schemas.WEEKDAYS,
-              help=_l("仅调休上课日需要选择。"))]
-DAY_EDIT_FIELDS = [DAY_FIELDS[0], DAY_FIELDS[1],
-                   FieldSpec("date", _l("日期"), "date", required=True), DAY_FIELDS[4]]
+    FieldSpec(
+        "follows_weekday",
+        _l("按周几的课表上课"),
+        "select",
+        schemas.WEEKDAYS,
+        help=_l("仅调休上课日需要选择。"),
+    ),
+]
+DAY_EDIT_FIELDS = [
+    DAY_FIELDS[0],
+    DAY_FIELDS[1],
+    FieldSpec("date", _l("日期"), "date", required=True),
+    DAY_FIELDS[4],
+]
 
 
 def _school(school_id):
@@ -68,11 +92,15 @@ def index():
     """The schools this user may see, each with its terms."""
     schools = list(schools_query(current_user).where(~School.archived).order_by(School.name))
     terms = {}
-    for term in (Term.select().where(Term.school.in_([s.id for s in schools]) & ~Term.archived)
-                 .order_by(Term.start.desc())):
+    for term in (
+        Term.select()
+        .where(Term.school.in_([s.id for s in schools]) & ~Term.archived)
+        .order_by(Term.start.desc())
+    ):
         terms.setdefault(term.school_id, []).append(term)
-    return render("calendars/index.html", "calendars/_index_body.html", schools=schools,
-                  terms=terms)
+    return render(
+        "calendars/index.html", "calendars/_index_body.html", schools=schools, terms=terms
+    )
 
 
 @bp.get("/schools/<int:school_id>/calendar")
@@ -83,21 +111,41 @@ def school_calendar(school_id):
     terms = list(school.terms.where(~Term.archived).order_by(Term.start))
     raw = request.args.get("term")
     term = _term(school, raw) if raw is not None else services.default_term(terms, dt.date.today())
-    return render("calendars/school.html", "calendars/_school_body.html", school=school,
-                  terms=terms, term=term, periods=services.periods(school.id), sections=SECTIONS,
-                  kinds=DAY_KINDS,
-                  weeks=services.term_calendar(school.id, term) if term else [],
-                  days=services.school_days(school.id, term) if term else [])
+    return render(
+        "calendars/school.html",
+        "calendars/_school_body.html",
+        school=school,
+        terms=terms,
+        term=term,
+        periods=services.periods(school.id),
+        sections=SECTIONS,
+        kinds=DAY_KINDS,
+        weeks=services.term_calendar(school.id, term) if term else [],
+        days=services.school_days(school.id, term) if term else [],
+    )
 
 
 # ---- a school's own days ----------------------------------------------------------------
 
+
 def _day_form(school, term, day, values, errors, status=200):
-    action = (url_for("calendars.day_edit", day_id=day.id, term=term.id) if day else
-              url_for("calendars.day_new", school_id=school.id, term=term.id))
-    return render("calendars/day_form.html", "calendars/_day_form.html", status, school=school,
-                  term=term, day=day, values=values, errors=errors, action=action,
-                  fields=DAY_EDIT_FIELDS if day else DAY_FIELDS)
+    action = (
+        url_for("calendars.day_edit", day_id=day.id, term=term.id)
+        if day
+        else url_for("calendars.day_new", school_id=school.id, term=term.id)
+    )
+    return render(
+        "calendars/day_form.html",
+        "calendars/_day_form.html",
+        status,
+        school=school,
+        term=term,
+        day=day,
+        values=values,
+        errors=errors,
+        action=action,
+        fields=DAY_EDIT_FIELDS if day else DAY_FIELDS,
+    )
 
 
 @bp.route("/admin/schools/<int:school_id>/calendar/days/new", methods=["GET", "POST"])
@@ -152,6 +200,7 @@ def day_delete(day_id):
 
 # ---- bell schedule ----------------------------------------------------------------------
 
+
 def _sections(school):
     """A 九年一贯制 school may keep separate primary and secondary schedules."""
     keys = SECTIONS if school.stage == "nine_year" else ["all"]
@@ -159,9 +208,18 @@ def _sections(school):
 
 
 def _bells_form(school, section, rows, errors, token, status=200):
-    return render("calendars/bells.html", "calendars/_bells_form.html", status, school=school,
-                  section=section, sections=_sections(school), rows=rows, errors=errors,
-                  token=token, blank_rows=max(3, 10 - len(rows)))
+    return render(
+        "calendars/bells.html",
+        "calendars/_bells_form.html",
+        status,
+        school=school,
+        section=section,
+        sections=_sections(school),
+        rows=rows,
+        errors=errors,
+        token=token,
+        blank_rows=max(3, 10 - len(rows)),
+    )
 
 
 @bp.route("/admin/schools/<int:school_id>/bells", methods=["GET", "POST"])
@@ -173,45 +231,64 @@ def bells(school_id):
     if section not in _sections(school):
         abort(404)
     if request.method == "GET":
-        rows = [p.__data__ for p in BellPeriod.select().where(
-            (BellPeriod.school == school.id) & (BellPeriod.section == section))
-            .order_by(BellPeriod.number)]
+        rows = [
+            p.__data__
+            for p in BellPeriod.select()
+            .where((BellPeriod.school == school.id) & (BellPeriod.section == section))
+            .order_by(BellPeriod.number)
+        ]
         return _bells_form(school, section, rows, {}, services.bell_token(school.id, section))
     values, errors = schemas.load_bells(request.form)
     if not errors:
         try:
             operations.save_bells(school.id, section, values["periods"], values["version"])
         except ConflictError:
-            return conflict_response(url_for("calendars.bells", school_id=school.id,
-                                             section=section))
+            return conflict_response(
+                url_for("calendars.bells", school_id=school.id, section=section)
+            )
         except operations.Invalid as err:
             errors = err.errors
     if errors:
-        rows = [dict(zip(("number", "start", "end"), r)) for r in zip(
-            *(request.form.getlist(k) for k in ("number", "start", "end")))]
+        rows = [
+            dict(zip(("number", "start", "end"), r))
+            for r in zip(*(request.form.getlist(k) for k in ("number", "start", "end")))
+        ]
         return _bells_form(school, section, rows, errors, request.form.get("version", ""), 422)
     return go(url_for("calendars.school_calendar", school_id=school.id))
 
 
-
 # ---- statutory (national) days ----------------------------------------------------------
+
 
 @bp.get("/admin/calendar/national")
 @allow("admin")
 def national():
     """Statutory holidays and 调休 make-up days, by year, with their sources."""
     years, missing = services.national_years(dt.date.today())
-    return render("calendars/national.html", "calendars/_national_body.html", years=years,
-                  missing=missing)
+    return render(
+        "calendars/national.html", "calendars/_national_body.html", years=years, missing=missing
+    )
 
 
 def _national_form(kind, day, values, errors, status=200):
     schema, title, fields = NATIONAL[kind]
-    action = (url_for("calendars.national_edit", kind=kind, day_id=day.id) if day else
-              url_for("calendars.national_new", kind=kind))
-    return render("calendars/national_form.html", "calendars/_national_form.html", status,
-                  kind=kind, title=title, fields=fields, day=day, values=values, errors=errors,
-                  action=action)
+    action = (
+        url_for("calendars.national_edit", kind=kind, day_id=day.id)
+        if day
+        else url_for("calendars.national_new", kind=kind)
+    )
+    return render(
+        "calendars/national_form.html",
+        "calendars/_national_form.html",
+        status,
+        kind=kind,
+        title=title,
+        fields=fields,
+        day=day,
+        values=values,
+        errors=errors,
+        action=action,
+    )
 
 
 def _national_day(kind, day_id):
@@ -247,8 +324,9 @@ def national_new(kind):
     return go(url_for("calendars.national"))
 
 
-@bp.route("/admin/calendar/national/<any(holiday,makeup):kind>/<int:day_id>/edit",
-          methods=["GET", "POST"])
+@bp.route(
+    "/admin/calendar/national/<any(holiday,makeup):kind>/<int:day_id>/edit", methods=["GET", "POST"]
+)
 @allow("admin")
 def national_edit(kind, day_id):
     """Edit a holiday range (all its days at once) or a make-up day."""
@@ -278,10 +356,18 @@ def national_delete(kind, day_id):
 
 # ---- .ics import ------------------------------------------------------------------------
 
+
 def _import(school, term, status=200, **context):
     context.setdefault("rows", None)
-    return render("calendars/import.html", "calendars/_import_panel.html", status,
-                  school=school, term=term, kinds=schemas.IMPORT_KINDS, **context)
+    return render(
+        "calendars/import.html",
+        "calendars/_import_panel.html",
+        status,
+        school=school,
+        term=term,
+        kinds=schemas.IMPORT_KINDS,
+        **context,
+    )
 
 
 @bp.route("/admin/schools/<int:school_id>/calendar/import", methods=["GET", "POST"])
@@ -319,8 +405,17 @@ def ics_commit(school_id):
     except ics_import.IcsError as err:
         return _import(school, term, 422, error=err.message)
     except operations.Invalid as err:
-        rows = [dict(e, n=i + 1, kind=k, problem=err.errors.get(i))
-                for i, (e, k) in enumerate(zip(payload["events"], values["kind"]))]
-        return _import(school, term, 422, rows=rows, payload=values["payload"],
-                       filename=payload["file"], error=_l("有事件与已有日期冲突，未导入任何内容。"))
+        rows = [
+            dict(e, n=i + 1, kind=k, problem=err.errors.get(i))
+            for i, (e, k) in enumerate(zip(payload["events"], values["kind"]))
+        ]
+        return _import(
+            school,
+            term,
+            422,
+            rows=rows,
+            payload=values["payload"],
+            filename=payload["file"],
+            error=_l("有事件与已有日期冲突，未导入任何内容。"),
+        )
     return go(_calendar_url(school.id, term))

@@ -1,4 +1,5 @@
 """content/curricula/*.yaml ⇄ database: check (with file and line), import, export."""
+
 import os
 from dataclasses import dataclass
 
@@ -56,19 +57,27 @@ def load_yaml(path: str, schema, what: str = "curriculum"):
         tree = yaml.compose(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        return None, [Problem(name, mark.line + 1 if mark else None, "(file)",
-                              f"YAML syntax error: {getattr(err, 'problem', err)}")]
+        return None, [
+            Problem(
+                name,
+                mark.line + 1 if mark else None,
+                "(file)",
+                f"YAML syntax error: {getattr(err, 'problem', err)}",
+            )
+        ]
     if not isinstance(raw, dict):
         return None, [Problem(name, 1, "(file)", f"expected a mapping of {what} fields")]
     try:
         data = schema.load(raw)
     except ValidationError as err:
-        return None, [Problem(name, _line_of(tree, p), _field_name(p), m)
-                      for p, m in flatten(err.messages)]
+        return None, [
+            Problem(name, _line_of(tree, p), _field_name(p), m) for p, m in flatten(err.messages)
+        ]
     expected = f"{data['slug']}.yaml"
     if name not in (expected, f"{data['slug']}.v{data.get('version')}.yaml"):
-        return None, [Problem(name, _line_of(tree, ("slug",)), "slug",
-                              f"file name should be {expected}")]
+        return None, [
+            Problem(name, _line_of(tree, ("slug",)), "slug", f"file name should be {expected}")
+        ]
     return data, []
 
 
@@ -88,8 +97,9 @@ def load_library(directory: str):
         if data:
             key = (data["slug"], data["version"])
             if key in seen:
-                problems.append(Problem(name, None, "slug",
-                                        f"slug and version also used by {seen[key]}"))
+                problems.append(
+                    Problem(name, None, "slug", f"slug and version also used by {seen[key]}")
+                )
             seen[key] = name
             items.append(data)
     return items, problems
@@ -118,5 +128,12 @@ _Dumper.add_representer(list, _list)
 
 def dump(data: dict) -> str:
     """The canonical text of a curriculum file (stable bytes for the same data)."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=10_000, indent=2)
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10_000,
+        indent=2,
+    )

@@ -3,6 +3,7 @@
 A published curriculum is never changed: editing it makes a new draft version, so
 programs already scheduled keep the version they were planned with.
 """
+
 import secrets
 
 from peewee import fn
@@ -42,23 +43,34 @@ def fork(curriculum, user, school_code=None):
         slug = f"{base}-{n}"
     data.update(slug=slug, version=1, status="draft", title=f"{data['title']}（改编）"[:60])
     with write_tx():
-        return create_from_data(data, agency_id=user.agency_id, user_id=user.id,
-                                forked_from=curriculum.id)
+        return create_from_data(
+            data, agency_id=user.agency_id, user_id=user.id, forked_from=curriculum.id
+        )
 
 
 def new_version(curriculum, user):
     """A draft copy of a published curriculum with the next version number."""
     if not can_edit(curriculum, user):
         raise NotEditable()
-    draft = Curriculum.get_or_none((Curriculum.slug == curriculum.slug) & (Curriculum.status == "draft"))
+    draft = Curriculum.get_or_none(
+        (Curriculum.slug == curriculum.slug) & (Curriculum.status == "draft")
+    )
     if draft:
         return draft  # one open draft per slug
     data = to_data(full(curriculum.id))
-    top = Curriculum.select(fn.MAX(Curriculum.version)).where(Curriculum.slug == curriculum.slug).scalar()
+    top = (
+        Curriculum.select(fn.MAX(Curriculum.version))
+        .where(Curriculum.slug == curriculum.slug)
+        .scalar()
+    )
     data.update(version=top + 1, status="draft")
     with write_tx():
-        return create_from_data(data, agency_id=curriculum.agency_id, user_id=user.id,
-                                forked_from=curriculum.forked_from_id)
+        return create_from_data(
+            data,
+            agency_id=curriculum.agency_id,
+            user_id=user.id,
+            forked_from=curriculum.forked_from_id,
+        )
 
 
 def _editable(curriculum, user):
@@ -71,9 +83,16 @@ def save_plan(curriculum, user, values: dict):
     _editable(curriculum, user)
     expected = values.pop("edit_version")
     with write_tx():
-        updated = Curriculum.update(**values, grade_tags=grade_tags(values["grades"]), updated_at=now(),
-                                    edit_version=Curriculum.edit_version + 1).where(
-            (Curriculum.id == curriculum.id) & (Curriculum.edit_version == expected)).execute()
+        updated = (
+            Curriculum.update(
+                **values,
+                grade_tags=grade_tags(values["grades"]),
+                updated_at=now(),
+                edit_version=Curriculum.edit_version + 1,
+            )
+            .where((Curriculum.id == curriculum.id) & (Curriculum.edit_version == expected))
+            .execute()
+        )
         if updated != 1:
             raise ConflictError("curriculum")
 
@@ -83,15 +102,18 @@ def save_session(session, curriculum, user, values: dict, activities: list[dict]
     _editable(curriculum, user)
     expected = values.pop("edit_version")
     with write_tx():
-        updated = SessionTemplate.update(**values, edit_version=SessionTemplate.edit_version + 1
-                                         ).where((SessionTemplate.id == session.id)
-                                                 & (SessionTemplate.edit_version == expected)).execute()
+        updated = (
+            SessionTemplate.update(**values, edit_version=SessionTemplate.edit_version + 1)
+            .where((SessionTemplate.id == session.id) & (SessionTemplate.edit_version == expected))
+            .execute()
+        )
         if updated != 1:
             raise ConflictError("session")
         Activity.delete().where(Activity.session == session.id).execute()
         if activities:
-            Activity.insert_many([dict(a, session=session.id, order=i + 1)
-                                  for i, a in enumerate(activities)]).execute()
+            Activity.insert_many(
+                [dict(a, session=session.id, order=i + 1) for i, a in enumerate(activities)]
+            ).execute()
         _touch(curriculum)
 
 
@@ -103,20 +125,43 @@ def add_session(curriculum, user):
     """Append a new lesson/meeting with a starter 导入 and 总结 activity."""
     _editable(curriculum, user)
     with write_tx():
-        last = SessionTemplate.select(fn.MAX(SessionTemplate.seq)).where(
-            SessionTemplate.curriculum == curriculum.id).scalar() or 0
+        last = (
+            SessionTemplate.select(fn.MAX(SessionTemplate.seq))
+            .where(SessionTemplate.curriculum == curriculum.id)
+            .scalar()
+            or 0
+        )
         stage = None
         if curriculum.kind == "group":
-            stage = SessionTemplate.select(SessionTemplate.stage).where(
-                (SessionTemplate.curriculum == curriculum.id) & (SessionTemplate.seq == last)
-            ).scalar() or rules.meeting_stages()[0]
+            stage = (
+                SessionTemplate.select(SessionTemplate.stage)
+                .where(
+                    (SessionTemplate.curriculum == curriculum.id) & (SessionTemplate.seq == last)
+                )
+                .scalar()
+                or rules.meeting_stages()[0]
+            )
         session = SessionTemplate.create(
-            curriculum=curriculum.id, seq=last + 1, title=str(_l("新的一节")), stage=stage,
-            objectives={"knowledge": "", "skill": "", "attitude": ""}, key_messages=[],
-            materials=[], sensitivity=[])
+            curriculum=curriculum.id,
+            seq=last + 1,
+            title=str(_l("新的一节")),
+            stage=stage,
+            objectives={"knowledge": "", "skill": "", "attitude": ""},
+            key_messages=[],
+            materials=[],
+            sensitivity=[],
+        )
         for order, phase in ((1, "导入"), (2, "总结")):
-            Activity.create(session=session, order=order, phase=phase, title=phase, minutes=5,
-                            steps=[], materials=[], debrief=[])
+            Activity.create(
+                session=session,
+                order=order,
+                phase=phase,
+                title=phase,
+                minutes=5,
+                steps=[],
+                materials=[],
+                debrief=[],
+            )
         _touch(curriculum)
     return session
 
@@ -133,8 +178,12 @@ def move_session(session, curriculum, user, direction: int):
     """Swap a session with its neighbour (direction −1 up, +1 down)."""
     _editable(curriculum, user)
     with write_tx():
-        ids = [s.id for s in SessionTemplate.select(SessionTemplate.id).where(
-            SessionTemplate.curriculum == curriculum.id).order_by(SessionTemplate.seq)]
+        ids = [
+            s.id
+            for s in SessionTemplate.select(SessionTemplate.id)
+            .where(SessionTemplate.curriculum == curriculum.id)
+            .order_by(SessionTemplate.seq)
+        ]
         i = ids.index(session.id)
         j = i + direction
         if 0 <= j < len(ids):
@@ -148,8 +197,12 @@ def delete_session(session, curriculum, user):
     _editable(curriculum, user)
     with write_tx():
         session.delete_instance(recursive=True)
-        ids = [s.id for s in SessionTemplate.select(SessionTemplate.id).where(
-            SessionTemplate.curriculum == curriculum.id).order_by(SessionTemplate.seq)]
+        ids = [
+            s.id
+            for s in SessionTemplate.select(SessionTemplate.id)
+            .where(SessionTemplate.curriculum == curriculum.id)
+            .order_by(SessionTemplate.seq)
+        ]
         _renumber(curriculum.id, ids)
         _touch(curriculum)
 
@@ -169,9 +222,9 @@ def publish(curriculum, user):
     found = problems(full(curriculum.id))
     if found:
         return found
-    Curriculum.update(status="published", updated_at=now(),
-                      edit_version=Curriculum.edit_version + 1).where(
-        Curriculum.id == curriculum.id).execute()
+    Curriculum.update(
+        status="published", updated_at=now(), edit_version=Curriculum.edit_version + 1
+    ).where(Curriculum.id == curriculum.id).execute()
     return []
 
 
@@ -180,8 +233,11 @@ BAD_STAGE = _l("请选择小组阶段。")
 
 
 def overrun_message(total, period):
-    return _l("活动合计 %(total)s 分钟，超过单节时长 %(period)s 分钟，请缩短。", total=total,
-              period=period)
+    return _l(
+        "活动合计 %(total)s 分钟，超过单节时长 %(period)s 分钟，请缩短。",
+        total=total,
+        period=period,
+    )
 
 
 def session_values(values: dict, curriculum) -> dict:

@@ -1,4 +1,5 @@
 """HTML form schemas for the curriculum editor (lists are typed one item per line)."""
+
 from marshmallow import fields, validate
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
@@ -53,43 +54,53 @@ def _plan_fields():
     return out
 
 
-PlanForm = FormSchema.from_dict({
-    "title": Text(TITLE_MAX, required=True),
-    "theme": Choice(THEMES, required=True),
-    "grade_band": Choice(GRADE_BANDS, required=True),
-    "grades": fields.List(fields.Integer(error_messages=MESSAGES), load_default=list),
-    "period_minutes": Integer(20, 120, required=True),
-    "summary": Text(TEXT_MAX, load_default=""),
-    "edit_version": VersionField(),
-    **_plan_fields(),
-}, name="PlanForm")
+PlanForm = FormSchema.from_dict(
+    {
+        "title": Text(TITLE_MAX, required=True),
+        "theme": Choice(THEMES, required=True),
+        "grade_band": Choice(GRADE_BANDS, required=True),
+        "grades": fields.List(fields.Integer(error_messages=MESSAGES), load_default=list),
+        "period_minutes": Integer(20, 120, required=True),
+        "summary": Text(TEXT_MAX, load_default=""),
+        "edit_version": VersionField(),
+        **_plan_fields(),
+    },
+    name="PlanForm",
+)
 
 
-SessionForm = FormSchema.from_dict({
-    "title": Text(TITLE_MAX, required=True),
-    "stage": Text(10, load_default=None),
-    "knowledge": Text(TEXT_MAX, load_default=""),
-    "skill": Text(TEXT_MAX, load_default=""),
-    "attitude": Text(TEXT_MAX, load_default=""),
-    "key_messages": Lines(load_default=list),
-    "materials": Lines(load_default=list),
-    "preparation": Text(TEXT_MAX, load_default=""),
-    "home_link": Text(TEXT_MAX, load_default=""),
-    "sensitivity": fields.List(fields.String(validate=validate.OneOf(SENSITIVITY)),
-                               load_default=list),
-    "edit_version": VersionField(),
-}, name="SessionForm")
+SessionForm = FormSchema.from_dict(
+    {
+        "title": Text(TITLE_MAX, required=True),
+        "stage": Text(10, load_default=None),
+        "knowledge": Text(TEXT_MAX, load_default=""),
+        "skill": Text(TEXT_MAX, load_default=""),
+        "attitude": Text(TEXT_MAX, load_default=""),
+        "key_messages": Lines(load_default=list),
+        "materials": Lines(load_default=list),
+        "preparation": Text(TEXT_MAX, load_default=""),
+        "home_link": Text(TEXT_MAX, load_default=""),
+        "sensitivity": fields.List(
+            fields.String(validate=validate.OneOf(SENSITIVITY)), load_default=list
+        ),
+        "edit_version": VersionField(),
+    },
+    name="SessionForm",
+)
 
 
-ActivityForm = FormSchema.from_dict({
-    "phase": Choice(PHASES, required=True),
-    "title": Text(TITLE_MAX, required=True),
-    "minutes": Integer(1, 120, required=True),
-    "purpose": Text(TEXT_MAX, load_default=""),
-    "steps": Lines(load_default=list),
-    "materials": Lines(load_default=list),
-    "debrief": Lines(load_default=list),
-}, name="ActivityForm")
+ActivityForm = FormSchema.from_dict(
+    {
+        "phase": Choice(PHASES, required=True),
+        "title": Text(TITLE_MAX, required=True),
+        "minutes": Integer(1, 120, required=True),
+        "purpose": Text(TEXT_MAX, load_default=""),
+        "steps": Lines(load_default=list),
+        "materials": Lines(load_default=list),
+        "debrief": Lines(load_default=list),
+    },
+    name="ActivityForm",
+)
 
 ACTIVITY_KEYS = ("phase", "title", "minutes", "purpose", "steps", "materials", "debrief")
 
@@ -98,5 +109,7 @@ def activity_rows(form) -> list[dict]:
     """The activity rows as typed: a_phase[], a_title[], … zipped into dicts of strings."""
     columns = {k: form.getlist(f"a_{k}") for k in ACTIVITY_KEYS}
     count = max((len(v) for v in columns.values()), default=0)
-    return [{k: (columns[k][i] if i < len(columns[k]) else "") for k in ACTIVITY_KEYS}
-            for i in range(count)]
+    return [
+        {k: (columns[k][i] if i < len(columns[k]) else "") for k in ACTIVITY_KEYS}
+        for i in range(count)
+    ]

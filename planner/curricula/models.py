@@ -1,4 +1,5 @@
 """Curriculum (课程方案) → SessionTemplate (单节设计) → Activity (活动环节)."""
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
@@ -8,10 +9,22 @@ from planner.schools.models import Agency
 
 KINDS = {"classroom": _l("社工课堂"), "group": _l("成长小组")}
 STATUSES = {"draft": _l("草稿"), "published": _l("已发布")}
-THEMES = ["生命教育", "学业与生涯规划", "青春期教育", "情绪管理", "人际交往", "环境适应",
-          "安全与自我保护", "其他"]
+THEMES = [
+    "生命教育",
+    "学业与生涯规划",
+    "青春期教育",
+    "情绪管理",
+    "人际交往",
+    "环境适应",
+    "安全与自我保护",
+    "其他",
+]
 GRADE_BANDS = {
-    "小学低段": (1, 2), "小学中段": (3, 4), "小学高段": (5, 6), "初中": (7, 9), "高中": (10, 12),
+    "小学低段": (1, 2),
+    "小学中段": (3, 4),
+    "小学高段": (5, 6),
+    "初中": (7, 9),
+    "高中": (10, 12),
 }
 PHASES = ["导入", "主体", "练习", "总结"]
 SENSITIVITY = ["puberty", "grief", "disclosure"]
@@ -19,11 +32,28 @@ SENSITIVITY = ["puberty", "grief", "disclosure"]
 # Domain words stored in Chinese and shown through _(value) in templates: listed here so
 # the catalogue extractor sees them and English users get them translated.
 DOMAIN_WORDS = [
-    _l("生命教育"), _l("学业与生涯规划"), _l("青春期教育"), _l("情绪管理"), _l("人际交往"),
-    _l("环境适应"), _l("安全与自我保护"), _l("其他"),
-    _l("小学低段"), _l("小学中段"), _l("小学高段"), _l("初中"), _l("高中"),
-    _l("导入"), _l("主体"), _l("练习"), _l("总结"),
-    _l("筹备期"), _l("形成期"), _l("转折期"), _l("成熟期"), _l("结束期"),
+    _l("生命教育"),
+    _l("学业与生涯规划"),
+    _l("青春期教育"),
+    _l("情绪管理"),
+    _l("人际交往"),
+    _l("环境适应"),
+    _l("安全与自我保护"),
+    _l("其他"),
+    _l("小学低段"),
+    _l("小学中段"),
+    _l("小学高段"),
+    _l("初中"),
+    _l("高中"),
+    _l("导入"),
+    _l("主体"),
+    _l("练习"),
+    _l("总结"),
+    _l("筹备期"),
+    _l("形成期"),
+    _l("转折期"),
+    _l("成熟期"),
+    _l("结束期"),
 ]
 
 

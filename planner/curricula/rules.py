@@ -3,6 +3,7 @@
 check(data) returns [(path, message)]; the schema raises them, `content check` prints them
 with the file and line, and the editor's compliance panel lists them.
 """
+
 from planner.curricula.models import GRADE_BANDS
 from planner.curricula.schemas import PLAN_833, PLAN_DESIGN, PLAN_GROUP
 from planner.curricula.stages import meeting_stages
@@ -21,8 +22,11 @@ def check_plan(data) -> list:
     required = {**PLAN_DESIGN, **PLAN_833}
     if data.get("kind") == "group":
         required.update(PLAN_GROUP)
-    return [(("plan", key), _l("缺少必填的计划内容：%(field)s", field=label))
-            for key, label in required.items() if _empty(plan.get(key))]
+    return [
+        (("plan", key), _l("缺少必填的计划内容：%(field)s", field=label))
+        for key, label in required.items()
+        if _empty(plan.get(key))
+    ]
 
 
 def check_period(data) -> list:
@@ -34,8 +38,9 @@ def check_period(data) -> list:
     if band in PRIMARY_BANDS and minutes != 40:
         return [(("period_minutes",), _l("%(band)s的课时为 40 分钟。", band=band))]
     if band not in PRIMARY_BANDS and minutes not in (40, 45):
-        return [(("period_minutes",), _l("%(band)s的课时为 45 分钟（部分学校为 40 分钟）。",
-                                         band=band))]
+        return [
+            (("period_minutes",), _l("%(band)s的课时为 45 分钟（部分学校为 40 分钟）。", band=band))
+        ]
     return []
 
 
@@ -64,9 +69,17 @@ def check_sessions(data) -> list:
             problems.append((("sessions", i, "activities"), _l("每节至少需要一个活动环节。")))
         total = sum(a.get("minutes") or 0 for a in activities)
         if total > period:
-            problems.append((("sessions", i, "activities"), _l(
-                "第 %(seq)s 节活动合计 %(total)s 分钟，超过单节时长 %(period)s 分钟。",
-                seq=i + 1, total=total, period=period)))
+            problems.append(
+                (
+                    ("sessions", i, "activities"),
+                    _l(
+                        "第 %(seq)s 节活动合计 %(total)s 分钟，超过单节时长 %(period)s 分钟。",
+                        seq=i + 1,
+                        total=total,
+                        period=period,
+                    ),
+                )
+            )
     return problems
 
 
@@ -74,27 +87,40 @@ def check_stages(data) -> list:
     """Groups: planned stages from the stage model, never backwards, 形成期 … 结束期."""
     sessions = data.get("sessions") or []
     if data.get("kind") != "group":
-        return [(("sessions", i, "stage"), _l("社工课堂不设小组阶段。"))
-                for i, s in enumerate(sessions) if s.get("stage")]
+        return [
+            (("sessions", i, "stage"), _l("社工课堂不设小组阶段。"))
+            for i, s in enumerate(sessions)
+            if s.get("stage")
+        ]
     order = meeting_stages()
     problems, last = [], -1
     for i, session in enumerate(sessions):
         stage = session.get("stage")
         if stage not in order:
-            problems.append((("sessions", i, "stage"),
-                             _l("小组阶段须为：%(names)s", names="、".join(order))))
+            problems.append(
+                (("sessions", i, "stage"), _l("小组阶段须为：%(names)s", names="、".join(order)))
+            )
             continue
         if order.index(stage) < last:
             problems.append((("sessions", i, "stage"), _l("小组阶段不能倒退。")))
         last = max(last, order.index(stage))
     stages = [s.get("stage") for s in sessions]
     if sessions and not problems and (stages[0] != order[0] or stages[-1] != order[-1]):
-        problems.append((("sessions",), _l("小组活动应从%(first)s开始、以%(last)s结束。",
-                                          first=order[0], last=order[-1])))
+        problems.append(
+            (
+                ("sessions",),
+                _l("小组活动应从%(first)s开始、以%(last)s结束。", first=order[0], last=order[-1]),
+            )
+        )
     return problems
 
 
 def check(data) -> list:
     """All rules."""
-    return (check_grades(data) + check_period(data) + check_plan(data)
-            + check_sessions(data) + check_stages(data))
+    return (
+        check_grades(data)
+        + check_period(data)
+        + check_plan(data)
+        + check_sessions(data)
+        + check_stages(data)
+    )

@@ -1,5 +1,6 @@
 """Marshmallow schemas for curricula: the same rules for content/ files, the JSON API,
 the editor and publishing (T/JHSX 001—2026 clause 8.3.3 plan fields)."""
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
@@ -35,8 +36,11 @@ PLAN_LABELS = {**PLAN_DESIGN, **PLAN_833, **PLAN_GROUP}
 
 
 def Text(max_length=TEXT_MAX, **kw):
-    return fields.String(validate=validate.Length(max=max_length, error=_l("最多 {max} 个字。")),
-                         error_messages=MESSAGES, **kw)
+    return fields.String(
+        validate=validate.Length(max=max_length, error=_l("最多 {max} 个字。")),
+        error_messages=MESSAGES,
+        **kw,
+    )
 
 
 def TextList(**kw):
@@ -81,12 +85,18 @@ class ObjectivesSchema(Strict):
 
 
 class ActivitySchema(Strict):
-    phase = fields.String(required=True, validate=validate.OneOf(
-        PHASES, error=_l("环节须为 导入、主体、练习 或 总结。")), error_messages=MESSAGES)
+    phase = fields.String(
+        required=True,
+        validate=validate.OneOf(PHASES, error=_l("环节须为 导入、主体、练习 或 总结。")),
+        error_messages=MESSAGES,
+    )
     title = Text(TITLE_MAX, required=True)
-    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(
-        1, 120, error=_l("时长应在 {min} 到 {max} 分钟之间。")),
-        error_messages=dict(MESSAGES, invalid=_l("请输入整数分钟。")))
+    minutes = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 120, error=_l("时长应在 {min} 到 {max} 分钟之间。")),
+        error_messages=dict(MESSAGES, invalid=_l("请输入整数分钟。")),
+    )
     purpose = Text(load_default="")
     steps = TextList(load_default=list)
     materials = TextList(load_default=list)
@@ -102,31 +112,49 @@ class SessionSchema(Strict):
     materials = TextList(load_default=list)
     preparation = Text(load_default="")
     home_link = Text(load_default="")
-    sensitivity = fields.List(fields.String(validate=validate.OneOf(SENSITIVITY)),
-                              load_default=list)
+    sensitivity = fields.List(
+        fields.String(validate=validate.OneOf(SENSITIVITY)), load_default=list
+    )
     activities = fields.List(fields.Nested(ActivitySchema), load_default=list)
 
 
 class CurriculumSchema(Strict):
     """A whole curriculum as in content/curricula/*.yaml."""
 
-    slug = fields.String(required=True, validate=[SLUG, validate.Length(max=80)],
-                         error_messages=MESSAGES)
-    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
-                             error_messages=MESSAGES)
+    slug = fields.String(
+        required=True, validate=[SLUG, validate.Length(max=80)], error_messages=MESSAGES
+    )
+    version = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1), error_messages=MESSAGES
+    )
     status = fields.String(load_default="draft", validate=validate.OneOf(["draft", "published"]))
-    kind = fields.String(required=True, validate=validate.OneOf(
-        ["classroom", "group"], error=_l("类型须为 classroom（社工课堂）或 group（成长小组）。")),
-        error_messages=MESSAGES)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["classroom", "group"], error=_l("类型须为 classroom（社工课堂）或 group（成长小组）。")
+        ),
+        error_messages=MESSAGES,
+    )
     title = Text(TITLE_MAX, required=True)
-    theme = fields.String(required=True, validate=validate.OneOf(
-        THEMES, error=_l("主题不在主题列表中。")), error_messages=MESSAGES)
-    grade_band = fields.String(required=True, validate=validate.OneOf(
-        list(GRADE_BANDS), error=_l("学段须为 小学低段、小学中段、小学高段、初中 或 高中。")),
-        error_messages=MESSAGES)
+    theme = fields.String(
+        required=True,
+        validate=validate.OneOf(THEMES, error=_l("主题不在主题列表中。")),
+        error_messages=MESSAGES,
+    )
+    grade_band = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            list(GRADE_BANDS), error=_l("学段须为 小学低段、小学中段、小学高段、初中 或 高中。")
+        ),
+        error_messages=MESSAGES,
+    )
     grades = fields.List(fields.Integer(strict=True), required=True, error_messages=MESSAGES)
-    period_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(
-        20, 120, error=_l("单节时长应在 {min} 到 {max} 分钟之间。")), error_messages=MESSAGES)
+    period_minutes = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(20, 120, error=_l("单节时长应在 {min} 到 {max} 分钟之间。")),
+        error_messages=MESSAGES,
+    )
     summary = Text(load_default="")
     plan = fields.Nested(PlanSchema, required=True, error_messages=MESSAGES)
     sessions = fields.List(fields.Nested(SessionSchema), required=True, error_messages=MESSAGES)
@@ -157,13 +185,22 @@ def flatten(messages, prefix=()) -> list[tuple[tuple, str]]:
     if isinstance(messages, dict):
         for key, value in messages.items():
             out.extend(flatten(value, prefix + (key,)))
-    elif isinstance(messages, list) and all(isinstance(m, str) or hasattr(m, "format")
-                                            for m in messages):
+    elif isinstance(messages, list) and all(
+        isinstance(m, str) or hasattr(m, "format") for m in messages
+    ):
         out.extend((prefix, str(m)) for m in messages)
     else:
         out.append((prefix, str(messages)))
     return out
 
 
-__all__ = ["CurriculumSchema", "PLAN_833", "PLAN_GROUP", "PLAN_LABELS", "flatten", "nest",
-           "ValidationError", "THEMES"]
+__all__ = [
+    "CurriculumSchema",
+    "PLAN_833",
+    "PLAN_GROUP",
+    "PLAN_LABELS",
+    "flatten",
+    "nest",
+    "ValidationError",
+    "THEMES",
+]

@@ -1,4 +1,5 @@
 """Curriculum operations: queries, import/export, conversion. No request objects here."""
+
 import os
 
 from peewee import JOIN, fn, prefetch
@@ -7,28 +8,52 @@ from planner.curricula.content import dump
 from planner.curricula.models import Activity, Curriculum, SessionTemplate, grade_tags
 from planner.db import now, write_tx
 
-TOP_FIELDS = ["slug", "version", "status", "kind", "title", "theme", "grade_band", "grades",
-              "period_minutes", "summary"]
-SESSION_FIELDS = ["title", "objectives", "key_messages", "materials", "preparation",
-                  "home_link", "sensitivity"]
+TOP_FIELDS = [
+    "slug",
+    "version",
+    "status",
+    "kind",
+    "title",
+    "theme",
+    "grade_band",
+    "grades",
+    "period_minutes",
+    "summary",
+]
+SESSION_FIELDS = [
+    "title",
+    "objectives",
+    "key_messages",
+    "materials",
+    "preparation",
+    "home_link",
+    "sensitivity",
+]
 ACTIVITY_FIELDS = ["phase", "title", "minutes", "purpose", "steps", "materials", "debrief"]
 
 
 # ---- queries (scoped: the shared library plus the user's own agency) -------------------
 
+
 def visible(user):
     """Curricula this user may read: the shared library and their agency's own."""
     return Curriculum.select().where(
-        (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id))
-        & ~Curriculum.archived)
+        (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id)) & ~Curriculum.archived
+    )
 
 
 def library(user, kind=None, theme=None, grade=None, q=None):
     """The library list: the newest published version of each slug, plus own drafts."""
-    latest = (Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
-              .where(Curriculum.status == "published").group_by(Curriculum.slug))
-    query = visible(user).join(latest, JOIN.LEFT_OUTER, on=(
-        (Curriculum.slug == latest.c.slug) & (Curriculum.version == latest.c.v)))
+    latest = (
+        Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
+        .where(Curriculum.status == "published")
+        .group_by(Curriculum.slug)
+    )
+    query = visible(user).join(
+        latest,
+        JOIN.LEFT_OUTER,
+        on=((Curriculum.slug == latest.c.slug) & (Curriculum.version == latest.c.v)),
+    )
     query = query.where(latest.c.v.is_null(False) | (Curriculum.status == "draft"))
     if kind:
         query = query.where(Curriculum.kind == kind)
@@ -38,8 +63,11 @@ def library(user, kind=None, theme=None, grade=None, q=None):
         # grades are stored as a JSON list such as [7, 8]
         query = query.where(Curriculum.grade_tags.contains(f",{grade},"))
     if q:
-        query = query.where(Curriculum.title.contains(q) | Curriculum.summary.contains(q)
-                            | Curriculum.theme.contains(q))
+        query = query.where(
+            Curriculum.title.contains(q)
+            | Curriculum.summary.contains(q)
+            | Curriculum.theme.contains(q)
+        )
     return query.order_by(Curriculum.kind.desc(), Curriculum.grade_band, Curriculum.title)
 
 
@@ -50,9 +78,16 @@ def with_sessions(query):
     return prefetch(query, sessions, activities)
 
 
-CARD_FIELDS = (Curriculum.id, Curriculum.kind, Curriculum.status, Curriculum.title,
-               Curriculum.theme, Curriculum.grade_band, Curriculum.grades,
-               Curriculum.period_minutes)
+CARD_FIELDS = (
+    Curriculum.id,
+    Curriculum.kind,
+    Curriculum.status,
+    Curriculum.title,
+    Curriculum.theme,
+    Curriculum.grade_band,
+    Curriculum.grades,
+    Curriculum.period_minutes,
+)
 
 
 def cards(query) -> list:
@@ -61,13 +96,23 @@ def cards(query) -> list:
     (Loading every session's and activity's full text cost 40 ms for the shipped library.)"""
     items = list(query.select(*CARD_FIELDS))
     minutes = fn.COALESCE(fn.SUM(Activity.minutes), 0)
-    rows = (SessionTemplate.select(SessionTemplate.curriculum, SessionTemplate.seq,
-                                   SessionTemplate.stage, minutes.alias("minutes"))
-            .join(Activity, JOIN.LEFT_OUTER)
-            .where(SessionTemplate.curriculum.in_(query.select(Curriculum.id)))
-            .group_by(SessionTemplate.id, SessionTemplate.curriculum, SessionTemplate.seq,
-                      SessionTemplate.stage)
-            .order_by(SessionTemplate.curriculum, SessionTemplate.seq))
+    rows = (
+        SessionTemplate.select(
+            SessionTemplate.curriculum,
+            SessionTemplate.seq,
+            SessionTemplate.stage,
+            minutes.alias("minutes"),
+        )
+        .join(Activity, JOIN.LEFT_OUTER)
+        .where(SessionTemplate.curriculum.in_(query.select(Curriculum.id)))
+        .group_by(
+            SessionTemplate.id,
+            SessionTemplate.curriculum,
+            SessionTemplate.seq,
+            SessionTemplate.stage,
+        )
+        .order_by(SessionTemplate.curriculum, SessionTemplate.seq)
+    )
     of = {}
     for row in rows.namedtuples():
         of.setdefault(row.curriculum, []).append(row)
@@ -82,6 +127,7 @@ def session_minutes(session) -> int:
 
 # ---- conversion ------------------------------------------------------------------------
 
+
 def to_data(curriculum) -> dict:
     """A curriculum (with sessions prefetched) as the content-file dict, canonical order."""
     data = {f: getattr(curriculum, f) for f in TOP_FIELDS}
@@ -92,8 +138,9 @@ def to_data(curriculum) -> dict:
         if session.stage:
             item["stage"] = session.stage
         item.update({f: getattr(session, f) for f in SESSION_FIELDS[1:]})
-        item["activities"] = [{f: getattr(a, f) for f in ACTIVITY_FIELDS}
-                              for a in session.activities]
+        item["activities"] = [
+            {f: getattr(a, f) for f in ACTIVITY_FIELDS} for a in session.activities
+        ]
         data["sessions"].append(item)
     return data
 
@@ -115,18 +162,31 @@ def canonical(loaded: dict) -> dict:
 
 def _write_children(curriculum, sessions) -> None:
     for s in sessions:
-        row = SessionTemplate.create(curriculum=curriculum, seq=s["seq"], stage=s.get("stage"),
-                                     **{f: s[f] for f in SESSION_FIELDS})
-        Activity.insert_many([dict(session=row.id, order=i + 1, **{f: a[f] for f in ACTIVITY_FIELDS})
-                              for i, a in enumerate(s["activities"])]).execute()
+        row = SessionTemplate.create(
+            curriculum=curriculum,
+            seq=s["seq"],
+            stage=s.get("stage"),
+            **{f: s[f] for f in SESSION_FIELDS},
+        )
+        Activity.insert_many(
+            [
+                dict(session=row.id, order=i + 1, **{f: a[f] for f in ACTIVITY_FIELDS})
+                for i, a in enumerate(s["activities"])
+            ]
+        ).execute()
 
 
 def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None):
     """Insert one curriculum with its sessions and activities (caller holds the transaction)."""
     data = canonical(data)
-    curriculum = Curriculum.create(**{f: data[f] for f in TOP_FIELDS}, plan=data["plan"],
-                                   grade_tags=grade_tags(data["grades"]),
-                                   agency=agency_id, created_by=user_id, forked_from=forked_from)
+    curriculum = Curriculum.create(
+        **{f: data[f] for f in TOP_FIELDS},
+        plan=data["plan"],
+        grade_tags=grade_tags(data["grades"]),
+        agency=agency_id,
+        created_by=user_id,
+        forked_from=forked_from,
+    )
     _write_children(curriculum, data["sessions"])
     return curriculum
 
@@ -134,8 +194,10 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
 def import_library(items: list[dict]) -> dict:
     """Upsert by (slug, version), all or nothing. Unchanged curricula are not touched."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    existing = {(c.slug, c.version): c for c in with_sessions(
-        Curriculum.select().where(Curriculum.agency.is_null()))}
+    existing = {
+        (c.slug, c.version): c
+        for c in with_sessions(Curriculum.select().where(Curriculum.agency.is_null()))
+    }
     with write_tx():
         for data in items:
             data = canonical(data)
@@ -146,10 +208,13 @@ def import_library(items: list[dict]) -> dict:
             elif to_data(current) == data:
                 counts["unchanged"] += 1
             else:
-                Curriculum.update(**{f: data[f] for f in TOP_FIELDS}, plan=data["plan"],
-                                  grade_tags=grade_tags(data["grades"]),
-                                  updated_at=now(), edit_version=Curriculum.edit_version + 1
-                                  ).where(Curriculum.id == current.id).execute()
+                Curriculum.update(
+                    **{f: data[f] for f in TOP_FIELDS},
+                    plan=data["plan"],
+                    grade_tags=grade_tags(data["grades"]),
+                    updated_at=now(),
+                    edit_version=Curriculum.edit_version + 1,
+                ).where(Curriculum.id == current.id).execute()
                 SessionTemplate.delete().where(SessionTemplate.curriculum == current.id).execute()
                 _write_children(current, data["sessions"])
                 counts["updated"] += 1

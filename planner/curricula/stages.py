@@ -1,4 +1,5 @@
 """Stage models (小组阶段) are data in content/stages/; the default is MZ/T 095's five."""
+
 import os
 from functools import lru_cache
 
@@ -32,8 +33,7 @@ class StageModelSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     default = fields.Boolean(load_default=False)
-    stages = fields.List(fields.Nested(StageSchema), required=True,
-                         validate=validate.Length(min=2))
+    stages = fields.List(fields.Nested(StageSchema), required=True, validate=validate.Length(min=2))
     lesson_prompts = fields.List(fields.String(), load_default=list)
 
 

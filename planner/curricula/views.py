@@ -1,11 +1,18 @@
 """Library, curriculum page and editor. Views are thin: load form → service → render."""
+
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404
 from planner.curricula import editor, services
-from planner.curricula.forms import (ACTIVITY_KEYS, LIST_FIELDS, ActivityForm, PlanForm,
-                                     SessionForm, activity_rows)
+from planner.curricula.forms import (
+    ACTIVITY_KEYS,
+    LIST_FIELDS,
+    ActivityForm,
+    PlanForm,
+    SessionForm,
+    activity_rows,
+)
 from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, SessionTemplate
 from planner.curricula.rules import check_grades, check_period
 from planner.curricula.schemas import PLAN_LABELS
@@ -50,10 +57,18 @@ def library():
     """Browse and filter the library; htmx requests get just the results."""
     f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
     grade = small_int(f["grade"])
-    items = services.cards(services.library(
-        current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None))
-    return render("curricula/library.html", "curricula/_results.html", items=items,
-                  filters=f, kinds=KINDS, themes=THEMES, bands=GRADE_BANDS)
+    items = services.cards(
+        services.library(current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None)
+    )
+    return render(
+        "curricula/library.html",
+        "curricula/_results.html",
+        items=items,
+        filters=f,
+        kinds=KINDS,
+        themes=THEMES,
+        bands=GRADE_BANDS,
+    )
 
 
 @bp.get("/<int:cid>")
@@ -61,9 +76,14 @@ def library():
 def show(cid):
     """The whole plan, readable on a tablet, with the 8.3.3 compliance panel."""
     curriculum = editor.full(_get(cid).id)
-    return render("curricula/show.html", "curricula/_show_body.html", c=curriculum,
-                  problems=editor.problems(curriculum), labels=PLAN_LABELS,
-                  can_edit=editor.can_edit(curriculum, current_user))
+    return render(
+        "curricula/show.html",
+        "curricula/_show_body.html",
+        c=curriculum,
+        problems=editor.problems(curriculum),
+        labels=PLAN_LABELS,
+        can_edit=editor.can_edit(curriculum, current_user),
+    )
 
 
 @bp.post("/<int:cid>/fork")
@@ -90,12 +110,28 @@ def _plan_values(values):
     return dict(values, plan=plan)
 
 
-def _editor_page(curriculum, errors=None, values=None, status=200, problems=None,
-                 fragment="curricula/_plan_form.html"):
-    return render("curricula/edit.html", fragment, status,
-                  c=curriculum, errors=errors or {}, values=values, labels=PLAN_LABELS,
-                  list_fields=LIST_FIELDS, themes=THEMES, bands=GRADE_BANDS,
-                  problems=problems, minutes=services.session_minutes)
+def _editor_page(
+    curriculum,
+    errors=None,
+    values=None,
+    status=200,
+    problems=None,
+    fragment="curricula/_plan_form.html",
+):
+    return render(
+        "curricula/edit.html",
+        fragment,
+        status,
+        c=curriculum,
+        errors=errors or {},
+        values=values,
+        labels=PLAN_LABELS,
+        list_fields=LIST_FIELDS,
+        themes=THEMES,
+        bands=GRADE_BANDS,
+        problems=problems,
+        minutes=services.session_minutes,
+    )
 
 
 @bp.route("/<int:cid>/edit", methods=["GET", "POST"])
@@ -108,8 +144,10 @@ def edit(cid):
     values, errors = load_form(PlanForm())
     if not errors:
         values = _plan_values(values)
-        errors = {p[0]: str(m) for p, m in check_grades(values) + check_period(
-            dict(values, kind=curriculum.kind))}
+        errors = {
+            p[0]: str(m)
+            for p, m in check_grades(values) + check_period(dict(values, kind=curriculum.kind))
+        }
     if errors:
         return _editor_page(curriculum, errors, request.form, 422)
     try:
@@ -121,14 +159,28 @@ def edit(cid):
 
 def _session_form(curriculum, session, rows, errors=None, status=200, saved=False):
     total = sum(small_int(r.get("minutes"), 0) for r in rows)
-    return render("curricula/session_edit.html", "curricula/_session_form.html", status,
-                  c=curriculum, s=session, rows=rows, errors=errors or {}, total=total,
-                  stages=meeting_stages(), saved=saved)
+    return render(
+        "curricula/session_edit.html",
+        "curricula/_session_form.html",
+        status,
+        c=curriculum,
+        s=session,
+        rows=rows,
+        errors=errors or {},
+        total=total,
+        stages=meeting_stages(),
+        saved=saved,
+    )
 
 
 def _rows_from_db(session):
-    return [{k: ("\n".join(getattr(a, k)) if isinstance(getattr(a, k), list)
-                 else getattr(a, k)) for k in ACTIVITY_KEYS} for a in session.activities]
+    return [
+        {
+            k: ("\n".join(getattr(a, k)) if isinstance(getattr(a, k), list) else getattr(a, k))
+            for k in ACTIVITY_KEYS
+        }
+        for a in session.activities
+    ]
 
 
 def _rearrange(rows, action):
@@ -136,8 +188,17 @@ def _rearrange(rows, action):
     verb, _, index = action.partition(":")
     i = small_int(index, -1)
     if verb == "add":
-        rows.append({"phase": "主体", "title": "", "minutes": "5", "purpose": "", "steps": "",
-                     "materials": "", "debrief": ""})
+        rows.append(
+            {
+                "phase": "主体",
+                "title": "",
+                "minutes": "5",
+                "purpose": "",
+                "steps": "",
+                "materials": "",
+                "debrief": "",
+            }
+        )
     elif verb == "remove" and 0 <= i < len(rows):
         rows.pop(i)
     elif verb in ("up", "down") and 0 <= i < len(rows):
@@ -202,8 +263,9 @@ def session_move(cid, sid):
     """Move a session up or down (buttons, no dragging needed)."""
     curriculum = _editable(cid)
     session = get_or_404(SessionTemplate.select().where(SessionTemplate.curriculum == cid), sid)
-    editor.move_session(session, curriculum, current_user,
-                        -1 if request.form.get("direction") == "up" else 1)
+    editor.move_session(
+        session, curriculum, current_user, -1 if request.form.get("direction") == "up" else 1
+    )
     return go(url_for("curricula.edit", cid=cid) + "#sessions")
 
 
@@ -225,7 +287,7 @@ def publish(cid):
     found = editor.publish(curriculum, current_user)
     if found:
         # htmx gets the piece that changed: the list of what stops publishing
-        return _editor_page(editor.full(cid), status=422, problems=found,
-                            fragment="curricula/_compliance.html")
+        return _editor_page(
+            editor.full(cid), status=422, problems=found, fragment="curricula/_compliance.html"
+        )
     return go(url_for("curricula.show", cid=cid))
-

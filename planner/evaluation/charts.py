@@ -5,6 +5,7 @@ The site's CSP forbids inline styles, so the markup uses presentation attributes
 also make it readable with no CSS) plus classes that app.css may override. Every string
 from the arguments goes through markupsafe.escape; colour is never the only carrier.
 """
+
 import hashlib
 
 from markupsafe import Markup, escape
@@ -12,8 +13,14 @@ from markupsafe import Markup, escape
 from planner.evaluation.compute import DASH, fmt_num
 
 SYMBOLS = {"present": "✓", "late": "迟", "left_early": "退", "excused": "假", "absent": "✗"}
-FILLS = {"present": "#c8e6c9", "late": "#fff0b3", "left_early": "#ffd8a8",
-         "excused": "#d0e2f2", "absent": "#f6c1c1", None: "#f4f4f4"}
+FILLS = {
+    "present": "#c8e6c9",
+    "late": "#fff0b3",
+    "left_early": "#ffd8a8",
+    "excused": "#d0e2f2",
+    "absent": "#f6c1c1",
+    None: "#f4f4f4",
+}
 INK = "#222222"
 MUTED = "#666666"
 GRID = "#d0d0d0"
@@ -46,8 +53,10 @@ def _s(value):
 
 def _text(x, y, content, cls, anchor="start", size=FONT, fill=INK):
     """A <text> element with escaped content."""
-    return (f'<text class="{cls}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
-            f'font-size="{size}" fill="{fill}">{escape(_s(content))}</text>')
+    return (
+        f'<text class="{cls}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
+        f'font-size="{size}" fill="{fill}">{escape(_s(content))}</text>'
+    )
 
 
 def _svg(kind, chart_id, width, height, title, desc, body):
@@ -57,13 +66,19 @@ def _svg(kind, chart_id, width, height, title, desc, body):
         f'width="100%" viewBox="0 0 {_n(width)} {_n(height)}" font-family="sans-serif" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(_s(title))}</title>'
-        f'<desc id="{chart_id}-desc">{escape(_s(desc))}</desc>'
-        + "".join(body) + "</svg>")
+        f'<desc id="{chart_id}-desc">{escape(_s(desc))}</desc>' + "".join(body) + "</svg>"
+    )
 
 
-def attendance_heatmap(columns: list[str], rows: list[tuple[str, list[str | None]]],
-                       labels: dict[str, str], title: str, *, meeting: str = "第 {n} 次",
-                       desc: str | None = None) -> Markup:
+def attendance_heatmap(
+    columns: list[str],
+    rows: list[tuple[str, list[str | None]]],
+    labels: dict[str, str],
+    title: str,
+    *,
+    meeting: str = "第 {n} 次",
+    desc: str | None = None,
+) -> Markup:
     """Members × meetings grid; each cell has a status class, a symbol and its own <title>.
 
     `meeting` formats a column label for the cell titles ("{n}" is replaced), so callers can
@@ -78,8 +93,10 @@ def attendance_heatmap(columns: list[str], rows: list[tuple[str, list[str | None
     grid_w = len(columns) * (cell + gap)
     legend_y = top + len(rows) * (cell + gap) + 18
     width = left + grid_w + 8
-    body = [_text(left + i * (cell + gap) + cell / 2, top - 8, col, "col-label", "middle",
-                  fill=MUTED) for i, col in enumerate(columns)]
+    body = [
+        _text(left + i * (cell + gap) + cell / 2, top - 8, col, "col-label", "middle", fill=MUTED)
+        for i, col in enumerate(columns)
+    ]
     lines = []
     for r, (member, statuses) in enumerate(rows):
         y = top + r * (cell + gap)
@@ -96,11 +113,13 @@ def attendance_heatmap(columns: list[str], rows: list[tuple[str, list[str | None
             body.append(
                 f'<g class="cell-group"><title>{escape(tip)}</title>'
                 f'<rect class="cell {cls}" x="{_n(x)}" y="{_n(y)}" width="{cell}" height="{cell}" '
-                f'rx="3" fill="{FILLS.get(status if known else None)}" stroke="#ffffff"/>')
+                f'rx="3" fill="{FILLS.get(status if known else None)}" stroke="#ffffff"/>'
+            )
             symbol = SYMBOLS.get(status, "?" if status is not None else "")
             if symbol:
-                body.append(_text(x + cell / 2, y + cell / 2 + 5, symbol, "cell-symbol",
-                                  "middle", size=14))
+                body.append(
+                    _text(x + cell / 2, y + cell / 2 + 5, symbol, "cell-symbol", "middle", size=14)
+                )
             body.append("</g>")
         lines.append(f"{member}: " + ", ".join(words))
     # Legend: symbol plus word for each status the caller labels, in the usual order.
@@ -109,9 +128,11 @@ def attendance_heatmap(columns: list[str], rows: list[tuple[str, list[str | None
     for status, symbol in SYMBOLS.items():
         if status not in labels:
             continue
-        body.append(f'<g class="legend-item"><rect class="swatch cell-{status}" x="{_n(x)}" '
-                    f'y="{_n(legend_y - 12)}" width="16" height="16" rx="2" '
-                    f'fill="{FILLS[status]}"/>')
+        body.append(
+            f'<g class="legend-item"><rect class="swatch cell-{status}" x="{_n(x)}" '
+            f'y="{_n(legend_y - 12)}" width="16" height="16" rx="2" '
+            f'fill="{FILLS[status]}"/>'
+        )
         body.append(_text(x + 8, legend_y + 1, symbol, "cell-symbol", "middle", size=11))
         body.append(_text(x + 20, legend_y, labels[status], "legend-label") + "</g>")
         x += 28 + _text_width(labels[status])
@@ -119,8 +140,15 @@ def attendance_heatmap(columns: list[str], rows: list[tuple[str, list[str | None
     width = max(width, x)
     height = legend_y + 10
     chart_id = _chart_id("heatmap", columns, rows, _s(title))
-    return _svg("heatmap", chart_id, width, height, title,
-                desc if desc is not None else "\n".join(lines), body)
+    return _svg(
+        "heatmap",
+        chart_id,
+        width,
+        height,
+        title,
+        desc if desc is not None else "\n".join(lines),
+        body,
+    )
 
 
 def _segments(points):
@@ -140,25 +168,34 @@ def _polyline(run, cls, colour, width, dash=""):
     """A polyline through a run of points."""
     coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
     extra = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<polyline class="{cls}" points="{coords}" fill="none" stroke="{colour}" '
-            f'stroke-width="{width}" stroke-linejoin="round"{extra}/>')
+    return (
+        f'<polyline class="{cls}" points="{coords}" fill="none" stroke="{colour}" '
+        f'stroke-width="{width}" stroke-linejoin="round"{extra}/>'
+    )
 
 
 def _diamond(x, y, half, cls, tip=None):
     """A hollow diamond (a rotated square) centred on x, y, with an optional <title>."""
     title = f"<title>{escape(tip)}</title>" if tip else ""
-    return (f'<rect class="{cls}" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
-            f'height="{_n(2 * half)}" transform="rotate(45 {_n(x)} {_n(y)})" fill="#ffffff" '
-            f'stroke="{PLANNED}" stroke-width="1.5">{title}</rect>')
+    return (
+        f'<rect class="{cls}" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
+        f'height="{_n(2 * half)}" transform="rotate(45 {_n(x)} {_n(y)})" fill="#ffffff" '
+        f'stroke="{PLANNED}" stroke-width="1.5">{title}</rect>'
+    )
 
 
-def stage_timeline(stages: list[str], rows: list[tuple[str, str | None, str | None]],
-                   title: str, planned_label: str, observed_label: str, *,
-                   desc: str | None = None) -> Markup:
+def stage_timeline(
+    stages: list[str],
+    rows: list[tuple[str, str | None, str | None]],
+    title: str,
+    planned_label: str,
+    observed_label: str,
+    *,
+    desc: str | None = None,
+) -> Markup:
     """Planned (dashed, diamonds) and observed (solid, circles) stage per meeting."""
     stages = [_s(stage) for stage in stages]
-    rows = [(_s(m), None if p is None else _s(p), None if o is None else _s(o))
-            for m, p, o in rows]
+    rows = [(_s(m), None if p is None else _s(p), None if o is None else _s(o)) for m, p, o in rows]
     planned_label, observed_label = _s(planned_label), _s(observed_label)
     step_x, step_y = 48, 32
     left = max([_text_width(stage) for stage in stages] + [24]) + 16
@@ -188,8 +225,10 @@ def stage_timeline(stages: list[str], rows: list[tuple[str, str | None, str | No
     ]
     for stage, i in level.items():
         y = top + i * step_y
-        body.append(f'<line class="grid" x1="{_n(left - 6)}" y1="{_n(y)}" '
-                    f'x2="{_n(left + plot_w + 6)}" y2="{_n(y)}" stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line class="grid" x1="{_n(left - 6)}" y1="{_n(y)}" '
+            f'x2="{_n(left + plot_w + 6)}" y2="{_n(y)}" stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(left - 10, y + 4, stage, "stage-label", "end"))
     planned, observed, lines = [], [], []
     for i, (meeting, plan, seen) in enumerate(rows):
@@ -197,20 +236,35 @@ def stage_timeline(stages: list[str], rows: list[tuple[str, str | None, str | No
         body.append(_text(x, height - 8, meeting, "col-label", "middle", fill=MUTED))
         planned.append((x, at(plan)))
         observed.append((x, at(seen)))
-        lines.append(f"{meeting}: {planned_label} {plan if plan in level else DASH}, "
-                     f"{observed_label} {seen if seen in level else DASH}")
+        lines.append(
+            f"{meeting}: {planned_label} {plan if plan in level else DASH}, "
+            f"{observed_label} {seen if seen in level else DASH}"
+        )
     # A missing or unknown stage breaks the line rather than bridging the gap.
     body += [_polyline(run, "line planned", PLANNED, 2, "6 4") for run in _segments(planned)]
-    body += [_diamond(x, y, 5, "point planned-point", SEP.join([m, planned_label, p]))
-             for (m, p, _), (x, y) in zip(rows, planned) if y is not None]
+    body += [
+        _diamond(x, y, 5, "point planned-point", SEP.join([m, planned_label, p]))
+        for (m, p, _), (x, y) in zip(rows, planned)
+        if y is not None
+    ]
     body += [_polyline(run, "line observed", OBSERVED, 2.5) for run in _segments(observed)]
-    body += [f'<circle class="point observed-point" cx="{_n(x)}" cy="{_n(y)}" r="4.5" '
-             f'fill="{OBSERVED}" stroke="#ffffff" stroke-width="1">'
-             f'<title>{escape(SEP.join([m, observed_label, o]))}</title></circle>'
-             for (m, _, o), (x, y) in zip(rows, observed) if y is not None]
+    body += [
+        f'<circle class="point observed-point" cx="{_n(x)}" cy="{_n(y)}" r="4.5" '
+        f'fill="{OBSERVED}" stroke="#ffffff" stroke-width="1">'
+        f"<title>{escape(SEP.join([m, observed_label, o]))}</title></circle>"
+        for (m, _, o), (x, y) in zip(rows, observed)
+        if y is not None
+    ]
     chart_id = _chart_id("timeline", stages, rows, _s(title))
-    return _svg("timeline", chart_id, width, height, title,
-                desc if desc is not None else "\n".join(lines), body)
+    return _svg(
+        "timeline",
+        chart_id,
+        width,
+        height,
+        title,
+        desc if desc is not None else "\n".join(lines),
+        body,
+    )
 
 
 def _ticks(low, high):
@@ -220,9 +274,16 @@ def _ticks(low, high):
     return [low + (high - low) * i / 4 for i in range(5)]
 
 
-def prepost_bars(items: list[tuple[str, float | None, float | None]], scale_min: float,
-                 scale_max: float, title: str, pre_label: str, post_label: str, *,
-                 desc: str | None = None) -> Markup:
+def prepost_bars(
+    items: list[tuple[str, float | None, float | None]],
+    scale_min: float,
+    scale_max: float,
+    title: str,
+    pre_label: str,
+    post_label: str,
+    *,
+    desc: str | None = None,
+) -> Markup:
     """Horizontal pre/post bar pairs per item on a scale_min..scale_max axis; None prints "—"."""
     if scale_max <= scale_min:
         raise ValueError("scale_max must be greater than scale_min")
@@ -244,37 +305,58 @@ def prepost_bars(items: list[tuple[str, float | None, float | None]], scale_min:
         return min(max(share, 0.0), 1.0) * plot_w
 
     second = left + 36 + _text_width(pre_label)
-    body = ['<g class="legend">',
-            f'<rect class="swatch bar-pre" x="{_n(left)}" y="8" width="14" height="12" '
-            f'fill="{PRE_FILL}" stroke="{INK}" stroke-width="1"/>',
-            _text(left + 20, 18, pre_label, "legend-label"),
-            f'<rect class="swatch bar-post" x="{_n(second)}" y="8" width="14" height="12" '
-            f'fill="{OBSERVED}"/>', _text(second + 20, 18, post_label, "legend-label"), "</g>"]
+    body = [
+        '<g class="legend">',
+        f'<rect class="swatch bar-pre" x="{_n(left)}" y="8" width="14" height="12" '
+        f'fill="{PRE_FILL}" stroke="{INK}" stroke-width="1"/>',
+        _text(left + 20, 18, pre_label, "legend-label"),
+        f'<rect class="swatch bar-post" x="{_n(second)}" y="8" width="14" height="12" '
+        f'fill="{OBSERVED}"/>',
+        _text(second + 20, 18, post_label, "legend-label"),
+        "</g>",
+    ]
     for tick in _ticks(scale_min, scale_max):
         x = left + length(tick)
-        body.append(f'<line class="grid" x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" '
-                    f'y2="{_n(bottom)}" stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line class="grid" x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" '
+            f'y2="{_n(bottom)}" stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(x, bottom + 16, _n(tick), "axis-label", "middle", fill=MUTED))
-    body.append(f'<line class="axis" x1="{_n(left)}" y1="{_n(bottom)}" '
-                f'x2="{_n(left + plot_w)}" y2="{_n(bottom)}" stroke="{MUTED}" stroke-width="1"/>')
+    body.append(
+        f'<line class="axis" x1="{_n(left)}" y1="{_n(bottom)}" '
+        f'x2="{_n(left + plot_w)}" y2="{_n(bottom)}" stroke="{MUTED}" stroke-width="1"/>'
+    )
     lines = []
     for i, (label, pre, post) in enumerate(items):
         y = top + i * group_h
         body.append(_text(left - 8, y + bar + 4, label, "row-label", "end"))
-        for j, (value, cls, name) in enumerate(((pre, "bar-pre", pre_label),
-                                                (post, "bar-post", post_label))):
+        for j, (value, cls, name) in enumerate(
+            ((pre, "bar-pre", pre_label), (post, "bar-post", post_label))
+        ):
             by = y + j * (bar + gap)
             shown = fmt_num(value)
             if value is not None:
                 # Pre is an outlined light bar, post a solid one: they differ without colour.
-                paint = (f'fill="{PRE_FILL}" stroke="{INK}" stroke-width="1"' if j == 0
-                         else f'fill="{OBSERVED}"')
-                body.append(f'<rect class="bar {cls}" x="{_n(left)}" y="{_n(by)}" '
-                            f'width="{_n(length(value))}" height="{bar}" {paint}>'
-                            f'<title>{escape(SEP.join([label, name, shown]))}</title></rect>')
+                paint = (
+                    f'fill="{PRE_FILL}" stroke="{INK}" stroke-width="1"'
+                    if j == 0
+                    else f'fill="{OBSERVED}"'
+                )
+                body.append(
+                    f'<rect class="bar {cls}" x="{_n(left)}" y="{_n(by)}" '
+                    f'width="{_n(length(value))}" height="{bar}" {paint}>'
+                    f"<title>{escape(SEP.join([label, name, shown]))}</title></rect>"
+                )
             end = left + (length(value) if value is not None else 0) + 4
             body.append(_text(end, by + bar - 3, shown, "value-label", size=11))
         lines.append(f"{label}: {pre_label} {fmt_num(pre)}, {post_label} {fmt_num(post)}")
     chart_id = _chart_id("prepost", items, scale_min, scale_max, _s(title))
-    return _svg("prepost", chart_id, width, height, title,
-                desc if desc is not None else "\n".join(lines), body)
+    return _svg(
+        "prepost",
+        chart_id,
+        width,
+        height,
+        title,
+        desc if desc is not None else "\n".join(lines),
+        body,
+    )

@@ -4,6 +4,7 @@ satisfaction, the process summary, and the number formats the pages and Word exp
 No database and no Flask: data in, numbers out. Rates are floats in 0..1; a value that
 cannot be computed is None, never 0, so that "no data" and "zero" stay distinguishable.
 """
+
 import math
 from collections import Counter
 
@@ -42,21 +43,30 @@ def attendance(member_ids: list, session_ids: list, marks: dict) -> dict:
     members = {}
     for student_id in member_ids:
         count = sum(1 for s in held if known.get((s, student_id)) in ATTENDED)
-        members[student_id] = {"attended": count, "held": len(held),
-                               "rate": _rate(count, len(held))}
+        members[student_id] = {
+            "attended": count,
+            "held": len(held),
+            "rate": _rate(count, len(held)),
+        }
 
     sessions = {}
     for session_id in session_ids:
         is_held = session_id in held_ids
         count = sum(1 for m in member_ids if known.get((session_id, m)) in ATTENDED)
-        sessions[session_id] = {"attended": count, "members": len(member_ids), "held": is_held,
-                                "rate": _rate(count, len(member_ids)) if is_held else None}
+        sessions[session_id] = {
+            "attended": count,
+            "members": len(member_ids),
+            "held": is_held,
+            "rate": _rate(count, len(member_ids)) if is_held else None,
+        }
 
     attended = sum(sessions[s]["attended"] for s in held)
     possible = len(held) * len(member_ids)
-    return {"members": members, "sessions": sessions,
-            "overall": {"attended": attended, "possible": possible,
-                        "rate": _rate(attended, possible)}}
+    return {
+        "members": members,
+        "sessions": sessions,
+        "overall": {"attended": attended, "possible": possible, "rate": _rate(attended, possible)},
+    }
 
 
 def _answered(answers, key):
@@ -87,10 +97,15 @@ def prepost(pairs: list[tuple]) -> dict:
     pre_mean = _mean([pre for pre, _ in complete])
     post_mean = _mean([post for _, post in complete])
     change = post_mean - pre_mean if complete else None
-    return {"n": len(complete), "pre": pre_mean, "post": post_mean, "change": change,
-            "improved": sum(1 for pre, post in complete if post > pre),
-            "worse": sum(1 for pre, post in complete if post < pre),
-            "same": sum(1 for pre, post in complete if post == pre)}
+    return {
+        "n": len(complete),
+        "pre": pre_mean,
+        "post": post_mean,
+        "change": change,
+        "improved": sum(1 for pre, post in complete if post > pre),
+        "worse": sum(1 for pre, post in complete if post < pre),
+        "same": sum(1 for pre, post in complete if post == pre),
+    }
 
 
 def gas_t(goals: list[tuple], rho: float = 0.3) -> float | None:
@@ -130,8 +145,12 @@ def satisfaction(responses: list[dict], items: list[dict], scale_max: int) -> di
         for key, value in given:
             per_item[key].append(value)
     overall = _summary([v for key in keys for v in per_item[key]], scale_max)
-    return {"n": respondents, "mean": overall["mean"], "agree": overall["agree"],
-            "items": [{"key": key, **_summary(per_item[key], scale_max)} for key in keys]}
+    return {
+        "n": respondents,
+        "mean": overall["mean"],
+        "agree": overall["agree"],
+        "items": [{"key": key, **_summary(per_item[key], scale_max)} for key in keys],
+    }
 
 
 def process(rows: list[dict]) -> dict:
@@ -144,12 +163,16 @@ def process(rows: list[dict]) -> dict:
         "submitted": sum(1 for s in statuses if s in ("submitted", "signed_off")),
         "signed_off": sum(1 for s in statuses if s == "signed_off"),
         "stage_recorded": sum(1 for row in rows if row.get("observed")),
-        "stage_matches": sum(1 for row in rows if row.get("observed") and row.get("planned")
-                             and row["observed"] == row["planned"]),
+        "stage_matches": sum(
+            1
+            for row in rows
+            if row.get("observed") and row.get("planned") and row["observed"] == row["planned"]
+        ),
         "skills": sorted(skills.items(), key=lambda pair: (-pair[1], pair[0])),
         # A whitespace-only incident is an empty textarea, not an incident.
-        "incidents": [row["incident"].strip() for row in rows
-                      if (row.get("incident") or "").strip()],
+        "incidents": [
+            row["incident"].strip() for row in rows if (row.get("incident") or "").strip()
+        ],
         "follow_ups": sum(row.get("follow_ups") or 0 for row in rows),
         "safeguarding": sum(row.get("safeguarding") or 0 for row in rows),
     }

@@ -1,5 +1,6 @@
 """Instrument (评估工具) → Score per member and time point; GasGoal; ProgramEvaluation
 (goals met and recommendations): the outcome evaluation of standard 8.3.5."""
+
 from peewee import BooleanField, CharField, FloatField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
@@ -11,8 +12,12 @@ from planner.students.models import Student
 
 TIMEPOINTS = {"pre": _l("前测"), "post": _l("后测"), "followup": _l("追踪")}
 INSTRUMENT_KINDS = {"likert": _l("量表"), "gas": _l("目标达成量表（GAS）"), "open": _l("开放问题")}
-GOAL_STATUSES = {"met": _l("已达成"), "partly": _l("部分达成"), "not_met": _l("未达成"),
-                 "unknown": _l("未评估")}
+GOAL_STATUSES = {
+    "met": _l("已达成"),
+    "partly": _l("部分达成"),
+    "not_met": _l("未达成"),
+    "unknown": _l("未评估"),
+}
 
 
 class Instrument(BaseModel):

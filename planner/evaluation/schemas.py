@@ -1,5 +1,6 @@
 """Marshmallow schemas: instruments (content/instruments files and the admin's form load
 through the same InstrumentSchema), score entry, GAS goals and the end-of-group judgement."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from planner.curricula.schemas import SLUG, Strict
@@ -31,9 +32,13 @@ class ScaleSchema(Strict):
 
 
 class ItemSchema(Strict):
-    key = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_]{0,19}$", error=_l("题目编号只能用小写字母、数字和下划线。")),
-        error_messages=MESSAGES)
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{0,19}$", error=_l("题目编号只能用小写字母、数字和下划线。")
+        ),
+        error_messages=MESSAGES,
+    )
     text = PlainText(200, required=True)
     required = fields.Boolean(load_default=True)
 
@@ -52,17 +57,22 @@ class LevelSchema(Strict):
 class InstrumentSchema(Strict):
     """One instrument, as in content/instruments/*.yaml."""
 
-    slug = fields.String(required=True, validate=[SLUG, validate.Length(max=80)],
-                         error_messages=MESSAGES)
+    slug = fields.String(
+        required=True, validate=[SLUG, validate.Length(max=80)], error_messages=MESSAGES
+    )
     name = PlainText(60, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS), error_messages=MESSAGES)
     description = PlainText(1000, load_default="")
     scale = fields.Nested(ScaleSchema, required=True, error_messages=MESSAGES)
-    applies_at = fields.List(fields.String(validate=validate.OneOf(list(TIMEPOINTS))),
-                             required=True, validate=validate.Length(min=1),
-                             error_messages=MESSAGES)
-    items = fields.List(fields.Nested(ItemSchema), load_default=list,
-                        validate=validate.Length(max=MAX_ITEMS))
+    applies_at = fields.List(
+        fields.String(validate=validate.OneOf(list(TIMEPOINTS))),
+        required=True,
+        validate=validate.Length(min=1),
+        error_messages=MESSAGES,
+    )
+    items = fields.List(
+        fields.Nested(ItemSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS)
+    )
     open_questions = fields.List(fields.Nested(QuestionSchema), load_default=list)
     levels = fields.List(fields.Nested(LevelSchema), load_default=None)
     default_weight = fields.Integer(load_default=None)
@@ -79,8 +89,9 @@ class InstrumentSchema(Strict):
         if scale["max"] <= scale["min"] or scale["max"] - scale["min"] > 10:
             raise ValidationError(_l("量表的最高分须大于最低分，且最多 11 个等级。"), "scale")
         if len(scale["labels"]) != scale["max"] - scale["min"] + 1:
-            raise ValidationError(_l("等级说明的个数须等于等级数（最高分 − 最低分 + 1）。"),
-                                  "scale")
+            raise ValidationError(
+                _l("等级说明的个数须等于等级数（最高分 − 最低分 + 1）。"), "scale"
+            )
         if data["kind"] == "likert" and not data["items"]:
             raise ValidationError(_l("量表至少要有一道题目。"), "items")
         keys = [i["key"] for i in data["items"]] + [q["key"] for q in data["open_questions"]]
@@ -90,22 +101,37 @@ class InstrumentSchema(Strict):
 
 def to_model(data: dict) -> dict:
     """InstrumentSchema data → Instrument columns."""
-    extra = {k: data[k] for k in ("levels", "default_weight", "rho", "formula", "example_goal")
-             if data.get(k) is not None}
+    extra = {
+        k: data[k]
+        for k in ("levels", "default_weight", "rho", "formula", "example_goal")
+        if data.get(k) is not None
+    }
     extra["purpose"] = data.get("purpose") or (
-        "satisfaction" if data["applies_at"] == ["post"] else "outcome")
-    return dict(slug=data["slug"], name=data["name"], kind=data["kind"],
-                description=data["description"], scale_min=data["scale"]["min"],
-                scale_max=data["scale"]["max"], labels=data["scale"]["labels"],
-                applies_at=data["applies_at"], items=data["items"],
-                open_questions=data["open_questions"], extra=extra,
-                archived=data.get("template", False))
+        "satisfaction" if data["applies_at"] == ["post"] else "outcome"
+    )
+    return dict(
+        slug=data["slug"],
+        name=data["name"],
+        kind=data["kind"],
+        description=data["description"],
+        scale_min=data["scale"]["min"],
+        scale_max=data["scale"]["max"],
+        labels=data["scale"]["labels"],
+        applies_at=data["applies_at"],
+        items=data["items"],
+        open_questions=data["open_questions"],
+        extra=extra,
+        archived=data.get("template", False),
+    )
 
 
 def Lines(max_lines, max_length=200, required=False):
     """A textarea: one entry per line, blank lines dropped."""
-    return fields.Function(deserialize=lambda text: _lines(text, max_lines, max_length),
-                           required=required, error_messages=MESSAGES)
+    return fields.Function(
+        deserialize=lambda text: _lines(text, max_lines, max_length),
+        required=required,
+        error_messages=MESSAGES,
+    )
 
 
 def _lines(text, max_lines, max_length):
@@ -127,21 +153,31 @@ class InstrumentForm(FormSchema):
     labels = Lines(11, 40, required=True)
     items = Lines(MAX_ITEMS, 200, required=True)
     open_questions = Lines(5, 200)
-    applies_at = fields.List(Choice(TIMEPOINTS), validate=validate.Length(
-        min=1, error=_l("请至少选择一个施测时间点。")), load_default=list)
+    applies_at = fields.List(
+        Choice(TIMEPOINTS),
+        validate=validate.Length(min=1, error=_l("请至少选择一个施测时间点。")),
+        load_default=list,
+    )
     purpose = Choice(PURPOSES, required=True)
 
 
 def instrument_from_form(values: dict) -> dict:
     """The form's values as an InstrumentSchema document (validated again by the caller)."""
-    return {"slug": values["slug"], "name": values["name"], "kind": "likert",
-            "description": values.get("description", ""),
-            "scale": {"min": 1, "max": values["points"], "labels": values["labels"]},
-            "applies_at": values["applies_at"], "purpose": values["purpose"],
-            "items": [{"key": f"q{i}", "text": t, "required": True}
-                      for i, t in enumerate(values["items"], 1)],
-            "open_questions": [{"key": f"o{i}", "text": t}
-                               for i, t in enumerate(values.get("open_questions", []), 1)]}
+    return {
+        "slug": values["slug"],
+        "name": values["name"],
+        "kind": "likert",
+        "description": values.get("description", ""),
+        "scale": {"min": 1, "max": values["points"], "labels": values["labels"]},
+        "applies_at": values["applies_at"],
+        "purpose": values["purpose"],
+        "items": [
+            {"key": f"q{i}", "text": t, "required": True} for i, t in enumerate(values["items"], 1)
+        ],
+        "open_questions": [
+            {"key": f"o{i}", "text": t} for i, t in enumerate(values.get("open_questions", []), 1)
+        ],
+    }
 
 
 def score_form(instrument) -> Schema:
@@ -149,24 +185,29 @@ def score_form(instrument) -> Schema:
     required, and the open questions as text."""
     spec = {"version": fields.Integer(load_default=0, error_messages=MESSAGES)}
     for item in instrument.items:
-        spec[f"a_{item['key']}"] = Integer(instrument.scale_min, instrument.scale_max,
-                                           required=item.get("required", True))
+        spec[f"a_{item['key']}"] = Integer(
+            instrument.scale_min, instrument.scale_max, required=item.get("required", True)
+        )
     for question in instrument.open_questions:
         spec[f"o_{question['key']}"] = Text(1000)
     return FormSchema.from_dict(spec, name="ScoreForm")()
 
 
 def _level():
-    return fields.Integer(load_default=None, validate=validate.OneOf(
-        GAS_LEVELS, error=_l("等级应为 −2 到 +2。")),
-        error_messages=dict(MESSAGES, invalid=_l("请选择等级。")))
+    return fields.Integer(
+        load_default=None,
+        validate=validate.OneOf(GAS_LEVELS, error=_l("等级应为 −2 到 +2。")),
+        error_messages=dict(MESSAGES, invalid=_l("请选择等级。")),
+    )
 
 
 class GasGoalForm(Schema):
     text = PlainText(200, load_default="")
-    weight = fields.Integer(load_default=1, validate=validate.Range(
-        1, 5, error=_l("权重应在 {min} 到 {max} 之间。")),
-        error_messages=dict(MESSAGES, invalid=_l("请输入整数。")))
+    weight = fields.Integer(
+        load_default=1,
+        validate=validate.Range(1, 5, error=_l("权重应在 {min} 到 {max} 之间。")),
+        error_messages=dict(MESSAGES, invalid=_l("请输入整数。")),
+    )
     levels = fields.List(PlainText(300), load_default=list)
     post = _level()
     followup = _level()
@@ -178,8 +219,10 @@ def gas_goals(form) -> tuple[list | None, dict]:
     a score or level description without it is an error, not silently dropped."""
     goals, errors = [], {}
     for n in range(1, GAS_GOALS + 1):
-        raw = {"text": clean_text(form.get(f"goal_{n}_text", "")),
-               "levels": [clean_text(form.get(f"goal_{n}_level_{v}", "")) for v in GAS_LEVELS]}
+        raw = {
+            "text": clean_text(form.get(f"goal_{n}_text", "")),
+            "levels": [clean_text(form.get(f"goal_{n}_level_{v}", "")) for v in GAS_LEVELS],
+        }
         for name in ("weight", "post", "followup"):
             value = clean_text(form.get(f"goal_{n}_{name}", ""))
             if value:

@@ -1,6 +1,7 @@
 """Instruments (import from content/, the admin's own), score entry under consent and the
 version column, GAS goals, the end-of-group judgement. Plain functions: the acting user
 is passed in."""
+
 import hashlib
 import os
 
@@ -31,8 +32,7 @@ def load_instruments(directory: str):
     items, problems = [], []
     for name in sorted(os.listdir(directory)):
         if name.endswith(".yaml"):
-            data, found = load_yaml(os.path.join(directory, name), InstrumentSchema(),
-                                    "instrument")
+            data, found = load_yaml(os.path.join(directory, name), InstrumentSchema(), "instrument")
             problems.extend(found)
             if data:
                 items.append(data)
@@ -44,18 +44,24 @@ def import_instruments(items: list[dict]) -> int:
     with write_tx():
         for data in items:
             row = to_model(data)
-            if not Instrument.update(**row).where((Instrument.slug == row["slug"])
-                                                  & Instrument.agency.is_null()).execute():
+            if (
+                not Instrument.update(**row)
+                .where((Instrument.slug == row["slug"]) & Instrument.agency.is_null())
+                .execute()
+            ):
                 Instrument.create(**row)
     return len(items)
 
 
 def instruments_for(agency_id):
     """The shipped instruments and the agency's own, not archived."""
-    return (Instrument.select()
-            .where(~Instrument.archived & (Instrument.agency.is_null()
-                                           | (Instrument.agency == agency_id)))
-            .order_by(Instrument.agency.is_null(False), Instrument.id))
+    return (
+        Instrument.select()
+        .where(
+            ~Instrument.archived & (Instrument.agency.is_null() | (Instrument.agency == agency_id))
+        )
+        .order_by(Instrument.agency.is_null(False), Instrument.id)
+    )
 
 
 def create_instrument(agency_id, data: dict) -> Instrument:
@@ -64,15 +70,21 @@ def create_instrument(agency_id, data: dict) -> Instrument:
         with write_tx():
             return Instrument.create(agency=agency_id, **to_model(data))
     except IntegrityError as err:
-        raise EvaluationError(_l("编号 %(slug)s 已被使用，请换一个。", slug=data["slug"]),
-                              "slug") from err
+        raise EvaluationError(
+            _l("编号 %(slug)s 已被使用，请换一个。", slug=data["slug"]), "slug"
+        ) from err
 
 
 def member(program_id, student_id):
     """The active member of this group, or None."""
-    return (Student.select().join(GroupMember)
-            .where((GroupMember.program == program_id) & (Student.id == student_id)
-                   & GroupMember.active).first())
+    return (
+        Student.select()
+        .join(GroupMember)
+        .where(
+            (GroupMember.program == program_id) & (Student.id == student_id) & GroupMember.active
+        )
+        .first()
+    )
 
 
 def may_record(student_id) -> bool:
@@ -80,21 +92,34 @@ def may_record(student_id) -> bool:
 
 
 def score_of(program_id, student_id, instrument_id, timepoint):
-    return Score.get_or_none((Score.program == program_id) & (Score.student == student_id)
-                             & (Score.instrument == instrument_id)
-                             & (Score.timepoint == timepoint))
+    return Score.get_or_none(
+        (Score.program == program_id)
+        & (Score.student == student_id)
+        & (Score.instrument == instrument_id)
+        & (Score.timepoint == timepoint)
+    )
 
 
 def save_score(program, student, instrument, timepoint, values: dict, user) -> Score:
     """Create or update one member's answers; a stale version is a ConflictError."""
     if timepoint not in instrument.applies_at:
         raise EvaluationError(_l("这个评估工具不在该时间点施测。"))
-    answers = {i["key"]: values[f"a_{i['key']}"] for i in instrument.items
-               if values.get(f"a_{i['key']}") is not None}
-    opens = {q["key"]: values[f"o_{q['key']}"] for q in instrument.open_questions
-             if values.get(f"o_{q['key']}")}
-    fields = dict(answers=answers, open_answers=opens, recorded_by=user.id,
-                  score=response_score(answers, instrument.items))
+    answers = {
+        i["key"]: values[f"a_{i['key']}"]
+        for i in instrument.items
+        if values.get(f"a_{i['key']}") is not None
+    }
+    opens = {
+        q["key"]: values[f"o_{q['key']}"]
+        for q in instrument.open_questions
+        if values.get(f"o_{q['key']}")
+    }
+    fields = dict(
+        answers=answers,
+        open_answers=opens,
+        recorded_by=user.id,
+        score=response_score(answers, instrument.items),
+    )
     with write_tx():
         if not may_record(student.id):  # checked inside the transaction: a withdrawal wins
             raise EvaluationError(NO_CONSENT)
@@ -103,8 +128,13 @@ def save_score(program, student, instrument, timepoint, values: dict, user) -> S
             raise ConflictError("Score")
         if current is None:
             try:
-                return Score.create(program=program.id, student=student.id,
-                                    instrument=instrument.id, timepoint=timepoint, **fields)
+                return Score.create(
+                    program=program.id,
+                    student=student.id,
+                    instrument=instrument.id,
+                    timepoint=timepoint,
+                    **fields,
+                )
             except IntegrityError as err:  # a concurrent first save won
                 raise ConflictError("Score") from err
         save_versioned(current, values["version"], fields)
@@ -112,8 +142,11 @@ def save_score(program, student, instrument, timepoint, values: dict, user) -> S
 
 
 def goals_of(program_id, student_id) -> list:
-    return list(GasGoal.select().where((GasGoal.program == program_id)
-                                       & (GasGoal.student == student_id)).order_by(GasGoal.order))
+    return list(
+        GasGoal.select()
+        .where((GasGoal.program == program_id) & (GasGoal.student == student_id))
+        .order_by(GasGoal.order)
+    )
 
 
 def goals_stamp(goals) -> str:
@@ -130,13 +163,25 @@ def save_goals(program, student, goals: list[dict], stamp: str, user) -> list:
         current = goals_of(program.id, student.id)
         if goals_stamp(current) != stamp:
             raise ConflictError("GasGoal")
-        GasGoal.delete().where((GasGoal.program == program.id)
-                               & (GasGoal.student == student.id)).execute()
+        GasGoal.delete().where(
+            (GasGoal.program == program.id) & (GasGoal.student == student.id)
+        ).execute()
         if goals:
-            GasGoal.insert_many([dict(program=program.id, student=student.id, order=g["order"],
-                                      text=g["text"], weight=g["weight"], levels=g["levels"],
-                                      post=g["post"], followup=g["followup"])
-                                 for g in goals]).execute()
+            GasGoal.insert_many(
+                [
+                    dict(
+                        program=program.id,
+                        student=student.id,
+                        order=g["order"],
+                        text=g["text"],
+                        weight=g["weight"],
+                        levels=g["levels"],
+                        post=g["post"],
+                        followup=g["followup"],
+                    )
+                    for g in goals
+                ]
+            ).execute()
     return goals_of(program.id, student.id)
 
 

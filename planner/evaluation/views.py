@@ -4,6 +4,7 @@ entry per member, GAS goals, the end-of-group judgement, and the admin's instrum
 The group's workers enter; the supervisors of those workers read; admins and teachers never
 see member-level evaluation (PRIVACY_SECURITY.md §2) and answer 403; a program outside the
 user's schools answers 404; a classroom series has no member evaluation (404)."""
+
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -15,9 +16,18 @@ from planner.evaluation import services
 from planner.evaluation.compute import fmt_change, fmt_num, fmt_pct
 from planner.evaluation.models import TIMEPOINTS, Instrument
 from planner.evaluation.page import page_context
-from planner.evaluation.schemas import (GAS_GOALS, GAS_LEVELS, PURPOSES, EvaluationForm,
-                                        InstrumentForm, InstrumentSchema, gas_goals,
-                                        goal_judgements, instrument_from_form, score_form)
+from planner.evaluation.schemas import (
+    GAS_GOALS,
+    GAS_LEVELS,
+    PURPOSES,
+    EvaluationForm,
+    InstrumentForm,
+    InstrumentSchema,
+    gas_goals,
+    goal_judgements,
+    instrument_from_form,
+    score_form,
+)
 from planner.reflections.services import access
 from planner.schools.models import School, Term
 from planner.sessions.models import Program
@@ -29,9 +39,14 @@ bp = Blueprint("evaluation", __name__)
 def _group(program_id, write=False):
     """The group in scope (404 outside it); 403 unless one of its workers (write) or
     their supervisor (read)."""
-    query = (programs_query(current_user).select_extend(Curriculum, School, Term)
-             .join_from(Program, Curriculum).join_from(Program, School)
-             .join_from(Program, Term).where(Curriculum.kind == "group"))
+    query = (
+        programs_query(current_user)
+        .select_extend(Curriculum, School, Term)
+        .join_from(Program, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .where(Curriculum.kind == "group")
+    )
     program = get_or_404(query, program_id)
     level = access(current_user, program.id)
     if level is None or (write and level != "write"):
@@ -41,8 +56,12 @@ def _group(program_id, write=False):
 
 
 def _page(program, status=200, errors=None, form=None):
-    return render("evaluation/page.html", "evaluation/_judgement.html", status,
-                  **page_context(program, errors or {}, form))
+    return render(
+        "evaluation/page.html",
+        "evaluation/_judgement.html",
+        status,
+        **page_context(program, errors or {}, form),
+    )
 
 
 @bp.get("/programs/<int:program_id>/evaluation")
@@ -58,14 +77,16 @@ def judge(program_id):
     """Save whether each goal was met, and the recommendations (version-checked)."""
     program = _group(program_id, write=True)
     values, errors = load_form(EvaluationForm())
-    goals, goal_errors = goal_judgements(request.form, (program.curriculum.plan or {})
-                                         .get("specific_goals") or [])
+    goals, goal_errors = goal_judgements(
+        request.form, (program.curriculum.plan or {}).get("specific_goals") or []
+    )
     errors.update(goal_errors)
     if errors:
         return _page(program, 422, errors, request.form)
     try:
-        services.save_evaluation(program, goals, values.get("recommendations", ""),
-                                 values["version"])
+        services.save_evaluation(
+            program, goals, values.get("recommendations", ""), values["version"]
+        )
     except ConflictError:
         return conflict_response(url_for("evaluation.page", program_id=program.id))
     return go(url_for("evaluation.page", program_id=program.id) + "#judgement")
@@ -85,17 +106,28 @@ def _instrument(slug, timepoint):
     return inst
 
 
-@bp.route("/programs/<int:program_id>/members/<int:student_id>/scores/<slug>/<timepoint>",
-          methods=["GET", "POST"])
+@bp.route(
+    "/programs/<int:program_id>/members/<int:student_id>/scores/<slug>/<timepoint>",
+    methods=["GET", "POST"],
+)
 @allow("worker")
 def score(program_id, student_id, slug, timepoint):
     """One member's answers to one instrument at pre, post or follow-up."""
     program = _group(program_id, write=True)
     student, inst = _member(program, student_id), _instrument(slug, timepoint)
     current = services.score_of(program.id, student.id, inst.id, timepoint)
-    ctx = dict(program=program, student=student, inst=inst, timepoint=timepoint,
-               timepoints=TIMEPOINTS, current=current, errors={}, message=None,
-               may_record=services.may_record(student.id), form=None)
+    ctx = dict(
+        program=program,
+        student=student,
+        inst=inst,
+        timepoint=timepoint,
+        timepoints=TIMEPOINTS,
+        current=current,
+        errors={},
+        message=None,
+        may_record=services.may_record(student.id),
+        form=None,
+    )
     if request.method == "GET":
         return render("evaluation/score.html", "evaluation/_score_form.html", **ctx)
     values, errors = load_form(score_form(inst))
@@ -118,18 +150,27 @@ def gas(program_id, student_id):
     program = _group(program_id, write=True)
     student = _member(program, student_id)
     goals = services.goals_of(program.id, student.id)
-    ctx = dict(program=program, student=student, goals={g.order: g for g in goals},
-               stamp=services.goals_stamp(goals), slots=range(1, GAS_GOALS + 1),
-               levels=GAS_LEVELS, errors={}, message=None, form=None,
-               may_record=services.may_record(student.id),
-               gas_instrument=Instrument.get_or_none(Instrument.slug == "gas"))
+    ctx = dict(
+        program=program,
+        student=student,
+        goals={g.order: g for g in goals},
+        stamp=services.goals_stamp(goals),
+        slots=range(1, GAS_GOALS + 1),
+        levels=GAS_LEVELS,
+        errors={},
+        message=None,
+        form=None,
+        may_record=services.may_record(student.id),
+        gas_instrument=Instrument.get_or_none(Instrument.slug == "gas"),
+    )
     if request.method == "GET":
         return render("evaluation/gas.html", "evaluation/_gas_form.html", **ctx)
     parsed, errors = gas_goals(request.form)
     if not errors:
         try:
-            services.save_goals(program, student, parsed, request.form.get("stamp", ""),
-                                current_user)
+            services.save_goals(
+                program, student, parsed, request.form.get("stamp", ""), current_user
+            )
             return go(url_for("evaluation.page", program_id=program.id) + "#gas")
         except ConflictError:
             return conflict_response(request.path)
@@ -140,10 +181,17 @@ def gas(program_id, student_id):
 
 
 def _instruments_page(status=200, errors=None, form=None, message=None):
-    return render("evaluation/instruments.html", "evaluation/_instrument_form.html", status,
-                  instruments=list(services.instruments_for(current_user.agency_id)),
-                  errors=errors or {}, form=form, timepoints=TIMEPOINTS, purposes=PURPOSES,
-                  message=message)
+    return render(
+        "evaluation/instruments.html",
+        "evaluation/_instrument_form.html",
+        status,
+        instruments=list(services.instruments_for(current_user.agency_id)),
+        errors=errors or {},
+        form=form,
+        timepoints=TIMEPOINTS,
+        purposes=PURPOSES,
+        message=message,
+    )
 
 
 @bp.route("/admin/instruments", methods=["GET", "POST"])
@@ -164,7 +212,6 @@ def instruments():
             errors = flatten_errors(err.messages)
             errors = {("labels" if k == "scale" else k): v for k, v in errors.items()}
     return _instruments_page(422, errors, request.form)
-
 
 
 @bp.app_template_filter("pct")

@@ -1,6 +1,7 @@
 """`flask planner export`: the same documents as the web zip, written into a folder, as seen
 by one user (an admin by default, so meeting records and evaluation reports are left out
 unless --as names the program's worker or supervisor)."""
+
 import os
 
 from planner.accounts.models import User
@@ -23,17 +24,27 @@ def _user(username, agency_id):
         if user is None or user.agency_id != agency_id or not user.active:
             raise CliError(f"no active user {username} in this program's agency")
         return user
-    user = (User.select().where((User.agency == agency_id) & (User.role == "admin")
-                                & User.active).order_by(User.id).first())
+    user = (
+        User.select()
+        .where((User.agency == agency_id) & (User.role == "admin") & User.active)
+        .order_by(User.id)
+        .first()
+    )
     if user is None:
         raise CliError("the agency has no admin; pass --as USERNAME")
     return user
 
 
 def _programs(where):
-    return list(Program.select(Program, School, Term, Room, Curriculum)
-                .join_from(Program, School).join_from(Program, Term).join_from(Program, Room)
-                .join_from(Program, Curriculum).where(where).order_by(Program.id))
+    return list(
+        Program.select(Program, School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+        .where(where)
+        .order_by(Program.id)
+    )
 
 
 def run(program_id, term_id, kind, out_dir, username) -> list[str]:
@@ -72,6 +83,11 @@ def run(program_id, term_id, kind, out_dir, username) -> list[str]:
         with open(path, "wb") as fh:
             fh.write(jobs.render(ctx, school.agency_id))
         written.append(path)
-    record(user, "export", "term" if term_id else "program", term_id or program_id,
-           f"cli {kind} {len(written)} files")
+    record(
+        user,
+        "export",
+        "term" if term_id else "program",
+        term_id or program_id,
+        f"cli {kind} {len(written)} files",
+    )
     return written

@@ -1,7 +1,20 @@
 """The plan and record documents: group plan, session plan, lesson plan, meeting record."""
+
 from planner.exports.docx_base import (
-    BLANK, Sections, bold_row, bullets, cn_number, dash, grid_table, heading, info_table,
-    new_document, signature_line, text, title, to_bytes,
+    BLANK,
+    Sections,
+    bold_row,
+    bullets,
+    cn_number,
+    dash,
+    grid_table,
+    heading,
+    info_table,
+    new_document,
+    signature_line,
+    text,
+    title,
+    to_bytes,
 )
 from planner.exports.reports import evaluation_report, term_stats
 
@@ -33,8 +46,13 @@ def _when(session) -> str:
 
 
 def _objectives(document, session) -> None:
-    bullets(document, [f"{o.get('label') or '目标'}：{o.get('text') or ''}"
-                       for o in session.get("objectives") or []])
+    bullets(
+        document,
+        [
+            f"{o.get('label') or '目标'}：{o.get('text') or ''}"
+            for o in session.get("objectives") or []
+        ],
+    )
 
 
 def _activity_table(document, session) -> None:
@@ -44,8 +62,15 @@ def _activity_table(document, session) -> None:
         lines = [f"目的：{activity['purpose']}"] if activity.get("purpose") else []
         lines += [f"{n}. {step}" for n, step in enumerate(activity.get("steps") or [], 1)]
         lines += [f"讨论：{question}" for question in activity.get("debrief") or []]
-        rows.append([activity.get("phase"), activity.get("title"), activity.get("minutes"),
-                     lines, activity.get("materials") or []])
+        rows.append(
+            [
+                activity.get("phase"),
+                activity.get("title"),
+                activity.get("minutes"),
+                lines,
+                activity.get("materials") or [],
+            ]
+        )
     rows.append(["合计", BLANK, _total_minutes(session), BLANK, BLANK])
     table = grid_table(document, ACTIVITY_HEADER, rows, ACTIVITY_WIDTHS, centre=(0, 2), tight=True)
     bold_row(table.rows[-1])
@@ -72,15 +97,23 @@ def group_plan(ctx) -> bytes:
     document = new_document(ctx)
     title(document, ctx)
     sessions = ctx.get("sessions") or []
-    info_table(document, [
-        ("小组名称", ctx.get("group_name")), ("服务学校", ctx.get("school")),
-        ("学期", ctx.get("term")), ("负责社工", dash(ctx.get("workers"))),
-        ("课程方案", ctx.get("curriculum_title")), ("小组主题", ctx.get("theme")),
-        ("服务对象", ctx.get("grade_band")), ("活动地点", ctx.get("room")),
-        ("活动节数", f"{len(sessions)} 节" if sessions else ""),
-        ("每节时长", f"{ctx['period_minutes']} 分钟" if ctx.get("period_minutes") else ""),
-        ("执行机构", ctx.get("agency")), ("编制日期", ctx.get("generated_on")),
-    ])
+    info_table(
+        document,
+        [
+            ("小组名称", ctx.get("group_name")),
+            ("服务学校", ctx.get("school")),
+            ("学期", ctx.get("term")),
+            ("负责社工", dash(ctx.get("workers"))),
+            ("课程方案", ctx.get("curriculum_title")),
+            ("小组主题", ctx.get("theme")),
+            ("服务对象", ctx.get("grade_band")),
+            ("活动地点", ctx.get("room")),
+            ("活动节数", f"{len(sessions)} 节" if sessions else ""),
+            ("每节时长", f"{ctx['period_minutes']} 分钟" if ctx.get("period_minutes") else ""),
+            ("执行机构", ctx.get("agency")),
+            ("编制日期", ctx.get("generated_on")),
+        ],
+    )
     sections = Sections(document)
     sections("小组概述")
     text(document, ctx.get("summary"))
@@ -96,10 +129,23 @@ def group_plan(ctx) -> bytes:
         else:
             text(document, value)
     sections("活动安排")
-    grid_table(document, ["节次", "日期", "时间", "主题", "阶段", "目标"], [
-        [f"第 {s.get('seq') or n} 节", s.get("date"), s.get("time"), s.get("title"),
-         s.get("stage"), s.get("objectives") or []] for n, s in enumerate(sessions, 1)
-    ], [1.6, 2.2, 2.2, 3.0, 1.6, 4.06], centre=(0, 4))
+    grid_table(
+        document,
+        ["节次", "日期", "时间", "主题", "阶段", "目标"],
+        [
+            [
+                f"第 {s.get('seq') or n} 节",
+                s.get("date"),
+                s.get("time"),
+                s.get("title"),
+                s.get("stage"),
+                s.get("objectives") or [],
+            ]
+            for n, s in enumerate(sessions, 1)
+        ],
+        [1.6, 2.2, 2.2, 3.0, 1.6, 4.06],
+        centre=(0, 4),
+    )
     sections("审批意见")
     text(document, "督导意见：")
     signature_line(document, ("编写社工", "督导签名", "日期"))
@@ -111,15 +157,24 @@ def session_plan(ctx) -> bytes:
     document = new_document(ctx)
     session = ctx.get("session") or {}
     title(document, ctx)
-    info_table(document, [
-        ("小组名称", ctx.get("group_name")),
-        ("节次", f"第 {session['seq']} 节" if session.get("seq") else ""),
-        ("本节主题", session.get("title")), ("小组阶段", session.get("stage")),
-        ("活动时间", _when(session)), ("活动地点", session.get("venue")),
-        ("服务学校", ctx.get("school")), ("学期", ctx.get("term")),
-        ("计划时长", f"{session['period_minutes']} 分钟" if session.get("period_minutes") else ""),
-        ("负责社工", dash(ctx.get("workers"))),
-    ])
+    info_table(
+        document,
+        [
+            ("小组名称", ctx.get("group_name")),
+            ("节次", f"第 {session['seq']} 节" if session.get("seq") else ""),
+            ("本节主题", session.get("title")),
+            ("小组阶段", session.get("stage")),
+            ("活动时间", _when(session)),
+            ("活动地点", session.get("venue")),
+            ("服务学校", ctx.get("school")),
+            ("学期", ctx.get("term")),
+            (
+                "计划时长",
+                f"{session['period_minutes']} 分钟" if session.get("period_minutes") else "",
+            ),
+            ("负责社工", dash(ctx.get("workers"))),
+        ],
+    )
     sections = Sections(document)
     _session_design(document, session, sections)
     sections("人员分工")
@@ -133,29 +188,57 @@ def lesson_plan(ctx) -> bytes:
     document = new_document(ctx)
     lessons = ctx.get("lessons") or []
     title(document, ctx)
-    info_table(document, [
-        ("课程名称", ctx.get("curriculum_title")), ("课程主题", ctx.get("theme")),
-        ("适用年级", ctx.get("grade_band")), ("授课班级", dash(ctx.get("classes"))),
-        ("服务学校", ctx.get("school")), ("学期", ctx.get("term")),
-        ("授课社工", dash(ctx.get("workers"))), ("课时", f"{len(lessons)} 课" if lessons else ""),
-        ("执行机构", ctx.get("agency")), ("编制日期", ctx.get("generated_on")),
-    ])
+    info_table(
+        document,
+        [
+            ("课程名称", ctx.get("curriculum_title")),
+            ("课程主题", ctx.get("theme")),
+            ("适用年级", ctx.get("grade_band")),
+            ("授课班级", dash(ctx.get("classes"))),
+            ("服务学校", ctx.get("school")),
+            ("学期", ctx.get("term")),
+            ("授课社工", dash(ctx.get("workers"))),
+            ("课时", f"{len(lessons)} 课" if lessons else ""),
+            ("执行机构", ctx.get("agency")),
+            ("编制日期", ctx.get("generated_on")),
+        ],
+    )
     sections = Sections(document)
     sections("课程总目标")
     text(document, ctx.get("overall_goal"))
     sections("课程安排")
-    grid_table(document, ["课次", "日期", "时间", "课题", "地点"], [
-        [f"第 {s.get('seq') or n} 课", s.get("date"), s.get("time"), s.get("title"), s.get("venue")]
-        for n, s in enumerate(lessons, 1)
-    ], [1.6, 2.4, 2.6, 4.66, 3.4], centre=(0,))
+    grid_table(
+        document,
+        ["课次", "日期", "时间", "课题", "地点"],
+        [
+            [
+                f"第 {s.get('seq') or n} 课",
+                s.get("date"),
+                s.get("time"),
+                s.get("title"),
+                s.get("venue"),
+            ]
+            for n, s in enumerate(lessons, 1)
+        ],
+        [1.6, 2.4, 2.6, 4.66, 3.4],
+        centre=(0,),
+    )
     for n, lesson in enumerate(lessons, 1):
         label = f"第 {lesson.get('seq') or n} 课　{dash(lesson.get('title'))}"
         lesson_heading = heading(document, label)
         lesson_heading.paragraph_format.page_break_before = True  # a teacher can print one lesson
-        info_table(document, [("上课时间", _when(lesson)), ("上课地点", lesson.get("venue")),
-                              ("课时长度", f"{lesson['period_minutes']} 分钟"
-                               if lesson.get("period_minutes") else ""),
-                              ("授课社工", dash(lesson.get("staffing")))])
+        info_table(
+            document,
+            [
+                ("上课时间", _when(lesson)),
+                ("上课地点", lesson.get("venue")),
+                (
+                    "课时长度",
+                    f"{lesson['period_minutes']} 分钟" if lesson.get("period_minutes") else "",
+                ),
+                ("授课社工", dash(lesson.get("staffing"))),
+            ],
+        )
         _session_design(document, lesson, Sections(document, level=2), LESSON_LABELS)
     return to_bytes(document)
 
@@ -168,7 +251,7 @@ def _attendance(document, attendance) -> None:
     rows = []
     for start in range(0, len(attendance), 3):
         row = []
-        for entry in attendance[start:start + 3]:
+        for entry in attendance[start : start + 3]:
             row += [entry.get("code"), entry.get("status")]
         rows.append(row + [BLANK] * (6 - len(row)))
     grid_table(document, ["档案编号", "出勤"] * 3, rows, [3.2, 1.69] * 3, centre=(1, 3, 5))
@@ -180,14 +263,19 @@ def meeting_record(ctx) -> bytes:
     session = ctx.get("session") or {}
     supervision = ctx.get("supervision") or {}
     title(document, ctx)
-    info_table(document, [
-        ("小组名称", ctx.get("group_name")),
-        ("节次", f"第 {session['seq']} 节" if session.get("seq") else ""),
-        ("本节主题", session.get("title")), ("活动地点", session.get("venue")),
-        ("活动时间", _when(session)), ("服务学校", ctx.get("school")),
-        ("带领社工", dash(session.get("staffing") or ctx.get("workers"))),
-        ("出席情况", ctx.get("attendance_summary")),
-    ])
+    info_table(
+        document,
+        [
+            ("小组名称", ctx.get("group_name")),
+            ("节次", f"第 {session['seq']} 节" if session.get("seq") else ""),
+            ("本节主题", session.get("title")),
+            ("活动地点", session.get("venue")),
+            ("活动时间", _when(session)),
+            ("服务学校", ctx.get("school")),
+            ("带领社工", dash(session.get("staffing") or ctx.get("workers"))),
+            ("出席情况", ctx.get("attendance_summary")),
+        ],
+    )
     sections = Sections(document)
     sections("出勤情况")
     _attendance(document, ctx.get("attendance") or [])
@@ -197,14 +285,22 @@ def meeting_record(ctx) -> bytes:
     sections("活动过程")
     activities = session.get("activities") or []
     if activities:
-        grid_table(document, ["环节", "活动名称", "计划时长（分钟）"],
-                   [[a.get("phase"), a.get("title"), a.get("minutes")] for a in activities],
-                   [2.4, 8.66, 3.6], centre=(0, 2))
+        grid_table(
+            document,
+            ["环节", "活动名称", "计划时长（分钟）"],
+            [[a.get("phase"), a.get("title"), a.get("minutes")] for a in activities],
+            [2.4, 8.66, 3.6],
+            centre=(0, 2),
+        )
     text(document, ctx.get("process"), label="实际进行情况")
     text(document, ctx.get("incident"), label="突发事件")
     text(document, ctx.get("adjustments"), label="调整")
-    grid_table(document, ["计划阶段", "观察到的阶段"],
-               [[ctx.get("planned_stage"), ctx.get("observed_stage")]], [7.33, 7.33])
+    grid_table(
+        document,
+        ["计划阶段", "观察到的阶段"],
+        [[ctx.get("planned_stage"), ctx.get("observed_stage")]],
+        [7.33, 7.33],
+    )
     sections("观察")
     text(document, ctx.get("observation"), label="小组动力")
     text(document, dash(ctx.get("skills")), label="运用技巧")
@@ -217,15 +313,32 @@ def meeting_record(ctx) -> bytes:
     sections("跟进")
     follow_ups = ctx.get("follow_ups") or []
     if follow_ups:
-        grid_table(document, ["对象", "跟进事项", "保护关注"], [
-            [f.get("who"), f.get("note"), "是，按保护流程处理" if f.get("safeguarding") else "否"]
-            for f in follow_ups
-        ], [3.4, 8.26, 3.0], centre=(2,))
+        grid_table(
+            document,
+            ["对象", "跟进事项", "保护关注"],
+            [
+                [
+                    f.get("who"),
+                    f.get("note"),
+                    "是，按保护流程处理" if f.get("safeguarding") else "否",
+                ]
+                for f in follow_ups
+            ],
+            [3.4, 8.26, 3.0],
+            centre=(2,),
+        )
     else:
         text(document, "")
     sections("督导意见")
-    info_table(document, [("签阅状态", supervision.get("status")), ("督导", supervision.get("by")),
-                          ("签阅日期", supervision.get("on")), ("意见", supervision.get("comment"))])
+    info_table(
+        document,
+        [
+            ("签阅状态", supervision.get("status")),
+            ("督导", supervision.get("by")),
+            ("签阅日期", supervision.get("on")),
+            ("意见", supervision.get("comment")),
+        ],
+    )
     signature_line(document, ("记录社工", "督导签名", "日期"))
     return to_bytes(document)
 

@@ -1,4 +1,5 @@
 """Shared Word set-up: A4, Chinese fonts, header and footer, and the building blocks."""
+
 import copy
 import datetime as dt
 import io
@@ -24,15 +25,45 @@ HEADER_FILL = "D9D9D9"
 LABEL_FILL = "F2F2F2"
 TABLE_STYLE = "Table Text"
 CN_DIGITS = "零一二三四五六七八九"
-PPR_AFTER_BORDER = tuple(f"w:{tag}" for tag in (
-    "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
-    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
-    "pPrChange"))
+PPR_AFTER_BORDER = tuple(
+    f"w:{tag}"
+    for tag in (
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+)
 # style name: (size in pt, centred); 小二 for the title, 四号 and 小四 for the headings
-HEADINGS = {"Title": (18, True), "Heading 1": (14, False), "Heading 2": (12, False),
-            "Heading 3": (12, False)}
+HEADINGS = {
+    "Title": (18, True),
+    "Heading 1": (14, False),
+    "Heading 2": (12, False),
+    "Heading 3": (12, False),
+}
 
 
 def dash(value) -> str:
@@ -122,6 +153,7 @@ def _set_up_styles(document) -> None:
 
 def _field(paragraph, instruction: str) -> None:
     """A real Word field (PAGE, NUMPAGES) so the number is computed when the page is laid out."""
+
     def fld_char(kind):
         element = OxmlElement("w:fldChar")
         element.set(qn("w:fldCharType"), kind)
@@ -305,7 +337,7 @@ def _widths(table, widths) -> None:
     for row in table.rows:
         start = 0
         for tc in row._tr.tc_lst:  # Word reads the cells; a merged cell spans several columns
-            tc.width = Cm(sum(widths[start:start + tc.grid_span]))
+            tc.width = Cm(sum(widths[start : start + tc.grid_span]))
             start += tc.grid_span
 
 
@@ -316,12 +348,14 @@ def _tight(table) -> None:
         margin.set(qn("w:w"), str(TIGHT_MARGIN))
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
-    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption",
-                                           "w:tblDescription", "w:tblPrChange")
+    table._tbl.tblPr.insert_element_before(
+        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+    )
 
 
-def grid_table(document, header, rows, widths=None, size: float | None = None, centre=(),
-               tight: bool = False):
+def grid_table(
+    document, header, rows, widths=None, size: float | None = None, centre=(), tight: bool = False
+):
     """A bordered table with a shaded, repeating header row; `centre` lists centred columns,
     `tight` narrows the cell margins so short numbers fit narrow columns."""
     table = document.add_table(rows=1, cols=len(header))

@@ -2,6 +2,7 @@
 built from the database. Documents are in Chinese, the language agencies hand them in,
 whatever the UI language. Student-level data appears only as archive codes (standard
 9.4), and never at all in a teacher's lesson plan."""
+
 import datetime as dt
 
 from peewee import prefetch
@@ -31,8 +32,12 @@ def archive_code(program) -> str:
     with write_tx():
         fresh = Program.get_by_id(program.id)
         if not fresh.archive_code:
-            code = issue_codes(program.school, 1, ARCHIVE_TYPES[program.curriculum.kind],
-                               year=program.term.start.year)[0]
+            code = issue_codes(
+                program.school,
+                1,
+                ARCHIVE_TYPES[program.curriculum.kind],
+                year=program.term.start.year,
+            )[0]
             Program.update(archive_code=code).where(Program.id == program.id).execute()
             fresh.archive_code = code
     program.archive_code = fresh.archive_code
@@ -40,17 +45,27 @@ def archive_code(program) -> str:
 
 
 def workers_of(program) -> list[str]:
-    return [u.display_name for u in User.select(User.display_name).join(
-        ProgramWorker, on=(ProgramWorker.worker == User.id))
-        .where(ProgramWorker.program == program.id).order_by(User.id)]
+    return [
+        u.display_name
+        for u in User.select(User.display_name)
+        .join(ProgramWorker, on=(ProgramWorker.worker == User.id))
+        .where(ProgramWorker.program == program.id)
+        .order_by(User.id)
+    ]
 
 
 def common(program, kind: str, doc_title: str, workers=None) -> dict:
-    return {"kind": kind, "doc_title": doc_title, "title": program.title,
-            "school": program.school.name, "agency": program.school.agency.name,
-            "archive_code": archive_code(program), "term": program.term.name,
-            "workers": workers if workers is not None else workers_of(program),
-            "generated_on": dt.date.today().isoformat()}
+    return {
+        "kind": kind,
+        "doc_title": doc_title,
+        "title": program.title,
+        "school": program.school.name,
+        "agency": program.school.agency.name,
+        "archive_code": archive_code(program),
+        "term": program.term.name,
+        "workers": workers if workers is not None else workers_of(program),
+        "generated_on": dt.date.today().isoformat(),
+    }
 
 
 def _templates(program) -> dict:
@@ -68,22 +83,37 @@ def session_dict(session, template, program, workers) -> dict:
     """One lesson or meeting as the documents print it."""
     activities = sorted(template.activities, key=lambda a: a.order)
     return {
-        "seq": str(session.seq if session else template.seq), "title": template.title,
+        "seq": str(session.seq if session else template.seq),
+        "title": template.title,
         "date": session.date.isoformat() if session else "",
         "weekday": f"周{WEEKDAYS_ZH[session.date.weekday()]}" if session else "",
-        "time": _time(session) if session else "", "venue": program.room.name,
+        "time": _time(session) if session else "",
+        "venue": program.room.name,
         "stage": template.stage or "",
-        "objectives": [{"label": label, "text": (template.objectives or {}).get(key, "")}
-                       for key, label in OBJECTIVE_LABELS if (template.objectives or {}).get(key)],
+        "objectives": [
+            {"label": label, "text": (template.objectives or {}).get(key, "")}
+            for key, label in OBJECTIVE_LABELS
+            if (template.objectives or {}).get(key)
+        ],
         "key_messages": list(template.key_messages or []),
-        "materials": list(template.materials or []), "preparation": template.preparation or "",
-        "home_link": template.home_link or "", "staffing": workers,
+        "materials": list(template.materials or []),
+        "preparation": template.preparation or "",
+        "home_link": template.home_link or "",
+        "staffing": workers,
         "period_minutes": str(program.curriculum.period_minutes),
         "total_minutes": str(sum(a.minutes for a in activities)),
-        "activities": [{"phase": a.phase, "title": a.title, "minutes": str(a.minutes),
-                        "purpose": a.purpose or "", "steps": list(a.steps or []),
-                        "materials": list(a.materials or []), "debrief": list(a.debrief or [])}
-                       for a in activities],
+        "activities": [
+            {
+                "phase": a.phase,
+                "title": a.title,
+                "minutes": str(a.minutes),
+                "purpose": a.purpose or "",
+                "steps": list(a.steps or []),
+                "materials": list(a.materials or []),
+                "debrief": list(a.debrief or []),
+            }
+            for a in activities
+        ],
     }
 
 
@@ -106,36 +136,67 @@ def group_plan(program) -> dict:
     outline = []
     for s in sessions_of(program):
         t = templates[s.template_id]
-        outline.append({"seq": str(s.seq), "date": s.date.isoformat(), "time": _time(s),
-                        "title": t.title, "stage": t.stage or "",
-                        "objectives": [v for _, v in sorted((t.objectives or {}).items()) if v]})
-    return dict(common(program, "group_plan", "小组计划书"), group_name=program.group_name,
-                curriculum_title=cur.title, theme=cur.theme, grade_band=cur.grade_band,
-                period_minutes=str(cur.period_minutes), room=program.room.name,
-                summary=cur.summary or "", plan=fields, sessions=outline)
+        outline.append(
+            {
+                "seq": str(s.seq),
+                "date": s.date.isoformat(),
+                "time": _time(s),
+                "title": t.title,
+                "stage": t.stage or "",
+                "objectives": [v for _, v in sorted((t.objectives or {}).items()) if v],
+            }
+        )
+    return dict(
+        common(program, "group_plan", "小组计划书"),
+        group_name=program.group_name,
+        curriculum_title=cur.title,
+        theme=cur.theme,
+        grade_band=cur.grade_band,
+        period_minutes=str(cur.period_minutes),
+        room=program.room.name,
+        summary=cur.summary or "",
+        plan=fields,
+        sessions=outline,
+    )
 
 
 def session_plan(program, session) -> dict:
     """单节活动计划 of one meeting or lesson."""
     meta = common(program, "session_plan", "单节活动计划")
     template = _templates(program)[session.template_id]
-    return dict(meta, group_name=program.group_name,
-                session=session_dict(session, template, program, meta["workers"]))
+    return dict(
+        meta,
+        group_name=program.group_name,
+        session=session_dict(session, template, program, meta["workers"]),
+    )
 
 
 def lesson_plan(program) -> dict:
     """社工课堂教案 for the class teachers: the design and the dates, no student data."""
     meta = common(program, "lesson_plan", "社工课堂教案")
     templates = _templates(program)
-    classes = [c.name for c in SchoolClass.select(SchoolClass.name).join(ProgramClass)
-               .where(ProgramClass.program == program.id).order_by(SchoolClass.grade,
-                                                                   SchoolClass.name)]
+    classes = [
+        c.name
+        for c in SchoolClass.select(SchoolClass.name)
+        .join(ProgramClass)
+        .where(ProgramClass.program == program.id)
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    ]
     cur = program.curriculum
-    lessons = [session_dict(s, templates[s.template_id], program, meta["workers"])
-               for s in sessions_of(program) if s.status != "cancelled"]
-    return dict(meta, curriculum_title=cur.title, theme=cur.theme, grade_band=cur.grade_band,
-                classes=classes, overall_goal=(cur.plan or {}).get("overall_goal", ""),
-                lessons=lessons)
+    lessons = [
+        session_dict(s, templates[s.template_id], program, meta["workers"])
+        for s in sessions_of(program)
+        if s.status != "cancelled"
+    ]
+    return dict(
+        meta,
+        curriculum_title=cur.title,
+        theme=cur.theme,
+        grade_band=cur.grade_band,
+        classes=classes,
+        overall_goal=(cur.plan or {}).get("overall_goal", ""),
+        lessons=lessons,
+    )
 
 
 def _count_line(counts: dict, total: int) -> str:
@@ -151,37 +212,55 @@ def meeting_record(program, session) -> dict:
 
     meta = common(program, "meeting_record", "小组活动记录表")
     template = _templates(program)[session.template_id]
-    marks = list(Attendance.select(Attendance.status, Student.archive_code).join(Student)
-                 .where(Attendance.session == session.id).order_by(Student.archive_code))
+    marks = list(
+        Attendance.select(Attendance.status, Student.archive_code)
+        .join(Student)
+        .where(Attendance.session == session.id)
+        .order_by(Student.archive_code)
+    )
     counts = {k: sum(1 for m in marks if m.status == k) for k in ATTENDANCE}
     record = SessionRecord.get_or_none(SessionRecord.session == session.id)
     refl = reflection_of(session.id)
     details = (refl.details or {}) if refl else {}
-    process = "\n".join(t for t in (details.get("planned_vs_actual", ""),
-                                    record.notes if record else "") if t)
-    signer = User.get_or_none(User.id == refl.signed_off_by_id) if refl and \
-        refl.signed_off_by_id else None
+    process = "\n".join(
+        t for t in (details.get("planned_vs_actual", ""), record.notes if record else "") if t
+    )
+    signer = (
+        User.get_or_none(User.id == refl.signed_off_by_id)
+        if refl and refl.signed_off_by_id
+        else None
+    )
     return dict(
-        meta, group_name=program.group_name,
+        meta,
+        group_name=program.group_name,
         session=session_dict(session, template, program, meta["workers"]),
-        attendance=[{"code": m.student.archive_code, "status": str(ATTENDANCE[m.status])}
-                    for m in marks],
-        attendance_summary=_count_line(counts, len(marks)), process=process,
-        planned_stage=template.stage or "", observed_stage=(refl.observed_stage or "") if refl
-        else "", observation=details.get("dynamics", ""),
+        attendance=[
+            {"code": m.student.archive_code, "status": str(ATTENDANCE[m.status])} for m in marks
+        ],
+        attendance_summary=_count_line(counts, len(marks)),
+        process=process,
+        planned_stage=template.stage or "",
+        observed_stage=(refl.observed_stage or "") if refl else "",
+        observation=details.get("dynamics", ""),
         reflection=[{"prompt": p, "answer": a} for p, a in (refl.answers or {}).items()]
-        if refl else [],
-        skills=list(details.get("skills") or []) + ([details["skills_other"]]
-                                                   if details.get("skills_other") else []),
+        if refl
+        else [],
+        skills=list(details.get("skills") or [])
+        + ([details["skills_other"]] if details.get("skills_other") else []),
         incident=details.get("incident", ""),
-        adjustments="\n".join(t for t in (details.get("redo", ""), details.get("adjust", ""))
-                              if t),
-        follow_ups=[{"who": f.student.archive_code if f.student_id else "全体",
-                     "note": f.note, "safeguarding": bool(f.safeguarding)}
-                    for f in (refl.items if refl else [])],
-        supervision={"status": str(REFLECTION_STATUSES.get(refl.status, "")) if refl else "未填写",
-                     "comment": refl.supervisor_comment if refl else "",
-                     "by": signer.display_name if signer else "",
-                     "on": refl.signed_off_at.date().isoformat() if refl and refl.signed_off_at
-                     else ""})
-
+        adjustments="\n".join(t for t in (details.get("redo", ""), details.get("adjust", "")) if t),
+        follow_ups=[
+            {
+                "who": f.student.archive_code if f.student_id else "全体",
+                "note": f.note,
+                "safeguarding": bool(f.safeguarding),
+            }
+            for f in (refl.items if refl else [])
+        ],
+        supervision={
+            "status": str(REFLECTION_STATUSES.get(refl.status, "")) if refl else "未填写",
+            "comment": refl.supervisor_comment if refl else "",
+            "by": signer.display_name if signer else "",
+            "on": refl.signed_off_at.date().isoformat() if refl and refl.signed_off_at else "",
+        },
+    )

@@ -1,6 +1,7 @@
 """Which documents a user may export of a program, their file names, and zip files built in
 a background thread whose progress the page polls (ExportJob rows, shared by every server
 process; the zip is written under instance/exports/)."""
+
 import io
 import logging
 import os
@@ -33,6 +34,7 @@ UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 class Doc(NamedTuple):
     """One document of a zip: built from a program (and a session), or a ready context."""
+
     kind: str
     program: object = None
     session: object = None
@@ -65,17 +67,21 @@ def kinds_for(user, program) -> tuple:
 def file_name(ctx, session=None) -> str:
     """<archive code>_<document>_<title>[_第N次].docx: never a student's name."""
     parts = [ctx["archive_code"], TITLES[ctx["kind"]], ctx["title"]] + (
-        [f"第{session.seq}次"] if session is not None else [])
+        [f"第{session.seq}次"] if session is not None else []
+    )
     return UNSAFE.sub("_", "_".join(p for p in parts if p))[:150] + ".docx"
 
 
 def held_session_ids(program) -> set:
     """Sessions with attendance or a reflection: the ones with a meeting record to print."""
     ids = Session.select(Session.id).where(Session.program == program.id)
-    return ({a.session_id for a in Attendance.select(Attendance.session).distinct()
-             .where(Attendance.session.in_(ids))}
-            | {r.session_id for r in Reflection.select(Reflection.session)
-               .where(Reflection.session.in_(ids))})
+    return {
+        a.session_id
+        for a in Attendance.select(Attendance.session).distinct().where(Attendance.session.in_(ids))
+    } | {
+        r.session_id
+        for r in Reflection.select(Reflection.session).where(Reflection.session.in_(ids))
+    }
 
 
 def context(kind, program, session=None) -> dict:
@@ -167,10 +173,18 @@ def wait_all(timeout: float = 120) -> None:
 def start(app, user, scope, target_id, kind, items, name) -> ExportJob:
     """Record the job and build it in a thread; the page polls the row."""
     sweep(export_dir(app))
-    job = ExportJob.create(token=secrets.token_urlsafe(24), user=user.id, scope=scope,
-                           target_id=target_id, kind=kind, total=len(items), filename=name)
-    thread = threading.Thread(target=_run, args=(app, job.id, items, user.agency_id),
-                              daemon=True, name=f"export-{job.id}")
+    job = ExportJob.create(
+        token=secrets.token_urlsafe(24),
+        user=user.id,
+        scope=scope,
+        target_id=target_id,
+        kind=kind,
+        total=len(items),
+        filename=name,
+    )
+    thread = threading.Thread(
+        target=_run, args=(app, job.id, items, user.agency_id), daemon=True, name=f"export-{job.id}"
+    )
     _threads[:] = [t for t in _threads if t.is_alive()]
     _threads.append(thread)
     thread.start()
@@ -194,16 +208,23 @@ def _run(app, job_id, items, agency_id):
                 write_zip(fh, items, agency_id, progress)
             os.replace(part, path)
             ExportJob.update(status="done", finished_at=now()).where(
-                ExportJob.id == job_id).execute()
+                ExportJob.id == job_id
+            ).execute()
         except Exception as exc:  # the job row tells the user
             # the frames and the error class only: a message can quote a record (a name)
-            log.error("export job %s failed: %s\n%s", job_id, type(exc).__name__,
-                      "".join(traceback.format_tb(exc.__traceback__)))
+            log.error(
+                "export job %s failed: %s\n%s",
+                job_id,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             if part and os.path.exists(part):  # half a zip of children's records: not kept
                 os.remove(part)
-            ExportJob.update(status="failed", finished_at=now(),
-                             error=str(_l("生成失败，请稍后重试或联系管理员。"))).where(
-                ExportJob.id == job_id).execute()
+            ExportJob.update(
+                status="failed",
+                finished_at=now(),
+                error=str(_l("生成失败，请稍后重试或联系管理员。")),
+            ).where(ExportJob.id == job_id).execute()
         finally:
             database.close()
 
@@ -213,4 +234,3 @@ def zip_bytes(items, agency_id) -> bytes:
     buf = io.BytesIO()
     write_zip(buf, items, agency_id)
     return buf.getvalue()
-

@@ -1,4 +1,5 @@
 """Word templates an admin uploads per document type, and bulk export jobs (zip files)."""
+
 from peewee import BlobField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User

@@ -1,15 +1,33 @@
 """The summary documents: group evaluation report and term statistics."""
+
 from planner.exports.docx_base import (
-    TEXT_WIDTH, Sections, bold_row, bullets, dash, grid_table, heading, info_table, new_document,
-    signature_line, text, title, to_bytes,
+    TEXT_WIDTH,
+    Sections,
+    bold_row,
+    bullets,
+    dash,
+    grid_table,
+    heading,
+    info_table,
+    new_document,
+    signature_line,
+    text,
+    title,
+    to_bytes,
 )
 
 BAR = "█"
 BAR_LENGTH = 20
 STATS = (  # term_stats keys and their column labels; "classes" is covered/total
-    ("lessons", "课堂节数"), ("lesson_participants", "课堂人次"), ("groups", "小组数"),
-    ("meetings", "小组节数"), ("meeting_participants", "小组人次"), ("participants", "服务总人次"),
-    ("attendance_rate", "小组出勤率"), ("classes", "覆盖班级"), ("coverage", "班级覆盖率"),
+    ("lessons", "课堂节数"),
+    ("lesson_participants", "课堂人次"),
+    ("groups", "小组数"),
+    ("meetings", "小组节数"),
+    ("meeting_participants", "小组人次"),
+    ("participants", "服务总人次"),
+    ("attendance_rate", "小组出勤率"),
+    ("classes", "覆盖班级"),
+    ("coverage", "班级覆盖率"),
 )
 
 
@@ -35,13 +53,20 @@ def _attendance(document, attendance) -> None:
     size = 9 if len(columns) <= 10 else 7.5
     width = (TEXT_WIDTH - 3.0 - 1.7) / max(len(columns), 1)
     n = len(columns)
-    body = [[r.get("code"), *(list(r.get("cells") or []) + [""] * n)[:n], r.get("rate")]
-            for r in rows]  # a short or long cell list must not shift the rate column
+    body = [
+        [r.get("code"), *(list(r.get("cells") or []) + [""] * n)[:n], r.get("rate")] for r in rows
+    ]  # a short or long cell list must not shift the rate column
     rates = (list(attendance.get("session_rates") or []) + [""] * n)[:n]
     body.append(["各节出勤率", *rates, attendance.get("overall")])
-    table = grid_table(document, ["档案编号", *columns, "出勤率"], body,
-                       [3.0, *[width] * len(columns), 1.7], size=size, centre=range(1, n + 2),
-                       tight=True)
+    table = grid_table(
+        document,
+        ["档案编号", *columns, "出勤率"],
+        body,
+        [3.0, *[width] * len(columns), 1.7],
+        size=size,
+        centre=range(1, n + 2),
+        tight=True,
+    )
     bold_row(table.rows[-1])
     text(document, attendance.get("legend"), label="图例")
     text(document, attendance.get("overall"), label="整体出勤率")
@@ -53,23 +78,38 @@ def _outcomes(document, ctx) -> None:
     for outcome in ctx.get("outcomes") or []:
         sub(f"{dash(outcome.get('instrument'))}（n = {dash(outcome.get('n'))}）")
         rows = [["总均分", outcome.get("pre"), outcome.get("post"), outcome.get("change")]]
-        rows += [[i.get("text"), i.get("pre"), i.get("post"), i.get("change")]
-                 for i in outcome.get("items") or []]
-        table = grid_table(document, ["项目", "前测", "后测", "变化"], rows,
-                           [8.06, 2.2, 2.2, 2.2], centre=(1, 2, 3))
+        rows += [
+            [i.get("text"), i.get("pre"), i.get("post"), i.get("change")]
+            for i in outcome.get("items") or []
+        ]
+        table = grid_table(
+            document,
+            ["项目", "前测", "后测", "变化"],
+            rows,
+            [8.06, 2.2, 2.2, 2.2],
+            centre=(1, 2, 3),
+        )
         bold_row(table.rows[1])
         bars = _bars(outcome.get("pre"), outcome.get("post"))
         if bars:
             document.add_paragraph()
-            grid_table(document, ["测量", "均值", "对比"],
-                       [["前测", outcome.get("pre"), bars[0]], ["后测", outcome.get("post"), bars[1]]],
-                       [2.0, 2.0, 10.66], centre=(0, 1))
+            grid_table(
+                document,
+                ["测量", "均值", "对比"],
+                [["前测", outcome.get("pre"), bars[0]], ["后测", outcome.get("post"), bars[1]]],
+                [2.0, 2.0, 10.66],
+                centre=(0, 1),
+            )
     sub("目标达成量表（GAS）")
     gas = ctx.get("gas") or []
     if gas:
-        grid_table(document, ["档案编号", "目标数", "结束时 T 分数", "跟进时 T 分数"],
-                   [[g.get("code"), g.get("goals"), g.get("post"), g.get("followup")] for g in gas],
-                   [4.66, 2.5, 3.75, 3.75], centre=(1, 2, 3))
+        grid_table(
+            document,
+            ["档案编号", "目标数", "结束时 T 分数", "跟进时 T 分数"],
+            [[g.get("code"), g.get("goals"), g.get("post"), g.get("followup")] for g in gas],
+            [4.66, 2.5, 3.75, 3.75],
+            centre=(1, 2, 3),
+        )
     text(document, ctx.get("gas_summary"), label="小结")
 
 
@@ -77,35 +117,55 @@ def evaluation_report(ctx) -> bytes:
     """小组总结评估报告."""
     document = new_document(ctx)
     title(document, ctx)
-    info_table(document, [
-        ("小组名称", ctx.get("group_name")), ("服务学校", ctx.get("school")),
-        ("学期", ctx.get("term")), ("服务期间", ctx.get("period")),
-        ("活动节数", ctx.get("meetings")), ("组员人数", ctx.get("members")),
-        ("负责社工", dash(ctx.get("workers"))), ("执行机构", ctx.get("agency")),
-        ("报告日期", ctx.get("generated_on")),
-    ])
+    info_table(
+        document,
+        [
+            ("小组名称", ctx.get("group_name")),
+            ("服务学校", ctx.get("school")),
+            ("学期", ctx.get("term")),
+            ("服务期间", ctx.get("period")),
+            ("活动节数", ctx.get("meetings")),
+            ("组员人数", ctx.get("members")),
+            ("负责社工", dash(ctx.get("workers"))),
+            ("执行机构", ctx.get("agency")),
+            ("报告日期", ctx.get("generated_on")),
+        ],
+    )
     sections = Sections(document)
     sections("背景")
     text(document, ctx.get("background"))
     text(document, ctx.get("overall_goal"), label="小组总目标")
     sections("目标及达成情况")
-    grid_table(document, ["序号", "目标", "达成情况", "依据"], [
-        [str(n), g.get("goal"), g.get("status"), g.get("evidence")]
-        for n, g in enumerate(ctx.get("goals") or [], 1)
-    ], [1.2, 5.4, 2.0, 6.06], centre=(0, 2))
+    grid_table(
+        document,
+        ["序号", "目标", "达成情况", "依据"],
+        [
+            [str(n), g.get("goal"), g.get("status"), g.get("evidence")]
+            for n, g in enumerate(ctx.get("goals") or [], 1)
+        ],
+        [1.2, 5.4, 2.0, 6.06],
+        centre=(0, 2),
+    )
     sections("出勤情况")
     _attendance(document, ctx.get("attendance") or {})
     sections("成效评估")
     _outcomes(document, ctx)
     sections("满意度")
     satisfaction = ctx.get("satisfaction") or {}
-    text(document, f"共回收问卷 {dash(satisfaction.get('n'))} 份，总体平均分 "
-                   f"{dash(satisfaction.get('mean'))}，认同率 {dash(satisfaction.get('agree'))}。")
+    text(
+        document,
+        f"共回收问卷 {dash(satisfaction.get('n'))} 份，总体平均分 "
+        f"{dash(satisfaction.get('mean'))}，认同率 {dash(satisfaction.get('agree'))}。",
+    )
     items = satisfaction.get("items") or []
     if items:
-        grid_table(document, ["题目", "平均分", "认同率"],
-                   [[i.get("text"), i.get("mean"), i.get("agree")] for i in items],
-                   [9.66, 2.5, 2.5], centre=(1, 2))
+        grid_table(
+            document,
+            ["题目", "平均分", "认同率"],
+            [[i.get("text"), i.get("mean"), i.get("agree")] for i in items],
+            [9.66, 2.5, 2.5],
+            centre=(1, 2),
+        )
     heading(document, "组员意见", 3)
     bullets(document, satisfaction.get("comments"))
     sections("过程评估")
@@ -113,13 +173,20 @@ def evaluation_report(ctx) -> bytes:
     text(document, process.get("summary"))
     sub = Sections(document, level=2)
     sub("小组发展阶段")
-    grid_table(document, ["节次", "计划阶段", "观察到的阶段"],
-               [[s.get("seq"), s.get("planned"), s.get("observed")]
-                for s in ctx.get("stages") or []],
-               [2.0, 6.33, 6.33], centre=(0,))
+    grid_table(
+        document,
+        ["节次", "计划阶段", "观察到的阶段"],
+        [[s.get("seq"), s.get("planned"), s.get("observed")] for s in ctx.get("stages") or []],
+        [2.0, 6.33, 6.33],
+        centre=(0,),
+    )
     sub("执行情况")
-    grid_table(document, ["项目", "情况"],
-               [[r.get("label"), r.get("value")] for r in process.get("rows") or []], [5.0, 9.66])
+    grid_table(
+        document,
+        ["项目", "情况"],
+        [[r.get("label"), r.get("value")] for r in process.get("rows") or []],
+        [5.0, 9.66],
+    )
     sub("特殊事件")
     bullets(document, process.get("incidents"))
     sections("建议")
@@ -139,11 +206,16 @@ def term_stats(ctx) -> bytes:
     """学期工作统计: the totals, then one row per school or worker."""
     document = new_document(ctx)
     title(document, ctx)
-    info_table(document, [
-        ("统计范围", "：".join(v for v in (ctx.get("scope"), ctx.get("scope_name")) if v)),
-        ("学期", ctx.get("term")), ("执行机构", ctx.get("agency")),
-        ("统计截至", ctx.get("as_of")), ("制表日期", ctx.get("generated_on")),
-    ])
+    info_table(
+        document,
+        [
+            ("统计范围", "：".join(v for v in (ctx.get("scope"), ctx.get("scope_name")) if v)),
+            ("学期", ctx.get("term")),
+            ("执行机构", ctx.get("agency")),
+            ("统计截至", ctx.get("as_of")),
+            ("制表日期", ctx.get("generated_on")),
+        ],
+    )
     totals = ctx.get("totals") or {}
     sections = Sections(document)
     sections("总体情况")
@@ -152,8 +224,14 @@ def term_stats(ctx) -> bytes:
     sections(f"分{rows_label}统计")
     rows = [[r.get("name"), *[_stat(r, key) for key, _ in STATS]] for r in ctx.get("rows") or []]
     rows.append(["合计", *[_stat(totals, key) for key, _ in STATS]])
-    table = grid_table(document, [rows_label, *[label for _, label in STATS]], rows,
-                       [2.66, *[12.0 / len(STATS)] * len(STATS)], size=9,
-                       centre=range(1, len(STATS) + 1), tight=True)
+    table = grid_table(
+        document,
+        [rows_label, *[label for _, label in STATS]],
+        rows,
+        [2.66, *[12.0 / len(STATS)] * len(STATS)],
+        size=9,
+        centre=range(1, len(STATS) + 1),
+        tight=True,
+    )
     bold_row(table.rows[-1])
     return to_bytes(document)

@@ -1,5 +1,6 @@
 """The admin's Word templates per document type: upload (checked first), preview with the
 sample data, an example to start from, and delete (back to the built-in layout)."""
+
 import os
 import re
 
@@ -26,12 +27,27 @@ def _kind(kind):
 
 
 def _page(status=200, problems=None, kind=None):
-    rows = {t.kind: t for t in DocTemplate.select(
-        DocTemplate.id, DocTemplate.kind, DocTemplate.filename, DocTemplate.size,
-        DocTemplate.uploaded_at).where(DocTemplate.agency == current_user.agency_id)}
-    return render("exports/templates.html", "exports/_templates_body.html", status,
-                  titles=TITLES, rows=rows, variables=templates.VARIABLES,
-                  problems=problems or [], problem_kind=kind, max_mb=templates.MAX_BYTES // 2**20)
+    rows = {
+        t.kind: t
+        for t in DocTemplate.select(
+            DocTemplate.id,
+            DocTemplate.kind,
+            DocTemplate.filename,
+            DocTemplate.size,
+            DocTemplate.uploaded_at,
+        ).where(DocTemplate.agency == current_user.agency_id)
+    }
+    return render(
+        "exports/templates.html",
+        "exports/_templates_body.html",
+        status,
+        titles=TITLES,
+        rows=rows,
+        variables=templates.VARIABLES,
+        problems=problems or [],
+        problem_kind=kind,
+        max_mb=templates.MAX_BYTES // 2**20,
+    )
 
 
 @bp.get("/admin/templates")
@@ -56,10 +72,18 @@ def template_upload(kind):
     # the name is the admin's; keep it plain for the list and never use it as a path
     name = re.sub(r"[^\w.\-]+", "_", os.path.basename(upload.filename))[:120]
     with write_tx():
-        DocTemplate.delete().where((DocTemplate.agency == current_user.agency_id)
-                                   & (DocTemplate.kind == kind)).execute()
-        DocTemplate.create(agency=current_user.agency_id, kind=kind, filename=name, data=data,
-                           size=len(data), uploaded_by=current_user.id, uploaded_at=now())
+        DocTemplate.delete().where(
+            (DocTemplate.agency == current_user.agency_id) & (DocTemplate.kind == kind)
+        ).execute()
+        DocTemplate.create(
+            agency=current_user.agency_id,
+            kind=kind,
+            filename=name,
+            data=data,
+            size=len(data),
+            uploaded_by=current_user.id,
+            uploaded_at=now(),
+        )
     return go(url_for("exports.doc_templates"))
 
 
@@ -68,8 +92,9 @@ def template_upload(kind):
 def template_delete(kind):
     """Remove the agency's template: the built-in layout is used again."""
     kind = _kind(kind)
-    DocTemplate.delete().where((DocTemplate.agency == current_user.agency_id)
-                               & (DocTemplate.kind == kind)).execute()
+    DocTemplate.delete().where(
+        (DocTemplate.agency == current_user.agency_id) & (DocTemplate.kind == kind)
+    ).execute()
     return go(url_for("exports.doc_templates"))
 
 
@@ -86,8 +111,9 @@ def template_example(kind):
 def template_preview(kind):
     """The uploaded template rendered with invented sample data."""
     kind = _kind(kind)
-    row = DocTemplate.get_or_none((DocTemplate.agency == current_user.agency_id)
-                                  & (DocTemplate.kind == kind))
+    row = DocTemplate.get_or_none(
+        (DocTemplate.agency == current_user.agency_id) & (DocTemplate.kind == kind)
+    )
     if row is None:
         abort(404)
     data, _used = templates.build(kind, SAMPLES[kind], bytes(row.data))

@@ -1,4 +1,5 @@
 """User-editable Word templates (docxtpl): check an upload, render it sandboxed, fall back."""
+
 import io
 import logging
 import re
@@ -12,7 +13,13 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from planner.exports.docx_base import (
-    BLANK, grid_table, heading, new_document, set_core_properties, title, to_bytes,
+    BLANK,
+    grid_table,
+    heading,
+    new_document,
+    set_core_properties,
+    title,
+    to_bytes,
 )
 from planner.exports.documents import BUILDERS
 from planner.exports.samples import SAMPLES
@@ -54,8 +61,9 @@ def _parts(document):
 
 def _paragraph_text(p) -> str:
     # only this paragraph's own runs: a text box inside it is a paragraph of its own
-    return "".join(t.text or "" for t in p.iter(qn("w:t"))
-                   if next(t.iterancestors(qn("w:p")), None) is p)
+    return "".join(
+        t.text or "" for t in p.iter(qn("w:t")) if next(t.iterancestors(qn("w:p")), None) is p
+    )
 
 
 def _unclosed(text: str) -> bool:
@@ -70,8 +78,12 @@ def _unclosed(text: str) -> bool:
 
 def _split_placeholders(document) -> list[str]:
     """Paragraphs with a {{ or {% left open: docxtpl mends runs, not paragraphs."""
-    return [text for part in _parts(document) for p in part.iter(qn("w:p"))
-            if _unclosed(text := _paragraph_text(p))]
+    return [
+        text
+        for part in _parts(document)
+        for p in part.iter(qn("w:p"))
+        if _unclosed(text := _paragraph_text(p))
+    ]
 
 
 def _sources(tpl):
@@ -93,11 +105,19 @@ def _near(source: str, lineno: int | None) -> str:
 
 def _private_names(parsed) -> set[str]:
     names = {n.attr for n in parsed.find_all(nodes.Getattr) if n.attr.startswith("_")}
-    names |= {n.arg.value for n in parsed.find_all(nodes.Getitem)
-              if isinstance(n.arg, nodes.Const) and str(n.arg.value).startswith("_")}
-    names |= {n.args[0].value for n in parsed.find_all(nodes.Filter)
-              if n.name == "attr" and n.args and isinstance(n.args[0], nodes.Const)
-              and str(n.args[0].value).startswith("_")}
+    names |= {
+        n.arg.value
+        for n in parsed.find_all(nodes.Getitem)
+        if isinstance(n.arg, nodes.Const) and str(n.arg.value).startswith("_")
+    }
+    names |= {
+        n.args[0].value
+        for n in parsed.find_all(nodes.Filter)
+        if n.name == "attr"
+        and n.args
+        and isinstance(n.args[0], nodes.Const)
+        and str(n.args[0].value).startswith("_")
+    }
     return names
 
 
@@ -127,8 +147,10 @@ def check_template(data: bytes, kind: str) -> list:
     tpl, problem = _open(data)
     if problem:
         return [problem]
-    problems = [_l("占位符没有在同一段落内写完：“%(text)s”。请把整个占位符写在同一段落里。",
-                   text=text[:60]) for text in _split_placeholders(tpl.docx)]
+    problems = [
+        _l("占位符没有在同一段落内写完：“%(text)s”。请把整个占位符写在同一段落里。", text=text[:60])
+        for text in _split_placeholders(tpl.docx)
+    ]
     env = environment()
     private, parsed = set(), True
     for source in _sources(tpl):
@@ -137,8 +159,13 @@ def check_template(data: bytes, kind: str) -> list:
             env.compile(parsed_source)  # finds unknown filters and tests too
         except TemplateSyntaxError as exc:  # TemplateAssertionError is one as well
             parsed = False
-            problems.append(_l("模板语法错误：%(error)s（在“%(text)s”附近）。",
-                               error=exc.message, text=_near(source, exc.lineno)))
+            problems.append(
+                _l(
+                    "模板语法错误：%(error)s（在“%(text)s”附近）。",
+                    error=exc.message,
+                    text=_near(source, exc.lineno),
+                )
+            )
         else:
             private |= _private_names(parsed_source)
     if not parsed:
@@ -146,11 +173,16 @@ def check_template(data: bytes, kind: str) -> list:
     unknown = tpl.get_undeclared_template_variables(jinja_env=env, context=SAMPLES[kind])
     unknown -= set(env.globals)  # range, dict, cycler… belong to the environment
     if unknown:
-        problems.append(_l("未知的占位符：%(names)s。可用的占位符见模板说明。",
-                           names="、".join(sorted(unknown))))
+        problems.append(
+            _l(
+                "未知的占位符：%(names)s。可用的占位符见模板说明。",
+                names="、".join(sorted(unknown)),
+            )
+        )
     if private:
-        problems.append(_l("模板不能使用以下划线开头的名称：%(names)s。",
-                           names="、".join(sorted(private))))
+        problems.append(
+            _l("模板不能使用以下划线开头的名称：%(names)s。", names="、".join(sorted(private)))
+        )
     return problems
 
 
@@ -188,8 +220,11 @@ def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[by
             return data, True
         except Exception as exc:  # any failure of a user's template means the built-in document
             # the kind and the error class only: messages can quote context values (names)
-            log.warning("Word template for %s failed (%s); using the built-in document",
-                        kind, type(exc).__name__)
+            log.warning(
+                "Word template for %s failed (%s); using the built-in document",
+                kind,
+                type(exc).__name__,
+            )
     return BUILDERS[kind](ctx), False
 
 
@@ -198,58 +233,101 @@ def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[by
 EXAMPLES = {
     "group_plan": [
         ("p", "小组名称：{{ group_name }}　课程：{{ curriculum_title }}"),
-        ("p", "主题：{{ theme }}　年级：{{ grade_band }}　每节 {{ period_minutes }} 分钟　地点：{{ room }}"),
-        ("h", "一、小组概述"), ("p", "{{ summary }}"),
-        ("h", "二、小组计划"), ("p", "{%p for item in plan %}"),
-        ("p", "{{ item.label }}：{% if item.value is string %}{{ item.value }}"
-              "{% else %}{{ item.value|join('；') }}{% endif %}"),
+        (
+            "p",
+            "主题：{{ theme }}　年级：{{ grade_band }}　每节 {{ period_minutes }} 分钟　地点：{{ room }}",
+        ),
+        ("h", "一、小组概述"),
+        ("p", "{{ summary }}"),
+        ("h", "二、小组计划"),
+        ("p", "{%p for item in plan %}"),
+        (
+            "p",
+            "{{ item.label }}：{% if item.value is string %}{{ item.value }}"
+            "{% else %}{{ item.value|join('；') }}{% endif %}",
+        ),
         ("p", "{%p endfor %}"),
         ("h", "三、活动安排"),
-        ("t", ["节次", "日期", "时间", "主题", "阶段"], "s in sessions",
-         ["{{ s.seq }}", "{{ s.date }}", "{{ s.time }}", "{{ s.title }}", "{{ s.stage }}"]),
+        (
+            "t",
+            ["节次", "日期", "时间", "主题", "阶段"],
+            "s in sessions",
+            ["{{ s.seq }}", "{{ s.date }}", "{{ s.time }}", "{{ s.title }}", "{{ s.stage }}"],
+        ),
     ],
     "session_plan": [
         ("p", "小组名称：{{ group_name }}"),
-        ("p", "第 {{ session.seq }} 节：{{ session.title }}　{{ session.date }} {{ session.weekday }}"
-              " {{ session.time }}　{{ session.venue }}"),
-        ("h", "一、本节目标"), ("p", "{%p for o in session.objectives %}"),
-        ("b", "{{ o.label }}：{{ o.text }}"), ("p", "{%p endfor %}"),
-        ("h", "二、活动流程"),
-        ("t", ["环节", "活动名称", "时长（分钟）", "目的", "物资"], "a in session.activities",
-         ["{{ a.phase }}", "{{ a.title }}", "{{ a.minutes }}", "{{ a.purpose }}",
-          "{{ a.materials|join('、') }}"]),
-        ("p", "合计：{{ session.total_minutes }} 分钟"),
-        ("h", "三、重点信息"), ("p", "{%p for m in session.key_messages %}"), ("b", "{{ m }}"),
+        (
+            "p",
+            "第 {{ session.seq }} 节：{{ session.title }}　{{ session.date }} {{ session.weekday }}"
+            " {{ session.time }}　{{ session.venue }}",
+        ),
+        ("h", "一、本节目标"),
+        ("p", "{%p for o in session.objectives %}"),
+        ("b", "{{ o.label }}：{{ o.text }}"),
         ("p", "{%p endfor %}"),
-        ("h", "四、物资及准备"), ("p", "{{ session.materials|join('、') }}"),
+        ("h", "二、活动流程"),
+        (
+            "t",
+            ["环节", "活动名称", "时长（分钟）", "目的", "物资"],
+            "a in session.activities",
+            [
+                "{{ a.phase }}",
+                "{{ a.title }}",
+                "{{ a.minutes }}",
+                "{{ a.purpose }}",
+                "{{ a.materials|join('、') }}",
+            ],
+        ),
+        ("p", "合计：{{ session.total_minutes }} 分钟"),
+        ("h", "三、重点信息"),
+        ("p", "{%p for m in session.key_messages %}"),
+        ("b", "{{ m }}"),
+        ("p", "{%p endfor %}"),
+        ("h", "四、物资及准备"),
+        ("p", "{{ session.materials|join('、') }}"),
         ("p", "{{ session.preparation }}"),
     ],
     "lesson_plan": [
         ("p", "课程：{{ curriculum_title }}　主题：{{ theme }}　年级：{{ grade_band }}"),
         ("p", "授课班级：{{ classes|join('、') }}"),
-        ("h", "一、课程总目标"), ("p", "{{ overall_goal }}"),
-        ("h", "二、分课教案"), ("p", "{%p for lesson in lessons %}"),
+        ("h", "一、课程总目标"),
+        ("p", "{{ overall_goal }}"),
+        ("h", "二、分课教案"),
+        ("p", "{%p for lesson in lessons %}"),
         ("h2", "第 {{ lesson.seq }} 课　{{ lesson.title }}"),
         ("p", "{{ lesson.date }} {{ lesson.time }}　{{ lesson.venue }}"),
-        ("p", "{%p for o in lesson.objectives %}"), ("b", "{{ o.label }}：{{ o.text }}"),
-        ("p", "{%p endfor %}"), ("p", "{%p for a in lesson.activities %}"),
+        ("p", "{%p for o in lesson.objectives %}"),
+        ("b", "{{ o.label }}：{{ o.text }}"),
+        ("p", "{%p endfor %}"),
+        ("p", "{%p for a in lesson.activities %}"),
         ("p", "{{ a.phase }}　{{ a.title }}（{{ a.minutes }} 分钟）：{{ a.purpose }}"),
-        ("p", "{%p endfor %}"), ("p", "核心信息：{{ lesson.key_messages|join('；') }}"),
+        ("p", "{%p endfor %}"),
+        ("p", "核心信息：{{ lesson.key_messages|join('；') }}"),
         ("p", "{%p endfor %}"),
     ],
     "meeting_record": [
-        ("p", "小组名称：{{ group_name }}　第 {{ session.seq }} 节：{{ session.title }}"
-              "　{{ session.date }}"),
+        (
+            "p",
+            "小组名称：{{ group_name }}　第 {{ session.seq }} 节：{{ session.title }}"
+            "　{{ session.date }}",
+        ),
         ("h", "一、出勤情况"),
         ("t", ["档案编号", "出勤"], "a in attendance", ["{{ a.code }}", "{{ a.status }}"]),
         ("p", "{{ attendance_summary }}"),
-        ("h", "二、活动过程"), ("p", "{{ process }}"),
+        ("h", "二、活动过程"),
+        ("p", "{{ process }}"),
         ("p", "计划阶段：{{ planned_stage }}　观察到的阶段：{{ observed_stage }}"),
         ("p", "突发事件：{{ incident }}　调整：{{ adjustments }}"),
-        ("h", "三、观察"), ("p", "{{ observation }}"), ("p", "运用技巧：{{ skills|join('、') }}"),
-        ("h", "四、反思"), ("p", "{%p for r in reflection %}"), ("p", "{{ r.prompt }} {{ r.answer }}"),
+        ("h", "三、观察"),
+        ("p", "{{ observation }}"),
+        ("p", "运用技巧：{{ skills|join('、') }}"),
+        ("h", "四、反思"),
+        ("p", "{%p for r in reflection %}"),
+        ("p", "{{ r.prompt }} {{ r.answer }}"),
         ("p", "{%p endfor %}"),
-        ("h", "五、跟进"), ("p", "{%p for f in follow_ups %}"),
+        ("h", "五、跟进"),
+        ("p", "{%p for f in follow_ups %}"),
         ("b", "{{ f.who }}：{{ f.note }}{% if f.safeguarding %}（保护关注）{% endif %}"),
         ("p", "{%p endfor %}"),
         ("h", "六、督导意见"),
@@ -257,35 +335,73 @@ EXAMPLES = {
         ("p", "{{ supervision.comment }}"),
     ],
     "evaluation_report": [
-        ("p", "小组名称：{{ group_name }}　服务期间：{{ period }}　{{ meetings }} 节　{{ members }} 人"),
-        ("h", "一、背景"), ("p", "{{ background }}"), ("p", "总目标：{{ overall_goal }}"),
+        (
+            "p",
+            "小组名称：{{ group_name }}　服务期间：{{ period }}　{{ meetings }} 节　{{ members }} 人",
+        ),
+        ("h", "一、背景"),
+        ("p", "{{ background }}"),
+        ("p", "总目标：{{ overall_goal }}"),
         ("h", "二、目标及达成情况"),
-        ("t", ["目标", "达成情况", "依据"], "g in goals",
-         ["{{ g.goal }}", "{{ g.status }}", "{{ g.evidence }}"]),
+        (
+            "t",
+            ["目标", "达成情况", "依据"],
+            "g in goals",
+            ["{{ g.goal }}", "{{ g.status }}", "{{ g.evidence }}"],
+        ),
         ("h", "三、出勤情况"),
-        ("t", ["档案编号", "各节出勤", "出勤率"], "r in attendance.rows",
-         ["{{ r.code }}", "{{ r.cells|join(' ') }}", "{{ r.rate }}"]),
+        (
+            "t",
+            ["档案编号", "各节出勤", "出勤率"],
+            "r in attendance.rows",
+            ["{{ r.code }}", "{{ r.cells|join(' ') }}", "{{ r.rate }}"],
+        ),
         ("p", "整体出勤率：{{ attendance.overall }}　{{ attendance.legend }}"),
-        ("h", "四、成效评估"), ("p", "{%p for o in outcomes %}"),
-        ("p", "{{ o.instrument }}（n = {{ o.n }}）：前测 {{ o.pre }}，后测 {{ o.post }}，"
-              "变化 {{ o.change }}"),
-        ("p", "{%p for i in o.items %}"), ("b", "{{ i.text }}：{{ i.pre }} → {{ i.post }}"),
-        ("p", "{%p endfor %}"), ("p", "{%p endfor %}"), ("p", "{{ gas_summary }}"),
+        ("h", "四、成效评估"),
+        ("p", "{%p for o in outcomes %}"),
+        (
+            "p",
+            "{{ o.instrument }}（n = {{ o.n }}）：前测 {{ o.pre }}，后测 {{ o.post }}，"
+            "变化 {{ o.change }}",
+        ),
+        ("p", "{%p for i in o.items %}"),
+        ("b", "{{ i.text }}：{{ i.pre }} → {{ i.post }}"),
+        ("p", "{%p endfor %}"),
+        ("p", "{%p endfor %}"),
+        ("p", "{{ gas_summary }}"),
         ("h", "五、满意度"),
-        ("p", "共 {{ satisfaction.n }} 份，平均分 {{ satisfaction.mean }}，认同率 {{ satisfaction.agree }}"),
-        ("h", "六、过程评估"), ("p", "{{ process.summary }}"),
-        ("h", "七、建议"), ("p", "{{ recommendations }}"),
+        (
+            "p",
+            "共 {{ satisfaction.n }} 份，平均分 {{ satisfaction.mean }}，认同率 {{ satisfaction.agree }}",
+        ),
+        ("h", "六、过程评估"),
+        ("p", "{{ process.summary }}"),
+        ("h", "七、建议"),
+        ("p", "{{ recommendations }}"),
     ],
     "term_stats": [
         ("p", "统计范围：{{ scope }} {{ scope_name }}　截至 {{ as_of }}"),
         ("h", "一、总体情况"),
-        ("p", "课堂 {{ totals.lessons }} 节、{{ totals.lesson_participants }} 人次；小组 "
-              "{{ totals.groups }} 个、{{ totals.meetings }} 节、{{ totals.meeting_participants }} "
-              "人次；服务总人次 {{ totals.participants }}；班级覆盖率 {{ totals.coverage }}"),
+        (
+            "p",
+            "课堂 {{ totals.lessons }} 节、{{ totals.lesson_participants }} 人次；小组 "
+            "{{ totals.groups }} 个、{{ totals.meetings }} 节、{{ totals.meeting_participants }} "
+            "人次；服务总人次 {{ totals.participants }}；班级覆盖率 {{ totals.coverage }}",
+        ),
         ("h", "二、分项统计"),
-        ("t", ["{{ rows_label }}", "课堂节数", "课堂人次", "小组节数", "总人次", "覆盖率"], "r in rows",
-         ["{{ r.name }}", "{{ r.lessons }}", "{{ r.lesson_participants }}", "{{ r.meetings }}",
-          "{{ r.participants }}", "{{ r.coverage }}"]),
+        (
+            "t",
+            ["{{ rows_label }}", "课堂节数", "课堂人次", "小组节数", "总人次", "覆盖率"],
+            "r in rows",
+            [
+                "{{ r.name }}",
+                "{{ r.lessons }}",
+                "{{ r.lesson_participants }}",
+                "{{ r.meetings }}",
+                "{{ r.participants }}",
+                "{{ r.coverage }}",
+            ],
+        ),
     ],
 }
 
@@ -302,8 +418,11 @@ def example_template(kind: str) -> bytes:
         elif item[0] == "t":
             _, header, loop, cells = item
             pad = [BLANK] * (len(header) - 1)
-            grid_table(document, header,
-                       [["{%tr for " + loop + " %}", *pad], cells, ["{%tr endfor %}", *pad]])
+            grid_table(
+                document,
+                header,
+                [["{%tr for " + loop + " %}", *pad], cells, ["{%tr endfor %}", *pad]],
+            )
         else:
             document.add_paragraph(item[1], style="List Bullet" if item[0] == "b" else None)
     document.add_paragraph("生成日期：{{ generated_on }}")

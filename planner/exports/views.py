@@ -2,11 +2,11 @@
 downloads, zip exports with a polled progress bar, and the admin's Word templates.
 
 Every download is audited (PRIVACY_SECURITY.md §5) and named by archive code and title."""
+
 import io
 import os
 
-from flask import (Blueprint, abort, current_app, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, sessions_query
@@ -27,9 +27,14 @@ PROGRAM_KINDS = ("group_plan", "lesson_plan", "evaluation_report")
 
 def load_program(program_id):
     """The program in scope with school (and agency), term, room and curriculum, or 404."""
-    query = (programs_query(current_user).select_extend(School, Term, Room, Curriculum)
-             .join_from(Program, School).join_from(Program, Term).join_from(Program, Room)
-             .join_from(Program, Curriculum))
+    query = (
+        programs_query(current_user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+    )
     return get_or_404(query, program_id)
 
 
@@ -43,18 +48,26 @@ def _allowed(program, kind):
 
 
 def send_docx(data: bytes, name: str):
-    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                         download_name=name)
+    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _docs_page(program, status=200, message=None, job=None):
     sessions = jobs.gather.sessions_of(program)
-    return render("exports/program.html", "exports/_zip.html", status, program=program,
-                  kinds=jobs.kinds_for(current_user, program), titles=TITLES, sessions=sessions,
-                  held=jobs.held_session_ids(program), message=message, job=job,
-                  program_kinds=PROGRAM_KINDS)
+    return render(
+        "exports/program.html",
+        "exports/_zip.html",
+        status,
+        program=program,
+        kinds=jobs.kinds_for(current_user, program),
+        titles=TITLES,
+        sessions=sessions,
+        held=jobs.held_session_ids(program),
+        message=message,
+        job=job,
+        program_kinds=PROGRAM_KINDS,
+    )
 
 
 @bp.get("/programs/<int:program_id>/documents")
@@ -75,8 +88,13 @@ def _download(program, kind, session=None):
     if kind == "lesson_plan":  # the teachers now hold this version: later changes are marked
         Program.update(exported_at=now()).where(Program.id == program.id).execute()
         Session.update(changed_after_export=False).where(Session.program == program.id).execute()
-    record(current_user, "export", "program", program.id, f"{kind} {ctx['archive_code']}"
-           + (f" #{session.seq}" if session else ""))
+    record(
+        current_user,
+        "export",
+        "program",
+        program.id,
+        f"{kind} {ctx['archive_code']}" + (f" #{session.seq}" if session else ""),
+    )
     return send_docx(data, jobs.file_name(ctx, session))
 
 
@@ -118,8 +136,9 @@ def program_zip(program_id):
             return render_template("exports/_message.html", message=err.message), 422
         return _docs_page(program, 422, err.message)
     name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
-    job = jobs.start(current_app._get_current_object(), current_user, "program", program.id,
-                     kind, items, name)
+    job = jobs.start(
+        current_app._get_current_object(), current_user, "program", program.id, kind, items, name
+    )
     record(current_user, "export", "program", program.id, f"zip {kind} {program.archive_code}")
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)
@@ -152,7 +171,11 @@ def job_download(token):
         abort(404)
     with open(path, "rb") as fh:  # whole: a term's zip is a few MB, and nothing stays open
         data = fh.read()
-    response = send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
-                         download_name=found.filename)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=found.filename,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -5,6 +5,7 @@ and a class feed is shared by several people. Only the fields listed here go out
 program title, lesson number and title, room, teaching week, a link, and the names of
 holidays. Sessions carry no student data, and nothing else is read (PRIVACY_SECURITY.md §3).
 """
+
 import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
@@ -108,6 +109,5 @@ def build_calendar(sessions, days, base_url: str, cal_uid: str, name: str) -> by
     else:
         # No timed event references the zone, but clients still want one to interpret
         # the calendar's default zone (X-WR-TIMEZONE), so add it explicitly.
-        calendar.subcomponents.insert(0, Timezone.from_tzid(TZID, first_date=first,
-                                                            last_date=last))
+        calendar.subcomponents.insert(0, Timezone.from_tzid(TZID, first_date=first, last_date=last))
     return calendar.to_ical()

@@ -1,4 +1,5 @@
 """FeedToken: a secret URL for one calendar audience. Only a hash of the token is stored."""
+
 from peewee import CharField, ForeignKeyField, IntegerField
 
 from planner.accounts.models import User

@@ -1,4 +1,5 @@
 """The subscription form: which calendar (audience:id) and an optional label."""
+
 from marshmallow import post_load, validate
 
 from planner.forms import Checkbox, FormSchema, Text

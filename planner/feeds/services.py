@@ -1,4 +1,5 @@
 """Feed tokens (create, rotate, revoke, resolve) and feed content. No request here."""
+
 import datetime as dt
 import hashlib
 import secrets
@@ -20,8 +21,11 @@ DAYS_AHEAD = 366  # holidays shown this far ahead
 USE_EVERY = dt.timedelta(minutes=10)  # last_used_at is refreshed at most this often
 DAY_KINDS = ("holiday", "makeup")
 # Who may subscribe to which audience (and to which targets: see targets()).
-ROLES_FOR = {"worker": ("admin", "supervisor", "worker"), "class": ("admin", "worker", "teacher"),
-             "school": ("admin", "worker")}
+ROLES_FOR = {
+    "worker": ("admin", "supervisor", "worker"),
+    "class": ("admin", "worker", "teacher"),
+    "school": ("admin", "worker"),
+}
 
 
 class FeedError(ValueError):
@@ -70,12 +74,14 @@ def targets(user) -> dict:
         elif audience == "worker":
             out[audience] = {u.id: u.display_name for u in query.order_by(User.display_name)}
         elif audience == "class":
-            rows = query.where(~SchoolClass.archived).order_by(School.name, SchoolClass.grade,
-                                                                 SchoolClass.name)
+            rows = query.where(~SchoolClass.archived).order_by(
+                School.name, SchoolClass.grade, SchoolClass.name
+            )
             out[audience] = {c.id: f"{c.school.name} {c.name}" for c in rows}
         else:
-            out[audience] = {s.id: s.name for s in query.where(~School.archived)
-                             .order_by(School.name)}
+            out[audience] = {
+                s.id: s.name for s in query.where(~School.archived).order_by(School.name)
+            }
     return out
 
 
@@ -95,15 +101,21 @@ def create_token(user, audience, target_id, label="") -> tuple:
         raise FeedError(_l("请从列表中选择可以订阅的日历。"))
     raw = new_raw_token()
     with write_tx():
-        token = FeedToken.create(user=user.id, audience=audience, target_id=target_id,
-                                 token_hash=hash_token(raw), label=label or options[target_id])
+        token = FeedToken.create(
+            user=user.id,
+            audience=audience,
+            target_id=target_id,
+            token_hash=hash_token(raw),
+            label=label or options[target_id],
+        )
     return token, raw
 
 
 def owned_token(user, token_id):
     """The user's own active token, or None."""
-    return FeedToken.get_or_none((FeedToken.id == token_id) & (FeedToken.user == user.id)
-                                 & FeedToken.revoked_at.is_null())
+    return FeedToken.get_or_none(
+        (FeedToken.id == token_id) & (FeedToken.user == user.id) & FeedToken.revoked_at.is_null()
+    )
 
 
 def rotate_token(user, token_id) -> tuple:
@@ -115,26 +127,42 @@ def rotate_token(user, token_id) -> tuple:
         raise FeedError(_l("你已不能订阅这个日历，请直接停用该链接。"))
     raw = new_raw_token()
     with write_tx():
-        revoked = (FeedToken.update(revoked_at=now())
-                   .where((FeedToken.id == old.id) & FeedToken.revoked_at.is_null()).execute())
+        revoked = (
+            FeedToken.update(revoked_at=now())
+            .where((FeedToken.id == old.id) & FeedToken.revoked_at.is_null())
+            .execute()
+        )
         if revoked != 1:  # rotated or revoked by a concurrent request
             raise LookupError(token_id)
-        token = FeedToken.create(user=user.id, audience=old.audience, target_id=old.target_id,
-                                 token_hash=hash_token(raw), label=old.label)
+        token = FeedToken.create(
+            user=user.id,
+            audience=old.audience,
+            target_id=old.target_id,
+            token_hash=hash_token(raw),
+            label=old.label,
+        )
     return token, raw
 
 
 def revoke_token(user, token_id) -> bool:
     with write_tx():
-        return (FeedToken.update(revoked_at=now())
-                .where((FeedToken.id == token_id) & (FeedToken.user == user.id)
-                       & FeedToken.revoked_at.is_null()).execute()) == 1
+        return (
+            FeedToken.update(revoked_at=now())
+            .where(
+                (FeedToken.id == token_id)
+                & (FeedToken.user == user.id)
+                & FeedToken.revoked_at.is_null()
+            )
+            .execute()
+        ) == 1
 
 
 def active_tokens(user) -> list:
-    return list(FeedToken.select().where((FeedToken.user == user.id)
-                                         & FeedToken.revoked_at.is_null())
-                .order_by(FeedToken.created_at.desc(), FeedToken.id.desc()))
+    return list(
+        FeedToken.select()
+        .where((FeedToken.user == user.id) & FeedToken.revoked_at.is_null())
+        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
+    )
 
 
 def target_names(tokens) -> dict:
@@ -147,8 +175,11 @@ def target_names(tokens) -> dict:
         for u in User.select().where(User.id.in_(list(wanted["worker"]))):
             names[("worker", u.id)] = u.display_name
     if wanted.get("class"):
-        for c in (SchoolClass.select(SchoolClass, School).join(School)
-                  .where(SchoolClass.id.in_(list(wanted["class"])))):
+        for c in (
+            SchoolClass.select(SchoolClass, School)
+            .join(School)
+            .where(SchoolClass.id.in_(list(wanted["class"])))
+        ):
             names[("class", c.id)] = f"{c.school.name} {c.name}"
     if wanted.get("school"):
         for s in School.select().where(School.id.in_(list(wanted["school"]))):
@@ -160,9 +191,12 @@ def resolve(raw: str):
     """The active token for a raw token whose owner may still see its calendar, or None."""
     if not raw or len(raw) > 128:
         return None
-    token = (FeedToken.select(FeedToken, User).join(User)
-             .where((FeedToken.token_hash == hash_token(raw)) & FeedToken.revoked_at.is_null())
-             .first())
+    token = (
+        FeedToken.select(FeedToken, User)
+        .join(User)
+        .where((FeedToken.token_hash == hash_token(raw)) & FeedToken.revoked_at.is_null())
+        .first()
+    )
     if token is None or not may_use(token.user, token.audience, token.target_id):
         return None
     return token
@@ -170,20 +204,28 @@ def resolve(raw: str):
 
 def _sessions(where):
     """Sessions with what the feed shows (program, lesson, room) in one query."""
-    return list(Session.select(Session, Program, SessionTemplate, Room)
-                .join(Program).switch(Session).join(SessionTemplate)
-                .switch(Session).join(Room, on=(Session.room == Room.id))
-                .where(where).order_by(Session.date, Session.start, Session.id))
+    return list(
+        Session.select(Session, Program, SessionTemplate, Room)
+        .join(Program)
+        .switch(Session)
+        .join(SessionTemplate)
+        .switch(Session)
+        .join(Room, on=(Session.room == Room.id))
+        .where(where)
+        .order_by(Session.date, Session.start, Session.id)
+    )
 
 
 def feed_sessions(audience, target_id, since: dt.date) -> list:
     if audience == "worker":
         programs = ProgramWorker.select(ProgramWorker.program).where(
-            ProgramWorker.worker == target_id)
+            ProgramWorker.worker == target_id
+        )
         where = Session.program.in_(programs)
     elif audience == "class":
         programs = ProgramClass.select(ProgramClass.program).where(
-            ProgramClass.school_class == target_id)
+            ProgramClass.school_class == target_id
+        )
         where = Session.program.in_(programs)
     else:
         where = Program.school == target_id
@@ -192,8 +234,9 @@ def feed_sessions(audience, target_id, since: dt.date) -> list:
 
 def feed_school_ids(audience, target_id) -> list:
     if audience == "worker":
-        return [link.school_id for link in
-                WorkerSchool.select().where(WorkerSchool.worker == target_id)]
+        return [
+            link.school_id for link in WorkerSchool.select().where(WorkerSchool.worker == target_id)
+        ]
     if audience == "class":
         return [c.school_id for c in SchoolClass.select().where(SchoolClass.id == target_id)]
     return [target_id]
@@ -202,11 +245,14 @@ def feed_school_ids(audience, target_id) -> list:
 def feed_days(school_ids, start: dt.date, end: dt.date) -> list:
     """Holidays and 调休 make-up days for these schools. As in the school calendar, a
     school's own entry for a date outranks the national one (for every school here)."""
-    rows = list(CalendarDay.select()
-                .where((CalendarDay.school.is_null() | CalendarDay.school.in_(school_ids or [0]))
-                       & CalendarDay.date.between(start, end))
-                .order_by(CalendarDay.date, CalendarDay.school.desc(nulls="LAST"),
-                          CalendarDay.id))
+    rows = list(
+        CalendarDay.select()
+        .where(
+            (CalendarDay.school.is_null() | CalendarDay.school.in_(school_ids or [0]))
+            & CalendarDay.date.between(start, end)
+        )
+        .order_by(CalendarDay.date, CalendarDay.school.desc(nulls="LAST"), CalendarDay.id)
+    )
     overriding = {}
     for row in rows:
         if row.school_id is not None and (row.kind in NO_TEACHING or row.kind == "makeup"):
@@ -215,8 +261,11 @@ def feed_days(school_ids, start: dt.date, end: dt.date) -> list:
     for row in rows:
         if row.kind not in DAY_KINDS:
             continue
-        if row.school_id is None and school_ids and \
-                overriding.get(row.date, set()) >= set(school_ids):
+        if (
+            row.school_id is None
+            and school_ids
+            and overriding.get(row.date, set()) >= set(school_ids)
+        ):
             continue
         key = (row.date, row.kind, row.name)
         if key not in seen:
@@ -228,7 +277,8 @@ def feed_days(school_ids, start: dt.date, end: dt.date) -> list:
 def feed_name(audience, target_id) -> str:
     """The calendar's name on the phone: the worker, class or school (never a student)."""
     name = target_names([FeedToken(audience=audience, target_id=target_id)]).get(
-        (audience, target_id), "")
+        (audience, target_id), ""
+    )
     suffix = {"worker": "社工日程", "class": "社工课", "school": "社工日程"}[audience]
     return f"{name} {suffix}".strip()
 
@@ -238,11 +288,18 @@ def feed_body(token, base_url: str, with_days: bool, today: dt.date) -> bytes:
     sessions = feed_sessions(token.audience, token.target_id, since)
     days = []
     if with_days:
-        days = feed_days(feed_school_ids(token.audience, token.target_id), since,
-                         today + dt.timedelta(days=DAYS_AHEAD))
-    return build_calendar(sessions, days, base_url,
-                          calendar_uid(f"{token.audience}-{token.target_id}"),
-                          feed_name(token.audience, token.target_id))
+        days = feed_days(
+            feed_school_ids(token.audience, token.target_id),
+            since,
+            today + dt.timedelta(days=DAYS_AHEAD),
+        )
+    return build_calendar(
+        sessions,
+        days,
+        base_url,
+        calendar_uid(f"{token.audience}-{token.target_id}"),
+        feed_name(token.audience, token.target_id),
+    )
 
 
 def record_fetch(token, body: bytes, at: dt.datetime) -> tuple:
@@ -270,12 +327,14 @@ def visible_program(user, program_id):
     if user.role == "teacher":
         mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
         linked = ProgramClass.select(ProgramClass.program).where(
-            ProgramClass.school_class.in_(mine))
+            ProgramClass.school_class.in_(mine)
+        )
         return Program.get_or_none((Program.id == program_id) & Program.id.in_(linked))
     return in_schools(Program, user).where(Program.id == program_id).first()
 
 
 def program_body(program, base_url: str) -> bytes:
     sessions = _sessions(Session.program == program.id)
-    return build_calendar(sessions, [], base_url, calendar_uid(f"program-{program.id}"),
-                          program.title)
+    return build_calendar(
+        sessions, [], base_url, calendar_uid(f"program-{program.id}"), program.title
+    )

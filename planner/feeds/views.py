@@ -1,4 +1,5 @@
 """iCal feeds by secret URL, the 日历订阅 page, and one program's .ics download."""
+
 import datetime as dt
 import os
 
@@ -34,10 +35,18 @@ def _new_link(raw, with_days):
 
 def _page(status=200, errors=None, values=None, new=None):
     tokens = services.active_tokens(current_user)
-    return render("feeds/subscriptions.html", "feeds/_subscriptions.html", status,
-                  tokens=tokens, names=services.target_names(tokens),
-                  options=services.targets(current_user), audiences=AUDIENCES,
-                  errors=errors or {}, values=values or {"days": "1"}, new=new)
+    return render(
+        "feeds/subscriptions.html",
+        "feeds/_subscriptions.html",
+        status,
+        tokens=tokens,
+        names=services.target_names(tokens),
+        options=services.targets(current_user),
+        audiences=AUDIENCES,
+        errors=errors or {},
+        values=values or {"days": "1"},
+        new=new,
+    )
 
 
 @bp.get("/feeds/<token>.ics")
@@ -49,8 +58,7 @@ def feed(token):
         # Plain text, not the error page: that page echoes the request path (with the token)
         # into its language form, and a calendar app shows no HTML anyway.
         return Response("404 Not Found\n", 404, mimetype="text/plain")
-    body = services.feed_body(found, base_url(), request.args.get("days") == "1",
-                              dt.date.today())
+    body = services.feed_body(found, base_url(), request.args.get("days") == "1", dt.date.today())
     etag, modified = services.record_fetch(found, body, now())
     response = Response(body, mimetype=CALENDAR)
     response.set_etag(etag)
@@ -75,8 +83,9 @@ def create():
     if errors:
         return _page(422, errors, request.form)
     try:
-        token, raw = services.create_token(current_user, values["audience"],
-                                           values["target_id"], values["label"])
+        token, raw = services.create_token(
+            current_user, values["audience"], values["target_id"], values["label"]
+        )
     except services.FeedError as err:
         return _page(422, {"target": err.message}, request.form)
     return _page(201, new=dict(_new_link(raw, values["days"]), token_id=token.id))
@@ -113,5 +122,8 @@ def program_calendar(program_id):
     if program is None:
         abort(404)
     body = services.program_body(program, base_url())
-    return Response(body, mimetype=CALENDAR, headers={
-        "Content-Disposition": f'attachment; filename="program-{program.id}.ics"'})
+    return Response(
+        body,
+        mimetype=CALENDAR,
+        headers={"Content-Disposition": f'attachment; filename="program-{program.id}.ics"'},
+    )

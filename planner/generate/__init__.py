@@ -9,6 +9,7 @@ dataset's "today" is the fixed AS_OF date: the same seed gives the same names, c
 session dates on any database and any day. Sessions before AS_OF have their records
 (attendance, headcounts, reflections); later ones are still planned.
 """
+
 import datetime as dt
 import random
 import time
@@ -49,8 +50,10 @@ def generate(scale_name: str, seed: int = 1, echo=print) -> dict:
 
     scale = SCALES[scale_name]
     if Agency.select().where(Agency.code == AGENCY_CODE).exists():
-        raise GenerateError(f"this database already has the generated agency ({AGENCY_CODE}); "
-                            "generate into a new database (nothing was changed)")
+        raise GenerateError(
+            f"this database already has the generated agency ({AGENCY_CODE}); "
+            "generate into a new database (nothing was changed)"
+        )
     started = time.perf_counter()
 
     def progress(message):
@@ -65,8 +68,9 @@ def generate(scale_name: str, seed: int = 1, echo=print) -> dict:
         programs = plan.place_term(world, index, library, rng)
         progress(f"term {index + 1}/{len(terms)} {term[0]}: {len(programs)} programs placed")
         made = records.record_term(world, index, programs, rng, state, AS_OF)
-        progress(f"term {index + 1}/{len(terms)}: "
-                 + ", ".join(f"{v} {k}" for k, v in made.items()))
+        progress(
+            f"term {index + 1}/{len(terms)}: " + ", ".join(f"{v} {k}" for k, v in made.items())
+        )
     from planner.db import database
 
     database.execute_sql("ANALYZE")  # bulk-loaded: the query planner needs current statistics

@@ -10,11 +10,14 @@ These rows are NOT a real notice: they are stored as each generated school's own
 calendar days (school set, source saying 合成数据), never as national rows, so another
 agency in the same database never sees them and they go with the generated schools.
 """
+
 import datetime as dt
 
 from planner.calendars.models import CalendarDay
 
-SOURCE = "合成数据：按 {known} 年法定节假日平移到 {year} 年，并非国务院通知（flask planner generate）"
+SOURCE = (
+    "合成数据：按 {known} 年法定节假日平移到 {year} 年，并非国务院通知（flask planner generate）"
+)
 
 
 def known_years() -> set:
@@ -37,20 +40,34 @@ def copy_year(rows: list, known: int, year: int) -> list[dict]:
     for row in rows:
         if row.kind == "holiday":
             day = _same_day(row.date, year)
-            holidays.setdefault(day, dict(date=day, kind="holiday", name=row.name,
-                                          follows_weekday=None, source=source))
+            holidays.setdefault(
+                day,
+                dict(date=day, kind="holiday", name=row.name, follows_weekday=None, source=source),
+            )
     out = list(holidays.values())
     for row in rows:
         if row.kind != "makeup":
             continue
         target = _same_day(row.date, year)
         # the same weekday as the original within three days of its month and day
-        day = min((target + dt.timedelta(days=d) for d in range(-3, 4)
-                   if (target + dt.timedelta(days=d)).isoweekday() == row.date.isoweekday()),
-                  key=lambda d: abs((d - target).days))
+        day = min(
+            (
+                target + dt.timedelta(days=d)
+                for d in range(-3, 4)
+                if (target + dt.timedelta(days=d)).isoweekday() == row.date.isoweekday()
+            ),
+            key=lambda d: abs((d - target).days),
+        )
         if day.year == year and day not in holidays:
-            out.append(dict(date=day, kind="makeup", name=row.name,
-                            follows_weekday=row.follows_weekday, source=source))
+            out.append(
+                dict(
+                    date=day,
+                    kind="makeup",
+                    name=row.name,
+                    follows_weekday=row.follows_weekday,
+                    source=source,
+                )
+            )
     return sorted(out, key=lambda r: (r["date"], r["kind"]))
 
 
@@ -63,15 +80,23 @@ def synthetic_days(years: set) -> dict:
     out = {}
     for year in sorted(set(years) - set(known)):
         nearest = min(known, key=lambda k: (abs(k - year), -k))
-        rows = list(CalendarDay.select().where(
-            CalendarDay.school.is_null()
-            & CalendarDay.date.between(dt.date(nearest, 1, 1), dt.date(nearest, 12, 31)))
-            .order_by(CalendarDay.date, CalendarDay.kind))
+        rows = list(
+            CalendarDay.select()
+            .where(
+                CalendarDay.school.is_null()
+                & CalendarDay.date.between(dt.date(nearest, 1, 1), dt.date(nearest, 12, 31))
+            )
+            .order_by(CalendarDay.date, CalendarDay.kind)
+        )
         out[year] = copy_year(rows, nearest, year)
     return out
 
 
 def school_rows(days: dict, school_ids) -> list[dict]:
     """The synthetic days as each school's own CalendarDay rows, ready for insert_many."""
-    return [dict(row, school=school_id) for school_id in school_ids
-            for rows in days.values() for row in rows]
+    return [
+        dict(row, school=school_id)
+        for school_id in school_ids
+        for rows in days.values()
+        for row in rows
+    ]

@@ -1,5 +1,6 @@
 """The generated organisation: agency, schools, terms, rooms, bell periods, classes,
 synthetic holidays, users and students, in bulk (insert_many in chunks)."""
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -17,13 +18,17 @@ CHUNK = 1000
 PATTERN = "{agency}-{school}-{type}-{year}-{seq:05d}"
 GRADES = {"primary": range(1, 7), "junior": range(7, 10), "senior": range(10, 13)}
 CLASSES_PER_GRADE = {"primary": 2, "junior": 4, "senior": 4}  # 12 classes in every school
-ROOMS = (("小组工作室", "group_room", 14), ("个案工作室", "case_room", 4),
-         ("多功能室", "multi_room", 60))
+ROOMS = (
+    ("小组工作室", "group_room", 14),
+    ("个案工作室", "case_room", 4),
+    ("多功能室", "multi_room", 60),
+)
 
 
 @dataclass
 class SchoolInfo:
     """What placement and records need about one school, loaded once."""
+
     school: School
     stage: str
     worker_id: int
@@ -47,7 +52,7 @@ def insert_chunks(model, rows: list) -> None:
     """insert_many in chunks: one statement per CHUNK rows keeps under SQLite's limit on
     bound variables and keeps each statement's memory small."""
     for start in range(0, len(rows), CHUNK):
-        model.insert_many(rows[start:start + CHUNK]).execute()
+        model.insert_many(rows[start : start + CHUNK]).execute()
 
 
 def build(scale, rng, terms: list, progress) -> World:
@@ -60,34 +65,75 @@ def build(scale, rng, terms: list, progress) -> World:
     with write_tx():
         agency = Agency.create(name=AGENCY_NAME, code=AGENCY_CODE)
         save_pattern(agency, PATTERN)
-        School.insert_many([dict(agency=agency.id, name=names.school_name(n, stage),
-                                 code=f"G{n + 1:03d}", stage=stage,
-                                 address=names.address(n))
-                            for n, stage in enumerate(scale.stages)]).execute()
+        School.insert_many(
+            [
+                dict(
+                    agency=agency.id,
+                    name=names.school_name(n, stage),
+                    code=f"G{n + 1:03d}",
+                    stage=stage,
+                    address=names.address(n),
+                )
+                for n, stage in enumerate(scale.stages)
+            ]
+        ).execute()
         schools = list(School.select().where(School.agency == agency.id).order_by(School.code))
         ids = [s.id for s in schools]
-        insert_chunks(Term, [dict(school=s, name=name, start=start, end=end)
-                             for s in ids for name, start, end in terms])
-        insert_chunks(Room, [dict(school=s, name=n, kind=k, capacity=c)
-                             for s in ids for n, k, c in ROOMS])
-        insert_chunks(BellPeriod, [row for s in schools for row in bell_schedule(
-            s.id, 40 if s.stage == "primary" else 45)])
+        insert_chunks(
+            Term,
+            [
+                dict(school=s, name=name, start=start, end=end)
+                for s in ids
+                for name, start, end in terms
+            ],
+        )
+        insert_chunks(
+            Room, [dict(school=s, name=n, kind=k, capacity=c) for s in ids for n, k, c in ROOMS]
+        )
+        insert_chunks(
+            BellPeriod,
+            [
+                row
+                for s in schools
+                for row in bell_schedule(s.id, 40 if s.stage == "primary" else 45)
+            ],
+        )
         insert_chunks(CalendarDay, holidays.school_rows(synthetic, ids))
         staff = _users(agency, schools, scale, rng)
-        insert_chunks(SchoolClass, [
-            dict(school=s.id, grade=g, name=f"{g}({n})班",
-                 headteacher=staff["teacher_names"][i] if (g, n) == _teacher_class(s.stage)
-                 else names.adult_name(rng))
-            for i, s in enumerate(schools) for g in GRADES[s.stage]
-            for n in range(1, CLASSES_PER_GRADE[s.stage] + 1)])
+        insert_chunks(
+            SchoolClass,
+            [
+                dict(
+                    school=s.id,
+                    grade=g,
+                    name=f"{g}({n})班",
+                    headteacher=staff["teacher_names"][i]
+                    if (g, n) == _teacher_class(s.stage)
+                    else names.adult_name(rng),
+                )
+                for i, s in enumerate(schools)
+                for g in GRADES[s.stage]
+                for n in range(1, CLASSES_PER_GRADE[s.stage] + 1)
+            ],
+        )
         world = _world(agency, schools, staff)
-        TeacherClass.insert_many([dict(teacher=staff["teachers"][i], school_class=next(
-            c.id for c in info.classes if (c.grade, c.name) == _teacher_key(info.stage)))
-            for i, info in enumerate(world.schools)]).execute()
+        TeacherClass.insert_many(
+            [
+                dict(
+                    teacher=staff["teachers"][i],
+                    school_class=next(
+                        c.id for c in info.classes if (c.grade, c.name) == _teacher_key(info.stage)
+                    ),
+                )
+                for i, info in enumerate(world.schools)
+            ]
+        ).execute()
     users = User.select().where(User.agency == agency.id).count()
-    progress(f"{len(schools)} schools, {len(terms)} terms each, {users} users; "
-             f"{sum(len(r) for r in synthetic.values())} synthetic holiday rows a school "
-             f"for {sorted(synthetic) or 'no'} years")
+    progress(
+        f"{len(schools)} schools, {len(terms)} terms each, {users} users; "
+        f"{sum(len(r) for r in synthetic.values())} synthetic holiday rows a school "
+        f"for {sorted(synthetic) or 'no'} years"
+    )
     _students(world, scale, rng, terms[0][1].year)
     students = sum(sum(i.class_sizes.values()) for i in world.schools)
     progress(f"{students} students with archive codes")
@@ -110,23 +156,37 @@ def _users(agency, schools, scale, rng) -> dict:
     login the same hash saves minutes at city scale; they share one password anyway."""
     password_hash = hash_password(PASSWORD)
     rows = [("gen_admin", "admin", names.adult_name(rng))]
-    rows += [(f"gen_sup{n + 1:02d}", "supervisor", names.adult_name(rng))
-             for n in range(scale.supervisors)]
+    rows += [
+        (f"gen_sup{n + 1:02d}", "supervisor", names.adult_name(rng))
+        for n in range(scale.supervisors)
+    ]
     rows += [(f"gen_w{n + 1:03d}", "worker", names.adult_name(rng)) for n in range(len(schools))]
     rows += [(f"gen_t{n + 1:03d}", "teacher", names.adult_name(rng)) for n in range(len(schools))]
-    insert_chunks(User, [dict(agency=agency.id, username=u, display_name=d, role=r,
-                              password_hash=password_hash) for u, r, d in rows])
-    ids = {u: i for u, i in User.select(User.username, User.id)
-           .where(User.agency == agency.id).tuples()}
+    insert_chunks(
+        User,
+        [
+            dict(agency=agency.id, username=u, display_name=d, role=r, password_hash=password_hash)
+            for u, r, d in rows
+        ],
+    )
+    ids = {
+        u: i
+        for u, i in User.select(User.username, User.id).where(User.agency == agency.id).tuples()
+    }
     workers = [ids[f"gen_w{n + 1:03d}"] for n in range(len(schools))]
     supervisors = [ids[f"gen_sup{n + 1:02d}"] for n in range(scale.supervisors)]
-    WorkerSchool.insert_many([dict(worker=w, school=s.id)
-                              for w, s in zip(workers, schools)]).execute()
+    WorkerSchool.insert_many(
+        [dict(worker=w, school=s.id) for w, s in zip(workers, schools)]
+    ).execute()
     chief = {w: supervisors[i * len(supervisors) // len(workers)] for i, w in enumerate(workers)}
     Supervision.insert_many([dict(supervisor=s, worker=w) for w, s in chief.items()]).execute()
-    return {"admin": ids["gen_admin"], "workers": workers, "chief": chief,
-            "teachers": [ids[f"gen_t{n + 1:03d}"] for n in range(len(schools))],
-            "teacher_names": [d for u, r, d in rows if r == "teacher"]}
+    return {
+        "admin": ids["gen_admin"],
+        "workers": workers,
+        "chief": chief,
+        "teachers": [ids[f"gen_t{n + 1:03d}"] for n in range(len(schools))],
+        "teacher_names": [d for u, r, d in rows if r == "teacher"],
+    }
 
 
 def _world(agency, schools, staff) -> World:
@@ -138,12 +198,18 @@ def _world(agency, schools, staff) -> World:
         periods.setdefault(period.school_id, {})[period.number] = period
     for term in Term.select().where(Term.school.in_(ids)).order_by(Term.start):
         terms.setdefault(term.school_id, []).append(term)
-    for cls in SchoolClass.select().where(SchoolClass.school.in_(ids)).order_by(
-            SchoolClass.grade, SchoolClass.name):
+    for cls in (
+        SchoolClass.select()
+        .where(SchoolClass.school.in_(ids))
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    ):
         classes.setdefault(cls.school_id, []).append(cls)
-    infos = [SchoolInfo(s, s.stage, w, staff["chief"][w], rooms[s.id], periods[s.id],
-                        terms[s.id], classes[s.id])
-             for s, w in zip(schools, staff["workers"])]
+    infos = [
+        SchoolInfo(
+            s, s.stage, w, staff["chief"][w], rooms[s.id], periods[s.id], terms[s.id], classes[s.id]
+        )
+        for s, w in zip(schools, staff["workers"])
+    ]
     return World(agency, User.get_by_id(staff["admin"]), infos)
 
 
@@ -160,18 +226,37 @@ def _students(world: World, scale, rng, year: int) -> None:
                     name, gender = names.person_name(rng)
                     # grade g in the school year starting in September of `school_year`
                     born = dt.date(school_year - 6 - cls.grade, 9, 1) + dt.timedelta(
-                        days=rng.randrange(365))
-                    rows.append(dict(school=info.school.id, archive_code=next(codes),
-                                     student_no=f"{cls.grade:02d}{number:02d}{k:03d}",
-                                     name=name, gender=gender, birth_date=born, school_class=cls.id,
-                                     guardian_name=names.adult_name(rng, name[0]),
-                                     guardian_phone="13800000000"))  # never a real number
+                        days=rng.randrange(365)
+                    )
+                    rows.append(
+                        dict(
+                            school=info.school.id,
+                            archive_code=next(codes),
+                            student_no=f"{cls.grade:02d}{number:02d}{k:03d}",
+                            name=name,
+                            gender=gender,
+                            birth_date=born,
+                            school_class=cls.id,
+                            guardian_name=names.adult_name(rng, name[0]),
+                            guardian_phone="13800000000",
+                        )
+                    )  # never a real number
             insert_chunks(Student, rows)
     by_school = {info.school.id: info for info in world.schools}
     grades = {c.id: c.grade for info in world.schools for c in info.classes}
-    query = (Student.select(Student.id, Student.school, Student.school_class, Student.name,
-                            Student.birth_date, Student.guardian_name)
-             .where(Student.school.in_(list(by_school))).order_by(Student.id).tuples())
+    query = (
+        Student.select(
+            Student.id,
+            Student.school,
+            Student.school_class,
+            Student.name,
+            Student.birth_date,
+            Student.guardian_name,
+        )
+        .where(Student.school.in_(list(by_school)))
+        .order_by(Student.id)
+        .tuples()
+    )
     for sid, school_id, class_id, name, born, guardian in query:
         info = by_school[school_id]
         info.students.setdefault(grades[class_id], []).append((sid, name, born, guardian))

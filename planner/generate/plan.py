@@ -4,6 +4,7 @@ transaction a term, every clash checked, each session on a teaching day.
 The plan is clash-free by construction (one worker a school, every program of a term on
 its own weekly slot), so create_programs() never refuses it; if it ever did, the whole
 term would roll back and the command stop with the reason."""
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ GROUP_START = (3, 8)
 @dataclass
 class Planned:
     """A saved program and what its records need."""
+
     program: Program
     info: object  # org.SchoolInfo
     term: object
@@ -50,9 +52,11 @@ def load_library() -> dict:
     """{stage: {"classroom": [(curriculum, templates)], "group": [...]}}: the newest
     published version of each slug whose grades fit the stage, in slug order."""
     newest = {}
-    for cur in (Curriculum.select().where((Curriculum.status == "published")
-                                          & Curriculum.agency.is_null())
-                .order_by(Curriculum.slug, Curriculum.version)):
+    for cur in (
+        Curriculum.select()
+        .where((Curriculum.status == "published") & Curriculum.agency.is_null())
+        .order_by(Curriculum.slug, Curriculum.version)
+    ):
         newest[cur.slug] = cur
     library = {stage: {"classroom": [], "group": []} for stage in GRADES}
     for slug in sorted(newest):
@@ -62,8 +66,10 @@ def load_library() -> dict:
                 library[stage][cur.kind].append((cur, list(cur.sessions)))
     missing = [s for s, kinds in library.items() if not kinds["classroom"] or not kinds["group"]]
     if missing:
-        raise GenerateError("the curriculum library is not loaded (or lacks curricula for "
-                            f"{', '.join(missing)}): run `flask planner content import` first")
+        raise GenerateError(
+            "the curriculum library is not loaded (or lacks curricula for "
+            f"{', '.join(missing)}): run `flask planner content import` first"
+        )
     return library
 
 
@@ -72,8 +78,12 @@ def _school_items(info, index: int, library: dict, rng):
     term, stage = info.terms[index], library[info.stage]
     slots = [(weekday, number) for weekday in range(1, 6) for number in LESSON_PERIODS]
     rng.shuffle(slots)
-    pairs = [(cur, templates, cls) for cur, templates in stage["classroom"]
-             for cls in info.classes if cls.grade in cur.grades]
+    pairs = [
+        (cur, templates, cls)
+        for cur, templates in stage["classroom"]
+        for cls in info.classes
+        if cls.grade in cur.grades
+    ]
     rng.shuffle(pairs)
     out, lessons = [], 0
     for cur, templates, cls in pairs:
@@ -81,18 +91,42 @@ def _school_items(info, index: int, library: dict, rng):
             break
         weekday, number = slots.pop()
         period = info.periods[number]
-        spec = Spec(info.school.id, term, info.rooms["multi_room"], [info.worker_id], [cls.id],
-                    [Rule(weekday, period.start, period.end, period.id)], len(templates),
-                    rng.randint(*LESSON_START), 1)
-        out.append(((spec, {"curriculum": cur.id, "title": f"{cur.title}（{cls.name}）"},
-                     templates), Planned(None, info, term, "classroom", [cls.id], cur.grades)))
+        spec = Spec(
+            info.school.id,
+            term,
+            info.rooms["multi_room"],
+            [info.worker_id],
+            [cls.id],
+            [Rule(weekday, period.start, period.end, period.id)],
+            len(templates),
+            rng.randint(*LESSON_START),
+            1,
+        )
+        out.append(
+            (
+                (spec, {"curriculum": cur.id, "title": f"{cur.title}（{cls.name}）"}, templates),
+                Planned(None, info, term, "classroom", [cls.id], cur.grades),
+            )
+        )
         lessons += len(templates)
     for k, weekday in enumerate(sorted(rng.sample(range(1, 6), rng.randint(*GROUPS))), 1):
         cur, templates = rng.choice(stage["group"])
-        spec = Spec(info.school.id, term, info.rooms["group_room"], [info.worker_id], [],
-                    [Rule(weekday, *GROUP_SLOT)], len(templates), rng.randint(*GROUP_START), 1)
-        fields = {"curriculum": cur.id, "title": f"{cur.title}（第{k}组）",
-                  "group_name": names.group_name(rng, cur.theme)}
+        spec = Spec(
+            info.school.id,
+            term,
+            info.rooms["group_room"],
+            [info.worker_id],
+            [],
+            [Rule(weekday, *GROUP_SLOT)],
+            len(templates),
+            rng.randint(*GROUP_START),
+            1,
+        )
+        fields = {
+            "curriculum": cur.id,
+            "title": f"{cur.title}（第{k}组）",
+            "group_name": names.group_name(rng, cur.theme),
+        }
         out.append(((spec, fields, templates), Planned(None, info, term, "group", [], cur.grades)))
     return out
 

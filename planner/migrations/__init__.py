@@ -5,6 +5,7 @@ tables are written by `flask planner makemigration NAME`, which renders the mode
 DDL for SQLite and PostgreSQL into the new module; column changes are written by hand
 with playhouse.migrations.
 """
+
 import importlib
 import pkgutil
 

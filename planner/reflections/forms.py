@@ -6,6 +6,7 @@ to, so a stage switch racing an autosave never files an answer under the wrong p
 answer_<i>; d_<detail>; skills, skills_other; fu_flag_<student>, fu_safe_<student>,
 fu_note_<student> for group members; lesson_flag, lesson_safe, lesson_note for a lesson.
 """
+
 import re
 
 from marshmallow import ValidationError, fields, validate
@@ -17,9 +18,15 @@ from planner.i18n import lazy_gettext as _l
 from planner.web import flatten_errors
 
 LIMIT = 2000  # characters per answer: a page of writing; the counter shows it
-SKILLS = {"评估": _l("评估"), "活动设计": _l("活动设计"), "角色转换": _l("角色转换"),
-          "沟通互动": _l("沟通互动"), "鼓励支持": _l("鼓励支持"), "冲突处理": _l("冲突处理"),
-          "其他": _l("其他")}
+SKILLS = {
+    "评估": _l("评估"),
+    "活动设计": _l("活动设计"),
+    "角色转换": _l("角色转换"),
+    "沟通互动": _l("沟通互动"),
+    "鼓励支持": _l("鼓励支持"),
+    "冲突处理": _l("冲突处理"),
+    "其他": _l("其他"),
+}
 DETAILS = {
     "planned_vs_actual": _l("计划与实际：原定的内容和实际进行的情况有哪些不同？为什么？"),
     "dynamics": _l("组员角色与小组动力：谁在带动、谁在旁观？组员之间如何互动？"),
@@ -54,22 +61,31 @@ class LongText(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).replace("\r\n", "\n").strip()
         if len(text) > LIMIT:
-            raise ValidationError(_("最多 %(limit)s 字，目前 %(n)s 字，请删减 %(over)s 字。",
-                                    limit=LIMIT, n=len(text), over=len(text) - LIMIT))
+            raise ValidationError(
+                _(
+                    "最多 %(limit)s 字，目前 %(n)s 字，请删减 %(over)s 字。",
+                    limit=LIMIT,
+                    n=len(text),
+                    over=len(text) - LIMIT,
+                )
+            )
         return text
 
 
 def _schema(kind, n_prompts, editable_ids):
-    spec = {"version": VersionField(),
-            "prompts_stage": fields.String(load_default="")}
+    spec = {"version": VersionField(), "prompts_stage": fields.String(load_default="")}
     spec.update({f"answer_{i}": LongText() for i in range(n_prompts)})
     if kind == "group":
         spec["observed_stage"] = fields.String(
-            required=True, error_messages=MESSAGES,
-            validate=validate.OneOf(meeting_stages(), error=_l("请选择有效的小组阶段。")))
+            required=True,
+            error_messages=MESSAGES,
+            validate=validate.OneOf(meeting_stages(), error=_l("请选择有效的小组阶段。")),
+        )
         spec.update({f"d_{key}": LongText() for key in DETAILS})
-        spec["skills"] = fields.List(fields.String(validate=validate.OneOf(
-            list(SKILLS), error=_l("请选择有效的选项。"))), load_default=list)
+        spec["skills"] = fields.List(
+            fields.String(validate=validate.OneOf(list(SKILLS), error=_l("请选择有效的选项。"))),
+            load_default=list,
+        )
         spec["skills_other"] = Text(100, load_default="")
         for sid in editable_ids:
             spec[f"fu_flag_{sid}"] = Checkbox()
@@ -101,22 +117,32 @@ def load(form, kind: str, editable_ids: set) -> tuple[dict | None, dict]:
 
 
 def _data(loaded, kind, prompts, editable_ids):
-    data = {"version": loaded["version"], "prompts": prompts,
-            "answers": {p: loaded[f"answer_{i}"] for i, p in enumerate(prompts)},
-            "observed_stage": loaded.get("observed_stage"), "details": {}, "follow_ups": {},
-            "editable_ids": set(editable_ids)}
+    data = {
+        "version": loaded["version"],
+        "prompts": prompts,
+        "answers": {p: loaded[f"answer_{i}"] for i, p in enumerate(prompts)},
+        "observed_stage": loaded.get("observed_stage"),
+        "details": {},
+        "follow_ups": {},
+        "editable_ids": set(editable_ids),
+    }
     if kind == "group":
         data["details"] = {key: loaded[f"d_{key}"] for key in DETAILS}
-        data["details"].update(skills=[s for s in SKILLS if s in loaded["skills"]],
-                               skills_other=loaded["skills_other"])
+        data["details"].update(
+            skills=[s for s in SKILLS if s in loaded["skills"]], skills_other=loaded["skills_other"]
+        )
         for sid in editable_ids:
             # a note alone flags the member too: a written concern is never dropped
             if loaded[f"fu_flag_{sid}"] or loaded[f"fu_safe_{sid}"] or loaded[f"fu_note_{sid}"]:
-                data["follow_ups"][sid] = {"note": loaded[f"fu_note_{sid}"],
-                                           "safeguarding": loaded[f"fu_safe_{sid}"]}
+                data["follow_ups"][sid] = {
+                    "note": loaded[f"fu_note_{sid}"],
+                    "safeguarding": loaded[f"fu_safe_{sid}"],
+                }
     elif loaded["lesson_flag"] or loaded["lesson_safe"] or loaded["lesson_note"]:
-        data["follow_ups"][None] = {"note": loaded["lesson_note"],
-                                    "safeguarding": loaded["lesson_safe"]}
+        data["follow_ups"][None] = {
+            "note": loaded["lesson_note"],
+            "safeguarding": loaded["lesson_safe"],
+        }
     return data
 
 
@@ -138,8 +164,13 @@ def error_fields(kind: str, n_prompts: int, editable_ids) -> list[str]:
     """Every field that has an inline error slot (an autosave refreshes them all)."""
     names = [f"answer_{i}" for i in range(n_prompts)]
     if kind == "group":
-        names += ["observed_stage", "skills", "skills_other", *(f"d_{k}" for k in DETAILS),
-                  *(f"fu_note_{sid}" for sid in editable_ids)]
+        names += [
+            "observed_stage",
+            "skills",
+            "skills_other",
+            *(f"d_{k}" for k in DETAILS),
+            *(f"fu_note_{sid}" for sid in editable_ids),
+        ]
     else:
         names.append("lesson_note")
     return names
@@ -149,15 +180,23 @@ def initial_values(reflection, kind, prompts, stage) -> dict:
     """Form values from a saved reflection (or empty ones for a new reflection)."""
     answers = reflection.answers if reflection else {}
     details = reflection.details if reflection else {}
-    values = {"observed_stage": stage, "skills": details.get("skills", []),
-              "skills_other": details.get("skills_other", "")}
+    values = {
+        "observed_stage": stage,
+        "skills": details.get("skills", []),
+        "skills_other": details.get("skills_other", ""),
+    }
     values.update({f"answer_{i}": answers.get(p, "") for i, p in enumerate(prompts)})
     values.update({f"d_{key}": details.get(key, "") for key in DETAILS})
-    for item in (reflection.items if reflection else []):  # loaded by services.reflection_of
+    for item in reflection.items if reflection else []:  # loaded by services.reflection_of
         prefix = "lesson_" if item.student_id is None else "fu_"
         suffix = "" if item.student_id is None else f"_{item.student_id}"
-        values.update({f"{prefix}flag{suffix}": True, f"{prefix}safe{suffix}": item.safeguarding,
-                       f"{prefix}note{suffix}": item.note})
+        values.update(
+            {
+                f"{prefix}flag{suffix}": True,
+                f"{prefix}safe{suffix}": item.safeguarding,
+                f"{prefix}note{suffix}": item.note,
+            }
+        )
     return values
 
 

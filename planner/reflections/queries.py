@@ -1,5 +1,6 @@
 """The lists: the supervisor's queue and safeguarding follow-ups, a worker's reflections, a
 group's stage timeline and the missing records. Each is one query (or a fixed few)."""
+
 import datetime as dt
 
 from peewee import JOIN, fn
@@ -24,31 +25,57 @@ def open_safeguarding(user) -> list:
     included: a child's safety doesn't wait for the write-up to be finished."""
     return list(
         FollowUp.select(FollowUp, Reflection, Session, Program, User, Student)
-        .join(Reflection).join(Session).join(Program)
+        .join(Reflection)
+        .join(Session)
+        .join(Program)
         .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
         .join_from(FollowUp, Student, JOIN.LEFT_OUTER)
-        .where(FollowUp.safeguarding & FollowUp.acknowledged_at.is_null()
-               & Reflection.author.in_(_authors(user)))
-        .order_by(Session.date, Session.start, FollowUp.id))
+        .where(
+            FollowUp.safeguarding
+            & FollowUp.acknowledged_at.is_null()
+            & Reflection.author.in_(_authors(user))
+        )
+        .order_by(Session.date, Session.start, FollowUp.id)
+    )
 
 
 def queue(user) -> list:
     """Submitted reflections waiting for this supervisor: any with an open safeguarding
     flag first, then the longest-waiting."""
-    flags = (FollowUp.select(fn.COUNT(FollowUp.id))
-             .where((FollowUp.reflection == Reflection.id) & FollowUp.safeguarding
-                    & FollowUp.acknowledged_at.is_null()))
+    flags = FollowUp.select(fn.COUNT(FollowUp.id)).where(
+        (FollowUp.reflection == Reflection.id)
+        & FollowUp.safeguarding
+        & FollowUp.acknowledged_at.is_null()
+    )
     rows = list(  # only what the queue shows: the answers stay in the database
-        Reflection.select(Reflection.id, Reflection.session, Reflection.author,
-                          Reflection.submitted_at, Session.id, Session.seq, Session.date,
-                          Session.program, Session.template, Program.id, Program.title,
-                          Program.school, School.id, School.name, SessionTemplate.id,
-                          SessionTemplate.title, User.id, User.display_name,
-                          flags.alias("open_flags"))
-        .join(Session).join(Program).join(School)
+        Reflection.select(
+            Reflection.id,
+            Reflection.session,
+            Reflection.author,
+            Reflection.submitted_at,
+            Session.id,
+            Session.seq,
+            Session.date,
+            Session.program,
+            Session.template,
+            Program.id,
+            Program.title,
+            Program.school,
+            School.id,
+            School.name,
+            SessionTemplate.id,
+            SessionTemplate.title,
+            User.id,
+            User.display_name,
+            flags.alias("open_flags"),
+        )
+        .join(Session)
+        .join(Program)
+        .join(School)
         .join_from(Session, SessionTemplate)
         .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
-        .where((Reflection.status == "submitted") & Reflection.author.in_(_authors(user))))
+        .where((Reflection.status == "submitted") & Reflection.author.in_(_authors(user)))
+    )
     return sorted(rows, key=lambda r: (-r.open_flags, r.submitted_at))
 
 
@@ -57,10 +84,13 @@ def mine(user) -> list:
     programs = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
     return list(
         Reflection.select(Reflection, Session, Program, SessionTemplate, Curriculum)
-        .join(Session).join(Program).join_from(Session, SessionTemplate)
+        .join(Session)
+        .join(Program)
+        .join_from(Session, SessionTemplate)
         .join_from(Program, Curriculum)
         .where(Program.id.in_(programs))
-        .order_by(Session.date.desc(), Session.start.desc()))
+        .order_by(Session.date.desc(), Session.start.desc())
+    )
 
 
 def _joined(row, attr):
@@ -73,12 +103,16 @@ def timeline(program) -> list:
     """The group's sessions in order, each with its planned stage and, once a reflection
     exists, the observed one (one query)."""
     rows = list(
-        Session.select(Session, SessionTemplate, Reflection.id, Reflection.observed_stage,
-                       Reflection.status)
+        Session.select(
+            Session, SessionTemplate, Reflection.id, Reflection.observed_stage, Reflection.status
+        )
         .join(SessionTemplate)
-        .join_from(Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id),
-                   attr="refl")
-        .where(Session.program == program.id).order_by(Session.seq))
+        .join_from(
+            Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id), attr="refl"
+        )
+        .where(Session.program == program.id)
+        .order_by(Session.seq)
+    )
     for row in rows:
         reflection = _joined(row, "refl")
         row.observed = reflection.observed_stage if reflection else None
@@ -88,8 +122,9 @@ def timeline(program) -> list:
 
 def _ended_before(cutoff: dt.datetime):
     """Session end (its date and end time, Asia/Shanghai as stored) before cutoff."""
-    return (Session.date < cutoff.date()) | ((Session.date == cutoff.date())
-                                             & (Session.end < cutoff.time()))
+    return (Session.date < cutoff.date()) | (
+        (Session.date == cutoff.date()) & (Session.end < cutoff.time())
+    )
 
 
 def missing(user, at: dt.datetime | None = None) -> list:
@@ -105,18 +140,38 @@ def missing(user, at: dt.datetime | None = None) -> list:
     has_headcount = SessionRecord.headcount.is_null(False)
     is_group = Curriculum.kind == "group"
     rows = list(
-        Session.select(Session, Program, SessionTemplate, Curriculum, Reflection.id,
-                       SessionRecord.id, SessionRecord.headcount, attended.alias("attended"))
-        .join(Program).join(Curriculum).join_from(Session, SessionTemplate)
-        .join_from(Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id),
-                   attr="refl")
-        .join_from(Session, SessionRecord, JOIN.LEFT_OUTER,
-                   on=(SessionRecord.session == Session.id), attr="rec")
-        .where(Program.id.in_(programs)
-               & Program.school.in_(schools_query(user).select(School.id))
-               & (Session.status != "cancelled") & _ended_before(cutoff)
-               & (~has_reflection | (is_group & ~attended) | (~is_group & ~has_headcount)))
-        .order_by(Session.date, Session.start))
+        Session.select(
+            Session,
+            Program,
+            SessionTemplate,
+            Curriculum,
+            Reflection.id,
+            SessionRecord.id,
+            SessionRecord.headcount,
+            attended.alias("attended"),
+        )
+        .join(Program)
+        .join(Curriculum)
+        .join_from(Session, SessionTemplate)
+        .join_from(
+            Session, Reflection, JOIN.LEFT_OUTER, on=(Reflection.session == Session.id), attr="refl"
+        )
+        .join_from(
+            Session,
+            SessionRecord,
+            JOIN.LEFT_OUTER,
+            on=(SessionRecord.session == Session.id),
+            attr="rec",
+        )
+        .where(
+            Program.id.in_(programs)
+            & Program.school.in_(schools_query(user).select(School.id))
+            & (Session.status != "cancelled")
+            & _ended_before(cutoff)
+            & (~has_reflection | (is_group & ~attended) | (~is_group & ~has_headcount))
+        )
+        .order_by(Session.date, Session.start)
+    )
     for row in rows:
         group = row.program.curriculum.kind == "group"
         record = _joined(row, "rec")
@@ -125,9 +180,14 @@ def missing(user, at: dt.datetime | None = None) -> list:
         row.no_headcount = not group and (record is None or record.headcount is None)
     if user.role == "supervisor" and rows:
         names = {}
-        for link in (ProgramWorker.select(ProgramWorker.program, User.display_name).join(User)
-                     .where(ProgramWorker.program.in_({r.program_id for r in rows})
-                            & ProgramWorker.worker.in_(workers))):
+        for link in (
+            ProgramWorker.select(ProgramWorker.program, User.display_name)
+            .join(User)
+            .where(
+                ProgramWorker.program.in_({r.program_id for r in rows})
+                & ProgramWorker.worker.in_(workers)
+            )
+        ):
             names.setdefault(link.program_id, []).append(link.worker.display_name)
         for row in rows:
             row.worker_names = names.get(row.program_id, [])

@@ -10,6 +10,7 @@ Who sees what (PRIVACY_SECURITY.md §2):
 After submission the worker can't edit, unless the supervisor returns the reflection with a
 comment (status back to draft); a signed-off reflection is final.
 """
+
 from peewee import JOIN, IntegrityError
 
 from planner.access import get_or_404, sessions_query, workers_query
@@ -27,8 +28,12 @@ class NotEditable(Exception):
 
 def load_session(user, session_id):
     """The session with its program, curriculum and planned template, in scope, or 404."""
-    query = (sessions_query(user).select_extend(Curriculum, SessionTemplate)
-             .join_from(Program, Curriculum).join_from(Session, SessionTemplate))
+    query = (
+        sessions_query(user)
+        .select_extend(Curriculum, SessionTemplate)
+        .join_from(Program, Curriculum)
+        .join_from(Session, SessionTemplate)
+    )
     return get_or_404(query, session_id)
 
 
@@ -39,8 +44,11 @@ def access(user, program_id) -> str | None:
         mine = workers.where(ProgramWorker.worker == user.id).exists()
         return "write" if mine else None
     if user.role == "supervisor":
-        theirs = Supervision.select().where((Supervision.supervisor == user.id)
-                                            & Supervision.worker.in_(workers)).exists()
+        theirs = (
+            Supervision.select()
+            .where((Supervision.supervisor == user.id) & Supervision.worker.in_(workers))
+            .exists()
+        )
         return "read" if theirs else None
     return None
 
@@ -49,20 +57,24 @@ def reflection_of(session_id):
     """The session's reflection with its follow-ups (and their students), or None."""
     reflection = Reflection.get_or_none(Reflection.session == session_id)
     if reflection is not None:
-        reflection.items = list(FollowUp.select(FollowUp, Student)
-                                .join(Student, JOIN.LEFT_OUTER)
-                                .where(FollowUp.reflection == reflection.id)
-                                .order_by(FollowUp.safeguarding.desc(), FollowUp.id))
+        reflection.items = list(
+            FollowUp.select(FollowUp, Student)
+            .join(Student, JOIN.LEFT_OUTER)
+            .where(FollowUp.reflection == reflection.id)
+            .order_by(FollowUp.safeguarding.desc(), FollowUp.id)
+        )
     return reflection
 
 
 def members(program_id) -> list[tuple]:
     """(student, may_record) for the group's active members: may_record is active
     observation consent, checked on every request so a withdrawal applies at once."""
-    students = list(Student.select(Student.id, Student.name, Student.archive_code)
-                    .join(GroupMember).where((GroupMember.program == program_id)
-                                             & GroupMember.active)
-                    .order_by(Student.archive_code))
+    students = list(
+        Student.select(Student.id, Student.name, Student.archive_code)
+        .join(GroupMember)
+        .where((GroupMember.program == program_id) & GroupMember.active)
+        .order_by(Student.archive_code)
+    )
     allowed = consenting_ids([s.id for s in students], "observation")
     return [(s, s.id in allowed) for s in students]
 
@@ -84,11 +96,17 @@ def save(session, user, data: dict, submit: bool = False) -> Reflection:
                 answers[prompt] = text
             else:
                 answers.pop(prompt, None)
-        fields = {"observed_stage": data["observed_stage"], "answers": answers,
-                  "details": data["details"]}
+        fields = {
+            "observed_stage": data["observed_stage"],
+            "answers": answers,
+            "details": data["details"],
+        }
         if submit:
-            fields.update(status="submitted", submitted_at=now(),
-                          answers={p: answers[p] for p in data["prompts"] if p in answers})
+            fields.update(
+                status="submitted",
+                submitted_at=now(),
+                answers={p: answers[p] for p in data["prompts"] if p in answers},
+            )
         if reflection is None:
             try:
                 reflection = Reflection.create(session=session.id, author=user.id, **fields)
@@ -104,15 +122,23 @@ def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
     """Make the follow-ups of the editable students (and the lesson's) match the form.
     Rows about students who can't be recorded any more are left as they were: the form
     can't show them, and deleting a safeguarding note is the retention job's decision."""
-    existing = {f.student_id: f for f in FollowUp.select().where(
-        FollowUp.reflection == reflection.id)}
+    existing = {
+        f.student_id: f for f in FollowUp.select().where(FollowUp.reflection == reflection.id)
+    }
     scope = set(editable_ids) | {None}
     gone = [f.id for sid, f in existing.items() if sid in scope and sid not in wanted]
     if gone:
         FollowUp.delete().where(FollowUp.id.in_(gone)).execute()
-    new = [dict(reflection=reflection.id, student=sid, note=item["note"],
-                safeguarding=item["safeguarding"])
-           for sid, item in wanted.items() if sid not in existing]
+    new = [
+        dict(
+            reflection=reflection.id,
+            student=sid,
+            note=item["note"],
+            safeguarding=item["safeguarding"],
+        )
+        for sid, item in wanted.items()
+        if sid not in existing
+    ]
     if new:
         FollowUp.insert_many(new).execute()
     for sid, item in wanted.items():
@@ -145,12 +171,18 @@ def review(reflection, user, comment: str, action: str, version: int) -> None:
 
 def supervised_follow_up(user, follow_up_id):
     """A follow-up in a reflection of one of this supervisor's workers, or 404."""
-    query = FollowUp.select(FollowUp, Reflection).join(Reflection).where(
-        Reflection.author.in_(workers_query(user).select(User.id)))
+    query = (
+        FollowUp.select(FollowUp, Reflection)
+        .join(Reflection)
+        .where(Reflection.author.in_(workers_query(user).select(User.id)))
+    )
     return get_or_404(query, follow_up_id)
 
 
 def acknowledge(follow_up, user) -> None:
     """Mark a follow-up as seen by the supervisor (the first acknowledgement stands)."""
-    (FollowUp.update(acknowledged_by=user.id, acknowledged_at=now())
-     .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null()).execute())
+    (
+        FollowUp.update(acknowledged_by=user.id, acknowledged_at=now())
+        .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null())
+        .execute()
+    )

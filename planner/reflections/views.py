@@ -18,6 +18,8 @@ from planner.students.models import REFLECTION_STATUSES
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("reflections", __name__)
+
+
 @bp.context_processor
 def labels():
     return {"statuses": REFLECTION_STATUSES}
@@ -35,33 +37,46 @@ def _context(session, role, reflection, values=None, stage=None):
     """Everything the reflection page and its fragments draw."""
     kind = session.program.curriculum.kind
     saved = reflection.observed_stage if reflection else None
-    stage = stage or saved or (forms.default_stage(session.template.stage)
-                               if kind == "group" else None)
+    stage = (
+        stage or saved or (forms.default_stage(session.template.stage) if kind == "group" else None)
+    )
     prompts = forms.questions(kind, stage)
     people = services.members(session.program_id) if kind == "group" else []
     editable = role == "write" and (reflection is None or reflection.status == "draft")
-    return dict(s=session, kind=kind, role=role, r=reflection, stage=stage, prompts=prompts,
-                stages=meeting_stages(), members=people, editable=editable,
-                values=values if values is not None else
-                forms.initial_values(reflection, kind, prompts, stage),
-                skills=forms.SKILLS, details=forms.DETAILS, limit=forms.LIMIT,
-                version=reflection.version if reflection else 0,
-                acked={f.student_id: f for f in getattr(reflection, "items", [])
-                       if f.acknowledged_at},
-                lesson_note_label=forms.LESSON_FLAG_NOTE,
-                review_form=role == "read" and reflection is not None
-                and reflection.status == "submitted")
+    return dict(
+        s=session,
+        kind=kind,
+        role=role,
+        r=reflection,
+        stage=stage,
+        prompts=prompts,
+        stages=meeting_stages(),
+        members=people,
+        editable=editable,
+        values=values
+        if values is not None
+        else forms.initial_values(reflection, kind, prompts, stage),
+        skills=forms.SKILLS,
+        details=forms.DETAILS,
+        limit=forms.LIMIT,
+        version=reflection.version if reflection else 0,
+        acked={f.student_id: f for f in getattr(reflection, "items", []) if f.acknowledged_at},
+        lesson_note_label=forms.LESSON_FLAG_NOTE,
+        review_form=role == "read" and reflection is not None and reflection.status == "submitted",
+    )
 
 
 def _page(session, role, status=200, errors=None, values=None, message=None):
     reflection = services.reflection_of(session.id)
     # a refused form comes back with the prompts its answers were written to
     posted = (values or {}).get("prompts_stage")
-    ctx = _context(session, role, reflection, values,
-                   posted if posted in meeting_stages() else None)
+    ctx = _context(
+        session, role, reflection, values, posted if posted in meeting_stages() else None
+    )
     fragment = "reflections/_form.html" if ctx["editable"] else "reflections/_read.html"
-    return render("reflections/edit.html", fragment, status, errors=errors or {},
-                  message=message, **ctx)
+    return render(
+        "reflections/edit.html", fragment, status, errors=errors or {}, message=message, **ctx
+    )
 
 
 @bp.route("/sessions/<int:session_id>/reflection", methods=["GET", "POST"])
@@ -77,8 +92,9 @@ def edit(session_id):
 def _save(session):
     """Autosave and 保存草稿 keep a draft; 提交督导 submits it. Nothing is half-saved."""
     kind, action = session.program.curriculum.kind, request.form.get("action", "autosave")
-    editable_ids = {s.id for s, ok in services.members(session.program_id) if ok} \
-        if kind == "group" else set()
+    editable_ids = (
+        {s.id for s, ok in services.members(session.program_id) if ok} if kind == "group" else set()
+    )
     data, errors = forms.load(request.form, kind, editable_ids)
     if not errors and action == "submit":
         errors = forms.submit_problems(data, kind, request.form.get("prompts_stage", ""))
@@ -100,8 +116,14 @@ def _save(session):
     if action == "submit" or not is_htmx():
         target = url_for("reflections.edit", session_id=session.id)
         return go(target if action == "submit" else target + "?saved=1")
-    return _status(200, saved=True, manual=action == "save", version=reflection.version,
-                   saved_at=reflection.updated_at, fields=slots)
+    return _status(
+        200,
+        saved=True,
+        manual=action == "save",
+        version=reflection.version,
+        saved_at=reflection.updated_at,
+        fields=slots,
+    )
 
 
 def _status(status, **context):
@@ -120,8 +142,9 @@ def _locked(session):
     """409: the reflection was submitted meanwhile (in another tab, or by a co-worker)."""
     if not is_htmx():
         return _page(session, "write", 409, message=_("本反思已提交督导，不能再修改。"))
-    return _status(409, errors={"locked": _("本反思已提交督导，不能再修改。如需修改，请督导退回。")},
-                   fields=[])
+    return _status(
+        409, errors={"locked": _("本反思已提交督导，不能再修改。如需修改，请督导退回。")}, fields=[]
+    )
 
 
 @bp.get("/sessions/<int:session_id>/reflection/prompts")
@@ -142,8 +165,9 @@ def prompts(session_id):
 @allow("worker")
 def mine():
     """我的反思: the worker's reflections with their status and the supervisor's comment."""
-    return render("reflections/mine.html", "reflections/_mine_list.html",
-                  rows=queries.mine(current_user))
+    return render(
+        "reflections/mine.html", "reflections/_mine_list.html", rows=queries.mine(current_user)
+    )
 
 
 @bp.get("/programs/<int:program_id>/stages")
@@ -157,16 +181,26 @@ def stages(program_id):
     if services.access(current_user, program.id) is None:
         abort(403)
     rows = queries.timeline(program)
-    return render("reflections/stages.html", "reflections/_timeline.html", program=program,
-                  rows=rows, stages=meeting_stages(), differ=sum(r.differs for r in rows))
+    return render(
+        "reflections/stages.html",
+        "reflections/_timeline.html",
+        program=program,
+        rows=rows,
+        stages=meeting_stages(),
+        differ=sum(r.differs for r in rows),
+    )
 
 
 @bp.get("/supervision")
 @allow("supervisor")
 def supervision():
     """The supervisor's queue: open safeguarding follow-ups on top, then submitted reflections."""
-    return render("reflections/supervision.html", "reflections/_queue.html",
-                  flags=queries.open_safeguarding(current_user), rows=queries.queue(current_user))
+    return render(
+        "reflections/supervision.html",
+        "reflections/_queue.html",
+        flags=queries.open_safeguarding(current_user),
+        rows=queries.queue(current_user),
+    )
 
 
 @bp.post("/supervision/follow-ups/<int:follow_up_id>/acknowledge")
@@ -195,8 +229,9 @@ def review(reflection_id):
         session, role = _session(reflection.session_id)
         return _page(session, role, 422, errors, values=None)
     try:
-        services.review(reflection, current_user, values["comment"], values["action"],
-                        values["version"])
+        services.review(
+            reflection, current_user, values["comment"], values["action"], values["version"]
+        )
     except (ConflictError, services.NotEditable):
         return conflict_response(back)
     return go(url_for("reflections.supervision"))
@@ -206,5 +241,9 @@ def review(reflection_id):
 @allow("supervisor", "worker")
 def missing():
     """Sessions over for 48 hours without a reflection, attendance or headcount."""
-    return render("reflections/missing.html", "reflections/_missing_list.html",
-                  rows=queries.missing(current_user), grace_hours=48)
+    return render(
+        "reflections/missing.html",
+        "reflections/_missing_list.html",
+        rows=queries.missing(current_user),
+        grace_hours=48,
+    )

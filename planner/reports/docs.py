@@ -1,5 +1,6 @@
 """The 学期工作统计 document's context: the agency with a row per school, a school with a row
 per worker, or a worker with a row per school."""
+
 import datetime as dt
 
 from planner.evaluation.compute import fmt_pct
@@ -10,26 +11,45 @@ SCOPES = {"agency": "机构", "school": "学校", "worker": "社工"}
 
 
 def _row(values: dict) -> dict:
-    return {k: (fmt_pct(values[k]) if k in ("attendance_rate", "coverage") else str(values[k]))
-            for k in KEYS}
+    return {
+        k: (fmt_pct(values[k]) if k in ("attendance_rate", "coverage") else str(values[k]))
+        for k in KEYS
+    }
 
 
 def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
     """scope: agency (target None), school (target a School) or worker (target a User)."""
     as_of = as_of or dt.date.today()
     agency = Agency.get_by_id(user.agency_id)
-    stats = term_statistics(user, term_name, as_of,
-                            school_id=target.id if scope == "school" else None,
-                            worker_id=target.id if scope == "worker" else None)
+    stats = term_statistics(
+        user,
+        term_name,
+        as_of,
+        school_id=target.id if scope == "school" else None,
+        worker_id=target.id if scope == "worker" else None,
+    )
     rows, rows_label = (stats.workers, "社工") if scope == "school" else (stats.schools, "学校")
-    name = agency.name if scope == "agency" else (
-        target.name if scope == "school" else target.display_name)
+    name = (
+        agency.name
+        if scope == "agency"
+        else (target.name if scope == "school" else target.display_name)
+    )
     year = term_name[:4] if term_name[:4].isdigit() else str(as_of.year)
     code = f"{target.code if scope == 'school' else agency.code}-TJ-{year}"
-    return {"kind": "term_stats", "doc_title": "学期工作统计", "title": f"{name} {term_name}",
-            "school": target.name if scope == "school" else agency.name, "agency": agency.name,
-            "archive_code": code, "term": term_name,
-            "workers": [target.display_name] if scope == "worker" else [],
-            "generated_on": dt.date.today().isoformat(), "scope": SCOPES[scope],
-            "scope_name": name, "as_of": as_of.isoformat(), "totals": _row(stats.totals),
-            "rows_label": rows_label, "rows": [dict(_row(r), name=r["name"]) for r in rows]}
+    return {
+        "kind": "term_stats",
+        "doc_title": "学期工作统计",
+        "title": f"{name} {term_name}",
+        "school": target.name if scope == "school" else agency.name,
+        "agency": agency.name,
+        "archive_code": code,
+        "term": term_name,
+        "workers": [target.display_name] if scope == "worker" else [],
+        "generated_on": dt.date.today().isoformat(),
+        "scope": SCOPES[scope],
+        "scope_name": name,
+        "as_of": as_of.isoformat(),
+        "totals": _row(stats.totals),
+        "rows_label": rows_label,
+        "rows": [dict(_row(r), name=r["name"]) for r in rows],
+    }

@@ -12,6 +12,7 @@ Counting rules (shown on the page and in the document):
 A session delivered by two workers counts once for each worker, and once in the total.
 Six queries, however many schools and sessions; the database sums the sessions per program.
 """
+
 from types import SimpleNamespace
 
 from peewee import JOIN, Case, fn
@@ -24,15 +25,28 @@ from planner.schools.models import School, SchoolClass, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from planner.students.models import Attendance, SessionRecord
 
-KEYS = ("lessons", "lesson_participants", "groups", "meetings", "meeting_participants",
-        "participants", "attendance_rate", "classes_covered", "classes_total", "coverage")
+KEYS = (
+    "lessons",
+    "lesson_participants",
+    "groups",
+    "meetings",
+    "meeting_participants",
+    "participants",
+    "attendance_rate",
+    "classes_covered",
+    "classes_total",
+    "coverage",
+)
 
 
 def term_names(user) -> list[str]:
     """The names of the terms of the schools this user sees, newest first."""
-    rows = (Term.select(Term.name, fn.MAX(Term.start).alias("first"))
-            .where(Term.school.in_(schools_query(user).select(School.id)))
-            .group_by(Term.name).order_by(fn.MAX(Term.start).desc()))
+    rows = (
+        Term.select(Term.name, fn.MAX(Term.start).alias("first"))
+        .where(Term.school.in_(schools_query(user).select(School.id)))
+        .group_by(Term.name)
+        .order_by(fn.MAX(Term.start).desc())
+    )
     return [r.name for r in rows]
 
 
@@ -43,14 +57,25 @@ def _programs(user, term_name, school_id=None, worker_id=None):
     if school_id:
         query = query.where(Program.school == school_id)
     if worker_id:
-        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
-                                           .where(ProgramWorker.worker == worker_id)))
+        query = query.where(
+            Program.id.in_(
+                ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == worker_id)
+            )
+        )
     if user.role == "worker":
-        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
-                                           .where(ProgramWorker.worker == user.id)))
+        query = query.where(
+            Program.id.in_(
+                ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+            )
+        )
     elif user.role == "supervisor":
-        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program).where(
-            ProgramWorker.worker.in_(workers_query(user).select(User.id)))))
+        query = query.where(
+            Program.id.in_(
+                ProgramWorker.select(ProgramWorker.program).where(
+                    ProgramWorker.worker.in_(workers_query(user).select(User.id))
+                )
+            )
+        )
     return query
 
 
@@ -59,28 +84,41 @@ def _per_program(programs, as_of) -> list:
     sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
     lessons with a headcount, meetings with marks, marks and attended marks. The marks
     are counted only for these sessions."""
-    counted = ((Session.program.in_(programs)) & (Session.status != "cancelled")
-               & (Session.date <= as_of))
-    marks = (Attendance.select(Attendance.session, fn.COUNT(Attendance.id).alias("marks"),
-                               fn.SUM(Case(None, [(Attendance.status.in_(list(ATTENDED)), 1)], 0))
-                               .alias("attended"))
-             .join(Session).where(counted)
-             .group_by(Attendance.session).alias("m"))
+    counted = (
+        (Session.program.in_(programs)) & (Session.status != "cancelled") & (Session.date <= as_of)
+    )
+    marks = (
+        Attendance.select(
+            Attendance.session,
+            fn.COUNT(Attendance.id).alias("marks"),
+            fn.SUM(Case(None, [(Attendance.status.in_(list(ATTENDED)), 1)], 0)).alias("attended"),
+        )
+        .join(Session)
+        .where(counted)
+        .group_by(Attendance.session)
+        .alias("m")
+    )
     return list(
-        Session.select(Session.program.alias("program"), Program.school.alias("school"),
-                       Curriculum.kind.alias("kind"),
-                       fn.COUNT(SessionRecord.headcount).alias("recorded"),
-                       fn.SUM(SessionRecord.headcount).alias("headcount"),
-                       fn.SUM(Case(None, [(marks.c.marks > 0, 1)], 0)).alias("meetings"),
-                       fn.SUM(marks.c.attended).alias("attended"),
-                       fn.SUM(marks.c.marks).alias("marks"))
-        .join(Program).join(Curriculum)
-        .join_from(Session, SessionRecord, JOIN.LEFT_OUTER,
-                   on=(SessionRecord.session == Session.id))
+        Session.select(
+            Session.program.alias("program"),
+            Program.school.alias("school"),
+            Curriculum.kind.alias("kind"),
+            fn.COUNT(SessionRecord.headcount).alias("recorded"),
+            fn.SUM(SessionRecord.headcount).alias("headcount"),
+            fn.SUM(Case(None, [(marks.c.marks > 0, 1)], 0)).alias("meetings"),
+            fn.SUM(marks.c.attended).alias("attended"),
+            fn.SUM(marks.c.marks).alias("marks"),
+        )
+        .join(Program)
+        .join(Curriculum)
+        .join_from(
+            Session, SessionRecord, JOIN.LEFT_OUTER, on=(SessionRecord.session == Session.id)
+        )
         .join_from(Session, marks, JOIN.LEFT_OUTER, on=(marks.c.session_id == Session.id))
         .where(counted)
         .group_by(Session.program, Program.school, Curriculum.kind)
-        .dicts())
+        .dicts()
+    )
 
 
 def _tally(rows, classes_of, classes_total) -> dict:
@@ -112,38 +150,67 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     programs = _programs(user, term_name, school_id, worker_id).select(Program.id)
     rows = _per_program(programs, as_of)
     classes_of = {}
-    for program_id, class_id in ProgramClass.select(
-            ProgramClass.program, ProgramClass.school_class).where(
-            ProgramClass.program.in_(programs)).tuples():
+    for program_id, class_id in (
+        ProgramClass.select(ProgramClass.program, ProgramClass.school_class)
+        .where(ProgramClass.program.in_(programs))
+        .tuples()
+    ):
         classes_of.setdefault(program_id, set()).add(class_id)
     workers = {}  # rows only for the workers this user may see (a shared program's co-worker
     # from another supervisor's team still counts in the totals, not as a row)
     for program_id, wid, name in (
-            ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
-            .join(User).where(ProgramWorker.program.in_(programs)
-                              & User.id.in_(workers_query(user).select(User.id))).tuples()):
+        ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
+        .join(User)
+        .where(
+            ProgramWorker.program.in_(programs) & User.id.in_(workers_query(user).select(User.id))
+        )
+        .tuples()
+    ):
         workers.setdefault(wid, (name, set()))[1].add(program_id)
     schools = {s.id: s for s in schools_query(user).where(~School.archived)}
-    in_view = {sid for (sid,) in Program.select(Program.school).distinct()
-               .where(Program.id.in_(programs)).tuples()}
+    in_view = {
+        sid
+        for (sid,) in Program.select(Program.school)
+        .distinct()
+        .where(Program.id.in_(programs))
+        .tuples()
+    }
     if user.role == "admin" and not worker_id:  # coverage counts schools with no program too
         in_view |= {school_id} if school_id else set(schools)
-    class_counts = dict(SchoolClass.select(SchoolClass.school, fn.COUNT(SchoolClass.id))
-                        .where(SchoolClass.school.in_(list(in_view) or [0])
-                               & ~SchoolClass.archived)
-                        .group_by(SchoolClass.school).tuples())
+    class_counts = dict(
+        SchoolClass.select(SchoolClass.school, fn.COUNT(SchoolClass.id))
+        .where(SchoolClass.school.in_(list(in_view) or [0]) & ~SchoolClass.archived)
+        .group_by(SchoolClass.school)
+        .tuples()
+    )
     of_school, of_program = {}, {}
     for row in rows:
         of_school.setdefault(row["school"], []).append(row)
         of_program[row["program"]] = row
     shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i].name)
-    by_school = [dict(name=schools[sid].name, id=sid, **_tally(
-        of_school.get(sid, []), classes_of, class_counts.get(sid, 0))) for sid in shown]
+    by_school = [
+        dict(
+            name=schools[sid].name,
+            id=sid,
+            **_tally(of_school.get(sid, []), classes_of, class_counts.get(sid, 0)),
+        )
+        for sid in shown
+    ]
     by_worker = []
     for wid, (name, progs) in sorted(workers.items(), key=lambda kv: kv[1][0]):
         mine = [of_program[pid] for pid in progs if pid in of_program]
-        by_worker.append(dict(name=name, id=wid, **_tally(
-            mine, classes_of, sum(class_counts.get(s, 0) for s in {r["school"] for r in mine}))))
+        by_worker.append(
+            dict(
+                name=name,
+                id=wid,
+                **_tally(
+                    mine,
+                    classes_of,
+                    sum(class_counts.get(s, 0) for s in {r["school"] for r in mine}),
+                ),
+            )
+        )
     totals = _tally(rows, classes_of, sum(class_counts.values()))
-    return SimpleNamespace(term=term_name, as_of=as_of, totals=totals, schools=by_school,
-                           workers=by_worker)
+    return SimpleNamespace(
+        term=term_name, as_of=as_of, totals=totals, schools=by_school, workers=by_worker
+    )

@@ -1,6 +1,7 @@
 """Views of planner.reports (blueprint "reports"): the term statistics page and document,
 and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
 programs, workers their own; teachers have no statistics (403)."""
+
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, request, url_for
@@ -36,11 +37,27 @@ def stats():
     term, names = _term_name()
     result = term_statistics(current_user, term, dt.date.today()) if term else None
     # with the school joined: the page names each term's school (one query, not one each)
-    terms = list(Term.select(Term, School).join(School).where(
-        Term.school.in_(schools_query(current_user).select(School.id))
-        & (Term.name == term)).order_by(School.name)) if term else []
-    return render("reports/stats.html", "reports/_stats_body.html", term=term, names=names,
-                  result=result, terms=terms, message=None)
+    terms = (
+        list(
+            Term.select(Term, School)
+            .join(School)
+            .where(
+                Term.school.in_(schools_query(current_user).select(School.id)) & (Term.name == term)
+            )
+            .order_by(School.name)
+        )
+        if term
+        else []
+    )
+    return render(
+        "reports/stats.html",
+        "reports/_stats_body.html",
+        term=term,
+        names=names,
+        result=result,
+        terms=terms,
+        message=None,
+    )
 
 
 @bp.get("/stats/document.docx")
@@ -57,8 +74,7 @@ def stats_doc():
     elif scope == "worker":
         target = get_or_404(workers_query(current_user), request.args.get("id", type=int) or 0)
     ctx = stats_context(current_user, term, scope, target)
-    record(current_user, "export", "term_stats", target.id if target else None,
-           f"{scope} {term}")
+    record(current_user, "export", "term_stats", target.id if target else None, f"{scope} {term}")
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
 
 
@@ -66,12 +82,22 @@ def stats_doc():
 @allow(*STAFF)
 def term_zip(term_id):
     """Every document of one school's term that this user may export, and its statistics."""
-    term = get_or_404(Term.select(Term, School).join(School).where(
-        Term.school.in_(schools_query(current_user).select(School.id))), term_id)
-    programs = list(programs_query(current_user).select_extend(School, Term, Room, Curriculum)
-                    .join_from(Program, School).join_from(Program, Term)
-                    .join_from(Program, Room).join_from(Program, Curriculum)
-                    .where(Program.term == term.id).order_by(Program.id))
+    term = get_or_404(
+        Term.select(Term, School)
+        .join(School)
+        .where(Term.school.in_(schools_query(current_user).select(School.id))),
+        term_id,
+    )
+    programs = list(
+        programs_query(current_user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+        .where(Program.term == term.id)
+        .order_by(Program.id)
+    )
     items = []
     for program in programs:
         try:
@@ -79,14 +105,23 @@ def term_zip(term_id):
         except jobs.ExportError:
             continue  # a program with no sessions yet has nothing to add
     if not items:
-        return render("reports/stats.html", "reports/_stats_body.html", 422, term=term.name,
-                      names=term_names(current_user), result=None, terms=[term],
-                      message=jobs.NO_SESSIONS)
-    items.append(jobs.Doc("term_stats", ctx=stats_context(current_user, term.name, "school",
-                                                          term.school)))
+        return render(
+            "reports/stats.html",
+            "reports/_stats_body.html",
+            422,
+            term=term.name,
+            names=term_names(current_user),
+            result=None,
+            terms=[term],
+            message=jobs.NO_SESSIONS,
+        )
+    items.append(
+        jobs.Doc("term_stats", ctx=stats_context(current_user, term.name, "school", term.school))
+    )
     name = jobs.UNSAFE.sub("_", f"{term.school.code}_{term.name}_文档") + ".zip"
-    job = jobs.start(current_app._get_current_object(), current_user, "term", term.id, "all",
-                     items, name)
+    job = jobs.start(
+        current_app._get_current_object(), current_user, "term", term.id, "all", items, name
+    )
     record(current_user, "export", "term", term.id, f"zip {term.school.code} {term.name}")
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)

@@ -1,5 +1,6 @@
 """Run mode operations: load a session for the room, record a tap, save the quick notes.
 Plain functions: no request here; the acting user is passed in."""
+
 import datetime as dt
 
 from peewee import EXCLUDED, JOIN, IntegrityError, fn
@@ -32,14 +33,20 @@ def load_session(user, session_id):
     """The session with program, template, curriculum, room, and the user's link to the
     program as link_id (0 when none) in one query; None outside the user's scope."""
     link = ProgramWorker.alias()
-    query = (sessions_query(user)
-             .select_extend(SessionTemplate, Curriculum, Room,
-                            fn.COALESCE(link.id, 0).alias("link_id"))
-             .join_from(Session, SessionTemplate).join_from(SessionTemplate, Curriculum)
-             .join_from(Session, Room)
-             .join_from(Program, link, JOIN.LEFT_OUTER,
-                        on=(link.program == Program.id) & (link.worker == user.id))
-             .where(Session.id == session_id))
+    query = (
+        sessions_query(user)
+        .select_extend(SessionTemplate, Curriculum, Room, fn.COALESCE(link.id, 0).alias("link_id"))
+        .join_from(Session, SessionTemplate)
+        .join_from(SessionTemplate, Curriculum)
+        .join_from(Session, Room)
+        .join_from(
+            Program,
+            link,
+            JOIN.LEFT_OUTER,
+            on=(link.program == Program.id) & (link.worker == user.id),
+        )
+        .where(Session.id == session_id)
+    )
     return query.first()
 
 
@@ -54,20 +61,27 @@ def is_group(session) -> bool:
 
 def activities(session):
     """The plan's activities in order (one query)."""
-    return list(Activity.select().where(Activity.session == session.template_id)
-                .order_by(Activity.order))
+    return list(
+        Activity.select().where(Activity.session == session.template_id).order_by(Activity.order)
+    )
 
 
 def members(session, today=None):
     """Active members with their student and this session's attendance (one query), and
     whether each has active attendance consent (one more), ordered by archive code."""
-    query = (GroupMember.select(GroupMember, Student, Attendance)
-             .join(Student)
-             .join_from(GroupMember, Attendance, JOIN.LEFT_OUTER, attr="attendance_row",
-                        on=(Attendance.student == GroupMember.student)
-                        & (Attendance.session == session.id))
-             .where((GroupMember.program == session.program_id) & GroupMember.active)
-             .order_by(Student.archive_code))
+    query = (
+        GroupMember.select(GroupMember, Student, Attendance)
+        .join(Student)
+        .join_from(
+            GroupMember,
+            Attendance,
+            JOIN.LEFT_OUTER,
+            attr="attendance_row",
+            on=(Attendance.student == GroupMember.student) & (Attendance.session == session.id),
+        )
+        .where((GroupMember.program == session.program_id) & GroupMember.active)
+        .order_by(Student.archive_code)
+    )
     rows = list(query)
     consented = consenting_ids([m.student_id for m in rows], "attendance", today)
     for m in rows:
@@ -81,8 +95,13 @@ def audit_admin_view(user, session, rows):
     """An admin opening a group's tiles sees members' names outside any caseload of
     theirs (PRIVACY §5): one audit row, with archive codes, never names."""
     codes = ",".join(m.student.archive_code for m in rows)
-    audit(user, "outside_caseload", "session", session.id,
-           f"run page program={session.program_id} members={codes}")
+    audit(
+        user,
+        "outside_caseload",
+        "session",
+        session.id,
+        f"run page program={session.program_id} members={codes}",
+    )
 
 
 def record_of(session):
@@ -93,7 +112,8 @@ def record_of(session):
 def attendance_state(session) -> dict:
     """{student id: status} for the session: what the tablets converge on (one query)."""
     rows = Attendance.select(Attendance.student, Attendance.status).where(
-        Attendance.session == session.id)
+        Attendance.session == session.id
+    )
     return {row.student_id: row.status for row in rows}
 
 
@@ -110,13 +130,21 @@ def tap_time(tapped_at):
 def check_member(session, student_id, today=None):
     """Refuse a tap for a non-member or a member without active attendance consent
     (PRIVACY §1: processing stops on the next request after a withdrawal). Two queries."""
-    is_member = GroupMember.select().where(
-        (GroupMember.program == session.program_id) & (GroupMember.student == student_id)
-        & GroupMember.active).exists()
+    is_member = (
+        GroupMember.select()
+        .where(
+            (GroupMember.program == session.program_id)
+            & (GroupMember.student == student_id)
+            & GroupMember.active
+        )
+        .exists()
+    )
     if not is_member:
         raise TapRefused(422, _l("该学生不是本小组的在册成员，无法点名。"))
     if not has_consent(student_id, "attendance", today):
-        raise TapRefused(422, _l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。"))
+        raise TapRefused(
+            422, _l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。")
+        )
 
 
 def record_tap(session, student_id, status, tapped_at, user):
@@ -131,15 +159,27 @@ def record_tap(session, student_id, status, tapped_at, user):
         raise TapRefused(409, _l("本次活动已取消，不能点名。"))
     check_member(session, student_id)
     when = tap_time(tapped_at)
-    (Attendance.insert(session=session.id, student=student_id, status=status,
-                       tapped_at=when, recorded_by=user.id, updated_at=now())
-     .on_conflict(conflict_target=[Attendance.session, Attendance.student],
-                  update={Attendance.status: EXCLUDED.status,
-                          Attendance.tapped_at: EXCLUDED.tapped_at,
-                          Attendance.recorded_by: EXCLUDED.recorded_by_id,
-                          Attendance.updated_at: EXCLUDED.updated_at},
-                  where=(Attendance.tapped_at < EXCLUDED.tapped_at))
-     .execute())
+    (
+        Attendance.insert(
+            session=session.id,
+            student=student_id,
+            status=status,
+            tapped_at=when,
+            recorded_by=user.id,
+            updated_at=now(),
+        )
+        .on_conflict(
+            conflict_target=[Attendance.session, Attendance.student],
+            update={
+                Attendance.status: EXCLUDED.status,
+                Attendance.tapped_at: EXCLUDED.tapped_at,
+                Attendance.recorded_by: EXCLUDED.recorded_by_id,
+                Attendance.updated_at: EXCLUDED.updated_at,
+            },
+            where=(Attendance.tapped_at < EXCLUDED.tapped_at),
+        )
+        .execute()
+    )
     row = Attendance.get((Attendance.session == session.id) & (Attendance.student == student_id))
     row.applied = row.tapped_at == when and row.status == status
     return row
@@ -169,12 +209,20 @@ def sessions_today(user, day=None):
     """Today's sessions the user may run or view, earliest first (one query). Workers:
     the sessions of their own programs."""
     day = day or dt.date.today()
-    query = (sessions_query(user).select_extend(SessionTemplate, Room)
-             .join_from(Session, SessionTemplate).join_from(Session, Room)
-             .where(Session.date == day).order_by(Session.start, Session.id))
+    query = (
+        sessions_query(user)
+        .select_extend(SessionTemplate, Room)
+        .join_from(Session, SessionTemplate)
+        .join_from(Session, Room)
+        .where(Session.date == day)
+        .order_by(Session.start, Session.id)
+    )
     if user.role == "worker":
-        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
-                                           .where(ProgramWorker.worker == user.id)))
+        query = query.where(
+            Program.id.in_(
+                ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+            )
+        )
     return list(query)
 
 

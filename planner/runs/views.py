@@ -1,5 +1,6 @@
 """Views of planner.runs (blueprint "runs"): the run page, today's shortcut, attendance
 taps and quick notes. Thin: load form → service → render."""
+
 import datetime as dt
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -17,8 +18,9 @@ bp = Blueprint("runs", __name__)
 
 def wants_json() -> bool:
     """runmode.js asks for JSON (Accept: application/json); browsers without it get HTML."""
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
-        "application/json"
+    return (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
 
 
 def _session(session_id, to_run=False):
@@ -38,14 +40,27 @@ def _context(session, full=True, **extra):
     """What the run page shows (a fixed number of queries, however many members); with
     full=False only what the notes fragment needs."""
     group = services.is_group(session)
-    context = dict(s=session, group=group, runs=session.runs, statuses=ATTENDANCE,
-                   next_status=services.NEXT_STATUS, record=services.record_of(session),
-                   errors={}, form=None, conflict=None, saved=False, message=None,
-                   notes_max=NOTES_MAX, headcount_max=HEADCOUNT_MAX)
+    context = dict(
+        s=session,
+        group=group,
+        runs=session.runs,
+        statuses=ATTENDANCE,
+        next_status=services.NEXT_STATUS,
+        record=services.record_of(session),
+        errors={},
+        form=None,
+        conflict=None,
+        saved=False,
+        message=None,
+        notes_max=NOTES_MAX,
+        headcount_max=HEADCOUNT_MAX,
+    )
     if full:
-        context.update(activities=services.activities(session),
-                       status_labels=[[k, str(v)] for k, v in ATTENDANCE.items()],
-                       members=services.members(session) if group else [])
+        context.update(
+            activities=services.activities(session),
+            status_labels=[[k, str(v)] for k, v in ATTENDANCE.items()],
+            members=services.members(session) if group else [],
+        )
     context.update(extra)
     return context
 
@@ -56,9 +71,10 @@ def run(session_id):
     """The tablet in the room; runmode.js polls the JSON shape ({id: status}) to converge."""
     session = _session(session_id)
     if wants_json():
-        response = jsonify(attendance={str(k): v for k, v in
-                                       services.attendance_state(session).items()},
-                           cancelled=session.status == "cancelled")
+        response = jsonify(
+            attendance={str(k): v for k, v in services.attendance_state(session).items()},
+            cancelled=session.status == "cancelled",
+        )
     else:
         context = _context(session)
         if current_user.role == "admin" and context["members"]:
@@ -76,14 +92,18 @@ def today():
         chosen = services.next_session(sessions)
         if chosen is not None:
             return redirect(url_for("runs.run", session_id=chosen.id))
-    return render("runs/today.html", "runs/_today_body.html", sessions=sessions,
-                  day=dt.date.today())
+    return render(
+        "runs/today.html", "runs/_today_body.html", sessions=sessions, day=dt.date.today()
+    )
 
 
 def _tap_answer(status, message, errors=None, session=None):
     if wants_json():
-        body = {"error": str(message), "errors": {k: str(v) for k, v in (errors or {}).items()},
-                "tap_id": request.form.get("tap_id", "")[:64]}
+        body = {
+            "error": str(message),
+            "errors": {k: str(v) for k, v in (errors or {}).items()},
+            "tap_id": request.form.get("tap_id", "")[:64],
+        }
         return jsonify(body), status, {"Vary": "Accept"}
     return render_template("runs/run.html", **_context(session, message=message)), status
 
@@ -97,15 +117,24 @@ def tap(session_id):
     if errors:
         return _tap_answer(422, " ".join(errors.values()), errors, session)
     try:
-        row = services.record_tap(session, values["student_id"], values["status"],
-                                  values["tapped_at"], current_user)
+        row = services.record_tap(
+            session, values["student_id"], values["status"], values["tapped_at"], current_user
+        )
     except services.TapRefused as err:
         return _tap_answer(err.status, err.message, session=session)
     if not wants_json():
         return go(url_for("runs.run", session_id=session.id))
-    return jsonify(tap_id=values["tap_id"], student_id=row.student_id, status=row.status,
-                   label=str(ATTENDANCE[row.status]),
-                   applied=row.applied), 200, {"Vary": "Accept"}
+    return (
+        jsonify(
+            tap_id=values["tap_id"],
+            student_id=row.student_id,
+            status=row.status,
+            label=str(ATTENDANCE[row.status]),
+            applied=row.applied,
+        ),
+        200,
+        {"Vary": "Accept"},
+    )
 
 
 @bp.post("/sessions/<int:session_id>/record")
@@ -116,15 +145,21 @@ def record(session_id):
     values, errors = load_form(RecordForm())
     back = url_for("runs.run", session_id=session.id)
     if errors:
-        return render("runs/run.html", "runs/_record.html", 422, **_context(
-            session, full=not is_htmx(), errors=errors, form=request.form))
+        return render(
+            "runs/run.html",
+            "runs/_record.html",
+            422,
+            **_context(session, full=not is_htmx(), errors=errors, form=request.form),
+        )
     try:
         services.save_record(session, values, not services.is_group(session))
     except ConflictError:
         if not is_htmx():
             return conflict_response(back)
-        return render_template("runs/_record.html", **_context(
-            session, full=False, conflict=request.form.get("notes", ""))), 409
+        return render_template(
+            "runs/_record.html",
+            **_context(session, full=False, conflict=request.form.get("notes", "")),
+        ), 409
     if not is_htmx():
         return go(back)
     return render_template("runs/_record.html", **_context(session, full=False, saved=True))

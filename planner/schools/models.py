@@ -1,4 +1,5 @@
 """Organisation: Agency → School → Term, SchoolClass, Room."""
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from planner.db import DateField, VersionedModel

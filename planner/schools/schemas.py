@@ -1,4 +1,5 @@
 """Form schemas for the organisation screens."""
+
 from marshmallow import ValidationError, validate, validates_schema
 
 from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField

@@ -1,4 +1,5 @@
 """Organisation operations. The acting user is passed in; nothing reads the request."""
+
 from peewee import IntegrityError
 
 from planner.db import save_versioned, write_tx
@@ -64,4 +65,5 @@ def set_archived(instance, archived: bool):
     """Archive (hide from planning) or restore a record; nothing is deleted."""
     model = type(instance)
     model.update(archived=archived, version=model.version + 1).where(
-        model.id == instance.id).execute()
+        model.id == instance.id
+    ).execute()

@@ -1,4 +1,5 @@
 """Admin screens for the agency, schools, terms, classes and rooms (one generic resource)."""
+
 from dataclasses import dataclass
 
 from flask import Blueprint, request, url_for
@@ -8,7 +9,15 @@ from planner.access import allow, get_or_404, in_schools, schools_query
 from planner.db import ConflictError
 from planner.i18n import lazy_gettext as _l
 from planner.schools import schemas
-from planner.schools.models import ROOM_KINDS, SCHOOL_STAGES, Agency, Room, School, SchoolClass, Term
+from planner.schools.models import (
+    ROOM_KINDS,
+    SCHOOL_STAGES,
+    Agency,
+    Room,
+    School,
+    SchoolClass,
+    Term,
+)
 from planner.schools.services import FieldError, create_record, set_archived, update_record
 from planner.web import FieldSpec, conflict_response, go, load_form, render
 
@@ -28,32 +37,68 @@ class Resource:
 
 
 RESOURCES = {
-    "schools": Resource(School, schemas.SchoolSchema, _l("学校"), [
-        FieldSpec("name", _l("学校名称"), maxlength=100, required=True),
-        FieldSpec("code", _l("学校编码"), maxlength=20, required=True,
-                  help=_l("用于统一档案编码，例如 TC-SY")),
-        FieldSpec("stage", _l("学段"), "select", SCHOOL_STAGES, required=True),
-        FieldSpec("address", _l("地址"), maxlength=200)]),
-    "terms": Resource(Term, schemas.TermSchema, _l("学期"), [
-        FieldSpec("name", _l("学期名称"), maxlength=60, required=True,
-                  help=_l("例如 2026—2027学年第一学期")),
-        FieldSpec("start", _l("开始日期"), "date", required=True),
-        FieldSpec("end", _l("结束日期"), "date", required=True)]),
-    "classes": Resource(SchoolClass, schemas.SchoolClassSchema, _l("班级"), [
-        FieldSpec("grade", _l("年级"), "number", min=1, max=12, required=True),
-        FieldSpec("name", _l("班级名称"), maxlength=40, required=True, help=_l("例如 7(1)班")),
-        FieldSpec("headteacher", _l("班主任"), maxlength=40)]),
-    "rooms": Resource(Room, schemas.RoomSchema, _l("场地"), [
-        FieldSpec("name", _l("场地名称"), maxlength=60, required=True),
-        FieldSpec("kind", _l("类型"), "select", ROOM_KINDS, required=True),
-        FieldSpec("capacity", _l("容纳人数"), "number", min=1, max=500)]),
+    "schools": Resource(
+        School,
+        schemas.SchoolSchema,
+        _l("学校"),
+        [
+            FieldSpec("name", _l("学校名称"), maxlength=100, required=True),
+            FieldSpec(
+                "code",
+                _l("学校编码"),
+                maxlength=20,
+                required=True,
+                help=_l("用于统一档案编码，例如 TC-SY"),
+            ),
+            FieldSpec("stage", _l("学段"), "select", SCHOOL_STAGES, required=True),
+            FieldSpec("address", _l("地址"), maxlength=200),
+        ],
+    ),
+    "terms": Resource(
+        Term,
+        schemas.TermSchema,
+        _l("学期"),
+        [
+            FieldSpec(
+                "name",
+                _l("学期名称"),
+                maxlength=60,
+                required=True,
+                help=_l("例如 2026—2027学年第一学期"),
+            ),
+            FieldSpec("start", _l("开始日期"), "date", required=True),
+            FieldSpec("end", _l("结束日期"), "date", required=True),
+        ],
+    ),
+    "classes": Resource(
+        SchoolClass,
+        schemas.SchoolClassSchema,
+        _l("班级"),
+        [
+            FieldSpec("grade", _l("年级"), "number", min=1, max=12, required=True),
+            FieldSpec("name", _l("班级名称"), maxlength=40, required=True, help=_l("例如 7(1)班")),
+            FieldSpec("headteacher", _l("班主任"), maxlength=40),
+        ],
+    ),
+    "rooms": Resource(
+        Room,
+        schemas.RoomSchema,
+        _l("场地"),
+        [
+            FieldSpec("name", _l("场地名称"), maxlength=60, required=True),
+            FieldSpec("kind", _l("类型"), "select", ROOM_KINDS, required=True),
+            FieldSpec("capacity", _l("容纳人数"), "number", min=1, max=500),
+        ],
+    ),
 }
 KINDS = "any(" + ",".join(RESOURCES) + ")"
 
 
 def _item(kind, item_id):
     res = RESOURCES[kind]
-    query = schools_query(current_user) if res.model is School else in_schools(res.model, current_user)
+    query = (
+        schools_query(current_user) if res.model is School else in_schools(res.model, current_user)
+    )
     return get_or_404(query, item_id)
 
 
@@ -64,10 +109,22 @@ def _back(item):
 
 def _form(kind, item, values, errors, status=200):
     res = RESOURCES[kind]
-    action = (url_for("schools.edit", kind=kind, item_id=item.id) if item else
-              url_for("schools.new", kind=kind, school=request.args.get("school")))
-    return render("schools/form.html", "schools/_form.html", status, res=res, kind=kind,
-                  item=item, values=values, errors=errors, action=action)
+    action = (
+        url_for("schools.edit", kind=kind, item_id=item.id)
+        if item
+        else url_for("schools.new", kind=kind, school=request.args.get("school"))
+    )
+    return render(
+        "schools/form.html",
+        "schools/_form.html",
+        status,
+        res=res,
+        kind=kind,
+        item=item,
+        values=values,
+        errors=errors,
+        action=action,
+    )
 
 
 @bp.get("/admin/")
@@ -75,8 +132,12 @@ def _form(kind, item, values, errors, status=200):
 def admin_index():
     """The agency and its schools."""
     schools = schools_query(current_user).order_by(School.archived, School.name)
-    return render("schools/admin.html", "schools/_school_list.html",
-                  agency=current_user.agency, schools=list(schools))
+    return render(
+        "schools/admin.html",
+        "schools/_school_list.html",
+        agency=current_user.agency,
+        schools=list(schools),
+    )
 
 
 @bp.route("/admin/agency", methods=["GET", "POST"])
@@ -85,19 +146,36 @@ def agency():
     """Edit the agency's name and archive-code prefix."""
     item = Agency.get_by_id(current_user.agency_id)
     if request.method == "GET":
-        return render("schools/agency.html", "schools/_agency_form.html",
-                      values=item.__data__, errors={}, item=item)
+        return render(
+            "schools/agency.html",
+            "schools/_agency_form.html",
+            values=item.__data__,
+            errors={},
+            item=item,
+        )
     values, errors = load_form(schemas.AgencySchema())
     if errors:
-        return render("schools/agency.html", "schools/_agency_form.html", 422,
-                      values=request.form, errors=errors, item=item)
+        return render(
+            "schools/agency.html",
+            "schools/_agency_form.html",
+            422,
+            values=request.form,
+            errors=errors,
+            item=item,
+        )
     try:
         update_record(item, values)
     except ConflictError:
         return conflict_response(url_for("schools.agency"))
     except FieldError as err:
-        return render("schools/agency.html", "schools/_agency_form.html", 422,
-                      values=request.form, errors={"name": err.message}, item=item)
+        return render(
+            "schools/agency.html",
+            "schools/_agency_form.html",
+            422,
+            values=request.form,
+            errors={"name": err.message},
+            item=item,
+        )
     return go(url_for("schools.admin_index"))
 
 
@@ -106,10 +184,14 @@ def agency():
 def school(school_id):
     """One school: its terms, classes and rooms."""
     item = get_or_404(schools_query(current_user), school_id)
-    return render("schools/school.html", "schools/_school_body.html", school=item,
-                  terms=list(item.terms.order_by(Term.start.desc())),
-                  classes=list(item.classes.order_by(SchoolClass.grade, SchoolClass.name)),
-                  rooms=list(item.rooms.order_by(Room.name)))
+    return render(
+        "schools/school.html",
+        "schools/_school_body.html",
+        school=item,
+        terms=list(item.terms.order_by(Term.start.desc())),
+        classes=list(item.classes.order_by(SchoolClass.grade, SchoolClass.name)),
+        rooms=list(item.rooms.order_by(Room.name)),
+    )
 
 
 @bp.route(f"/admin/<{KINDS}:kind>/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Today, week, month and term overview: server-rendered, scoped to what the user may see."""
+
 import calendar as pycal
 import datetime as dt
 
@@ -20,13 +21,20 @@ EVERYONE = ("admin", "supervisor", "worker", "teacher")
 def visible_sessions(user, start, end):
     """Sessions in [start, end] with program, room and lesson title (one query). A worker
     sees the sessions they deliver; others see their scope (teachers: their classes)."""
-    query = (sessions_query(user).select_extend(Room, SessionTemplate)
-             .join_from(Session, Room).join_from(Session, SessionTemplate)
-             .where(Session.date.between(start, end))
-             .order_by(Session.date, Session.start))
+    query = (
+        sessions_query(user)
+        .select_extend(Room, SessionTemplate)
+        .join_from(Session, Room)
+        .join_from(Session, SessionTemplate)
+        .where(Session.date.between(start, end))
+        .order_by(Session.date, Session.start)
+    )
     if user.role == "worker":
-        query = query.where(Program.id.in_(ProgramWorker.select(ProgramWorker.program)
-                                           .where(ProgramWorker.worker == user.id)))
+        query = query.where(
+            Program.id.in_(
+                ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+            )
+        )
     return list(query)
 
 
@@ -34,7 +42,11 @@ def marked_days(user, start, end) -> dict:
     """date → calendar entries (statutory, and the user's schools') for labelling."""
     rows = CalendarDay.select().where(
         CalendarDay.date.between(start, end)
-        & (CalendarDay.school.is_null() | CalendarDay.school.in_(schools_query(user).select(School.id))))
+        & (
+            CalendarDay.school.is_null()
+            | CalendarDay.school.in_(schools_query(user).select(School.id))
+        )
+    )
     out = {}
     for row in rows:
         out.setdefault(row.date, []).append(row)
@@ -53,9 +65,13 @@ def _date_arg(name, default):
 def today():
     """Today's sessions, large, for the tablet."""
     day = dt.date.today()
-    return render("agenda/today.html", "agenda/_today_body.html", day=day,
-                  sessions=visible_sessions(current_user, day, day),
-                  marks=marked_days(current_user, day, day).get(day, []))
+    return render(
+        "agenda/today.html",
+        "agenda/_today_body.html",
+        day=day,
+        sessions=visible_sessions(current_user, day, day),
+        marks=marked_days(current_user, day, day).get(day, []),
+    )
 
 
 @bp.get("/calendar/week")
@@ -65,10 +81,16 @@ def week():
     monday = week_monday(_date_arg("date", dt.date.today()))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     sessions = visible_sessions(current_user, days[0], days[-1])
-    return render("agenda/week.html", "agenda/_week_body.html", days=days, monday=monday,
-                  by_day={d: [s for s in sessions if s.date == d] for d in days},
-                  marks=marked_days(current_user, days[0], days[-1]),
-                  prev=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7))
+    return render(
+        "agenda/week.html",
+        "agenda/_week_body.html",
+        days=days,
+        monday=monday,
+        by_day={d: [s for s in sessions if s.date == d] for d in days},
+        marks=marked_days(current_user, days[0], days[-1]),
+        prev=monday - dt.timedelta(days=7),
+        next=monday + dt.timedelta(days=7),
+    )
 
 
 @bp.get("/calendar/month")
@@ -82,19 +104,31 @@ def month():
     for s in sessions:
         by_day.setdefault(s.date, []).append(s)
     last = (first + dt.timedelta(days=32)).replace(day=1)
-    return render("agenda/month.html", "agenda/_month_body.html", first=first, weeks=weeks,
-                  by_day=by_day, marks=marked_days(current_user, weeks[0][0], weeks[-1][-1]),
-                  prev=(first - dt.timedelta(days=1)).replace(day=1), next=last)
+    return render(
+        "agenda/month.html",
+        "agenda/_month_body.html",
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        marks=marked_days(current_user, weeks[0][0], weeks[-1][-1]),
+        prev=(first - dt.timedelta(days=1)).replace(day=1),
+        next=last,
+    )
 
 
 @bp.get("/terms/<int:term_id>/overview")
 @allow("admin", "supervisor", "worker")
 def term_overview(term_id):
     """Teaching weeks × programs, with holiday and exam weeks shown."""
-    term = get_or_404(Term.select().where(Term.school.in_(
-        schools_query(current_user).select(School.id))), term_id)
-    sessions = (Session.select(Session, Program).join(Program)
-                .where(Program.term == term.id).order_by(Program.title, Session.seq))
+    term = get_or_404(
+        Term.select().where(Term.school.in_(schools_query(current_user).select(School.id))), term_id
+    )
+    sessions = (
+        Session.select(Session, Program)
+        .join(Program)
+        .where(Program.term == term.id)
+        .order_by(Program.title, Session.seq)
+    )
     programs, grid = {}, {}
     for s in sessions:
         programs.setdefault(s.program_id, s.program)
@@ -104,6 +138,13 @@ def term_overview(term_id):
     for day, info in day_map(term.school_id, term.start, term.end).items():
         if info.blocked_by and day.isoweekday() <= 5:
             week_marks.setdefault(teaching_week(term, day), set()).add(info.blocked_by.kind)
-    return render("agenda/term.html", "agenda/_term_grid.html", term=term, weeks=weeks,
-                  programs=list(programs.values()), grid=grid, week_marks=week_marks,
-                  no_teaching=NO_TEACHING)
+    return render(
+        "agenda/term.html",
+        "agenda/_term_grid.html",
+        term=term,
+        weeks=weeks,
+        programs=list(programs.values()),
+        grid=grid,
+        week_marks=week_marks,
+        no_teaching=NO_TEACHING,
+    )

@@ -1,4 +1,5 @@
 """The program form: curriculum, target, workers, room, weekly slot rules, start week, gap."""
+
 import datetime as dt
 
 from marshmallow import fields
@@ -7,17 +8,20 @@ from planner.forms import FormSchema, IdList, Integer, Text, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.placement import Rule
 
-ProgramForm = FormSchema.from_dict({
-    "curriculum_id": Integer(required=True),
-    "term_id": Integer(required=True),
-    "room_id": Integer(required=True),
-    "title": Text(80),
-    "group_name": Text(60),
-    "class_ids": IdList(),
-    "worker_ids": IdList(),
-    "start_week": Integer(1, 30, required=True),
-    "min_gap_days": Integer(0, 60, load_default=1),
-}, name="ProgramForm")
+ProgramForm = FormSchema.from_dict(
+    {
+        "curriculum_id": Integer(required=True),
+        "term_id": Integer(required=True),
+        "room_id": Integer(required=True),
+        "title": Text(80),
+        "group_name": Text(60),
+        "class_ids": IdList(),
+        "worker_ids": IdList(),
+        "start_week": Integer(1, 30, required=True),
+        "min_gap_days": Integer(0, 60, load_default=1),
+    },
+    name="ProgramForm",
+)
 
 RULE_KEYS = ("weekday", "period", "start", "end", "every")
 MAX_RULES = 3
@@ -27,8 +31,10 @@ def rule_rows(form) -> list[dict]:
     """r_weekday[], r_period[], … zipped into dicts of strings (blank rows dropped)."""
     columns = {k: form.getlist(f"r_{k}") for k in RULE_KEYS}
     count = max((len(v) for v in columns.values()), default=0)
-    rows = [{k: (columns[k][i].strip() if i < len(columns[k]) else "") for k in RULE_KEYS}
-            for i in range(count)]
+    rows = [
+        {k: (columns[k][i].strip() if i < len(columns[k]) else "") for k in RULE_KEYS}
+        for i in range(count)
+    ]
     return [r for r in rows if r["weekday"]]
 
 
@@ -69,19 +75,24 @@ def parse_rules(rows, periods: dict) -> tuple[list, dict]:
             continue
         rules.append(Rule(weekday, start, end, None, every))
     for i, a in enumerate(rules):
-        for b in rules[i + 1:]:
+        for b in rules[i + 1 :]:
             if a.weekday == b.weekday and a.start < b.end and b.start < a.end:
                 errors["rules"] = _l("每周时段之间有重叠，请调整。")
     return rules, errors
 
 
-MoveForm = FormSchema.from_dict({
-    "date": fields.Date(required=True, error_messages={"required": _l("请选择日期。"),
-                                                        "invalid": _l("请输入有效日期。")}),
-    "period": Integer(),
-    "start": Text(5),
-    "end": Text(5),
-    "room_id": Integer(),
-}, name="MoveForm")
+MoveForm = FormSchema.from_dict(
+    {
+        "date": fields.Date(
+            required=True,
+            error_messages={"required": _l("请选择日期。"), "invalid": _l("请输入有效日期。")},
+        ),
+        "period": Integer(),
+        "start": Text(5),
+        "end": Text(5),
+        "room_id": Integer(),
+    },
+    name="MoveForm",
+)
 
 CancelForm = FormSchema.from_dict({"reason": Text(200, required=True)}, name="CancelForm")

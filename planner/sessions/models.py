@@ -1,4 +1,5 @@
 """Program → SlotRule, ProgramClass, ProgramWorker; Session; ScheduleChange (for undo)."""
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
@@ -8,8 +9,12 @@ from planner.db import BaseModel, DateField, DateTimeField, JSONText, TimeField,
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, School, SchoolClass, Term
 
-SESSION_STATUSES = {"planned": _l("已计划"), "done": _l("已完成"), "cancelled": _l("已取消"),
-                    "moved": _l("已调整")}
+SESSION_STATUSES = {
+    "planned": _l("已计划"),
+    "done": _l("已完成"),
+    "cancelled": _l("已取消"),
+    "moved": _l("已调整"),
+}
 
 
 class Program(VersionedModel):

@@ -4,6 +4,7 @@ Skips holidays, exam days and closures; a 调休 day runs the timetable of the w
 follows; respects the minimum gap; reports every conflict (same worker, room or class at
 an overlapping time) naming the other session. Nothing here writes.
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -12,13 +13,21 @@ from planner.i18n import format_short
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
-WEEKDAYS = {1: _l("周一"), 2: _l("周二"), 3: _l("周三"), 4: _l("周四"), 5: _l("周五"),
-            6: _l("周六"), 7: _l("周日")}
+WEEKDAYS = {
+    1: _l("周一"),
+    2: _l("周二"),
+    3: _l("周三"),
+    4: _l("周四"),
+    5: _l("周五"),
+    6: _l("周六"),
+    7: _l("周日"),
+}
 
 
 @dataclass
 class Rule:
     """A weekly slot, already resolved to clock times."""
+
     weekday: int
     start: dt.time
     end: dt.time
@@ -29,6 +38,7 @@ class Rule:
 @dataclass
 class Spec:
     """What to place: everything a Program holds, before it is saved."""
+
     school_id: int
     term: object
     room_id: int
@@ -86,8 +96,16 @@ def candidate_slots(spec: Spec, after: dt.datetime | None = None):
         wanted = [r for r in spec.rules if week_index % r.every_weeks == 0]
         plain = [r for r in wanted if r.weekday == day.isoweekday()]
         if info.blocked_by and plain:
-            yield ("skip", day, _l("%(day)s %(name)s（%(kind)s），跳过", day=format_short(day),
-                                   name=info.blocked_by.name, kind=info.blocked_by.kind_label))
+            yield (
+                "skip",
+                day,
+                _l(
+                    "%(day)s %(name)s（%(kind)s），跳过",
+                    day=format_short(day),
+                    name=info.blocked_by.name,
+                    kind=info.blocked_by.kind_label,
+                ),
+            )
         runs = info.timetable_weekday
         for rule in sorted((r for r in wanted if r.weekday == runs), key=lambda r: r.start):
             if after and dt.datetime.combine(day, rule.start) <= after:
@@ -102,6 +120,7 @@ def candidate_slots(spec: Spec, after: dt.datetime | None = None):
 @dataclass
 class Busy:
     """A session that might clash: just what the check and its message need."""
+
     id: int
     date: dt.date
     start: dt.time
@@ -115,28 +134,58 @@ def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
 
     One light query for the sessions (columns, not models: this runs once per program
     placed, 2,000 times for a city's term) and two id-only queries to classify them."""
-    worker_programs = set() if not spec.worker_ids else {
-        pid for (pid,) in ProgramWorker.select(ProgramWorker.program)
-        .where(ProgramWorker.worker.in_(spec.worker_ids)).tuples()}
-    class_programs = set() if not spec.class_ids else {
-        pid for (pid,) in ProgramClass.select(ProgramClass.program)
-        .where(ProgramClass.school_class.in_(spec.class_ids)).tuples()}
+    worker_programs = (
+        set()
+        if not spec.worker_ids
+        else {
+            pid
+            for (pid,) in ProgramWorker.select(ProgramWorker.program)
+            .where(ProgramWorker.worker.in_(spec.worker_ids))
+            .tuples()
+        }
+    )
+    class_programs = (
+        set()
+        if not spec.class_ids
+        else {
+            pid
+            for (pid,) in ProgramClass.select(ProgramClass.program)
+            .where(ProgramClass.school_class.in_(spec.class_ids))
+            .tuples()
+        }
+    )
     related = worker_programs | class_programs
     which = Session.room == spec.room_id
     if related:
         which = which | Session.program.in_(list(related))
-    query = (Session.select(Session.id, Session.date, Session.start, Session.end, Session.seq,
-                            Session.room, Session.program, Program.title)
-             .join(Program)
-             .where(Session.date.between(start, end) & (Session.status != "cancelled") & which))
+    query = (
+        Session.select(
+            Session.id,
+            Session.date,
+            Session.start,
+            Session.end,
+            Session.seq,
+            Session.room,
+            Session.program,
+            Program.title,
+        )
+        .join(Program)
+        .where(Session.date.between(start, end) & (Session.status != "cancelled") & which)
+    )
     if spec.exclude_program_id:
         query = query.where(Session.program != spec.exclude_program_id)
     found = {}
     for sid, day, s_start, s_end, seq, room_id, program_id, title in query.tuples():
         other = Busy(sid, day, s_start, s_end, seq, title)
-        kinds = [k for k, hit in (("room", room_id == spec.room_id),
-                                  ("worker", program_id in worker_programs),
-                                  ("class", program_id in class_programs)) if hit]
+        kinds = [
+            k
+            for k, hit in (
+                ("room", room_id == spec.room_id),
+                ("worker", program_id in worker_programs),
+                ("class", program_id in class_programs),
+            )
+            if hit
+        ]
         for kind in kinds:
             found.setdefault(other.date, []).append((kind, other))
     return found
@@ -171,18 +220,37 @@ class BusyIndex:
         workers, classes = {}, {}
         for pid, wid in ProgramWorker.select(ProgramWorker.program, ProgramWorker.worker).tuples():
             workers.setdefault(pid, []).append(wid)
-        for pid, cid in ProgramClass.select(ProgramClass.program, ProgramClass.school_class).tuples():
+        for pid, cid in ProgramClass.select(
+            ProgramClass.program, ProgramClass.school_class
+        ).tuples():
             classes.setdefault(pid, []).append(cid)
         worker_programs = [p for p, ws in workers.items() if set(ws) & set(worker_ids)]
-        query = (Session.select(Session.id, Session.date, Session.start, Session.end, Session.seq,
-                                Session.room, Session.program, Program.title).join(Program)
-                 .where(Session.date.between(start, end) & (Session.status != "cancelled")
-                        & (Program.school.in_(list(school_ids))
-                           | Session.program.in_(worker_programs))))
+        query = (
+            Session.select(
+                Session.id,
+                Session.date,
+                Session.start,
+                Session.end,
+                Session.seq,
+                Session.room,
+                Session.program,
+                Program.title,
+            )
+            .join(Program)
+            .where(
+                Session.date.between(start, end)
+                & (Session.status != "cancelled")
+                & (Program.school.in_(list(school_ids)) | Session.program.in_(worker_programs))
+            )
+        )
         index = cls()
         for sid, day, s_start, s_end, seq, room_id, pid, title in query.tuples():
-            index.add(Busy(sid, day, s_start, s_end, seq, title), room_id,
-                      workers.get(pid, []), classes.get(pid, []))
+            index.add(
+                Busy(sid, day, s_start, s_end, seq, title),
+                room_id,
+                workers.get(pid, []),
+                classes.get(pid, []),
+            )
         return index
 
 
@@ -190,10 +258,15 @@ KIND_LABELS = {"room": _l("场地冲突"), "worker": _l("社工时间冲突"), "
 
 
 def conflict_text(kind, other):
-    return _l("%(kind)s：与「%(title)s」第 %(seq)s 节（%(day)s %(start)s–%(end)s）重叠",
-              kind=KIND_LABELS[kind], title=other.title, seq=other.seq,
-              day=format_short(other.date), start=other.start.strftime("%H:%M"),
-              end=other.end.strftime("%H:%M"))
+    return _l(
+        "%(kind)s：与「%(title)s」第 %(seq)s 节（%(day)s %(start)s–%(end)s）重叠",
+        kind=KIND_LABELS[kind],
+        title=other.title,
+        seq=other.seq,
+        day=format_short(other.date),
+        start=other.start.strftime("%H:%M"),
+        end=other.end.strftime("%H:%M"),
+    )
 
 
 def find_conflicts(busy, day, start, end, ignore_ids=()):
@@ -208,8 +281,9 @@ def find_conflicts(busy, day, start, end, ignore_ids=()):
     return out
 
 
-def place(spec: Spec, after: dt.datetime | None = None, first_seq: int = 1,
-          busy: dict | None = None) -> Preview:
+def place(
+    spec: Spec, after: dt.datetime | None = None, first_seq: int = 1, busy: dict | None = None
+) -> Preview:
     """Place spec.count sessions; a clash is reported on the session, not skipped over.
     `busy` (from a BusyIndex) saves the clash query when many programs are placed."""
     placed, skipped, last_day = [], [], None
@@ -225,9 +299,18 @@ def place(spec: Spec, after: dt.datetime | None = None, first_seq: int = 1,
         if last_day and (day - last_day).days < spec.min_gap_days:
             continue
         seq = first_seq + len(placed)
-        placed.append(Placed(seq, day, rule.start, rule.end, rule.period_id,
-                             teaching_week(spec.term, day), note,
-                             find_conflicts(busy, day, rule.start, rule.end)))
+        placed.append(
+            Placed(
+                seq,
+                day,
+                rule.start,
+                rule.end,
+                rule.period_id,
+                teaching_week(spec.term, day),
+                note,
+                find_conflicts(busy, day, rule.start, rule.end),
+            )
+        )
         last_day = day
     skipped = [s for s in skipped if not placed or s[0] <= placed[-1].date]
     return Preview(placed, skipped, spec.count - len(placed))

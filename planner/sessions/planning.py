@@ -1,5 +1,6 @@
 """Turn a validated program form into a placement spec, checking every reference is the
 school's own (a room, class, term or worker from elsewhere is refused, not trusted)."""
+
 from planner.accounts.models import User, WorkerSchool
 from planner.calendars.services import term_weeks
 from planner.curricula.editor import full
@@ -15,17 +16,29 @@ def choices(school, user) -> dict:
     from planner.calendars.services import periods
 
     return {
-        "curricula": list(visible(user).where(Curriculum.status == "published")
-                          .order_by(Curriculum.kind, Curriculum.title, Curriculum.version.desc())),
-        "terms": list(Term.select().where((Term.school == school.id) & ~Term.archived)
-                      .order_by(Term.start.desc())),
-        "classes": list(SchoolClass.select().where((SchoolClass.school == school.id)
-                                                   & ~SchoolClass.archived)
-                        .order_by(SchoolClass.grade, SchoolClass.name)),
-        "rooms": list(Room.select().where((Room.school == school.id) & ~Room.archived)
-                      .order_by(Room.name)),
-        "workers": list(User.select().join(WorkerSchool, on=(WorkerSchool.worker == User.id))
-                        .where((WorkerSchool.school == school.id) & User.active)),
+        "curricula": list(
+            visible(user)
+            .where(Curriculum.status == "published")
+            .order_by(Curriculum.kind, Curriculum.title, Curriculum.version.desc())
+        ),
+        "terms": list(
+            Term.select()
+            .where((Term.school == school.id) & ~Term.archived)
+            .order_by(Term.start.desc())
+        ),
+        "classes": list(
+            SchoolClass.select()
+            .where((SchoolClass.school == school.id) & ~SchoolClass.archived)
+            .order_by(SchoolClass.grade, SchoolClass.name)
+        ),
+        "rooms": list(
+            Room.select().where((Room.school == school.id) & ~Room.archived).order_by(Room.name)
+        ),
+        "workers": list(
+            User.select()
+            .join(WorkerSchool, on=(WorkerSchool.worker == User.id))
+            .where((WorkerSchool.school == school.id) & User.active)
+        ),
         "periods": periods(school.id),
     }
 
@@ -33,8 +46,10 @@ def choices(school, user) -> dict:
 def build(values: dict, rules: list, school, user, offered: dict):
     """(spec, fields, templates, errors) from validated form values."""
     errors = {}
-    by_id = {k: {row.id: row for row in offered[k]} for k in ("curricula", "terms", "rooms",
-                                                               "classes", "workers")}
+    by_id = {
+        k: {row.id: row for row in offered[k]}
+        for k in ("curricula", "terms", "rooms", "classes", "workers")
+    }
     curriculum = by_id["curricula"].get(values["curriculum_id"])
     term = by_id["terms"].get(values["term_id"])
     if curriculum is None:
@@ -58,8 +73,21 @@ def build(values: dict, rules: list, school, user, offered: dict):
     if errors:
         return None, None, None, errors
     curriculum = full(curriculum.id)
-    spec = Spec(school.id, term, values["room_id"], workers, values["class_ids"], rules,
-                len(curriculum.sessions), values["start_week"], values["min_gap_days"])
+    spec = Spec(
+        school.id,
+        term,
+        values["room_id"],
+        workers,
+        values["class_ids"],
+        rules,
+        len(curriculum.sessions),
+        values["start_week"],
+        values["min_gap_days"],
+    )
     title = values.get("title") or curriculum.title
-    fields = {"curriculum": curriculum.id, "title": title, "group_name": values.get("group_name") or ""}
+    fields = {
+        "curriculum": curriculum.id,
+        "title": title,
+        "group_name": values.get("group_name") or "",
+    }
     return spec, fields, list(curriculum.sessions), {}

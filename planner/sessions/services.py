@@ -1,14 +1,28 @@
 """Program operations: create from a preview, move, bump, cancel, undo. No request here."""
+
 import datetime as dt
 
 from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
 from planner.i18n import lazy_gettext as _l
-from planner.sessions.models import (Program, ProgramClass, ProgramWorker, ScheduleChange,
-                                     Session, SlotRule)
-from planner.sessions.placement import (Busy, BusyIndex, Rule, Spec, busy_sessions,
-                                       find_conflicts, place)
+from planner.sessions.models import (
+    Program,
+    ProgramClass,
+    ProgramWorker,
+    ScheduleChange,
+    Session,
+    SlotRule,
+)
+from planner.sessions.placement import (
+    Busy,
+    BusyIndex,
+    Rule,
+    Spec,
+    busy_sessions,
+    find_conflicts,
+    place,
+)
 
 
 class ScheduleError(ValueError):
@@ -26,18 +40,24 @@ def resolve_rules(rows: list[dict], periods: dict) -> list[Rule]:
     for row in rows:
         if row.get("period_id"):
             period = periods[row["period_id"]]
-            rules.append(Rule(row["weekday"], period.start, period.end, period.id,
-                              row.get("every_weeks", 1)))
+            rules.append(
+                Rule(row["weekday"], period.start, period.end, period.id, row.get("every_weeks", 1))
+            )
         else:
-            rules.append(Rule(row["weekday"], row["start"], row["end"], None,
-                              row.get("every_weeks", 1)))
+            rules.append(
+                Rule(row["weekday"], row["start"], row["end"], None, row.get("every_weeks", 1))
+            )
     return rules
 
 
 def shortfall_message(preview, count):
-    return _l("本学期剩余的可用时段只够安排 %(n)s 节，还差 %(missing)s 节（共需 %(count)s 节）。"
-              "请增加每周时段、提前开始周次或缩短间隔。", n=len(preview.placed),
-              missing=preview.shortfall, count=count)
+    return _l(
+        "本学期剩余的可用时段只够安排 %(n)s 节，还差 %(missing)s 节（共需 %(count)s 节）。"
+        "请增加每周时段、提前开始周次或缩短间隔。",
+        n=len(preview.placed),
+        missing=preview.shortfall,
+        count=count,
+    )
 
 
 def create_program(spec: Spec, fields: dict, templates: list, user, index=None) -> Program:
@@ -49,25 +69,61 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
             raise ScheduleError(shortfall_message(preview, spec.count), preview)
         if preview.conflicts:
             raise ScheduleError(_l("存在时间冲突，请先解决后再保存。"), preview)
-        program = Program.create(school=spec.school_id, term=spec.term.id, room=spec.room_id,
-                                 start_week=spec.start_week, min_gap_days=spec.min_gap_days,
-                                 created_by=user.id, **fields)
-        ProgramWorker.insert_many([(program.id, w) for w in spec.worker_ids],
-                                  fields=[ProgramWorker.program, ProgramWorker.worker]).execute()
+        program = Program.create(
+            school=spec.school_id,
+            term=spec.term.id,
+            room=spec.room_id,
+            start_week=spec.start_week,
+            min_gap_days=spec.min_gap_days,
+            created_by=user.id,
+            **fields,
+        )
+        ProgramWorker.insert_many(
+            [(program.id, w) for w in spec.worker_ids],
+            fields=[ProgramWorker.program, ProgramWorker.worker],
+        ).execute()
         if spec.class_ids:
-            ProgramClass.insert_many([(program.id, c) for c in spec.class_ids],
-                                     fields=[ProgramClass.program, ProgramClass.school_class]).execute()
-        SlotRule.insert_many([dict(program=program.id, weekday=r.weekday, period=r.period_id,
-                                   start=r.start, end=r.end, every_weeks=r.every_weeks)
-                              for r in spec.rules]).execute()
-        Session.insert_many([dict(program=program.id, template=templates[p.seq - 1].id, seq=p.seq,
-                                  date=p.date, start=p.start, end=p.end, period=p.period_id,
-                                  room=spec.room_id, teaching_week=p.week)
-                             for p in preview.placed]).execute()
+            ProgramClass.insert_many(
+                [(program.id, c) for c in spec.class_ids],
+                fields=[ProgramClass.program, ProgramClass.school_class],
+            ).execute()
+        SlotRule.insert_many(
+            [
+                dict(
+                    program=program.id,
+                    weekday=r.weekday,
+                    period=r.period_id,
+                    start=r.start,
+                    end=r.end,
+                    every_weeks=r.every_weeks,
+                )
+                for r in spec.rules
+            ]
+        ).execute()
+        Session.insert_many(
+            [
+                dict(
+                    program=program.id,
+                    template=templates[p.seq - 1].id,
+                    seq=p.seq,
+                    date=p.date,
+                    start=p.start,
+                    end=p.end,
+                    period=p.period_id,
+                    room=spec.room_id,
+                    teaching_week=p.week,
+                )
+                for p in preview.placed
+            ]
+        ).execute()
         if index is not None:
             for p in preview.placed:
-                index.add(Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
-                          spec.room_id, spec.worker_ids, spec.class_ids)
+                index.add(
+                    Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                    spec.room_id,
+                    spec.worker_ids,
+                    spec.class_ids,
+                )
     return program
 
 
@@ -77,9 +133,12 @@ def create_programs(items: list, user) -> list:
     maps = {}
     with write_tx():
         terms = [spec.term for spec, _, _ in items]
-        index = BusyIndex.load(min(t.start for t in terms), max(t.end for t in terms),
-                               {spec.school_id for spec, _, _ in items},
-                               {w for spec, _, _ in items for w in spec.worker_ids})
+        index = BusyIndex.load(
+            min(t.start for t in terms),
+            max(t.end for t in terms),
+            {spec.school_id for spec, _, _ in items},
+            {w for spec, _, _ in items for w in spec.worker_ids},
+        )
         out = []
         for spec, fields, templates in items:
             key = (spec.school_id, spec.term.id)
@@ -92,42 +151,74 @@ def create_programs(items: list, user) -> list:
 
 def spec_for(program: Program, count: int | None = None) -> Spec:
     """The placement spec of a saved program (for bumping and moving)."""
-    rules = [Rule(r.weekday, r.start, r.end, r.period_id, r.every_weeks)
-             for r in program.slot_rules]
-    return Spec(program.school_id, program.term, program.room_id,
-                [link.worker_id for link in program.worker_links],
-                [link.school_class_id for link in program.class_links], rules,
-                count or 0, program.start_week, program.min_gap_days,
-                exclude_program_id=program.id)
+    rules = [
+        Rule(r.weekday, r.start, r.end, r.period_id, r.every_weeks) for r in program.slot_rules
+    ]
+    return Spec(
+        program.school_id,
+        program.term,
+        program.room_id,
+        [link.worker_id for link in program.worker_links],
+        [link.school_class_id for link in program.class_links],
+        rules,
+        count or 0,
+        program.start_week,
+        program.min_gap_days,
+        exclude_program_id=program.id,
+    )
 
 
-SNAPSHOT = ("date", "start", "end", "period_id", "room_id", "status", "cancel_reason",
-            "teaching_week")
+SNAPSHOT = (
+    "date",
+    "start",
+    "end",
+    "period_id",
+    "room_id",
+    "status",
+    "cancel_reason",
+    "teaching_week",
+)
 
 
 def _snapshot(sessions):
-    return [{"id": s.id, **{k: str(getattr(s, k)) if getattr(s, k) is not None else None
-                            for k in SNAPSHOT}} for s in sessions]
+    return [
+        {
+            "id": s.id,
+            **{k: str(getattr(s, k)) if getattr(s, k) is not None else None for k in SNAPSHOT},
+        }
+        for s in sessions
+    ]
 
 
 def _record(program, user, kind, description, sessions):
-    ScheduleChange.create(program=program.id, user=user.id, kind=kind, description=description,
-                          before=_snapshot(sessions))
+    ScheduleChange.create(
+        program=program.id,
+        user=user.id,
+        kind=kind,
+        description=description,
+        before=_snapshot(sessions),
+    )
 
 
 def _changed(program):
     """Fields every schedule change sets: a new SEQUENCE, and the after-export mark."""
-    return {"sequence": Session.sequence + 1, "updated_at": now(),
-            "changed_after_export": program.exported_at is not None}
+    return {
+        "sequence": Session.sequence + 1,
+        "updated_at": now(),
+        "changed_after_export": program.exported_at is not None,
+    }
 
 
-def move_session(session, program, user, day: dt.date, start: dt.time, end: dt.time,
-                 period_id=None, room_id=None):
+def move_session(
+    session, program, user, day: dt.date, start: dt.time, end: dt.time, period_id=None, room_id=None
+):
     """Move one session to a teaching day and time with no clash."""
     info = day_map(program.school_id, day, day)[day]
     if info.timetable_weekday is None:
         reason = info.blocked_by.name if info.blocked_by else _l("周末")
-        raise ScheduleError(_l("%(day)s 不是教学日（%(reason)s）。", day=day.isoformat(), reason=reason))
+        raise ScheduleError(
+            _l("%(day)s 不是教学日（%(reason)s）。", day=day.isoformat(), reason=reason)
+        )
     if not (program.term.start <= day <= program.term.end):
         raise ScheduleError(_l("日期不在本学期内。"))
     if end <= start:
@@ -138,48 +229,82 @@ def move_session(session, program, user, day: dt.date, start: dt.time, end: dt.t
         clashes = find_conflicts(busy_sessions(spec, day, day), day, start, end)
         if clashes:
             raise ScheduleError(clashes[0])
-        _record(program, user, "move", _l("第 %(n)s 节调整到 %(day)s", n=session.seq,
-                                           day=day.isoformat()), [session])
-        Session.update(date=day, start=start, end=end, period=period_id, room=spec.room_id,
-                       status="moved", teaching_week=teaching_week(program.term, day),
-                       **_changed(program)).where(Session.id == session.id).execute()
+        _record(
+            program,
+            user,
+            "move",
+            _l("第 %(n)s 节调整到 %(day)s", n=session.seq, day=day.isoformat()),
+            [session],
+        )
+        Session.update(
+            date=day,
+            start=start,
+            end=end,
+            period=period_id,
+            room=spec.room_id,
+            status="moved",
+            teaching_week=teaching_week(program.term, day),
+            **_changed(program),
+        ).where(Session.id == session.id).execute()
 
 
 def bump_from(session, program, user):
     """Push this session and every later one to the next free slots, keeping the order."""
-    later = list(Session.select().where((Session.program == program.id)
-                                        & (Session.seq >= session.seq)
-                                        & (Session.status != "cancelled")).order_by(Session.seq))
+    later = list(
+        Session.select()
+        .where(
+            (Session.program == program.id)
+            & (Session.seq >= session.seq)
+            & (Session.status != "cancelled")
+        )
+        .order_by(Session.seq)
+    )
     spec = spec_for(program, count=len(later))
     with write_tx():
-        preview = place(spec, after=dt.datetime.combine(session.date, session.start),
-                        first_seq=session.seq)
+        preview = place(
+            spec, after=dt.datetime.combine(session.date, session.start), first_seq=session.seq
+        )
         if preview.shortfall:
             raise ScheduleError(shortfall_message(preview, len(later)), preview)
         if preview.conflicts:
             raise ScheduleError(preview.conflicts[0], preview)
         _record(program, user, "bump", _l("第 %(n)s 节及之后顺延", n=session.seq), later)
         for s, p in zip(later, preview.placed):
-            Session.update(date=p.date, start=p.start, end=p.end, period=p.period_id,
-                           teaching_week=p.week, status="moved", **_changed(program)).where(
-                Session.id == s.id).execute()
+            Session.update(
+                date=p.date,
+                start=p.start,
+                end=p.end,
+                period=p.period_id,
+                teaching_week=p.week,
+                status="moved",
+                **_changed(program),
+            ).where(Session.id == s.id).execute()
 
 
 def cancel_session(session, program, user, reason: str):
     """Cancel with a reason; feeds show STATUS:CANCELLED."""
     with write_tx():
-        _record(program, user, "cancel", _l("取消第 %(n)s 节：%(r)s", n=session.seq, r=reason),
-                [session])
+        _record(
+            program,
+            user,
+            "cancel",
+            _l("取消第 %(n)s 节：%(r)s", n=session.seq, r=reason),
+            [session],
+        )
         Session.update(status="cancelled", cancel_reason=reason, **_changed(program)).where(
-            Session.id == session.id).execute()
+            Session.id == session.id
+        ).execute()
 
 
 def undo_last(program, user):
     """Restore the sessions as they were before the last change that isn't undone yet."""
     with write_tx():
-        change = (ScheduleChange.select().where((ScheduleChange.program == program.id)
-                                                & ~ScheduleChange.undone)
-                  .order_by(ScheduleChange.id.desc()).first())
+        change = (
+            ScheduleChange.select()
+            .where((ScheduleChange.program == program.id) & ~ScheduleChange.undone)
+            .order_by(ScheduleChange.id.desc())
+            .first()
+        )
         if change is None:
             raise ScheduleError(_l("没有可以撤销的调整。"))
         for row in change.before:

@@ -1,4 +1,5 @@
 """Plan a program (preview before saving), the program page, and schedule changes."""
+
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
@@ -25,9 +26,17 @@ def _school_for_planning(school_id):
 
 
 def _form(school, offered, errors=None, preview=None, status=200):
-    return render("programs/new.html", "programs/_form.html", status, school=school,
-                  errors=errors or {}, preview=preview, f=request.form if request.method == "POST" else None,
-                  rows=rule_rows(request.form) if request.method == "POST" else [], **offered)
+    return render(
+        "programs/new.html",
+        "programs/_form.html",
+        status,
+        school=school,
+        errors=errors or {},
+        preview=preview,
+        f=request.form if request.method == "POST" else None,
+        rows=rule_rows(request.form) if request.method == "POST" else [],
+        **offered,
+    )
 
 
 @bp.route("/schools/<int:school_id>/programs/new", methods=["GET", "POST"])
@@ -56,9 +65,14 @@ def new(school_id):
 
 def _program(program_id):
     """The program with its school, term, room and curriculum joined (one query)."""
-    query = (programs_query(current_user).select_extend(School, Term, Room, Curriculum)
-             .join_from(Program, School).join_from(Program, Term).join_from(Program, Room)
-             .join_from(Program, Curriculum))
+    query = (
+        programs_query(current_user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+    )
     return get_or_404(query, program_id)
 
 
@@ -67,12 +81,19 @@ def _sessions(program):
 
 
 def _page(program, message=None, status=200):
-    return render("programs/show.html", "programs/_sessions.html", status, program=program,
-                  sessions=_sessions(program), message=message,
-                  can_change=can_plan(current_user, program.school_id),
-                  last_change=ScheduleChange.select().where(
-                      (ScheduleChange.program == program.id) & ~ScheduleChange.undone)
-                  .order_by(ScheduleChange.id.desc()).first())
+    return render(
+        "programs/show.html",
+        "programs/_sessions.html",
+        status,
+        program=program,
+        sessions=_sessions(program),
+        message=message,
+        can_change=can_plan(current_user, program.school_id),
+        last_change=ScheduleChange.select()
+        .where((ScheduleChange.program == program.id) & ~ScheduleChange.undone)
+        .order_by(ScheduleChange.id.desc())
+        .first(),
+    )
 
 
 @bp.get("/programs/<int:program_id>")
@@ -95,21 +116,42 @@ def _changeable(program_id, session_id):
 def move(program_id, session_id):
     """Move one session to another teaching day, period or room."""
     program, session = _changeable(program_id, session_id)
-    offered = {"periods": school_periods(program.school_id),
-               "rooms": choices(program.school, current_user)["rooms"]}
+    offered = {
+        "periods": school_periods(program.school_id),
+        "rooms": choices(program.school, current_user)["rooms"],
+    }
     if request.method == "GET":
-        return render("programs/move.html", "programs/_move_form.html", program=program,
-                      session=session, errors={}, **offered)
+        return render(
+            "programs/move.html",
+            "programs/_move_form.html",
+            program=program,
+            session=session,
+            errors={},
+            **offered,
+        )
     values, errors = load_form(MoveForm())
     if not errors:
         try:
-            services.move_session(session, program, current_user, *services.move_target(
-                values, {p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]}))
+            services.move_session(
+                session,
+                program,
+                current_user,
+                *services.move_target(
+                    values, {p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]}
+                ),
+            )
             return go(url_for("programs.show", program_id=program.id))
         except services.ScheduleError as err:
             errors = {"schedule": err.message}
-    return render("programs/move.html", "programs/_move_form.html", 422, program=program,
-                  session=session, errors=errors, **offered)
+    return render(
+        "programs/move.html",
+        "programs/_move_form.html",
+        422,
+        program=program,
+        session=session,
+        errors=errors,
+        **offered,
+    )
 
 
 @bp.post("/programs/<int:program_id>/sessions/<int:session_id>/bump")

@@ -5,6 +5,7 @@ year and a sequence number. Sequence numbers come from ArchiveCounter (per schoo
 type and year) and only ever go up, so a code is never issued twice, even after a student
 is archived or the pattern changes; the unique index on Student.archive_code backs that up.
 """
+
 import datetime as dt
 import re
 import string
@@ -46,8 +47,12 @@ def check_pattern(pattern: str, agency_code: str = "AGENCY", school_code: str = 
         if name is None:
             continue
         if name not in PLACEHOLDERS or conversion:
-            raise PatternError(_l("未知的占位符 {%(name)s}。可用：{agency} {school} {type} "
-                                  "{year} {seq:04d}。", name=name))
+            raise PatternError(
+                _l(
+                    "未知的占位符 {%(name)s}。可用：{agency} {school} {type} {year} {seq:04d}。",
+                    name=name,
+                )
+            )
         if spec and (name != "seq" or not SEQ_SPEC.match(spec)):
             raise PatternError(_l("只有 {seq} 可以带位数，例如 {seq:04d}。"))
         used.append(name)
@@ -68,13 +73,20 @@ def pattern_for(agency_id: int) -> str:
 
 
 def save_pattern(agency: Agency, pattern: str) -> None:
-    longest = (School.select(School.code).where(School.agency == agency.id)
-               .order_by(fn.LENGTH(School.code).desc()).first())
+    longest = (
+        School.select(School.code)
+        .where(School.agency == agency.id)
+        .order_by(fn.LENGTH(School.code).desc())
+        .first()
+    )
     check_pattern(pattern, agency.code, longest.code if longest else "SCHOOL")
     agency_id = agency.id
     with write_tx():
-        updated = (ArchiveSetting.update(pattern=pattern)
-                   .where(ArchiveSetting.agency == agency_id).execute())
+        updated = (
+            ArchiveSetting.update(pattern=pattern)
+            .where(ArchiveSetting.agency == agency_id)
+            .execute()
+        )
         if not updated:
             ArchiveSetting.create(agency=agency_id, pattern=pattern)
 
@@ -83,8 +95,9 @@ def example(agency: Agency, pattern: str | None = None) -> str:
     """What the next code of a school would look like (for the settings screen)."""
     pattern = pattern or pattern_for(agency.id)
     school = School.select().where(School.agency == agency.id).order_by(School.id).first()
-    return render(pattern, agency.code, school.code if school else "SCHOOL", STUDENT,
-                  dt.date.today().year, 1)
+    return render(
+        pattern, agency.code, school.code if school else "SCHOOL", STUDENT, dt.date.today().year, 1
+    )
 
 
 def issue_codes(school: School, count: int, kind: str = STUDENT, year: int | None = None) -> list:
@@ -100,16 +113,25 @@ def issue_codes(school: School, count: int, kind: str = STUDENT, year: int | Non
     year = year or dt.date.today().year
     agency = Agency.get_by_id(school.agency_id)
     pattern = pattern_for(agency.id)
-    where = ((ArchiveCounter.school == school.id) & (ArchiveCounter.kind == kind)
-             & (ArchiveCounter.year == year))
+    where = (
+        (ArchiveCounter.school == school.id)
+        & (ArchiveCounter.kind == kind)
+        & (ArchiveCounter.year == year)
+    )
     with write_tx():
-        (ArchiveCounter.insert(school=school.id, kind=kind, year=year, value=0)
-         .on_conflict_ignore().execute())
+        (
+            ArchiveCounter.insert(school=school.id, kind=kind, year=year, value=0)
+            .on_conflict_ignore()
+            .execute()
+        )
         ArchiveCounter.update(value=ArchiveCounter.value + count).where(where).execute()
         last = ArchiveCounter.select(fn.MAX(ArchiveCounter.value)).where(where).scalar()
-    codes = [render(pattern, agency.code, school.code, kind, year, seq)
-             for seq in range(last - count + 1, last + 1)]
+    codes = [
+        render(pattern, agency.code, school.code, kind, year, seq)
+        for seq in range(last - count + 1, last + 1)
+    ]
     if len(codes[-1]) > MAX_CODE:
-        raise PatternError(_l("按当前编码规则生成的编码超过 %(n)s 个字符，请管理员缩短编码规则。",
-                              n=MAX_CODE))
+        raise PatternError(
+            _l("按当前编码规则生成的编码超过 %(n)s 个字符，请管理员缩短编码规则。", n=MAX_CODE)
+        )
     return codes

@@ -6,6 +6,7 @@ it: a withdrawal recorded today stops processing from the very next request.
 
 Other modules gate on has_consent() (one student) or consenting_ids() (one query for many).
 """
+
 import datetime as dt
 
 from planner.audit.models import record
@@ -38,15 +39,17 @@ def required_giver(birth: dt.date | None, day: dt.date) -> str:
 
 
 def _active(on: dt.date):
-    return (Consent.given_on <= on) & (Consent.withdrawn_on.is_null()
-                                       | (Consent.withdrawn_on > on))
+    return (Consent.given_on <= on) & (Consent.withdrawn_on.is_null() | (Consent.withdrawn_on > on))
 
 
 def has_consent(student_id: int, purpose: str, on: dt.date | None = None) -> bool:
     """True when the student has an active consent for this purpose on `on` (today)."""
     on = on or dt.date.today()
-    return Consent.select().where((Consent.student == student_id) & (Consent.purpose == purpose)
-                                  & _active(on)).exists()
+    return (
+        Consent.select()
+        .where((Consent.student == student_id) & (Consent.purpose == purpose) & _active(on))
+        .exists()
+    )
 
 
 def consenting_ids(student_ids, purpose: str, on: dt.date | None = None) -> set:
@@ -55,8 +58,11 @@ def consenting_ids(student_ids, purpose: str, on: dt.date | None = None) -> set:
     if not ids:
         return set()
     on = on or dt.date.today()
-    query = (Consent.select(Consent.student).distinct()
-             .where(Consent.student.in_(ids) & (Consent.purpose == purpose) & _active(on)))
+    query = (
+        Consent.select(Consent.student)
+        .distinct()
+        .where(Consent.student.in_(ids) & (Consent.purpose == purpose) & _active(on))
+    )
     return {row.student_id for row in query}
 
 
@@ -67,8 +73,12 @@ def active_purposes(student_ids, on: dt.date | None = None) -> dict:
     if not ids:
         return out
     on = on or dt.date.today()
-    query = (Consent.select(Consent.student, Consent.purpose).distinct()
-             .where(Consent.student.in_(ids) & _active(on)).tuples())
+    query = (
+        Consent.select(Consent.student, Consent.purpose)
+        .distinct()
+        .where(Consent.student.in_(ids) & _active(on))
+        .tuples()
+    )
     for sid, purpose in query:
         out[sid].add(purpose)
     return out
@@ -76,8 +86,11 @@ def active_purposes(student_ids, on: dt.date | None = None) -> dict:
 
 def consents_of(student_id: int) -> list:
     """All consents of a student, newest first (withdrawn ones kept as history)."""
-    return list(Consent.select().where(Consent.student == student_id)
-                .order_by(Consent.given_on.desc(), Consent.id.desc()))
+    return list(
+        Consent.select()
+        .where(Consent.student == student_id)
+        .order_by(Consent.given_on.desc(), Consent.id.desc())
+    )
 
 
 def check_giver(student: Student, given_by: str, given_on: dt.date) -> None:
@@ -85,7 +98,9 @@ def check_giver(student: Student, given_by: str, given_on: dt.date) -> None:
     if given_by == wanted:
         return
     if student.birth_date is None:
-        raise ConsentError("given_by", _l("尚未登记该学生的出生日期，无法确认年龄，须由监护人作出同意。"))
+        raise ConsentError(
+            "given_by", _l("尚未登记该学生的出生日期，无法确认年龄，须由监护人作出同意。")
+        )
     if wanted == "guardian":
         raise ConsentError("given_by", _l("该学生在同意日期未满 14 周岁，须由监护人作出同意。"))
     raise ConsentError("given_by", _l("该学生在同意日期已满 14 周岁，应由学生本人作出同意。"))
@@ -105,9 +120,14 @@ def give(user, student: Student, data: dict) -> Consent:
         if has_consent(student.id, data["purpose"], dt.date.today()):
             raise ConsentError("purpose", _l("该学生已有此用途的有效同意，无需重复登记。"))
         consent = Consent.create(student=student.id, recorded_by=user.id, **data)
-        record(user, "consent_change", "consent", consent.id,
-               f"student={student.id} code={student.archive_code} purpose={data['purpose']} "
-               f"give by={data['given_by']} notice={data['notice_version']}")
+        record(
+            user,
+            "consent_change",
+            "consent",
+            consent.id,
+            f"student={student.id} code={student.archive_code} purpose={data['purpose']} "
+            f"give by={data['given_by']} notice={data['notice_version']}",
+        )
     return consent
 
 
@@ -119,17 +139,28 @@ def withdraw(user, consent: Consent, on: dt.date | None = None) -> Consent:
         raise ConsentError("consent", _l("这项同意已经撤回。"))
     student = Student.get_by_id(consent.student_id)
     with write_tx():
-        updated = (Consent.update(withdrawn_on=max(on, consent.given_on))
-                   .where((Consent.id == consent.id) & Consent.withdrawn_on.is_null()).execute())
+        updated = (
+            Consent.update(withdrawn_on=max(on, consent.given_on))
+            .where((Consent.id == consent.id) & Consent.withdrawn_on.is_null())
+            .execute()
+        )
         if not updated:
             raise ConsentError("consent", _l("这项同意已经撤回。"))
         left = 0
         if consent.purpose == "participation" and not has_consent(student.id, "participation", on):
-            left = (GroupMember.update(active=False)
-                    .where((GroupMember.student == student.id) & GroupMember.active).execute())
-        record(user, "consent_change", "consent", consent.id,
-               f"student={student.id} code={student.archive_code} purpose={consent.purpose} "
-               f"withdraw groups_left={left}")
+            left = (
+                GroupMember.update(active=False)
+                .where((GroupMember.student == student.id) & GroupMember.active)
+                .execute()
+            )
+        record(
+            user,
+            "consent_change",
+            "consent",
+            consent.id,
+            f"student={student.id} code={student.archive_code} purpose={consent.purpose} "
+            f"withdraw groups_left={left}",
+        )
     consent.withdrawn_on = max(on, consent.given_on)
     return consent
 
@@ -140,4 +171,3 @@ def label(purpose: str):
 
 def giver_label(given_by: str):
     return GIVERS.get(given_by, given_by)
-

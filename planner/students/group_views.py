@@ -3,6 +3,7 @@
 The school's workers and admins change it; supervisors of its workers read it; teachers
 never see it (student names). A classroom program has no roster: 404.
 """
+
 from flask import abort, request, url_for
 from flask_login import current_user
 
@@ -17,8 +18,11 @@ from planner.web import conflict_response, go, load_form, render
 
 
 def _program(program_id, change=False):
-    query = (programs_query(current_user).join(Curriculum, on=(Program.curriculum == Curriculum.id))
-             .where(Curriculum.kind == "group"))
+    query = (
+        programs_query(current_user)
+        .join(Curriculum, on=(Program.curriculum == Curriculum.id))
+        .where(Curriculum.kind == "group")
+    )
     program = get_or_404(query, program_id)
     if change and not can_plan(current_user, program.school_id):
         abort(403)
@@ -28,13 +32,22 @@ def _program(program_id, change=False):
 def _page(program, status=200, message=None, values=None, errors=None):
     class_id = request.args.get("class", type=int)
     members = groups.members(program)
-    return render("students/roster.html", "students/_roster_body.html", status,
-                  program=program, roster=groups.roster_of(program), members=members,
-                  warning=groups.size_warning(len(members)), message=message,
-                  classes=services.school_classes(program.school_id), class_id=class_id,
-                  candidates=groups.candidates(program, class_id),
-                  can_change=can_plan(current_user, program.school_id),
-                  values=values or {}, errors=errors or {})
+    return render(
+        "students/roster.html",
+        "students/_roster_body.html",
+        status,
+        program=program,
+        roster=groups.roster_of(program),
+        members=members,
+        warning=groups.size_warning(len(members)),
+        message=message,
+        classes=services.school_classes(program.school_id),
+        class_id=class_id,
+        candidates=groups.candidates(program, class_id),
+        can_change=can_plan(current_user, program.school_id),
+        values=values or {},
+        errors=errors or {},
+    )
 
 
 @bp.get("/programs/<int:program_id>/roster")
@@ -57,8 +70,7 @@ def roster_save(program_id):
     except ConflictError:
         return conflict_response(url_for("students.roster", program_id=program.id))
     except groups.RosterError as err:
-        return _page(program, 422, values=request.form,
-                     errors={"contract_signed_on": err.message})
+        return _page(program, 422, values=request.form, errors={"contract_signed_on": err.message})
     return go(url_for("students.roster", program_id=program.id))
 
 

@@ -1,5 +1,6 @@
 """A growth group's roster (小组名册): recruitment and screening notes, the signed group
 contract, and members (6–12 typically). Joining needs active consent to take part."""
+
 import datetime as dt
 
 from peewee import JOIN, IntegrityError
@@ -23,8 +24,9 @@ class RosterError(ValueError):
 def roster_of(program) -> GroupRoster:
     """The program's roster row; until something is written, an unsaved one with version 0
     (reading the page changes nothing; the first save creates version 1)."""
-    return (GroupRoster.get_or_none(GroupRoster.program == program.id)
-            or GroupRoster(program=program.id, version=0))
+    return GroupRoster.get_or_none(GroupRoster.program == program.id) or GroupRoster(
+        program=program.id, version=0
+    )
 
 
 def save_details(program, data: dict) -> GroupRoster:
@@ -49,11 +51,13 @@ def save_details(program, data: dict) -> GroupRoster:
 
 def members(program) -> list:
     """Active members with their student and class, and whether consent is still active."""
-    rows = list(GroupMember.select(GroupMember, Student, SchoolClass).join(Student)
-                .join(SchoolClass, on=(Student.school_class == SchoolClass.id),
-                      join_type=JOIN.LEFT_OUTER)
-                .where((GroupMember.program == program.id) & GroupMember.active)
-                .order_by(Student.archive_code))
+    rows = list(
+        GroupMember.select(GroupMember, Student, SchoolClass)
+        .join(Student)
+        .join(SchoolClass, on=(Student.school_class == SchoolClass.id), join_type=JOIN.LEFT_OUTER)
+        .where((GroupMember.program == program.id) & GroupMember.active)
+        .order_by(Student.archive_code)
+    )
     ok = consenting_ids([m.student_id for m in rows], "participation")
     for member in rows:
         member.consent_ok = member.student_id in ok
@@ -73,10 +77,11 @@ def candidates(program, class_id=None) -> list:
     """Students of the program's school who are not active members (optionally one class),
     each marked with whether they may join now."""
     current = GroupMember.select(GroupMember.student).where(
-        (GroupMember.program == program.id) & GroupMember.active)
-    query = (Student.select(Student.id, Student.archive_code, Student.name, Student.student_no)
-             .where((Student.school == program.school_id) & ~Student.archived
-                    & Student.id.not_in(current)))
+        (GroupMember.program == program.id) & GroupMember.active
+    )
+    query = Student.select(
+        Student.id, Student.archive_code, Student.name, Student.student_no
+    ).where((Student.school == program.school_id) & ~Student.archived & Student.id.not_in(current))
     if class_id:
         query = query.where(Student.school_class == class_id)
     rows = list(query.order_by(Student.archive_code))
@@ -96,13 +101,15 @@ def add_member(program, student_id: int, note: str = "") -> GroupMember:
     with write_tx():
         if not has_consent(student.id, "participation"):
             raise RosterError(NO_CONSENT)
-        existing = GroupMember.get_or_none((GroupMember.program == program.id)
-                                           & (GroupMember.student == student.id))
+        existing = GroupMember.get_or_none(
+            (GroupMember.program == program.id) & (GroupMember.student == student.id)
+        )
         if existing and existing.active:
             raise RosterError(_l("该学生已在小组中。"))
         if existing:
             GroupMember.update(active=True, screening_note=note).where(
-                GroupMember.id == existing.id).execute()
+                GroupMember.id == existing.id
+            ).execute()
             return existing
         return GroupMember.create(program=program.id, student=student.id, screening_note=note)
 

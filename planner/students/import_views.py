@@ -3,6 +3,7 @@
 Between the steps the browser carries only the random id of the server-side upload (see
 uploads.py for why), never a name, and nothing about a student goes into a URL.
 """
+
 import os
 
 from flask import current_app, request, url_for
@@ -16,13 +17,22 @@ from planner.web import go, load_form, render
 
 
 def _dir():
-    return (current_app.config.get("STUDENT_IMPORT_DIR")
-            or os.path.join(current_app.instance_path, "student-imports"))
+    return current_app.config.get("STUDENT_IMPORT_DIR") or os.path.join(
+        current_app.instance_path, "student-imports"
+    )
 
 
 def _panel(school, status=200, step="upload", **context):
-    return render("students/import.html", "students/_import_panel.html", status, school=school,
-                  step=step, fields=roster.FIELDS, max_rows=roster.MAX_ROWS, **context)
+    return render(
+        "students/import.html",
+        "students/_import_panel.html",
+        status,
+        school=school,
+        step=step,
+        fields=roster.FIELDS,
+        max_rows=roster.MAX_ROWS,
+        **context,
+    )
 
 
 def _stored(school):
@@ -35,17 +45,29 @@ def _stored(school):
         return token, None, {}, {}
     mapping = {key: (values or {}).get(f"col_{key}") for key in roster.FIELD_KEYS}
     if errors:  # a forged or broken column index: the whole mapping is asked again
-        return token, payload, mapping, {key: _l("请选择有效的选项。") for key in roster.FIELD_KEYS
-                                         if f"col_{key}" in errors}
-    return token, payload, mapping, roster.check_mapping(mapping,
-                                                         len(payload["table"]["headers"]))
+        return (
+            token,
+            payload,
+            mapping,
+            {key: _l("请选择有效的选项。") for key in roster.FIELD_KEYS if f"col_{key}" in errors},
+        )
+    return token, payload, mapping, roster.check_mapping(mapping, len(payload["table"]["headers"]))
 
 
 def _mapping_step(school, token, payload, mapping, errors, status=200):
     table = payload["table"]
-    return _panel(school, status, "mapping", upload=token, filename=payload["file"],
-                  headers=table["headers"], samples=table["rows"][:3], mapping=mapping,
-                  errors=errors, guessed=any(v is not None for v in mapping.values()))
+    return _panel(
+        school,
+        status,
+        "mapping",
+        upload=token,
+        filename=payload["file"],
+        headers=table["headers"],
+        samples=table["rows"][:3],
+        mapping=mapping,
+        errors=errors,
+        guessed=any(v is not None for v in mapping.values()),
+    )
 
 
 @bp.route("/schools/<int:school_id>/students/import", methods=["GET", "POST"])
@@ -80,8 +102,16 @@ def import_preview(school_id):
     if request.form.get("back") == "1":  # from the preview, to change the columns
         return _mapping_step(school, token, payload, mapping, {})
     rows = roster.validate(school, payload["table"], mapping)
-    return _panel(school, 200, "preview", upload=token, filename=payload["file"], rows=rows,
-                  mapping=mapping, bad=sum(1 for r in rows if r.errors))
+    return _panel(
+        school,
+        200,
+        "preview",
+        upload=token,
+        filename=payload["file"],
+        rows=rows,
+        mapping=mapping,
+        bad=sum(1 for r in rows if r.errors),
+    )
 
 
 @bp.post("/schools/<int:school_id>/students/import/commit")
@@ -98,8 +128,17 @@ def import_commit(school_id):
     try:
         count = roster.commit(school, rows)
     except roster.ImportProblem as err:
-        return _panel(school, 422, "preview", upload=token, filename=payload["file"], rows=rows,
-                      mapping=mapping, bad=sum(1 for r in rows if r.errors), error=err.message)
+        return _panel(
+            school,
+            422,
+            "preview",
+            upload=token,
+            filename=payload["file"],
+            rows=rows,
+            mapping=mapping,
+            bad=sum(1 for r in rows if r.errors),
+            error=err.message,
+        )
     uploads.discard(_dir(), token)
     return go(url_for("students.index", school_id=school.id, imported=count))
 

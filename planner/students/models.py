@@ -1,6 +1,7 @@
 """Students carry an archive code (standard 9.4) and the least personal data needed;
 consent is per purpose (standard 4.2, PIPL Art. 28–31); attendance and reflections hang
 off sessions."""
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
@@ -9,17 +10,26 @@ from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Agency, School, SchoolClass
 from planner.sessions.models import Program, Session
 
-PURPOSES = {"participation": _l("参加小组"), "attendance": _l("出勤记录"),
-            "observation": _l("观察记录")}
+PURPOSES = {
+    "participation": _l("参加小组"),
+    "attendance": _l("出勤记录"),
+    "observation": _l("观察记录"),
+}
 GIVERS = {"guardian": _l("监护人"), "student": _l("学生本人")}
 METHODS = {"paper": _l("纸质签字"), "online": _l("线上确认"), "verbal": _l("口头（已记录）")}
-ATTENDANCE = {"present": _l("出席"), "late": _l("迟到"), "left_early": _l("早退"),
-              "excused": _l("请假"), "absent": _l("缺席")}
+ATTENDANCE = {
+    "present": _l("出席"),
+    "late": _l("迟到"),
+    "left_early": _l("早退"),
+    "excused": _l("请假"),
+    "absent": _l("缺席"),
+}
 REFLECTION_STATUSES = {"draft": _l("草稿"), "submitted": _l("待督导"), "signed_off": _l("已签阅")}
 
 
 class ArchiveSetting(BaseModel):
     """The agency's archive-code pattern, e.g. {school}-{type}-{year}-{seq:04d}."""
+
     agency = ForeignKeyField(Agency, unique=True, on_delete="CASCADE")
     pattern = CharField(max_length=80, default="{school}-{type}-{year}-{seq:04d}")
 
@@ -29,6 +39,7 @@ class ArchiveSetting(BaseModel):
 
 class ArchiveCounter(BaseModel):
     """The last sequence number used per school, record type and year."""
+
     school = ForeignKeyField(School, on_delete="CASCADE")
     kind = CharField(max_length=10)
     year = IntegerField()
@@ -41,6 +52,7 @@ class ArchiveCounter(BaseModel):
 
 class Student(VersionedModel):
     """服务对象. The name is shown only where a worker needs it; everywhere else, the code."""
+
     school = ForeignKeyField(School, backref="students", on_delete="RESTRICT")
     archive_code = CharField(max_length=40, unique=True)
     student_no = CharField(max_length=30)
@@ -59,6 +71,7 @@ class Student(VersionedModel):
 
 class Consent(BaseModel):
     """One consent for one purpose; withdrawing sets withdrawn_on (rows are kept)."""
+
     student = ForeignKeyField(Student, backref="consents", on_delete="CASCADE")
     purpose = CharField(max_length=15)
     given_by = CharField(max_length=10)
@@ -76,6 +89,7 @@ class Consent(BaseModel):
 
 class GroupRoster(VersionedModel):
     """A growth group's recruitment and screening notes and its signed contract."""
+
     program = ForeignKeyField(Program, unique=True, backref="roster", on_delete="CASCADE")
     recruitment_notes = TextField(default="")
     contract_signed_on = DateField(null=True)
@@ -98,6 +112,7 @@ class GroupMember(BaseModel):
 
 class Attendance(BaseModel):
     """One row per member per session; the latest tap (by the tablet's clock) wins."""
+
     session = ForeignKeyField(Session, backref="attendance", on_delete="CASCADE")
     student = ForeignKeyField(Student, backref="attendance", on_delete="RESTRICT")
     status = CharField(max_length=12)
@@ -111,6 +126,7 @@ class Attendance(BaseModel):
 
 class SessionRecord(VersionedModel):
     """What happened in the room: headcount (社工课堂) and quick notes."""
+
     session = ForeignKeyField(Session, unique=True, backref="record", on_delete="CASCADE")
     headcount = IntegerField(null=True)
     notes = TextField(default="")
@@ -121,6 +137,7 @@ class SessionRecord(VersionedModel):
 
 class Reflection(VersionedModel):
     """反思记录 after a session; the stage prompts come from the observed stage."""
+
     session = ForeignKeyField(Session, unique=True, backref="reflection", on_delete="CASCADE")
     author = ForeignKeyField(User, backref="reflections", on_delete="RESTRICT")
     observed_stage = CharField(max_length=10, null=True)
@@ -139,6 +156,7 @@ class Reflection(VersionedModel):
 
 class FollowUp(BaseModel):
     """A member flagged in a reflection for follow-up or referral; safeguarding goes first."""
+
     reflection = ForeignKeyField(Reflection, backref="follow_ups", on_delete="CASCADE")
     student = ForeignKeyField(Student, null=True, on_delete="RESTRICT")
     note = TextField(default="")

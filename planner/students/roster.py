@@ -4,6 +4,7 @@ Reading is a pure function (bytes in, a table of trimmed strings out). Validatio
 school's classes and student numbers once, whatever the number of rows. The commit issues
 every archive code in one batch and inserts in bulk, all in one transaction: all or nothing.
 """
+
 import csv
 import datetime as dt
 import io
@@ -40,8 +41,22 @@ FIELDS = (
 FIELD_KEYS = tuple(f[0] for f in FIELDS)
 # Header words per field, most specific first: "监护人电话" must not be taken for 监护人.
 GUESS = (
-    ("guardian_phone", ("监护人电话", "监护人手机", "家长电话", "家长手机", "联系电话", "联系方式",
-                        "电话", "手机", "phone", "mobile", "tel")),
+    (
+        "guardian_phone",
+        (
+            "监护人电话",
+            "监护人手机",
+            "家长电话",
+            "家长手机",
+            "联系电话",
+            "联系方式",
+            "电话",
+            "手机",
+            "phone",
+            "mobile",
+            "tel",
+        ),
+    ),
     ("guardian_name", ("监护人", "家长", "guardian", "parent")),
     ("student_no", ("学号", "学籍号", "学生编号", "student no", "student number", "student id")),
     ("name", ("姓名", "名字", "学生", "name")),
@@ -49,8 +64,16 @@ GUESS = (
     ("birth_date", ("出生日期", "出生年月", "出生", "生日", "birth", "dob")),
     ("school_class", ("班级", "班别", "所在班", "class")),
 )
-GENDERS = {"男": "男", "男生": "男", "m": "男", "male": "男",
-           "女": "女", "女生": "女", "f": "女", "female": "女"}
+GENDERS = {
+    "男": "男",
+    "男生": "男",
+    "m": "男",
+    "male": "男",
+    "女": "女",
+    "女生": "女",
+    "f": "女",
+    "female": "女",
+}
 PHONE = re.compile(r"^[0-9+\-() ]{3,20}$")
 SPACES = "\u3000\xa0\ufeff"
 FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")
@@ -74,6 +97,7 @@ class Row:
 
 
 # ---- reading -----------------------------------------------------------------------------
+
 
 def read_limited(stream, limit: int = MAX_BYTES) -> bytes:
     """Read an upload, refusing more than `limit` bytes without reading all of it."""
@@ -111,7 +135,9 @@ def parse(data: bytes, filename: str = "") -> dict:
     if data[:4] == b"PK\x03\x04":
         table = _xlsx_rows(data)
     elif data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportProblem(_l("这是旧版 Excel（.xls）文件。请在 Excel 中另存为 .xlsx 或 .csv 后再上传。"))
+        raise ImportProblem(
+            _l("这是旧版 Excel（.xls）文件。请在 Excel 中另存为 .xlsx 或 .csv 后再上传。")
+        )
     else:
         table = _csv_rows(_text(data))
     return _table(table)
@@ -126,7 +152,9 @@ def _xlsx_rows(data: bytes):
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a broken zip raises many different errors
-        raise ImportProblem(_l("无法读取这个 Excel 文件。请确认它是 .xlsx 格式，或另存为 .csv 后再试。")) from exc
+        raise ImportProblem(
+            _l("无法读取这个 Excel 文件。请确认它是 .xlsx 格式，或另存为 .csv 后再试。")
+        ) from exc
     try:
         sheet = book.worksheets[0]
         rows = []
@@ -161,7 +189,9 @@ def _csv_rows(text: str):
             if _enough(rows, n, [cell(v) for v in values[:MAX_COLUMNS]]):
                 break
     except csv.Error as exc:
-        raise ImportProblem(_l("CSV 文件格式有误（第 %(n)s 行附近），无法读取。", n=len(rows) + 1)) from exc
+        raise ImportProblem(
+            _l("CSV 文件格式有误（第 %(n)s 行附近），无法读取。", n=len(rows) + 1)
+        ) from exc
     return rows
 
 
@@ -179,7 +209,9 @@ def _table(rows) -> dict:
     header_n, headers = rows[0]
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
     if width < 2:
-        raise ImportProblem(_l("第一行只有一列。请上传第一行是表头（学号、姓名、班级……）的 .xlsx 或 .csv 表格。"))
+        raise ImportProblem(
+            _l("第一行只有一列。请上传第一行是表头（学号、姓名、班级……）的 .xlsx 或 .csv 表格。")
+        )
     data = [[n, (values + [""] * width)[:width]] for n, values in rows[1:]]
     if not data:
         raise ImportProblem(_l("文件只有表头，没有学生数据。"))
@@ -190,6 +222,7 @@ def _table(rows) -> dict:
 
 
 # ---- mapping and validation ------------------------------------------------------------
+
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s*＊:：]", "", text).lower()
@@ -256,12 +289,15 @@ def validate(school: School, table: dict, mapping: dict, today: dt.date | None =
     """Every data row with its cleaned values and its problems (two queries in all)."""
     today = today or dt.date.today()
     classes = {class_key(c.name): c.id for c in school_classes(school.id)}
-    existing = {no for (no,) in Student.select(Student.student_no)
-                .where(Student.school == school.id).tuples()}
+    existing = {
+        no
+        for (no,) in Student.select(Student.student_no).where(Student.school == school.id).tuples()
+    }
     first_seen, out = {}, []
     for n, cells in table["rows"]:
-        values = {key: (cells[mapping[key]] if mapping.get(key) is not None else "")
-                  for key in FIELD_KEYS}
+        values = {
+            key: (cells[mapping[key]] if mapping.get(key) is not None else "") for key in FIELD_KEYS
+        }
         row = Row(n, values)
         _check_row(row, classes, today)
         number = values["student_no"]
@@ -281,9 +317,15 @@ def _check_row(row: Row, classes: dict, today: dt.date) -> None:
             errors.append(_l("缺少%(f)s。", f=label))
         elif len(v[key]) > limit:
             errors.append(_l("%(f)s超过 %(n)s 个字。", f=label, n=limit))
-    clean = {"student_no": v["student_no"], "name": v["name"],
-             "guardian_name": v["guardian_name"], "guardian_phone": v["guardian_phone"],
-             "gender": "", "birth_date": None, "school_class": None}
+    clean = {
+        "student_no": v["student_no"],
+        "name": v["name"],
+        "guardian_name": v["guardian_name"],
+        "guardian_phone": v["guardian_phone"],
+        "gender": "",
+        "birth_date": None,
+        "school_class": None,
+    }
     if v["gender"]:
         clean["gender"] = GENDERS.get(v["gender"].lower(), "")
         if not clean["gender"]:
@@ -291,7 +333,9 @@ def _check_row(row: Row, classes: dict, today: dt.date) -> None:
     if v["birth_date"]:
         born = parse_date(v["birth_date"])
         if born is None or born > today or born.year < 1990:
-            errors.append(_l("出生日期“%(d)s”无法识别，请写成 2012-03-05 的形式。", d=v["birth_date"]))
+            errors.append(
+                _l("出生日期“%(d)s”无法识别，请写成 2012-03-05 的形式。", d=v["birth_date"])
+            )
         clean["birth_date"] = born
     if v["school_class"]:
         clean["school_class"] = classes.get(class_key(v["school_class"]))
@@ -309,13 +353,19 @@ def commit(school: School, rows: list) -> int:
     try:
         with write_tx():
             codes = issue_codes(school, len(rows))
-            records = [dict(row.clean, school=school.id, archive_code=code)
-                       for row, code in zip(rows, codes)]
+            records = [
+                dict(row.clean, school=school.id, archive_code=code)
+                for row, code in zip(rows, codes)
+            ]
             for start in range(0, len(records), BATCH):
-                Student.insert_many(records[start:start + BATCH]).execute()
+                Student.insert_many(records[start : start + BATCH]).execute()
     except PatternError as err:
         raise ImportProblem(err.message) from err
     except IntegrityError as exc:
-        raise ImportProblem(_l("导入时发现学号或档案编码与已有记录重复（可能有人刚刚添加了学生），"
-                               "未导入任何学生。请重新预览。")) from exc
+        raise ImportProblem(
+            _l(
+                "导入时发现学号或档案编码与已有记录重复（可能有人刚刚添加了学生），"
+                "未导入任何学生。请重新预览。"
+            )
+        ) from exc
     return len(records)

@@ -1,4 +1,5 @@
 """Form schemas for students, consent, the archive-code pattern, imports and group rosters."""
+
 import datetime as dt
 
 from marshmallow import ValidationError, validate, validates
@@ -20,6 +21,7 @@ def _not_future(value):
 
 class StudentSchema(FormSchema):
     """Only what a purpose needs: no address, ID number, health or family details."""
+
     name = Text(40, required=True)
     gender = Choice(GENDERS, load_default="")
     student_no = Text(30, required=True)
@@ -62,10 +64,13 @@ class UploadSchema(FormSchema):
 
 
 # upload id plus col_<field> = the column index chosen for it (blank: not in the file)
-MappingSchema = FormSchema.from_dict({
-    "upload": Text(64, required=True),
-    **{f"col_{key}": Integer(0, MAX_COLUMNS - 1, load_default=None) for key in FIELD_KEYS},
-}, name="MappingSchema")
+MappingSchema = FormSchema.from_dict(
+    {
+        "upload": Text(64, required=True),
+        **{f"col_{key}": Integer(0, MAX_COLUMNS - 1, load_default=None) for key in FIELD_KEYS},
+    },
+    name="MappingSchema",
+)
 
 
 class RosterSchema(FormSchema):

@@ -3,6 +3,7 @@
 The acting user is passed in; nothing here reads the request. Audit details carry ids and
 archive codes only, never a name.
 """
+
 from peewee import JOIN, IntegrityError
 
 from planner.audit.models import record
@@ -20,23 +21,33 @@ CODE_CLASH = _l("生成的档案编码与已有编码重复，请管理员检查
 
 def students_query(school_id: int, class_id: int | None = None, archived: bool = False):
     """A school's students with their class joined, by class then student number."""
-    query = (Student.select(Student, SchoolClass)
-             .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
-             .where((Student.school == school_id) & (Student.archived == archived)))
+    query = (
+        Student.select(Student, SchoolClass)
+        .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
+        .where((Student.school == school_id) & (Student.archived == archived))
+    )
     if class_id:
         query = query.where(Student.school_class == class_id)
     return query.order_by(SchoolClass.grade, SchoolClass.name, Student.student_no)
 
 
 def school_classes(school_id: int) -> list:
-    return list(SchoolClass.select().where((SchoolClass.school == school_id) & ~SchoolClass.archived)
-                .order_by(SchoolClass.grade, SchoolClass.name))
+    return list(
+        SchoolClass.select()
+        .where((SchoolClass.school == school_id) & ~SchoolClass.archived)
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    )
 
 
 def _check_class(school_id: int, class_id) -> None:
-    if class_id is not None and not SchoolClass.select().where(
-            (SchoolClass.id == class_id) & (SchoolClass.school == school_id)
-            & ~SchoolClass.archived).exists():
+    if (
+        class_id is not None
+        and not SchoolClass.select()
+        .where(
+            (SchoolClass.id == class_id) & (SchoolClass.school == school_id) & ~SchoolClass.archived
+        )
+        .exists()
+    ):
         raise FieldError("school_class", _l("请选择本校的班级。"))
 
 
@@ -46,8 +57,11 @@ def create_student(user, school: School, data: dict) -> Student:
     try:
         with write_tx():
             code = issue_codes(school, 1)[0]
-            if Student.select().where((Student.school == school.id)
-                                      & (Student.student_no == data["student_no"])).exists():
+            if (
+                Student.select()
+                .where((Student.school == school.id) & (Student.student_no == data["student_no"]))
+                .exists()
+            ):
                 raise FieldError("student_no", DUPLICATE_NO)
             return Student.create(school=school.id, archive_code=code, **data)
     except PatternError as err:
@@ -57,8 +71,11 @@ def create_student(user, school: School, data: dict) -> Student:
 
 
 def _clash_message(school_id, student_no):
-    taken = Student.select().where((Student.school == school_id)
-                                   & (Student.student_no == student_no)).exists()
+    taken = (
+        Student.select()
+        .where((Student.school == school_id) & (Student.student_no == student_no))
+        .exists()
+    )
     return DUPLICATE_NO if taken else CODE_CLASH
 
 
@@ -78,14 +95,20 @@ def update_student(student: Student, data: dict) -> Student:
 def set_archived(student: Student, archived: bool) -> None:
     """Archive (hide from lists and groups) or restore; the record and its code stay."""
     Student.update(archived=archived, version=Student.version + 1).where(
-        Student.id == student.id).execute()
+        Student.id == student.id
+    ).execute()
 
 
 def in_caseload(user, student_id: int) -> bool:
     """True when the student is an active member of a group the worker runs."""
     mine = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
-    return GroupMember.select().where((GroupMember.student == student_id) & GroupMember.active
-                                      & GroupMember.program.in_(mine)).exists()
+    return (
+        GroupMember.select()
+        .where(
+            (GroupMember.student == student_id) & GroupMember.active & GroupMember.program.in_(mine)
+        )
+        .exists()
+    )
 
 
 def record_view(user, student: Student) -> None:
@@ -100,5 +123,9 @@ def record_view(user, student: Student) -> None:
 
 def memberships(student_id: int) -> list:
     """The groups the student is (or was) in, with the program joined."""
-    return list(GroupMember.select(GroupMember, Program).join(Program)
-                .where(GroupMember.student == student_id).order_by(GroupMember.joined_at.desc()))
+    return list(
+        GroupMember.select(GroupMember, Program)
+        .join(Program)
+        .where(GroupMember.student == student_id)
+        .order_by(GroupMember.joined_at.desc())
+    )

@@ -10,6 +10,7 @@ only a random id (128 bits) that names no one. The file is readable by the app a
 MAX_AGE_SECONDS, is deleted at commit or cancel, and expired files are swept at every
 upload. All app processes of one host share the directory (gunicorn workers do).
 """
+
 import json
 import os
 import re
@@ -57,8 +58,9 @@ def save(base: str, user_id: int, school_id: int, payload: dict) -> str:
     token = secrets.token_urlsafe(16)
     fd = os.open(_path(base, token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"user": user_id, "school": school_id, "payload": payload}, fh,
-                  ensure_ascii=False)
+        json.dump(
+            {"user": user_id, "school": school_id, "payload": payload}, fh, ensure_ascii=False
+        )
     return token
 
 

@@ -5,6 +5,7 @@ their routes to the same blueprint (import_views.py, group_views.py).
 Who: the school's workers and admins change; supervisors of the school's workers read;
 teachers see no student-level records at all. Another school's student answers 404.
 """
+
 import datetime as dt
 
 from flask import Blueprint, abort, request, url_for
@@ -50,34 +51,60 @@ def index(school_id):
     query = services.students_query(school.id, class_id, archived)
     total = query.count()
     students = list(query.paginate(page, PAGE_SIZE))
-    return render("students/index.html", "students/_list.html", school=school,
-                  students=students, total=total, page_no=page, pages=-(-total // PAGE_SIZE),
-                  classes=services.school_classes(school.id), class_id=class_id,
-                  archived=archived, purposes=PURPOSES,
-                  filters={k: v for k, v in (("class", class_id), ("archived", int(archived))) if v},
-                  consents=consent.active_purposes(s.id for s in students),
-                  can_change=can_plan(current_user, school.id),
-                  imported=request.args.get("imported", type=int))
+    return render(
+        "students/index.html",
+        "students/_list.html",
+        school=school,
+        students=students,
+        total=total,
+        page_no=page,
+        pages=-(-total // PAGE_SIZE),
+        classes=services.school_classes(school.id),
+        class_id=class_id,
+        archived=archived,
+        purposes=PURPOSES,
+        filters={k: v for k, v in (("class", class_id), ("archived", int(archived))) if v},
+        consents=consent.active_purposes(s.id for s in students),
+        can_change=can_plan(current_user, school.id),
+        imported=request.args.get("imported", type=int),
+    )
 
 
 def _fields(school_id):
     classes = {str(c.id): c.name for c in services.school_classes(school_id)}
-    return [FieldSpec("name", _l("姓名"), maxlength=40, required=True),
-            FieldSpec("gender", _l("性别"), "select", schemas.GENDERS),
-            FieldSpec("student_no", _l("学号"), maxlength=30, required=True),
-            FieldSpec("birth_date", _l("出生日期"), "date",
-                      help=_l("用于判断由谁作出知情同意（未满 14 周岁由监护人）。")),
-            FieldSpec("school_class", _l("班级"), "select", classes, required=True),
-            FieldSpec("guardian_name", _l("监护人姓名"), maxlength=40),
-            FieldSpec("guardian_phone", _l("监护人电话"), "tel", maxlength=20)]
+    return [
+        FieldSpec("name", _l("姓名"), maxlength=40, required=True),
+        FieldSpec("gender", _l("性别"), "select", schemas.GENDERS),
+        FieldSpec("student_no", _l("学号"), maxlength=30, required=True),
+        FieldSpec(
+            "birth_date",
+            _l("出生日期"),
+            "date",
+            help=_l("用于判断由谁作出知情同意（未满 14 周岁由监护人）。"),
+        ),
+        FieldSpec("school_class", _l("班级"), "select", classes, required=True),
+        FieldSpec("guardian_name", _l("监护人姓名"), maxlength=40),
+        FieldSpec("guardian_phone", _l("监护人电话"), "tel", maxlength=20),
+    ]
 
 
 def _form(school, item, values, errors, status=200):
-    action = (url_for("students.edit", student_id=item.id) if item
-              else url_for("students.new", school_id=school.id))
-    return render("students/form.html", "students/_form.html", status, school=school,
-                  item=item, values=values, errors=errors, action=action,
-                  fields=_fields(school.id))
+    action = (
+        url_for("students.edit", student_id=item.id)
+        if item
+        else url_for("students.new", school_id=school.id)
+    )
+    return render(
+        "students/form.html",
+        "students/_form.html",
+        status,
+        school=school,
+        item=item,
+        values=values,
+        errors=errors,
+        action=action,
+        fields=_fields(school.id),
+    )
 
 
 @bp.route("/schools/<int:school_id>/students/new", methods=["GET", "POST"])
@@ -132,8 +159,13 @@ CONSENT_FIELDS = [
     FieldSpec("purpose", _l("用途"), "select", PURPOSES, required=True),
     FieldSpec("given_by", _l("同意方"), "select", GIVERS, required=True),
     FieldSpec("giver_name", _l("同意人姓名"), maxlength=40, required=True),
-    FieldSpec("notice_version", _l("告知书版本"), maxlength=20, required=True,
-              help=_l("学生和监护人看到的告知书的版本号，例如 2026-09。")),
+    FieldSpec(
+        "notice_version",
+        _l("告知书版本"),
+        maxlength=20,
+        required=True,
+        help=_l("学生和监护人看到的告知书的版本号，例如 2026-09。"),
+    ),
     FieldSpec("given_on", _l("同意日期"), "date", required=True),
     FieldSpec("method", _l("方式"), "select", METHODS, required=True),
 ]
@@ -143,33 +175,55 @@ def _consent_defaults(student):
     """The giver the law asks for today, pre-selected (the worker can change it)."""
     today = dt.date.today()
     giver = consent.required_giver(student.birth_date, today)
-    return {"given_by": giver, "given_on": today.isoformat(), "method": "paper",
-            "giver_name": student.guardian_name if giver == "guardian" else student.name}
+    return {
+        "given_by": giver,
+        "given_on": today.isoformat(),
+        "method": "paper",
+        "giver_name": student.guardian_name if giver == "guardian" else student.name,
+    }
 
 
 def _record(student, status=200, values=None, errors=None):
     """The record page, audited; after an htmx consent change, only its consent section
     (the change itself is audited as consent_change)."""
     today = dt.date.today()
-    context = dict(student=student, consents=consent.consents_of(student.id), today=today,
-                   values=values or {}, errors=errors or {}, purposes=PURPOSES,
-                   givers=GIVERS, methods=METHODS, wanted_giver=consent.required_giver,
-                   can_change=can_plan(current_user, student.school_id),
-                   consent_fields=CONSENT_FIELDS, consent_defaults=_consent_defaults(student))
+    context = dict(
+        student=student,
+        consents=consent.consents_of(student.id),
+        today=today,
+        values=values or {},
+        errors=errors or {},
+        purposes=PURPOSES,
+        givers=GIVERS,
+        methods=METHODS,
+        wanted_giver=consent.required_giver,
+        can_change=can_plan(current_user, student.school_id),
+        consent_fields=CONSENT_FIELDS,
+        consent_defaults=_consent_defaults(student),
+    )
     if is_htmx() and request.method == "POST":
         return render("students/show.html", "students/_consents.html", status, **context)
     services.record_view(current_user, student)
     age = consent.age_on(student.birth_date, today) if student.birth_date else None
-    return render("students/show.html", "students/_consents.html", status, age=age,
-                  memberships=services.memberships(student.id), **context)
+    return render(
+        "students/show.html",
+        "students/_consents.html",
+        status,
+        age=age,
+        memberships=services.memberships(student.id),
+        **context,
+    )
 
 
 @bp.get("/students/<int:student_id>")
 @allow(*READERS)
 def show(student_id):
     """A student's record: details, consent and groups. Reading it is audited."""
-    query = in_schools(Student, current_user).select_extend(SchoolClass).join(
-        SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
+    query = (
+        in_schools(Student, current_user)
+        .select_extend(SchoolClass)
+        .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
+    )
     return _record(get_or_404(query, student_id))
 
 
@@ -223,10 +277,17 @@ def archive_setting():
             except codes.PatternError as err:
                 errors = {"pattern": err.message}
         pattern = request.form.get("pattern", "")
-    return render("students/archive_setting.html", "students/_archive_setting_form.html",
-                  422 if errors else 200, agency=agency, pattern=pattern, errors=errors,
-                  example=None if errors else codes.example(agency, pattern),
-                  saved=request.args.get("saved") == "1", placeholders=codes.PLACEHOLDERS)
+    return render(
+        "students/archive_setting.html",
+        "students/_archive_setting_form.html",
+        422 if errors else 200,
+        agency=agency,
+        pattern=pattern,
+        errors=errors,
+        example=None if errors else codes.example(agency, pattern),
+        saved=request.args.get("saved") == "1",
+        placeholders=codes.PLACEHOLDERS,
+    )
 
 
 # the import and group-roster routes live in their own modules, on this blueprint

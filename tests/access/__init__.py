@@ -4,6 +4,7 @@ Each module defines RULES = {endpoint: (method, url builder, form data, expected
 expected maps every persona to a status code or LOGIN (a redirect to the login page), and
 optionally setup(world), which adds the records its URLs need to the shared world.
 """
+
 import importlib
 import pkgutil
 
@@ -28,7 +29,6 @@ READERS = only({"admin", "supervisor", "worker"})
 EDITORS = only({"admin", "worker"})
 EDITORS_POST = only({"admin", "worker"}, ok=303)
 EVERYONE = only({"admin", "supervisor", "worker", "teacher"})
-
 
 
 def all_setups() -> list:

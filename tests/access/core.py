@@ -1,5 +1,15 @@
 """Foundation and curriculum routes."""
-from tests.access import ADMIN, EDITORS, EDITORS_POST, EVERYONE, PERSONAS, READERS, STAFF_SCHOOL, only
+
+from tests.access import (
+    ADMIN,
+    EDITORS,
+    EDITORS_POST,
+    EVERYONE,
+    PERSONAS,
+    READERS,
+    STAFF_SCHOOL,
+    only,
+)
 from tests.curricula.factories import PLAN, curriculum
 
 
@@ -7,8 +17,9 @@ def setup(world):
     """A shared curriculum and a draft of the agency's own."""
     world.shared = curriculum(agency=None, status="published")
     # a draft that can't be published yet (no theory): publish answers 422 with the reasons
-    world.draft = curriculum(agency=world.agency, status="draft", slug="draft-one",
-                             plan=dict(PLAN, theory=""))
+    world.draft = curriculum(
+        agency=world.agency, status="draft", slug="draft-one", plan=dict(PLAN, theory="")
+    )
     world.draft_session = world.draft.sessions[0]
 
 
@@ -18,8 +29,12 @@ RULES = {
     "dashboard.index": ("GET", lambda w: "/dashboard", None, EVERYONE),
     "accounts.login": ("GET", lambda w: "/login", None, {p: 200 for p in PERSONAS}),
     "accounts.logout": ("POST", lambda w: "/logout", {}, only(set(PERSONAS), ok=303)),
-    "accounts.set_locale": ("POST", lambda w: "/locale", {"locale": "en"},
-                            {p: 303 for p in PERSONAS}),
+    "accounts.set_locale": (
+        "POST",
+        lambda w: "/locale",
+        {"locale": "en"},
+        {p: 303 for p in PERSONAS},
+    ),
     "accounts.users": ("GET", lambda w: "/admin/users", None, ADMIN),
     "accounts.user_new": ("GET", lambda w: "/admin/users/new", None, ADMIN),
     "accounts.user_edit": ("GET", lambda w: f"/admin/users/{w.worker.id}/edit", None, ADMIN),
@@ -28,24 +43,52 @@ RULES = {
     "schools.school": ("GET", lambda w: f"/schools/{w.school.id}", None, STAFF_SCHOOL),
     "schools.new": ("GET", lambda w: f"/admin/rooms/new?school={w.school.id}", None, ADMIN),
     "schools.edit": ("GET", lambda w: f"/admin/classes/{w.cls.id}/edit", None, ADMIN),
-    "schools.archive": ("POST", lambda w: f"/admin/rooms/{w.room.id}/archive", {},
-                        only({"admin"}, ok=303)),
+    "schools.archive": (
+        "POST",
+        lambda w: f"/admin/rooms/{w.room.id}/archive",
+        {},
+        only({"admin"}, ok=303),
+    ),
     "curricula.library": ("GET", lambda w: "/curricula/", None, READERS),
     "curricula.show": ("GET", lambda w: f"/curricula/{w.shared.id}", None, READERS),
     "curricula.fork": ("POST", lambda w: f"/curricula/{w.shared.id}/fork", {}, EDITORS_POST),
-    "curricula.new_version": ("POST", lambda w: f"/curricula/{w.draft.id}/new-version", {},
-                              EDITORS_POST),
+    "curricula.new_version": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/new-version",
+        {},
+        EDITORS_POST,
+    ),
     "curricula.edit": ("GET", lambda w: f"/curricula/{w.draft.id}/edit", None, EDITORS),
-    "curricula.session_edit": ("GET", lambda w: f"/curricula/{w.draft.id}/sessions/"
-                               f"{w.draft_session.id}", None, EDITORS),
-    "curricula.session_add": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/add", {},
-                              EDITORS_POST),
-    "curricula.session_move": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/"
-                               f"{w.draft_session.id}/move", {"direction": "down"}, EDITORS_POST),
-    "curricula.session_delete": ("POST", lambda w: f"/curricula/{w.draft.id}/sessions/"
-                                 f"{_first_session(w.draft)}/delete", {}, EDITORS_POST),
-    "curricula.publish": ("POST", lambda w: f"/curricula/{w.draft.id}/publish", {},
-                          only({"admin", "worker"}, ok=422)),
+    "curricula.session_edit": (
+        "GET",
+        lambda w: f"/curricula/{w.draft.id}/sessions/{w.draft_session.id}",
+        None,
+        EDITORS,
+    ),
+    "curricula.session_add": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/sessions/add",
+        {},
+        EDITORS_POST,
+    ),
+    "curricula.session_move": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/sessions/{w.draft_session.id}/move",
+        {"direction": "down"},
+        EDITORS_POST,
+    ),
+    "curricula.session_delete": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/sessions/{_first_session(w.draft)}/delete",
+        {},
+        EDITORS_POST,
+    ),
+    "curricula.publish": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/publish",
+        {},
+        only({"admin", "worker"}, ok=422),
+    ),
 }
 
 
@@ -53,7 +96,10 @@ def _first_session(curriculum):
     """The draft's first remaining session (an earlier persona may have deleted one)."""
     from planner.curricula.models import SessionTemplate
 
-    return (SessionTemplate.select().where(SessionTemplate.curriculum == curriculum.id)
-            .order_by(SessionTemplate.seq).first().id)
-
-
+    return (
+        SessionTemplate.select()
+        .where(SessionTemplate.curriculum == curriculum.id)
+        .order_by(SessionTemplate.seq)
+        .first()
+        .id
+    )

@@ -1,6 +1,7 @@
 """Evaluation routes: the group's workers enter scores and the judgement; the supervisor of
 those workers reads the page; admins and teachers never see member-level evaluation (403);
 another school's worker gets 404."""
+
 from tests.access import ADMIN, only
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
@@ -17,14 +18,32 @@ def setup(world):
 WRITER = only({"worker"}, worker_other=404)
 
 RULES = {
-    "evaluation.page": ("GET", lambda w: f"/programs/{w.eval_program.id}/evaluation", None,
-                        only({"worker", "supervisor"}, worker_other=404)),
-    "evaluation.judge": ("POST", lambda w: f"/programs/{w.eval_program.id}/evaluation",
-                         {"version": "0", "recommendations": "继续跟进。"},
-                         only({"worker"}, ok=303, worker_other=404)),
-    "evaluation.score": ("GET", lambda w: f"/programs/{w.eval_program.id}/members/"
-                         f"{w.eval_member.id}/scores/group-goal-self-rating/pre", None, WRITER),
-    "evaluation.gas": ("GET", lambda w: f"/programs/{w.eval_program.id}/members/"
-                       f"{w.eval_member.id}/gas", None, WRITER),
+    "evaluation.page": (
+        "GET",
+        lambda w: f"/programs/{w.eval_program.id}/evaluation",
+        None,
+        only({"worker", "supervisor"}, worker_other=404),
+    ),
+    "evaluation.judge": (
+        "POST",
+        lambda w: f"/programs/{w.eval_program.id}/evaluation",
+        {"version": "0", "recommendations": "继续跟进。"},
+        only({"worker"}, ok=303, worker_other=404),
+    ),
+    "evaluation.score": (
+        "GET",
+        lambda w: (
+            f"/programs/{w.eval_program.id}/members/"
+            f"{w.eval_member.id}/scores/group-goal-self-rating/pre"
+        ),
+        None,
+        WRITER,
+    ),
+    "evaluation.gas": (
+        "GET",
+        lambda w: f"/programs/{w.eval_program.id}/members/{w.eval_member.id}/gas",
+        None,
+        WRITER,
+    ),
     "evaluation.instruments": ("GET", lambda w: "/admin/instruments", None, ADMIN),
 }

@@ -2,6 +2,7 @@
 lesson plans of their classes; meeting records and evaluation reports: the group's workers
 and their supervisor only (admins 403); templates: admins; statistics: staff, each over
 their own programs; another school's records answer 404."""
+
 import os
 import zipfile
 
@@ -23,46 +24,100 @@ def setup(world):
     rf.members(world.export_group, member)
     world.export_session = rf.sessions_of(world.export_group)[0]
     rf.attendance(world.export_session, member)
-    world.export_job = ExportJob.create(token="matrix-job-token-0123456789abcdef0123",
-                                        user=world.worker, scope="program",
-                                        target_id=world.lessons.id, kind="all", status="done",
-                                        total=1, done=1, filename="x.zip")
+    world.export_job = ExportJob.create(
+        token="matrix-job-token-0123456789abcdef0123",
+        user=world.worker,
+        scope="program",
+        target_id=world.lessons.id,
+        kind="all",
+        status="done",
+        total=1,
+        done=1,
+        filename="x.zip",
+    )
     folder = os.path.join(ROOT, "instance", "exports")
     os.makedirs(folder, exist_ok=True)
     with zipfile.ZipFile(os.path.join(folder, f"{world.export_job.token}.zip"), "w") as zf:
         zf.writestr("a.txt", "a")
     data = example_template("group_plan")
-    DocTemplate.create(agency=world.agency, kind="group_plan", filename="t.docx", data=data,
-                       size=len(data))
+    DocTemplate.create(
+        agency=world.agency, kind="group_plan", filename="t.docx", data=data, size=len(data)
+    )
 
 
 RULES = {
-    "exports.program_docs": ("GET", lambda w: f"/programs/{w.lessons.id}/documents", None,
-                             only({"admin", "supervisor", "worker", "teacher"}, worker_other=404)),
-    "exports.program_doc": ("GET", lambda w: f"/programs/{w.lessons.id}/documents/"
-                            "lesson_plan.docx", None,
-                            only({"admin", "supervisor", "worker", "teacher"}, worker_other=404)),
-    "exports.session_doc": ("GET", lambda w: f"/sessions/{w.export_session.id}/documents/"
-                            "meeting_record.docx", None,
-                            only({"supervisor", "worker"}, worker_other=404)),
-    "exports.program_zip": ("POST", lambda w: f"/programs/{w.lessons.id}/documents/zip", {},
-                            EVERYONE_POST),
-    "exports.job": ("GET", lambda w: f"/exports/{w.export_job.token}", None,
-                    only({"worker"}, denied=404, worker_other=404)),
-    "exports.job_download": ("GET", lambda w: f"/exports/{w.export_job.token}/download", None,
-                             only({"worker"}, denied=404, worker_other=404)),
+    "exports.program_docs": (
+        "GET",
+        lambda w: f"/programs/{w.lessons.id}/documents",
+        None,
+        only({"admin", "supervisor", "worker", "teacher"}, worker_other=404),
+    ),
+    "exports.program_doc": (
+        "GET",
+        lambda w: f"/programs/{w.lessons.id}/documents/lesson_plan.docx",
+        None,
+        only({"admin", "supervisor", "worker", "teacher"}, worker_other=404),
+    ),
+    "exports.session_doc": (
+        "GET",
+        lambda w: f"/sessions/{w.export_session.id}/documents/meeting_record.docx",
+        None,
+        only({"supervisor", "worker"}, worker_other=404),
+    ),
+    "exports.program_zip": (
+        "POST",
+        lambda w: f"/programs/{w.lessons.id}/documents/zip",
+        {},
+        EVERYONE_POST,
+    ),
+    "exports.job": (
+        "GET",
+        lambda w: f"/exports/{w.export_job.token}",
+        None,
+        only({"worker"}, denied=404, worker_other=404),
+    ),
+    "exports.job_download": (
+        "GET",
+        lambda w: f"/exports/{w.export_job.token}/download",
+        None,
+        only({"worker"}, denied=404, worker_other=404),
+    ),
     "exports.doc_templates": ("GET", lambda w: "/admin/templates", None, ADMIN),
-    "exports.template_upload": ("POST", lambda w: "/admin/templates/group_plan", {},
-                                only({"admin"}, ok=422)),
-    "exports.template_example": ("GET", lambda w: "/admin/templates/group_plan/example.docx",
-                                 None, ADMIN),
-    "exports.template_preview": ("GET", lambda w: "/admin/templates/group_plan/preview.docx",
-                                 None, ADMIN),
-    "exports.template_delete": ("POST", lambda w: "/admin/templates/session_plan/delete", {},
-                                only({"admin"}, ok=303)),
+    "exports.template_upload": (
+        "POST",
+        lambda w: "/admin/templates/group_plan",
+        {},
+        only({"admin"}, ok=422),
+    ),
+    "exports.template_example": (
+        "GET",
+        lambda w: "/admin/templates/group_plan/example.docx",
+        None,
+        ADMIN,
+    ),
+    "exports.template_preview": (
+        "GET",
+        lambda w: "/admin/templates/group_plan/preview.docx",
+        None,
+        ADMIN,
+    ),
+    "exports.template_delete": (
+        "POST",
+        lambda w: "/admin/templates/session_plan/delete",
+        {},
+        only({"admin"}, ok=303),
+    ),
     "reports.stats": ("GET", lambda w: "/stats", None, only({"admin", "supervisor", "worker"})),
-    "reports.stats_doc": ("GET", lambda w: "/stats/document.docx?scope=agency", None,
-                          only({"admin", "supervisor", "worker"})),
-    "reports.term_zip": ("POST", lambda w: f"/terms/{w.term.id}/documents/zip", {},
-                         only({"admin", "supervisor", "worker"}, ok=303, worker_other=404)),
+    "reports.stats_doc": (
+        "GET",
+        lambda w: "/stats/document.docx?scope=agency",
+        None,
+        only({"admin", "supervisor", "worker"}),
+    ),
+    "reports.term_zip": (
+        "POST",
+        lambda w: f"/terms/{w.term.id}/documents/zip",
+        {},
+        only({"admin", "supervisor", "worker"}, ok=303, worker_other=404),
+    ),
 }

@@ -1,6 +1,7 @@
 """Reflection and supervision routes. The program's workers write; the supervisor of those
 workers reads, comments and signs off; admins and teachers never read reflection content
 (PRIVACY_SECURITY.md §2); another school's worker gets 404."""
+
 from tests.access import only
 from tests.reflections import factories as rf
 
@@ -26,18 +27,37 @@ READERS = only({"worker", "supervisor"}, worker_other=404)
 SUPERVISOR_POST = only({"supervisor"}, ok=303)
 
 RULES = {
-    "reflections.edit": ("GET", lambda w: f"/sessions/{w.refl_session.id}/reflection", None,
-                         READERS),
-    "reflections.prompts": ("GET", lambda w: f"/sessions/{w.refl_session.id}/reflection/prompts"
-                            "?observed_stage=转折期", None, WRITER),
+    "reflections.edit": (
+        "GET",
+        lambda w: f"/sessions/{w.refl_session.id}/reflection",
+        None,
+        READERS,
+    ),
+    "reflections.prompts": (
+        "GET",
+        lambda w: f"/sessions/{w.refl_session.id}/reflection/prompts?observed_stage=转折期",
+        None,
+        WRITER,
+    ),
     "reflections.mine": ("GET", lambda w: "/reflections", None, only({"worker"})),
-    "reflections.stages": ("GET", lambda w: f"/programs/{w.refl_program.id}/stages", None,
-                           READERS),
+    "reflections.stages": ("GET", lambda w: f"/programs/{w.refl_program.id}/stages", None, READERS),
     "reflections.supervision": ("GET", lambda w: "/supervision", None, only({"supervisor"})),
-    "reflections.acknowledge": ("POST", lambda w: f"/supervision/follow-ups/"
-                                f"{w.refl_follow_up.id}/acknowledge", {}, SUPERVISOR_POST),
-    "reflections.review": ("POST", lambda w: f"/supervision/reflections/{w.refl.id}/review",
-                           REVIEW_FORM, SUPERVISOR_POST),
-    "reflections.missing": ("GET", lambda w: "/records/missing", None,
-                            only({"worker", "supervisor"})),
+    "reflections.acknowledge": (
+        "POST",
+        lambda w: f"/supervision/follow-ups/{w.refl_follow_up.id}/acknowledge",
+        {},
+        SUPERVISOR_POST,
+    ),
+    "reflections.review": (
+        "POST",
+        lambda w: f"/supervision/reflections/{w.refl.id}/review",
+        REVIEW_FORM,
+        SUPERVISOR_POST,
+    ),
+    "reflections.missing": (
+        "GET",
+        lambda w: "/records/missing",
+        None,
+        only({"worker", "supervisor"}),
+    ),
 }

@@ -1,5 +1,6 @@
 """Run-mode routes: the program's workers and admins run a session; supervisors view it
 read-only; teachers never; another school's worker doesn't see it exists (404)."""
+
 from tests.access import only
 from tests.runs.factories import members, run_session
 
@@ -19,15 +20,31 @@ def setup(world):
 RUNNERS_POST = only({"admin", "worker"}, ok=303, worker_other=404)
 
 RULES = {
-    "runs.run": ("GET", lambda w: f"/sessions/{w.run_session.id}/run", None,
-                 only({"admin", "supervisor", "worker"}, worker_other=404)),
+    "runs.run": (
+        "GET",
+        lambda w: f"/sessions/{w.run_session.id}/run",
+        None,
+        only({"admin", "supervisor", "worker"}, worker_other=404),
+    ),
     # the worker has a session today, so one tap takes them to it
-    "runs.today": ("GET", lambda w: "/run/today", None,
-                   only({"admin", "supervisor", "worker"}, worker=302)),
+    "runs.today": (
+        "GET",
+        lambda w: "/run/today",
+        None,
+        only({"admin", "supervisor", "worker"}, worker=302),
+    ),
     # without JavaScript a tap is a plain form post answered with 303 back to the page
-    "runs.tap": ("POST", lambda w: f"/sessions/{w.run_session.id}/attendance", TAP_FORM,
-                 RUNNERS_POST),
+    "runs.tap": (
+        "POST",
+        lambda w: f"/sessions/{w.run_session.id}/attendance",
+        TAP_FORM,
+        RUNNERS_POST,
+    ),
     # no version sent: allowed users get the form back with the error (422)
-    "runs.record": ("POST", lambda w: f"/sessions/{w.run_session.id}/record",
-                    {"notes": "矩阵"}, only({"admin", "worker"}, ok=422, worker_other=404)),
+    "runs.record": (
+        "POST",
+        lambda w: f"/sessions/{w.run_session.id}/record",
+        {"notes": "矩阵"},
+        only({"admin", "worker"}, ok=422, worker_other=404),
+    ),
 }

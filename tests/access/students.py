@@ -4,6 +4,7 @@ Names are student-level data: the school's workers and admins change them, super
 the school's workers read them, teachers never see them (403), and a worker of another
 school gets 404 (existence doesn't leak). Archive-code settings are the admin's.
 """
+
 import datetime as dt
 
 from planner.students.models import Consent, GroupMember, Student
@@ -23,20 +24,38 @@ def setup(world):
     if not hasattr(world, "periods"):  # the programs setup (run first, by name) makes them
         statutory()
         world.periods = periods(world.school)
-    world.student = Student.create(school=world.school, archive_code="JX-ST-2026-9001",
-                                   student_no="M9001", name="矩阵学生", gender="女",
-                                   birth_date=dt.date(2013, 3, 1), school_class=world.cls)
+    world.student = Student.create(
+        school=world.school,
+        archive_code="JX-ST-2026-9001",
+        student_no="M9001",
+        name="矩阵学生",
+        gender="女",
+        birth_date=dt.date(2013, 3, 1),
+        school_class=world.cls,
+    )
     for purpose in ("participation", "attendance"):
-        Consent.create(student=world.student, purpose=purpose, given_by="guardian",
-                       giver_name="矩阵家长", notice_version="v1", given_on=dt.date(2026, 9, 1),
-                       method="paper")
-    world.withdrawable = Consent.create(student=world.student, purpose="observation",
-                                        given_by="guardian", giver_name="矩阵家长",
-                                        notice_version="v1", given_on=dt.date(2026, 9, 1),
-                                        method="paper")
+        Consent.create(
+            student=world.student,
+            purpose=purpose,
+            given_by="guardian",
+            giver_name="矩阵家长",
+            notice_version="v1",
+            given_on=dt.date(2026, 9, 1),
+            method="paper",
+        )
+    world.withdrawable = Consent.create(
+        student=world.student,
+        purpose="observation",
+        given_by="guardian",
+        giver_name="矩阵家长",
+        notice_version="v1",
+        given_on=dt.date(2026, 9, 1),
+        method="paper",
+    )
     group = curriculum(kind="group", sessions=6, slug="matrix-group")
-    world.group = program(world, group, spec(world, world.periods[3], weekday=4),
-                          title="矩阵成长小组")
+    world.group = program(
+        world, group, spec(world, world.periods[3], weekday=4), title="矩阵成长小组"
+    )
     world.member = GroupMember.create(program=world.group, student=world.student)
 
 
@@ -57,10 +76,12 @@ RULES = {
     "students.archive": ("POST", lambda w: f"{_student(w)}/archive", {}, CHANGE_POST),
     "students.consent_add": ("POST", lambda w: f"{_student(w)}/consents", {}, CHANGE_422),
     # the first allowed persona withdraws (303); for the next it is already withdrawn (422)
-    "students.consent_withdraw": ("POST", lambda w: f"{_student(w)}/consents/"
-                                  f"{w.withdrawable.id}/withdraw", {},
-                                  only({"admin", "worker"}, ok=303, worker_other=404,
-                                       worker=422)),
+    "students.consent_withdraw": (
+        "POST",
+        lambda w: f"{_student(w)}/consents/{w.withdrawable.id}/withdraw",
+        {},
+        only({"admin", "worker"}, ok=303, worker_other=404, worker=422),
+    ),
     "students.archive_setting": ("GET", lambda w: "/admin/archive-code", None, ADMIN),
     "students.import_upload": ("GET", lambda w: _school(w, "/import"), None, CHANGE),
     "students.import_preview": ("POST", lambda w: _school(w, "/import/preview"), {}, CHANGE_422),
@@ -69,8 +90,16 @@ RULES = {
     "students.roster": ("GET", lambda w: f"/programs/{w.group.id}/roster", None, READ),
     # an empty details form lacks its version: the form comes back (422)
     "students.roster_save": ("POST", lambda w: f"/programs/{w.group.id}/roster", {}, CHANGE_422),
-    "students.member_add": ("POST", lambda w: f"/programs/{w.group.id}/roster/members", {},
-                            CHANGE_422),
-    "students.member_remove": ("POST", lambda w: f"/programs/{w.group.id}/roster/members/"
-                               f"{w.member.id}/remove", {}, CHANGE_POST),
+    "students.member_add": (
+        "POST",
+        lambda w: f"/programs/{w.group.id}/roster/members",
+        {},
+        CHANGE_422,
+    ),
+    "students.member_remove": (
+        "POST",
+        lambda w: f"/programs/{w.group.id}/roster/members/{w.member.id}/remove",
+        {},
+        CHANGE_POST,
+    ),
 }

@@ -1,4 +1,5 @@
 """Login, lockout, throttling, session rotation, logout, timeouts, redirects and CSRF."""
+
 import re
 import time
 from urllib.parse import urljoin, urlsplit
@@ -48,11 +49,14 @@ def test_login_with_the_right_password(client, worker):
     assert worker.display_name in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("username,password", [
-    ("worker_here", "wrong-password-123"),
-    ("nobody_here", factories.PASSWORD),
-    ("nobody_here", "wrong-password-123"),
-])
+@pytest.mark.parametrize(
+    "username,password",
+    [
+        ("worker_here", "wrong-password-123"),
+        ("nobody_here", factories.PASSWORD),
+        ("nobody_here", "wrong-password-123"),
+    ],
+)
 def test_bad_credentials_get_one_generic_message(client, world, username, password):
     response = post_login(client, username, password)
     assert response.status_code == 401
@@ -86,7 +90,8 @@ def test_the_lock_expires(app, client, worker):
         post_login(client, worker.username, "wrong-password-123")
     locked_until = User.get_by_id(worker.id).locked_until
     User.update(locked_until=locked_until.replace(year=locked_until.year - 1)).where(
-        User.id == worker.id).execute()
+        User.id == worker.id
+    ).execute()
     assert post_login(client, worker.username).status_code == 303
     stored = User.get_by_id(worker.id)
     assert (stored.failed_logins, stored.locked_until) == (0, None)
@@ -102,12 +107,18 @@ def test_a_good_login_resets_the_failure_count(app, client, worker):
 
 
 def test_login_posts_are_rate_limited(app, db_url, world):
-    limited = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "t",
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
-                          "LOGIN_RATE_LIMIT": "3 per minute"})
+    limited = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "3 per minute",
+        }
+    )
     client = limited.test_client()
-    codes = [post_login(client, "nobody_here", "wrong-password-123").status_code
-             for _ in range(4)]
+    codes = [post_login(client, "nobody_here", "wrong-password-123").status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
     assert "尝试次数过多" in post_login(client, world.worker.username).get_data(as_text=True)
     assert client.get("/login").status_code == 200  # only POSTs are limited
@@ -183,11 +194,19 @@ def test_absolute_timeout(app, client, worker):
     assert not is_logged_in(client)
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "https://evil.example", "https://evil.example/dashboard",
-    "/\\evil.example", "\\\\evil.example", "/%09/evil.example", "javascript:alert(1)",
-    "http://localhost.evil.example/x",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "https://evil.example/dashboard",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%09/evil.example",
+        "javascript:alert(1)",
+        "http://localhost.evil.example/x",
+    ],
+)
 def test_no_open_redirect_after_login(client, worker, target):
     response = post_login(client, worker.username, next="next=" + target)
     assert response.status_code == 303
@@ -206,16 +225,24 @@ def test_login_returns_to_the_page_that_needed_it(client, world):
     asked = client.get(f"/schools/{world.school.id}?tab=rooms")
     assert asked.status_code == 302
     login_url = asked.location
-    response = client.post(login_url, data={"username": world.worker.username,
-                                            "password": factories.PASSWORD})
+    response = client.post(
+        login_url, data={"username": world.worker.username, "password": factories.PASSWORD}
+    )
     assert response.status_code == 303
     assert response.location == f"/schools/{world.school.id}?tab=rooms"
 
 
 @pytest.fixture
 def csrf_app(app, db_url):
-    return create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "t",
-                       "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def test_csrf_is_required_on_post(csrf_app, world):
@@ -230,8 +257,9 @@ def test_csrf_is_required_on_post(csrf_app, world):
 def test_csrf_token_as_htmx_header(csrf_app, world):
     client = csrf_app.test_client()
     token = csrf_token_of(client.get("/login").get_data(as_text=True))
-    response = post_login(client, world.worker.username,
-                          headers={"X-CSRFToken": token, "HX-Request": "true"})
+    response = post_login(
+        client, world.worker.username, headers={"X-CSRFToken": token, "HX-Request": "true"}
+    )
     assert response.status_code == 303
     assert is_logged_in(client)
 
@@ -240,8 +268,14 @@ def test_csrf_token_as_form_field(csrf_app, world):
     client = csrf_app.test_client()
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post("/login", data={"username": world.worker.username,
-                                           "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={
+            "username": world.worker.username,
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 303
 
 

@@ -1,4 +1,5 @@
 """User administration: roles and links, validation, agency scope, password and deactivation."""
+
 import json
 import re
 
@@ -39,14 +40,22 @@ def hx_location(response):
 
 
 def link_rows():
-    return (User.select().count(), WorkerSchool.select().count(), Supervision.select().count(),
-            TeacherClass.select().count())
+    return (
+        User.select().count(),
+        WorkerSchool.select().count(),
+        Supervision.select().count(),
+        TeacherClass.select().count(),
+    )
 
 
 def edit_data(user, **kw):
     """The edit form as it was opened, plus changes."""
-    data = {"display_name": user.display_name, "role": user.role, "active": "1",
-            "version": str(User.get_by_id(user.id).version)}
+    data = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "active": "1",
+        "version": str(User.get_by_id(user.id).version),
+    }
     if user.role == "worker":
         data["school_ids"] = [str(link.school_id) for link in user.school_links]
     if user.role == "teacher":
@@ -65,6 +74,7 @@ def can_log_in(app, username, password):
 
 # ---- creating each role with its links ----------------------------------------------
 
+
 def test_create_a_worker_with_schools(app, admin, world):
     data = new_user(role="worker", school_ids=[str(world.school.id), str(world.other_school.id)])
     response = admin.post("/admin/users/new", data=data)
@@ -72,22 +82,27 @@ def test_create_a_worker_with_schools(app, admin, world):
     assert response.location == "/admin/users"
     user = User.get(User.username == "new_user")
     assert (user.role, user.agency_id, user.active) == ("worker", world.agency.id, True)
-    assert {link.school_id for link in user.school_links} == {world.school.id,
-                                                              world.other_school.id}
+    assert {link.school_id for link in user.school_links} == {
+        world.school.id,
+        world.other_school.id,
+    }
     assert user.password_hash.startswith("$argon2")
     assert "long-enough-pw" not in user.password_hash
     assert can_log_in(app, "new_user", "long-enough-pw")
 
 
 def test_create_a_supervisor_with_workers(admin, world):
-    data = new_user(role="supervisor",
-                    worker_ids=[str(world.worker.id), str(world.worker_other.id)])
+    data = new_user(
+        role="supervisor", worker_ids=[str(world.worker.id), str(world.worker_other.id)]
+    )
     response = admin.post("/admin/users/new", data=data, headers=HTMX)
     assert response.status_code == 204
     assert hx_location(response)[0] == "/admin/users"
     user = User.get(User.username == "new_user")
-    assert {link.worker_id for link in user.supervisee_links} == {world.worker.id,
-                                                                  world.worker_other.id}
+    assert {link.worker_id for link in user.supervisee_links} == {
+        world.worker.id,
+        world.worker_other.id,
+    }
 
 
 def test_create_a_teacher_with_classes(admin, world):
@@ -153,8 +168,9 @@ def test_bad_input_is_shown_inline_and_nothing_is_saved(admin, world, change, fi
 
 def test_duplicate_username(admin, world):
     before = link_rows()
-    data = new_user(username=world.worker.username, role="worker",
-                    school_ids=[str(world.school.id)])
+    data = new_user(
+        username=world.worker.username, role="worker", school_ids=[str(world.school.id)]
+    )
     response = admin.post("/admin/users/new", data=data, headers=HTMX)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -165,16 +181,18 @@ def test_duplicate_username(admin, world):
 
 def test_usernames_are_unique_across_agencies(admin, world):
     stranger = factories.user("worker", username="taken_elsewhere")
-    response = admin.post("/admin/users/new", data=new_user(username=stranger.username,
-                                                             role="admin"))
+    response = admin.post(
+        "/admin/users/new", data=new_user(username=stranger.username, role="admin")
+    )
     assert response.status_code == 422
     assert User.select().where(User.username == "taken_elsewhere").count() == 1
 
 
 @pytest.mark.parametrize("link", ["school_ids", "worker_ids", "class_ids"])
 def test_another_agencys_records_cannot_be_linked(admin, world, link):
-    foreign_worker = factories.user("worker", agency=world.foreign_school.agency,
-                                    schools=[world.foreign_school])
+    foreign_worker = factories.user(
+        "worker", agency=world.foreign_school.agency, schools=[world.foreign_school]
+    )
     foreign_class = factories.school_class(school=world.foreign_school)
     role, foreign_id, own_id = {
         "school_ids": ("worker", world.foreign_school.id, world.school.id),
@@ -196,6 +214,7 @@ def test_a_teacher_is_not_a_supervisable_worker(admin, world):
 
 
 # ---- editing ------------------------------------------------------------------------
+
 
 def test_edit_form_shows_the_current_links(admin, world):
     html = admin.get(f"/admin/users/{world.worker.id}/edit").get_data(as_text=True)
@@ -228,8 +247,9 @@ def test_new_password_ends_the_users_sessions(app, admin, world):
     assert worker.get("/dashboard").status_code == 200
     old_session_version = User.get_by_id(world.worker.id).session_version
 
-    response = admin.post(f"/admin/users/{world.worker.id}/edit",
-                          data=edit_data(world.worker, password=NEW_PASSWORD))
+    response = admin.post(
+        f"/admin/users/{world.worker.id}/edit", data=edit_data(world.worker, password=NEW_PASSWORD)
+    )
     assert response.status_code == 303
     assert User.get_by_id(world.worker.id).session_version == old_session_version + 1
 
@@ -241,16 +261,20 @@ def test_new_password_ends_the_users_sessions(app, admin, world):
 
 def test_edit_without_a_password_keeps_sessions_and_password(app, admin, world):
     worker = login_as(app.test_client(), world.worker)
-    response = admin.post(f"/admin/users/{world.worker.id}/edit",
-                          data=edit_data(world.worker, password="", display_name="新名字"))
+    response = admin.post(
+        f"/admin/users/{world.worker.id}/edit",
+        data=edit_data(world.worker, password="", display_name="新名字"),
+    )
     assert response.status_code == 303
     assert worker.get("/dashboard").status_code == 200
     assert User.get_by_id(world.worker.id).password_hash == world.worker.password_hash
 
 
 def test_edit_with_a_short_password_changes_nothing(admin, world):
-    response = admin.post(f"/admin/users/{world.worker.id}/edit",
-                          data=edit_data(world.worker, password="short", display_name="x改"))
+    response = admin.post(
+        f"/admin/users/{world.worker.id}/edit",
+        data=edit_data(world.worker, password="short", display_name="x改"),
+    )
     assert response.status_code == 422
     assert inline_error(response.get_data(as_text=True), "password") == "密码至少 10 位。"
     stored = User.get_by_id(world.worker.id)
@@ -269,8 +293,12 @@ def test_deactivating_a_user_stops_their_login(app, admin, world):
     assert not can_log_in(app, world.worker.username, factories.PASSWORD)
     assert "已停用" in admin.get("/admin/users").get_data(as_text=True)
 
-    assert admin.post(f"/admin/users/{world.worker.id}/edit",
-                      data=edit_data(world.worker, active="1")).status_code == 303
+    assert (
+        admin.post(
+            f"/admin/users/{world.worker.id}/edit", data=edit_data(world.worker, active="1")
+        ).status_code
+        == 303
+    )
     assert can_log_in(app, world.worker.username, factories.PASSWORD)
 
 
@@ -289,7 +317,8 @@ def test_a_failed_edit_leaves_the_links_alone(admin, world):
     data = edit_data(world.worker, school_ids=[str(world.other_school.id)], version="99")
     assert admin.post(f"/admin/users/{world.worker.id}/edit", data=data).status_code == 409
     assert [link.school_id for link in User.get_by_id(world.worker.id).school_links] == [
-        world.school.id]
+        world.school.id
+    ]
 
 
 def test_another_agencys_user_is_not_found(admin, world):
@@ -306,7 +335,12 @@ def test_only_admins_manage_users(client, world, persona):
     before = link_rows()
     assert client.get("/admin/users").status_code == 403
     assert client.post("/admin/users/new", data=new_user(role="admin")).status_code == 403
-    assert client.post(f"/admin/users/{world.worker.id}/edit",
-                       data=edit_data(world.worker, password=NEW_PASSWORD)).status_code == 403
+    assert (
+        client.post(
+            f"/admin/users/{world.worker.id}/edit",
+            data=edit_data(world.worker, password=NEW_PASSWORD),
+        ).status_code
+        == 403
+    )
     assert link_rows() == before
     assert User.get_by_id(world.worker.id).session_version == 1

@@ -1,5 +1,6 @@
 """API test helpers: tokens for the world's personas, a bearer client, a seeded world with a
 canary student who has attendance (so a leak of student data would show)."""
+
 import json
 
 from planner.api import services
@@ -37,7 +38,13 @@ def seed(world):
         rf.attendance(session, world.kid)
     world.series = rf.program(world, kind="classroom", sessions=2)
     rf.headcount(rf.sessions_of(world.series)[0], 35)
-    world.other_program = feeds.program(world.other_school, world.other_term, world.other_room,
-                                        workers=[world.worker_other], classes=[world.other_cls],
-                                        lessons=2, title="乙校课程")
+    world.other_program = feeds.program(
+        world.other_school,
+        world.other_term,
+        world.other_room,
+        workers=[world.worker_other],
+        classes=[world.other_cls],
+        lessons=2,
+        title="乙校课程",
+    )
     return world

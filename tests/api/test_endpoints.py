@@ -1,5 +1,6 @@
 """The JSON endpoints: role scoping through the token's user, no student data anywhere,
 pagination bounds, a fixed number of queries, and the curriculum import."""
+
 import copy
 
 import pytest
@@ -83,9 +84,14 @@ def test_stats(client, seeded):
 
 def test_no_student_name_in_any_response(client, seeded):
     raw = token_for(seeded.admin)
-    urls = ["/api/curricula", f"/api/curricula/{seeded.group.curriculum_id}", "/api/programs",
-            f"/api/programs/{seeded.group.id}/sessions", f"/api/stats?term={seeded.term.name}",
-            "/api/openapi.json"]
+    urls = [
+        "/api/curricula",
+        f"/api/curricula/{seeded.group.curriculum_id}",
+        "/api/programs",
+        f"/api/programs/{seeded.group.id}/sessions",
+        f"/api/stats?term={seeded.term.name}",
+        "/api/openapi.json",
+    ]
     for url in urls:
         response = get(client, url, raw)
         assert response.status_code == 200, url
@@ -94,8 +100,10 @@ def test_no_student_name_in_any_response(client, seeded):
         assert seeded.kid.archive_code not in text and seeded.kid.student_no not in text, url
 
 
-@pytest.mark.parametrize("query", ["per_page=0", "per_page=1000", "per_page=abc", "page=0",
-                                   "page=abc", "page=-1", "page=100001"])
+@pytest.mark.parametrize(
+    "query",
+    ["per_page=0", "per_page=1000", "per_page=abc", "page=0", "page=abc", "page=-1", "page=100001"],
+)
 def test_bad_pagination_is_422_json(client, seeded, query):
     response = get(client, f"/api/programs?{query}", token_for(seeded.worker))
     assert response.status_code == 422
@@ -134,6 +142,7 @@ def test_query_counts_do_not_grow_with_rows(client, seeded):
 
 # ---- import ---------------------------------------------------------------------------
 
+
 def post(client, raw, body):
     return client.post("/api/curricula/import", json=body, headers=bearer(raw))
 
@@ -171,8 +180,11 @@ def test_bad_import_is_422_with_field_messages_and_saves_nothing(client, seeded)
     assert "minutes" in body["errors"]["sessions"]["0"]["activities"]["0"]
     for bad in (None, [], "text"):
         assert post(client, raw, bad).status_code == 422
-    not_json = client.post("/api/curricula/import", data="{", headers=dict(
-        bearer(raw), **{"Content-Type": "application/json"}))
+    not_json = client.post(
+        "/api/curricula/import",
+        data="{",
+        headers=dict(bearer(raw), **{"Content-Type": "application/json"}),
+    )
     assert not_json.status_code == 422
     assert (Curriculum.select().count(), SessionTemplate.select().count()) == before
 

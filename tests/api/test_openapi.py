@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document is valid, covers every JSON route under /api, and the docs page
 lists every path, method, parameter and response schema."""
+
 import re
 
 from openapi_spec_validator import validate
@@ -64,8 +65,9 @@ def test_responses_match_the_documented_schemas(client, world):
     raw = token_for(world.admin)
     for path in ("/api/curricula", "/api/programs"):
         body = client.get(path, headers=bearer(raw)).get_json()
-        schema = spec["paths"][path]["get"]["responses"]["200"]["content"][
-            "application/json"]["schema"]
+        schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
         resolver_doc = dict(schema, components=spec["components"])
         errors = [e.message for e in Draft202012Validator(resolver_doc).iter_errors(body)]
         assert errors == [], (path, errors)

@@ -1,6 +1,7 @@
 """schemathesis against /api/openapi.json through the WSGI app, with a valid admin token:
 no server errors, and every response conforms to the documented schema. Bounded: a few
 examples per operation, no deadline (the database is real)."""
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -8,7 +9,9 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
-    response_schema_conformance, status_code_conformance)
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.api.helpers import bearer, seed, token_for  # noqa: E402
 
@@ -24,9 +27,14 @@ def test_no_server_errors_and_no_schema_violations(app, world):
     assert len(operations) == 6
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             case.call_and_validate(headers=headers, checks=checks)
 

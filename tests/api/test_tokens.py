@@ -1,5 +1,6 @@
 """API tokens: made like feed tokens (random, stored hashed), scoped, revocable, managed on
 /api/tokens with CSRF; 401 JSON in both languages for a missing, wrong or revoked token."""
+
 import logging
 
 import pytest
@@ -67,7 +68,7 @@ def test_scope_is_enforced_with_403(client, world):
     response = client.get("/api/programs", headers=bearer(raw))
     assert response.status_code == 403
     assert response.get_json()["error_en"]
-    assert 'insufficient_scope' in response.headers["WWW-Authenticate"]
+    assert "insufficient_scope" in response.headers["WWW-Authenticate"]
 
 
 def test_a_session_cookie_is_not_a_token(client, world):
@@ -78,13 +79,16 @@ def test_a_session_cookie_is_not_a_token(client, world):
 
 
 def test_import_refuses_a_cookie_even_with_csrf_on(db_url, world):
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "t",
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False}
+    )
     client = login_as(app.test_client(), world.worker)
     assert client.post("/api/curricula/import", json={}).status_code == 401
     # the token page's form still needs its CSRF token
-    assert client.post("/api/tokens", data={"label": "x", "scopes": "programs:read"}
-                       ).status_code == 400
+    assert (
+        client.post("/api/tokens", data={"label": "x", "scopes": "programs:read"}).status_code
+        == 400
+    )
 
 
 def test_last_used_is_recorded(client, world):
@@ -97,8 +101,9 @@ def test_tokens_page_creates_shows_once_lists_and_revokes(client, world):
     login_as(client, world.worker)
     page = client.get("/api/tokens")
     assert page.status_code == 200 and "curricula:write" in page.text
-    made = client.post("/api/tokens", data={"label": "甲号看板",
-                                            "scopes": ["programs:read", "stats:read"]})
+    made = client.post(
+        "/api/tokens", data={"label": "甲号看板", "scopes": ["programs:read", "stats:read"]}
+    )
     assert made.status_code == 201
     token = ApiToken.get(ApiToken.label == "甲号看板")
     raw = made.text.split('id="token-value" readonly value="')[1].split('"')[0]
@@ -138,11 +143,13 @@ def test_teachers_have_no_token_page(client, world):
 def test_bearer_tokens_are_redacted_from_access_logs():
     """A gunicorn access format with the Authorization header still logs no token."""
     atoms = {"r": "GET /api/programs HTTP/1.1", "{authorization}i": "Bearer s3cr3t"}
-    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0,
-                               '"%(r)s" %({authorization}i)s', (atoms,), None)
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, "", 0, '"%(r)s" %({authorization}i)s', (atoms,), None
+    )
     TokenLogFilter().filter(record)
     assert "s3cr3t" not in record.getMessage() and "Bearer [redacted]" in record.getMessage()
-    plain = logging.LogRecord("werkzeug", logging.INFO, "", 0, "Authorization: Bearer abc",
-                              None, None)
+    plain = logging.LogRecord(
+        "werkzeug", logging.INFO, "", 0, "Authorization: Bearer abc", None, None
+    )
     TokenLogFilter().filter(plain)
     assert "abc" not in plain.getMessage()

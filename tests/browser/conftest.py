@@ -1,4 +1,5 @@
 """Real Chromium (Debian's, driven by Playwright) against the app served on 127.0.0.1."""
+
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -8,17 +9,25 @@ from tests.conftest import _empty_tables
 from tests.live import serve
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TABLET = {"width": 820, "height": 1180}  # iPad Air, portrait
 
 
 @pytest.fixture
 def live_app(db_url):
     """The app as in production (CSRF on), on the test database."""
-    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "browser-test",
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"DATABASE_URL": db_url, "SECRET_KEY": "browser-test", "RATELIMIT_ENABLED": False}
+    )
     yield app
     database.connect(reuse_if_open=True)
     _empty_tables()

@@ -6,6 +6,7 @@ pages are also used at 200 % zoom (a 1280×1180 screen shows a 640×590 CSS-pixe
 nothing may scroll sideways and the main navigation must stay reachable.
 
 axe-core comes from npm (package.json; `make test` runs `npm ci`)."""
+
 import os
 
 import pytest
@@ -37,25 +38,47 @@ def _urls(role):
     term = Term.get_by_id(group.term_id)
     week, month = "/calendar/week", "/calendar/month"
     common = ["/dashboard", week, month, "/calendar/subscriptions"]
-    staff = common + [f"/terms/{term.id}/overview", "/curricula/", f"/curricula/{curriculum.id}",
-                      "/stats", "/today"]
+    staff = common + [
+        f"/terms/{term.id}/overview",
+        "/curricula/",
+        f"/curricula/{curriculum.id}",
+        "/stats",
+        "/today",
+    ]
     return {
-        "worker": staff + [
-            f"/programs/{group.id}", f"/programs/{lessons.id}",
-            f"/sessions/{session.id}/run", "/run/today",
-            f"/sessions/{session.id}/reflection", f"/sessions/{held.id}/reflection",
-            "/reflections", "/records/missing",
-            f"/programs/{group.id}/roster", f"/programs/{finished.id}/evaluation",
-            f"/programs/{finished.id}/documents", f"/programs/{lessons.id}/documents",
+        "worker": staff
+        + [
+            f"/programs/{group.id}",
+            f"/programs/{lessons.id}",
+            f"/sessions/{session.id}/run",
+            "/run/today",
+            f"/sessions/{session.id}/reflection",
+            f"/sessions/{held.id}/reflection",
+            "/reflections",
+            "/records/missing",
+            f"/programs/{group.id}/roster",
+            f"/programs/{finished.id}/evaluation",
+            f"/programs/{finished.id}/documents",
+            f"/programs/{lessons.id}/documents",
             f"/schools/{junior.id}/students",
         ],
-        "supervisor": staff + [
-            "/supervision", "/records/missing", f"/sessions/{held.id}/reflection",
+        "supervisor": staff
+        + [
+            "/supervision",
+            "/records/missing",
+            f"/sessions/{held.id}/reflection",
             f"/programs/{finished.id}",
         ],
-        "admin": staff + [
-            "/admin/", f"/schools/{junior.id}", "/calendars/", f"/schools/{junior.id}/calendar",
-            "/admin/calendar/national", "/admin/users", "/admin/instruments", "/admin/templates",
+        "admin": staff
+        + [
+            "/admin/",
+            f"/schools/{junior.id}",
+            "/calendars/",
+            f"/schools/{junior.id}/calendar",
+            "/admin/calendar/national",
+            "/admin/users",
+            "/admin/instruments",
+            "/admin/templates",
         ],
         "teacher": common + ["/today"],
     }[role]
@@ -75,8 +98,11 @@ def _axe(page):
 
 
 def _report(problems):
-    return "\n".join(f"{where}: [{v['impact']}] {v['id']} — {v['help']} ({v['count']}×) "
-                     f"{v['targets']}\n      {v['summary']}" for where, v in problems)
+    return "\n".join(
+        f"{where}: [{v['impact']}] {v['id']} — {v['help']} ({v['count']}×) "
+        f"{v['targets']}\n      {v['summary']}"
+        for where, v in problems
+    )
 
 
 @pytest.fixture
@@ -86,8 +112,7 @@ def checked(browser):
     The app's CSP allows only 'self' scripts, and Playwright's add_script_tag(path=) inserts
     the file's text as an inline <script>, which that CSP blocks; so this context bypasses
     the CSP (for this test only; the other browser tests run under the real policy)."""
-    context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True,
-                                  bypass_csp=True)
+    context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -126,8 +151,12 @@ def test_key_pages_work_at_200_percent_zoom(live_server, demo_all, tablet):
     group = Program.get(Program.title == "新生适应小组")
     session = Session.select().where(Session.program == group.id).order_by(Session.seq).first()
     page.set_viewport_size(ZOOM_200)
-    for url in ("/dashboard", "/calendar/week", f"/programs/{group.id}",
-                f"/sessions/{session.id}/run"):
+    for url in (
+        "/dashboard",
+        "/calendar/week",
+        f"/programs/{group.id}",
+        f"/sessions/{session.id}/run",
+    ):
         page.goto(base + url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (url, overflow)

@@ -1,5 +1,6 @@
 """Issue 3's journey as a new user would do it, at tablet size: find 青春期教育（初中）,
 fork it, fit it to a 40-minute period, and publish it."""
+
 import os
 import re
 
@@ -38,8 +39,9 @@ def test_fork_shorten_to_40_minutes_and_publish(live_server, shipped, tablet):
     page.fill("#f-period", "40")
     # wait for the save itself: the field shows 40 as soon as it is typed, and a reload
     # before the htmx post has been answered would show the old period (a flaky race)
-    with page.expect_response(lambda r: r.request.method == "POST"
-                              and r.url.endswith("/edit")) as saved:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/edit")
+    ) as saved:
         page.click("button:has-text('保存方案信息')")
     assert saved.value.status == 200
     expect(page.locator("#f-period")).to_have_value("40")

@@ -1,6 +1,7 @@
 """Issue 6's journey, as a new worker would try it on the demo: open the finished group's
 evaluation, download all six documents (and the zip, watching its progress bar), and read
 each back through LibreOffice. The statistics on the page match the database."""
+
 import datetime as dt
 import io
 import os
@@ -58,18 +59,33 @@ def expected_totals(term_name) -> dict:
     from planner.sessions.models import ProgramWorker
 
     worker = User.get(User.username == "worker")
-    mine = (Program.select(Program.id).join(Term).switch(Program).join(ProgramWorker)
-            .where((Term.name == term_name) & (ProgramWorker.worker == worker.id)))
-    held = Session.select().where(Session.program.in_(mine) & (Session.status != "cancelled")
-                                  & (Session.date <= dt.date.today()))
-    lessons = [s for s in held.join(Program).join(Curriculum).where(Curriculum.kind == "classroom")
-               if SessionRecord.select().where((SessionRecord.session == s.id)
-                                               & SessionRecord.headcount.is_null(False)).exists()]
+    mine = (
+        Program.select(Program.id)
+        .join(Term)
+        .switch(Program)
+        .join(ProgramWorker)
+        .where((Term.name == term_name) & (ProgramWorker.worker == worker.id))
+    )
+    held = Session.select().where(
+        Session.program.in_(mine)
+        & (Session.status != "cancelled")
+        & (Session.date <= dt.date.today())
+    )
+    lessons = [
+        s
+        for s in held.join(Program).join(Curriculum).where(Curriculum.kind == "classroom")
+        if SessionRecord.select()
+        .where((SessionRecord.session == s.id) & SessionRecord.headcount.is_null(False))
+        .exists()
+    ]
     marks = list(Attendance.select().where(Attendance.session.in_(held.select(Session.id))))
     attended = sum(1 for m in marks if m.status in ("present", "late", "left_early"))
-    return {"lessons": len(lessons), "meetings": len({m.session_id for m in marks}),
-            "meeting_participants": attended,
-            "attendance_rate": f"{100 * attended / len(marks):.1f}%" if marks else "—"}
+    return {
+        "lessons": len(lessons),
+        "meetings": len({m.session_id for m in marks}),
+        "meeting_participants": attended,
+        "attendance_rate": f"{100 * attended / len(marks):.1f}%" if marks else "—",
+    }
 
 
 def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_path):
@@ -99,8 +115,10 @@ def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_p
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         entries = zf.namelist()
     assert len(entries) == 1 + 8 + 8 + 1  # plan, session plans, meeting records, report
-    assert all(e.startswith(group.archive_code or Program.get_by_id(group.id).archive_code)
-               for e in entries)
+    assert all(
+        e.startswith(group.archive_code or Program.get_by_id(group.id).archive_code)
+        for e in entries
+    )
 
     lessons = Program.get(Program.title == "青春期教育（初一）7(1)7(2)班")
     page.goto(f"{base}/programs/{lessons.id}/documents")
@@ -119,9 +137,14 @@ def test_worker_downloads_all_six_documents(live_server, demo_all, tablet, tmp_p
     assert not [n for n in names if any(s in n for s in students)], names
     texts = pdf_texts({k: d for k, (_, d) in files.items()}, tmp_path)
     flat = {k: re.sub(r"\s+", "", t) for k, t in texts.items()}
-    for kind, heading in (("group_plan", "小组计划书"), ("session_plan", "单节活动计划"),
-                          ("lesson_plan", "社工课堂教案"), ("meeting_record", "小组活动记录表"),
-                          ("evaluation_report", "小组总结评估报告"), ("term_stats", "学期工作统计")):
+    for kind, heading in (
+        ("group_plan", "小组计划书"),
+        ("session_plan", "单节活动计划"),
+        ("lesson_plan", "社工课堂教案"),
+        ("meeting_record", "小组活动记录表"),
+        ("evaluation_report", "小组总结评估报告"),
+        ("term_stats", "学期工作统计"),
+    ):
         assert heading in flat[kind], kind
         header = "示范区阳光社会工作服务中心" if kind == "term_stats" else "城东第一初级中学"
         assert header in flat[kind], kind
@@ -135,18 +158,23 @@ def test_evaluation_and_export_screens_fit_a_tablet(live_server, demo_all, table
     page, group = tablet, demo_all
     log_in(page, live_server, "worker", DEMO_PASSWORD)
     member = GroupMember.select().where(GroupMember.program == group.id).first()
-    urls = [f"/programs/{group.id}/evaluation", f"/programs/{group.id}/documents",
-            f"/programs/{group.id}/members/{member.student_id}/scores/satisfaction/post",
-            f"/programs/{group.id}/members/{member.student_id}/gas", "/stats"]
+    urls = [
+        f"/programs/{group.id}/evaluation",
+        f"/programs/{group.id}/documents",
+        f"/programs/{group.id}/members/{member.student_id}/scores/satisfaction/post",
+        f"/programs/{group.id}/members/{member.student_id}/gas",
+        "/stats",
+    ]
     for width, height in ((768, 1024), (1180, 820)):
         page.set_viewport_size({"width": width, "height": height})
         for url in urls:
             page.goto(live_server + url)
             heights = page.locator(
                 "#main button, #main a.btn, #main select, #main input:not([type=radio])"
-                ":not([type=checkbox]):not([type=hidden]), #main label.check").evaluate_all(
-                "els => els.filter(e => e.offsetParent)"
-                ".map(e => e.getBoundingClientRect().height)")
+                ":not([type=checkbox]):not([type=hidden]), #main label.check"
+            ).evaluate_all(
+                "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+            )
             assert heights and min(heights) >= 44, (width, url, heights)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, (width, url, overflow)

@@ -2,6 +2,7 @@
 record consent; form a group where a student without consent is refused; run a meeting
 with the network cut for a moment; write the reflection; the supervisor signs it off.
 At the end the database holds exactly the taps made."""
+
 import datetime as dt
 import os
 import re
@@ -18,10 +19,12 @@ from planner.students.models import Attendance, Consent, GroupMember, Reflection
 from tests.browser.conftest import log_in
 
 CONTENT = os.path.join(os.path.dirname(__file__), "..", "..", "content")
-CLASS_LIST = ("学号,姓名,性别,出生日期,班级,监护人,监护人电话\n"
-              "20269001,宋可馨 ,女,2013-05-02,7(3)班,宋先生,13900000001\n"
-              "20269002,韩嘉树,男,2013-08-19,7(3)班,韩女士,13900000002\n"
-              "20269003,罗一帆,男,2012-12-01,7(4)班,罗先生,13900000003\n")
+CLASS_LIST = (
+    "学号,姓名,性别,出生日期,班级,监护人,监护人电话\n"
+    "20269001,宋可馨 ,女,2013-05-02,7(3)班,宋先生,13900000001\n"
+    "20269002,韩嘉树,男,2013-08-19,7(3)班,韩女士,13900000002\n"
+    "20269003,罗一帆,男,2012-12-01,7(4)班,罗先生,13900000003\n"
+)
 
 
 @pytest.fixture
@@ -40,12 +43,18 @@ def record_consent(page, student, purpose):
     page.fill("#f-notice_version", "2026-09")
     page.click("#consent-form button[type=submit]")
     for _ in range(50):
-        if Consent.select().where((Consent.student == student.id)
-                                  & (Consent.purpose == purpose)).exists():
+        if (
+            Consent.select()
+            .where((Consent.student == student.id) & (Consent.purpose == purpose))
+            .exists()
+        ):
             break
         page.wait_for_timeout(200)
     page.wait_for_load_state("networkidle")
-    assert Consent.get(Consent.student == student.id, Consent.purpose == purpose).given_by == "guardian"
+    assert (
+        Consent.get(Consent.student == student.id, Consent.purpose == purpose).given_by
+        == "guardian"
+    )
 
 
 def test_roster_consent_group_run_reflect_and_sign_off(live_server, term, tablet, tmp_path):

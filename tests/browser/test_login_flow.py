@@ -1,4 +1,5 @@
 """A new user at tablet size: log in, see the Chinese dashboard, log out, press back."""
+
 from playwright.sync_api import expect
 
 from planner.demo import DEMO_PASSWORD
@@ -18,7 +19,8 @@ def test_worker_logs_in_and_out_at_tablet_size(live_server, demo, tablet):
     expect(page.get_by_text("城东第一初级中学")).to_be_visible()
     # every tappable thing on the page is at least 44 px high
     for box in page.locator("a.btn, button, .nav a, a.tile").evaluate_all(
-            "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"):
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+    ):
         assert box >= 44
     page.click("button:has-text('退出登录')")
     expect(page).to_have_url(f"{live_server}/login")

@@ -1,6 +1,7 @@
 """Run mode at tablet size in real Chromium: open today's session with one tap, use the
 activity timer, mark attendance, lose the network, keep tapping, get it back, and find
 exactly the final taps in the database, with no member name in the browser's storage."""
+
 import json
 
 import pytest
@@ -32,8 +33,9 @@ def stored(session):
 
 
 def storage(page):
-    return page.evaluate("() => JSON.stringify([Object.assign({}, localStorage), "
-                         "Object.assign({}, sessionStorage)])")
+    return page.evaluate(
+        "() => JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)])"
+    )
 
 
 def test_attendance_survives_a_network_cut(live_server, room, tablet):
@@ -89,7 +91,10 @@ def test_attendance_survives_a_network_cut(live_server, room, tablet):
     kept = storage(page)
     pending = json.loads(json.loads(kept)[0][f"runmode.pending.{session.id}"])
     assert {int(k): v["status"] for k, v in pending.items()} == {
-        a.id: "left_early", c.id: "present", d.id: "excused"}
+        a.id: "left_early",
+        c.id: "present",
+        d.id: "excused",
+    }
     for person in (a, b, c, d, refused):
         assert person.name not in kept and person.archive_code not in kept
 
@@ -106,8 +111,10 @@ def test_attendance_survives_a_network_cut(live_server, room, tablet):
     page.fill("#f-notes", "组员互动积极，第二个活动超时5分钟")
     page.click("button:has-text('保存记录')")
     expect(page.locator("#run-record .saved")).to_have_text("已保存")
-    assert SessionRecord.get(SessionRecord.session == session.id).notes == \
-        "组员互动积极，第二个活动超时5分钟"
+    assert (
+        SessionRecord.get(SessionRecord.session == session.id).notes
+        == "组员互动积极，第二个活动超时5分钟"
+    )
 
 
 def test_unsent_taps_survive_a_reload_and_are_retried(live_server, room, tablet):
@@ -138,11 +145,13 @@ def test_big_targets_in_portrait_and_landscape(live_server, room, tablet):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{live_server}/sessions/{session.id}/run")
         heights = page.locator("#main button, #main a.btn, #main textarea").evaluate_all(
-            "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)")
+            "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+        )
         assert heights and min(heights) >= 44, (width, heights)
         tiles = page.locator("button.member-tile").evaluate_all(
             "els => els.map(e => [e.getBoundingClientRect().width, "
-            "e.getBoundingClientRect().height])")
+            "e.getBoundingClientRect().height])"
+        )
         assert all(w >= 150 and h >= 100 for w, h in tiles), (width, tiles)
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
         timer = page.locator("#run-timer").bounding_box()

@@ -1,6 +1,7 @@
 """Issue 4's journey at tablet size, as a new user would do it: plan 青春期教育 for two
 classes on Tuesday period 7 from week 3 across National Day, read why a week was skipped,
 resolve a room clash, move one lesson and undo it, and subscribe to the feed."""
+
 import datetime as dt
 import os
 import re
@@ -54,7 +55,9 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     expect(preview).to_contain_text("场地冲突")
     expect(preview).to_contain_text("学业与生涯规划（八年级）")
     page.click("#save-program")
-    expect(page.locator("#program-form .error").first).to_have_text("存在时间冲突，请先解决后再保存。")
+    expect(page.locator("#program-form .error").first).to_have_text(
+        "存在时间冲突，请先解决后再保存。"
+    )
     assert Program.select().count() == 4  # nothing saved
 
     page.select_option("#f-room", label="小组工作室")
@@ -81,7 +84,9 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     page.fill("#f-label", "我的 iPad")
     page.check("text=同时显示节假日和调休上课日")
     page.click("text=生成订阅链接")
-    expect(page.locator("#new-feed a.btn-primary")).to_have_attribute("href", re.compile(r"^webcal://"))
+    expect(page.locator("#new-feed a.btn-primary")).to_have_attribute(
+        "href", re.compile(r"^webcal://")
+    )
     url = page.locator("#feed-url").input_value()
     body = page.request.get(url).body()
     strict = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))  # the independent parser

@@ -1,4 +1,5 @@
 """Shared helpers for the calendar tests."""
+
 import json
 import os
 import re
@@ -30,10 +31,13 @@ def plain(html):
 
 def snapshot():
     """Every calendar row as plain data, to show that nothing changed."""
-    days = sorted((d.school_id or 0, str(d.date), d.kind, d.name, d.follows_weekday, d.version)
-                  for d in CalendarDay.select())
-    bells = sorted((b.school_id, b.section, b.number, str(b.start), str(b.end))
-                   for b in BellPeriod.select())
+    days = sorted(
+        (d.school_id or 0, str(d.date), d.kind, d.name, d.follows_weekday, d.version)
+        for d in CalendarDay.select()
+    )
+    bells = sorted(
+        (b.school_id, b.section, b.number, str(b.start), str(b.end)) for b in BellPeriod.select()
+    )
     return days, bells
 
 

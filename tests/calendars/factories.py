@@ -1,4 +1,5 @@
 """Factories for calendar rows; defaults via setdefault."""
+
 import datetime as dt
 
 from planner.calendars.models import BellPeriod, CalendarDay

@@ -1,5 +1,6 @@
 """Who may see and change calendars: admins edit; the school's staff read; teachers never;
 another school's (or agency's) records answer 404."""
+
 import datetime as dt
 import io
 
@@ -14,8 +15,9 @@ from tests.conftest import login_as
 @pytest.fixture
 def records(world):
     bell_period(school=world.school)
-    world.exam = calendar_day(school=world.school, date=dt.date(2026, 11, 10), kind="exam",
-                              name="期中考试")
+    world.exam = calendar_day(
+        school=world.school, date=dt.date(2026, 11, 10), kind="exam", name="期中考试"
+    )
     world.nat = holiday(dt.date(2026, 10, 1), dt.date(2026, 10, 7))[0]
     return world
 
@@ -24,18 +26,27 @@ def writes(w):
     """Every write, with data an admin would have saved."""
     term = f"term={w.term.id}"
     return [
-        (f"/admin/schools/{w.school.id}/calendar/days/new?{term}",
-         {"kind": "closure", "name": "停电", "start": "2026-11-11"}),
-        (f"/admin/calendar/days/{w.exam.id}/edit?{term}",
-         {"kind": "exam", "name": "改名", "date": "2026-11-10", "version": "1"}),
+        (
+            f"/admin/schools/{w.school.id}/calendar/days/new?{term}",
+            {"kind": "closure", "name": "停电", "start": "2026-11-11"},
+        ),
+        (
+            f"/admin/calendar/days/{w.exam.id}/edit?{term}",
+            {"kind": "exam", "name": "改名", "date": "2026-11-10", "version": "1"},
+        ),
         (f"/admin/calendar/days/{w.exam.id}/delete?{term}", {}),
-        (f"/admin/schools/{w.school.id}/bells", {"section": "all", "number": "1",
-                                                 "start": "09:00", "end": "09:40",
-                                                 "version": "x"}),
-        ("/admin/calendar/national/holiday/new",
-         {"name": "元旦", "start": "2027-01-01", "end": "2027-01-01"}),
-        (f"/admin/calendar/national/holiday/{w.nat.id}/edit",
-         {"name": "国庆", "start": "2026-10-01", "end": "2026-10-02", "version": "1"}),
+        (
+            f"/admin/schools/{w.school.id}/bells",
+            {"section": "all", "number": "1", "start": "09:00", "end": "09:40", "version": "x"},
+        ),
+        (
+            "/admin/calendar/national/holiday/new",
+            {"name": "元旦", "start": "2027-01-01", "end": "2027-01-01"},
+        ),
+        (
+            f"/admin/calendar/national/holiday/{w.nat.id}/edit",
+            {"name": "国庆", "start": "2026-10-01", "end": "2026-10-02", "version": "1"},
+        ),
         (f"/admin/calendar/national/holiday/{w.nat.id}/delete", {}),
         (f"/admin/schools/{w.school.id}/calendar/import/commit?{term}", {"payload": "x"}),
     ]
@@ -58,9 +69,11 @@ def test_only_admins_write(client, records, persona):
     before = snapshot()
     for url, data in writes(records):
         assert client.post(url, data=data).status_code == 403, url
-    upload = client.post(f"/admin/schools/{records.school.id}/calendar/import?term="
-                         f"{records.term.id}", data={"file": (io.BytesIO(b"x"), "a.ics")},
-                         content_type="multipart/form-data")
+    upload = client.post(
+        f"/admin/schools/{records.school.id}/calendar/import?term={records.term.id}",
+        data={"file": (io.BytesIO(b"x"), "a.ics")},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 403
     assert snapshot() == before
 
@@ -82,10 +95,13 @@ def test_an_admin_of_another_agency_gets_404(client, records):
     login_as(client, stranger)
     before = snapshot()
     w = records
-    for url in (f"/schools/{w.school.id}/calendar", f"/admin/schools/{w.school.id}/bells",
-                f"/admin/calendar/days/{w.exam.id}/edit?term={w.term.id}",
-                f"/admin/schools/{w.school.id}/calendar/days/new?term={w.term.id}",
-                f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}"):
+    for url in (
+        f"/schools/{w.school.id}/calendar",
+        f"/admin/schools/{w.school.id}/bells",
+        f"/admin/calendar/days/{w.exam.id}/edit?term={w.term.id}",
+        f"/admin/schools/{w.school.id}/calendar/days/new?term={w.term.id}",
+        f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}",
+    ):
         assert client.get(url).status_code == 404, url
     for url, data in writes(records):
         if "/national/" not in url:
@@ -117,11 +133,15 @@ def test_every_calendar_page_renders_in_english_too(admin, records):
     with admin.session_transaction() as sess:
         sess["locale"] = "en"
     w = records
-    for url in ("/calendars/", f"/schools/{w.school.id}/calendar", "/admin/calendar/national",
-                f"/admin/schools/{w.school.id}/bells",
-                f"/admin/calendar/days/{w.exam.id}/edit?term={w.term.id}",
-                f"/admin/calendar/national/holiday/{w.nat.id}/edit",
-                f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}"):
+    for url in (
+        "/calendars/",
+        f"/schools/{w.school.id}/calendar",
+        "/admin/calendar/national",
+        f"/admin/schools/{w.school.id}/bells",
+        f"/admin/calendar/days/{w.exam.id}/edit?term={w.term.id}",
+        f"/admin/calendar/national/holiday/{w.nat.id}/edit",
+        f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}",
+    ):
         response = admin.get(url)
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Import a school's published calendar (.ics): preview writes nothing, commit writes all."""
+
 import datetime as dt
 import io
 import re
@@ -16,8 +17,13 @@ def ics(*events, name="校历"):
     """An .ics file built with icalendar: (summary, start, end or None, extra props)."""
     cal = icalendar.Calendar.new(uid="test-school-calendar", name=name)
     for n, (summary, start, end, *extra) in enumerate(events):
-        event = icalendar.Event.new(uid=f"e{n}@test", summary=summary, start=start, end=end,
-                                    stamp=dt.datetime(2026, 8, 1, tzinfo=dt.timezone.utc))
+        event = icalendar.Event.new(
+            uid=f"e{n}@test",
+            summary=summary,
+            start=start,
+            end=end,
+            stamp=dt.datetime(2026, 8, 1, tzinfo=dt.timezone.utc),
+        )
         for key, value in (extra[0] if extra else {}).items():
             event.add(key, value)
         cal.add_component(event)
@@ -26,12 +32,12 @@ def ics(*events, name="校历"):
 
 D = dt.date
 SCHOOL_YEAR = ics(
-    ("期中考试", D(2026, 11, 10), D(2026, 11, 13)),          # 3 days, DTEND exclusive
-    ("秋季运动会", D(2026, 10, 22), None),                   # one day (no DTEND)
+    ("期中考试", D(2026, 11, 10), D(2026, 11, 13)),  # 3 days, DTEND exclusive
+    ("秋季运动会", D(2026, 10, 22), None),  # one day (no DTEND)
     ("元旦放假", D(2027, 1, 1), D(2027, 1, 2)),
     ("暴雨停课", D(2026, 9, 15), D(2026, 9, 16)),
     ("教研会", dt.datetime(2026, 9, 16, 14, 0), dt.datetime(2026, 9, 16, 16, 0)),  # timed
-    ("暑假", D(2027, 7, 10), D(2027, 8, 31)),                # after the term
+    ("暑假", D(2027, 7, 10), D(2027, 8, 31)),  # after the term
     ("升旗仪式", D(2026, 9, 7), D(2026, 9, 8), {"rrule": {"freq": "weekly"}}),
 )
 
@@ -43,8 +49,12 @@ def urls(world, school=None, term=None):
 
 
 def upload(client, world, data, filename="school.ics", **kw):
-    response = client.post(urls(world)[0], data={"file": (io.BytesIO(data), filename)},
-                           content_type="multipart/form-data", **kw)
+    response = client.post(
+        urls(world)[0],
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+        **kw,
+    )
     # werkzeug's test client encodes a body over 500 KB into a temporary file it never
     # closes (a ResourceWarning, an error here); the app closes its own copy of the upload
     response.request.environ["wsgi.input"].close()
@@ -77,12 +87,16 @@ def test_preview_shows_the_events_and_writes_nothing(admin, world):
 def test_commit_writes_every_day_with_the_chosen_kinds(admin, world):
     html = upload(admin, world, SCHOOL_YEAR).get_data(as_text=True)
     # 暴雨停课 → closure, 秋季运动会 → skip, 期中考试 → exam, 元旦放假 → changed to event
-    response = admin.post(urls(world)[1], data={"payload": payload(html),
-                                                "kind": ["closure", "skip", "exam", "event"]})
+    response = admin.post(
+        urls(world)[1],
+        data={"payload": payload(html), "kind": ["closure", "skip", "exam", "event"]},
+    )
     assert response.status_code == 303
     assert response.location == f"/schools/{world.school.id}/calendar?term={world.term.id}"
-    rows = [(r.date, r.kind, r.name, r.school_id, r.source) for r in
-            CalendarDay.select().order_by(CalendarDay.date)]
+    rows = [
+        (r.date, r.kind, r.name, r.school_id, r.source)
+        for r in CalendarDay.select().order_by(CalendarDay.date)
+    ]
     assert rows == [
         (D(2026, 9, 15), "closure", "暴雨停课", world.school.id, "ics:school.ics"),
         (D(2026, 11, 10), "exam", "期中考试", world.school.id, "ics:school.ics"),
@@ -99,9 +113,11 @@ def test_a_clash_is_shown_in_the_preview_and_refused_at_commit(admin, world):
     html = upload(admin, world, SCHOOL_YEAR).get_data(as_text=True)
     assert "2026-11-11 已有考试日“月考”。" in html
     before = snapshot()
-    response = admin.post(urls(world)[1], data={"payload": payload(html),
-                                                "kind": ["closure", "event", "exam", "holiday"]},
-                          headers=HTMX)
+    response = admin.post(
+        urls(world)[1],
+        data={"payload": payload(html), "kind": ["closure", "event", "exam", "holiday"]},
+        headers=HTMX,
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "有事件与已有日期冲突，未导入任何内容。" in page and "<html" not in page
@@ -109,14 +125,18 @@ def test_a_clash_is_shown_in_the_preview_and_refused_at_commit(admin, world):
     assert selected_kinds(page) == ["closure", "event", "exam", "holiday"]  # choices kept
     assert snapshot() == before
     # skipping the clashing event lets the rest in
-    response = admin.post(urls(world)[1], data={"payload": payload(page),
-                                                "kind": ["closure", "event", "skip", "holiday"]})
+    response = admin.post(
+        urls(world)[1],
+        data={"payload": payload(page), "kind": ["closure", "event", "skip", "holiday"]},
+    )
     assert response.status_code == 303
     assert CalendarDay.select().count() == 1 + 1 + 1 + 1
 
 
 def test_two_events_of_one_kind_on_one_day_are_refused(admin, world):
-    data = ics(("期中考试", D(2026, 11, 10), D(2026, 11, 12)), ("期中考试（语文）", D(2026, 11, 11), None))
+    data = ics(
+        ("期中考试", D(2026, 11, 10), D(2026, 11, 12)), ("期中考试（语文）", D(2026, 11, 11), None)
+    )
     html = upload(admin, world, data).get_data(as_text=True)
     assert "2026-11-11 已有考试日“期中考试”。" in html
     response = admin.post(urls(world)[1], data={"payload": payload(html), "kind": ["exam", "exam"]})
@@ -124,16 +144,25 @@ def test_two_events_of_one_kind_on_one_day_are_refused(admin, world):
     assert CalendarDay.select().count() == 0
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"this is not a calendar", "这不是有效的 .ics 日历文件，无法读取。"),
-    (b"BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n", "这不是有效的 .ics 日历文件，无法读取。"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2026-13-45\r\n"
-     b"END:VEVENT\r\nEND:VCALENDAR\r\n", "第 1 个事件（x）的日期无法识别，文件未导入。"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
-     b"END:VCALENDAR\r\n", "第 1 个事件（x）的日期无法识别，文件未导入。"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "文件中没有日历事件。"),
-    (b"   ", "文件是空的。"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"this is not a calendar", "这不是有效的 .ics 日历文件，无法读取。"),
+        (b"BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n", "这不是有效的 .ics 日历文件，无法读取。"),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2026-13-45\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n",
+            "第 1 个事件（x）的日期无法识别，文件未导入。",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
+            b"END:VCALENDAR\r\n",
+            "第 1 个事件（x）的日期无法识别，文件未导入。",
+        ),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "文件中没有日历事件。"),
+        (b"   ", "文件是空的。"),
+    ],
+)
 def test_a_malformed_file_is_refused(admin, world, data, message):
     response = upload(admin, world, data)
     assert response.status_code == 422
@@ -168,8 +197,10 @@ def test_no_file_chosen(admin, world):
 
 
 def test_a_gb18030_file_is_read(admin, world):
-    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1\r\n"
-            "DTSTART;VALUE=DATE:20261110\r\nSUMMARY:期末考试\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        "DTSTART;VALUE=DATE:20261110\r\nSUMMARY:期末考试\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     html = upload(admin, world, text.encode("gb18030")).get_data(as_text=True)
     assert "期末考试" in html and selected_kinds(html) == ["exam"]
 
@@ -183,8 +214,10 @@ def test_the_signed_preview_cannot_be_altered(admin, world):
         ({"payload": forged, "kind": kinds}, "预览数据无效，请重新上传文件。"),
         ({"kind": kinds}, "预览数据无效，请重新上传文件。"),
         ({"payload": token, "kind": kinds[:3]}, "预览数据无效，请重新上传文件。"),
-        ({"payload": token, "kind": ["makeup", "event", "exam", "holiday"]},
-         "预览数据无效，请重新上传文件。"),
+        (
+            {"payload": token, "kind": ["makeup", "event", "exam", "holiday"]},
+            "预览数据无效，请重新上传文件。",
+        ),
         ({"payload": token, "kind": ["skip"] * 4}, "没有选择要导入的事件。"),
     ]
     for data, message in cases:
@@ -201,15 +234,33 @@ def test_the_signed_preview_cannot_be_altered(admin, world):
 def test_an_expired_preview_is_refused(admin, world, monkeypatch):
     html = upload(admin, world, SCHOOL_YEAR).get_data(as_text=True)
     monkeypatch.setattr(ics_import, "PREVIEW_SECONDS", -1)
-    response = admin.post(urls(world)[1], data={"payload": payload(html),
-                                                "kind": ["closure", "event", "exam", "holiday"]})
+    response = admin.post(
+        urls(world)[1],
+        data={"payload": payload(html), "kind": ["closure", "event", "exam", "holiday"]},
+    )
     assert response.status_code == 422
     assert "预览已超过一小时，请重新上传文件。" in response.get_data(as_text=True)
     assert CalendarDay.select().count() == 0
 
 
 def test_default_kinds_from_keywords():
-    summaries = ("期中考试", "初三期末", "国庆放假", "寒假假期", "台风停课", "校运会", "",
-                 "期末考试后放假")
+    summaries = (
+        "期中考试",
+        "初三期末",
+        "国庆放假",
+        "寒假假期",
+        "台风停课",
+        "校运会",
+        "",
+        "期末考试后放假",
+    )
     assert [ics_import.default_kind(s) for s in summaries] == [
-        "exam", "exam", "holiday", "holiday", "closure", "event", "event", "exam"]
+        "exam",
+        "exam",
+        "holiday",
+        "holiday",
+        "closure",
+        "event",
+        "event",
+        "exam",
+    ]

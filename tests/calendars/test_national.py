@@ -1,12 +1,19 @@
 """Statutory (national) holidays and 调休 make-up days: the page, add, edit, delete."""
+
 import datetime as dt
 
 import pytest
 
 from planner.calendars.models import CalendarDay
 from planner.calendars.services import day_map, import_statutory, load_years
-from tests.calendars.conftest import (CALENDAR_DIR, HTMX, form_version, hx_location, inline_error,
-                                      snapshot)
+from tests.calendars.conftest import (
+    CALENDAR_DIR,
+    HTMX,
+    form_version,
+    hx_location,
+    inline_error,
+    snapshot,
+)
 from tests.calendars.factories import calendar_day, holiday
 
 NEW_HOLIDAY = "/admin/calendar/national/holiday/new"
@@ -46,8 +53,10 @@ def test_page_says_when_next_years_notice_is_missing(admin, world):
 
 
 def test_add_a_holiday_for_a_year_not_yet_shipped(admin, world):
-    response = admin.post(NEW_HOLIDAY, data={"name": "国庆节", "start": "2027-10-01",
-                                             "end": "2027-10-07", "source": ""})
+    response = admin.post(
+        NEW_HOLIDAY,
+        data={"name": "国庆节", "start": "2027-10-01", "end": "2027-10-07", "source": ""},
+    )
     assert response.status_code == 303
     assert response.location == "/admin/calendar/national"
     rows = national("holiday")
@@ -61,16 +70,21 @@ def test_a_new_holiday_inherits_the_years_source(admin, world):
     holiday(dt.date(2027, 1, 1), dt.date(2027, 1, 1), name="元旦", source="2027年通知")
     admin.post(NEW_HOLIDAY, data={"name": "春节", "start": "2027-02-06", "end": "2027-02-12"})
     assert {r.source for r in national("holiday")} == {"2027年通知"}
-    admin.post(NEW_HOLIDAY, data={"name": "清明节", "start": "2027-04-03", "end": "2027-04-05",
-                                  "source": "另一份通知"})
+    admin.post(
+        NEW_HOLIDAY,
+        data={"name": "清明节", "start": "2027-04-03", "end": "2027-04-05", "source": "另一份通知"},
+    )
     assert CalendarDay.get(CalendarDay.name == "清明节").source == "另一份通知"
 
 
 def test_add_a_makeup_day_and_day_map_runs_its_timetable(admin, world):
     """A 调休 Saturday runs the timetable of the weekday it follows."""
     saturday = dt.date(2026, 10, 10)
-    response = admin.post(NEW_MAKEUP, data={"date": "2026-10-10", "name": "国庆节调休上课",
-                                            "follows_weekday": "3"}, headers=HTMX)
+    response = admin.post(
+        NEW_MAKEUP,
+        data={"date": "2026-10-10", "name": "国庆节调休上课", "follows_weekday": "3"},
+        headers=HTMX,
+    )
     assert response.status_code == 204
     assert hx_location(response) == "/admin/calendar/national"
     (row,) = national("makeup")
@@ -87,10 +101,21 @@ BAD_HOLIDAYS = [
     ({"end": "2031-11-15"}, "end", "一次最多录入 31 天。"),
     ({"name": ""}, "name", "此项为必填项。"),
     ({"start": "2031-02-30"}, "start", "请输入有效日期（年-月-日）。"),
-    ({"start": "2031-05-02", "end": "2031-05-06"}, "start", "与已有假期“劳动节”重叠（2031-05-02）。"),
-    ({"start": "2031-04-28", "end": "2031-05-01"}, "start", "与已有假期“劳动节”重叠（2031-05-01）。"),
-    ({"start": "2031-04-26", "end": "2031-04-27"}, "start",
-     "2031-04-27 已是调休上班日（劳动节调休上课）。"),
+    (
+        {"start": "2031-05-02", "end": "2031-05-06"},
+        "start",
+        "与已有假期“劳动节”重叠（2031-05-02）。",
+    ),
+    (
+        {"start": "2031-04-28", "end": "2031-05-01"},
+        "start",
+        "与已有假期“劳动节”重叠（2031-05-01）。",
+    ),
+    (
+        {"start": "2031-04-26", "end": "2031-04-27"},
+        "start",
+        "2031-04-27 已是调休上班日（劳动节调休上课）。",
+    ),
 ]
 
 
@@ -98,8 +123,13 @@ BAD_HOLIDAYS = [
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
 def test_bad_holiday_is_refused_and_nothing_saved(admin, world, change, field, message, htmx):
     holiday(dt.date(2031, 5, 1), dt.date(2031, 5, 5), name="劳动节")
-    calendar_day(school=None, date=dt.date(2031, 4, 27), kind="makeup", name="劳动节调休上课",
-                 follows_weekday=1)
+    calendar_day(
+        school=None,
+        date=dt.date(2031, 4, 27),
+        kind="makeup",
+        name="劳动节调休上课",
+        follows_weekday=1,
+    )
     before = snapshot()
     data = dict({"name": "国庆节", "start": "2031-10-01", "end": "2031-10-07"}, **change)
     response = admin.post(NEW_HOLIDAY, data=data, headers=HTMX if htmx else {})
@@ -126,8 +156,13 @@ BAD_MAKEUPS = [
 @pytest.mark.parametrize("change,field,message", BAD_MAKEUPS)
 def test_bad_makeup_day_is_refused_and_nothing_saved(admin, world, change, field, message):
     holiday(dt.date(2031, 5, 1), dt.date(2031, 5, 5), name="劳动节")
-    calendar_day(school=None, date=dt.date(2031, 4, 27), kind="makeup", name="劳动节调休上课",
-                 follows_weekday=1)
+    calendar_day(
+        school=None,
+        date=dt.date(2031, 4, 27),
+        kind="makeup",
+        name="劳动节调休上课",
+        follows_weekday=1,
+    )
     before = snapshot()
     data = dict({"date": "2031-10-11", "name": "国庆节调休上课", "follows_weekday": "3"}, **change)
     response = admin.post(NEW_MAKEUP, data=data)
@@ -141,8 +176,15 @@ def test_edit_a_holiday_range_moves_all_its_days(admin, world):
     url = f"/admin/calendar/national/holiday/{first.id}/edit"
     html = admin.get(url).get_data(as_text=True)
     assert 'value="2031-10-01"' in html and 'value="2031-10-07"' in html
-    response = admin.post(url, data={"name": "国庆节、中秋节", "start": "2031-10-03",
-                                     "end": "2031-10-09", "version": form_version(html)})
+    response = admin.post(
+        url,
+        data={
+            "name": "国庆节、中秋节",
+            "start": "2031-10-03",
+            "end": "2031-10-09",
+            "version": form_version(html),
+        },
+    )
     assert response.status_code == 303
     rows = national("holiday")
     assert [r.date for r in rows] == [dt.date(2031, 10, d) for d in range(3, 10)]
@@ -153,12 +195,14 @@ def test_edit_a_holiday_range_moves_all_its_days(admin, world):
 def test_a_stale_holiday_edit_gets_the_conflict_screen(admin, world):
     first = holiday(dt.date(2031, 10, 1), dt.date(2031, 10, 3))[0]
     url = f"/admin/calendar/national/holiday/{first.id}/edit"
-    ok = admin.post(url, data={"name": "国庆节", "start": "2031-10-01", "end": "2031-10-04",
-                               "version": "1"})
+    ok = admin.post(
+        url, data={"name": "国庆节", "start": "2031-10-01", "end": "2031-10-04", "version": "1"}
+    )
     assert ok.status_code == 303
     before = snapshot()
-    stale = admin.post(url, data={"name": "国庆", "start": "2031-10-02", "end": "2031-10-02",
-                                  "version": "1"})
+    stale = admin.post(
+        url, data={"name": "国庆", "start": "2031-10-02", "end": "2031-10-02", "version": "1"}
+    )
     assert stale.status_code == 409
     assert "保存冲突" in stale.get_data(as_text=True)
     assert snapshot() == before
@@ -168,27 +212,52 @@ def test_a_bad_holiday_edit_changes_nothing(admin, world):
     holiday(dt.date(2031, 5, 1), dt.date(2031, 5, 3), name="劳动节")
     first = holiday(dt.date(2031, 10, 1), dt.date(2031, 10, 3))[0]
     before = snapshot()
-    response = admin.post(f"/admin/calendar/national/holiday/{first.id}/edit", data={
-        "name": "国庆节", "start": "2031-04-30", "end": "2031-10-02", "version": "1"})
+    response = admin.post(
+        f"/admin/calendar/national/holiday/{first.id}/edit",
+        data={"name": "国庆节", "start": "2031-04-30", "end": "2031-10-02", "version": "1"},
+    )
     assert inline_error(response.get_data(as_text=True), "end") == "一次最多录入 31 天。"
-    response = admin.post(f"/admin/calendar/national/holiday/{first.id}/edit", data={
-        "name": "国庆节", "start": "2031-05-03", "end": "2031-05-04", "version": "1"})
+    response = admin.post(
+        f"/admin/calendar/national/holiday/{first.id}/edit",
+        data={"name": "国庆节", "start": "2031-05-03", "end": "2031-05-04", "version": "1"},
+    )
     assert response.status_code == 422
     assert snapshot() == before
 
 
 def test_edit_and_delete_a_makeup_day(admin, world):
-    day = calendar_day(school=None, date=dt.date(2031, 10, 11), kind="makeup",
-                       name="国庆节调休上课", follows_weekday=3, source="通知")
+    day = calendar_day(
+        school=None,
+        date=dt.date(2031, 10, 11),
+        kind="makeup",
+        name="国庆节调休上课",
+        follows_weekday=3,
+        source="通知",
+    )
     url = f"/admin/calendar/national/makeup/{day.id}/edit"
-    response = admin.post(url, data={"date": "2031-10-12", "name": "国庆节调休上课",
-                                     "follows_weekday": "4", "version": "1"})
+    response = admin.post(
+        url,
+        data={
+            "date": "2031-10-12",
+            "name": "国庆节调休上课",
+            "follows_weekday": "4",
+            "version": "1",
+        },
+    )
     assert response.status_code == 303
     stored = CalendarDay.get_by_id(day.id)
     assert (stored.date, stored.follows_weekday, stored.source, stored.version) == (
-        dt.date(2031, 10, 12), 4, "通知", 2)
-    assert admin.post(url, data={"date": "2031-10-18", "name": "x", "follows_weekday": "1",
-                                 "version": "1"}).status_code == 409
+        dt.date(2031, 10, 12),
+        4,
+        "通知",
+        2,
+    )
+    assert (
+        admin.post(
+            url, data={"date": "2031-10-18", "name": "x", "follows_weekday": "1", "version": "1"}
+        ).status_code
+        == 409
+    )
     response = admin.post(f"/admin/calendar/national/makeup/{day.id}/delete")
     assert response.status_code == 303
     assert national() == []
@@ -209,7 +278,6 @@ def test_kind_in_the_url_must_match_the_record(admin, world):
     assert admin.get(f"/admin/calendar/national/holiday/{day.id}/edit").status_code == 404
     assert admin.post(f"/admin/calendar/national/holiday/{day.id}/delete").status_code == 404
     # a school's own holiday is not a national one
-    assert admin.post(f"/admin/calendar/national/holiday/{school_day.id}/delete"
-                      ).status_code == 404
+    assert admin.post(f"/admin/calendar/national/holiday/{school_day.id}/delete").status_code == 404
     assert admin.get("/admin/calendar/national/exam/new").status_code == 404
     assert snapshot() == before

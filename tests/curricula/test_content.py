@@ -1,4 +1,5 @@
 """content/ is the library's source of truth: lint rules, all-or-nothing import, export."""
+
 import os
 import shutil
 
@@ -28,36 +29,65 @@ def test_shipped_library_passes_and_covers_the_brief():
     items, problems = load_library(LIBRARY)
     assert problems == []
     classroom = {(c["theme"], c["grade_band"]) for c in items if c["kind"] == "classroom"}
-    for needed in [("生命教育", "小学低段"), ("生命教育", "小学高段"), ("生命教育", "初中"),
-                   ("生命教育", "高中"), ("学业与生涯规划", "初中"), ("学业与生涯规划", "高中"),
-                   ("青春期教育", "小学高段"), ("青春期教育", "初中")]:
+    for needed in [
+        ("生命教育", "小学低段"),
+        ("生命教育", "小学高段"),
+        ("生命教育", "初中"),
+        ("生命教育", "高中"),
+        ("学业与生涯规划", "初中"),
+        ("学业与生涯规划", "高中"),
+        ("青春期教育", "小学高段"),
+        ("青春期教育", "初中"),
+    ]:
         assert needed in classroom
     groups = [c for c in items if c["kind"] == "group"]
     assert len(items) >= 14 and len(groups) >= 6
     assert any(c["grade_band"].startswith("小学") for c in groups)
     for c in items:
-        assert (4 if c["kind"] == "classroom" else 6) <= len(c["sessions"]) <= (8 if c["kind"] == "classroom" else 10)
+        assert (
+            (4 if c["kind"] == "classroom" else 6)
+            <= len(c["sessions"])
+            <= (8 if c["kind"] == "classroom" else 10)
+        )
         for s in c["sessions"]:
-            assert s["objectives"]["knowledge"] and s["objectives"]["skill"] and s["objectives"]["attitude"]
+            assert (
+                s["objectives"]["knowledge"]
+                and s["objectives"]["skill"]
+                and s["objectives"]["attitude"]
+            )
             assert all(a["steps"] for a in s["activities"])
             assert sum(a["minutes"] for a in s["activities"]) <= c["period_minutes"]
         if c["kind"] == "group":
             assert {s["stage"] for s in c["sessions"]} == {"形成期", "转折期", "成熟期", "结束期"}
 
 
-@pytest.mark.parametrize("breakage, field, text", [
-    (lambda d: d.pop("title"), "title", "必填"),
-    (lambda d: d.update(colour="red"), "colour", "Unknown field"),
-    (lambda d: d["sessions"][1]["activities"][1].update(minutes=40), "sessions.1.activities",
-     "超过单节时长"),
-    (lambda d: d["plan"].update(methods=""), "plan.methods", "服务方法"),
-    (lambda d: d["plan"].pop("evaluators"), "plan.evaluators", "评估参与者"),
-    (lambda d: d.update(grade_band="小学高段", grades=[5]), "period_minutes", "40"),
-    (lambda d: d.update(grades=[10]), "grades", "学段"),
-    (lambda d: d["sessions"][0].update(seq=3), "sessions.0.seq", "依次"),
-    (lambda d: d["sessions"][0]["activities"][0].update(phase="热身"), "sessions.0.activities.0.phase", "导入"),
-    (lambda d: d["sessions"][0]["activities"][0].update(minutes="ten"), "sessions.0.activities.0.minutes", "整数"),
-])
+@pytest.mark.parametrize(
+    "breakage, field, text",
+    [
+        (lambda d: d.pop("title"), "title", "必填"),
+        (lambda d: d.update(colour="red"), "colour", "Unknown field"),
+        (
+            lambda d: d["sessions"][1]["activities"][1].update(minutes=40),
+            "sessions.1.activities",
+            "超过单节时长",
+        ),
+        (lambda d: d["plan"].update(methods=""), "plan.methods", "服务方法"),
+        (lambda d: d["plan"].pop("evaluators"), "plan.evaluators", "评估参与者"),
+        (lambda d: d.update(grade_band="小学高段", grades=[5]), "period_minutes", "40"),
+        (lambda d: d.update(grades=[10]), "grades", "学段"),
+        (lambda d: d["sessions"][0].update(seq=3), "sessions.0.seq", "依次"),
+        (
+            lambda d: d["sessions"][0]["activities"][0].update(phase="热身"),
+            "sessions.0.activities.0.phase",
+            "导入",
+        ),
+        (
+            lambda d: d["sessions"][0]["activities"][0].update(minutes="ten"),
+            "sessions.0.activities.0.minutes",
+            "整数",
+        ),
+    ],
+)
 def test_each_lint_rule_names_file_line_and_field(tmp_path, breakage, field, text):
     data = curriculum_data()
     breakage(data)
@@ -78,15 +108,20 @@ def test_problem_line_points_at_the_field(tmp_path):
     with open(path, encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     assert "minutes: ten" in lines[found[0].line - 1]
-    assert str(found[0]).startswith(f"test-classroom.yaml:{found[0].line}: sessions.2.activities.0.minutes:")
+    assert str(found[0]).startswith(
+        f"test-classroom.yaml:{found[0].line}: sessions.2.activities.0.minutes:"
+    )
 
 
-@pytest.mark.parametrize("stages, text", [
-    (["形成期", "成熟期", "转折期", "成熟期", "结束期", "结束期"], "倒退"),
-    (["形成期", "转折期", "成熟期", "成熟期", "成熟期", "成熟期"], "结束期"),
-    (["转折期", "转折期", "成熟期", "成熟期", "成熟期", "结束期"], "形成期"),
-    (["形成期", "筹备", "成熟期", "成熟期", "成熟期", "结束期"], "小组阶段须为"),
-])
+@pytest.mark.parametrize(
+    "stages, text",
+    [
+        (["形成期", "成熟期", "转折期", "成熟期", "结束期", "结束期"], "倒退"),
+        (["形成期", "转折期", "成熟期", "成熟期", "成熟期", "成熟期"], "结束期"),
+        (["转折期", "转折期", "成熟期", "成熟期", "成熟期", "结束期"], "形成期"),
+        (["形成期", "筹备", "成熟期", "成熟期", "成熟期", "结束期"], "小组阶段须为"),
+    ],
+)
 def test_group_stage_rules(tmp_path, stages, text):
     data = curriculum_data("group", sessions=6)
     for session, stage in zip(data["sessions"], stages):
@@ -132,7 +167,9 @@ def test_import_is_all_or_nothing_from_the_cli(app, tmp_path):
     broken = curriculum_data(slug="bad-one")
     broken["plan"]["content"] = ""
     write(tmp_path, broken)
-    result = app.test_cli_runner().invoke(args=["planner", "content", "import", "--dir", str(tmp_path)])
+    result = app.test_cli_runner().invoke(
+        args=["planner", "content", "import", "--dir", str(tmp_path)]
+    )
     assert result.exit_code != 0
     assert "bad-one.yaml" in result.output and "nothing was imported" in result.output
     assert Curriculum.select().count() == 0
@@ -170,8 +207,12 @@ def test_import_then_export_round_trips_byte_for_byte(app, tmp_path):
 
 
 def test_export_keeps_older_versions_in_their_own_files(app, tmp_path):
-    import_library([curriculum_data(slug="two-versions"),
-                    curriculum_data(slug="two-versions", version=2, title="第二版")])
+    import_library(
+        [
+            curriculum_data(slug="two-versions"),
+            curriculum_data(slug="two-versions", version=2, title="第二版"),
+        ]
+    )
     export_library(str(tmp_path))
     assert sorted(os.listdir(tmp_path)) == ["two-versions.v1.yaml", "two-versions.yaml"]
     assert yaml.safe_load((tmp_path / "two-versions.yaml").read_text("utf-8"))["version"] == 2

@@ -1,4 +1,5 @@
 """The editor: fork, edit every field, bad input, conflicts, reorder, publish, versioning."""
+
 from werkzeug.datastructures import MultiDict
 
 from planner.curricula.editor import full
@@ -8,9 +9,16 @@ from tests.curricula.factories import PLAN, curriculum
 
 
 def plan_form(c, **changes):
-    form = MultiDict({"title": c.title, "theme": c.theme, "grade_band": c.grade_band,
-                      "period_minutes": str(c.period_minutes), "summary": c.summary,
-                      "edit_version": str(c.edit_version)})
+    form = MultiDict(
+        {
+            "title": c.title,
+            "theme": c.theme,
+            "grade_band": c.grade_band,
+            "period_minutes": str(c.period_minutes),
+            "summary": c.summary,
+            "edit_version": str(c.edit_version),
+        }
+    )
     for g in c.grades:
         form.add("grades", str(g))
     for key, value in c.plan.items():
@@ -27,8 +35,16 @@ def plan_form(c, **changes):
 
 
 def session_form(session, activities=None, **changes):
-    form = MultiDict({"title": session.title, "edit_version": str(session.edit_version),
-                      "knowledge": "知", "skill": "技", "attitude": "态", "action": "save"})
+    form = MultiDict(
+        {
+            "title": session.title,
+            "edit_version": str(session.edit_version),
+            "knowledge": "知",
+            "skill": "技",
+            "attitude": "态",
+            "action": "save",
+        }
+    )
     if session.stage:
         form["stage"] = session.stage
     for a in activities if activities is not None else session.activities:
@@ -57,14 +73,17 @@ def test_fork_copies_into_my_agency_as_a_draft(client, world):
     assert response.location.endswith(f"/curricula/{copy.id}/edit")
     copied = full(copy.id)
     assert [s.title for s in copied.sessions] == [s.title for s in shared.sessions]
-    assert sum(len(s.activities) for s in copied.sessions) == sum(len(s.activities) for s in shared.sessions)
+    assert sum(len(s.activities) for s in copied.sessions) == sum(
+        len(s.activities) for s in shared.sessions
+    )
 
 
 def test_plan_edit_saves_every_field(client, world):
     c = draft(world)
     login_as(client, world.worker)
-    form = plan_form(c, title="新标题", theory="生态系统理论", specific_goals="目标A\n目标B",
-                     grades=["7"])
+    form = plan_form(
+        c, title="新标题", theory="生态系统理论", specific_goals="目标A\n目标B", grades=["7"]
+    )
     response = client.post(f"/curricula/{c.id}/edit", data=form, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     saved = Curriculum.get_by_id(c.id)
@@ -117,25 +136,46 @@ def test_session_save_replaces_activities(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    acts = [{"phase": "导入", "title": "暖身", "minutes": 10, "purpose": "p", "steps": ["一", "二"],
-             "materials": ["卡片"], "debrief": []},
-            {"phase": "总结", "title": "小结", "minutes": 30, "purpose": "", "steps": ["回顾"],
-             "materials": [], "debrief": ["学到了什么？"]}]
-    response = client.post(f"/curricula/{c.id}/sessions/{s.id}",
-                           data=session_form(s, acts, title="改过的一课", sensitivity="puberty"))
+    acts = [
+        {
+            "phase": "导入",
+            "title": "暖身",
+            "minutes": 10,
+            "purpose": "p",
+            "steps": ["一", "二"],
+            "materials": ["卡片"],
+            "debrief": [],
+        },
+        {
+            "phase": "总结",
+            "title": "小结",
+            "minutes": 30,
+            "purpose": "",
+            "steps": ["回顾"],
+            "materials": [],
+            "debrief": ["学到了什么？"],
+        },
+    ]
+    response = client.post(
+        f"/curricula/{c.id}/sessions/{s.id}",
+        data=session_form(s, acts, title="改过的一课", sensitivity="puberty"),
+    )
     assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
     saved = full(c.id).sessions[0]
     assert saved.title == "改过的一课" and saved.sensitivity == ["puberty"]
     assert [(a.title, a.minutes, a.steps) for a in saved.activities] == [
-        ("暖身", 10, ["一", "二"]), ("小结", 30, ["回顾"])]
+        ("暖身", 10, ["一", "二"]),
+        ("小结", 30, ["回顾"]),
+    ]
 
 
 def test_overrun_is_an_error_and_nothing_is_saved(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    acts = [dict(phase="主体", title="太长", minutes=50, purpose="", steps=[], materials=[],
-                 debrief=[])]
+    acts = [
+        dict(phase="主体", title="太长", minutes=50, purpose="", steps=[], materials=[], debrief=[])
+    ]
     response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, acts))
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "活动合计 50 分钟，超过单节时长 45 分钟" in body
@@ -146,8 +186,12 @@ def test_activity_row_errors_are_inline(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    acts = [dict(phase="主体", title="", minutes="x", purpose="", steps=[], materials=[], debrief=[])]
-    body = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, acts)).get_data(as_text=True)
+    acts = [
+        dict(phase="主体", title="", minutes="x", purpose="", steps=[], materials=[], debrief=[])
+    ]
+    body = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, acts)).get_data(
+        as_text=True
+    )
     assert 'id="e-a0_title"' in body and 'id="e-a0_minutes"' in body
 
 
@@ -155,14 +199,20 @@ def test_add_remove_and_move_activity_rows_before_saving(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    titles = lambda body: [t.split('value="')[1].split('"')[0]
-                           for t in body.split('name="a_title"')[1:]]
-    body = client.post(f"/curricula/{c.id}/sessions/{s.id}",
-                       data=session_form(s, action="down:0")).get_data(as_text=True)
+    titles = lambda body: [
+        t.split('value="')[1].split('"')[0] for t in body.split('name="a_title"')[1:]
+    ]
+    body = client.post(
+        f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="down:0")
+    ).get_data(as_text=True)
     assert titles(body)[:2] == [s.activities[1].title, s.activities[0].title]
-    body = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="add")).get_data(as_text=True)
+    body = client.post(
+        f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="add")
+    ).get_data(as_text=True)
     assert len(titles(body)) == 4
-    body = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="remove:0")).get_data(as_text=True)
+    body = client.post(
+        f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="remove:0")
+    ).get_data(as_text=True)
     assert len(titles(body)) == 2
     assert Activity.select().where(Activity.session == s.id).count() == 3  # nothing saved yet
 
@@ -171,7 +221,12 @@ def test_stale_session_edit_is_a_conflict(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    assert client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, title="一")).status_code == 200
+    assert (
+        client.post(
+            f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, title="一")
+        ).status_code
+        == 200
+    )
     response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, title="二"))
     assert response.status_code == 409
     assert SessionTemplate.get_by_id(s.id).title == "一"
@@ -181,7 +236,12 @@ def test_sessions_can_be_added_moved_and_deleted(client, world):
     c = draft(world)
     ids = [s.id for s in c.sessions]
     login_as(client, world.worker)
-    assert client.post(f"/curricula/{c.id}/sessions/{ids[0]}/move", data={"direction": "down"}).status_code == 303
+    assert (
+        client.post(
+            f"/curricula/{c.id}/sessions/{ids[0]}/move", data={"direction": "down"}
+        ).status_code
+        == 303
+    )
     order = lambda: [s.id for s in full(c.id).sessions]
     assert order()[:2] == [ids[1], ids[0]]
     client.post(f"/curricula/{c.id}/sessions/{ids[2]}/delete")

@@ -1,5 +1,6 @@
 """Hostile input on the curriculum screens is refused in plain words, never a server
 error (found by tests/security/test_form_fuzz.py)."""
+
 import pytest
 
 from tests.conftest import login_as
@@ -26,8 +27,9 @@ def test_a_row_action_int_cannot_read_changes_nothing(client, world):
     c = draft(world)
     session = c.sessions[0]
     login_as(client, world.worker)
-    response = client.post(f"/curricula/{c.id}/sessions/{session.id}",
-                           data=session_form(session, action="remove:²"))
+    response = client.post(
+        f"/curricula/{c.id}/sessions/{session.id}", data=session_form(session, action="remove:²")
+    )
     assert response.status_code == 200
 
 
@@ -38,7 +40,9 @@ def test_a_broken_edit_version_is_shown_on_the_plan_form(client, world, version)
     login_as(client, world.worker)
     response = client.post(f"/curricula/{c.id}/edit", data=plan_form(c, edit_version=version))
     assert response.status_code == 422
-    assert 'id="e-edit_version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(as_text=True)
+    assert 'id="e-edit_version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(
+        as_text=True
+    )
 
 
 def test_an_htmx_publish_gets_what_stops_it(client, world):

@@ -1,4 +1,5 @@
 """Library page and curriculum page: filters, htmx fragments, constant query counts."""
+
 from playhouse.test_utils import count_queries
 
 from tests.curricula.factories import PLAN, curriculum
@@ -7,8 +8,12 @@ from tests.conftest import login_as
 
 def _library(world, n_classroom=2, n_group=1):
     made = [curriculum(slug=f"lesson-{i}", title=f"青春期课{i}") for i in range(n_classroom)]
-    made += [curriculum(kind="group", slug=f"group-{i}", title=f"情绪小组{i}", theme="情绪管理",
-                        sessions=6) for i in range(n_group)]
+    made += [
+        curriculum(
+            kind="group", slug=f"group-{i}", title=f"情绪小组{i}", theme="情绪管理", sessions=6
+        )
+        for i in range(n_group)
+    ]
     return made
 
 
@@ -18,7 +23,10 @@ def test_filters_by_kind_theme_grade_and_text(client, world):
     page = client.get("/curricula/").get_data(as_text=True)
     assert page.count("curriculum-card") == 3
     assert client.get("/curricula/?kind=group").get_data(as_text=True).count("curriculum-card") == 1
-    assert client.get("/curricula/?theme=情绪管理").get_data(as_text=True).count("curriculum-card") == 1
+    assert (
+        client.get("/curricula/?theme=情绪管理").get_data(as_text=True).count("curriculum-card")
+        == 1
+    )
     assert client.get("/curricula/?grade=8").get_data(as_text=True).count("curriculum-card") == 3
     assert client.get("/curricula/?grade=5").get_data(as_text=True).count("curriculum-card") == 0
     text = client.get("/curricula/?q=情绪").get_data(as_text=True)
@@ -49,6 +57,7 @@ def test_only_the_newest_published_version_and_own_drafts_are_listed(client, wor
     curriculum(slug="versioned", version=2, title="新版")
     curriculum(slug="versioned", version=3, title="未发布", status="draft", agency=world.agency)
     from tests import factories
+
     curriculum(slug="elsewhere", title="别的机构的草稿", status="draft", agency=factories.agency())
     login_as(client, world.worker)
     body = client.get("/curricula/").get_data(as_text=True)
@@ -82,8 +91,9 @@ def test_curriculum_page_query_count_is_constant(client, world):
 
 def test_compliance_panel_lists_missing_833_fields(client, world):
     login_as(client, world.worker)
-    draft = curriculum(agency=world.agency, status="draft",
-                       plan=dict(PLAN, schedule="", evaluators=""))
+    draft = curriculum(
+        agency=world.agency, status="draft", plan=dict(PLAN, schedule="", evaluators="")
+    )
     body = client.get(f"/curricula/{draft.id}").get_data(as_text=True)
     assert "缺少必填的计划内容：进度安排" in body and "缺少必填的计划内容：评估参与者" in body
     complete = curriculum(slug="complete")
@@ -94,14 +104,17 @@ def test_sensitivity_flags_carry_a_reminder(client, world):
     login_as(client, world.worker)
     c = curriculum(slug="sensitive")
     from planner.curricula.models import SessionTemplate
+
     SessionTemplate.update(sensitivity=["disclosure"]).where(
-        SessionTemplate.id == c.sessions[0].id).execute()
+        SessionTemplate.id == c.sessions[0].id
+    ).execute()
     body = client.get(f"/curricula/{c.id}").get_data(as_text=True)
     assert "可能出现披露" in body and "保护流程" in body
 
 
 def test_another_agencys_curriculum_is_404(client, world):
     from tests import factories
+
     other = curriculum(agency=factories.agency(), status="draft", slug="theirs")
     login_as(client, world.worker)
     assert client.get(f"/curricula/{other.id}").status_code == 404

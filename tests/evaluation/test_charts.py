@@ -1,4 +1,5 @@
 """Inline SVG charts: well-formed, escaped, no inline style, and the right shapes."""
+
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,8 +10,13 @@ from planner.evaluation.compute import STATUSES
 
 HOSTILE = "<script>alert(1)</script>"
 QUOTE = '" onload="x'
-LABELS = {"present": "出席", "late": "迟到", "left_early": "早退", "excused": "请假",
-          "absent": "缺席"}
+LABELS = {
+    "present": "出席",
+    "late": "迟到",
+    "left_early": "早退",
+    "excused": "请假",
+    "absent": "缺席",
+}
 STAGES = ["筹备期", "形成期", "转折期", "成熟期", "结束期"]
 
 
@@ -37,8 +43,11 @@ def parse(svg):
 
 def find(root, tag, cls=None):
     """Elements of a tag, optionally carrying a class token."""
-    return [el for el in root.iter() if local(el.tag) == tag
-            and (cls is None or cls in el.get("class", "").split())]
+    return [
+        el
+        for el in root.iter()
+        if local(el.tag) == tag and (cls is None or cls in el.get("class", "").split())
+    ]
 
 
 def texts(root):
@@ -51,11 +60,17 @@ def height(root):
 
 # --- attendance heatmap -------------------------------------------------------------------
 
+
 def heatmap(**kw):
-    args = {"columns": ["1", "2", "3", "4"],
-            "rows": [("S001", ["present", "late", None, "absent"]),
-                     ("S002", ["excused", "left_early", None, "present"])],
-            "labels": LABELS, "title": "出勤热力图"}
+    args = {
+        "columns": ["1", "2", "3", "4"],
+        "rows": [
+            ("S001", ["present", "late", None, "absent"]),
+            ("S002", ["excused", "left_early", None, "present"]),
+        ],
+        "labels": LABELS,
+        "title": "出勤热力图",
+    }
     return attendance_heatmap(**{**args, **kw})
 
 
@@ -69,8 +84,15 @@ def test_heatmap_cells():
     assert root.find("{*}title").text == "出勤热力图"
     cells = find(root, "rect", "cell")
     assert [c.get("class").split()[1] for c in cells] == [
-        "cell-present", "cell-late", "cell-none", "cell-absent",
-        "cell-excused", "cell-left_early", "cell-none", "cell-present"]
+        "cell-present",
+        "cell-late",
+        "cell-none",
+        "cell-absent",
+        "cell-excused",
+        "cell-left_early",
+        "cell-none",
+        "cell-present",
+    ]
     assert all(c.get("fill") for c in cells)
     assert len(find(root, "rect", "swatch")) == 5  # legend, not counted as cells
 
@@ -98,11 +120,19 @@ def test_heatmap_labels_and_growth():
 
 
 def test_heatmap_translated_meeting_and_unknown_status():
-    root = parse(heatmap(rows=[("S001", ["late", "odd"])], columns=["1", "2"],
-                         labels={"late": "late"}, meeting="Meeting {n}"))
+    root = parse(
+        heatmap(
+            rows=[("S001", ["late", "odd"])],
+            columns=["1", "2"],
+            labels={"late": "late"},
+            meeting="Meeting {n}",
+        )
+    )
     groups = find(root, "g", "cell-group")
-    assert [g.find("{*}title").text for g in groups] == ["S001 · Meeting 1 · late",
-                                                         "S001 · Meeting 2 · odd"]
+    assert [g.find("{*}title").text for g in groups] == [
+        "S001 · Meeting 1 · late",
+        "S001 · Meeting 2 · odd",
+    ]
     assert find(groups[1], "rect")[0].get("class") == "cell cell-other"
     assert find(groups[1], "text")[0].text == "?"
     assert len(find(root, "rect", "swatch")) == 1  # only labelled statuses in the legend
@@ -135,14 +165,25 @@ def test_heatmap_escapes_objects_with_html():
 
 # --- stage timeline -----------------------------------------------------------------------
 
+
 def timeline(rows, **kw):
-    args = {"stages": STAGES, "rows": rows, "title": "小组阶段", "planned_label": "计划阶段",
-            "observed_label": "观察阶段"}
+    args = {
+        "stages": STAGES,
+        "rows": rows,
+        "title": "小组阶段",
+        "planned_label": "计划阶段",
+        "observed_label": "观察阶段",
+    }
     return stage_timeline(**{**args, **kw})
 
 
-FULL = [("1", "筹备期", "筹备期"), ("2", "形成期", "形成期"), ("3", "形成期", "转折期"),
-        ("4", "转折期", "成熟期"), ("5", "结束期", "结束期")]
+FULL = [
+    ("1", "筹备期", "筹备期"),
+    ("2", "形成期", "形成期"),
+    ("3", "形成期", "转折期"),
+    ("4", "转折期", "成熟期"),
+    ("5", "结束期", "结束期"),
+]
 
 
 def points(polyline):
@@ -178,8 +219,13 @@ def test_timeline_positions_follow_stage_order():
 
 
 def test_timeline_missing_and_unknown_observed():
-    rows = [("1", "筹备期", "筹备期"), ("2", "形成期", None), ("3", "形成期", "转折期"),
-            ("4", "转折期", "不存在"), ("5", "结束期", "结束期")]
+    rows = [
+        ("1", "筹备期", "筹备期"),
+        ("2", "形成期", None),
+        ("3", "形成期", "转折期"),
+        ("4", "转折期", "不存在"),
+        ("5", "结束期", "结束期"),
+    ]
     root = parse(timeline(rows))
     assert len(find(root, "circle", "observed-point")) == 3
     runs = [p for p in find(root, "polyline", "line") if "observed" in p.get("class")]
@@ -190,8 +236,9 @@ def test_timeline_missing_and_unknown_observed():
 
 
 def test_timeline_escapes_hostile_text():
-    svg = timeline([(HOSTILE, HOSTILE, QUOTE)], stages=[HOSTILE, QUOTE], title=QUOTE,
-                   planned_label=HOSTILE)
+    svg = timeline(
+        [(HOSTILE, HOSTILE, QUOTE)], stages=[HOSTILE, QUOTE], title=QUOTE, planned_label=HOSTILE
+    )
     assert "<script" not in str(svg)
     root = parse(svg)
     assert root.find("{*}title").text == QUOTE
@@ -201,9 +248,16 @@ def test_timeline_escapes_hostile_text():
 
 # --- pre/post bars ------------------------------------------------------------------------
 
+
 def bars(items, **kw):
-    args = {"items": items, "scale_min": 1, "scale_max": 5, "title": "前后测对比",
-            "pre_label": "前测", "post_label": "后测"}
+    args = {
+        "items": items,
+        "scale_min": 1,
+        "scale_max": 5,
+        "title": "前后测对比",
+        "pre_label": "前测",
+        "post_label": "后测",
+    }
     return prepost_bars(**{**args, **kw})
 
 

@@ -1,9 +1,19 @@
 """Evaluation arithmetic, each case worked by hand in the comments."""
+
 import pytest
 
 from planner.evaluation.compute import (
-    MINUS, attendance, fmt_change, fmt_num, fmt_pct, gas_t, prepost, process, response_score,
-    satisfaction)
+    MINUS,
+    attendance,
+    fmt_change,
+    fmt_num,
+    fmt_pct,
+    gas_t,
+    prepost,
+    process,
+    response_score,
+    satisfaction,
+)
 
 # --- attendance ---------------------------------------------------------------------------
 
@@ -11,9 +21,14 @@ MEMBERS = ["A", "B", "C"]
 SESSIONS = [1, 2, 3, 4]
 # Session 3 has no marks (not held). B is excused in 2, late in 1; C has no mark in 2.
 MARKS = {
-    (1, "A"): "present", (1, "B"): "late", (1, "C"): "absent",
-    (2, "A"): "present", (2, "B"): "excused",
-    (4, "A"): "left_early", (4, "B"): "present", (4, "C"): "present",
+    (1, "A"): "present",
+    (1, "B"): "late",
+    (1, "C"): "absent",
+    (2, "A"): "present",
+    (2, "B"): "excused",
+    (4, "A"): "left_early",
+    (4, "B"): "present",
+    (4, "C"): "present",
 }
 
 
@@ -67,8 +82,11 @@ def test_attendance_none_status_is_unmarked_and_unknown_status_raises():
 
 # --- response_score -----------------------------------------------------------------------
 
-ITEMS = [{"key": "a", "required": True}, {"key": "b", "required": True},
-         {"key": "c", "required": False}]
+ITEMS = [
+    {"key": "a", "required": True},
+    {"key": "b", "required": True},
+    {"key": "c", "required": False},
+]
 
 
 def test_response_score():
@@ -87,12 +105,20 @@ def test_response_score_missing():
 
 # --- prepost ------------------------------------------------------------------------------
 
+
 def test_prepost_incomplete_pairs():
     # Complete pairs: (2,3), (3,3), (4,2). pre mean = 9/3 = 3; post mean = 8/3 ≈ 2.667;
     # change = 8/3 − 3 = −1/3. One up, one down, one the same.
     result = prepost([(2, 3), (3, 3), (4, 2), (None, 5), (3, None), (None, None)])
-    assert result == {"n": 3, "pre": pytest.approx(3.0), "post": pytest.approx(8 / 3),
-                      "change": pytest.approx(-1 / 3), "improved": 1, "worse": 1, "same": 1}
+    assert result == {
+        "n": 3,
+        "pre": pytest.approx(3.0),
+        "post": pytest.approx(8 / 3),
+        "change": pytest.approx(-1 / 3),
+        "improved": 1,
+        "worse": 1,
+        "same": 1,
+    }
 
 
 def test_prepost_improvement():
@@ -103,11 +129,19 @@ def test_prepost_improvement():
 
 
 def test_prepost_empty():
-    assert prepost([(None, 4)]) == {"n": 0, "pre": None, "post": None, "change": None,
-                                    "improved": 0, "worse": 0, "same": 0}
+    assert prepost([(None, 4)]) == {
+        "n": 0,
+        "pre": None,
+        "post": None,
+        "change": None,
+        "improved": 0,
+        "worse": 0,
+        "same": 0,
+    }
 
 
 # --- goal attainment scaling --------------------------------------------------------------
+
 
 def test_gas_equal_weights():
     # Σwx = 1 + 1 + 0 = 2; Σw² = 3; (Σw)² = 9; √(0.7×3 + 0.3×9) = √4.8 ≈ 2.1909;
@@ -142,8 +176,19 @@ def test_gas_missing():
     assert gas_t([(1, 1), (1, None)]) is None
 
 
-@pytest.mark.parametrize("goals", [[(1, 3)], [(1, -3)], [(1, 1.5)], [(0, 1)], [(-1, 1)],
-                                   [(None, 1)], [(0, None)], [(1, 1), (1, 5)]])
+@pytest.mark.parametrize(
+    "goals",
+    [
+        [(1, 3)],
+        [(1, -3)],
+        [(1, 1.5)],
+        [(0, 1)],
+        [(-1, 1)],
+        [(None, 1)],
+        [(0, None)],
+        [(1, 1), (1, 5)],
+    ],
+)
 def test_gas_invalid(goals):
     # A bad weight is reported even when the score is still missing.
     with pytest.raises(ValueError):
@@ -157,17 +202,20 @@ def test_gas_invalid_rho():
 
 # --- satisfaction -------------------------------------------------------------------------
 
-SAT_ITEMS = [{"key": "q1", "required": True}, {"key": "q2", "required": True},
-             {"key": "q3", "required": False}]
+SAT_ITEMS = [
+    {"key": "q1", "required": True},
+    {"key": "q2", "required": True},
+    {"key": "q3", "required": False},
+]
 
 
 def test_satisfaction_five_point():
     responses = [
         {"q1": 5, "q2": 4, "q3": 3},
-        {"q1": 4, "q2": 2},          # partial: q3 left blank
+        {"q1": 4, "q2": 2},  # partial: q3 left blank
         {"q1": 5, "q2": 5, "q3": 5},
-        {},                          # nothing answered: not a respondent
-        {"q3": None},                # blank only: not a respondent either
+        {},  # nothing answered: not a respondent
+        {"q3": None},  # blank only: not a respondent either
     ]
     result = satisfaction(responses, SAT_ITEMS, scale_max=5)
     # Answered values: 5,4,3 | 4,2 | 5,5,5 → 8 values, sum 33, mean 33/8 = 4.125.
@@ -196,22 +244,46 @@ def test_satisfaction_other_scale_and_empty():
 
 # --- process ------------------------------------------------------------------------------
 
+
 def _row(**kw):
-    base = {"planned": None, "observed": None, "status": None, "skills": [], "incident": "",
-            "follow_ups": 0, "safeguarding": 0}
+    base = {
+        "planned": None,
+        "observed": None,
+        "status": None,
+        "skills": [],
+        "incident": "",
+        "follow_ups": 0,
+        "safeguarding": 0,
+    }
     return {**base, **kw}
 
 
 def test_process_mixed_rows():
     rows = [
-        _row(planned="形成期", observed="形成期", status="signed_off", skills=["同理", "澄清"],
-             follow_ups=1),
-        _row(planned="形成期", observed="转折期", status="submitted", skills=["澄清", "倾听"],
-             incident="组员冲突", safeguarding=1),
+        _row(
+            planned="形成期",
+            observed="形成期",
+            status="signed_off",
+            skills=["同理", "澄清"],
+            follow_ups=1,
+        ),
+        _row(
+            planned="形成期",
+            observed="转折期",
+            status="submitted",
+            skills=["澄清", "倾听"],
+            incident="组员冲突",
+            safeguarding=1,
+        ),
         _row(planned="转折期", status="draft", incident="   "),
-        _row(planned="转折期"),                                   # no reflection yet
-        _row(observed="成熟期", status="submitted", skills=["同理", "澄清", "赋能"],
-             incident="分享家庭变故", follow_ups=2),
+        _row(planned="转折期"),  # no reflection yet
+        _row(
+            observed="成熟期",
+            status="submitted",
+            skills=["同理", "澄清", "赋能"],
+            incident="分享家庭变故",
+            follow_ups=2,
+        ),
     ]
     result = process(rows)
     # Reflections: rows 1, 2, 3, 5 → 4; submitted or signed off: 1, 2, 5 → 3.
@@ -219,23 +291,40 @@ def test_process_mixed_rows():
     # Skills: 澄清 3, 同理 2, then the tie 倾听 1 / 赋能 1 by name (倾 U+503E < 赋 U+8D4B).
     # The whitespace-only incident is dropped; follow-ups 1 + 2 = 3; safeguarding 1.
     assert result == {
-        "sessions": 5, "reflections": 4, "submitted": 3, "signed_off": 1,
-        "stage_recorded": 3, "stage_matches": 1,
+        "sessions": 5,
+        "reflections": 4,
+        "submitted": 3,
+        "signed_off": 1,
+        "stage_recorded": 3,
+        "stage_matches": 1,
         "skills": [("澄清", 3), ("同理", 2), ("倾听", 1), ("赋能", 1)],
-        "incidents": ["组员冲突", "分享家庭变故"], "follow_ups": 3, "safeguarding": 1,
+        "incidents": ["组员冲突", "分享家庭变故"],
+        "follow_ups": 3,
+        "safeguarding": 1,
     }
 
 
 def test_process_empty():
-    assert process([]) == {"sessions": 0, "reflections": 0, "submitted": 0, "signed_off": 0,
-                           "stage_recorded": 0, "stage_matches": 0, "skills": [],
-                           "incidents": [], "follow_ups": 0, "safeguarding": 0}
+    assert process([]) == {
+        "sessions": 0,
+        "reflections": 0,
+        "submitted": 0,
+        "signed_off": 0,
+        "stage_recorded": 0,
+        "stage_matches": 0,
+        "skills": [],
+        "incidents": [],
+        "follow_ups": 0,
+        "safeguarding": 0,
+    }
 
 
 # --- formats ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("rate", "text"), [(0.875, "87.5%"), (2 / 3, "66.7%"), (0, "0.0%"),
-                                            (1, "100.0%"), (None, "—")])
+
+@pytest.mark.parametrize(
+    ("rate", "text"), [(0.875, "87.5%"), (2 / 3, "66.7%"), (0, "0.0%"), (1, "100.0%"), (None, "—")]
+)
 def test_fmt_pct(rate, text):
     assert fmt_pct(rate) == text
 
@@ -248,8 +337,10 @@ def test_fmt_num():
     assert fmt_num(None) == "—"
 
 
-@pytest.mark.parametrize(("x", "text"), [(0.85, "+0.85"), (-0.2, "\u22120.20"), (0, "0.00"),
-                                         (-0.001, "0.00"), (None, "—")])
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [(0.85, "+0.85"), (-0.2, "\u22120.20"), (0, "0.00"), (-0.001, "0.00"), (None, "—")],
+)
 def test_fmt_change(x, text):
     assert fmt_change(x) == text
 

@@ -1,5 +1,6 @@
 """Instruments are data: the shipped files validate, import is an upsert, a broken file is
 refused with file, line and field, and an admin can add the agency's own Likert scale."""
+
 import os
 
 import yaml
@@ -15,8 +16,12 @@ DIR = os.path.join(ROOT, "content", "instruments")
 def test_shipped_instruments_validate_and_import_idempotently(app):
     items, problems = load_instruments(DIR)
     assert problems == []
-    assert {i["slug"] for i in items} == {"gas", "group-goal-self-rating", "likert-template",
-                                         "satisfaction"}
+    assert {i["slug"] for i in items} == {
+        "gas",
+        "group-goal-self-rating",
+        "likert-template",
+        "satisfaction",
+    }
     assert import_instruments(items) == 4
     import_instruments(items)
     assert Instrument.select().count() == 4
@@ -34,17 +39,25 @@ def _write(tmp_path, name, data):
 
 
 def _likert(**kw):
-    data = {"slug": "my-scale", "name": "我的量表", "kind": "likert",
-            "scale": {"min": 1, "max": 4, "labels": ["一", "二", "三", "四"]},
-            "applies_at": ["pre", "post"], "items": [{"key": "q1", "text": "题目"}]}
+    data = {
+        "slug": "my-scale",
+        "name": "我的量表",
+        "kind": "likert",
+        "scale": {"min": 1, "max": 4, "labels": ["一", "二", "三", "四"]},
+        "applies_at": ["pre", "post"],
+        "items": [{"key": "q1", "text": "题目"}],
+    }
     data.update(kw)
     return data
 
 
 def test_broken_instrument_files_are_refused_with_their_place(tmp_path):
     _write(tmp_path, "my-scale.yaml", _likert(scale={"min": 1, "max": 4, "labels": ["一", "二"]}))
-    _write(tmp_path, "dup.yaml", _likert(slug="dup", items=[{"key": "q1", "text": "a"},
-                                                           {"key": "q1", "text": "b"}]))
+    _write(
+        tmp_path,
+        "dup.yaml",
+        _likert(slug="dup", items=[{"key": "q1", "text": "a"}, {"key": "q1", "text": "b"}]),
+    )
     _write(tmp_path, "empty.yaml", _likert(slug="empty", items=[]))
     _write(tmp_path, "when.yaml", _likert(slug="when", applies_at=["someday"]))
     items, problems = load_instruments(str(tmp_path))
@@ -56,10 +69,17 @@ def test_broken_instrument_files_are_refused_with_their_place(tmp_path):
     assert "when.yaml" in text and "applies_at" in text
 
 
-FORM = {"name": "校园归属感量表", "slug": "belonging", "description": "请按实际情况选择。",
-        "points": "4", "labels": "不同意\n有点不同意\n有点同意\n同意",
-        "items": "我喜欢我的学校。\n在学校里我有可以信任的人。", "open_questions": "",
-        "applies_at": ["pre", "post"], "purpose": "outcome"}
+FORM = {
+    "name": "校园归属感量表",
+    "slug": "belonging",
+    "description": "请按实际情况选择。",
+    "points": "4",
+    "labels": "不同意\n有点不同意\n有点同意\n同意",
+    "items": "我喜欢我的学校。\n在学校里我有可以信任的人。",
+    "open_questions": "",
+    "applies_at": ["pre", "post"],
+    "purpose": "outcome",
+}
 
 
 def test_admin_adds_a_likert_scale(client, world):
@@ -103,10 +123,19 @@ def test_other_agencies_instruments_are_not_offered(client, world, inst):
     from tests import factories
 
     other = factories.agency(name="别的机构", code="OT")
-    Instrument.create(slug="theirs", agency=other, name="别人的量表", kind="likert",
-                      description="", scale_min=1, scale_max=2, labels=["否", "是"],
-                      applies_at=["pre"], items=[{"key": "q1", "text": "x", "required": True}],
-                      open_questions=[])
+    Instrument.create(
+        slug="theirs",
+        agency=other,
+        name="别人的量表",
+        kind="likert",
+        description="",
+        scale_min=1,
+        scale_max=2,
+        labels=["否", "是"],
+        applies_at=["pre"],
+        items=[{"key": "q1", "text": "x", "required": True}],
+        open_questions=[],
+    )
     login_as(client, world.admin)
     body = client.get("/admin/instruments").get_data(as_text=True)
     assert "别人的量表" not in body and "小组目标达成自评" in body

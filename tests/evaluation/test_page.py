@@ -1,5 +1,6 @@
 """The evaluation page: attendance, outcomes, GAS, satisfaction and process evaluation worked
 out by hand; a fixed number of queries; read-only for the supervisor; the judgement form."""
+
 from playhouse.test_utils import count_queries
 
 from planner.evaluation.models import ProgramEvaluation
@@ -19,8 +20,11 @@ def _row(body, marker):
 def _records(g, inst, worker):
     s = g.sessions
     # ok: present, late, absent;  ok2: present, excused, (unmarked);  no: present ×3
-    for session, a, b in ((s[0], "present", "present"), (s[1], "late", "excused"),
-                          (s[2], "absent", None)):
+    for session, a, b in (
+        (s[0], "present", "present"),
+        (s[1], "late", "excused"),
+        (s[2], "absent", None),
+    ):
         rf.attendance(session, g.ok, a)
         if b:
             rf.attendance(session, g.ok2, b)
@@ -32,11 +36,16 @@ def _records(g, inst, worker):
     sat = inst["satisfaction"]
     ef.score(g.program, g.ok, sat, "post", 5)
     ef.score(g.program, g.ok2, sat, "post", 3)
-    rf.reflection(s[0], worker, status="signed_off",
-                  observed_stage="形成期", details={"skills": ["鼓励支持"]})
-    rf.reflection(s[1], worker, status="submitted",
-                  observed_stage="转折期", details={"skills": ["鼓励支持", "冲突处理"],
-                                                 "incident": "两名组员争执"})
+    rf.reflection(
+        s[0], worker, status="signed_off", observed_stage="形成期", details={"skills": ["鼓励支持"]}
+    )
+    rf.reflection(
+        s[1],
+        worker,
+        status="submitted",
+        observed_stage="转折期",
+        details={"skills": ["鼓励支持", "冲突处理"], "incident": "两名组员争执"},
+    )
 
 
 def test_numbers_are_the_hand_worked_ones(client, world, egroup, inst):
@@ -97,8 +106,10 @@ def test_supervisor_reads_codes_and_no_forms(client, world, egroup, inst):
     body = _page(client, egroup)
     assert egroup.ok.archive_code in body and "张小明" not in body
     assert 'id="scores"' not in body and "<form" not in body.split('id="judgement"')[1]
-    assert client.post(f"/programs/{egroup.program.id}/evaluation",
-                       data={"version": "0"}).status_code == 403
+    assert (
+        client.post(f"/programs/{egroup.program.id}/evaluation", data={"version": "0"}).status_code
+        == 403
+    )
 
 
 def test_classroom_series_and_other_roles(client, world):
@@ -113,8 +124,12 @@ def test_classroom_series_and_other_roles(client, world):
 def test_judgement_is_saved_checked_and_version_guarded(client, world, egroup):
     goals = egroup.program.curriculum.plan["specific_goals"]
     login_as(client, world.worker)
-    form = {"version": "0", "recommendations": "下学期追踪一次。", "goal_0_status": "met",
-            "goal_0_evidence": "后测提高"}
+    form = {
+        "version": "0",
+        "recommendations": "下学期追踪一次。",
+        "goal_0_status": "met",
+        "goal_0_evidence": "后测提高",
+    }
     assert client.post(f"/programs/{egroup.program.id}/evaluation", data=form).status_code == 303
     saved = ProgramEvaluation.get()
     assert saved.goals[0] == {"goal": goals[0], "status": "met", "evidence": "后测提高"}
@@ -122,12 +137,15 @@ def test_judgement_is_saved_checked_and_version_guarded(client, world, egroup):
     assert saved.recommendations == "下学期追踪一次。"
     stale = client.post(f"/programs/{egroup.program.id}/evaluation", data=form)
     assert stale.status_code == 409
-    bad = [({"version": "1", "goal_0_status": "maybe"}, "请选择有效的选项"),
-           ({"version": "1", "recommendations": "建" * 3001}, "最多 3000 个字"),
-           ({"version": "1", "goal_0_evidence": "据" * 1001}, "最多 1000 个字"),
-           ({"recommendations": "x"}, "表单已失效，请刷新页面后重试。")]
+    bad = [
+        ({"version": "1", "goal_0_status": "maybe"}, "请选择有效的选项"),
+        ({"version": "1", "recommendations": "建" * 3001}, "最多 3000 个字"),
+        ({"version": "1", "goal_0_evidence": "据" * 1001}, "最多 1000 个字"),
+        ({"recommendations": "x"}, "表单已失效，请刷新页面后重试。"),
+    ]
     for data, message in bad:
-        response = client.post(f"/programs/{egroup.program.id}/evaluation", data=data,
-                               headers={"HX-Request": "true"})
+        response = client.post(
+            f"/programs/{egroup.program.id}/evaluation", data=data, headers={"HX-Request": "true"}
+        )
         assert response.status_code == 422 and message in response.get_data(as_text=True), data
     assert ProgramEvaluation.get().version == 1

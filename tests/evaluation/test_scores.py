@@ -1,5 +1,6 @@
 """Score entry per member and time point: validated against the instrument (range, required
 items), gated on observation consent, version-checked, and only by the group's workers."""
+
 import datetime as dt
 
 from planner.evaluation.models import Score
@@ -30,7 +31,9 @@ def test_worker_enters_a_score_and_the_mean_is_kept(client, world, egroup, inst)
     saved = Score.get()
     # nine items: 5 + 1 + 7 × 3 = 27; 27 / 9 = 3.0
     assert saved.score == 3.0 and saved.answers["g1"] == 5 and saved.timepoint == "pre"
-    assert saved.open_answers == {"o1": "想学会控制脾气"} and saved.recorded_by_id == world.worker.id
+    assert (
+        saved.open_answers == {"o1": "想学会控制脾气"} and saved.recorded_by_id == world.worker.id
+    )
     # editing keeps one row and bumps the version
     again = client.post(url(egroup, egroup.ok), data=answers(inst, 5, version="1"))
     assert again.status_code == 303
@@ -56,9 +59,10 @@ def test_bad_scores_are_refused_with_a_clear_message_and_nothing_saved(client, w
 def test_a_time_point_the_instrument_does_not_use_is_refused(client, world, egroup, inst):
     login_as(client, world.worker)
     # satisfaction is only given at the end
-    response = client.post(url(egroup, egroup.ok, "satisfaction", "pre"),
-                           data={f"a_{i['key']}": "5" for i in inst["satisfaction"].items}
-                           | {"version": "0"})
+    response = client.post(
+        url(egroup, egroup.ok, "satisfaction", "pre"),
+        data={f"a_{i['key']}": "5" for i in inst["satisfaction"].items} | {"version": "0"},
+    )
     assert response.status_code == 422 and "不在该时间点施测" in response.get_data(as_text=True)
     assert client.get(url(egroup, egroup.ok, tp="someday")).status_code == 404
     assert client.get(url(egroup, egroup.ok, slug="no-such-scale")).status_code == 404

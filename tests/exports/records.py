@@ -1,5 +1,6 @@
 """Programs with records to export (used by the download, zip and CLI tests), and reading
 what a download answered: its file name and its .docx."""
+
 import io
 import types
 import urllib.parse
@@ -53,13 +54,23 @@ def recorded_group(world, **kw):
     other = rf.student(world, name="第二组员")
     rf.members(prog, canary, other)
     s = rf.sessions_of(prog)
-    first = Activity.select().where(Activity.session == s[0].template_id) \
-        .order_by(Activity.order).first()
+    first = (
+        Activity.select()
+        .where(Activity.session == s[0].template_id)
+        .order_by(Activity.order)
+        .first()
+    )
     Activity.update(title=MARKER_ACTIVITY).where(Activity.id == first.id).execute()
     rf.attendance(s[0], canary, "present")
     rf.attendance(s[0], other, "absent")
-    refl = rf.reflection(s[0], world.worker, status="signed_off", supervisor_comment=COMMENT,
-                         signed_off_by=world.supervisor, signed_off_at=now())
+    refl = rf.reflection(
+        s[0],
+        world.worker,
+        status="signed_off",
+        supervisor_comment=COMMENT,
+        signed_off_by=world.supervisor,
+        signed_off_at=now(),
+    )
     rf.follow_up(refl, canary, note="课后单独谈一次")
     rf.reflection(s[1], world.worker)
     rf.attendance(s[2], canary, "late")
@@ -68,5 +79,6 @@ def recorded_group(world, **kw):
     for member in (canary, other):
         ef.score(prog, member, inst, "pre", 2)
         ef.score(prog, member, inst, "post", 4)
-    return types.SimpleNamespace(program=prog, sessions=s, canary=canary, other=other,
-                                 reflection=refl, instrument=inst)
+    return types.SimpleNamespace(
+        program=prog, sessions=s, canary=canary, other=other, reflection=refl, instrument=inst
+    )

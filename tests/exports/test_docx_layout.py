@@ -1,4 +1,5 @@
 """The built-in Word documents: A4, Chinese fonts, header and footer, headings, escaping."""
+
 import copy
 import io
 
@@ -14,13 +15,38 @@ THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 W = "{%s}" % NS["w"]
 SECTIONS = {  # the Heading 1 texts of each document, in order
     "group_plan": ["一、小组概述", "二、小组计划", "三、活动安排", "四、审批意见"],
-    "session_plan": ["一、本节目标", "二、活动流程", "三、重点信息", "四、物资及准备", "五、家校联系",
-                     "六、人员分工"],
-    "lesson_plan": ["一、课程总目标", "二、课程安排", "第 1 课　认识新环境", "第 2 课　时间管理小能手"],
-    "meeting_record": ["一、出勤情况", "二、本节目标", "三、活动过程", "四、观察", "五、反思", "六、跟进",
-                       "七、督导意见"],
-    "evaluation_report": ["一、背景", "二、目标及达成情况", "三、出勤情况", "四、成效评估", "五、满意度",
-                          "六、过程评估", "七、建议"],
+    "session_plan": [
+        "一、本节目标",
+        "二、活动流程",
+        "三、重点信息",
+        "四、物资及准备",
+        "五、家校联系",
+        "六、人员分工",
+    ],
+    "lesson_plan": [
+        "一、课程总目标",
+        "二、课程安排",
+        "第 1 课　认识新环境",
+        "第 2 课　时间管理小能手",
+    ],
+    "meeting_record": [
+        "一、出勤情况",
+        "二、本节目标",
+        "三、活动过程",
+        "四、观察",
+        "五、反思",
+        "六、跟进",
+        "七、督导意见",
+    ],
+    "evaluation_report": [
+        "一、背景",
+        "二、目标及达成情况",
+        "三、出勤情况",
+        "四、成效评估",
+        "五、满意度",
+        "六、过程评估",
+        "七、建议",
+    ],
     "term_stats": ["一、总体情况", "二、分学校统计"],
 }
 
@@ -73,8 +99,10 @@ def test_no_theme_font_attributes_are_left(built, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_language_is_simplified_chinese(built, kind):
     styles = xml(built[kind], "word/styles.xml")
-    for lang in (styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS),
-                 _style(styles, "Normal").find("w:rPr/w:lang", NS)):
+    for lang in (
+        styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS),
+        _style(styles, "Normal").find("w:rPr/w:lang", NS),
+    ):
         assert lang.get(W + "eastAsia") == "zh-CN"
     theme_lang = xml(built[kind], "word/settings.xml").find("w:themeFontLang", NS)
     assert theme_lang.get(W + "eastAsia") == "zh-CN"
@@ -147,8 +175,11 @@ def test_session_plan_activity_table_has_the_agency_columns_and_a_total(built):
 
 
 def test_evaluation_attendance_is_a_members_by_meetings_table(built):
-    table = next(t for t in tables(built["evaluation_report"]) if t[0][0] == "档案编号"
-                 and t[0][-1] == "出勤率")
+    table = next(
+        t
+        for t in tables(built["evaluation_report"])
+        if t[0][0] == "档案编号" and t[0][-1] == "出勤率"
+    )
     sample = SAMPLES["evaluation_report"]["attendance"]
     assert table[0] == ["档案编号", *sample["columns"], "出勤率"]
     assert len(table) == len(sample["rows"]) + 2
@@ -180,8 +211,9 @@ def test_meeting_record_lists_attendance_by_code_and_the_supervision(built):
 
 def test_lesson_plan_has_a_section_per_lesson_starting_a_page(built):
     document = Document(io.BytesIO(built["lesson_plan"]))
-    lessons = [p for p in document.paragraphs if p.text.startswith("第 ")
-               and p.style.name == "Heading 1"]
+    lessons = [
+        p for p in document.paragraphs if p.text.startswith("第 ") and p.style.name == "Heading 1"
+    ]
     assert len(lessons) == 2
     assert all(p.paragraph_format.page_break_before for p in lessons)
     assert "（二）教学流程" in headings(built["lesson_plan"], "Heading 2")

@@ -2,6 +2,7 @@
 student), not cached, audited; lesson plans mark what the teachers hold and carry no student
 data; record documents only for the group's workers and their supervisor; nothing to export
 when a program has no sessions. Who may call each route is in tests/access/exports.py."""
+
 import pytest
 
 from planner.audit.models import AuditEntry
@@ -43,26 +44,31 @@ def _get(client, url):
 
 # kind → (url of the world's group or lesson series, texts the body must hold)
 CASES = {
-    "group_plan": (lambda g, l: f"/programs/{g.program.id}/documents/group_plan.docx",
-                   ["小组计划书", "新生适应小组", "向日葵组", "第1课", "情绪波动——个别跟进"]),
-    "session_plan": (lambda g, l: f"/sessions/{g.sessions[0].id}/documents/session_plan.docx",
-                     ["单节活动计划", "向日葵组", records.MARKER_ACTIVITY, "2026-09-10 周四"]),
-    "meeting_record": (lambda g, l: f"/sessions/{g.sessions[0].id}/documents/"
-                       "meeting_record.docx",
-                       ["小组活动记录表", "出席 1 人，缺席 1 人（共 2 人）", "课后单独谈一次",
-                        records.COMMENT]),
-    "evaluation_report": (lambda g, l: f"/programs/{g.program.id}/documents/"
-                          "evaluation_report.docx",
-                          ["小组总结评估报告", "小组目标达成自评（n = 2）", "+2.00",
-                           "整体出勤率：50.0%"]),
-    "lesson_plan": (lambda g, l: f"/programs/{l.id}/documents/lesson_plan.docx",
-                    ["社工课堂教案", "青春期教育", "7(1)班", "2 课", "第2课"]),
+    "group_plan": (
+        lambda g, l: f"/programs/{g.program.id}/documents/group_plan.docx",
+        ["小组计划书", "新生适应小组", "向日葵组", "第1课", "情绪波动——个别跟进"],
+    ),
+    "session_plan": (
+        lambda g, l: f"/sessions/{g.sessions[0].id}/documents/session_plan.docx",
+        ["单节活动计划", "向日葵组", records.MARKER_ACTIVITY, "2026-09-10 周四"],
+    ),
+    "meeting_record": (
+        lambda g, l: f"/sessions/{g.sessions[0].id}/documents/meeting_record.docx",
+        ["小组活动记录表", "出席 1 人，缺席 1 人（共 2 人）", "课后单独谈一次", records.COMMENT],
+    ),
+    "evaluation_report": (
+        lambda g, l: f"/programs/{g.program.id}/documents/evaluation_report.docx",
+        ["小组总结评估报告", "小组目标达成自评（n = 2）", "+2.00", "整体出勤率：50.0%"],
+    ),
+    "lesson_plan": (
+        lambda g, l: f"/programs/{l.id}/documents/lesson_plan.docx",
+        ["社工课堂教案", "青春期教育", "7(1)班", "2 课", "第2课"],
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_each_kind_is_a_word_document_with_the_programs_data(client, world, group, lessons,
-                                                              kind):
+def test_each_kind_is_a_word_document_with_the_programs_data(client, world, group, lessons, kind):
     url, expected = CASES[kind]
     login_as(client, world.worker)
     response = _get(client, url(group, lessons))
@@ -73,19 +79,22 @@ def test_each_kind_is_a_word_document_with_the_programs_data(client, world, grou
     name = records.download_name(response)
     code = "JX-KT-2026-0001" if kind == "lesson_plan" else "JX-XZ-2026-0001"
     assert name.startswith(f"{code}_") and name.endswith(".docx")
-    assert records.CANARY not in name and records.CANARY not in response.headers[
-        "Content-Disposition"]
+    assert (
+        records.CANARY not in name and records.CANARY not in response.headers["Content-Disposition"]
+    )
 
 
 def test_the_meeting_record_lists_attendance_by_archive_code(client, world, group):
     login_as(client, world.worker)
-    text = body_text(_get(client, f"/sessions/{group.sessions[0].id}/documents/"
-                                  "meeting_record.docx").data)
+    text = body_text(
+        _get(client, f"/sessions/{group.sessions[0].id}/documents/meeting_record.docx").data
+    )
     canary, other = group.canary.archive_code, group.other.archive_code
     assert f"{canary}\n出席" in text and f"{other}\n缺席" in text
     # meeting 3: the canary came late, the other member has no mark
-    third = body_text(_get(client, f"/sessions/{group.sessions[2].id}/documents/"
-                                   "meeting_record.docx").data)
+    third = body_text(
+        _get(client, f"/sessions/{group.sessions[2].id}/documents/meeting_record.docx").data
+    )
     assert f"{canary}\n迟到" in third and other not in third and "迟到 1 人（共 1 人）" in third
 
 
@@ -95,8 +104,9 @@ def test_the_cancelled_lesson_is_left_out_of_the_lesson_plan(client, world, less
     assert "第1课" in text and "第2课" in text and "第3课" not in text
 
 
-def test_archive_codes_are_issued_once_per_program_and_follow_the_pattern(client, world, group,
-                                                                          lessons):
+def test_archive_codes_are_issued_once_per_program_and_follow_the_pattern(
+    client, world, group, lessons
+):
     second_group = rf.program(world, title="人际交往小组")
     assert Program.get_by_id(group.program.id).archive_code is None
     login_as(client, world.worker)
@@ -114,37 +124,49 @@ def test_archive_codes_are_issued_once_per_program_and_follow_the_pattern(client
 
 def test_each_download_appends_one_audit_row_without_names(client, world, group, lessons):
     login_as(client, world.worker)
-    urls = [f"/programs/{group.program.id}/documents/group_plan.docx",
-            f"/sessions/{group.sessions[0].id}/documents/meeting_record.docx",
-            f"/programs/{group.program.id}/documents/evaluation_report.docx",
-            f"/programs/{lessons.id}/documents/lesson_plan.docx"]
+    urls = [
+        f"/programs/{group.program.id}/documents/group_plan.docx",
+        f"/sessions/{group.sessions[0].id}/documents/meeting_record.docx",
+        f"/programs/{group.program.id}/documents/evaluation_report.docx",
+        f"/programs/{lessons.id}/documents/lesson_plan.docx",
+    ]
     for n, url in enumerate(urls, 1):
         _get(client, url)
         assert AuditEntry.select().count() == n
     rows = list(AuditEntry.select().order_by(AuditEntry.id))
     assert {(r.user_id, r.action, r.object_type) for r in rows} == {
-        (world.worker.id, "export", "program")}
+        (world.worker.id, "export", "program")
+    }
     assert [r.object_id for r in rows] == [group.program.id] * 3 + [lessons.id]
     assert [r.detail for r in rows] == [
-        "group_plan JX-XZ-2026-0001", "meeting_record JX-XZ-2026-0001 #1",
-        "evaluation_report JX-XZ-2026-0001", "lesson_plan JX-KT-2026-0001"]
+        "group_plan JX-XZ-2026-0001",
+        "meeting_record JX-XZ-2026-0001 #1",
+        "evaluation_report JX-XZ-2026-0001",
+        "lesson_plan JX-KT-2026-0001",
+    ]
 
 
-def test_a_lesson_plan_download_marks_the_version_the_teachers_hold(client, world, group,
-                                                                    lessons):
+def test_a_lesson_plan_download_marks_the_version_the_teachers_hold(client, world, group, lessons):
     for prog in (lessons, group.program):
         Session.update(changed_after_export=True).where(Session.program == prog.id).execute()
     login_as(client, world.teacher)
     _get(client, f"/programs/{lessons.id}/documents/lesson_plan.docx")
     assert Program.get_by_id(lessons.id).exported_at is not None
-    assert not Session.select().where((Session.program == lessons.id)
-                                      & Session.changed_after_export).exists()
+    assert (
+        not Session.select()
+        .where((Session.program == lessons.id) & Session.changed_after_export)
+        .exists()
+    )
     # another document is not what the teachers hold: nothing is marked
     login_as(client, world.worker)
     _get(client, f"/programs/{group.program.id}/documents/group_plan.docx")
     assert Program.get_by_id(group.program.id).exported_at is None
-    assert Session.select().where((Session.program == group.program.id)
-                                  & Session.changed_after_export).count() == 6
+    assert (
+        Session.select()
+        .where((Session.program == group.program.id) & Session.changed_after_export)
+        .count()
+        == 6
+    )
 
 
 def test_the_teachers_lesson_plan_holds_no_student_data(client, world, group, lessons):
@@ -153,13 +175,19 @@ def test_the_teachers_lesson_plan_holds_no_student_data(client, world, group, le
     login_as(client, world.teacher)
     plan = parts(_get(client, f"/programs/{lessons.id}/documents/lesson_plan.docx").data)
     everything = "\n".join(plan.values())
-    for secret in (records.CANARY, canary.archive_code, canary.student_no, "课后单独谈一次",
-                   records.COMMENT):
+    for secret in (
+        records.CANARY,
+        canary.archive_code,
+        canary.student_no,
+        "课后单独谈一次",
+        records.COMMENT,
+    ):
         assert secret not in everything, secret
     # the check reads the whole package: the worker's meeting record has the canary's code
     login_as(client, world.worker)
-    record = parts(_get(client, f"/sessions/{group.sessions[0].id}/documents/"
-                                "meeting_record.docx").data)
+    record = parts(
+        _get(client, f"/sessions/{group.sessions[0].id}/documents/meeting_record.docx").data
+    )
     assert canary.archive_code in "\n".join(record.values())
 
 
@@ -169,20 +197,21 @@ def test_record_documents_are_for_the_groups_workers_and_their_supervisor(client
     plan = f"/programs/{group.program.id}/documents/group_plan.docx"
     colleague = factories.user("worker", agency=world.agency, schools=[world.school])
     their_supervisor = factories.user("supervisor", agency=world.agency, workers=[colleague])
-    far_supervisor = factories.user("supervisor", agency=world.agency,
-                                    workers=[world.worker_other])
+    far_supervisor = factories.user("supervisor", agency=world.agency, workers=[world.worker_other])
     expected = [
-        (world.worker, 200, 200, 200), (world.supervisor, 200, 200, 200),
+        (world.worker, 200, 200, 200),
+        (world.supervisor, 200, 200, 200),
         # the admin and a colleague of the same school see the plans, not the records
-        (world.admin, 403, 403, 200), (colleague, 403, 403, 200),
+        (world.admin, 403, 403, 200),
+        (colleague, 403, 403, 200),
         (their_supervisor, 403, 403, 200),
         # a supervisor whose workers are in another school doesn't see the group at all
-        (far_supervisor, 404, 404, 404), (world.worker_other, 404, 404, 404),
+        (far_supervisor, 404, 404, 404),
+        (world.worker_other, 404, 404, 404),
     ]
     for user, *codes in expected:
         login_as(client, user)
-        assert [client.get(u).status_code for u in (meeting, report, plan)] == codes, \
-            user.username
+        assert [client.get(u).status_code for u in (meeting, report, plan)] == codes, user.username
     login_as(client, world.teacher)  # the group has no class: not the teacher's program
     assert client.get(plan).status_code == 404
 
@@ -191,7 +220,8 @@ def test_a_teacher_gets_only_lesson_plans_of_their_own_classes(client, world):
     mine = rf.program(world, kind="classroom", sessions=2)
     theirs = rf.program(world, kind="classroom", sessions=2)
     ProgramClass.update(school_class=factories.school_class(school=world.school)).where(
-        ProgramClass.program == theirs.id).execute()
+        ProgramClass.program == theirs.id
+    ).execute()
     login_as(client, world.teacher)
     assert client.get(f"/programs/{mine.id}/documents/lesson_plan.docx").status_code == 200
     assert client.get(f"/programs/{theirs.id}/documents/lesson_plan.docx").status_code == 404
@@ -204,10 +234,15 @@ def test_a_program_without_sessions_has_nothing_to_export(client, world):
     message = str(jobs.NO_SESSIONS)
     assert message.startswith("这个开展计划还没有任何节次")
     login_as(client, world.worker)
-    for response in (client.get(f"/programs/{prog.id}/documents/group_plan.docx"),
-                     client.post(f"/programs/{prog.id}/documents/zip", data={"kind": "all"}),
-                     client.post(f"/programs/{prog.id}/documents/zip", data={"kind": "all"},
-                                 headers={"HX-Request": "true"})):
+    for response in (
+        client.get(f"/programs/{prog.id}/documents/group_plan.docx"),
+        client.post(f"/programs/{prog.id}/documents/zip", data={"kind": "all"}),
+        client.post(
+            f"/programs/{prog.id}/documents/zip",
+            data={"kind": "all"},
+            headers={"HX-Request": "true"},
+        ),
+    ):
         assert response.status_code == 422
         assert response.mimetype == "text/html" and message in response.get_data(as_text=True)
     assert ExportJob.select().count() == 0 and AuditEntry.select().count() == 0
@@ -217,26 +252,30 @@ def test_a_program_without_sessions_has_nothing_to_export(client, world):
 def test_unknown_kinds_are_not_found(client, world, group):
     login_as(client, world.worker)
     prog, session = group.program.id, group.sessions[0].id
-    for url in (f"/programs/{prog}/documents/minutes.docx",
-                f"/programs/{prog}/documents/meeting_record.docx",  # a session's document
-                f"/sessions/{session}/documents/group_plan.docx",  # a program's document
-                f"/sessions/{session}/documents/minutes.docx"):
+    for url in (
+        f"/programs/{prog}/documents/minutes.docx",
+        f"/programs/{prog}/documents/meeting_record.docx",  # a session's document
+        f"/sessions/{session}/documents/group_plan.docx",  # a program's document
+        f"/sessions/{session}/documents/minutes.docx",
+    ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/programs/{prog}/documents/zip", data={"kind": "minutes"}) \
-        .status_code == 404
+    assert (
+        client.post(f"/programs/{prog}/documents/zip", data={"kind": "minutes"}).status_code == 404
+    )
     assert AuditEntry.select().count() == 0 and ExportJob.select().count() == 0
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_text_stored_with_control_characters_still_exports(client, world, group, lessons,
-                                                           kind):
+def test_text_stored_with_control_characters_still_exports(client, world, group, lessons, kind):
     """Rows saved before the forms dropped control characters (a vertical tab pasted from
     Word into a title): python-docx refused them and the download was a 500."""
     for prog in (group.program, lessons):
         Program.update(title=f"{prog.title}\x0b", group_name="向日葵\x1f组").where(
-            Program.id == prog.id).execute()
+            Program.id == prog.id
+        ).execute()
     Activity.update(title=f"{records.MARKER_ACTIVITY}\x0c").where(
-        Activity.title == records.MARKER_ACTIVITY).execute()
+        Activity.title == records.MARKER_ACTIVITY
+    ).execute()
     url, expected = CASES[kind]
     login_as(client, world.worker)
     text = body_text(_get(client, url(group, lessons)).data)

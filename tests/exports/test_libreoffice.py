@@ -1,5 +1,6 @@
 """Every document opens in LibreOffice and prints its Chinese text; no student data leaks
 into the lesson plan."""
+
 import copy
 import re
 
@@ -15,10 +16,28 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
     "group_plan": ["小组概述", "小组计划", "活动安排", "理念与理论基础", "你好，新朋友"],
     "session_plan": ["本节目标", "活动流程", "时长（分钟）", "目的与步骤", "合计", "情绪温度计"],
     "lesson_plan": ["课程总目标", "第1课认识新环境", "第2课时间管理小能手", "教学流程"],
-    "meeting_record": ["出勤情况", "活动过程", "观察", "反思", "跟进", "督导意见", "SF-ST-2026-0001"],
-    "evaluation_report": ["背景", "目标及达成情况", "出勤情况", "各节出勤率", "成效评估",
-                          "学校适应量表", "目标达成量表（GAS）", "满意度", "过程评估", "建议",
-                          "SF-ST-2026-0004 ✓ 迟 迟 ✓ ✓ 退 ✓ ✓ 100.0%"],  # a row of the table
+    "meeting_record": [
+        "出勤情况",
+        "活动过程",
+        "观察",
+        "反思",
+        "跟进",
+        "督导意见",
+        "SF-ST-2026-0001",
+    ],
+    "evaluation_report": [
+        "背景",
+        "目标及达成情况",
+        "出勤情况",
+        "各节出勤率",
+        "成效评估",
+        "学校适应量表",
+        "目标达成量表（GAS）",
+        "满意度",
+        "过程评估",
+        "建议",
+        "SF-ST-2026-0004 ✓ 迟 迟 ✓ ✓ 退 ✓ ✓ 100.0%",
+    ],  # a row of the table
     "term_stats": ["总体情况", "分学校统计", "服务总人次", "合计", "示范学校"],
 }
 

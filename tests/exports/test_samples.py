@@ -1,30 +1,107 @@
 """The sample contexts follow the contract in spec/docx_contexts.md exactly."""
+
 import pytest
 
 from planner.exports.samples import SAMPLES
 
-COMMON = {"kind", "doc_title", "title", "school", "agency", "archive_code", "term", "workers",
-          "generated_on"}
+COMMON = {
+    "kind",
+    "doc_title",
+    "title",
+    "school",
+    "agency",
+    "archive_code",
+    "term",
+    "workers",
+    "generated_on",
+}
 KEYS = {
-    "group_plan": {"group_name", "curriculum_title", "theme", "grade_band", "period_minutes",
-                   "room", "summary", "plan", "sessions"},
+    "group_plan": {
+        "group_name",
+        "curriculum_title",
+        "theme",
+        "grade_band",
+        "period_minutes",
+        "room",
+        "summary",
+        "plan",
+        "sessions",
+    },
     "session_plan": {"session", "group_name"},
-    "lesson_plan": {"curriculum_title", "theme", "grade_band", "classes", "overall_goal",
-                    "lessons"},
-    "meeting_record": {"group_name", "session", "attendance", "attendance_summary", "process",
-                       "planned_stage", "observed_stage", "observation", "reflection", "skills",
-                       "incident", "adjustments", "follow_ups", "supervision"},
-    "evaluation_report": {"group_name", "period", "meetings", "members", "background",
-                          "overall_goal", "goals", "attendance", "stages", "outcomes", "gas",
-                          "gas_summary", "satisfaction", "process", "recommendations"},
+    "lesson_plan": {
+        "curriculum_title",
+        "theme",
+        "grade_band",
+        "classes",
+        "overall_goal",
+        "lessons",
+    },
+    "meeting_record": {
+        "group_name",
+        "session",
+        "attendance",
+        "attendance_summary",
+        "process",
+        "planned_stage",
+        "observed_stage",
+        "observation",
+        "reflection",
+        "skills",
+        "incident",
+        "adjustments",
+        "follow_ups",
+        "supervision",
+    },
+    "evaluation_report": {
+        "group_name",
+        "period",
+        "meetings",
+        "members",
+        "background",
+        "overall_goal",
+        "goals",
+        "attendance",
+        "stages",
+        "outcomes",
+        "gas",
+        "gas_summary",
+        "satisfaction",
+        "process",
+        "recommendations",
+    },
     "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
 }
-SESSION = {"seq", "title", "date", "weekday", "time", "venue", "stage", "objectives",
-           "key_messages", "materials", "preparation", "home_link", "staffing", "period_minutes",
-           "total_minutes", "activities"}
+SESSION = {
+    "seq",
+    "title",
+    "date",
+    "weekday",
+    "time",
+    "venue",
+    "stage",
+    "objectives",
+    "key_messages",
+    "materials",
+    "preparation",
+    "home_link",
+    "staffing",
+    "period_minutes",
+    "total_minutes",
+    "activities",
+}
 ACTIVITY = {"phase", "title", "minutes", "purpose", "steps", "materials", "debrief"}
-TOTALS = {"lessons", "lesson_participants", "groups", "meetings", "meeting_participants",
-          "participants", "attendance_rate", "classes_covered", "classes_total", "coverage"}
+TOTALS = {
+    "lessons",
+    "lesson_participants",
+    "groups",
+    "meetings",
+    "meeting_participants",
+    "participants",
+    "attendance_rate",
+    "classes_covered",
+    "classes_total",
+    "coverage",
+}
 
 
 @pytest.mark.parametrize("kind", sorted(KEYS))
@@ -35,8 +112,11 @@ def test_top_level_keys(kind):
 
 
 def test_session_dicts():
-    sessions = [SAMPLES["session_plan"]["session"], SAMPLES["meeting_record"]["session"],
-                *SAMPLES["lesson_plan"]["lessons"]]
+    sessions = [
+        SAMPLES["session_plan"]["session"],
+        SAMPLES["meeting_record"]["session"],
+        *SAMPLES["lesson_plan"]["lessons"],
+    ]
     for session in sessions:
         assert set(session) == SESSION
         assert all(set(a) == ACTIVITY for a in session["activities"])

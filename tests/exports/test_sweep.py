@@ -1,4 +1,5 @@
 """Zips hold children's records: older than a day, they are deleted at the next export."""
+
 import os
 import time
 

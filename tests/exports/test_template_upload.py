@@ -2,6 +2,7 @@
 nothing; a good one replaces the agency's template for that kind and is what the downloads
 use, with the built-in layout when it fails to render; preview, delete, and agencies kept
 apart. (The English messages are checked once the catalogue has them.)"""
+
 import io
 import types
 import zipfile
@@ -39,12 +40,20 @@ def _upload(client, data, name="机构模板.docx", kind="group_plan"):
     boundary = "test-boundary-5a1e"
     body = b""
     if data is not None:
-        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
                 f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-                ).encode() + data + b"\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
     body += f"--{boundary}--\r\n".encode()
-    return client.post(f"/admin/templates/{kind}", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(
+        f"/admin/templates/{kind}",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def _zip_without_document() -> bytes:
@@ -60,10 +69,11 @@ BAD = {
     "zip without word/document.xml": (_zip_without_document(), "这不是 Word 文档（.docx）"),
     "over 5 MB": (b"PK" + b"\0" * (5 * 1024 * 1024 - 1), "文件超过 5 MB，请压缩图片后再上传。"),
     "no file": (None, "请选择一个 .docx 文件。"),
-    "unknown placeholder": (_docx("{{ title }}", "{{ student_names }}"),
-                            "未知的占位符：student_names。可用的占位符见模板说明。"),
-    "placeholder left open": (_docx("{{ title"),
-                              "占位符没有在同一段落内写完：“{{ title”。"),
+    "unknown placeholder": (
+        _docx("{{ title }}", "{{ student_names }}"),
+        "未知的占位符：student_names。可用的占位符见模板说明。",
+    ),
+    "placeholder left open": (_docx("{{ title"), "占位符没有在同一段落内写完：“{{ title”。"),
     "syntax error": (_docx("{% for s in %}{{ s }}{% endfor %}"), "模板语法错误："),
 }
 
@@ -100,16 +110,20 @@ def test_a_good_template_replaces_the_previous_one_and_the_downloads_use_it(clie
     rows = list(DocTemplate.select())
     assert len(rows) == 1
     row = rows[0]
-    assert (row.kind, row.agency_id, row.uploaded_by_id) == ("group_plan", world.agency.id,
-                                                            world.admin.id)
+    assert (row.kind, row.agency_id, row.uploaded_by_id) == (
+        "group_plan",
+        world.agency.id,
+        world.admin.id,
+    )
     assert (row.filename, bytes(row.data), row.size) == ("v2.docx", GOOD, len(GOOD))
     assert "当前模板：v2.docx" in client.get("/admin/templates").get_data(as_text=True)
     login_as(client, world.worker)
     text = body_text(client.get(f"/programs/{group.program.id}/documents/group_plan.docx").data)
     assert f"{MARKER}：新生适应小组" in text and "档案编号 JX-XZ-2026-0001" in text
     # another kind still has the built-in layout
-    other = body_text(client.get(f"/sessions/{group.sessions[0].id}/documents/"
-                                 "session_plan.docx").data)
+    other = body_text(
+        client.get(f"/sessions/{group.sessions[0].id}/documents/session_plan.docx").data
+    )
     assert MARKER not in other and "单节活动计划" in other
 
 
@@ -158,9 +172,12 @@ def test_another_agency_never_sees_or_uses_the_template(client, world):
     agency = factories.agency(name="另一机构", code="LB")
     school = factories.school(agency=agency, name="丁校", code="DX")
     theirs = types.SimpleNamespace(
-        school=school, term=factories.term(school=school), room=factories.room(school=school),
+        school=school,
+        term=factories.term(school=school),
+        room=factories.room(school=school),
         cls=factories.school_class(school=school),
-        worker=factories.user("worker", agency=agency, schools=[school]))
+        worker=factories.user("worker", agency=agency, schools=[school]),
+    )
     prog = rf.program(theirs, title="另一小组")
     admin = factories.user("admin", agency=agency)
     login_as(client, admin)

@@ -1,4 +1,5 @@
 """User Word templates: upload checks, sandboxed rendering, and the fall-back."""
+
 import io
 import logging
 import zipfile
@@ -47,11 +48,13 @@ def test_example_templates_pass_the_check_and_render(kind):
 
 
 def test_example_template_loops_repeat_rows_and_paragraphs():
-    rendered, _ = templates.build("session_plan", SAMPLES["session_plan"],
-                                  templates.example_template("session_plan"))
+    rendered, _ = templates.build(
+        "session_plan", SAMPLES["session_plan"], templates.example_template("session_plan")
+    )
     table = Document(io.BytesIO(rendered)).tables[0]
     assert [row.cells[1].text for row in table.rows][1:] == [
-        a["title"] for a in SAMPLES["session_plan"]["session"]["activities"]]
+        a["title"] for a in SAMPLES["session_plan"]["session"]["activities"]
+    ]
     assert "态度目标：愿意在小组中分享自己的感受" in body_text(rendered)
 
 
@@ -96,8 +99,12 @@ def test_unknown_depends_on_the_kind():
 
 
 def test_loop_variables_and_jinja_globals_are_not_unknown():
-    data = _docx("{%p for s in sessions %}", "{{ loop.index }} {{ s.title }}", "{%p endfor %}",
-                 "{% for i in range(2) %}{{ i }}{% endfor %}")
+    data = _docx(
+        "{%p for s in sessions %}",
+        "{{ loop.index }} {{ s.title }}",
+        "{%p endfor %}",
+        "{% for i in range(2) %}{{ i }}{% endfor %}",
+    )
     assert _problems(data) == []
 
 
@@ -123,8 +130,9 @@ def test_placeholder_split_across_runs_is_mended():
 
 
 def test_private_attributes_are_refused_at_upload():
-    problems = _problems(_docx("{{ cycler.__init__.__globals__ }}",
-                               "{{ school|attr('__class__') }}"))
+    problems = _problems(
+        _docx("{{ cycler.__init__.__globals__ }}", "{{ school|attr('__class__') }}")
+    )
     assert len(problems) == 1
     assert all(name in problems[0] for name in ("__init__", "__globals__", "__class__"))
 
@@ -154,13 +162,16 @@ def test_dotted_items_means_the_items_key():
     assert body_text(rendered).splitlines() == ["我喜欢小组的活动", "社工能理解我的感受"]
 
 
-@pytest.mark.parametrize("expression", [
-    "{{ ''.__class__.__mro__ }}",
-    "{{ cycler.__init__.__globals__ }}",
-    "{{ title.__class__.__base__.__subclasses__() }}",
-    "{{ school|attr('__class__') }}",
-    "{{ lipsum.__globals__ }}",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ title.__class__.__base__.__subclasses__() }}",
+        "{{ school|attr('__class__') }}",
+        "{{ lipsum.__globals__ }}",
+    ],
+)
 def test_sandbox_never_prints_python_internals(expression):
     rendered, used = templates.build("group_plan", CTX, _docx(expression, "{{ school }}"))
     text = body_text(rendered)
@@ -175,12 +186,15 @@ def test_sandbox_raises_on_unsafe_attribute_chains():
         templates.render_template(_docx("{{ cycler.__init__.__globals__ }}"), CTX)
 
 
-@pytest.mark.parametrize("template", [
-    b"not a docx at all",
-    _docx("{{ school"),
-    _docx("{% for x in 5 %}{{ x }}{% endfor %}"),
-    _docx("{% if school is no_such_test %}x{% endif %}"),
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        b"not a docx at all",
+        _docx("{{ school"),
+        _docx("{% for x in 5 %}{{ x }}{% endfor %}"),
+        _docx("{% if school is no_such_test %}x{% endif %}"),
+    ],
+)
 def test_build_falls_back_on_a_broken_template(template, caplog):
     with caplog.at_level(logging.WARNING, logger="planner.exports.templates"):
         data, used = templates.build("group_plan", CTX, template)

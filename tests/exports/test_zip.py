@@ -1,6 +1,7 @@
 """Zip exports: started by a POST (a polled fragment for htmx, a 303 to the job page
 otherwise), built in a thread, holding exactly the documents jobs.plan lists, each named by
 archive code; a failed build ends as a failed job with a Chinese message."""
+
 import os
 import re
 
@@ -27,8 +28,10 @@ def group(world):
 
 
 def _token(response) -> str:
-    return re.search(r"/exports/([\w-]+)", response.get_data(as_text=True)
-                     if response.status_code != 303 else response.location).group(1)
+    return re.search(
+        r"/exports/([\w-]+)",
+        response.get_data(as_text=True) if response.status_code != 303 else response.location,
+    ).group(1)
 
 
 def _finished(client, token):
@@ -40,8 +43,9 @@ def _finished(client, token):
 
 def test_an_htmx_zip_answers_the_polling_fragment_then_the_download(client, world, group):
     login_as(client, world.worker)
-    response = client.post(f"/programs/{group.program.id}/documents/zip", data={"kind": "all"},
-                           headers=HTMX)
+    response = client.post(
+        f"/programs/{group.program.id}/documents/zip", data={"kind": "all"}, headers=HTMX
+    )
     assert response.status_code == 202
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith('<div class="progress-box"') and POLL in fragment
@@ -61,12 +65,15 @@ def test_an_htmx_zip_answers_the_polling_fragment_then_the_download(client, worl
     assert sorted(records.zip_names(download.data)) == sorted(
         [f"{CODE}_小组计划书_{title}.docx", f"{CODE}_小组总结评估报告_{title}.docx"]
         + [f"{CODE}_单节活动计划_{title}_第{n}次.docx" for n in range(1, 6)]
-        + [f"{CODE}_小组活动记录表_{title}_第{n}次.docx" for n in (1, 2, 3)])
+        + [f"{CODE}_小组活动记录表_{title}_第{n}次.docx" for n in (1, 2, 3)]
+    )
     record = records.zip_entry(download.data, f"{CODE}_小组活动记录表_{title}_第1次.docx")
-    assert group.canary.archive_code in body_text(record) and records.CANARY not in \
-        body_text(record)
+    assert group.canary.archive_code in body_text(record) and records.CANARY not in body_text(
+        record
+    )
     assert [(a.action, a.object_id, a.detail) for a in AuditEntry.select()] == [
-        ("export", group.program.id, f"zip all {CODE}")]
+        ("export", group.program.id, f"zip all {CODE}")
+    ]
 
 
 def test_a_plain_post_goes_to_the_job_page(client, world, group):
@@ -84,8 +91,7 @@ def test_a_plain_post_goes_to_the_job_page(client, world, group):
 def test_the_zip_has_what_jobs_plan_lists_for_the_user(client, world, group):
     """The admin's zip of the same group has no meeting record and no evaluation report."""
     login_as(client, world.admin)
-    token = _token(client.post(f"/programs/{group.program.id}/documents/zip",
-                               data={"kind": "all"}))
+    token = _token(client.post(f"/programs/{group.program.id}/documents/zip", data={"kind": "all"}))
     _finished(client, token)
     names = records.zip_names(client.get(f"/exports/{token}/download").data)
     planned = jobs.plan(world.admin, group.program)
@@ -97,8 +103,9 @@ def test_the_zip_has_what_jobs_plan_lists_for_the_user(client, world, group):
 
 def test_one_kind_only(client, world, group):
     login_as(client, world.worker)
-    token = _token(client.post(f"/programs/{group.program.id}/documents/zip",
-                               data={"kind": "meeting_record"}))
+    token = _token(
+        client.post(f"/programs/{group.program.id}/documents/zip", data={"kind": "meeting_record"})
+    )
     _finished(client, token)
     names = records.zip_names(client.get(f"/exports/{token}/download").data)
     assert sorted(names) == [f"{CODE}_小组活动记录表_新生适应小组_第{n}次.docx" for n in (1, 2, 3)]
@@ -106,9 +113,17 @@ def test_one_kind_only(client, world, group):
 
 def test_the_fragment_polls_while_the_job_runs(client, world, group):
     login_as(client, world.worker)
-    job = ExportJob.create(token="t" * 32, user=world.worker, scope="program",
-                           target_id=group.program.id, kind="all", status="running", total=10,
-                           done=4, filename="x.zip")
+    job = ExportJob.create(
+        token="t" * 32,
+        user=world.worker,
+        scope="program",
+        target_id=group.program.id,
+        kind="all",
+        status="running",
+        total=10,
+        done=4,
+        filename="x.zip",
+    )
     fragment = client.get(f"/exports/{job.token}", headers=HTMX).get_data(as_text=True)
     assert POLL in fragment and f'hx-get="/exports/{job.token}"' in fragment
     assert "正在生成：4 / 10" in fragment and 'id="zip-download"' not in fragment
@@ -117,12 +132,13 @@ def test_the_fragment_polls_while_the_job_runs(client, world, group):
 
 def test_another_users_token_is_not_found(client, world, group):
     login_as(client, world.worker)
-    token = _token(client.post(f"/programs/{group.program.id}/documents/zip",
-                               data={"kind": "all"}))
+    token = _token(client.post(f"/programs/{group.program.id}/documents/zip", data={"kind": "all"}))
     jobs.wait_all()
     # the supervisor may export this group too, but not fetch the worker's zip
-    for user in (world.supervisor, factories.user("worker", agency=world.agency,
-                                                  schools=[world.school])):
+    for user in (
+        world.supervisor,
+        factories.user("worker", agency=world.agency, schools=[world.school]),
+    ):
         login_as(client, user)
         assert client.get(f"/exports/{token}").status_code == 404
         assert client.get(f"/exports/{token}/download").status_code == 404
@@ -134,8 +150,11 @@ def test_a_failed_build_ends_as_a_failed_job(app, client, world, group, monkeypa
 
     monkeypatch.setattr(jobs, "render", broken)
     login_as(client, world.worker)
-    token = _token(client.post(f"/programs/{group.program.id}/documents/zip",
-                               data={"kind": "all"}, headers=HTMX))
+    token = _token(
+        client.post(
+            f"/programs/{group.program.id}/documents/zip", data={"kind": "all"}, headers=HTMX
+        )
+    )
     done = _finished(client, token)
     job = ExportJob.get(ExportJob.token == token)
     assert (job.status, job.done) == ("failed", 0) and job.finished_at is not None

@@ -1,5 +1,6 @@
 """Programs and sessions made directly with the models (no scheduler), dated around today
 so the feed's one-year window always holds them."""
+
 import datetime as dt
 import itertools
 
@@ -22,9 +23,16 @@ def program(school, term, room, workers=(), classes=(), lessons=4, first=None, *
         ProgramClass.create(program=created, school_class=school_class)
     first = first or dt.date.today() - dt.timedelta(days=14)
     for n, template in enumerate(sorted(cur.sessions, key=lambda t: t.seq)):
-        Session.create(program=created, template=template.id, seq=template.seq,
-                       date=first + dt.timedelta(weeks=n), start=dt.time(14, 0),
-                       end=dt.time(14, 45), room=room, teaching_week=3 + n)
+        Session.create(
+            program=created,
+            template=template.id,
+            seq=template.seq,
+            date=first + dt.timedelta(weeks=n),
+            start=dt.time(14, 0),
+            end=dt.time(14, 45),
+            room=room,
+            teaching_week=3 + n,
+        )
     return created
 
 
@@ -41,10 +49,12 @@ def sessions_of(prog):
 
 def token(user, audience=None, target_id=None):
     """(FeedToken, raw) for the user's own worker feed unless told otherwise."""
-    return services.create_token(user, audience or "worker",
-                                 target_id if target_id is not None else user.id)
+    return services.create_token(
+        user, audience or "worker", target_id if target_id is not None else user.id
+    )
 
 
 def calendar_day(kind, date, name, school=None, follows_weekday=None):
-    return CalendarDay.create(school=school, kind=kind, date=date, name=name,
-                              follows_weekday=follows_weekday)
+    return CalendarDay.create(
+        school=school, kind=kind, date=date, name=name, follows_weekday=follows_weekday
+    )

@@ -1,4 +1,5 @@
 """`flask planner feed-url USERNAME`."""
+
 import hashlib
 
 from planner.feeds.models import FeedToken
@@ -18,8 +19,11 @@ def test_prints_a_new_worker_feed_url_that_works(app, client, world):
     assert url.startswith("https://planner.example.cn/feeds/") and url.endswith(".ics")
     raw = url.rsplit("/", 1)[1].removesuffix(".ics")
     stored = FeedToken.get()
-    assert (stored.user_id, stored.audience, stored.target_id) == \
-        (world.worker.id, "worker", world.worker.id)
+    assert (stored.user_id, stored.audience, stored.target_id) == (
+        world.worker.id,
+        "worker",
+        world.worker.id,
+    )
     assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert client.get(f"/feeds/{raw}.ics").status_code == 200
 
@@ -30,8 +34,9 @@ def test_an_active_token_is_not_shown_again_but_can_be_rotated(app, client, worl
     again = run(app, world.worker.username, "--base-url", "https://p.example.cn")
     assert again.exit_code == 1
     assert "--rotate" in again.output and old_raw not in again.output
-    rotated = run(app, world.worker.username, "--rotate", "--days",
-                  "--base-url", "https://p.example.cn")
+    rotated = run(
+        app, world.worker.username, "--rotate", "--days", "--base-url", "https://p.example.cn"
+    )
     assert rotated.exit_code == 0, rotated.output
     new_url = rotated.stdout.strip()
     assert new_url.endswith(".ics?days=1")
@@ -40,8 +45,11 @@ def test_an_active_token_is_not_shown_again_but_can_be_rotated(app, client, worl
 
 
 def test_non_workers_are_told_what_to_do(app, world):
-    for user, hint in ((world.teacher, "class"), (world.supervisor, "workers"),
-                       (world.admin, "school")):
+    for user, hint in (
+        (world.teacher, "class"),
+        (world.supervisor, "workers"),
+        (world.admin, "school"),
+    ):
         result = run(app, user.username)
         assert result.exit_code == 1
         assert "/calendar/subscriptions" in result.output and hint in result.output

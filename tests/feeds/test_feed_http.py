@@ -1,4 +1,5 @@
 """GET /feeds/<token>.ics: content, conditional requests, 404s."""
+
 import datetime as dt
 
 import icalendar
@@ -56,11 +57,22 @@ def test_a_moved_session_keeps_its_uid_with_a_higher_sequence(client, world):
     before = events(first)[session_uid(target.id)]
 
     new_day = target.date + dt.timedelta(days=2)
-    Session.update(date=new_day, start=dt.time(9, 0), end=dt.time(9, 45), status="moved",
-                   sequence=Session.sequence + 1, updated_at=now()).where(
-        Session.id == target.id).execute()
-    moved = fetch(client, raw, **{"If-None-Match": first.headers["ETag"],
-                                  "If-Modified-Since": first.headers["Last-Modified"]})
+    Session.update(
+        date=new_day,
+        start=dt.time(9, 0),
+        end=dt.time(9, 45),
+        status="moved",
+        sequence=Session.sequence + 1,
+        updated_at=now(),
+    ).where(Session.id == target.id).execute()
+    moved = fetch(
+        client,
+        raw,
+        **{
+            "If-None-Match": first.headers["ETag"],
+            "If-Modified-Since": first.headers["Last-Modified"],
+        },
+    )
     assert moved.status_code == 200
     assert moved.headers["ETag"] != first.headers["ETag"]
     after = events(moved)
@@ -85,7 +97,8 @@ def test_cancelled_session_is_cancelled_in_the_feed(client, world):
     prog = world_program(world)
     cancelled = sessions_of(prog)[0]
     Session.update(status="cancelled", cancel_reason="停课", sequence=1).where(
-        Session.id == cancelled.id).execute()
+        Session.id == cancelled.id
+    ).execute()
     _, raw = token(world.worker)
     found = events(fetch(client, raw))
     assert found[session_uid(cancelled.id)].status.value == "CANCELLED"
@@ -113,15 +126,27 @@ def test_revoked_rotated_and_unknown_tokens_are_404(client, app, world):
 def test_audiences_get_their_own_sessions(client, world):
     world_program(world, title="本班的课")
     world_program(world, title="小组活动", classes=[], workers=[world.worker_other])
-    program(world.other_school, world.other_term, world.other_room, title="别校的课",
-            workers=[world.worker], classes=[world.other_cls])
+    program(
+        world.other_school,
+        world.other_term,
+        world.other_room,
+        title="别校的课",
+        workers=[world.worker],
+        classes=[world.other_cls],
+    )
     titles = {}
-    for audience, target in (("worker", world.worker.id), ("class", world.cls.id),
-                             ("school", world.school.id)):
+    for audience, target in (
+        ("worker", world.worker.id),
+        ("class", world.cls.id),
+        ("school", world.school.id),
+    ):
         _, raw = token(world.admin, audience, target)
         titles[audience] = {e.summary.split()[0] for e in events(fetch(client, raw)).values()}
-    assert titles == {"worker": {"本班的课", "别校的课"}, "class": {"本班的课"},
-                      "school": {"本班的课", "小组活动"}}
+    assert titles == {
+        "worker": {"本班的课", "别校的课"},
+        "class": {"本班的课"},
+        "school": {"本班的课", "小组活动"},
+    }
 
 
 def test_holidays_and_makeup_days_only_with_days_1(client, world):

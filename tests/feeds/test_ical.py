@@ -1,4 +1,5 @@
 """build_calendar: a pure function, checked by two independent parsers."""
+
 import datetime as dt
 import types
 import uuid
@@ -15,20 +16,33 @@ BASE = "https://planner.example.cn"
 
 def row(session_id=1, seq=1, **kw):
     """A session as build_calendar reads it (what the service's join query returns)."""
-    values = dict(id=session_id, seq=seq, sequence=0, status="planned",
-                  date=dt.date(2026, 10, 13), start=dt.time(14, 0), end=dt.time(14, 45),
-                  teaching_week=7, updated_at=dt.datetime(2026, 9, 1, 2, 3, 4),
-                  program=types.SimpleNamespace(id=9, title="青春期教育"),
-                  template=types.SimpleNamespace(title="认识身体的变化"),
-                  room=types.SimpleNamespace(name="多功能室"))
+    values = dict(
+        id=session_id,
+        seq=seq,
+        sequence=0,
+        status="planned",
+        date=dt.date(2026, 10, 13),
+        start=dt.time(14, 0),
+        end=dt.time(14, 45),
+        teaching_week=7,
+        updated_at=dt.datetime(2026, 9, 1, 2, 3, 4),
+        program=types.SimpleNamespace(id=9, title="青春期教育"),
+        template=types.SimpleNamespace(title="认识身体的变化"),
+        room=types.SimpleNamespace(name="多功能室"),
+    )
     values.update(kw)
     return types.SimpleNamespace(**values)
 
 
 def day(kind, date, name, follows_weekday=None, school_id=None):
-    return types.SimpleNamespace(kind=kind, date=date, name=name, school_id=school_id,
-                                 follows_weekday=follows_weekday,
-                                 updated_at=dt.datetime(2026, 1, 1))
+    return types.SimpleNamespace(
+        kind=kind,
+        date=date,
+        name=name,
+        school_id=school_id,
+        follows_weekday=follows_weekday,
+        updated_at=dt.datetime(2026, 1, 1),
+    )
 
 
 def build(sessions, days=()):
@@ -88,8 +102,19 @@ def test_uid_is_uuid5_of_the_session_id_and_stable():
 
 def test_a_moved_session_keeps_its_uid_with_a_higher_sequence():
     before = both(build([row(5, sequence=0)]))[1].events[0]
-    after = both(build([row(5, sequence=1, status="moved", date=dt.date(2026, 10, 20),
-                            updated_at=dt.datetime(2026, 10, 2))]))[1].events[0]
+    after = both(
+        build(
+            [
+                row(
+                    5,
+                    sequence=1,
+                    status="moved",
+                    date=dt.date(2026, 10, 20),
+                    updated_at=dt.datetime(2026, 10, 2),
+                )
+            ]
+        )
+    )[1].events[0]
     assert after.uid == before.uid
     assert after.sequence > before.sequence
     assert after.dtstart.date() == dt.date(2026, 10, 20)
@@ -109,11 +134,16 @@ def test_same_data_gives_the_same_bytes():
 
 
 def test_holidays_and_makeup_days_are_all_day_and_free():
-    days = [day("holiday", dt.date(2026, 10, 1), "国庆节"),
-            day("makeup", dt.date(2026, 10, 10), "国庆节调休上课", follows_weekday=3)]
+    days = [
+        day("holiday", dt.date(2026, 10, 1), "国庆节"),
+        day("makeup", dt.date(2026, 10, 10), "国庆节调休上课", follows_weekday=3),
+    ]
     ours, theirs = both(build([row()], days))
-    all_day = [e for e in theirs.events if isinstance(e.dtstart, dt.date)
-               and not isinstance(e.dtstart, dt.datetime)]
+    all_day = [
+        e
+        for e in theirs.events
+        if isinstance(e.dtstart, dt.date) and not isinstance(e.dtstart, dt.datetime)
+    ]
     assert [e.summary for e in all_day] == ["国庆节（放假）", "国庆节调休上课（按星期三课表）"]
     assert all(e.dtend - e.dtstart == dt.timedelta(days=1) for e in all_day)
     assert all(e.transparency == "TRANSPARENT" for e in all_day)
@@ -132,8 +162,10 @@ def test_lines_are_folded_and_utf8_survives():
 
 @pytest.mark.parametrize("count", [0, 1, 40])
 def test_event_count_matches(count):
-    sessions = [row(n, seq=n, date=dt.date(2026, 9, 1) + dt.timedelta(days=7 * n))
-                for n in range(1, count + 1)]
+    sessions = [
+        row(n, seq=n, date=dt.date(2026, 9, 1) + dt.timedelta(days=7 * n))
+        for n in range(1, count + 1)
+    ]
     ours, theirs = both(build(sessions))
     assert len(ours.events) == len(theirs.events) == count
     assert len({e.uid for e in theirs.events}) == count

@@ -1,4 +1,5 @@
 """The 日历订阅 page (create, rotate, revoke) and one program's .ics download."""
+
 import hashlib
 import re
 
@@ -33,9 +34,10 @@ def test_page_lists_the_users_links_without_their_urls(as_user, world):
 
 def test_create_shows_the_link_once_with_webcal_and_a_qr_code(as_user, world):
     client = as_user(world.worker)
-    response = client.post("/calendar/subscriptions",
-                           data={"target": f"worker:{world.worker.id}", "label": "我的 iPhone",
-                                 "days": "1"})
+    response = client.post(
+        "/calendar/subscriptions",
+        data={"target": f"worker:{world.worker.id}", "label": "我的 iPhone", "days": "1"},
+    )
     assert response.status_code == 201
     url, raw = new_link(response)
     html = response.get_data(as_text=True)
@@ -52,8 +54,13 @@ def test_create_shows_the_link_once_with_webcal_and_a_qr_code(as_user, world):
 
 def test_create_refuses_a_calendar_the_user_may_not_have(as_user, world):
     client = as_user(world.worker)
-    for target in (f"class:{world.other_cls.id}", f"school:{world.foreign_school.id}",
-                   "worker:999999", "student:1", ""):
+    for target in (
+        f"class:{world.other_cls.id}",
+        f"school:{world.foreign_school.id}",
+        "worker:999999",
+        "student:1",
+        "",
+    ):
         response = client.post("/calendar/subscriptions", data={"target": target})
         assert response.status_code == 422, target
         assert 'role="alert"' in response.get_data(as_text=True)
@@ -90,8 +97,9 @@ def test_revoke_redirects_and_the_feed_is_gone(as_user, world):
     assert response.location.endswith("/calendar/subscriptions")
     assert client.get(f"/feeds/{raw}.ics").status_code == 404
     assert f"feed-{created.id}" not in client.get("/calendar/subscriptions").get_data(as_text=True)
-    htmx = client.post(f"/calendar/subscriptions/{created.id}/revoke",
-                       headers={"HX-Request": "true"})
+    htmx = client.post(
+        f"/calendar/subscriptions/{created.id}/revoke", headers={"HX-Request": "true"}
+    )
     assert htmx.status_code == 404  # already revoked
 
 
@@ -106,8 +114,9 @@ def test_program_download_is_an_attachment_without_names(as_user, world):
     response = as_user(world.worker).get(f"/programs/{prog.id}/calendar.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="program-{prog.id}.ics"'
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="program-{prog.id}.ics"'
+    )
     icalendar.Calendar.from_ical(response.data)
     calendar = IcsCalendarStream.from_ics(response.get_data(as_text=True)).calendars[0]
     assert len(calendar.events) == len(sessions_of(prog))
@@ -117,8 +126,9 @@ def test_program_download_is_an_attachment_without_names(as_user, world):
 def test_program_download_for_teachers_only_of_its_classes(as_user, world):
     prog = world_program(world)
     group = world_program(world, classes=[])  # a 成长小组 with no class
-    other_teacher = factories.user("teacher", agency=world.agency,
-                                   classes=[factories.school_class(school=world.school)])
+    other_teacher = factories.user(
+        "teacher", agency=world.agency, classes=[factories.school_class(school=world.school)]
+    )
     assert as_user(world.teacher).get(f"/programs/{prog.id}/calendar.ics").status_code == 200
     assert as_user(world.teacher).get(f"/programs/{group.id}/calendar.ics").status_code == 404
     assert as_user(other_teacher).get(f"/programs/{prog.id}/calendar.ics").status_code == 404

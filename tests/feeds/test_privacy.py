@@ -1,4 +1,5 @@
 """No student data in any feed, and no token in any access-log line (PRIVACY_SECURITY.md §3–4)."""
+
 import datetime as dt
 import logging
 import urllib.request
@@ -15,9 +16,20 @@ from tests.live import serve
 
 CANARY = "欧阳小雪CANARY"  # a fake student name; must never reach a feed
 
-ALLOWED_EVENT_PROPERTIES = {"UID", "DTSTAMP", "DTSTART", "DTEND", "SEQUENCE", "STATUS",
-                            "SUMMARY", "LOCATION", "DESCRIPTION", "URL", "LAST-MODIFIED",
-                            "TRANSP"}
+ALLOWED_EVENT_PROPERTIES = {
+    "UID",
+    "DTSTAMP",
+    "DTSTART",
+    "DTEND",
+    "SEQUENCE",
+    "STATUS",
+    "SUMMARY",
+    "LOCATION",
+    "DESCRIPTION",
+    "URL",
+    "LAST-MODIFIED",
+    "TRANSP",
+}
 
 
 def plant_canary(world, prog):
@@ -28,14 +40,20 @@ def plant_canary(world, prog):
     Program.update(group_name=CANARY).where(Program.id == prog.id).execute()
     first = sessions_of(prog)[0]
     Session.update(status="cancelled", cancel_reason=f"{CANARY}请假", sequence=1).where(
-        Session.id == first.id).execute()
-    ScheduleChange.create(program=prog.id, user=world.worker.id, kind="cancel",
-                          description=CANARY, before=[{"id": first.id, "note": CANARY}])
+        Session.id == first.id
+    ).execute()
+    ScheduleChange.create(
+        program=prog.id,
+        user=world.worker.id,
+        kind="cancel",
+        description=CANARY,
+        before=[{"id": first.id, "note": CANARY}],
+    )
     Curriculum.update(summary=CANARY).where(Curriculum.id == prog.curriculum_id).execute()
     templates = SessionTemplate.select(SessionTemplate.id).where(
-        SessionTemplate.curriculum == prog.curriculum_id)
-    Activity.update(purpose=CANARY, title=CANARY).where(
-        Activity.session.in_(templates)).execute()
+        SessionTemplate.curriculum == prog.curriculum_id
+    )
+    Activity.update(purpose=CANARY, title=CANARY).where(Activity.session.in_(templates)).execute()
     User.update(display_name=f"{CANARY}家长").where(User.id == world.teacher.id).execute()
 
 
@@ -50,9 +68,12 @@ def test_canary_student_name_is_in_no_feed(client, as_user, world):
     prog = world_program(world)
     calendar_day("holiday", dt.date.today() + dt.timedelta(days=5), "国庆节")
     plant_canary(world, prog)
-    feeds = [token(world.worker), token(world.admin, "class", world.cls.id),
-             token(world.admin, "school", world.school.id),
-             token(world.teacher, "class", world.cls.id)]
+    feeds = [
+        token(world.worker),
+        token(world.admin, "class", world.cls.id),
+        token(world.admin, "school", world.school.id),
+        token(world.teacher, "class", world.cls.id),
+    ]
     for _, raw in feeds:
         for query in ("", "?days=1"):
             response = client.get(f"/feeds/{raw}.ics{query}")
@@ -76,11 +97,18 @@ def test_the_canary_is_really_planted(world):
 
 # -- the access log --------------------------------------------------------------------
 
+
 def test_token_log_filter_redacts_a_werkzeug_access_line():
     raw = "Zq3-secret_token_value_43_characters_long_x"
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '127.0.0.1 - - [01/Nov/2026 09:00:00] "%s" %s %s\n',
-                               (f"GET /feeds/{raw}.ics?days=1 HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '127.0.0.1 - - [01/Nov/2026 09:00:00] "%s" %s %s\n',
+        (f"GET /feeds/{raw}.ics?days=1 HTTP/1.1", "200", "-"),
+        None,
+    )
     assert TokenLogFilter().filter(record)
     assert raw not in record.getMessage()
     assert "/feeds/[redacted]" in record.getMessage()
@@ -94,8 +122,9 @@ def test_token_log_filter_redacts_a_gunicorn_access_line():
             return "-"
 
     atoms = Atoms(h="10.0.0.1", r=f"GET /feeds/{raw}.ics HTTP/1.1", s="304", U=f"/feeds/{raw}.ics")
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
-                               '%(h)s "%(r)s" %(s)s %(U)s', (atoms,), None)
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s %(U)s', (atoms,), None
+    )
     TokenLogFilter().filter(record)
     assert raw not in record.getMessage()
     assert isinstance(record.args, Atoms)

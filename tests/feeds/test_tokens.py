@@ -1,4 +1,5 @@
 """Feed tokens: who may create which, random and hashed, rotation and revocation."""
+
 import base64
 import hashlib
 
@@ -43,8 +44,11 @@ def test_worker_may_subscribe_to_self_and_to_classes_and_schools_they_serve(worl
     assert options["worker"] == {world.worker.id: world.worker.display_name}
     assert set(options["class"]) == {world.cls.id}
     assert set(options["school"]) == {world.school.id}
-    for audience, target in (("class", world.other_cls.id), ("school", world.other_school.id),
-                             ("worker", world.worker_other.id)):
+    for audience, target in (
+        ("class", world.other_cls.id),
+        ("school", world.other_school.id),
+        ("worker", world.worker_other.id),
+    ):
         with pytest.raises(services.FeedError):
             services.create_token(world.worker, audience, target)
     created, _ = services.create_token(world.worker, "class", world.cls.id)
@@ -55,8 +59,11 @@ def test_teacher_may_subscribe_only_to_their_own_classes(world):
     same_school_class = factories.school_class(school=world.school, name="7(9)班")
     options = services.targets(world.teacher)
     assert options == {"worker": {}, "class": {world.cls.id: "甲校 7(1)班"}, "school": {}}
-    for audience, target in (("class", same_school_class.id), ("school", world.school.id),
-                             ("worker", world.worker.id)):
+    for audience, target in (
+        ("class", same_school_class.id),
+        ("school", world.school.id),
+        ("worker", world.worker.id),
+    ):
         with pytest.raises(services.FeedError):
             services.create_token(world.teacher, audience, target)
     assert services.create_token(world.teacher, "class", world.cls.id)[0].audience == "class"
@@ -76,8 +83,11 @@ def test_admin_may_subscribe_to_anything_in_the_agency_only(world):
 
 def test_supervisor_may_subscribe_only_to_their_workers(world):
     options = services.targets(world.supervisor)
-    assert options == {"worker": {world.worker.id: world.worker.display_name},
-                       "class": {}, "school": {}}
+    assert options == {
+        "worker": {world.worker.id: world.worker.display_name},
+        "class": {},
+        "school": {},
+    }
     with pytest.raises(services.FeedError):
         services.create_token(world.supervisor, "worker", world.worker_other.id)
     with pytest.raises(services.FeedError):

@@ -1,6 +1,7 @@
 """Load tests against a real gunicorn: one growth group with several sessions and members
 (committed before the server starts), two tablets, and a server fixture whose finalizer
 kills the whole process group, so no gunicorn outlives a failing test."""
+
 import datetime as dt
 import types
 
@@ -25,17 +26,32 @@ def iso(moment: dt.datetime) -> str:
 def growth_group(world, sessions=3, people=8):
     """A group of the world's worker and a co-worker: `sessions` sessions (today and the
     days after), `people` members with attendance consent."""
-    coworker = factories.user("worker", agency=world.agency, username="coworker",
-                              schools=[world.school])
+    coworker = factories.user(
+        "worker", agency=world.agency, username="coworker", schools=[world.school]
+    )
     first = run_session(world, kind="group")
     ProgramWorker.create(program=first.program_id, worker=coworker)
-    rest = [Session.create(program=first.program_id, template=first.template_id, seq=n,
-                           date=first.date + dt.timedelta(days=n - 1), start=first.start,
-                           end=first.end, room=first.room_id, teaching_week=3)
-            for n in range(2, sessions + 1)]
+    rest = [
+        Session.create(
+            program=first.program_id,
+            template=first.template_id,
+            seq=n,
+            date=first.date + dt.timedelta(days=n - 1),
+            start=first.start,
+            end=first.end,
+            room=first.room_id,
+            teaching_week=3,
+        )
+        for n in range(2, sessions + 1)
+    ]
     students = members(first, people)
-    return types.SimpleNamespace(program_id=first.program_id, sessions=[first, *rest],
-                                 students=students, worker=world.worker, coworker=coworker)
+    return types.SimpleNamespace(
+        program_id=first.program_id,
+        sessions=[first, *rest],
+        students=students,
+        worker=world.worker,
+        coworker=coworker,
+    )
 
 
 @pytest.fixture

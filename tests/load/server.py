@@ -1,6 +1,7 @@
 """A real gunicorn (2 sync workers) on the test database, started as a subprocess in its
 own process group, and HTTP clients that log in like a tablet does (real password, CSRF
 token from the page). Shared by the concurrency and crash tests."""
+
 import os
 import re
 import secrets
@@ -14,8 +15,11 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
 # What a lock or busy error looks like if one ever reaches a user (SQLite, apsw, psycopg).
-LOCK_ERROR = re.compile(r"database (?:table )?is locked|SQLITE_BUSY|BusyError|LockedError"
-                        r"|deadlock detected|could not serialize|lock timeout", re.I)
+LOCK_ERROR = re.compile(
+    r"database (?:table )?is locked|SQLITE_BUSY|BusyError|LockedError"
+    r"|deadlock detected|could not serialize|lock timeout",
+    re.I,
+)
 CSRF_HEADER = re.compile(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'')
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 TIMEOUT = 60  # seconds for one request; the machine is shared, a stall is not a failure
@@ -52,10 +56,13 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.workers = workers
-        self.env = dict(os.environ, DATABASE_URL=db_url,
-                        PLANNER_SECRET_KEY=secrets.token_hex(32),
-                        # a handful of logins per test: never throttled
-                        PLANNER_LOGIN_RATE_LIMIT="1000 per minute")
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=db_url,
+            PLANNER_SECRET_KEY=secrets.token_hex(32),
+            # a handful of logins per test: never throttled
+            PLANNER_LOGIN_RATE_LIMIT="1000 per minute",
+        )
         self.proc = None
         self.starts = 0
 
@@ -66,10 +73,23 @@ class Server:
         log.write(f"--- start {self.starts + 1} ---\n")
         log.flush()
         self.proc = subprocess.Popen(
-            [GUNICORN, "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "120", "app:app"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                GUNICORN,
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
         self.starts += 1
         deadline = time.monotonic() + timeout
@@ -123,8 +143,9 @@ class Server:
         """Tracebacks and lock errors the server logged (its users saw a 500, at best)."""
         with open(self.log_path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
-        return [line for line in text.splitlines()
-                if "Traceback" in line or LOCK_ERROR.search(line)]
+        return [
+            line for line in text.splitlines() if "Traceback" in line or LOCK_ERROR.search(line)
+        ]
 
 
 def csrf_token_of(html: str) -> str:
@@ -146,9 +167,12 @@ class Tablet:
         """Log in over HTTP with the real password (argon2: once per tablet)."""
         http = requests.Session()
         token = csrf_token_of(http.get(base_url + "/login", timeout=TIMEOUT).text)
-        response = http.post(base_url + "/login", allow_redirects=False, timeout=TIMEOUT,
-                             data={"username": username, "password": password,
-                                   "csrf_token": token})
+        response = http.post(
+            base_url + "/login",
+            allow_redirects=False,
+            timeout=TIMEOUT,
+            data={"username": username, "password": password, "csrf_token": token},
+        )
         assert response.status_code == 303, (response.status_code, response.text[:500])
         # the login rotated the session: the token from before it is stale
         token = csrf_token_of(http.get(base_url + page, timeout=TIMEOUT).text)
@@ -168,5 +192,9 @@ class Tablet:
         """A POST as htmx or runmode.js sends it: the CSRF token in X-CSRFToken."""
         kw.setdefault("timeout", TIMEOUT)
         kw.setdefault("allow_redirects", False)
-        return self.http.post(self.base_url + path, data=data,
-                              headers={"X-CSRFToken": self.token, **(headers or {})}, **kw)
+        return self.http.post(
+            self.base_url + path,
+            data=data,
+            headers={"X-CSRFToken": self.token, **(headers or {})},
+            **kw,
+        )

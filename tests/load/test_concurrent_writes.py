@@ -4,6 +4,7 @@ hit one reflection. Checked against a serial model: for every (session, member) 
 stored status is that of the acknowledged tap with the greatest tapped_at; accepted
 reflection edits are exactly the versions they produced, the stored text is the last
 one's; no 5xx, no lock error reaching anybody. Runs on SQLite and on PostgreSQL."""
+
 import datetime as dt
 import random
 import re
@@ -58,8 +59,15 @@ def plan_taps(group, rng):
     for k, at in enumerate(moments):
         if k % BURST == 0:
             cell = rng.choice(cells)
-        taps.append({"session": cell[0], "student": cell[1], "status": rng.choice(STATUSES),
-                     "at": at, "tap_id": f"load-{k}"})
+        taps.append(
+            {
+                "session": cell[0],
+                "student": cell[1],
+                "status": rng.choice(STATUSES),
+                "at": at,
+                "tap_id": f"load-{k}",
+            }
+        )
     return taps
 
 
@@ -70,9 +78,16 @@ def tapper(tablet, user_id, queue, acked, log):
             if not queue:
                 break
             tap = queue.pop()
-        response = tablet.post(f"/sessions/{tap['session']}/attendance", headers=JSON, data={
-            "student_id": tap["student"], "status": tap["status"], "tapped_at": iso(tap["at"]),
-            "tap_id": tap["tap_id"]})
+        response = tablet.post(
+            f"/sessions/{tap['session']}/attendance",
+            headers=JSON,
+            data={
+                "student_id": tap["student"],
+                "status": tap["status"],
+                "tapped_at": iso(tap["at"]),
+                "tap_id": tap["tap_id"],
+            },
+        )
         log.add("tap", response)
         if response.status_code == 200:
             body = response.json()
@@ -93,9 +108,17 @@ def editor(tablet, session_id, name, count, accepted, log):
             log.add("reflection page", page)
             version = int(VERSION.search(page.text).group(1))
         text = f"第{n}次修改，来自{name}：组员逐渐投入。"
-        response = tablet.post(path, headers=HTMX, data={
-            "version": version, "prompts_stage": STAGE, "observed_stage": STAGE,
-            "answer_0": text, "d_incident": text})
+        response = tablet.post(
+            path,
+            headers=HTMX,
+            data={
+                "version": version,
+                "prompts_stage": STAGE,
+                "observed_stage": STAGE,
+                "answer_0": text,
+                "d_incident": text,
+            },
+        )
         log.add("reflection", response)
         if response.status_code == 200:
             version = int(VERSION.search(response.text).group(1))
@@ -131,24 +154,33 @@ def test_two_tablets_ten_thousand_taps_and_conflicting_autosaves(server, group):
     rng = random.Random(20261207)
     session = group.sessions[0]
     server.start()
-    tablets = {user.id: Tablet.login(server.url, user.username, factories.PASSWORD)
-               for user in (group.worker, group.coworker)}
+    tablets = {
+        user.id: Tablet.login(server.url, user.username, factories.PASSWORD)
+        for user in (group.worker, group.coworker)
+    }
     queue, acked, accepted, log = plan_taps(group, rng), [], [], Log()
     planned = {tap["tap_id"] for tap in queue}
-    targets = [(tapper, (tablet.clone(), uid, queue, acked, log))
-               for uid, tablet in tablets.items() for _ in range(THREADS_PER_TABLET)]
+    targets = [
+        (tapper, (tablet.clone(), uid, queue, acked, log))
+        for uid, tablet in tablets.items()
+        for _ in range(THREADS_PER_TABLET)
+    ]
     editors = EDIT_THREADS_PER_TABLET * len(tablets)
-    targets += [(editor, (tablet.clone(), session.id, f"{uid}-{k}", EDITS // editors,
-                          accepted, log))
-                for uid, tablet in tablets.items() for k in range(EDIT_THREADS_PER_TABLET)]
+    targets += [
+        (editor, (tablet.clone(), session.id, f"{uid}-{k}", EDITS // editors, accepted, log))
+        for uid, tablet in tablets.items()
+        for k in range(EDIT_THREADS_PER_TABLET)
+    ]
 
     started = time.monotonic()
     errors = run_threads(targets)
     taps_took = log.ended.get("tap", started) - started
     edits_took = log.ended.get("reflection", started) - started
-    summary = (f"{len(acked)} of {TAPS} taps acknowledged in {taps_took:.1f}s "
-               f"({len(acked) / max(taps_took, 0.001):.0f}/s), {len(accepted)} of {EDITS} "
-               f"edits accepted, edits done after {edits_took:.1f}s; answers {log.codes}")
+    summary = (
+        f"{len(acked)} of {TAPS} taps acknowledged in {taps_took:.1f}s "
+        f"({len(acked) / max(taps_took, 0.001):.0f}/s), {len(accepted)} of {EDITS} "
+        f"edits accepted, edits done after {edits_took:.1f}s; answers {log.codes}"
+    )
     print(summary)
     assert not errors, f"{errors[:5]}; {summary}\n{server.log()}"
     assert not log.bad, f"{len(log.bad)} bad answers, e.g. {log.bad[:3]}; {summary}"
@@ -163,12 +195,16 @@ def test_two_tablets_ten_thousand_taps_and_conflicting_autosaves(server, group):
             latest[cell] = tap
     expected = {cell: (t["status"], t["at"], t["user"]) for cell, t in latest.items()}
     rows = Attendance.select().where(Attendance.session.in_([s.id for s in group.sessions]))
-    stored = {(r.session_id, r.student_id): (r.status, r.tapped_at, r.recorded_by_id)
-              for r in rows}
-    lost = {cell: (stored.get(cell), want) for cell, want in expected.items()
-            if stored.get(cell) != want}
-    assert not lost, (f"{len(lost)} lost updates of {len(expected)} cells, e.g. "
-                      f"{list(lost.items())[:3]} (stored, expected); {summary}")
+    stored = {(r.session_id, r.student_id): (r.status, r.tapped_at, r.recorded_by_id) for r in rows}
+    lost = {
+        cell: (stored.get(cell), want)
+        for cell, want in expected.items()
+        if stored.get(cell) != want
+    }
+    assert not lost, (
+        f"{len(lost)} lost updates of {len(expected)} cells, e.g. "
+        f"{list(lost.items())[:3]} (stored, expected); {summary}"
+    )
     assert len(stored) == len(expected), f"{len(stored)} rows for {len(expected)} cells"
     assert all(t["applied"] for t in latest.values()), "a winning tap answered applied=false"
 
@@ -176,8 +212,10 @@ def test_two_tablets_ten_thousand_taps_and_conflicting_autosaves(server, group):
     reflection = Reflection.get(Reflection.session == session.id)
     versions = sorted(v for v, _ in accepted)
     conflicts = log.codes.get(("reflection", 409), 0)
-    message = (f"{len(accepted)} accepted, {conflicts} refused with 409, final version "
-               f"{reflection.version} (initial: no reflection, 0); {summary}")
+    message = (
+        f"{len(accepted)} accepted, {conflicts} refused with 409, final version "
+        f"{reflection.version} (initial: no reflection, 0); {summary}"
+    )
     assert len(accepted) + conflicts == EDITS, message
     assert versions == list(range(1, reflection.version + 1)), message
     final_text = dict(accepted)[reflection.version]

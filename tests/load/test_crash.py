@@ -5,6 +5,7 @@ duplicates) and every write that got a 2xx is there: each cell (a member's atten
 a session, or a session's quick notes) has exactly one writer thread, so for each cell
 the stored value must be the last acknowledged one, or a later one whose request got no
 answer because of a kill."""
+
 import datetime as dt
 import itertools
 import random
@@ -28,8 +29,7 @@ NOTES_THREADS = 2
 TAPS_PER_CELL = 4  # then the thread moves on to its next cell (a first tap creates a row)
 SAVES_PER_RECORD = 5  # then the next session (a first save creates a row)
 RECORD_VERSION = re.compile(r'name="version" value="(\d+)"')
-NO_ANSWER = (requests.ConnectionError, requests.Timeout,
-             requests.exceptions.ChunkedEncodingError)
+NO_ANSWER = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 def never_sent(exc) -> bool:
@@ -67,8 +67,10 @@ class Load:
         sessions = [s.id for s in group.sessions]
         jobs = [(self._tapper, cells[k::TAP_THREADS], k) for k in range(TAP_THREADS)]
         jobs += [(self._noter, sessions[k::NOTES_THREADS], k) for k in range(NOTES_THREADS)]
-        self.threads = [threading.Thread(target=self._guard, args=(fn, tablet.clone(), own, k),
-                                         daemon=True) for fn, own, k in jobs]
+        self.threads = [
+            threading.Thread(target=self._guard, args=(fn, tablet.clone(), own, k), daemon=True)
+            for fn, own, k in jobs
+        ]
 
     def start(self):
         for t in self.threads:
@@ -105,9 +107,16 @@ class Load:
             cell = cells[(i // TAPS_PER_CELL) % len(cells)]
             value = (base + dt.timedelta(milliseconds=i, microseconds=k), STATUSES[i % 5])
             try:
-                response = tablet.post(f"/sessions/{cell[0]}/attendance", headers=JSON, data={
-                    "student_id": cell[1], "status": value[1], "tapped_at": iso(value[0]),
-                    "tap_id": f"crash-{k}-{i}"})
+                response = tablet.post(
+                    f"/sessions/{cell[0]}/attendance",
+                    headers=JSON,
+                    data={
+                        "student_id": cell[1],
+                        "status": value[1],
+                        "tapped_at": iso(value[0]),
+                        "tap_id": f"crash-{k}-{i}",
+                    },
+                )
             except NO_ANSWER as exc:
                 if not never_sent(exc):
                     self.taps[cell].sent.append((value, "none"))
@@ -130,10 +139,13 @@ class Load:
                     page = tablet.get(f"/sessions/{sid}/run")
                     if not self._answer("run page", page):
                         continue
-                    record = page.text[page.text.index('id="run-record"'):]
+                    record = page.text[page.text.index('id="run-record"') :]
                     versions[sid] = int(RECORD_VERSION.search(record).group(1))
-                response = tablet.post(f"/sessions/{sid}/record", headers=HTMX,
-                                       data={"notes": text, "version": versions[sid]})
+                response = tablet.post(
+                    f"/sessions/{sid}/record",
+                    headers=HTMX,
+                    data={"notes": text, "version": versions[sid]},
+                )
             except NO_ANSWER as exc:
                 if sid in versions and not never_sent(exc):
                     self.notes[sid].sent.append((text, "none"))
@@ -166,25 +178,28 @@ def stored_notes(sessions):
 
 
 def mismatches(cells, stored):
-    return {key: (stored.get(key), cell.allowed()) for key, cell in cells.items()
-            if stored.get(key) not in cell.allowed()}
+    return {
+        key: (stored.get(key), cell.allowed())
+        for key, cell in cells.items()
+        if stored.get(key) not in cell.allowed()
+    }
 
 
 # rows whose parent is gone, and cells stored twice: on both databases
 CONSISTENCY = {
     "attendance without its session": 'SELECT a.id FROM attendance a LEFT JOIN "session" s '
-                                      "ON s.id = a.session_id WHERE s.id IS NULL",
+    "ON s.id = a.session_id WHERE s.id IS NULL",
     "attendance without its student": "SELECT a.id FROM attendance a LEFT JOIN student s "
-                                      "ON s.id = a.student_id WHERE s.id IS NULL",
+    "ON s.id = a.student_id WHERE s.id IS NULL",
     "attendance by a missing user": 'SELECT a.id FROM attendance a LEFT JOIN "user" u ON '
-                                    "u.id = a.recorded_by_id WHERE a.recorded_by_id IS NOT NULL "
-                                    "AND u.id IS NULL",
+    "u.id = a.recorded_by_id WHERE a.recorded_by_id IS NOT NULL "
+    "AND u.id IS NULL",
     "a record without its session": 'SELECT r.id FROM session_record r LEFT JOIN "session" s '
-                                    "ON s.id = r.session_id WHERE s.id IS NULL",
+    "ON s.id = r.session_id WHERE s.id IS NULL",
     "a cell stored twice": "SELECT session_id, student_id FROM attendance "
-                           "GROUP BY session_id, student_id HAVING COUNT(*) > 1",
+    "GROUP BY session_id, student_id HAVING COUNT(*) > 1",
     "a session with two records": "SELECT session_id FROM session_record "
-                                  "GROUP BY session_id HAVING COUNT(*) > 1",
+    "GROUP BY session_id HAVING COUNT(*) > 1",
 }
 
 
@@ -208,10 +223,15 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(server, world):
     finally:
         load.finish()
     sent = sum(len(c.sent) for c in [*load.taps.values(), *load.notes.values()])
-    unanswered = sum(outcome == "none" for c in [*load.taps.values(), *load.notes.values()]
-                     for _, outcome in c.sent)
-    summary = (f"seed {seed}: {sent} writes, 2xx answers per run {load.acks[:-1]}, "
-               f"{unanswered} without an answer")
+    unanswered = sum(
+        outcome == "none"
+        for c in [*load.taps.values(), *load.notes.values()]
+        for _, outcome in c.sent
+    )
+    summary = (
+        f"seed {seed}: {sent} writes, 2xx answers per run {load.acks[:-1]}, "
+        f"{unanswered} without an answer"
+    )
     print(summary)
     assert not load.errors, f"{load.errors[:5]}; {summary}"
     assert not load.bad, f"{len(load.bad)} bad answers, e.g. {load.bad[:3]}; {summary}"
@@ -225,10 +245,13 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(server, world):
     for problem, sql in CONSISTENCY.items():
         assert database.execute_sql(sql).fetchall() == [], f"{problem}; {summary}"
     sessions = [s.id for s in group.sessions]
-    lost = {**mismatches(load.taps, stored_taps(sessions)),
-            **mismatches(load.notes, stored_notes(sessions))}
-    assert not lost, (f"{len(lost)} cells lost an acknowledged write, e.g. "
-                      f"{list(lost.items())[:3]}; {summary}")
+    lost = {
+        **mismatches(load.taps, stored_taps(sessions)),
+        **mismatches(load.notes, stored_notes(sessions)),
+    }
+    assert not lost, (
+        f"{len(lost)} cells lost an acknowledged write, e.g. {list(lost.items())[:3]}; {summary}"
+    )
     database.close()
 
     # and the app starts on it again and serves what is stored
@@ -236,7 +259,10 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(server, world):
     first = group.sessions[0]
     tablet = Tablet.login(server.url, group.worker.username, factories.PASSWORD)
     answer = tablet.get(f"/sessions/{first.id}/run", headers=JSON).json()["attendance"]
-    assert answer == {str(sid): status for (s, sid), (_, status)
-                      in stored_taps([first.id]).items() if s == first.id}
+    assert answer == {
+        str(sid): status
+        for (s, sid), (_, status) in stored_taps([first.id]).items()
+        if s == first.id
+    }
     server.stop()
     assert not server.log_problems(), f"{server.log_problems()[:5]}; {summary}"

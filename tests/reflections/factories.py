@@ -1,12 +1,20 @@
 """Reflection fixtures: programs and sessions made with the models (dates chosen by the
 test), students with or without observation consent, members, reflections, follow-ups."""
+
 import datetime as dt
 import itertools
 
 from planner.db import now
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.models import (Attendance, Consent, FollowUp, GroupMember, Reflection,
-                                     SessionRecord, Student)
+from planner.students.models import (
+    Attendance,
+    Consent,
+    FollowUp,
+    GroupMember,
+    Reflection,
+    SessionRecord,
+    Student,
+)
 from tests.curricula.factories import curriculum
 
 _seq = itertools.count(1)
@@ -21,16 +29,24 @@ def program(world, kind="group", sessions=6, workers=None, first=FIRST, **kw):
     cur = curriculum(kind=kind, sessions=sessions, slug=f"refl-{kind}-{n}")
     kw.setdefault("title", "新生适应小组" if kind == "group" else "青春期教育")
     kw.setdefault("group_name", "向日葵组" if kind == "group" else "")
-    created = Program.create(curriculum=cur.id, school=world.school, term=world.term,
-                             room=world.room, **kw)
-    for worker in (workers if workers is not None else [world.worker]):
+    created = Program.create(
+        curriculum=cur.id, school=world.school, term=world.term, room=world.room, **kw
+    )
+    for worker in workers if workers is not None else [world.worker]:
         ProgramWorker.create(program=created, worker=worker)
     if kind != "group":
         ProgramClass.create(program=created, school_class=world.cls)
     for i, template in enumerate(sorted(cur.sessions, key=lambda t: t.seq)):
-        Session.create(program=created, template=template.id, seq=template.seq,
-                       date=first + dt.timedelta(weeks=i), start=dt.time(16, 10),
-                       end=dt.time(17, 10), room=world.room, teaching_week=3 + i)
+        Session.create(
+            program=created,
+            template=template.id,
+            seq=template.seq,
+            date=first + dt.timedelta(weeks=i),
+            start=dt.time(16, 10),
+            end=dt.time(17, 10),
+            room=world.room,
+            teaching_week=3 + i,
+        )
     return created
 
 
@@ -42,13 +58,24 @@ def student(world, consent=True, withdrawn=False, **kw):
     """A student of the world's school; with an observation consent unless told not to."""
     n = next(_seq)
     kw.setdefault("name", f"学生{n}")
-    created = Student.create(school=world.school, archive_code=f"JX-RF-2026-{n:04d}",
-                             student_no=f"RF{n:05d}", school_class=world.cls, **kw)
+    created = Student.create(
+        school=world.school,
+        archive_code=f"JX-RF-2026-{n:04d}",
+        student_no=f"RF{n:05d}",
+        school_class=world.cls,
+        **kw,
+    )
     if consent:
-        Consent.create(student=created, purpose="observation", given_by="guardian",
-                       giver_name="家长", notice_version="v1", given_on=dt.date(2026, 9, 1),
-                       method="paper",
-                       withdrawn_on=dt.date.today() if withdrawn else None)
+        Consent.create(
+            student=created,
+            purpose="observation",
+            given_by="guardian",
+            giver_name="家长",
+            notice_version="v1",
+            given_on=dt.date(2026, 9, 1),
+            method="paper",
+            withdrawn_on=dt.date.today() if withdrawn else None,
+        )
     return created
 
 

@@ -1,6 +1,7 @@
 """The reflection journey in real Chromium at tablet size (CSRF on): autosave while typing,
 switch the observed stage, hit the limit, submit; the supervisor acknowledges and signs off;
 the worker reads the comment."""
+
 import re
 import threading
 import time
@@ -10,8 +11,14 @@ from playwright.sync_api import expect, sync_playwright
 from planner.curricula.stages import stage_prompts
 from planner.db import database
 from planner.students.models import FollowUp, Reflection
-from tests.browser.conftest import (CHROMIUM, FLAGS, TABLET, live_app,  # noqa: F401
-                                    live_server, log_in)
+from tests.browser.conftest import (
+    CHROMIUM,
+    FLAGS,
+    TABLET,
+    live_app,  # noqa: F401
+    live_server,
+    log_in,
+)
 from tests.factories import PASSWORD
 from tests.reflections import factories as rf
 
@@ -82,8 +89,11 @@ def journey(browser, live_server, session, ok, no):
     page.select_option("#f-stage", "转折期")  # not meeting 1's planned stage
     expect(page.locator("label[for=f-answer_0]")).to_have_text(stage_prompts("转折期")[0])
     page.fill("#f-answer_0", "两名组员为座位起了争执。")
-    wait_for(lambda: Reflection.get().answers.get(stage_prompts("转折期")[0])
-             == "两名组员为座位起了争执。")
+    wait_for(
+        lambda: (
+            Reflection.get().answers.get(stage_prompts("转折期")[0]) == "两名组员为座位起了争执。"
+        )
+    )
     assert Reflection.get().observed_stage == "转折期"
 
     page.fill("#f-d_incident", "很" * 2001)
@@ -99,7 +109,9 @@ def journey(browser, live_server, session, ok, no):
     page.click("button:has-text('提交督导')")
     expect(page.locator(".reflection-head .badge")).to_have_text("待督导")
     saved = Reflection.get()
-    assert saved.status == "submitted" and saved.details["incident"] == "争执后两人在总结时互相道歉。"
+    assert (
+        saved.status == "submitted" and saved.details["incident"] == "争执后两人在总结时互相道歉。"
+    )
     assert saved.answers == {stage_prompts("转折期")[0]: "两名组员为座位起了争执。"}
     assert [(f.student_id, f.safeguarding) for f in FollowUp.select()] == [(ok.id, True)]
 

@@ -1,4 +1,5 @@
 """Writing a reflection: stage prompts, lesson prompts, the consent gate, the limits."""
+
 from werkzeug.datastructures import MultiDict
 
 from planner.curricula.stages import default_model, stage_prompts
@@ -14,8 +15,15 @@ def url(session):
 
 
 def group_form(stage="形成期", version=0, **extra):
-    data = MultiDict({"version": str(version), "observed_stage": stage, "prompts_stage": stage,
-                      "answer_0": "组员很拘谨。", "d_planned_vs_actual": "按计划进行。"})
+    data = MultiDict(
+        {
+            "version": str(version),
+            "observed_stage": stage,
+            "prompts_stage": stage,
+            "answer_0": "组员很拘谨。",
+            "d_planned_vs_actual": "按计划进行。",
+        }
+    )
     data.add("skills", "评估")
     data.add("skills", "鼓励支持")
     for key, value in extra.items():
@@ -38,7 +46,9 @@ def test_prompts_follow_the_observed_stage_not_the_meeting_number(client, world,
     saved = client.post(url(first), data=group_form("转折期"), headers=HX)
     assert saved.status_code == 200
     r = Reflection.get()
-    assert r.observed_stage == "转折期" and r.answers == {stage_prompts("转折期")[0]: "组员很拘谨。"}
+    assert r.observed_stage == "转折期" and r.answers == {
+        stage_prompts("转折期")[0]: "组员很拘谨。"
+    }
     page = client.get(url(first)).get_data(as_text=True)
     assert 'value="转折期" selected' in page and stage_prompts("转折期")[1] in page
 
@@ -66,8 +76,13 @@ def test_a_classroom_lesson_asks_the_lesson_prompts_and_lists_no_members(client,
         assert prompt in page
     assert "observed_stage" not in page and "需要跟进或转介的组员" not in page
     assert stage_prompts("形成期")[0] not in page
-    data = {"version": "0", "prompts_stage": "", "answer_1": "参与度高。",
-            "lesson_safe": "on", "lesson_note": "7(1)班一名学生提到在家受到体罚。"}
+    data = {
+        "version": "0",
+        "prompts_stage": "",
+        "answer_1": "参与度高。",
+        "lesson_safe": "on",
+        "lesson_note": "7(1)班一名学生提到在家受到体罚。",
+    }
     assert client.post(url(sessions[0]), data=data).status_code == 303
     r = Reflection.get()
     assert r.answers == {default_model()["lesson_prompts"][1]: "参与度高。"}
@@ -115,16 +130,23 @@ def test_an_answer_over_the_limit_is_refused_and_nothing_saved(client, world, gr
     assert client.post(url(session), data=group_form(), headers=HX).status_code == 200
     before = Reflection.get()
     too_long = "很" * 2001
-    data = group_form(version=before.version, answer_1=too_long, d_dynamics="新的内容",
-                      **{f"fu_note_{group.ok.id}": "新跟进"})
+    data = group_form(
+        version=before.version,
+        answer_1=too_long,
+        d_dynamics="新的内容",
+        **{f"fu_note_{group.ok.id}": "新跟进"},
+    )
     response = client.post(url(session), data=data, headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "最多 2000 字，目前 2001 字，请删减 1 字。" in body
     assert 'id="err-answer_1"' in body and 'hx-swap-oob="true"' in body
     after = Reflection.get()
-    assert (after.version, after.answers, after.details) == (before.version, before.answers,
-                                                             before.details)
+    assert (after.version, after.answers, after.details) == (
+        before.version,
+        before.answers,
+        before.details,
+    )
     assert FollowUp.select().count() == 0
     # without htmx: the whole form again, the text kept, the error next to the field
     page = client.post(url(session), data=data)
@@ -149,14 +171,17 @@ def test_autosave_answers_with_the_status_and_the_new_version(client, world, gro
     body = first.get_data(as_text=True)
     assert "已自动保存" in body and 'id="r-version"' in body and 'value="1"' in body
     second = client.post(url(session), data=group_form(version=1, action="save"), headers=HX)
-    assert "草稿已保存" in second.get_data(as_text=True) and 'value="2"' in second.get_data(as_text=True)
+    assert "草稿已保存" in second.get_data(as_text=True) and 'value="2"' in second.get_data(
+        as_text=True
+    )
     r = Reflection.get()
     assert r.version == 2 and r.status == "draft"
     assert r.details["skills"] == ["评估", "鼓励支持"] and r.author_id == world.worker.id
 
 
-def test_concurrent_edit_gets_a_conflict_and_keeps_the_first_writers_text(client, app, world,
-                                                                          group):
+def test_concurrent_edit_gets_a_conflict_and_keeps_the_first_writers_text(
+    client, app, world, group
+):
     """Two workers of the group open the same draft; the second save is refused (409)."""
     from tests import factories
 
@@ -169,8 +194,10 @@ def test_concurrent_edit_gets_a_conflict_and_keeps_the_first_writers_text(client
     login_as(client, world.worker)
     assert 'name="version" value="0"' in client.get(url(session)).get_data(as_text=True)
     assert 'name="version" value="0"' in other.get(url(session)).get_data(as_text=True)
-    assert client.post(url(session), data=group_form(answer_0="第一位的文字"),
-                       headers=HX).status_code == 200
+    assert (
+        client.post(url(session), data=group_form(answer_0="第一位的文字"), headers=HX).status_code
+        == 200
+    )
     late = other.post(url(session), data=group_form(answer_0="第二位的文字"), headers=HX)
     assert late.status_code == 409
     assert "保存冲突" in late.get_data(as_text=True)
@@ -182,19 +209,22 @@ def test_concurrent_edit_gets_a_conflict_and_keeps_the_first_writers_text(client
     assert r.answers[stage_prompts("形成期")[0]] == "第一位的文字" and r.version == 1
 
 
-def test_switching_stage_keeps_the_draft_answers_and_submit_keeps_this_stages(client, world,
-                                                                             group):
+def test_switching_stage_keeps_the_draft_answers_and_submit_keeps_this_stages(client, world, group):
     login_as(client, world.worker)
     session = group.sessions[0]
     client.post(url(session), data=group_form("形成期", answer_0="形成期的回答"), headers=HX)
-    client.post(url(session), data=group_form("转折期", version=1, answer_0="转折期的回答"),
-                headers=HX)
+    client.post(
+        url(session), data=group_form("转折期", version=1, answer_0="转折期的回答"), headers=HX
+    )
     r = Reflection.get()
     assert set(r.answers) == {stage_prompts("形成期")[0], stage_prompts("转折期")[0]}
     swapped = client.get(f"{url(session)}/prompts?observed_stage=形成期", headers=HX)
     assert "形成期的回答" in swapped.get_data(as_text=True)
-    done = client.post(url(session), data=group_form("转折期", version=2, answer_0="转折期的回答",
-                                                     action="submit"), headers=HX)
+    done = client.post(
+        url(session),
+        data=group_form("转折期", version=2, answer_0="转折期的回答", action="submit"),
+        headers=HX,
+    )
     assert done.status_code == 204 and "HX-Location" in done.headers
     r = Reflection.get()
     assert r.status == "submitted" and r.submitted_at is not None

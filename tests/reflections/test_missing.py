@@ -1,5 +1,6 @@
 """Missing records: over for more than 48 hours (local time as stored), not cancelled, and
 no reflection, or no attendance (group) / no headcount (lesson)."""
+
 import datetime as dt
 import re
 
@@ -24,7 +25,8 @@ def end_at(session, when: dt.datetime, minutes=60):
     """Move a session so it ends at `when`."""
     start = (when - dt.timedelta(minutes=minutes)).time()
     Session.update(date=when.date(), start=start, end=when.time()).where(
-        Session.id == session.id).execute()
+        Session.id == session.id
+    ).execute()
 
 
 def complete(session, group_member=None):
@@ -48,8 +50,9 @@ def test_47_hours_is_not_missing_yet_49_hours_is(client, world, group, at_now):
     early, late = group.sessions[0], group.sessions[1]
     end_at(early, NOW - dt.timedelta(hours=49))
     end_at(late, NOW - dt.timedelta(hours=47))
-    Session.update(date=dt.date(2026, 12, 1)).where(Session.id.in_(
-        [s.id for s in group.sessions[2:]])).execute()
+    Session.update(date=dt.date(2026, 12, 1)).where(
+        Session.id.in_([s.id for s in group.sessions[2:]])
+    ).execute()
     login_as(client, world.worker)
     body, ids = listed(client)
     assert ids == {early.id}
@@ -62,8 +65,9 @@ def test_the_cutoff_crosses_midnight(client, world, group, at_now, monkeypatch):
     before, after = group.sessions[0], group.sessions[1]
     end_at(before, dt.datetime(2026, 10, 12, 23, 30))
     end_at(after, dt.datetime(2026, 10, 13, 2, 0))
-    Session.update(date=dt.date(2026, 12, 1)).where(Session.id.in_(
-        [s.id for s in group.sessions[2:]])).execute()
+    Session.update(date=dt.date(2026, 12, 1)).where(
+        Session.id.in_([s.id for s in group.sessions[2:]])
+    ).execute()
     login_as(client, world.worker)
     assert listed(client)[1] == {before.id}
 
@@ -94,8 +98,9 @@ def test_cancelled_and_complete_sessions_are_excluded(client, world, group, less
 
 
 def test_worker_sees_own_supervisor_sees_their_workers(client, world, group, at_now):
-    other_worker = factories.user("worker", agency=world.agency, schools=[world.school],
-                                  display_name="另一位社工")
+    other_worker = factories.user(
+        "worker", agency=world.agency, schools=[world.school], display_name="另一位社工"
+    )
     theirs = rf.program(world, workers=[other_worker], title="别人的小组")
     for s in group.sessions[1:] + rf.sessions_of(theirs)[1:]:
         Session.update(date=dt.date(2026, 12, 1)).where(Session.id == s.id).execute()

@@ -1,5 +1,6 @@
 """Supervision: the queue, safeguarding first until acknowledged, comment and sign-off,
 return for changes, and who may do what."""
+
 import datetime as dt
 
 from playhouse.test_utils import count_queries
@@ -56,8 +57,9 @@ def test_safeguarding_goes_on_top_until_acknowledged(client, world, group):
     assert "提到被高年级同学勒索" not in top and "手臂有伤痕" in top
     assert queue.index(f'id="queue-{plain.id}"') < queue.index(f'id="queue-{flagged.id}"')
     # acknowledging from the reflection page comes back to it; a second time changes nothing
-    back = client.post(f"/supervision/follow-ups/{urgent_draft.id}/acknowledge",
-                       data={"back": "reflection"})
+    back = client.post(
+        f"/supervision/follow-ups/{urgent_draft.id}/acknowledge", data={"back": "reflection"}
+    )
     assert back.location.endswith(f"/sessions/{s[2].id}/reflection")
     first_at = FollowUp.get_by_id(urgent_draft.id).acknowledged_at
     client.post(f"/supervision/follow-ups/{urgent_draft.id}/acknowledge")
@@ -80,16 +82,23 @@ def test_sign_off_and_the_worker_sees_the_comment(client, world, group):
     login_as(client, world.supervisor)
     page = client.get(f"/sessions/{session.id}/reflection").get_data(as_text=True)
     assert 'id="review-form"' in page
-    response = client.post(f"/supervision/reflections/{refl.id}/review",
-                           data={"action": "sign_off", "comment": "对冲突的处理很及时。",
-                                 "version": str(refl.version)})
+    response = client.post(
+        f"/supervision/reflections/{refl.id}/review",
+        data={
+            "action": "sign_off",
+            "comment": "对冲突的处理很及时。",
+            "version": str(refl.version),
+        },
+    )
     assert response.status_code == 303
     saved = Reflection.get_by_id(refl.id)
     assert saved.status == "signed_off" and saved.signed_off_by_id == world.supervisor.id
     assert saved.signed_off_at is not None and saved.supervisor_comment == "对冲突的处理很及时。"
     assert f'id="queue-{refl.id}"' not in client.get("/supervision").get_data(as_text=True)
-    again = client.post(f"/supervision/reflections/{refl.id}/review",
-                        data={"action": "return", "comment": "再改", "version": str(saved.version)})
+    again = client.post(
+        f"/supervision/reflections/{refl.id}/review",
+        data={"action": "return", "comment": "再改", "version": str(saved.version)},
+    )
     assert again.status_code == 409  # signed off is final
     login_as(client, world.worker)
     page = client.get(f"/sessions/{session.id}/reflection").get_data(as_text=True)
@@ -102,13 +111,18 @@ def test_return_for_changes_lets_the_worker_edit_again(client, world, group):
     session = group.sessions[0]
     refl = _submitted(session, world.worker, dt.datetime(2026, 9, 11, 2))
     login_as(client, world.supervisor)
-    refused = client.post(f"/supervision/reflections/{refl.id}/review",
-                          data={"action": "return", "comment": "", "version": str(refl.version)})
-    assert refused.status_code == 422 and "退回修改时，请写明需要修改的地方" in \
-        refused.get_data(as_text=True)
+    refused = client.post(
+        f"/supervision/reflections/{refl.id}/review",
+        data={"action": "return", "comment": "", "version": str(refl.version)},
+    )
+    assert refused.status_code == 422 and "退回修改时，请写明需要修改的地方" in refused.get_data(
+        as_text=True
+    )
     assert Reflection.get_by_id(refl.id).status == "submitted"
-    client.post(f"/supervision/reflections/{refl.id}/review",
-                data={"action": "return", "comment": "请补充关键事件。", "version": str(refl.version)})
+    client.post(
+        f"/supervision/reflections/{refl.id}/review",
+        data={"action": "return", "comment": "请补充关键事件。", "version": str(refl.version)},
+    )
     assert Reflection.get_by_id(refl.id).status == "draft"
     login_as(client, world.worker)
     page = client.get(f"/sessions/{session.id}/reflection").get_data(as_text=True)
@@ -119,8 +133,10 @@ def test_return_for_changes_lets_the_worker_edit_again(client, world, group):
 def test_a_stale_review_is_a_conflict(client, world, group):
     refl = _submitted(group.sessions[0], world.worker, dt.datetime(2026, 9, 11, 2))
     login_as(client, world.supervisor)
-    response = client.post(f"/supervision/reflections/{refl.id}/review",
-                           data={"action": "sign_off", "comment": "", "version": "7"})
+    response = client.post(
+        f"/supervision/reflections/{refl.id}/review",
+        data={"action": "sign_off", "comment": "", "version": "7"},
+    )
     assert response.status_code == 409
     assert Reflection.get_by_id(refl.id).status == "submitted"
 
@@ -136,8 +152,13 @@ def test_another_supervisor_sees_nothing(client, world, group):
     # same school, so the session is in scope, but not this supervisor's worker: refused
     assert client.get(f"/sessions/{group.sessions[0].id}/reflection").status_code == 403
     assert client.get(f"/programs/{group.program.id}/stages").status_code == 403
-    assert client.post(f"/supervision/reflections/{refl.id}/review",
-                       data={"action": "sign_off", "version": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/supervision/reflections/{refl.id}/review",
+            data={"action": "sign_off", "version": "1"},
+        ).status_code
+        == 404
+    )
     assert client.post(f"/supervision/follow-ups/{concern.id}/acknowledge").status_code == 404
     assert Reflection.get_by_id(refl.id).status == "submitted"
     assert FollowUp.get_by_id(concern.id).acknowledged_at is None
@@ -145,17 +166,28 @@ def test_another_supervisor_sees_nothing(client, world, group):
 
 def test_admin_and_teacher_never_read_reflections(client, world, group):
     session = group.sessions[0]
-    refl = _submitted(session, world.worker, dt.datetime(2026, 9, 11, 2),
-                      answers={"问题": "保密的内容"})
+    refl = _submitted(
+        session, world.worker, dt.datetime(2026, 9, 11, 2), answers={"问题": "保密的内容"}
+    )
     for user in (world.admin, world.teacher):
         login_as(client, user)
-        for path in (f"/sessions/{session.id}/reflection", "/supervision", "/reflections",
-                     f"/programs/{group.program.id}/stages", "/records/missing"):
+        for path in (
+            f"/sessions/{session.id}/reflection",
+            "/supervision",
+            "/reflections",
+            f"/programs/{group.program.id}/stages",
+            "/records/missing",
+        ):
             response = client.get(path)
             assert response.status_code == 403, (user.role, path)
             assert "保密的内容" not in response.get_data(as_text=True)
-        assert client.post(f"/supervision/reflections/{refl.id}/review",
-                           data={"action": "sign_off", "version": "1"}).status_code == 403
+        assert (
+            client.post(
+                f"/supervision/reflections/{refl.id}/review",
+                data={"action": "sign_off", "version": "1"},
+            ).status_code
+            == 403
+        )
 
 
 def test_a_worker_of_the_school_not_on_the_program_cannot_read(client, world, group):

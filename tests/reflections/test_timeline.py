@@ -1,4 +1,5 @@
 """The stage timeline: planned against observed, session by session."""
+
 from tests.conftest import login_as
 from tests.reflections import factories as rf
 
@@ -21,7 +22,7 @@ def test_timeline_shows_planned_and_observed_stage(client, world, group):
     assert 'stage-chip stage-形成期">形成期' in row(body, 2)  # planned
     assert 'stage-chip stage-转折期">转折期' in row(body, 2) and "与计划不同" in row(body, 2)
     assert "与计划不同" not in row(body, 3)  # planned 转折期, observed 转折期
-    assert "未记录" in row(body, 4) and 'stage-chip stage-成熟期' in row(body, 4)
+    assert "未记录" in row(body, 4) and "stage-chip stage-成熟期" in row(body, 4)
     assert 'style="' not in body.split('id="stage-timeline"')[1]  # CSP: no inline styles
 
 
@@ -33,7 +34,8 @@ def test_a_classroom_series_has_no_stage_timeline(client, world, lesson):
 
 def test_timeline_fragment_for_htmx(client, world, group):
     login_as(client, world.worker)
-    body = client.get(f"/programs/{group.program.id}/stages",
-                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    body = client.get(
+        f"/programs/{group.program.id}/stages", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert body.lstrip().startswith("{#") is False and "<html" not in body
     assert 'id="stage-timeline"' in body

@@ -1,5 +1,6 @@
 """学期工作统计 (planner.reports.stats): every number of a small hand-built term worked out in
 the comments, the scoping of each role, the page (constant query count) and the document."""
+
 import datetime as dt
 import re
 import types
@@ -56,10 +57,10 @@ def term(world):
         factories.school_class(school=bing, name=name)
     # classes not archived: 甲校 3 (7(1) 7(3) 7(4)), 乙校 2 (7(2) 8(1)), 丙校 2 → 7
     w1 = world.worker
-    w2 = factories.user("worker", agency=world.agency, display_name="王社工",
-                        schools=[jia, yi])
-    yi_world = types.SimpleNamespace(school=yi, term=world.other_term, room=world.other_room,
-                                     cls=world.other_cls, worker=w2)
+    w2 = factories.user("worker", agency=world.agency, display_name="王社工", schools=[jia, yi])
+    yi_world = types.SimpleNamespace(
+        school=yi, term=world.other_term, room=world.other_room, cls=world.other_cls, worker=w2
+    )
 
     # P1, 甲校, W1, classes 7(1) and 7(3): lessons 3 weeks ago (40) and 2 weeks ago (38)
     # delivered; last week's cancelled (its 35 doesn't count); today's has no record; next
@@ -73,8 +74,7 @@ def term(world):
     rf.headcount(s[4], 30)
     # P2, 乙校, W2, class 7(2): 45 two weeks ago; last week's record has notes, no headcount
     # → 1 lesson, 45 participants, 7(2) covered
-    p2 = rf.program(yi_world, kind="classroom", sessions=2, workers=[w2],
-                    first=today() - 2 * WEEK)
+    p2 = rf.program(yi_world, kind="classroom", sessions=2, workers=[w2], first=today() - 2 * WEEK)
     s = rf.sessions_of(p2)
     rf.headcount(s[0], 45)
     SessionRecord.create(session=s[1], notes="只有备注")
@@ -95,27 +95,76 @@ def term(world):
     _marks(rf.sessions_of(p4)[0], kids, ["present", "present", "absent"])
 
     # not counted: 甲校's previous term, and another agency's school with a term named T
-    old = factories.term(school=jia, name="2025—2026学年第二学期", start=dt.date(2026, 2, 20),
-                         end=dt.date(2026, 7, 10))
-    rf.headcount(rf.sessions_of(rf.program(types.SimpleNamespace(
-        school=jia, term=old, room=world.room, cls=world.cls, worker=w1), kind="classroom",
-        sessions=1, first=today() - 30 * WEEK))[0], 50)
+    old = factories.term(
+        school=jia,
+        name="2025—2026学年第二学期",
+        start=dt.date(2026, 2, 20),
+        end=dt.date(2026, 7, 10),
+    )
+    rf.headcount(
+        rf.sessions_of(
+            rf.program(
+                types.SimpleNamespace(
+                    school=jia, term=old, room=world.room, cls=world.cls, worker=w1
+                ),
+                kind="classroom",
+                sessions=1,
+                first=today() - 30 * WEEK,
+            )
+        )[0],
+        50,
+    )
     foreign = world.foreign_school
     fworker = factories.user("worker", agency=foreign.agency, schools=[foreign])
-    far = types.SimpleNamespace(school=foreign, term=factories.term(school=foreign, name=T),
-                                room=factories.room(school=foreign),
-                                cls=factories.school_class(school=foreign), worker=fworker)
-    rf.headcount(rf.sessions_of(rf.program(far, kind="classroom", sessions=1,
-                                           first=today() - WEEK))[0], 99)
-    return types.SimpleNamespace(w1=w1, w2=w2, jia=jia, yi=yi, bing=bing,
-                                 foreign_admin=factories.user("admin", agency=foreign.agency))
+    far = types.SimpleNamespace(
+        school=foreign,
+        term=factories.term(school=foreign, name=T),
+        room=factories.room(school=foreign),
+        cls=factories.school_class(school=foreign),
+        worker=fworker,
+    )
+    rf.headcount(
+        rf.sessions_of(rf.program(far, kind="classroom", sessions=1, first=today() - WEEK))[0], 99
+    )
+    return types.SimpleNamespace(
+        w1=w1,
+        w2=w2,
+        jia=jia,
+        yi=yi,
+        bing=bing,
+        foreign_admin=factories.user("admin", agency=foreign.agency),
+    )
 
 
-def row(lessons, lesson_participants, groups, meetings, meeting_participants, participants,
-        attendance_rate, classes_covered, classes_total, coverage):
-    values = dict(zip(KEYS, (lessons, lesson_participants, groups, meetings,
-                             meeting_participants, participants, attendance_rate,
-                             classes_covered, classes_total, coverage)))
+def row(
+    lessons,
+    lesson_participants,
+    groups,
+    meetings,
+    meeting_participants,
+    participants,
+    attendance_rate,
+    classes_covered,
+    classes_total,
+    coverage,
+):
+    values = dict(
+        zip(
+            KEYS,
+            (
+                lessons,
+                lesson_participants,
+                groups,
+                meetings,
+                meeting_participants,
+                participants,
+                attendance_rate,
+                classes_covered,
+                classes_total,
+                coverage,
+            ),
+        )
+    )
     return {k: pytest.approx(v) if isinstance(v, float) else v for k, v in values.items()}
 
 
@@ -136,8 +185,11 @@ def test_the_admin_sees_every_school_of_the_agency(world, term):
     # P1 + P2: 3 lessons, 123; P3 + P4: 2 groups, 3 meetings, 9 of 13 marks; 132 in all;
     # classes 7(1) 7(3) 7(2) covered of 7 — P4's shared meeting counted once
     assert _numbers(stats.totals) == row(3, 123, 2, 3, 9, 132, 9 / 13, 3, 7, 3 / 7)
-    assert {r["name"]: _numbers(r) for r in stats.schools} == {"甲校": JIA, "乙校": YI,
-                                                               "丙校": BING}
+    assert {r["name"]: _numbers(r) for r in stats.schools} == {
+        "甲校": JIA,
+        "乙校": YI,
+        "丙校": BING,
+    }
     assert [r["name"] for r in stats.schools] == sorted(["甲校", "乙校", "丙校"])
     # per worker, the shared meeting counts for each of them
     assert {r["id"]: _numbers(r) for r in stats.workers} == {term.w1.id: JIA, term.w2.id: W2}
@@ -162,7 +214,9 @@ def test_a_worker_sees_only_their_programs(world, term):
     assert _numbers(theirs.totals) == W2
     # W2 in 甲校: P4's meeting only, no lesson (0 of 3 classes); in 乙校: P2
     assert {r["name"]: _numbers(r) for r in theirs.schools} == {
-        "甲校": row(0, 0, 1, 1, 2, 2, 2 / 3, 0, 3, 0.0), "乙校": YI}
+        "甲校": row(0, 0, 1, 1, 2, 2, 2 / 3, 0, 3, 0.0),
+        "乙校": YI,
+    }
 
 
 def test_a_supervisor_sees_only_their_workers_programs(world, term):
@@ -198,9 +252,16 @@ def test_the_page_shows_the_numbers(client, world, term):
     html = client.get("/stats").get_data(as_text=True)  # the newest term is the default
     assert f'<option value="{T}" selected' in html
     assert _cells(html, "stats-totals", 'class="total"') == {
-        "lessons": "3", "lesson_participants": "123", "groups": "2", "meetings": "3",
-        "meeting_participants": "9", "participants": "132", "attendance_rate": "69.2%",
-        "classes_covered": "3 / 7", "coverage": "42.9%"}
+        "lessons": "3",
+        "lesson_participants": "123",
+        "groups": "2",
+        "meetings": "3",
+        "meeting_participants": "9",
+        "participants": "132",
+        "attendance_rate": "69.2%",
+        "classes_covered": "3 / 7",
+        "coverage": "42.9%",
+    }
     assert _cells(html, "stats-totals", f'id="school-{term.bing.id}"')["coverage"] == "0.0%"
     assert _cells(html, "stats-workers", f'id="worker-{term.w2.id}"')["participants"] == "47"
     old = client.get("/stats?term=2025—2026学年第二学期").get_data(as_text=True)
@@ -214,15 +275,23 @@ def _stats_world(world, programs, schools):
     """`programs` classroom series of 3 lessons with headcounts, and as many groups of 3
     meetings with attendance, spread over the first `schools` of 甲校 and 乙校 (whose terms
     are named T)."""
-    places = [world, types.SimpleNamespace(school=world.other_school, term=world.other_term,
-                                           room=world.other_room, cls=world.other_cls,
-                                           worker=world.worker)][:schools]
+    places = [
+        world,
+        types.SimpleNamespace(
+            school=world.other_school,
+            term=world.other_term,
+            room=world.other_room,
+            cls=world.other_cls,
+            worker=world.worker,
+        ),
+    ][:schools]
     Term.update(name=T).where(Term.id.in_([p.term.id for p in places])).execute()
     kid = rf.student(world)
     for n in range(programs):
         place = places[n % schools]
-        for session in rf.sessions_of(rf.program(place, kind="classroom", sessions=3,
-                                                 first=today() - 4 * WEEK)):
+        for session in rf.sessions_of(
+            rf.program(place, kind="classroom", sessions=3, first=today() - 4 * WEEK)
+        ):
             rf.headcount(session, 30)
         for session in rf.sessions_of(rf.program(place, sessions=3, first=today() - 4 * WEEK)):
             rf.attendance(session, kid)
@@ -253,26 +322,52 @@ def test_the_document_holds_the_same_numbers(client, world, term):
     assert rows[-1] == ["合计", "3", "123", "2", "3", "9", "132", "69.2%", "3/7", "42.9%"]
     assert {r[0]: r[1:] for r in rows[1:-1]}["丙校"] == ["0"] * 6 + ["—", "0/2", "0.0%"]
     assert AuditEntry.get().detail == f"agency {T}"
-    school = tables(client.get(f"/stats/document.docx?term={T}&scope=school&id={term.jia.id}")
-                    .data)[-1]
+    school = tables(
+        client.get(f"/stats/document.docx?term={T}&scope=school&id={term.jia.id}").data
+    )[-1]
     # 甲校 with a row per worker: W2 has P4's meeting there
     assert school[0][0] == "社工" and school[-1][1:] == [
-        "2", "78", "2", "3", "9", "87", "69.2%", "2/3", "66.7%"]
+        "2",
+        "78",
+        "2",
+        "3",
+        "9",
+        "87",
+        "69.2%",
+        "2/3",
+        "66.7%",
+    ]
     assert {r[0]: r[1:] for r in school[1:-1]}["王社工"] == [
-        "0", "0", "1", "1", "2", "2", "66.7%", "0/3", "0.0%"]
-    worker = tables(client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w2.id}")
-                    .data)[-1]
+        "0",
+        "0",
+        "1",
+        "1",
+        "2",
+        "2",
+        "66.7%",
+        "0/3",
+        "0.0%",
+    ]
+    worker = tables(client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w2.id}").data)[
+        -1
+    ]
     assert worker[-1][1:] == ["1", "45", "1", "1", "2", "47", "66.7%", "1/5", "20.0%"]
 
 
 def test_the_document_of_someone_outside_the_users_view_is_not_found(client, world, term):
     login_as(client, term.w1)
-    assert client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w1.id}") \
-        .status_code == 200
-    for query in (f"scope=worker&id={term.w2.id}", f"scope=school&id={term.yi.id}",
-                  "scope=worker", "scope=everyone"):
+    assert (
+        client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w1.id}").status_code == 200
+    )
+    for query in (
+        f"scope=worker&id={term.w2.id}",
+        f"scope=school&id={term.yi.id}",
+        "scope=worker",
+        "scope=everyone",
+    ):
         assert client.get(f"/stats/document.docx?term={T}&{query}").status_code == 404, query
     login_as(client, world.supervisor)
-    assert client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w2.id}") \
-        .status_code == 404
+    assert (
+        client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w2.id}").status_code == 404
+    )
     assert AuditEntry.select().count() == 1  # the one document that was given

@@ -1,4 +1,5 @@
 """Run-mode test helpers: a group session today with members, and a tap poster."""
+
 import datetime as dt
 import itertools
 
@@ -33,8 +34,11 @@ def iso(moment: dt.datetime) -> str:
 
 def tap(client, session, student, status, at=None, headers=JSON, **extra):
     """POST one tap as runmode.js does."""
-    data = {"student_id": str(getattr(student, "id", student)), "status": status,
-            "tap_id": f"t-{next(_taps)}"}
+    data = {
+        "student_id": str(getattr(student, "id", student)),
+        "status": status,
+        "tap_id": f"t-{next(_taps)}",
+    }
     if at is not None:
         data["tapped_at"] = at if isinstance(at, str) else iso(at)
     data.update(extra)
@@ -43,5 +47,6 @@ def tap(client, session, student, status, at=None, headers=JSON, **extra):
 
 def rows(session):
     """{student id: status} stored for the session."""
-    return {a.student_id: a.status
-            for a in Attendance.select().where(Attendance.session == session.id)}
+    return {
+        a.student_id: a.status for a in Attendance.select().where(Attendance.session == session.id)
+    }

@@ -1,6 +1,7 @@
 """Two tablets tapping at once, as threads against the app: exactly one row per member
 holding the latest tap, whatever order the requests arrive in. Runs on SQLite and, with
 PLANNER_TEST_DATABASE_URL, on PostgreSQL."""
+
 import datetime as dt
 import random
 import threading
@@ -20,9 +21,14 @@ def plan_taps(tablet, member_ids, rng):
     taps = []
     for i in range(TAPS_PER_TABLET):
         at = T0 + dt.timedelta(milliseconds=2 * i + tablet)
-        taps.append({"student_id": str(member_ids[i % len(member_ids)]),
-                     "status": rng.choice(STATUSES), "tapped_at": iso(at),
-                     "tap_id": f"tab{tablet}-{i}"})
+        taps.append(
+            {
+                "student_id": str(member_ids[i % len(member_ids)]),
+                "status": rng.choice(STATUSES),
+                "tapped_at": iso(at),
+                "tap_id": f"tab{tablet}-{i}",
+            }
+        )
     rng.shuffle(taps)
     return taps
 
@@ -36,8 +42,11 @@ def run_tablets(app, session, users, plans):
         try:
             barrier.wait(10)
             for data in taps:
-                response = client.post(f"/sessions/{session.id}/attendance", data=data,
-                                       headers={"Accept": "application/json"})
+                response = client.post(
+                    f"/sessions/{session.id}/attendance",
+                    data=data,
+                    headers={"Accept": "application/json"},
+                )
                 answers.append(response.status_code)
         except Exception as exc:  # reported below, in the test's thread
             errors.append(exc)

@@ -1,5 +1,6 @@
 """With CSRF protection on (as in production): a tap without the header or with a stale
 token is refused with 400 by Flask-WTF and changes nothing; a fresh token works."""
+
 import re
 
 import pytest
@@ -13,8 +14,14 @@ from tests.runs.conftest import JSON, T0, iso
 @pytest.fixture
 def csrf_client(db_url, app):
     """A second app on the same database with CSRF on (the `app` fixture cleans up)."""
-    secured = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "csrf-test",
-                          "RATELIMIT_ENABLED": False})
+    secured = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "csrf-test",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     return secured.test_client()
 
 
@@ -25,9 +32,11 @@ def token_of(client, session):
 
 def post(client, session, member, token=None):
     headers = dict(JSON, **({"X-CSRFToken": token} if token else {}))
-    return client.post(f"/sessions/{session.id}/attendance", headers=headers,
-                       data={"student_id": member.id, "status": "present",
-                             "tapped_at": iso(T0), "tap_id": "c1"})
+    return client.post(
+        f"/sessions/{session.id}/attendance",
+        headers=headers,
+        data={"student_id": member.id, "status": "present", "tapped_at": iso(T0), "tap_id": "c1"},
+    )
 
 
 def test_missing_token_is_refused(csrf_client, world, group):
@@ -50,7 +59,9 @@ def test_stale_token_is_refused_and_a_fresh_one_works(csrf_client, world, group)
 
 def test_the_notes_form_needs_the_token_too(csrf_client, world, group):
     login_as(csrf_client, world.worker)
-    response = csrf_client.post(f"/sessions/{group.id}/record",
-                                data={"notes": "x", "version": "0"},
-                                headers={"HX-Request": "true"})
+    response = csrf_client.post(
+        f"/sessions/{group.id}/record",
+        data={"notes": "x", "version": "0"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """Hostile input in run mode is refused in plain words, never a server error (found by
 tests/security/test_form_fuzz.py)."""
+
 import pytest
 
 from planner.students.models import Attendance, SessionRecord
@@ -19,8 +20,11 @@ def test_a_tap_for_a_student_no_row_can_be_is_refused(worker, group, student):
 
 @pytest.mark.parametrize("version", HUGE)
 def test_a_record_with_a_version_no_row_can_have_is_refused(worker, group, version):
-    response = worker.post(f"/sessions/{group.id}/record",
-                           data={"notes": "记录", "version": version})
+    response = worker.post(
+        f"/sessions/{group.id}/record", data={"notes": "记录", "version": version}
+    )
     assert response.status_code == 422
-    assert 'id="e-version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(as_text=True)
+    assert 'id="e-version" role="alert">表单已失效，请刷新页面后重试。' in response.get_data(
+        as_text=True
+    )
     assert SessionRecord.select().count() == 0

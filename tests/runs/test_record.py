@@ -1,5 +1,6 @@
 """POST /sessions/<id>/record: quick notes, a lesson's headcount (0–200), and the
 version check that turns a stale edit into a conflict (409), never an overwrite."""
+
 import pytest
 
 from planner.students.models import SessionRecord
@@ -72,10 +73,15 @@ def test_without_htmx_a_save_redirects_back(worker, lesson):
     assert response.location.endswith(f"/sessions/{lesson.id}/run")
 
 
-@pytest.mark.parametrize("value, message", [
-    ("-1", "应在 0 到 200 之间"), ("201", "应在 0 到 200 之间"), ("abc", "请输入整数"),
-    ("3.5", "请输入整数"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("-1", "应在 0 到 200 之间"),
+        ("201", "应在 0 到 200 之间"),
+        ("abc", "请输入整数"),
+        ("3.5", "请输入整数"),
+    ],
+)
 def test_headcount_out_of_range_or_not_a_number(worker, lesson, value, message):
     response = save(worker, lesson, headcount=value, notes="保留的笔记")
     assert response.status_code == 422
@@ -119,8 +125,7 @@ def test_a_full_page_error_without_htmx(worker, lesson):
 
 
 def test_who_may_write_notes(client, world, lesson):
-    for user, status in ((world.supervisor, 403), (world.teacher, 403),
-                         (world.worker_other, 404)):
+    for user, status in ((world.supervisor, 403), (world.teacher, 403), (world.worker_other, 404)):
         login_as(client, user)
         assert save(client, lesson, notes="x").status_code == status
     assert SessionRecord.select().count() == 0

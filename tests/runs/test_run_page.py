@@ -1,5 +1,6 @@
 """GET /sessions/<id>/run: the agenda, the tiles or the headcount, read-only views,
 the JSON state runmode.js polls, and the page's query count."""
+
 import json
 import re
 
@@ -50,11 +51,19 @@ def test_member_tiles_show_code_name_and_status(worker, group):
     assert "迟到" in html and "未点名" in html
     # the script gets the cycle and its labels from the page, not from code
     statuses = json.loads(re.search(r"data-statuses='([^']*)'", html).group(1))
-    assert statuses == [["present", "出席"], ["late", "迟到"], ["left_early", "早退"],
-                        ["excused", "请假"], ["absent", "缺席"]]
+    assert statuses == [
+        ["present", "出席"],
+        ["late", "迟到"],
+        ["left_early", "早退"],
+        ["excused", "请假"],
+        ["absent", "缺席"],
+    ]
     # without JavaScript, the tile's form posts the next status in the cycle
-    assert re.search(r'name="student_id" value="%d">\s*<input type="hidden" name="status" '
-                     r'value="left_early">' % first.id, html)
+    assert re.search(
+        r'name="student_id" value="%d">\s*<input type="hidden" name="status" '
+        r'value="left_early">' % first.id,
+        html,
+    )
 
 
 def test_a_member_without_consent_has_a_disabled_tile_with_the_reason(worker, group):
@@ -90,7 +99,8 @@ def test_supervisors_read_only_and_without_names(client, world, group):
     html = page(client, group)
     assert "只读查看" in html
     assert "<form" not in html.split('id="main"')[1].split("</main>")[0].replace(
-        'action="/logout"', "")  # no forms in the page body but the header's
+        'action="/logout"', ""
+    )  # no forms in the page body but the header's
     for m in group.members:
         assert m.archive_code in html
         assert m.name not in html
@@ -109,10 +119,13 @@ def test_the_admin_runs_the_session_and_the_view_is_audited(client, world, group
     assert "data-tap-url" in html and group.members[0].name in html
     assert "只读查看" not in html
     entry = AuditEntry.get()
-    assert (entry.user_id, entry.action, entry.object_type, entry.object_id) == \
-        (world.admin.id, "outside_caseload", "session", group.id)
-    assert all(m.archive_code in entry.detail and m.name not in entry.detail
-               for m in group.members)
+    assert (entry.user_id, entry.action, entry.object_type, entry.object_id) == (
+        world.admin.id,
+        "outside_caseload",
+        "session",
+        group.id,
+    )
+    assert all(m.archive_code in entry.detail and m.name not in entry.detail for m in group.members)
 
 
 def test_the_json_state_has_ids_and_statuses_only(worker, group):

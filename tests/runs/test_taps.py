@@ -1,4 +1,5 @@
 """POST /sessions/<id>/attendance: the upsert rules and every refusal."""
+
 import datetime as dt
 
 from playhouse.test_utils import count_queries
@@ -17,8 +18,13 @@ def test_a_tap_is_saved_and_answered_with_the_status(worker, group):
     first = group.members[0]
     response = tap(worker, group, first, "present", T0, tap_id="abc-123")
     assert response.status_code == 200
-    assert response.json == {"tap_id": "abc-123", "student_id": first.id, "status": "present",
-                             "label": "出席", "applied": True}
+    assert response.json == {
+        "tap_id": "abc-123",
+        "student_id": first.id,
+        "status": "present",
+        "label": "出席",
+        "applied": True,
+    }
     assert "no-store" in response.headers["Cache-Control"]
     row = Attendance.get()
     assert (row.status, row.tapped_at, row.recorded_by_id) == ("present", T0, worker_id(group))
@@ -117,6 +123,7 @@ def test_taps_of_two_sessions_are_separate(worker, world, group):
 
 # ---- refusals ----
 
+
 def refused(response, status, text):
     assert response.status_code == status, response.data
     assert text in response.json["error"]
@@ -145,8 +152,9 @@ def test_a_student_of_another_group_is_refused(worker, world, group):
 def test_a_member_without_attendance_consent_is_refused_with_the_reason(worker, group):
     unconsented = members(group, 1, consent=False)[0]
     give_consent(unconsented, purpose="participation")  # another purpose doesn't count
-    response = refused(tap(worker, group, unconsented, "present", T0), 422,
-                       "没有有效的出勤记录知情同意")
+    response = refused(
+        tap(worker, group, unconsented, "present", T0), 422, "没有有效的出勤记录知情同意"
+    )
     assert "撤回" in response.json["error"]
     assert Attendance.select().count() == 0
 
@@ -203,8 +211,12 @@ def test_a_classroom_lesson_has_no_roster_to_tap(worker, world, group):
 
 def test_who_may_tap(client, world, group):
     first = group.members[0]
-    for user, status in ((world.supervisor, 403), (world.teacher, 403),
-                         (world.worker_other, 404), (world.admin, 200)):
+    for user, status in (
+        (world.supervisor, 403),
+        (world.teacher, 403),
+        (world.worker_other, 404),
+        (world.admin, 200),
+    ):
         login_as(client, user)
         assert tap(client, group, first, "present", T0).status_code == status, user.username
     assert rows(group) == {first.id: "present"}  # only the admin's tap
@@ -227,6 +239,7 @@ def test_another_agencys_admin_gets_404(client, world, group):
 
 
 # ---- speed ----
+
 
 def test_a_tap_takes_a_constant_number_of_queries(worker, world, group):
     """Six queries, whatever the group size or history: the user, the session with its

@@ -1,4 +1,5 @@
 """GET /run/today: one tap to the session to run now, or 今天没有安排."""
+
 import datetime as dt
 
 from planner.sessions.models import Session

@@ -1,4 +1,5 @@
 """Fixtures for the admin-screen tests."""
+
 import pytest
 
 from tests.conftest import login_as

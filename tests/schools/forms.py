@@ -1,4 +1,5 @@
 """Shared pieces of the admin-screen tests: good input per kind, and reading responses."""
+
 import json
 import re
 

@@ -1,14 +1,25 @@
 """Admin screens for schools, terms, classes and rooms: create, validate, scope."""
+
 import pytest
 
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from tests import factories
 from tests.conftest import login_as
-from tests.schools.forms import (DUPLICATE, GOOD, HTMX, MODEL, REQUIRED,
-                                 counts, hx_location, inline_error, new_url)
+from tests.schools.forms import (
+    DUPLICATE,
+    GOOD,
+    HTMX,
+    MODEL,
+    REQUIRED,
+    counts,
+    hx_location,
+    inline_error,
+    new_url,
+)
 
 
 # ---- creating ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", sorted(GOOD))
 def test_create_with_a_full_page_post(admin, world, kind):
@@ -21,8 +32,11 @@ def test_create_with_a_full_page_post(admin, world, kind):
     assert response.location == f"/schools/{school.id}"
     assert counts()[kind] == before[kind] + 1
     if kind == "schools":
-        assert (created.agency_id, created.code, created.stage) == (world.agency.id, "CXZX",
-                                                                    "junior")
+        assert (created.agency_id, created.code, created.stage) == (
+            world.agency.id,
+            "CXZX",
+            "junior",
+        )
     else:
         assert created.school_id == world.school.id
     page = admin.get(response.location).get_data(as_text=True)
@@ -94,8 +108,9 @@ BAD = [
 
 @pytest.mark.parametrize("kind,change,field,message", BAD)
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
-def test_bad_input_is_shown_inline_and_nothing_is_saved(admin, world, kind, change, field,
-                                                        message, htmx):
+def test_bad_input_is_shown_inline_and_nothing_is_saved(
+    admin, world, kind, change, field, message, htmx
+):
     before = counts()
     data = dict(GOOD[kind], **change)
     response = admin.post(new_url(kind, world), data=data, headers=HTMX if htmx else {})
@@ -157,11 +172,14 @@ def test_duplicate_term_and_room_names(admin, world):
 
 def test_grades_follow_the_stage(admin, world):
     primary = factories.school(agency=world.agency, stage="primary", code="PX", name="小学")
-    ok = admin.post(new_url("classes", world, school=primary),
-                    data=dict(GOOD["classes"], grade="3"))
+    ok = admin.post(
+        new_url("classes", world, school=primary), data=dict(GOOD["classes"], grade="3")
+    )
     assert ok.status_code == 303
-    bad = admin.post(new_url("classes", world, school=primary),
-                     data=dict(GOOD["classes"], grade="7", name="7(9)班"))
+    bad = admin.post(
+        new_url("classes", world, school=primary),
+        data=dict(GOOD["classes"], grade="7", name="7(9)班"),
+    )
     assert inline_error(bad.get_data(as_text=True), "grade") == "该年级不属于本校学段。"
 
 
@@ -173,13 +191,18 @@ def test_new_record_needs_a_school(admin, world):
 
 # ---- scope: another agency's records answer 404; other roles 403 -----------------------
 
+
 def test_another_agencys_school_is_not_found(admin, world):
     foreign = world.foreign_school
     foreign_class = factories.school_class(school=foreign)
     before = counts()
     assert admin.get(f"/admin/schools/{foreign.id}/edit").status_code == 404
-    assert admin.post(f"/admin/schools/{foreign.id}/edit",
-                      data=dict(GOOD["schools"], version="1")).status_code == 404
+    assert (
+        admin.post(
+            f"/admin/schools/{foreign.id}/edit", data=dict(GOOD["schools"], version="1")
+        ).status_code
+        == 404
+    )
     assert admin.post(f"/admin/schools/{foreign.id}/archive").status_code == 404
     assert admin.get(f"/admin/classes/{foreign_class.id}/edit").status_code == 404
     assert admin.post(f"/admin/classes/{foreign_class.id}/archive").status_code == 404
@@ -206,11 +229,17 @@ def test_only_admins_may_use_the_admin_screens(client, world, persona):
     assert client.get(new_url("rooms", world)).status_code == 403
     assert client.post(new_url("rooms", world), data=GOOD["rooms"]).status_code == 403
     assert client.post(new_url("schools", world), data=GOOD["schools"]).status_code == 403
-    assert client.post(f"/admin/schools/{world.school.id}/edit",
-                       data=dict(GOOD["schools"], version="1")).status_code == 403
+    assert (
+        client.post(
+            f"/admin/schools/{world.school.id}/edit", data=dict(GOOD["schools"], version="1")
+        ).status_code
+        == 403
+    )
     assert client.post(f"/admin/rooms/{world.room.id}/archive").status_code == 403
-    assert client.post("/admin/agency", data={"name": "x", "code": "X", "version": "1"}
-                       ).status_code == 403
+    assert (
+        client.post("/admin/agency", data={"name": "x", "code": "X", "version": "1"}).status_code
+        == 403
+    )
     assert counts() == before
     assert not Room.get_by_id(world.room.id).archived
     assert Agency.get_by_id(world.agency.id).name == world.agency.name

@@ -2,6 +2,7 @@
 rejection says why, in Chinese, where the user sees it; and it leaves every table as it
 was. Poster sends one target's posts (and a good upload's next step) and collects what
 is wrong."""
+
 import collections
 import hashlib
 import json
@@ -25,9 +26,11 @@ BARE = {403, 404, 405, 409, 413}
 WRITES_ON_REJECT = {"accounts.login": {"user"}}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # marshmallow's own (English) messages: a form must never show them in the Chinese UI
-ENGLISH = re.compile(r"Not a valid|Missing data for required|Field may not be|Unknown field|"
-                     r"Length must be|Must be one of|Must be greater|Must be less|"
-                     r"Shorter than|Longer than|Invalid input|Invalid value|must be one of")
+ENGLISH = re.compile(
+    r"Not a valid|Missing data for required|Field may not be|Unknown field|"
+    r"Length must be|Must be one of|Must be greater|Must be less|"
+    r"Shorter than|Longer than|Invalid input|Invalid value|must be one of"
+)
 
 
 class AlertText(HTMLParser):
@@ -90,6 +93,7 @@ def json_messages(body):
         elif isinstance(v, list):
             for x in v:
                 walk(x)
+
     walk(data)
     return [m for m in out if CJK.search(m)]
 
@@ -130,12 +134,17 @@ UNWATCHED = {"audit_entry"}
 def fingerprint(skip=()):
     """One hash per table of every row (in a stable order); on PostgreSQL in one query,
     since a round trip per table is most of a post's time there."""
-    tables = [m._meta.table_name for m in MODELS
-              if m._meta.table_name not in UNWATCHED and m._meta.table_name not in skip]
+    tables = [
+        m._meta.table_name
+        for m in MODELS
+        if m._meta.table_name not in UNWATCHED and m._meta.table_name not in skip
+    ]
     if isinstance(database.obj, PostgresqlDatabase):
         sql = " UNION ALL ".join(
             f"SELECT '{t}', md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) "
-            f'FROM "{t}" r' for t in tables)
+            f'FROM "{t}" r'
+            for t in tables
+        )
         return dict(database.execute_sql(sql).fetchall())
     out = {}
     for table in tables:
@@ -150,9 +159,11 @@ def changed(before, after):
 
 # The step a page offers after a good upload, posted as the page has it: a fuzzed file
 # must get through the whole import, not only its first step.
-NEXT_STEP = {"calendars.ics_upload": "calendars.ics_commit",
-             "students.import_upload": "students.import_preview",
-             "students.import_preview": "students.import_commit"}
+NEXT_STEP = {
+    "calendars.ics_upload": "calendars.ics_commit",
+    "students.import_upload": "students.import_preview",
+    "students.import_preview": "students.import_commit",
+}
 
 
 class Poster:
@@ -171,21 +182,25 @@ class Poster:
         if request.json:
             headers["Accept"] = "application/json"
         client = self.target.client()
-        status, text, location = self.post(client, self.target.url,
-                                           request.data(self.target.base), headers,
-                                           request.describe())
+        status, text, location = self.post(
+            client, self.target.url, request.data(self.target.base), headers, request.describe()
+        )
         self.statuses[status] += 1
         endpoint = self.target.endpoint
         while status == 200 and endpoint in NEXT_STEP:
             endpoint = NEXT_STEP[endpoint]
-            form = next((f for f in forms_of(text) if endpoint_of(self.target.app, f.action)
-                         == endpoint), None)
+            form = next(
+                (f for f in forms_of(text) if endpoint_of(self.target.app, f.action) == endpoint),
+                None,
+            )
             if form is None:
                 break
-            data = MultiDict([(n, v) for n, f in form.fields.items() if f.kind != "button"
-                              for v in f.values])
-            status, text, location = self.post(client, form.action, data, headers,
-                                               f"(the next step, after {request.describe()})")
+            data = MultiDict(
+                [(n, v) for n, f in form.fields.items() if f.kind != "button" for v in f.values]
+            )
+            status, text, location = self.post(
+                client, form.action, data, headers, f"(the next step, after {request.describe()})"
+            )
             self.next_steps[endpoint, status] += 1
         if status < 400 and "/login" not in location:
             self.target.refresh()  # a new version, a consumed upload, a record gone
@@ -207,6 +222,7 @@ class Poster:
             found.append(f"rejected, yet changed {changed(self.before, after)}")
         self.before = after
         for problem in found:
-            self.problems.setdefault(problem[:90], f"{status}: {problem}\n    ← "
-                                     f"{self.target.persona} POST {url} {label}")
+            self.problems.setdefault(
+                problem[:90], f"{status}: {problem}\n    ← {self.target.persona} POST {url} {label}"
+            )
         return status, text, location

@@ -1,6 +1,7 @@
 """The POST forms of a page as a browser would send them, for the form fuzz
 (test_form_fuzz.py): each form's action, its fields, their options and the values sent
 untouched."""
+
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -9,6 +10,7 @@ from html.parser import HTMLParser
 class Field:
     """One name a form posts: its kind, its options (select, radio, checkbox, buttons) and
     the values a browser would send untouched."""
+
     name: str
     kind: str
     options: list = field(default_factory=list)
@@ -45,10 +47,14 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            action = a.get("hx-post") or (a.get("action") if a.get("method", "").lower() == "post"
-                                          else None)
-            self.form = Form(action, "multipart" in a.get("enctype", "")
-                             + a.get("hx-encoding", "")) if action else None
+            action = a.get("hx-post") or (
+                a.get("action") if a.get("method", "").lower() == "post" else None
+            )
+            self.form = (
+                Form(action, "multipart" in a.get("enctype", "") + a.get("hx-encoding", ""))
+                if action
+                else None
+            )
             if self.form:
                 self.forms.append(self.form)
             return
@@ -98,8 +104,9 @@ class FormParser(HTMLParser):
         elif tag == "select" and self.select is not None:
             if not self.select_chosen:  # a browser sends the first option; a required
                 real = [o for o in self.select_options if o]  # one needs a real choice
-                self.select.values += (real if self.select_required and real
-                                       else self.select_options)[:1]
+                self.select.values += (
+                    real if self.select_required and real else self.select_options
+                )[:1]
             self.select = None
         elif tag == "textarea" and self.textarea is not None:
             self.form.add(self.textarea[0], "textarea", self.textarea[1].removeprefix("\n"))

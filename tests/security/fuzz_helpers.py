@@ -2,6 +2,7 @@
 them) on every page a persona may open, and the target of each form endpoint (who posts, where, which fields, what a
 browser would send; the step before a form that only appears after one). What is sent is
 fuzz_values.py; what each answer must be is fuzz_checks.py."""
+
 import datetime as dt
 import io
 
@@ -31,19 +32,24 @@ REAL = "\x00REAL"  # in TYPED: the select's first real option (not 请选择)
 
 def _login(w):
     from tests.factories import PASSWORD
+
     return {"username": w.worker.username, "password": PASSWORD}
 
 
 def _files(kind):
     """A good file for each upload form, so that the other fields are fuzzed past it."""
+
     def typed(w):
         if kind == "ics":
             from tests.calendars.test_ics_import import SCHOOL_YEAR
+
             return {"file": (SCHOOL_YEAR, "school.ics")}
         if kind == "csv":
             return {"file": (CLASS_LIST, "名单.csv")}
         from tests.exports.test_template_upload import GOOD
+
         return {"file": (GOOD, "机构模板.docx")}
+
     return typed
 
 
@@ -52,35 +58,60 @@ def _files(kind):
 # first real option of each select, and the rule's data.)
 TYPED = {
     "accounts.login": _login,
-    "accounts.user_new": lambda w: {"username": "fuzz.user", "display_name": "模糊测试",
-                                    "role": "worker", "password": "a-long-password-1",
-                                    "school_ids": str(w.school.id)},
-    "students.new": lambda w: {"name": "新同学", "student_no": "F0001",
-                               "birth_date": "2013-05-01"},
+    "accounts.user_new": lambda w: {
+        "username": "fuzz.user",
+        "display_name": "模糊测试",
+        "role": "worker",
+        "password": "a-long-password-1",
+        "school_ids": str(w.school.id),
+    },
+    "students.new": lambda w: {"name": "新同学", "student_no": "F0001", "birth_date": "2013-05-01"},
     "schools.new": lambda w: {"name": "新活动室", "capacity": "30"},
-    "schools.new:terms": lambda w: {"name": "测试学期", "start": "2027-02-20",
-                                    "end": "2027-07-01"},
+    "schools.new:terms": lambda w: {"name": "测试学期", "start": "2027-02-20", "end": "2027-07-01"},
     "schools.new:schools": lambda w: {"name": "测试学校", "code": "FZ-1"},
     "schools.new:classes": lambda w: {"name": "8(3)班", "grade": "8"},
-    "calendars.national_new:makeup": lambda w: {"name": "测试调休", "date": "2031-05-10",
-                                                "source": "测试"},
-    "calendars.day_new": lambda w: {"name": "测试活动", "start": "2026-11-12",
-                                    "end": "2026-11-12"},
-    "calendars.national_new": lambda w: {"name": "测试节", "start": "2031-05-01",
-                                         "end": "2031-05-02", "source": "测试"},
-    "evaluation.instruments": lambda w: {"name": "测试量表", "slug": "fuzz-scale",
-                                         "points": "5", "labels": "1\n2\n3\n4\n5",
-                                         "items": "我很好\n我不好", "applies_at": "pre"},
-    "programs.new": lambda w: {"title": "测试课堂", "group_name": "测试组", "action": "save",
-                               "curriculum_id": REAL, "class_ids": str(w.cls.id),
-                               "r_weekday": ["2", "", ""], "r_period": [REAL, "", ""]},
-    "students.consent_add": lambda w: {"purpose": "observation", "giver_name": "测试家长",
-                                       "notice_version": "v1", "given_on": "2026-09-01"},
+    "calendars.national_new:makeup": lambda w: {
+        "name": "测试调休",
+        "date": "2031-05-10",
+        "source": "测试",
+    },
+    "calendars.day_new": lambda w: {"name": "测试活动", "start": "2026-11-12", "end": "2026-11-12"},
+    "calendars.national_new": lambda w: {
+        "name": "测试节",
+        "start": "2031-05-01",
+        "end": "2031-05-02",
+        "source": "测试",
+    },
+    "evaluation.instruments": lambda w: {
+        "name": "测试量表",
+        "slug": "fuzz-scale",
+        "points": "5",
+        "labels": "1\n2\n3\n4\n5",
+        "items": "我很好\n我不好",
+        "applies_at": "pre",
+    },
+    "programs.new": lambda w: {
+        "title": "测试课堂",
+        "group_name": "测试组",
+        "action": "save",
+        "curriculum_id": REAL,
+        "class_ids": str(w.cls.id),
+        "r_weekday": ["2", "", ""],
+        "r_period": [REAL, "", ""],
+    },
+    "students.consent_add": lambda w: {
+        "purpose": "observation",
+        "giver_name": "测试家长",
+        "notice_version": "v1",
+        "given_on": "2026-09-01",
+    },
     "students.member_add": lambda w: {"student": str(_joiner(w).id)},
     "feeds.create": lambda w: {"label": "测试订阅"},
     "api.token_create": lambda w: {"label": "测试令牌"},
-    "runs.tap": lambda w: {"tapped_at": dt.datetime.now().isoformat(timespec="seconds"),
-                           "tap_id": "fuzz-tap-1"},  # what runmode.js adds
+    "runs.tap": lambda w: {
+        "tapped_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "tap_id": "fuzz-tap-1",
+    },  # what runmode.js adds
     "calendars.ics_upload": _files("ics"),
     "students.import_upload": _files("csv"),
     "exports.template_upload": _files("docx"),
@@ -136,6 +167,7 @@ def persona_for(endpoint, seen):
     def rank(persona):
         ok = rule[0] == "GET" or isinstance(rule[3][persona], int) and rule[3][persona] < 400
         return (persona not in shown, not ok, ORDER.index(persona))
+
     candidates = [p for p in ORDER if allowed(endpoint, p)]
     assert candidates, f"{endpoint}: no persona may post it"
     return min(candidates, key=rank)
@@ -144,14 +176,18 @@ def persona_for(endpoint, seen):
 # --- preludes: forms that only appear after an earlier step -------------------------------
 
 # a class list every row of which imports
-CLASS_LIST = ("学号,姓名,性别,出生日期,班级,监护人,监护人电话\r\n"
-              "20240101,张三,男,2013-03-05,7(1)班,张建国,13800001111\r\n"
-              "20240102,李四,女,2013-04-06,7(1)班,李娜,13900002222\r\n").encode()
+CLASS_LIST = (
+    "学号,姓名,性别,出生日期,班级,监护人,监护人电话\r\n"
+    "20240101,张三,男,2013-03-05,7(1)班,张建国,13800001111\r\n"
+    "20240102,李四,女,2013-04-06,7(1)班,李娜,13900002222\r\n"
+).encode()
 
 
 def _csv_upload(client, w):
-    return client.post(f"/schools/{w.school.id}/students/import",
-                       data={"file": (io.BytesIO(CLASS_LIST), "名单.csv")})
+    return client.post(
+        f"/schools/{w.school.id}/students/import",
+        data={"file": (io.BytesIO(CLASS_LIST), "名单.csv")},
+    )
 
 
 def _mapping(client, w):
@@ -161,16 +197,19 @@ def _mapping(client, w):
 def _preview(client, w):
     """The mapping form as guessed, posted: the preview with its commit form."""
     form = next(f for f in forms_of(_mapping(client, w)) if f.action.endswith("/preview"))
-    data = MultiDict([(n, v) for n, f in form.fields.items() for v in f.values
-                      if f.kind != "button"])
+    data = MultiDict(
+        [(n, v) for n, f in form.fields.items() for v in f.values if f.kind != "button"]
+    )
     return client.post(form.action, data=data).get_data(as_text=True)
 
 
 def _ics_preview(client, w):
     from tests.calendars.test_ics_import import SCHOOL_YEAR
-    return client.post(f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}",
-                       data={"file": (io.BytesIO(SCHOOL_YEAR), "school.ics")}
-                       ).get_data(as_text=True)
+
+    return client.post(
+        f"/admin/schools/{w.school.id}/calendar/import?term={w.term.id}",
+        data={"file": (io.BytesIO(SCHOOL_YEAR), "school.ics")},
+    ).get_data(as_text=True)
 
 
 def _after_bump(client, w):
@@ -187,14 +226,27 @@ def _withdrawn(client, w):
 def _joiner(w):
     """A student of the school with consent to take part, not yet in the group."""
     from planner.students.models import Consent, Student
+
     student = Student.get_or_none(Student.student_no == "F-JOIN")
     if student is None:
-        student = Student.create(school=w.school, archive_code="JX-ST-2026-9101",
-                                 student_no="F-JOIN", name="入组学生", gender="男",
-                                 birth_date=dt.date(2013, 6, 1), school_class=w.cls)
-        Consent.create(student=student, purpose="participation", given_by="guardian",
-                       giver_name="入组家长", notice_version="v1",
-                       given_on=dt.date(2026, 9, 1), method="paper")
+        student = Student.create(
+            school=w.school,
+            archive_code="JX-ST-2026-9101",
+            student_no="F-JOIN",
+            name="入组学生",
+            gender="男",
+            birth_date=dt.date(2013, 6, 1),
+            school_class=w.cls,
+        )
+        Consent.create(
+            student=student,
+            purpose="participation",
+            given_by="guardian",
+            giver_name="入组家长",
+            notice_version="v1",
+            given_on=dt.date(2026, 9, 1),
+            method="paper",
+        )
     return student
 
 
@@ -206,6 +258,7 @@ def _roster(client, w):
 def _draft_reflection(client, w):
     """The matrix's reflection is submitted (read-only): the group's next meeting has none."""
     from tests.reflections import factories as rf
+
     session = rf.sessions_of(w.refl_program)[1]
     return client.get(f"/sessions/{session.id}/reflection").get_data(as_text=True)
 
@@ -234,8 +287,9 @@ VARIANTS = {
     "schools.edit:terms": lambda w: f"/admin/terms/{w.term.id}/edit",
     "schools.edit:rooms": lambda w: f"/admin/rooms/{w.room.id}/edit",
     "calendars.national_new:makeup": lambda w: "/admin/calendar/national/makeup/new",
-    "calendars.national_edit:holiday": lambda w: f"/admin/calendar/national/holiday/"
-                                                 f"{w.nat_holiday.id}/edit",
+    "calendars.national_edit:holiday": lambda w: (
+        f"/admin/calendar/national/holiday/{w.nat_holiday.id}/edit"
+    ),
 }
 
 
@@ -276,8 +330,10 @@ class Target:
         jobs.wait_all()
         forms = [f for f in forms_of(html) if endpoint_of(self.app, f.action) == self.endpoint]
         # the form of the rule's own record, else the first of its kind on the page
-        form = next((f for f in forms if f.action.split("?")[0] == (self.rule_url or "").split(
-            "?")[0]), forms[0] if forms else None)
+        form = next(
+            (f for f in forms if f.action.split("?")[0] == (self.rule_url or "").split("?")[0]),
+            forms[0] if forms else None,
+        )
         if form is not None:
             self.form_found = True
             self.url = form.action
@@ -294,8 +350,7 @@ class Target:
             self.fields, self.frozen = fields, True
         base = MultiDict()
         for name, f in fields.items():
-            values = [self.rule_data[name]] if name in self.rule_data and not f.values else \
-                f.values
+            values = [self.rule_data[name]] if name in self.rule_data and not f.values else f.values
             if f.kind == "button":
                 values = values or f.options[:1]
             for value in values:
@@ -303,9 +358,12 @@ class Target:
         typing = TYPED.get(self.case) or TYPED.get(self.endpoint) or (lambda w: {})
         for name, typed in typing(self.world).items():
             real = [o for o in fields[name].options if o] if name in fields else []
-            values = [real[0] if v == REAL and real else v
-                      for v in (typed if isinstance(typed, list) else [typed])]
+            values = [
+                real[0] if v == REAL and real else v
+                for v in (typed if isinstance(typed, list) else [typed])
+            ]
             base.setlist(name, values)
-            self.fields[name].options += [v for v in values if isinstance(v, str) and v
-                                          and v not in self.fields[name].options]
+            self.fields[name].options += [
+                v for v in values if isinstance(v, str) and v and v not in self.fields[name].options
+            ]
         self.base = base

@@ -1,6 +1,7 @@
 """What the form fuzz (test_form_fuzz.py) sends: Hypothesis strategies for hostile field
 values and files, the plan of one post (which fields to keep, replace, drop, empty or send
 twice, which unknown fields to add), and the explicit worst-value examples."""
+
 import io
 import re
 from dataclasses import dataclass, field
@@ -14,22 +15,118 @@ ACCEPT_JSON = {"runs.tap"}
 
 # --- values ----------------------------------------------------------------------------
 
-NASTY = ["", " ", "\x00", "\x00abc", "a\x00b", "null", "None", "undefined", "true", "false",
-         "[]", "{}", "0", "-1", "<script>alert(1)</script>", "%s%n%x", "'; DROP TABLE user;--",
-         "\u202e", "😀", "𠮷野家", "a\r\nb", "\r\n", "../../etc/passwd", "{{7*7}}",
-         "{% raw %}", "١٢٣", "１２", "Ⅻ", "\ufeff", "\u200b", "\x7f", "\x1b[31m", "ǅ", "ß" * 3,
-         "İ", "\u0301", "\U0010ffff", "\ufffd"]
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "\x00abc",
+    "a\x00b",
+    "null",
+    "None",
+    "undefined",
+    "true",
+    "false",
+    "[]",
+    "{}",
+    "0",
+    "-1",
+    "<script>alert(1)</script>",
+    "%s%n%x",
+    "'; DROP TABLE user;--",
+    "\u202e",
+    "😀",
+    "𠮷野家",
+    "a\r\nb",
+    "\r\n",
+    "../../etc/passwd",
+    "{{7*7}}",
+    "{% raw %}",
+    "١٢٣",
+    "１２",
+    "Ⅻ",
+    "\ufeff",
+    "\u200b",
+    "\x7f",
+    "\x1b[31m",
+    "ǅ",
+    "ß" * 3,
+    "İ",
+    "\u0301",
+    "\U0010ffff",
+    "\ufffd",
+]
 WHITESPACE = " \t\r\n\x0b\x0c\u3000\u00a0\u2028\u200b\ufeff"
-NUMBERS = ["²", "①", "߃", "2147483648", "-2147483649", "9223372036854775808",
-           "-9223372036854775809", "1" + "0" * 40, "1e309", "1e5", "1.5", "-0", "0.0", "NaN",
-           "nan", "Infinity", "-inf", "0x1F", "1_000", "+3", " 4 ", "٣", "１０", "3.0", "0b11",
-           "-", "--1", "1e-5"]
-DATES = ["2026-02-30", "2026-13-01", "2026-00-10", "2026-09-00", "2026/09/01", "01/09/2026",
-         "2026-9-1", "20260901", "2026-09-01T08:00:00", "2026-09-01 08:00", "0000-00-00",
-         "9999-12-31", "0001-01-01", "2026-W36", "昨天", "2026年9月1日", "２０２６-０９-０１",
-         "-2026-01-01", "+2026-01-01", "2026-09-01Z", "99999-01-01", "1900-01-01"]
-TIMES = ["24:00", "25:00", "12:60", "7:5", "08:00:00", "8:00 AM", "-1:00", "99:99", "08：00",
-         "0800", "23:59:60", "00:00", "23:59", "08:00+08:00", "T08:00"]
+NUMBERS = [
+    "²",
+    "①",
+    "߃",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1" + "0" * 40,
+    "1e309",
+    "1e5",
+    "1.5",
+    "-0",
+    "0.0",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-inf",
+    "0x1F",
+    "1_000",
+    "+3",
+    " 4 ",
+    "٣",
+    "１０",
+    "3.0",
+    "0b11",
+    "-",
+    "--1",
+    "1e-5",
+]
+DATES = [
+    "2026-02-30",
+    "2026-13-01",
+    "2026-00-10",
+    "2026-09-00",
+    "2026/09/01",
+    "01/09/2026",
+    "2026-9-1",
+    "20260901",
+    "2026-09-01T08:00:00",
+    "2026-09-01 08:00",
+    "0000-00-00",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-W36",
+    "昨天",
+    "2026年9月1日",
+    "２０２６-０９-０１",
+    "-2026-01-01",
+    "+2026-01-01",
+    "2026-09-01Z",
+    "99999-01-01",
+    "1900-01-01",
+]
+TIMES = [
+    "24:00",
+    "25:00",
+    "12:60",
+    "7:5",
+    "08:00:00",
+    "8:00 AM",
+    "-1:00",
+    "99:99",
+    "08：00",
+    "0800",
+    "23:59:60",
+    "00:00",
+    "23:59",
+    "08:00+08:00",
+    "T08:00",
+]
 MISSING_IDS = ["0", "-1", "999999", "2147483648", "9223372036854775808", "1.0", "1e3", "0x1"]
 
 
@@ -43,10 +140,12 @@ TEXT = st.one_of(
     st.text(alphabet=WHITESPACE, min_size=1, max_size=6),
     st.builds(_long, st.text(min_size=1, max_size=3), st.integers(200, 10_500)),
 )
-NUMBER = st.one_of(st.integers(-(2 ** 70), 2 ** 70).map(str), st.sampled_from(NUMBERS),
-                   st.floats().map(str))
-DATE = st.one_of(st.sampled_from(DATES), st.dates().map(str),
-                 st.dates().map(lambda d: d.strftime("%d/%m/%Y")))
+NUMBER = st.one_of(
+    st.integers(-(2**70), 2**70).map(str), st.sampled_from(NUMBERS), st.floats().map(str)
+)
+DATE = st.one_of(
+    st.sampled_from(DATES), st.dates().map(str), st.dates().map(lambda d: d.strftime("%d/%m/%Y"))
+)
 TIME = st.one_of(st.sampled_from(TIMES), st.times().map(lambda t: t.isoformat()))
 DATETIME = st.one_of(st.datetimes().map(lambda d: d.isoformat()), DATE, TIME, NUMBER)
 
@@ -56,8 +155,14 @@ def foreign_ids(w):
     from planner.schools.models import Room, School, SchoolClass, Term
     from planner.students.models import Student
 
-    ids = {w.other_school.id, w.foreign_school.id, w.other_cls.id, w.other_room.id,
-           w.other_term.id, w.worker_other.id}
+    ids = {
+        w.other_school.id,
+        w.foreign_school.id,
+        w.other_cls.id,
+        w.other_room.id,
+        w.other_term.id,
+        w.worker_other.id,
+    }
     for model in (SchoolClass, Room, Term):
         ids.update(r.id for r in model.select(model.id).where(model.school != w.school.id))
     ids.update(s.id for s in Student.select(Student.id).where(Student.school != w.school.id))
@@ -66,8 +171,11 @@ def foreign_ids(w):
 
 
 def looks_numeric(f):
-    return f.kind == "number" or f.name.endswith(("_id", "_ids", "version", "id")) or (
-        bool(f.options) and all(re.fullmatch(r"-?\d+", o or "0") for o in f.options))
+    return (
+        f.kind == "number"
+        or f.name.endswith(("_id", "_ids", "version", "id"))
+        or (bool(f.options) and all(re.fullmatch(r"-?\d+", o or "0") for o in f.options))
+    )
 
 
 def value_for(f, ids):
@@ -88,6 +196,7 @@ def value_for(f, ids):
 
 # --- uploaded files ------------------------------------------------------------------------
 
+
 def _docx(paragraphs):
     document = Document()
     for text in paragraphs:
@@ -102,23 +211,34 @@ def _xml_safe(text):
 
 
 def _ics(summary, start, end):
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:fuzz", "BEGIN:VEVENT", "UID:f@x",
-             f"SUMMARY:{summary}", f"DTSTART;VALUE=DATE:{start}", f"DTEND;VALUE=DATE:{end}",
-             "END:VEVENT", "END:VCALENDAR"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:fuzz",
+        "BEGIN:VEVENT",
+        "UID:f@x",
+        f"SUMMARY:{summary}",
+        f"DTSTART;VALUE=DATE:{start}",
+        f"DTEND;VALUE=DATE:{end}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
     return "\r\n".join(lines).encode("utf-8", "surrogatepass")
 
 
 def _class_list(rows):
     """A class list whose every row could import but for its hostile cells."""
     head = "学号,姓名,性别,出生日期,班级,监护人,监护人电话"
-    lines = [",".join([f"{no}{i}", name, "男", "2013-03-05", "7(1)班", guardian, "13800001111"])
-             for i, (no, name, guardian) in enumerate(rows)]
+    lines = [
+        ",".join([f"{no}{i}", name, "男", "2013-03-05", "7(1)班", guardian, "13800001111"])
+        for i, (no, name, guardian) in enumerate(rows)
+    ]
     return "\r\n".join([head, *lines]).encode("utf-8", "surrogatepass")
 
 
 def _csv(cells, encoding):
     head = "学号,姓名,性别,出生日期,班级,监护人,监护人电话"
-    rows = [",".join(cells[i:i + 7]) for i in range(0, len(cells), 7)]
+    rows = [",".join(cells[i : i + 7]) for i in range(0, len(cells), 7)]
     try:
         return "\r\n".join([head, *rows]).encode(encoding)
     except UnicodeEncodeError:
@@ -126,31 +246,73 @@ def _csv(cells, encoding):
 
 
 SHORT = st.one_of(st.text(max_size=12), st.sampled_from(NASTY), st.sampled_from(DATES))
-JINJA = st.sampled_from(["{{ title }}", "{{ x.y.z }}", "{% for s in sessions %}{{ s }}",
-                         "{% endfor %}", "{{ 1/0 }}", "{{ ''.__class__ }}", "{%", "}}",
-                         "{{ title|safe }}", "{% include 'x' %}", "{{ range(10**9)|list }}"])
+JINJA = st.sampled_from(
+    [
+        "{{ title }}",
+        "{{ x.y.z }}",
+        "{% for s in sessions %}{{ s }}",
+        "{% endfor %}",
+        "{{ 1/0 }}",
+        "{{ ''.__class__ }}",
+        "{%",
+        "}}",
+        "{{ title|safe }}",
+        "{% include 'x' %}",
+        "{{ range(10**9)|list }}",
+    ]
+)
 CELL = st.one_of(st.sampled_from(NASTY), st.text(max_size=12)).map(
-    lambda t: t.replace(",", "，").replace("\n", " ").replace("\r", " "))
+    lambda t: t.replace(",", "，").replace("\n", " ").replace("\r", " ")
+)
 TERM_DAY = st.sampled_from(["20261112", "20261201", "20261215", "20270105"])
 FILE_BODY = st.one_of(
     st.builds(_class_list, st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=3)),
     st.builds(_ics, CELL, TERM_DAY, TERM_DAY),
     st.binary(max_size=300),
     st.just(b""),
-    st.builds(_csv, st.lists(SHORT, max_size=21), st.sampled_from(["utf-8", "gb18030",
-                                                                   "utf-16"])),
-    st.builds(_ics, SHORT, st.one_of(st.sampled_from(["20261110", "20261301", "x"]),
-                                     st.dates().map(lambda d: d.strftime("%Y%m%d"))),
-              st.one_of(st.sampled_from(["20261111", "20260101", ""]),
-                        st.dates().map(lambda d: d.strftime("%Y%m%d")))),
+    st.builds(_csv, st.lists(SHORT, max_size=21), st.sampled_from(["utf-8", "gb18030", "utf-16"])),
+    st.builds(
+        _ics,
+        SHORT,
+        st.one_of(
+            st.sampled_from(["20261110", "20261301", "x"]),
+            st.dates().map(lambda d: d.strftime("%Y%m%d")),
+        ),
+        st.one_of(
+            st.sampled_from(["20261111", "20260101", ""]),
+            st.dates().map(lambda d: d.strftime("%Y%m%d")),
+        ),
+    ),
     st.builds(_docx, st.lists(st.one_of(JINJA, SHORT), max_size=4)),
 )
 FILE_NAME = st.one_of(
-    st.sampled_from(["名单.xlsx", "名单.csv", "school.ics", "模板.docx", "x", ".csv",
-                     "../../etc/passwd.csv", "a.CSV", "b.XLSX", "c.ICS", "d.DOCX", "e.docx.exe",
-                     "名单.xls", "", " .csv", "名单\x00.csv", "school\x0b.ics", "模板\x00.docx"]),
-    st.builds(lambda s, ext: s + ext, st.text(max_size=20),
-              st.sampled_from([".csv", ".xlsx", ".ics", ".docx", ""])),
+    st.sampled_from(
+        [
+            "名单.xlsx",
+            "名单.csv",
+            "school.ics",
+            "模板.docx",
+            "x",
+            ".csv",
+            "../../etc/passwd.csv",
+            "a.CSV",
+            "b.XLSX",
+            "c.ICS",
+            "d.DOCX",
+            "e.docx.exe",
+            "名单.xls",
+            "",
+            " .csv",
+            "名单\x00.csv",
+            "school\x0b.ics",
+            "模板\x00.docx",
+        ]
+    ),
+    st.builds(
+        lambda s, ext: s + ext,
+        st.text(max_size=20),
+        st.sampled_from([".csv", ".xlsx", ".ics", ".docx", ""]),
+    ),
 )
 FILE = st.tuples(FILE_BODY, FILE_NAME)
 
@@ -165,6 +327,7 @@ class Request:
     """A plan for one post: per field the values to send (None: the form's own values),
     then unknown fields; resolved against the form as it is when it is sent, so the
     examples never depend on what earlier posts changed."""
+
     plan: list
     htmx: bool
     json: bool = False
@@ -191,14 +354,33 @@ class Request:
             if isinstance(v, tuple):
                 return f"<file {v[1]!r} {len(v[0])} bytes>"
             return repr(v) if len(v) <= 40 else f"{v[:30]!r}…({len(v)} chars)"
+
         text = ", ".join(f"{n}={short(v)}" for n, v in self.pairs)
         flags = (" [htmx]" if self.htmx else "") + (" [json]" if self.json else "")
         return (text[:limit] + "…" if len(text) > limit else text) + flags
 
 
-EXTRA_NAMES = ["id", "agency", "agency_id", "school_id", "user_id", "role", "active",
-               "archived", "version", "status", "created_by", "password_hash",
-               "session_version", "is_admin", "owner", "__proto__", "a" * 300, "", "名称"]
+EXTRA_NAMES = [
+    "id",
+    "agency",
+    "agency_id",
+    "school_id",
+    "user_id",
+    "role",
+    "active",
+    "archived",
+    "version",
+    "status",
+    "created_by",
+    "password_hash",
+    "session_version",
+    "is_admin",
+    "owner",
+    "__proto__",
+    "a" * 300,
+    "",
+    "名称",
+]
 
 
 @st.composite

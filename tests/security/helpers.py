@@ -1,6 +1,7 @@
 """Shared machinery of the security sweeps: the matrix world, every GET route a persona may
 open (page and htmx fragment), every feed, every Word document and zip a persona may export,
 and readers for the bodies (HTML, iCalendar, .docx, .zip)."""
+
 import io
 import re
 import zipfile
@@ -106,8 +107,10 @@ def stats_documents_for(user):
     from planner.access import workers_query
 
     urls = ["/stats/document.docx?scope=agency"]
-    urls += [f"/stats/document.docx?scope=school&id={s.id}"
-             for s in schools_query(user).order_by(School.id)]
+    urls += [
+        f"/stats/document.docx?scope=school&id={s.id}"
+        for s in schools_query(user).order_by(School.id)
+    ]
     urls += [f"/stats/document.docx?scope=worker&id={u.id}" for u in workers_query(user)]
     return urls
 
@@ -133,11 +136,16 @@ def zips_for(client, user):
     term in scope for staff, each program for teachers), wait for them, and download each:
     (the start answers, the downloads)."""
     if user.role == "teacher":
-        starts = [f"/programs/{p.id}/documents/zip"
-                  for p in programs_query(user).order_by(Program.id)]
+        starts = [
+            f"/programs/{p.id}/documents/zip" for p in programs_query(user).order_by(Program.id)
+        ]
     else:
-        starts = [f"/terms/{t.id}/documents/zip" for t in Term.select().where(
-            Term.school.in_(schools_query(user).select(School.id))).order_by(Term.id)]
+        starts = [
+            f"/terms/{t.id}/documents/zip"
+            for t in Term.select()
+            .where(Term.school.in_(schools_query(user).select(School.id)))
+            .order_by(Term.id)
+        ]
     tokens, answers = [], []
     for url in starts:
         answer = fetch(client, url, method="POST", data={}, label=f"POST {url}")
@@ -182,10 +190,34 @@ class HtmlScan(HTMLParser):
     the app's own /static/ source, style and other active elements, on*/hx-on* attributes,
     script URLs, and hx-* attributes pointing at /logout."""
 
-    ACTIVE = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "style",
-              "marquee", "xss"}
-    URL_ATTRS = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
-                 "background", "srcdoc", "hx-get", "hx-post", "hx-put", "hx-delete", "hx-patch"}
+    ACTIVE = {
+        "iframe",
+        "object",
+        "embed",
+        "base",
+        "frame",
+        "frameset",
+        "applet",
+        "style",
+        "marquee",
+        "xss",
+    }
+    URL_ATTRS = {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "xlink:href",
+        "poster",
+        "background",
+        "srcdoc",
+        "hx-get",
+        "hx-post",
+        "hx-put",
+        "hx-delete",
+        "hx-patch",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -209,9 +241,11 @@ class HtmlScan(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name.startswith("hx-on") or name.startswith("data-hx-on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
-            if name in ("style", "srcdoc", "hx-vals") or (
-                    name == "autofocus" and dict(attrs).get("id") != "username") or (
-                    name == "hx-headers" and tag != "body"):
+            if (
+                name in ("style", "srcdoc", "hx-vals")
+                or (name == "autofocus" and dict(attrs).get("id") != "username")
+                or (name == "hx-headers" and tag != "body")
+            ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in self.URL_ATTRS:
                 squashed = re.sub(r"[\s\x00-\x1f]+", "", value).lower()

@@ -3,6 +3,7 @@ world's worker, with consent, attendance, a follow-up, scores and notes. Nobody 
 group's worker and their supervisor may ever see the name: not the admin, not another
 school's worker, not the teacher, not an anonymous visitor; not in a page, an htmx fragment,
 a calendar feed of any audience, a Word document, a zip, a file name, a header or a log."""
+
 import datetime as dt
 import json
 import logging
@@ -37,12 +38,27 @@ FORBIDDEN = spellings(CANARY) | spellings(GUARDIAN)
 def seed_canary(w):
     """The canary student, consenting, in a new group of the world's worker, attending the
     first meeting, flagged in its reflection, with pre and post scores and a GAS goal."""
-    c = Student.create(school=w.school, archive_code="JX-CN-2026-0001", student_no="CN0001",
-                       name=CANARY, guardian_name=GUARDIAN, guardian_phone="13800000000",
-                       gender="女", birth_date=dt.date(2013, 5, 1), school_class=w.cls)
+    c = Student.create(
+        school=w.school,
+        archive_code="JX-CN-2026-0001",
+        student_no="CN0001",
+        name=CANARY,
+        guardian_name=GUARDIAN,
+        guardian_phone="13800000000",
+        gender="女",
+        birth_date=dt.date(2013, 5, 1),
+        school_class=w.cls,
+    )
     for purpose in ("participation", "attendance", "observation"):
-        Consent.create(student=c, purpose=purpose, given_by="guardian", giver_name=GUARDIAN,
-                       notice_version="v1", given_on=dt.date(2026, 9, 1), method="paper")
+        Consent.create(
+            student=c,
+            purpose=purpose,
+            given_by="guardian",
+            giver_name=GUARDIAN,
+            notice_version="v1",
+            given_on=dt.date(2026, 9, 1),
+            method="paper",
+        )
     group = rf.program(w, title="金丝雀小组", group_name="金丝雀组")
     member = GroupMember.create(program=group, student=c, screening_note="自愿报名")
     first = rf.sessions_of(group)[0]
@@ -55,8 +71,9 @@ def seed_canary(w):
             for timepoint in ("pre", "post"):
                 ef.score(group, c, inst, timepoint, 3)
     ef.goal(group, c)
-    return types.SimpleNamespace(student=c, group=group, member=member, session=first,
-                                 reflection=refl)
+    return types.SimpleNamespace(
+        student=c, group=group, member=member, session=first, reflection=refl
+    )
 
 
 def canary_namespace(w, c):
@@ -125,8 +142,9 @@ def test_canary_name_reaches_nobody_outside_the_caseload(app, world, caplog):
             answers += [h.fetch(client, url) for url in feed_urls]
         else:
             user = getattr(w, persona)
-            extra = (h.documents_for(user) + h.stats_documents_for(user)
-                     + h.program_calendars_for(user))
+            extra = (
+                h.documents_for(user) + h.stats_documents_for(user) + h.program_calendars_for(user)
+            )
             answers += [h.fetch(client, url) for url in extra]
             started, zips = h.zips_for(client, user)
             answers += started + zips
@@ -167,13 +185,21 @@ def test_leak_detector_finds_the_name_everywhere():
         zf.writestr(f"记录_{CANARY}.txt", "x")
 
     def answer(body, ctype="text/html", **headers):
-        return types.SimpleNamespace(label="t", body=body, text=body.decode("utf-8", "replace"),
-                                     headers=headers, content_type=ctype)
+        return types.SimpleNamespace(
+            label="t",
+            body=body,
+            text=body.decode("utf-8", "replace"),
+            headers=headers,
+            content_type=ctype,
+        )
 
     assert leaks(answer(f"<p>{CANARY}</p>".encode()))
     assert leaks(answer(f"<a href='/x?q={quote(CANARY)}'>".encode()))
-    assert leaks(answer(b"", **{"Content-Disposition": f"attachment; filename*=UTF-8''"
-                                                          f"{quote(GUARDIAN)}.docx"}))
+    assert leaks(
+        answer(
+            b"", **{"Content-Disposition": f"attachment; filename*=UTF-8''{quote(GUARDIAN)}.docx"}
+        )
+    )
     assert leaks(answer(doc.getvalue(), h.DOCX))
     assert leaks(answer(packed.getvalue(), "application/zip"))
     assert not leaks(answer("<p>JX-CN-2026-0001</p>".encode()))

@@ -19,6 +19,7 @@ message); a 400 (the generic "invalid request" page) is not a form's answer; mar
 English messages never show. A rejected post leaves every table as it was (the audit log
 aside). Runs are derandomized (the same examples every time) and store no example database.
 """
+
 import os
 
 import pytest
@@ -31,32 +32,78 @@ from tests.security import fuzz_values as fv
 from tests.security import helpers as h
 
 FORM_ENDPOINTS = [
-    "accounts.login", "accounts.logout", "accounts.set_locale", "accounts.user_edit",
+    "accounts.login",
+    "accounts.logout",
+    "accounts.set_locale",
+    "accounts.user_edit",
     "accounts.user_new",
-    "api.token_create", "api.token_revoke",
-    "calendars.bells", "calendars.day_delete", "calendars.day_edit", "calendars.day_new",
-    "calendars.ics_commit", "calendars.ics_upload", "calendars.national_delete",
-    "calendars.national_edit", "calendars.national_new",
-    "curricula.edit", "curricula.fork", "curricula.new_version", "curricula.publish",
-    "curricula.session_add", "curricula.session_delete", "curricula.session_edit",
+    "api.token_create",
+    "api.token_revoke",
+    "calendars.bells",
+    "calendars.day_delete",
+    "calendars.day_edit",
+    "calendars.day_new",
+    "calendars.ics_commit",
+    "calendars.ics_upload",
+    "calendars.national_delete",
+    "calendars.national_edit",
+    "calendars.national_new",
+    "curricula.edit",
+    "curricula.fork",
+    "curricula.new_version",
+    "curricula.publish",
+    "curricula.session_add",
+    "curricula.session_delete",
+    "curricula.session_edit",
     "curricula.session_move",
-    "evaluation.gas", "evaluation.instruments", "evaluation.judge", "evaluation.score",
-    "exports.program_zip", "exports.template_delete", "exports.template_upload",
-    "feeds.create", "feeds.revoke", "feeds.rotate",
-    "programs.bump", "programs.cancel", "programs.move", "programs.new", "programs.undo",
-    "reflections.acknowledge", "reflections.edit", "reflections.review",
+    "evaluation.gas",
+    "evaluation.instruments",
+    "evaluation.judge",
+    "evaluation.score",
+    "exports.program_zip",
+    "exports.template_delete",
+    "exports.template_upload",
+    "feeds.create",
+    "feeds.revoke",
+    "feeds.rotate",
+    "programs.bump",
+    "programs.cancel",
+    "programs.move",
+    "programs.new",
+    "programs.undo",
+    "reflections.acknowledge",
+    "reflections.edit",
+    "reflections.review",
     "reports.term_zip",
-    "runs.record", "runs.tap",
-    "schools.agency", "schools.archive", "schools.edit", "schools.new",
-    "students.archive", "students.archive_setting", "students.consent_add",
-    "students.consent_withdraw", "students.edit", "students.import_cancel",
-    "students.import_commit", "students.import_preview", "students.import_upload",
-    "students.member_add", "students.member_remove", "students.new", "students.roster_save",
+    "runs.record",
+    "runs.tap",
+    "schools.agency",
+    "schools.archive",
+    "schools.edit",
+    "schools.new",
+    "students.archive",
+    "students.archive_setting",
+    "students.consent_add",
+    "students.consent_withdraw",
+    "students.edit",
+    "students.import_cancel",
+    "students.import_commit",
+    "students.import_preview",
+    "students.import_upload",
+    "students.member_add",
+    "students.member_remove",
+    "students.new",
+    "students.roster_save",
 ]
 EXAMPLES = 25  # at most; a form of few fields has fewer ways to go wrong (8 + 6 a field)
 # argon2 on every password (login, user forms) and a zip built per accepted post are slow
-FEWER = {"accounts.login": 15, "accounts.user_new": 15, "accounts.user_edit": 15,
-         "exports.program_zip": 10, "reports.term_zip": 10}
+FEWER = {
+    "accounts.login": 15,
+    "accounts.user_new": 15,
+    "accounts.user_edit": 15,
+    "exports.program_zip": 10,
+    "reports.term_zip": 10,
+}
 
 
 def examples_for(target):
@@ -89,11 +136,18 @@ def test_form_endpoint_survives_fuzzing(app, world, case, tmp_path, monkeypatch)
     assert target.form_found, f"{case}: the page shows no form for it"
     poster = fc.Poster(target)
 
-    @settings(max_examples=examples_for(target), deadline=None, derandomize=True,
-              database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                    HealthCheck.too_slow,
-                                                    HealthCheck.data_too_large,
-                                                    HealthCheck.large_base_example])
+    @settings(
+        max_examples=examples_for(target),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
     @given(fv.requests(target, fv.foreign_ids(w)))
     def fuzz(request):
         poster.send(request)
@@ -103,8 +157,10 @@ def test_form_endpoint_survives_fuzzing(app, world, case, tmp_path, monkeypatch)
     fuzz()
     if os.environ.get("FUZZ_STATS"):  # what the examples got, to see how deep they reach
         with open(os.environ["FUZZ_STATS"], "a") as out:
-            out.write(f"{case} {target.persona} {target.url} {dict(poster.statuses)} "
-                      f"{dict(poster.next_steps)}\n")
+            out.write(
+                f"{case} {target.persona} {target.url} {dict(poster.statuses)} "
+                f"{dict(poster.next_steps)}\n"
+            )
     assert not poster.problems, "\n".join(poster.problems.values())
     reached = set(poster.statuses) - {403, 404, 405}
     assert reached, f"{case}: no post got past access ({dict(poster.statuses)})"

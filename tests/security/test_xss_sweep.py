@@ -4,6 +4,7 @@ every Word document and zip they may export is checked for anything a payload in
 
 PRIVACY_SECURITY.md §7: autoescaped templates, no |safe on user text. The checker is
 proven able to fail by test_checker_catches_an_unescaped_payload."""
+
 import itertools
 import re
 
@@ -21,8 +22,15 @@ from planner.exports.models import DocTemplate
 from planner.feeds.models import FeedToken
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import Program, ScheduleChange, Session
-from planner.students.models import (Consent, FollowUp, GroupMember, GroupRoster, Reflection,
-                                     SessionRecord, Student)
+from planner.students.models import (
+    Consent,
+    FollowUp,
+    GroupMember,
+    GroupRoster,
+    Reflection,
+    SessionRecord,
+    Student,
+)
 from tests.access import PERSONAS
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
@@ -77,26 +85,44 @@ PAYLOADS = [
 
 # free-text columns (JSON text lists/dicts included) of every record a page can show
 FIELDS = {
-    Agency: ["name"], School: ["name", "address"], Term: ["name"],
-    SchoolClass: ["name", "headteacher"], Room: ["name"], User: ["display_name"],
-    CalendarDay: ["name"], Curriculum: ["title", "summary", "plan"],
-    SessionTemplate: ["title", "objectives", "key_messages", "materials", "preparation",
-                      "home_link"],
+    Agency: ["name"],
+    School: ["name", "address"],
+    Term: ["name"],
+    SchoolClass: ["name", "headteacher"],
+    Room: ["name"],
+    User: ["display_name"],
+    CalendarDay: ["name"],
+    Curriculum: ["title", "summary", "plan"],
+    SessionTemplate: [
+        "title",
+        "objectives",
+        "key_messages",
+        "materials",
+        "preparation",
+        "home_link",
+    ],
     Activity: ["title", "purpose", "steps", "materials", "debrief"],
     Instrument: ["name", "description", "items", "open_questions"],
-    Score: ["open_answers"], GasGoal: ["text", "levels"],
-    ProgramEvaluation: ["recommendations", "goals"], Program: ["title", "group_name"],
-    Session: ["cancel_reason"], ScheduleChange: ["description"],
-    Student: ["name", "guardian_name"], Consent: ["giver_name"],
-    GroupRoster: ["recruitment_notes"], GroupMember: ["screening_note"],
-    SessionRecord: ["notes"], Reflection: ["answers", "details", "supervisor_comment"],
-    FollowUp: ["note"], FeedToken: ["label"], DocTemplate: ["filename"],
+    Score: ["open_answers"],
+    GasGoal: ["text", "levels"],
+    ProgramEvaluation: ["recommendations", "goals"],
+    Program: ["title", "group_name"],
+    Session: ["cancel_reason"],
+    ScheduleChange: ["description"],
+    Student: ["name", "guardian_name"],
+    Consent: ["giver_name"],
+    GroupRoster: ["recruitment_notes"],
+    GroupMember: ["screening_note"],
+    SessionRecord: ["notes"],
+    Reflection: ["answers", "details", "supervisor_comment"],
+    FollowUp: ["note"],
+    FeedToken: ["label"],
+    DocTemplate: ["filename"],
 }
 # keys inside JSON columns that hold codes, not text
 KEEP = {"key", "required", "status", "skills", "kind", "purpose", "slug", "stage", "phase"}
 ZIPPERS = ("worker", "teacher")
-UNIQUE = {(Agency, "name"), (School, "name"), (Term, "name"), (SchoolClass, "name"),
-          (Room, "name")}
+UNIQUE = {(Agency, "name"), (School, "name"), (Term, "name"), (SchoolClass, "name"), (Room, "name")}
 
 
 class Injector:
@@ -113,7 +139,7 @@ class Injector:
         value = PAYLOADS[i]
         suffix = f"~{next(self._n)}" if unique else ""
         if max_length:
-            value = value[:max_length - len(suffix)]
+            value = value[: max_length - len(suffix)]
         value += suffix
         self.landed.add(i)
         self.stored.add(value)
@@ -137,23 +163,40 @@ def more_records(w):
         SessionRecord.create(session=session, headcount=8, notes="n")
     for prog in (w.group, w.refl_program, w.eval_program, w.export_group):
         GroupRoster.create(program=prog, recruitment_notes="r")
-    ProgramEvaluation.create(program=w.eval_program, recommendations="r",
-                             goals=[{"goal": "g", "status": "met", "evidence": "e"}])
+    ProgramEvaluation.create(
+        program=w.eval_program,
+        recommendations="r",
+        goals=[{"goal": "g", "status": "met", "evidence": "e"}],
+    )
     rating = w.instruments["group-goal-self-rating"]
-    ef.score(w.eval_program, w.eval_member, rating, "pre", 3,
-             open_answers={q["key"]: "a" for q in rating.open_questions})
+    ef.score(
+        w.eval_program,
+        w.eval_member,
+        rating,
+        "pre",
+        3,
+        open_answers={q["key"]: "a" for q in rating.open_questions},
+    )
     ef.goal(w.eval_program, w.eval_member)
-    details = {"planned_vs_actual": "p", "dynamics": "d", "incident": "i", "skills": ["评估"],
-               "skills_other": "s"}
+    details = {
+        "planned_vs_actual": "p",
+        "dynamics": "d",
+        "incident": "i",
+        "skills": ["评估"],
+        "skills_other": "s",
+    }
     Reflection.update(details=details, supervisor_comment="c").where(
-        Reflection.id == w.refl.id).execute()
+        Reflection.id == w.refl.id
+    ).execute()
     refl = rf.reflection(w.export_session, w.worker, status="submitted", details=details)
     member = GroupMember.get(GroupMember.program == w.export_group.id).student
     rf.follow_up(refl, member, note="f")
     Session.update(status="cancelled", cancel_reason="c").where(
-        Session.id == w.psessions[1].id).execute()
-    ScheduleChange.create(program=w.program, user=w.worker, kind="cancel", description="d",
-                          before=[])
+        Session.id == w.psessions[1].id
+    ).execute()
+    ScheduleChange.create(
+        program=w.program, user=w.worker, kind="cancel", description="d", before=[]
+    )
 
 
 def inject(injector):
@@ -167,8 +210,9 @@ def inject(injector):
                     data[field] = injector.json(getattr(row, field.name))
                 else:
                     assert isinstance(field, (CharField, TextField)), field
-                    data[field] = injector.text(getattr(field, "max_length", None),
-                                                (model, field.name) in UNIQUE)
+                    data[field] = injector.text(
+                        getattr(field, "max_length", None), (model, field.name) in UNIQUE
+                    )
             model.update(data).where(model.id == row.id).execute()
 
 
@@ -178,9 +222,9 @@ def template_problems(text):
     if "ssti49" in text:
         out.append("{{7*7}} rendered as 49")
     for m in re.finditer("sstiIF", text):
-        before = text[max(0, m.start() - 3):m.start()]
+        before = text[max(0, m.start() - 3) : m.start()]
         if not before.endswith(("%}", "%7D", "%7d")):  # the tag itself, or URL-encoded
-            out.append(f"{{% if %}} in user text was evaluated: {text[m.start() - 80:m.end()]!r}")
+            out.append(f"{{% if %}} in user text was evaluated: {text[m.start() - 80 : m.end()]!r}")
     if "test-secret" in text or "&lt;Config" in text or "<Config" in text:
         out.append("{{config}} rendered")
     return out
@@ -188,8 +232,11 @@ def template_problems(text):
 
 def raw_problems(text, stored):
     """A stored value holding markup characters must never come back verbatim."""
-    return [f"raw payload {v!r}" for v in stored
-            if len(v) >= 8 and any(c in v for c in "<>\"'") and v in text]
+    return [
+        f"raw payload {v!r}"
+        for v in stored
+        if len(v) >= 8 and any(c in v for c in "<>\"'") and v in text
+    ]
 
 
 def html_check(fetched, stored):
@@ -201,8 +248,11 @@ def ics_check(fetched):
     text = fetched.text
     icalendar.Calendar.from_ical(text)  # a broken calendar raises
     lines = h.unfold_ics(text)
-    out = [f"injected line {line!r}" for line in lines
-           if line.startswith(("X-INJECTED", "BEGIN:VALARM", "<"))]
+    out = [
+        f"injected line {line!r}"
+        for line in lines
+        if line.startswith(("X-INJECTED", "BEGIN:VALARM", "<"))
+    ]
     return out + template_problems(text)
 
 
@@ -220,8 +270,11 @@ class DocCheck:
         texts = h.docx_texts(data)
         joined = "\n".join(texts)
         out = [f"{label}: {p}" for p in template_problems(joined)]
-        out += [f"{label}: w:t split by markup {t!r}" for t in texts
-                if "ZZINJ" in t and "</w:t>" not in t]
+        out += [
+            f"{label}: w:t split by markup {t!r}"
+            for t in texts
+            if "ZZINJ" in t and "</w:t>" not in t
+        ]
         self.round_tripped.update(v for v in self.stored if v in joined)
         return out
 
@@ -232,9 +285,14 @@ def test_checker_catches_an_unescaped_payload(app):
     env = app.jinja_env
     page = env.from_string("<p title='{{ x }}'>{{ x }}</p>")
     stored = set(PAYLOADS)
-    for payload in ("<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>',
-                    "' onmouseover='alert(1)", '<a href="javascript:alert(1)">x</a>',
-                    "</textarea><script>alert(1)</script>", '" hx-on::load="alert(1)'):
+    for payload in (
+        "<img src=x onerror=alert(1)>",
+        '"><svg onload=alert(1)>',
+        "' onmouseover='alert(1)",
+        '<a href="javascript:alert(1)">x</a>',
+        "</textarea><script>alert(1)</script>",
+        '" hx-on::load="alert(1)',
+    ):
         unsafe = page.render(x=Markup(payload))
         assert h.html_problems(unsafe) or raw_problems(unsafe, stored), payload
         assert raw_problems(unsafe, stored), payload
@@ -298,16 +356,18 @@ def test_stored_payloads_come_back_escaped_everywhere(app, xss_world):
             covered += 1
         if persona != "anonymous":
             user = getattr(w, persona)
-            extra = (h.documents_for(user) + h.stats_documents_for(user)
-                     + h.program_calendars_for(user))
+            extra = (
+                h.documents_for(user) + h.stats_documents_for(user) + h.program_calendars_for(user)
+            )
             answers += [h.fetch(client, url) for url in extra]
             # the zips hold the same documents for every persona who may export them: the
             # worker's (every kind) and the teacher's (lesson plans) are built in full
             started, zips = h.zips_for(client, user) if persona in ZIPPERS else ([], [])
             answers += zips
             # 422: a term with no sessions has nothing to export
-            statuses += [(persona, a.label, a.status) for a in started
-                         if a.status not in (303, 422)]
+            statuses += [
+                (persona, a.label, a.status) for a in started if a.status not in (303, 422)
+            ]
             n_zips += len(zips)
         else:
             answers += [h.fetch(client, url) for url in feed_urls]

@@ -1,4 +1,5 @@
 """Scheduling fixtures: statutory 2026 data, bell periods, specs, saved programs."""
+
 import datetime as dt
 import os
 
@@ -26,13 +27,23 @@ def spec(world, period, weekday=2, count=6, start_week=3, **kw):
     kw.setdefault("class_ids", [world.cls.id])
     kw.setdefault("room_id", world.room.id)
     rules = kw.pop("rules", None) or [Rule(weekday, period.start, period.end, period.id)]
-    return Spec(world.school.id, world.term, kw.pop("room_id"), kw.pop("worker_ids"),
-                kw.pop("class_ids"), rules, count, start_week, **kw)
+    return Spec(
+        world.school.id,
+        world.term,
+        kw.pop("room_id"),
+        kw.pop("worker_ids"),
+        kw.pop("class_ids"),
+        rules,
+        count,
+        start_week,
+        **kw,
+    )
 
 
 def program(world, curriculum, s, title="青春期教育（初一）"):
-    return create_program(s, {"curriculum": curriculum.id, "title": title},
-                          list(curriculum.sessions), world.worker)
+    return create_program(
+        s, {"curriculum": curriculum.id, "title": title}, list(curriculum.sessions), world.worker
+    )
 
 
 def d(month, day, year=2026):

@@ -1,4 +1,5 @@
 """Today, week, month and term overview: scoped, labelled, constant queries."""
+
 import datetime as dt
 
 import pytest
@@ -15,10 +16,16 @@ from tests.sessions.factories import periods, program, spec, statutory
 def planned(app, world):
     statutory()
     cal = periods(world.school)
-    mine = program(world, curriculum(sessions=6, slug="mine"), spec(world, cal[7]), title="七(1)班青春期课")
+    mine = program(
+        world, curriculum(sessions=6, slug="mine"), spec(world, cal[7]), title="七(1)班青春期课"
+    )
     other_cls = factories.school_class(school=world.school, name="7(8)班")
-    theirs = program(world, curriculum(sessions=6, slug="theirs"),
-                     spec(world, cal[6], class_ids=[other_cls.id]), title="七(8)班生命教育")
+    theirs = program(
+        world,
+        curriculum(sessions=6, slug="theirs"),
+        spec(world, cal[6], class_ids=[other_cls.id]),
+        title="七(8)班生命教育",
+    )
     return mine, theirs
 
 
@@ -51,7 +58,9 @@ def test_worker_of_another_school_sees_nothing_here(client, world, planned):
 
 def test_today_lists_todays_sessions_large(client, world, planned):
     mine, _ = planned
-    Session.update(date=dt.date.today()).where((Session.program == mine.id) & (Session.seq == 1)).execute()
+    Session.update(date=dt.date.today()).where(
+        (Session.program == mine.id) & (Session.seq == 1)
+    ).execute()
     login_as(client, world.worker)
     body = client.get("/today").get_data(as_text=True)
     assert "big-tiles" in body and body.count("session-tile") == 1

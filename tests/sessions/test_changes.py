@@ -1,11 +1,17 @@
 """Changing the schedule: move, bump, cancel, undo; SEQUENCE and the after-export mark."""
+
 import datetime as dt
 
 import pytest
 
 from planner.sessions.models import Program, ScheduleChange, Session
-from planner.sessions.services import (ScheduleError, bump_from, cancel_session, move_session,
-                                       undo_last)
+from planner.sessions.services import (
+    ScheduleError,
+    bump_from,
+    cancel_session,
+    move_session,
+    undo_last,
+)
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
@@ -27,13 +33,23 @@ def test_move_one_session_bumps_its_sequence(world, planned):
     first = sessions(p)[0]
     move_session(first, p, world.worker, d(9, 16), cal[3].start, cal[3].end, cal[3].id)
     moved = Session.get_by_id(first.id)
-    assert (moved.date, moved.start, moved.status, moved.sequence) == (d(9, 16), cal[3].start, "moved", 1)
+    assert (moved.date, moved.start, moved.status, moved.sequence) == (
+        d(9, 16),
+        cal[3].start,
+        "moved",
+        1,
+    )
     assert moved.teaching_week == 3 and not moved.changed_after_export
 
 
-@pytest.mark.parametrize("day, message", [
-    (d(10, 1), "国庆节"), (d(9, 19), "周末"), (d(8, 20), "不在本学期"),
-])
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (d(10, 1), "国庆节"),
+        (d(9, 19), "周末"),
+        (d(8, 20), "不在本学期"),
+    ],
+)
 def test_move_refuses_non_teaching_days(world, planned, day, message):
     p, cal = planned
     first = sessions(p)[0]
@@ -45,7 +61,9 @@ def test_move_refuses_non_teaching_days(world, planned, day, message):
 
 def test_move_into_a_clash_is_refused(world, planned):
     p, cal = planned
-    other = program(world, curriculum(sessions=6, slug="other"), spec(world, cal[5]), title="另一门课")
+    other = program(
+        world, curriculum(sessions=6, slug="other"), spec(world, cal[5]), title="另一门课"
+    )
     first = sessions(p)[0]
     with pytest.raises(ScheduleError, match="另一门课"):
         move_session(first, p, world.worker, d(9, 15), cal[5].start, cal[5].end, cal[5].id)
@@ -57,7 +75,14 @@ def test_bump_pushes_this_and_later_sessions_keeping_order(world, planned):
     before = sessions(p)
     bump_from(before[2], p, world.worker)  # 22 Sep and after move one slot on
     after = sessions(p)
-    assert [s.date for s in after] == [d(9, 15), d(9, 20), d(9, 29), d(10, 13), d(10, 20), d(10, 27)]
+    assert [s.date for s in after] == [
+        d(9, 15),
+        d(9, 20),
+        d(9, 29),
+        d(10, 13),
+        d(10, 20),
+        d(10, 27),
+    ]
     assert [s.sequence for s in after] == [0, 0, 1, 1, 1, 1]
 
 
@@ -78,7 +103,12 @@ def test_undo_a_move_then_nothing_left(world, planned):
     move_session(first, p, world.worker, d(9, 17), cal[2].start, cal[2].end, cal[2].id)
     undo_last(p, world.worker)
     back = Session.get_by_id(first.id)
-    assert (back.date, back.start, back.period_id, back.status) == (d(9, 15), cal[7].start, cal[7].id, "planned")
+    assert (back.date, back.start, back.period_id, back.status) == (
+        d(9, 15),
+        cal[7].start,
+        cal[7].id,
+        "planned",
+    )
     with pytest.raises(ScheduleError, match="没有可以撤销"):
         undo_last(p, world.worker)
 
@@ -100,13 +130,22 @@ def test_a_batch_of_programs_is_all_or_nothing(app, world):
     first = spec(world, cal[7])
     clashing = spec(world, cal[7])  # same worker, room and class at the same time
     with pytest.raises(ScheduleError, match="冲突"):
-        create_programs([(first, {"curriculum": c.id, "title": "一"}, list(c.sessions)),
-                         (clashing, {"curriculum": c.id, "title": "二"}, list(c.sessions))],
-                        world.worker)
+        create_programs(
+            [
+                (first, {"curriculum": c.id, "title": "一"}, list(c.sessions)),
+                (clashing, {"curriculum": c.id, "title": "二"}, list(c.sessions)),
+            ],
+            world.worker,
+        )
     assert Program.select().count() == 0 and Session.select().count() == 0
     fine = spec(world, cal[6])
-    made = create_programs([(spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
-                            (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions))], world.worker)
+    made = create_programs(
+        [
+            (spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
+            (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions)),
+        ],
+        world.worker,
+    )
     assert len(made) == 2 and Session.select().count() == 12
 
 
@@ -118,6 +157,8 @@ def test_a_batch_sees_programs_saved_before_it(app, world):
     c = curriculum(sessions=6, slug="earlier")
     program(world, c, spec(world, cal[7]), title="先排好的课")
     with pytest.raises(ScheduleError, match="冲突"):
-        create_programs([(spec(world, cal[7]), {"curriculum": c.id, "title": "后来的"},
-                          list(c.sessions))], world.worker)
+        create_programs(
+            [(spec(world, cal[7]), {"curriculum": c.id, "title": "后来的"}, list(c.sessions))],
+            world.worker,
+        )
     assert Program.select().count() == 1

@@ -1,4 +1,5 @@
 """`flask planner demo` plans programs on the current term once the library is loaded."""
+
 import datetime as dt
 import os
 

@@ -1,4 +1,5 @@
 """Auto-placement on the real 2026 calendar (term 2026-09-01 → 2027-01-23)."""
+
 import datetime as dt
 
 import pytest
@@ -23,18 +24,29 @@ def test_skips_national_day_and_runs_the_tiaoxiu_day(world, cal):
     assert dates == [d(9, 15), d(9, 20), d(9, 22), d(9, 29), d(10, 13), d(10, 20)]
     assert preview.placed[1].note == "调休：按周二课表"
     assert [p.week for p in preview.placed] == [3, 3, 4, 5, 7, 8]
-    assert [str(reason) for day, reason in preview.skipped] == ["10月6日（周二） 国庆节（节假日），跳过"]
+    assert [str(reason) for day, reason in preview.skipped] == [
+        "10月6日（周二） 国庆节（节假日），跳过"
+    ]
     assert preview.ok and preview.placed[0].start == cal[7].start
 
 
 def test_minimum_gap_and_every_other_week(world, cal):
     weekly = place(spec(world, cal[7], min_gap_days=7))
     assert d(9, 20) not in [p.date for p in weekly.placed]
-    fortnightly = place(spec(world, cal[7], count=3, rules=[Rule(2, cal[7].start, cal[7].end, cal[7].id, 2)]))
+    fortnightly = place(
+        spec(world, cal[7], count=3, rules=[Rule(2, cal[7].start, cal[7].end, cal[7].id, 2)])
+    )
     # the 调休 Sunday of week 3 runs Tuesday's timetable, so it counts as a week-3 slot
     assert [p.date for p in fortnightly.placed] == [d(9, 15), d(9, 20), d(9, 29)]
-    spaced = place(spec(world, cal[7], count=3, min_gap_days=7,
-                        rules=[Rule(2, cal[7].start, cal[7].end, cal[7].id, 2)]))
+    spaced = place(
+        spec(
+            world,
+            cal[7],
+            count=3,
+            min_gap_days=7,
+            rules=[Rule(2, cal[7].start, cal[7].end, cal[7].id, 2)],
+        )
+    )
     assert [p.date for p in spaced.placed] == [d(9, 15), d(9, 29), d(10, 13)]
 
 
@@ -59,13 +71,17 @@ def test_each_conflict_kind_names_the_other_session(world, cal, kind):
     c = curriculum(sessions=6)
     program(world, c, spec(world, cal[7]), title="已排好的课程")
     from tests import factories
+
     other_room = factories.room(school=world.school, name="多功能室")
     other_worker = factories.user("worker", agency=world.agency, schools=[world.school])
     other_class = factories.school_class(school=world.school, name="7(5)班")
     # everything different from the saved program except the one thing under test
     fields = dict(room_id=other_room.id, worker_ids=[other_worker.id], class_ids=[other_class.id])
-    shared = {"场地冲突": ("room_id", world.room.id), "社工时间冲突": ("worker_ids", [world.worker.id]),
-              "班级时间冲突": ("class_ids", [world.cls.id])}[kind]
+    shared = {
+        "场地冲突": ("room_id", world.room.id),
+        "社工时间冲突": ("worker_ids", [world.worker.id]),
+        "班级时间冲突": ("class_ids", [world.cls.id]),
+    }[kind]
     fields[shared[0]] = shared[1]
     preview = place(spec(world, cal[7], **fields))
     assert preview.conflicts, kind
@@ -83,6 +99,7 @@ def test_no_conflict_at_a_different_period(world, cal):
 
 def test_cancelled_sessions_do_not_block(world, cal):
     from planner.sessions.models import Session
+
     c = curriculum(sessions=6)
     program(world, c, spec(world, cal[7]))
     Session.update(status="cancelled").execute()

@@ -1,4 +1,5 @@
 """Planning through the screens: preview first, bad input, conflicts, changes, undo."""
+
 import pytest
 from playhouse.test_utils import count_queries
 from werkzeug.datastructures import MultiDict
@@ -20,9 +21,16 @@ def setup(app, world, client):
 
 
 def form(world, c, cal, **changes):
-    data = MultiDict({"curriculum_id": str(c.id), "term_id": str(world.term.id),
-                      "room_id": str(world.room.id), "start_week": "3", "min_gap_days": "1",
-                      "action": "preview"})
+    data = MultiDict(
+        {
+            "curriculum_id": str(c.id),
+            "term_id": str(world.term.id),
+            "room_id": str(world.room.id),
+            "start_week": "3",
+            "min_gap_days": "1",
+            "action": "preview",
+        }
+    )
     data.add("class_ids", str(world.cls.id))
     data.add("worker_ids", str(world.worker.id))
     for key in ("weekday", "period", "start", "end", "every"):
@@ -53,17 +61,28 @@ def test_save_creates_the_program_and_its_sessions(client, world, setup):
     assert Session.select().where(Session.program == saved.id).count() == 6
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"r_weekday": ["2", "2"], "r_period": ["", ""], "r_start": ["16:00", "16:30"],
-      "r_end": ["17:00", "17:30"], "r_every": ["1", "1"]}, "每周时段之间有重叠"),
-    ({"r_period": "999999"}, "该课节不存在"),
-    ({"start_week": "30"}, "开始周次晚于学期结束"),
-    ({"r_weekday": ""}, "请至少设置一个每周时段"),
-    ({"r_period": "", "r_start": "17:00", "r_end": "16:00"}, "结束时间必须晚于开始时间"),
-    ({"start_week": "abc"}, "请输入整数"),
-    ({"curriculum_id": ""}, "此项为必填项"),
-    ({"class_ids": []}, "社工课堂请至少选择一个班级"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {
+                "r_weekday": ["2", "2"],
+                "r_period": ["", ""],
+                "r_start": ["16:00", "16:30"],
+                "r_end": ["17:00", "17:30"],
+                "r_every": ["1", "1"],
+            },
+            "每周时段之间有重叠",
+        ),
+        ({"r_period": "999999"}, "该课节不存在"),
+        ({"start_week": "30"}, "开始周次晚于学期结束"),
+        ({"r_weekday": ""}, "请至少设置一个每周时段"),
+        ({"r_period": "", "r_start": "17:00", "r_end": "16:00"}, "结束时间必须晚于开始时间"),
+        ({"start_week": "abc"}, "请输入整数"),
+        ({"curriculum_id": ""}, "此项为必填项"),
+        ({"class_ids": []}, "社工课堂请至少选择一个班级"),
+    ],
+)
 def test_bad_input_is_explained_and_nothing_saved(client, world, setup, changes, message):
     cal, c = setup
     response = client.post(url(world), data=form(world, c, cal, action="save", **changes))
@@ -75,9 +94,11 @@ def test_bad_input_is_explained_and_nothing_saved(client, world, setup, changes,
 def test_another_schools_room_class_or_period_is_refused(client, world, setup):
     cal, c = setup
     other_periods = periods(world.other_school)
-    for changes, message in (({"room_id": str(world.other_room.id)}, "该场地不属于本校"),
-                             ({"class_ids": [str(world.other_cls.id)]}, "请选择本校的班级"),
-                             ({"r_period": str(other_periods[7].id)}, "该课节不存在")):
+    for changes, message in (
+        ({"room_id": str(world.other_room.id)}, "该场地不属于本校"),
+        ({"class_ids": [str(world.other_cls.id)]}, "请选择本校的班级"),
+        ({"r_period": str(other_periods[7].id)}, "该课节不存在"),
+    ):
         response = client.post(url(world), data=form(world, c, cal, action="save", **changes))
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert Program.select().count() == 0
@@ -86,29 +107,44 @@ def test_another_schools_room_class_or_period_is_refused(client, world, setup):
 
 def test_a_room_clash_blocks_saving_until_resolved(client, world, setup):
     cal, c = setup
-    program(world, curriculum(sessions=6, slug="earlier"), spec(
-        world, cal[7], worker_ids=[factories.user("worker", agency=world.agency).id],
-        class_ids=[factories.school_class(school=world.school, name="8(1)班").id]),
-        title="先排好的小组")
+    program(
+        world,
+        curriculum(sessions=6, slug="earlier"),
+        spec(
+            world,
+            cal[7],
+            worker_ids=[factories.user("worker", agency=world.agency).id],
+            class_ids=[factories.school_class(school=world.school, name="8(1)班").id],
+        ),
+        title="先排好的小组",
+    )
     response = client.post(url(world), data=form(world, c, cal, action="save"))
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "场地冲突" in body and "先排好的小组" in body
     assert Program.select().count() == 1
     hall = factories.room(school=world.school, name="多功能室")
-    assert client.post(url(world), data=form(world, c, cal, action="save",
-                                             room_id=str(hall.id))).status_code == 303
+    assert (
+        client.post(
+            url(world), data=form(world, c, cal, action="save", room_id=str(hall.id))
+        ).status_code
+        == 303
+    )
 
 
 def test_move_cancel_and_undo_through_the_page(client, world, setup):
     cal, c = setup
     p = program(world, c, spec(world, cal[7]))
     first, second = list(p.sessions.order_by("seq"))[:2]
-    moved = client.post(f"/programs/{p.id}/sessions/{first.id}/move",
-                        data={"date": "2026-09-16", "period": str(cal[2].id), "room_id": str(world.room.id)})
+    moved = client.post(
+        f"/programs/{p.id}/sessions/{first.id}/move",
+        data={"date": "2026-09-16", "period": str(cal[2].id), "room_id": str(world.room.id)},
+    )
     assert moved.status_code == 303
     assert Session.get_by_id(first.id).date.isoformat() == "2026-09-16"
-    holiday = client.post(f"/programs/{p.id}/sessions/{first.id}/move",
-                          data={"date": "2026-10-02", "period": str(cal[2].id)})
+    holiday = client.post(
+        f"/programs/{p.id}/sessions/{first.id}/move",
+        data={"date": "2026-10-02", "period": str(cal[2].id)},
+    )
     assert holiday.status_code == 422 and "不是教学日" in holiday.get_data(as_text=True)
     empty = client.post(f"/programs/{p.id}/sessions/{second.id}/cancel", data={"reason": ""})
     assert empty.status_code == 422 and Session.get_by_id(second.id).status == "planned"

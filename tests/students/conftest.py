@@ -1,4 +1,5 @@
 """Shared fixtures: the upload directory of the class-list import lives under tmp_path."""
+
 import re
 
 import pytest

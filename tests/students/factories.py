@@ -1,4 +1,5 @@
 """Students, consents and growth groups, made directly with the models."""
+
 import datetime as dt
 import itertools
 import uuid
@@ -41,14 +42,21 @@ def consenting(school, school_class=None, purposes=("participation",), **kw):
 def group(world, workers=None, **kw):
     """A growth-group program of the world's school (6 meetings), run by the world's worker."""
     cur = curriculum(kind="group", sessions=6, slug=f"group-{next(_seq)}")
-    return program(world.school, world.term, world.room, curriculum=cur,
-                   workers=[world.worker] if workers is None else workers,
-                   title=kw.pop("title", "情绪成长小组"), **kw)
+    return program(
+        world.school,
+        world.term,
+        world.room,
+        curriculum=cur,
+        workers=[world.worker] if workers is None else workers,
+        title=kw.pop("title", "情绪成长小组"),
+        **kw,
+    )
 
 
 def classroom(world):
-    return program(world.school, world.term, world.room, workers=[world.worker],
-                   classes=[world.cls])
+    return program(
+        world.school, world.term, world.room, workers=[world.worker], classes=[world.cls]
+    )
 
 
 def member(prog, student, active=True):
@@ -57,8 +65,13 @@ def member(prog, student, active=True):
 
 def consent_form(**kw):
     """The consent form as posted: a guardian's paper consent to take part, given today."""
-    data = {"purpose": "participation", "given_by": "guardian", "giver_name": "王芳",
-            "notice_version": "2026-09", "given_on": dt.date.today().isoformat(),
-            "method": "paper"}
+    data = {
+        "purpose": "participation",
+        "given_by": "guardian",
+        "giver_name": "王芳",
+        "notice_version": "2026-09",
+        "given_on": dt.date.today().isoformat(),
+        "method": "paper",
+    }
     data.update(kw)
     return data

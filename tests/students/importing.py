@@ -1,11 +1,11 @@
 """Shared helpers for the class-list import tests: spreadsheet bytes and the three steps."""
+
 import datetime as dt
 import io
 import re
 
 from flask.testing import EnvironBuilder
 from openpyxl import Workbook
-
 
 
 HEADERS = ["序号", "学号", "姓名", "性别", "出生日期", "班级", "监护人", "监护人电话"]
@@ -43,9 +43,13 @@ def real_rows(world, n=3):
 
 def upload(client, world, data, name="名单.xlsx", school=None, headers=None):
     school = school or world.school
-    builder = EnvironBuilder(client.application, f"/schools/{school.id}/students/import",
-                             method="POST", headers=headers or {},
-                             data={"file": (io.BytesIO(data), name)})
+    builder = EnvironBuilder(
+        client.application,
+        f"/schools/{school.id}/students/import",
+        method="POST",
+        headers=headers or {},
+        data={"file": (io.BytesIO(data), name)},
+    )
     environ = builder.get_environ()
     try:
         return client.open(environ)
@@ -62,8 +66,9 @@ def token_of(html):
 def selected(html):
     """{field: column index} as pre-selected on the mapping form."""
     out = {}
-    for key, body in re.findall(r'<select id="f-col-(\w+)" name="col_\w+"[^>]*>(.*?)</select>',
-                                html, re.S):
+    for key, body in re.findall(
+        r'<select id="f-col-(\w+)" name="col_\w+"[^>]*>(.*?)</select>', html, re.S
+    ):
         match = re.search(r'<option value="(\d+)" selected>', body)
         out[key] = int(match.group(1)) if match else None
     return out
@@ -76,14 +81,23 @@ def mapping_form(token, mapping):
 
 
 def preview(client, world, token, mapping):
-    return client.post(f"/schools/{world.school.id}/students/import/preview",
-                       data=mapping_form(token, mapping))
+    return client.post(
+        f"/schools/{world.school.id}/students/import/preview", data=mapping_form(token, mapping)
+    )
 
 
 def commit(client, world, token, mapping):
-    return client.post(f"/schools/{world.school.id}/students/import/commit",
-                       data=mapping_form(token, mapping))
+    return client.post(
+        f"/schools/{world.school.id}/students/import/commit", data=mapping_form(token, mapping)
+    )
 
 
-GUESSED = {"student_no": 1, "name": 2, "gender": 3, "birth_date": 4, "school_class": 5,
-           "guardian_name": 6, "guardian_phone": 7}
+GUESSED = {
+    "student_no": 1,
+    "name": 2,
+    "gender": 3,
+    "birth_date": 4,
+    "school_class": 5,
+    "guardian_name": 6,
+    "guardian_phone": 7,
+}

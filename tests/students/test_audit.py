@@ -1,5 +1,6 @@
 """The audit log: reading a record, consent changes and access outside the caseload each
 append one row; rows can't be changed through the model or with raw SQL."""
+
 import pytest
 from peewee import DatabaseError
 
@@ -23,8 +24,12 @@ def test_reading_a_record_appends_view_student(client, world):
     login_as(client, world.admin)
     assert client.get(f"/students/{s.id}").status_code == 200
     [entry] = rows()
-    assert (entry.user_id, entry.action, entry.object_type, entry.object_id) == \
-        (world.admin.id, "view_student", "student", s.id)
+    assert (entry.user_id, entry.action, entry.object_type, entry.object_id) == (
+        world.admin.id,
+        "view_student",
+        "student",
+        s.id,
+    )
     assert s.archive_code in entry.detail and entry.at is not None
     client.get(f"/students/{s.id}")
     assert len(rows("view_student")) == 2  # every reading, not only the first
@@ -69,8 +74,10 @@ def test_supervisors_and_admins_append_only_view_student(client, world):
     for user in (world.supervisor, world.admin):
         login_as(client, user)
         client.get(f"/students/{s.id}")
-    assert [(e.user_id, e.action) for e in rows()] == [(world.supervisor.id, "view_student"),
-                                                       (world.admin.id, "view_student")]
+    assert [(e.user_id, e.action) for e in rows()] == [
+        (world.supervisor.id, "view_student"),
+        (world.admin.id, "view_student"),
+    ]
 
 
 def test_refused_reads_append_nothing(client, world):
@@ -88,8 +95,9 @@ def test_consent_changes_append_consent_change_without_names(client, world):
     given = Consent.get(Consent.student == s.id)
     client.post(f"/students/{s.id}/consents/{given.id}/withdraw")
     changes = rows("consent_change")
-    assert [(e.user_id, e.object_type, e.object_id) for e in changes] == \
-        [(world.worker.id, "consent", given.id)] * 2
+    assert [(e.user_id, e.object_type, e.object_id) for e in changes] == [
+        (world.worker.id, "consent", given.id)
+    ] * 2
     assert "give" in changes[0].detail and "withdraw" in changes[1].detail
     client.get(f"/students/{s.id}")
     for entry in rows():
@@ -104,6 +112,7 @@ def test_a_refused_consent_appends_nothing(client, world):
 
 
 # ---- append-only ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def entry(world):
@@ -124,11 +133,14 @@ def test_the_model_refuses_update_and_delete(entry):
     assert AuditEntry.get_by_id(entry.id).detail == "student=1"
 
 
-@pytest.mark.parametrize("sql", [
-    'UPDATE "audit_entry" SET "detail" = \'changed\'',
-    'UPDATE "audit_entry" SET "user_id" = NULL',
-    'DELETE FROM "audit_entry"',
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'UPDATE "audit_entry" SET "detail" = \'changed\'',
+        'UPDATE "audit_entry" SET "user_id" = NULL',
+        'DELETE FROM "audit_entry"',
+    ],
+)
 def test_the_database_refuses_update_and_delete(entry, sql):
     """Triggers: even code that goes around the model can't change the log."""
     with pytest.raises(DatabaseError, match="append-only"):

@@ -1,5 +1,6 @@
 """Consent per student and purpose: who may give it, dates, withdrawal, and the services
 other modules gate on (has_consent, consenting_ids)."""
+
 import datetime as dt
 
 import pytest
@@ -12,6 +13,7 @@ from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 from tests.students.factories import consent_form as form
+
 
 def today():
     """Asked each time: a run that crosses midnight must not compare with yesterday."""
@@ -30,12 +32,16 @@ def years_ago(n, days=0):
 
 # ---- age and giver -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("birth, day, age", [
-    (dt.date(2012, 3, 5), dt.date(2026, 3, 4), 13),
-    (dt.date(2012, 3, 5), dt.date(2026, 3, 5), 14),
-    (dt.date(2012, 2, 29), dt.date(2026, 2, 28), 13),
-    (dt.date(2012, 2, 29), dt.date(2026, 3, 1), 14),
-])
+
+@pytest.mark.parametrize(
+    "birth, day, age",
+    [
+        (dt.date(2012, 3, 5), dt.date(2026, 3, 4), 13),
+        (dt.date(2012, 3, 5), dt.date(2026, 3, 5), 14),
+        (dt.date(2012, 2, 29), dt.date(2026, 2, 28), 13),
+        (dt.date(2012, 2, 29), dt.date(2026, 3, 1), 14),
+    ],
+)
 def test_age_on(birth, day, age):
     assert consent.age_on(birth, day) == age
 
@@ -51,9 +57,16 @@ def test_guardian_consents_for_an_under_14(worker, world):
     response = worker.post(f"/students/{s.id}/consents", data=form())
     assert response.status_code == 303 and response.location == f"/students/{s.id}"
     saved = Consent.get(Consent.student == s.id)
-    assert (saved.purpose, saved.given_by, saved.giver_name, saved.notice_version,
-            saved.given_on, saved.method, saved.withdrawn_on, saved.recorded_by_id) == \
-        ("participation", "guardian", "王芳", "2026-09", today(), "paper", None, world.worker.id)
+    assert (
+        saved.purpose,
+        saved.given_by,
+        saved.giver_name,
+        saved.notice_version,
+        saved.given_on,
+        saved.method,
+        saved.withdrawn_on,
+        saved.recorded_by_id,
+    ) == ("participation", "guardian", "王芳", "2026-09", today(), "paper", None, world.worker.id)
     assert consent.has_consent(s.id, "participation")
     assert not consent.has_consent(s.id, "observation")
 
@@ -62,18 +75,26 @@ def test_the_student_is_refused_as_giver_under_14(worker, world):
     s = f.student(world.school, world.cls, birth_date=years_ago(14, days=1))
     response = worker.post(f"/students/{s.id}/consents", data=form(given_by="student"))
     assert response.status_code == 422
-    assert inline_error(text(response), "given_by") == \
-        "该学生在同意日期未满 14 周岁，须由监护人作出同意。"
+    assert (
+        inline_error(text(response), "given_by")
+        == "该学生在同意日期未满 14 周岁，须由监护人作出同意。"
+    )
     assert Consent.select().count() == 0
 
 
 def test_from_14_the_student_gives_it_and_the_guardian_is_refused(worker, world):
     s = f.student(world.school, world.cls, birth_date=years_ago(14))
     refused = worker.post(f"/students/{s.id}/consents", data=form())
-    assert inline_error(text(refused), "given_by") == \
-        "该学生在同意日期已满 14 周岁，应由学生本人作出同意。"
-    assert worker.post(f"/students/{s.id}/consents",
-                       data=form(given_by="student", giver_name="本人")).status_code == 303
+    assert (
+        inline_error(text(refused), "given_by")
+        == "该学生在同意日期已满 14 周岁，应由学生本人作出同意。"
+    )
+    assert (
+        worker.post(
+            f"/students/{s.id}/consents", data=form(given_by="student", giver_name="本人")
+        ).status_code
+        == 303
+    )
     assert consent.has_consent(s.id, "participation")
 
 
@@ -81,8 +102,10 @@ def test_the_age_counts_on_the_consent_date_not_today(worker, world):
     """Turned 14 last month; a guardian's consent dated before the birthday is right."""
     s = f.student(world.school, world.cls, birth_date=years_ago(14, days=-30))
     before_birthday = (today() - dt.timedelta(days=40)).isoformat()
-    assert worker.post(f"/students/{s.id}/consents",
-                       data=form(given_on=before_birthday)).status_code == 303
+    assert (
+        worker.post(f"/students/{s.id}/consents", data=form(given_on=before_birthday)).status_code
+        == 303
+    )
 
 
 def test_unknown_birth_date_requires_the_guardian(worker, world):
@@ -93,18 +116,24 @@ def test_unknown_birth_date_requires_the_guardian(worker, world):
     assert worker.post(f"/students/{s.id}/consents", data=form()).status_code == 303
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"given_on": lambda: (today() + dt.timedelta(days=1)).isoformat()}, "given_on",
-     "日期不能晚于今天。"),
-    ({"given_on": "2026-13-01"}, "given_on", "请输入有效日期（年-月-日）。"),
-    ({"given_on": ""}, "given_on", "此项为必填项。"),
-    ({"purpose": "marketing"}, "purpose", "请选择有效的选项。"),
-    ({"given_by": "teacher"}, "given_by", "请选择有效的选项。"),
-    ({"method": "email"}, "method", "请选择有效的选项。"),
-    ({"giver_name": ""}, "giver_name", "此项为必填项。"),
-    ({"giver_name": "名" * 41}, "giver_name", "最多 40 个字。"),
-    ({"notice_version": "v" * 21}, "notice_version", "最多 20 个字。"),
-])
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        (
+            {"given_on": lambda: (today() + dt.timedelta(days=1)).isoformat()},
+            "given_on",
+            "日期不能晚于今天。",
+        ),
+        ({"given_on": "2026-13-01"}, "given_on", "请输入有效日期（年-月-日）。"),
+        ({"given_on": ""}, "given_on", "此项为必填项。"),
+        ({"purpose": "marketing"}, "purpose", "请选择有效的选项。"),
+        ({"given_by": "teacher"}, "given_by", "请选择有效的选项。"),
+        ({"method": "email"}, "method", "请选择有效的选项。"),
+        ({"giver_name": ""}, "giver_name", "此项为必填项。"),
+        ({"giver_name": "名" * 41}, "giver_name", "最多 40 个字。"),
+        ({"notice_version": "v" * 21}, "notice_version", "最多 20 个字。"),
+    ],
+)
 def test_bad_consent_input(worker, world, change, field, message):
     change = {key: value() if callable(value) else value for key, value in change.items()}
     s = f.student(world.school, world.cls)
@@ -117,8 +146,10 @@ def test_bad_consent_input(worker, world, change, field, message):
 
 def test_consent_before_birth_is_refused(worker, world):
     s = f.student(world.school, world.cls, birth_date=today() - dt.timedelta(days=400))
-    response = worker.post(f"/students/{s.id}/consents",
-                           data=form(given_on=(today() - dt.timedelta(days=500)).isoformat()))
+    response = worker.post(
+        f"/students/{s.id}/consents",
+        data=form(given_on=(today() - dt.timedelta(days=500)).isoformat()),
+    )
     assert inline_error(text(response), "given_on") == "同意日期早于学生的出生日期。"
 
 
@@ -138,8 +169,9 @@ def test_consent_change_with_htmx_returns_the_consent_section(worker, world):
     assert "<html" not in html
 
 
-@pytest.mark.parametrize("persona, status", [("supervisor", 403), ("teacher", 403),
-                                             ("worker_other", 404)])
+@pytest.mark.parametrize(
+    "persona, status", [("supervisor", 403), ("teacher", 403), ("worker_other", 404)]
+)
 def test_only_the_schools_workers_and_admins_record_consent(client, world, persona, status):
     s = f.student(world.school, world.cls)
     login_as(client, getattr(world, persona))
@@ -148,6 +180,7 @@ def test_only_the_schools_workers_and_admins_record_consent(client, world, perso
 
 
 # ---- withdrawal --------------------------------------------------------------------------
+
 
 def test_withdraw_sets_the_date_and_takes_effect_on_the_next_request(worker, world):
     s = f.consenting(world.school, world.cls)
@@ -193,6 +226,7 @@ def test_withdrawing_participation_takes_the_student_out_of_groups(worker, world
 
 # ---- the services --------------------------------------------------------------------------
 
+
 def test_has_consent_on_a_given_day(world):
     s = f.student(world.school, world.cls)
     f.consent(s, given_on=dt.date(2026, 9, 1), withdrawn_on=dt.date(2026, 10, 1))
@@ -219,7 +253,9 @@ def test_active_purposes(world):
     s = f.consenting(world.school, world.cls, purposes=("participation", "observation"))
     bare = f.student(world.school, world.cls)
     assert consent.active_purposes([s.id, bare.id]) == {
-        s.id: {"participation", "observation"}, bare.id: set()}
+        s.id: {"participation", "observation"},
+        bare.id: set(),
+    }
 
 
 def test_no_new_consent_for_an_archived_student(worker, world):

@@ -1,4 +1,5 @@
 """A growth group's roster: members gated by consent, notes, the contract, size warnings."""
+
 import datetime as dt
 import re
 
@@ -25,21 +26,28 @@ def roster_url(group, rest=""):
 
 
 def add(client, group, student, note=""):
-    return client.post(roster_url(group, "/members"),
-                       data={"student": str(student.id), "screening_note": note})
+    return client.post(
+        roster_url(group, "/members"), data={"student": str(student.id), "screening_note": note}
+    )
 
 
 def active_ids(group):
-    return {m.student_id for m in GroupMember.select().where(
-        (GroupMember.program == group.id) & GroupMember.active)}
+    return {
+        m.student_id
+        for m in GroupMember.select().where((GroupMember.program == group.id) & GroupMember.active)
+    }
 
 
 def test_a_scheduled_group_program_has_a_roster(worker, world):
     """The roster of a group planned through the scheduler (sessions factories)."""
     statutory()
     slots = periods(world.school)
-    planned = program(world, curriculum(kind="group", sessions=6, slug="planned-group"),
-                      spec(world, slots[7]), title="人际交往小组")
+    planned = program(
+        world,
+        curriculum(kind="group", sessions=6, slug="planned-group"),
+        spec(world, slots[7]),
+        title="人际交往小组",
+    )
     page = worker.get(roster_url(planned))
     assert page.status_code == 200 and "人际交往小组" in text(page)
     assert GroupRoster.select().count() == 0  # reading changes nothing
@@ -57,8 +65,11 @@ def test_add_a_member_with_consent(worker, world, group):
     response = add(worker, group, s, note="自愿报名，面谈后适合")
     assert response.status_code == 303 and response.location == roster_url(group)
     member = GroupMember.get(GroupMember.student == s.id)
-    assert (member.program_id, member.active, member.screening_note) == \
-        (group.id, True, "自愿报名，面谈后适合")
+    assert (member.program_id, member.active, member.screening_note) == (
+        group.id,
+        True,
+        "自愿报名，面谈后适合",
+    )
     page = text(worker.get(roster_url(group)))
     assert "入组生" in page and "自愿报名，面谈后适合" in page and "组员（1 人）" in page
 
@@ -76,7 +87,7 @@ def test_the_select_marks_who_lacks_consent(worker, world, group):
     f.student(world.school, world.cls, name="甲无同意")
     f.consenting(world.school, world.cls, name="乙有同意")
     page = text(worker.get(roster_url(group)))
-    select = page[page.index('<select id="f-student"'):].split("</select>")[0]
+    select = page[page.index('<select id="f-student"') :].split("</select>")[0]
     options = re.findall(r"<option value=\"\d+\" >([^<]*)</option>", select)
     assert sorted(o.split("（")[0] for o in options) == ["乙有同意", "甲无同意"]
     assert [o for o in options if "无参加小组同意" in o][0].startswith("甲无同意")
@@ -115,11 +126,14 @@ def test_adding_twice_is_refused(worker, world, group):
     assert GroupMember.select().count() == 1
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({}, "student", "此项为必填项。"),
-    ({"student": "张三"}, "student", "请输入整数。"),
-    ({"student": "1", "screening_note": "记" * 501}, "screening_note", "最多 500 个字。"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({}, "student", "此项为必填项。"),
+        ({"student": "张三"}, "student", "请输入整数。"),
+        ({"student": "1", "screening_note": "记" * 501}, "screening_note", "最多 500 个字。"),
+    ],
+)
 def test_bad_member_input(worker, world, group, data, field, message):
     response = worker.post(roster_url(group, "/members"), data=data)
     assert response.status_code == 422
@@ -145,10 +159,16 @@ def test_removing_a_member_of_another_group_is_404(worker, world, group):
     assert GroupMember.get_by_id(member.id).active
 
 
-@pytest.mark.parametrize("count, warning", [
-    (0, "目前 0 名组员，少于通常的 6 人"), (5, "目前 5 名组员，少于通常的 6 人"), (6, None),
-    (12, None), (13, "目前 13 名组员，多于通常的 12 人"),
-])
+@pytest.mark.parametrize(
+    "count, warning",
+    [
+        (0, "目前 0 名组员，少于通常的 6 人"),
+        (5, "目前 5 名组员，少于通常的 6 人"),
+        (6, None),
+        (12, None),
+        (13, "目前 13 名组员，多于通常的 12 人"),
+    ],
+)
 def test_size_warnings(worker, world, group, count, warning):
     for _ in range(count):
         f.member(group, f.consenting(world.school, world.cls))
@@ -180,16 +200,23 @@ def test_withdrawal_takes_effect_on_the_next_request(worker, world, group):
 def test_roster_notes_and_contract(worker, world, group):
     page = text(worker.get(roster_url(group)))
     assert 'name="version" value="0"' in page  # nothing saved yet
-    response = worker.post(roster_url(group), data={
-        "recruitment_notes": "在初一年级张贴海报招募，面谈 12 人，选 8 人。",
-        "contract_signed_on": dt.date.today().isoformat(), "version": "0"})
+    response = worker.post(
+        roster_url(group),
+        data={
+            "recruitment_notes": "在初一年级张贴海报招募，面谈 12 人，选 8 人。",
+            "contract_signed_on": dt.date.today().isoformat(),
+            "version": "0",
+        },
+    )
     assert response.status_code == 303
     saved = GroupRoster.get(GroupRoster.program == group.id)
     assert saved.contract_signed_on == dt.date.today() and saved.version == 1
     page = text(worker.get(roster_url(group)))
     assert "面谈 12 人" in page and 'name="version" value="1"' in page
-    assert worker.post(roster_url(group), data={"recruitment_notes": "改",
-                                                "version": "1"}).status_code == 303
+    assert (
+        worker.post(roster_url(group), data={"recruitment_notes": "改", "version": "1"}).status_code
+        == 303
+    )
     saved = GroupRoster.get(GroupRoster.program == group.id)
     assert (saved.recruitment_notes, saved.contract_signed_on, saved.version) == ("改", None, 2)
 
@@ -197,18 +224,23 @@ def test_roster_notes_and_contract(worker, world, group):
 def test_two_first_saves_conflict(client, world, group):
     """Both opened the page before anything was saved: the second one gets 409."""
     login_as(client, world.worker)
-    assert client.post(roster_url(group), data={"recruitment_notes": "甲",
-                                                 "version": "0"}).status_code == 303
+    assert (
+        client.post(roster_url(group), data={"recruitment_notes": "甲", "version": "0"}).status_code
+        == 303
+    )
     late = client.post(roster_url(group), data={"recruitment_notes": "乙", "version": "0"})
     assert late.status_code == 409
     assert GroupRoster.get(GroupRoster.program == group.id).recruitment_notes == "甲"
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"contract_signed_on": "2099-01-01"}, "contract_signed_on", "日期不能晚于今天。"),
-    ({"contract_signed_on": "昨天"}, "contract_signed_on", "请输入有效日期（年-月-日）。"),
-    ({"recruitment_notes": "字" * 4001}, "recruitment_notes", "最多 4000 个字。"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"contract_signed_on": "2099-01-01"}, "contract_signed_on", "日期不能晚于今天。"),
+        ({"contract_signed_on": "昨天"}, "contract_signed_on", "请输入有效日期（年-月-日）。"),
+        ({"recruitment_notes": "字" * 4001}, "recruitment_notes", "最多 4000 个字。"),
+    ],
+)
 def test_bad_roster_input(worker, world, group, data, field, message):
     response = worker.post(roster_url(group), data=dict(data, version="0"))
     assert response.status_code == 422
@@ -219,10 +251,13 @@ def test_bad_roster_input(worker, world, group, data, field, message):
 def test_concurrent_roster_edit_gets_the_conflict_screen(client, world, group):
     login_as(client, world.worker)
     client.post(roster_url(group), data={"recruitment_notes": "初稿", "version": "0"})
-    assert client.post(roster_url(group), data={"recruitment_notes": "甲",
-                                                 "version": "1"}).status_code == 303
-    late = client.post(roster_url(group), data={"recruitment_notes": "乙", "version": "1"},
-                       headers=HTMX)
+    assert (
+        client.post(roster_url(group), data={"recruitment_notes": "甲", "version": "1"}).status_code
+        == 303
+    )
+    late = client.post(
+        roster_url(group), data={"recruitment_notes": "乙", "version": "1"}, headers=HTMX
+    )
     assert late.status_code == 409 and "保存冲突" in text(late)
     assert GroupRoster.get(GroupRoster.program == group.id).recruitment_notes == "甲"
 

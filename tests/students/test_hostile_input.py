@@ -1,5 +1,6 @@
 """Hostile input on the student screens is refused in plain words, never a server error
 (found by tests/security/test_form_fuzz.py)."""
+
 import pytest
 
 from planner.students import roster
@@ -22,11 +23,12 @@ def test_a_class_no_row_can_be_is_an_invalid_choice(client, w, value):
     """An id past 64 bits overflowed SQLite (a 500); past 32 bits, PostgreSQL's integer."""
     login_as(client, w.worker)
     before = Student.select().count()
-    response = client.post(f"/schools/{w.school.id}/students/new", data={
-        "name": "新同学", "student_no": "H0001", "school_class": value})
+    response = client.post(
+        f"/schools/{w.school.id}/students/new",
+        data={"name": "新同学", "student_no": "H0001", "school_class": value},
+    )
     assert response.status_code == 422
-    assert 'id="e-school_class" role="alert">请选择有效的选项。' in response.get_data(
-        as_text=True)
+    assert 'id="e-school_class" role="alert">请选择有效的选项。' in response.get_data(as_text=True)
     assert Student.select().count() == before
 
 
@@ -47,8 +49,12 @@ def test_a_broken_version_is_shown_on_the_form(client, w, version, form):
     login_as(client, w.worker)
     if form == "student":
         url = f"/students/{w.student.id}/edit"
-        data = {"name": w.student.name, "student_no": w.student.student_no,
-                "school_class": str(w.cls.id), "version": version}
+        data = {
+            "name": w.student.name,
+            "student_no": w.student.student_no,
+            "school_class": str(w.cls.id),
+            "version": version,
+        }
     else:
         url, data = f"/programs/{w.group.id}/roster", {"version": version}
     response = client.post(url, data=data)

@@ -1,5 +1,6 @@
 """Class-list import: real-looking .xlsx and GB18030 .csv files, the column mapping, row-level
 errors, all-or-nothing commit, 600 rows in one go, and every bad file."""
+
 import datetime as dt
 import io
 import os
@@ -13,11 +14,22 @@ from tests import factories as base
 from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
-from tests.students.importing import (GUESSED, commit, csv_bytes, mapping_form, preview,
-                                      real_rows, selected, token_of, upload, xlsx)
+from tests.students.importing import (
+    GUESSED,
+    commit,
+    csv_bytes,
+    mapping_form,
+    preview,
+    real_rows,
+    selected,
+    token_of,
+    upload,
+    xlsx,
+)
 
 
 # ---- the screens ---------------------------------------------------------------------------
+
 
 def test_upload_map_preview_commit(worker, world, import_dir):
     page = worker.get(f"/schools/{world.school.id}/students/import")
@@ -40,8 +52,18 @@ def test_upload_map_preview_commit(worker, world, import_dir):
     assert done.status_code == 303
     assert done.location == f"/schools/{world.school.id}/students?imported=3"
     students = list(Student.select().order_by(Student.student_no))
-    assert [(s.student_no, s.name, s.gender, s.birth_date, s.school_class_id, s.guardian_name,
-             s.guardian_phone) for s in students] == [
+    assert [
+        (
+            s.student_no,
+            s.name,
+            s.gender,
+            s.birth_date,
+            s.school_class_id,
+            s.guardian_name,
+            s.guardian_phone,
+        )
+        for s in students
+    ] == [
         ("20240101", "张三", "男", dt.date(2013, 3, 5), world.cls.id, "张建国", "13800001111"),
         ("20240102", "李四", "女", dt.date(2013, 4, 6), world.cls.id, "李娜", "13900002222"),
         ("20240103", "王五", "男", dt.date(2013, 5, 7), world.cls.id, "", ""),
@@ -56,15 +78,21 @@ def test_the_steps_work_with_htmx(worker, world):
     mapped = upload(worker, world, xlsx(real_rows(world)), headers=HTMX)
     assert text(mapped).lstrip().startswith('<div id="import-panel">')
     token = token_of(text(mapped))
-    done = worker.post(f"/schools/{world.school.id}/students/import/commit",
-                       data=mapping_form(token, GUESSED), headers=HTMX)
+    done = worker.post(
+        f"/schools/{world.school.id}/students/import/commit",
+        data=mapping_form(token, GUESSED),
+        headers=HTMX,
+    )
     assert done.status_code == 204 and "imported=3" in done.headers["HX-Location"]
 
 
 def test_a_gb18030_csv_imports(worker, world):
-    data = csv_bytes([[1, "20240201", "欧阳娜娜", "女", "2013-03-05", "7(1)班", "欧阳丽",
-                       "13800001111"],
-                      [2, "20240202.0", "司马光 ", "男", "20130406", "7(1)班", "", ""]])
+    data = csv_bytes(
+        [
+            [1, "20240201", "欧阳娜娜", "女", "2013-03-05", "7(1)班", "欧阳丽", "13800001111"],
+            [2, "20240202.0", "司马光 ", "男", "20130406", "7(1)班", "", ""],
+        ]
+    )
     token = token_of(text(upload(worker, world, data, name="名单.csv")))
     assert commit(worker, world, token, GUESSED).status_code == 303
     assert {s.name for s in Student.select()} == {"欧阳娜娜", "司马光"}
@@ -73,9 +101,19 @@ def test_a_gb18030_csv_imports(worker, world):
 
 def test_600_rows_import_in_one_go(worker, world):
     second = base.school_class(school=world.school, name="7(2)班")
-    rows = [[i, 20250000 + i, f"学生{i:03d} ", "男" if i % 2 else "女",
-             dt.datetime(2013, 1 + i % 12, 1 + i % 28), "7(1)班" if i % 2 else "7(2)班",
-             f"家长{i}", 13800000000.0 + i] for i in range(1, 601)]
+    rows = [
+        [
+            i,
+            20250000 + i,
+            f"学生{i:03d} ",
+            "男" if i % 2 else "女",
+            dt.datetime(2013, 1 + i % 12, 1 + i % 28),
+            "7(1)班" if i % 2 else "7(2)班",
+            f"家长{i}",
+            13800000000.0 + i,
+        ]
+        for i in range(1, 601)
+    ]
     token = token_of(text(upload(worker, world, xlsx(rows))))
     checked = preview(worker, world, token, GUESSED)
     assert "共 600 行，全部可以导入" in text(checked)
@@ -89,21 +127,33 @@ def test_600_rows_import_in_one_go(worker, world):
     assert counter.value == 600  # one batch of codes, nothing skipped or reused
 
 
-@pytest.mark.parametrize("rows, problems", [
-    ([[1, "20240101", "张三", "男", "", "", "", ""]], ["缺少班级。"]),
-    ([[1, "20240101", "张三", "男", "", "9(9)班", "", ""]], ["本校没有名为“9(9)班”的班级。"]),
-    ([[1, "", "张三", "男", "", "7(1)班", "", ""]], ["缺少学号。"]),
-    ([[1, "20240101", "", "男", "", "7(1)班", "", ""]], ["缺少姓名。"]),
-    ([[1, "20240101", "张三", "男", "2013-02-30", "7(1)班", "", ""]],
-     ["出生日期“2013-02-30”无法识别，请写成 2012-03-05 的形式。"]),
-    ([[1, "20240101", "张三", "男", "2099-01-01", "7(1)班", "", ""]],
-     ["出生日期“2099-01-01”无法识别，请写成 2012-03-05 的形式。"]),
-    ([[1, "20240101", "张三", "未知", "", "7(1)班", "", ""]], ["性别应为“男”或“女”。"]),
-    ([[1, "20240101", "张" * 41, "男", "", "7(1)班", "", ""]], ["姓名超过 40 个字。"]),
-    ([[1, "20240101", "张三", "男", "", "7(1)班", "", "打电话"]], ["监护人电话格式不正确。"]),
-    ([[1, "20240101", "张三", "男", "", "7(1)班", "", ""],
-      [2, "20240101.0", "李四", "女", "", "7(1)班", "", ""]], [None, "学号与第 2 行重复。"]),
-])
+@pytest.mark.parametrize(
+    "rows, problems",
+    [
+        ([[1, "20240101", "张三", "男", "", "", "", ""]], ["缺少班级。"]),
+        ([[1, "20240101", "张三", "男", "", "9(9)班", "", ""]], ["本校没有名为“9(9)班”的班级。"]),
+        ([[1, "", "张三", "男", "", "7(1)班", "", ""]], ["缺少学号。"]),
+        ([[1, "20240101", "", "男", "", "7(1)班", "", ""]], ["缺少姓名。"]),
+        (
+            [[1, "20240101", "张三", "男", "2013-02-30", "7(1)班", "", ""]],
+            ["出生日期“2013-02-30”无法识别，请写成 2012-03-05 的形式。"],
+        ),
+        (
+            [[1, "20240101", "张三", "男", "2099-01-01", "7(1)班", "", ""]],
+            ["出生日期“2099-01-01”无法识别，请写成 2012-03-05 的形式。"],
+        ),
+        ([[1, "20240101", "张三", "未知", "", "7(1)班", "", ""]], ["性别应为“男”或“女”。"]),
+        ([[1, "20240101", "张" * 41, "男", "", "7(1)班", "", ""]], ["姓名超过 40 个字。"]),
+        ([[1, "20240101", "张三", "男", "", "7(1)班", "", "打电话"]], ["监护人电话格式不正确。"]),
+        (
+            [
+                [1, "20240101", "张三", "男", "", "7(1)班", "", ""],
+                [2, "20240101.0", "李四", "女", "", "7(1)班", "", ""],
+            ],
+            [None, "学号与第 2 行重复。"],
+        ),
+    ],
+)
 def test_row_level_errors(world, rows, problems):
     table = roster.parse(csv_bytes(rows))
     checked = roster.validate(world.school, table, GUESSED)
@@ -174,13 +224,17 @@ def test_back_from_the_preview_to_the_mapping(worker, world):
     assert selected(html) == GUESSED and token_of(html) == token
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"", "名单.xlsx", "文件是空的。"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "照片.png", "这不是电子表格文件"),
-    (b"\x00" * (10 * 1024 * 1024 + 1), "大文件.xlsx", "文件超过 10 MB"),
-])
-def test_bad_files_get_a_clear_message_on_the_upload_form(worker, world, import_dir, data,
-                                                          name, message):
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "名单.xlsx", "文件是空的。"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "照片.png", "这不是电子表格文件"),
+        (b"\x00" * (10 * 1024 * 1024 + 1), "大文件.xlsx", "文件超过 10 MB"),
+    ],
+)
+def test_bad_files_get_a_clear_message_on_the_upload_form(
+    worker, world, import_dir, data, name, message
+):
     response = upload(worker, world, data, name=name)
     assert response.status_code == 422
     assert message in text(response) and 'type="file"' in text(response)
@@ -197,13 +251,15 @@ def test_a_file_of_exactly_10_mb_is_read(world):
 
 
 def test_no_file_chosen(worker, world):
-    response = worker.post(f"/schools/{world.school.id}/students/import", data={},
-                           content_type="multipart/form-data")
+    response = worker.post(
+        f"/schools/{world.school.id}/students/import", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert "请选择要导入的 .xlsx 或 .csv 文件。" in text(response)
 
 
 # ---- the stored upload ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("token", ["", "../../etc/passwd", "x" * 30, "a/b" * 10])
 def test_an_unknown_or_forged_upload_id_is_expired(worker, world, token):
@@ -221,12 +277,15 @@ def test_another_users_upload_is_not_theirs(client, world):
 
 
 def test_an_upload_is_bound_to_its_school(client, world):
-    other_worker = base.user("worker", agency=world.agency, schools=[world.school,
-                                                                    world.other_school])
+    other_worker = base.user(
+        "worker", agency=world.agency, schools=[world.school, world.other_school]
+    )
     login_as(client, other_worker)
     token = token_of(text(upload(client, world, xlsx(real_rows(world)))))
-    response = client.post(f"/schools/{world.other_school.id}/students/import/commit",
-                           data=mapping_form(token, GUESSED))
+    response = client.post(
+        f"/schools/{world.other_school.id}/students/import/commit",
+        data=mapping_form(token, GUESSED),
+    )
     assert "导入数据已失效" in text(response) and Student.select().count() == 0
 
 
@@ -242,8 +301,9 @@ def test_an_old_upload_expires_and_is_swept(worker, world, import_dir):
 
 def test_cancel_deletes_the_upload(worker, world, import_dir):
     token = token_of(text(upload(worker, world, xlsx(real_rows(world)))))
-    response = worker.post(f"/schools/{world.school.id}/students/import/cancel",
-                           data={"upload": token})
+    response = worker.post(
+        f"/schools/{world.school.id}/students/import/cancel", data={"upload": token}
+    )
     assert response.status_code == 303 and os.listdir(import_dir) == []
 
 
@@ -253,15 +313,17 @@ def test_the_browser_never_holds_the_rows(worker, world):
     token = token_of(html)
     checked = text(preview(worker, world, token, GUESSED))
     for page in (html, checked):
-        page = page[page.index('<div id="import-panel">'):]
+        page = page[page.index('<div id="import-panel">') :]
         hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page)
         assert {name for name, _ in hidden} <= {"csrf_token", "upload"} | {
-            f"col_{k}" for k in roster.FIELD_KEYS}
+            f"col_{k}" for k in roster.FIELD_KEYS
+        }
         assert all("张三" not in value for _, value in hidden)
 
 
-@pytest.mark.parametrize("persona, status", [("supervisor", 403), ("teacher", 403),
-                                             ("worker_other", 404)])
+@pytest.mark.parametrize(
+    "persona, status", [("supervisor", 403), ("teacher", 403), ("worker_other", 404)]
+)
 def test_only_the_schools_workers_and_admins_import(client, world, persona, status):
     login_as(client, getattr(world, persona))
     assert upload(client, world, xlsx(real_rows(world))).status_code == status

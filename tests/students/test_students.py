@@ -1,4 +1,5 @@
 """Students of a school: the list, the add/edit/archive forms, scoping and conflicts."""
+
 import datetime as dt
 
 import pytest
@@ -10,8 +11,14 @@ from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 
-GOOD = {"name": "张小明", "gender": "男", "student_no": "20240101", "birth_date": "2013-04-02",
-        "guardian_name": "张伟", "guardian_phone": "13800001111"}
+GOOD = {
+    "name": "张小明",
+    "gender": "男",
+    "student_no": "20240101",
+    "birth_date": "2013-04-02",
+    "guardian_name": "张伟",
+    "guardian_phone": "13800001111",
+}
 
 
 def good(world, **kw):
@@ -20,13 +27,14 @@ def good(world, **kw):
 
 # ---- the list ------------------------------------------------------------------------
 
+
 def test_list_shows_code_name_class_grade_and_consent_per_purpose(worker, world):
     s = f.student(world.school, world.cls, name="李四", archive_code="JX-ST-2026-0007")
     f.consent(s, "participation")
     f.consent(s, "observation", withdrawn_on=dt.date.today())
     html = text(worker.get(f"/schools/{world.school.id}/students"))
     assert "JX-ST-2026-0007" in html and "李四" in html and "7(1)班" in html
-    row = html[html.index(f'href="/students/{s.id}"'):].split("</tr>")[0]
+    row = html[html.index(f'href="/students/{s.id}"') :].split("</tr>")[0]
     assert row.count("已同意") == 1 and row.count("未同意") == 2  # withdrawn today: not active
 
 
@@ -81,6 +89,7 @@ def test_list_query_count_is_constant(worker, world):
 
 # ---- adding --------------------------------------------------------------------------
 
+
 def test_add_a_student_issues_an_archive_code(worker, world):
     assert worker.get(f"/schools/{world.school.id}/students/new").status_code == 200
     response = worker.post(f"/schools/{world.school.id}/students/new", data=good(world))
@@ -89,34 +98,44 @@ def test_add_a_student_issues_an_archive_code(worker, world):
     assert response.location == f"/students/{created.id}"
     year = dt.date.today().year
     assert created.archive_code == f"JX-ST-{year}-0001"
-    assert (created.name, created.gender, created.birth_date, created.school_class_id) == \
-        ("张小明", "男", dt.date(2013, 4, 2), world.cls.id)
+    assert (created.name, created.gender, created.birth_date, created.school_class_id) == (
+        "张小明",
+        "男",
+        dt.date(2013, 4, 2),
+        world.cls.id,
+    )
     assert "张小明" not in response.location
 
 
 def test_add_with_htmx_goes_to_the_record(worker, world):
-    response = worker.post(f"/schools/{world.school.id}/students/new", data=good(world),
-                           headers=HTMX)
+    response = worker.post(
+        f"/schools/{world.school.id}/students/new", data=good(world), headers=HTMX
+    )
     assert response.status_code == 204 and "/students/" in response.headers["HX-Location"]
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"name": ""}, "name", "此项为必填项。"),
-    ({"student_no": "   "}, "student_no", "此项为必填项。"),
-    ({"name": "名" * 41}, "name", "最多 40 个字。"),
-    ({"student_no": "1" * 31}, "student_no", "最多 30 个字。"),
-    ({"school_class": "七年级"}, "school_class", "请输入整数。"),
-    ({"school_class": ""}, "school_class", "此项为必填项。"),
-    ({"gender": "未知"}, "gender", "请选择有效的选项。"),
-    ({"birth_date": "2013-02-30"}, "birth_date", "请输入有效日期（年-月-日）。"),
-    ({"birth_date": "2099-01-01"}, "birth_date", "日期不能晚于今天。"),
-    ({"birth_date": "1900-01-01"}, "birth_date", "请检查出生日期。"),
-    ({"guardian_phone": "call me"}, "guardian_phone", "请输入有效的电话号码。"),
-])
-def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(worker, world, change,
-                                                                   field, message):
-    response = worker.post(f"/schools/{world.school.id}/students/new",
-                           data=dict(good(world), **change))
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"name": ""}, "name", "此项为必填项。"),
+        ({"student_no": "   "}, "student_no", "此项为必填项。"),
+        ({"name": "名" * 41}, "name", "最多 40 个字。"),
+        ({"student_no": "1" * 31}, "student_no", "最多 30 个字。"),
+        ({"school_class": "七年级"}, "school_class", "请输入整数。"),
+        ({"school_class": ""}, "school_class", "此项为必填项。"),
+        ({"gender": "未知"}, "gender", "请选择有效的选项。"),
+        ({"birth_date": "2013-02-30"}, "birth_date", "请输入有效日期（年-月-日）。"),
+        ({"birth_date": "2099-01-01"}, "birth_date", "日期不能晚于今天。"),
+        ({"birth_date": "1900-01-01"}, "birth_date", "请检查出生日期。"),
+        ({"guardian_phone": "call me"}, "guardian_phone", "请输入有效的电话号码。"),
+    ],
+)
+def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
+    worker, world, change, field, message
+):
+    response = worker.post(
+        f"/schools/{world.school.id}/students/new", data=dict(good(world), **change)
+    )
     assert response.status_code == 422
     assert inline_error(text(response), field) == message
     assert Student.select().count() == 0
@@ -140,20 +159,25 @@ def test_a_duplicate_student_number_is_refused(worker, world):
 def test_the_same_number_in_another_school_is_fine(client, world):
     f.student(world.other_school, world.other_cls, student_no="20240101")
     login_as(client, world.worker)
-    assert client.post(f"/schools/{world.school.id}/students/new",
-                       data=good(world)).status_code == 303
+    assert (
+        client.post(f"/schools/{world.school.id}/students/new", data=good(world)).status_code == 303
+    )
 
 
-@pytest.mark.parametrize("persona, status", [("supervisor", 403), ("teacher", 403),
-                                             ("worker_other", 404)])
+@pytest.mark.parametrize(
+    "persona, status", [("supervisor", 403), ("teacher", 403), ("worker_other", 404)]
+)
 def test_only_the_schools_workers_and_admins_add(client, world, persona, status):
     login_as(client, getattr(world, persona))
-    assert client.post(f"/schools/{world.school.id}/students/new",
-                       data=good(world)).status_code == status
+    assert (
+        client.post(f"/schools/{world.school.id}/students/new", data=good(world)).status_code
+        == status
+    )
     assert Student.select().count() == 0
 
 
 # ---- editing and archiving -------------------------------------------------------------
+
 
 def test_edit_a_student(worker, world):
     s = f.student(world.school, world.cls)
@@ -162,8 +186,11 @@ def test_edit_a_student(worker, world):
     response = worker.post(f"/students/{s.id}/edit", data=good(world, version=str(s.version)))
     assert response.status_code == 303
     saved = Student.get_by_id(s.id)
-    assert (saved.name, saved.version, saved.archive_code) == ("张小明", s.version + 1,
-                                                               s.archive_code)
+    assert (saved.name, saved.version, saved.archive_code) == (
+        "张小明",
+        s.version + 1,
+        s.archive_code,
+    )
 
 
 def test_an_edit_can_clear_optional_fields(worker, world):
@@ -180,8 +207,12 @@ def test_concurrent_edit_gets_the_conflict_screen(client, world):
     login_as(first, world.worker)
     login_as(second, world.admin)
     opened = str(s.version)
-    assert first.post(f"/students/{s.id}/edit",
-                      data=good(world, version=opened, name="第一人")).status_code == 303
+    assert (
+        first.post(
+            f"/students/{s.id}/edit", data=good(world, version=opened, name="第一人")
+        ).status_code
+        == 303
+    )
     late = second.post(f"/students/{s.id}/edit", data=good(world, version=opened, name="第二人"))
     assert late.status_code == 409
     assert "保存冲突" in text(late)
@@ -232,14 +263,15 @@ def test_supervisor_reads_a_record_but_cannot_change_it(client, world):
 def test_the_record_page_title_is_the_code_not_the_name(worker, world):
     s = f.student(world.school, world.cls, name=f.CANARY)
     html = text(worker.get(f"/students/{s.id}"))
-    title = html[html.index("<title>"):html.index("</title>")]
+    title = html[html.index("<title>") : html.index("</title>")]
     assert s.archive_code in title and f.CANARY not in title
 
 
 def test_record_page_query_count_is_constant(worker, world):
     few = f.consenting(world.school, world.cls)
-    many = f.consenting(world.school, world.cls, purposes=("participation", "attendance",
-                                                           "observation"))
+    many = f.consenting(
+        world.school, world.cls, purposes=("participation", "attendance", "observation")
+    )
     f.member(f.group(world), few)  # both in the worker's caseload: the same audit rows
     for _ in range(3):
         f.member(f.group(world), many)
