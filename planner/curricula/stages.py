@@ -6,7 +6,7 @@ from functools import lru_cache
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from planner import ROOT
+from planner.config import ROOT
 
 STAGES_DIR = os.path.join(ROOT, "content", "stages")
 
