@@ -13,6 +13,16 @@ MESSAGES = {
 }
 
 
+def flatten_errors(messages) -> dict:
+    """{'field': ['msg', …]} → {'field': 'msg'}; nested list errors join."""
+    out = {}
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            value = [m for sub in value.values() for m in (sub if isinstance(sub, list) else [sub])]
+        out[key] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return out
+
+
 def _msgs(**extra):
     return {**MESSAGES, **extra}
 

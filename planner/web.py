@@ -5,6 +5,8 @@ import json
 from flask import render_template, request
 from marshmallow import ValidationError
 
+from planner.forms import flatten_errors
+
 
 def is_htmx() -> bool:
     """True for an htmx request that wants a fragment (not a boosted full page)."""
@@ -25,16 +27,6 @@ def load_form(schema, data=None):
         return schema.load(source), {}
     except ValidationError as err:
         return None, flatten_errors(err.messages)
-
-
-def flatten_errors(messages) -> dict:
-    """{'field': ['msg', …]} → {'field': 'msg'}; nested list errors join."""
-    out = {}
-    for key, value in messages.items():
-        if isinstance(value, dict):
-            value = [m for sub in value.values() for m in (sub if isinstance(sub, list) else [sub])]
-        out[key] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    return out
 
 
 def conflict_response(back_url: str):

@@ -13,9 +13,9 @@ from planner.forms import (
     Text,
     VersionField,
     clean_text,
+    flatten_errors,
     small_int,
 )
-from planner.web import flatten_errors
 
 
 def load(spec, **data):

@@ -14,9 +14,9 @@ from planner.forms import (
     Text,
     VersionField,
     clean_text,
+    flatten_errors,
 )
 from planner.i18n import lazy_gettext as _l
-from planner.web import flatten_errors
 
 KINDS = ("likert", "gas", "open")
 PURPOSES = {"outcome": _l("成效评估（前后测对比）"), "satisfaction": _l("满意度")}

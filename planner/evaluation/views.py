@@ -28,10 +28,11 @@ from planner.evaluation.schemas import (
     instrument_from_form,
     score_form,
 )
+from planner.forms import flatten_errors
 from planner.reflections.services import access
 from planner.schools.models import School, Term
 from planner.sessions.models import Program
-from planner.web import conflict_response, flatten_errors, go, load_form, render
+from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("evaluation", __name__)
 
