@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 BENCH_APT_PACKAGES := wrk
 
-.PHONY: run test test-sqlite test-postgres install translations system-deps bench-deps apt-install db bench extract-messages
+.PHONY: run test test-fast lint test-sqlite test-postgres install translations system-deps bench-deps apt-install db bench extract-messages
 AXE := node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed: pyproject.toml
@@ -54,13 +54,26 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: install system-deps $(AXE)
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+# The whole suite: lint, then the SQLite and PostgreSQL runs side by side, each spread over
+# $(WORKERS) pytest-xdist processes (every process migrates a database or schema of its own).
+# --output-sync prints each run's output whole, when it ends.
+WORKERS ?= 2
+XDIST = -n $(WORKERS) --dist loadfile
+
+test: install system-deps $(AXE) lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# The inner loop: lint and the SQLite run without browser, load, LibreOffice and sweep tests.
+test-fast: install lint
+	$(PY) -m pytest $(XDIST) -m "not browser and not load and not office and not slow"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
 
 test-sqlite:
 	@echo "== test suite on SQLite (apsw) =="
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
@@ -68,7 +81,7 @@ test-postgres:
 	  if [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is unreachable; CI requires it"; exit 1; fi; \
 	  echo "PostgreSQL at $(PG_TEST_URL) is unreachable: skipped outside CI"; exit 0; \
 	fi; \
-	PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+	PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(XDIST)
 
 extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

@@ -16,6 +16,25 @@ from tests import factories
 
 PG_URL = os.environ.get("PLANNER_TEST_DATABASE_URL")
 
+# Markers by place, so `make test-fast` can leave the slow kinds out (make test runs all).
+MARKERS_BY_PATH = {
+    "tests/browser/": "browser",
+    "tests/load/": "load",
+    "tests/exports/test_libreoffice.py": "office",
+    "tests/test_db_pool.py": "postgres",
+    "tests/security/": "slow",
+    "tests/api/test_schemathesis.py": "slow",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = str(config.rootpath) + "/"
+    for item in items:
+        where = str(item.path).removeprefix(root)
+        for prefix, marker in MARKERS_BY_PATH.items():
+            if where.startswith(prefix):
+                item.add_marker(marker)
+
 
 def _pg_schema_url(base_url, schema):
     sep = "&" if "?" in base_url else "?"
@@ -75,8 +94,15 @@ def _empty_tables():
             database.execute_sql(sql)
 
 
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory):
+    """An instance folder of this test process's own (export zips, uploads): the two suite
+    runs and the xdist workers run side by side and must not share one."""
+    return str(tmp_path_factory.getbasetemp() / "instance")
+
+
 @pytest.fixture
-def app(db_url):
+def app(db_url, instance_dir):
     """A fresh app on the migrated database; all rows removed afterwards."""
     app = create_app(
         {
@@ -87,6 +113,7 @@ def app(db_url):
             "RATELIMIT_ENABLED": False,
         }
     )
+    app.instance_path = instance_dir
     # No app context is held open: each request gets its own, as in production
     # (Flask-Login caches the user in `g`). Model calls in tests connect on demand.
     yield app
@@ -119,7 +146,7 @@ def login_as(client, user):
 @pytest.fixture
 def world(app):
     """Two schools in one agency, one in another agency, and a persona per role."""
-    w = types.SimpleNamespace()
+    w = types.SimpleNamespace(app=app)
     w.agency = factories.agency(name="测试机构", code="TA")
     w.school = factories.school(agency=w.agency, name="甲校", code="JX")
     w.other_school = factories.school(agency=w.agency, name="乙校", code="YX")

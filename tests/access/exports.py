@@ -6,7 +6,7 @@ their own programs; another school's records answer 404."""
 import os
 import zipfile
 
-from planner import ROOT
+from planner.exports.jobs import export_dir
 from planner.exports.models import DocTemplate, ExportJob
 from planner.exports.templates import example_template
 from tests.access import ADMIN, only
@@ -35,8 +35,7 @@ def setup(world):
         done=1,
         filename="x.zip",
     )
-    folder = os.path.join(ROOT, "instance", "exports")
-    os.makedirs(folder, exist_ok=True)
+    folder = export_dir(world.app)
     with zipfile.ZipFile(os.path.join(folder, f"{world.export_job.token}.zip"), "w") as zf:
         zf.writestr("a.txt", "a")
     data = example_template("group_plan")

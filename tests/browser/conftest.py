@@ -23,11 +23,12 @@ TABLET = {"width": 820, "height": 1180}  # iPad Air, portrait
 
 
 @pytest.fixture
-def live_app(db_url):
+def live_app(db_url, instance_dir):
     """The app as in production (CSRF on), on the test database."""
     app = create_app(
         {"DATABASE_URL": db_url, "SECRET_KEY": "browser-test", "RATELIMIT_ENABLED": False}
     )
+    app.instance_path = instance_dir
     yield app
     database.connect(reuse_if_open=True)
     _empty_tables()
