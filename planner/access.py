@@ -10,10 +10,8 @@ from flask import abort
 from peewee import JOIN
 
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.roles import ALL_ROLES, WORKER
 from planner.schools.models import School, SchoolClass
-
-ALL_ROLES = ("admin", "supervisor", "worker", "teacher")
-STAFF = ("admin", "supervisor", "worker")
 
 
 def allow(*roles):
@@ -46,11 +44,11 @@ def view_rule(view):
 def schools_query(user):
     """The schools this user may see."""
     query = School.select().where(School.agency == user.agency_id)
-    if user.role == "admin":
+    if user.is_admin:
         return query
-    if user.role == "worker":
+    if user.is_worker:
         ids = WorkerSchool.select(WorkerSchool.school).where(WorkerSchool.worker == user.id)
-    elif user.role == "supervisor":
+    elif user.is_supervisor:
         ids = (
             WorkerSchool.select(WorkerSchool.school)
             .join(Supervision, on=(Supervision.worker == WorkerSchool.worker))
@@ -67,13 +65,13 @@ def schools_query(user):
 
 def workers_query(user):
     """The workers this user may see: admin all, supervisor theirs, worker themself."""
-    query = User.select().where((User.agency == user.agency_id) & (User.role == "worker"))
-    if user.role == "admin":
+    query = User.select().where((User.agency == user.agency_id) & (User.role == WORKER))
+    if user.is_admin:
         return query
-    if user.role == "supervisor":
+    if user.is_supervisor:
         ids = Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
         return query.where(User.id.in_(ids))
-    if user.role == "worker":
+    if user.is_worker:
         return query.where(User.id == user.id)
     return query.where(User.id.is_null())
 
@@ -81,7 +79,7 @@ def workers_query(user):
 def classes_query(user):
     """The classes this user may see: teachers only their own."""
     query = SchoolClass.select(SchoolClass, School).join(School, JOIN.INNER)
-    if user.role == "teacher":
+    if user.is_teacher:
         ids = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
         return query.where(SchoolClass.id.in_(ids))
     return query.where(SchoolClass.school.in_(schools_query(user).select(School.id)))
@@ -105,7 +103,7 @@ def programs_query(user):
     from planner.sessions.models import Program, ProgramClass
 
     query = Program.select()
-    if user.role == "teacher":
+    if user.is_teacher:
         mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
         return query.where(
             Program.id.in_(
@@ -128,7 +126,4 @@ def sessions_query(user):
 
 def can_plan(user, school_id) -> bool:
     """Workers of the school and admins change schedules; supervisors and teachers read."""
-    return (
-        user.role in ("admin", "worker")
-        and schools_query(user).where(School.id == school_id).exists()
-    )
+    return user.is_editor and schools_query(user).where(School.id == school_id).exists()

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from planner import migrations
 from planner.db import database
+from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
 
@@ -73,9 +74,7 @@ def demo_cmd():
 @planner_cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True)
-@click.option(
-    "--role", type=click.Choice(["admin", "supervisor", "worker", "teacher"]), required=True
-)
+@click.option("--role", type=click.Choice(ALL_ROLES), required=True)
 @click.option("--agency", "agency_code", required=True, help="agency code, e.g. YG")
 @click.option("--school", "school_codes", multiple=True, help="school code (workers)")
 @click.password_option()
@@ -232,14 +231,14 @@ def feed_url_cmd(username, base_url, rotate, days):
             raise click.ClickException(f"no user {username}")
         if not user.active:
             raise click.ClickException(f"{username} is deactivated; a feed would answer 404")
-        if user.role != "worker":
+        if not user.is_worker:
             raise click.ClickException(
                 f"{username} is a {user.role}, and only workers have a worker feed. "
                 "They can sign in and open 日历订阅 (/calendar/subscriptions) to subscribe to "
                 + {
-                    "teacher": "their class's calendar.",
-                    "supervisor": "their workers' calendars.",
-                    "admin": "any worker's, class's or school's calendar.",
+                    TEACHER: "their class's calendar.",
+                    SUPERVISOR: "their workers' calendars.",
+                    ADMIN: "any worker's, class's or school's calendar.",
                 }.get(user.role, "a calendar.")
             )
         active = (

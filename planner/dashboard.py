@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
+from planner.roles import EVERYONE
 from planner.schools.models import School
 from planner.web import render
 
@@ -22,16 +23,16 @@ def home():
 
 
 @bp.get("/dashboard")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def index():
     """Role-specific overview."""
     context = {"today": dt.date.today()}
-    if current_user.role == "teacher":
+    if current_user.is_teacher:
         context["classes"] = list(classes_query(current_user))
     else:
         context["schools"] = list(
             schools_query(current_user).where(~School.archived).order_by(School.name)
         )
-    if current_user.role in ("admin", "supervisor"):
+    if current_user.is_admin or current_user.is_supervisor:
         context["workers"] = list(workers_query(current_user))
     return render("dashboard.html", "_dashboard_body.html", **context)

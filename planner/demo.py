@@ -3,9 +3,10 @@
 import datetime as dt
 
 from planner.accounts.models import User
-from planner.calendars.models import BellPeriod
 from planner.accounts.services import create_user
+from planner.calendars.models import BellPeriod
 from planner.db import write_tx
+from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 
 DEMO_PASSWORD = "shegong-demo-2026"
@@ -89,16 +90,16 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
                     school=junior, grade=grade, name=f"{grade}({n})班", headteacher=""
                 )
         people = [
-            ("admin", "admin", "周管理", {}),
-            ("worker", "worker", "李社工", {"school_ids": [junior.id]}),
-            ("worker2", "worker", "陈社工", {"school_ids": [primary.id, junior.id]}),
-            ("supervisor", "supervisor", "王督导", {}),
-            ("teacher", "teacher", "赵老师", {"class_ids": [classes[(junior.id, 7, 1)].id]}),
-            ("teacher2", "teacher", "孙老师", {"class_ids": [classes[(primary.id, 5, 1)].id]}),
+            ("admin", ADMIN, "周管理", {}),
+            ("worker", WORKER, "李社工", {"school_ids": [junior.id]}),
+            ("worker2", WORKER, "陈社工", {"school_ids": [primary.id, junior.id]}),
+            ("supervisor", SUPERVISOR, "王督导", {}),
+            ("teacher", TEACHER, "赵老师", {"class_ids": [classes[(junior.id, 7, 1)].id]}),
+            ("teacher2", TEACHER, "孙老师", {"class_ids": [classes[(primary.id, 5, 1)].id]}),
         ]
         made = {}
         for username, role, display, links in people:
-            if role == "supervisor":
+            if role == SUPERVISOR:
                 links = {"worker_ids": [made["worker"].id, made["worker2"].id]}
             made[username] = create_user(
                 agency.id,
@@ -260,9 +261,9 @@ def load_demo_group(today: dt.date | None = None) -> int:
     """The 新生适应 group running: members with guardian consent, attendance and
     reflections for its past meetings, and the latest reflection waiting for the supervisor."""
     from planner.i18n import from_local
+    from planner.sessions.models import Program, Session
     from planner.students.codes import issue_codes
     from planner.students.models import Attendance, Consent, GroupMember, Reflection, Student
-    from planner.sessions.models import Program, Session
 
     today = today or dt.date.today()
     program = Program.get_or_none(Program.title == "新生适应小组")

@@ -3,15 +3,8 @@
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from planner.db import BaseModel, DateTimeField, VersionedModel, now
-from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, EDITORS, LABELS, STAFF, SUPERVISOR, TEACHER, WORKER
 from planner.schools.models import Agency, School, SchoolClass
-
-ROLES = {
-    "admin": _l("机构管理员"),
-    "supervisor": _l("督导"),
-    "worker": _l("驻校社工"),
-    "teacher": _l("教师"),
-}
 
 
 class User(VersionedModel):
@@ -47,7 +40,32 @@ class User(VersionedModel):
 
     @property
     def role_label(self):
-        return ROLES.get(self.role, self.role)
+        return LABELS.get(self.role, self.role)
+
+    # Role tests for templates and services, so neither compares role strings.
+    @property
+    def is_admin(self):
+        return self.role == ADMIN
+
+    @property
+    def is_supervisor(self):
+        return self.role == SUPERVISOR
+
+    @property
+    def is_worker(self):
+        return self.role == WORKER
+
+    @property
+    def is_teacher(self):
+        return self.role == TEACHER
+
+    @property
+    def is_staff(self):
+        return self.role in STAFF
+
+    @property
+    def is_editor(self):
+        return self.role in EDITORS
 
 
 class WorkerSchool(BaseModel):

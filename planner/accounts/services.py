@@ -7,7 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
-from planner.db import save_versioned, now, write_tx
+from planner.db import now, save_versioned, write_tx
+from planner.roles import WORKER
 
 hasher = PasswordHasher()
 
@@ -63,15 +64,15 @@ def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
     WorkerSchool.delete().where(WorkerSchool.worker == user.id).execute()
     Supervision.delete().where(Supervision.supervisor == user.id).execute()
     TeacherClass.delete().where(TeacherClass.teacher == user.id).execute()
-    if user.role == "worker":
+    if user.is_worker:
         WorkerSchool.insert_many(
             [(user.id, s) for s in school_ids], fields=[WorkerSchool.worker, WorkerSchool.school]
         ).execute()
-    if user.role == "supervisor":
+    if user.is_supervisor:
         Supervision.insert_many(
             [(user.id, w) for w in worker_ids], fields=[Supervision.supervisor, Supervision.worker]
         ).execute()
-    if user.role == "teacher":
+    if user.is_teacher:
         TeacherClass.insert_many(
             [(user.id, c) for c in class_ids],
             fields=[TeacherClass.teacher, TeacherClass.school_class],
@@ -121,7 +122,7 @@ def link_errors(agency_id: int, data: dict) -> dict:
     checks = {
         "school_ids": School.select(School.id).where(School.agency == agency_id),
         "worker_ids": User.select(User.id).where(
-            (User.agency == agency_id) & (User.role == "worker")
+            (User.agency == agency_id) & (User.role == WORKER)
         ),
         "class_ids": SchoolClass.select(SchoolClass.id)
         .join(School)

@@ -8,11 +8,12 @@ from flask_login import current_user, login_user, logout_user
 
 from planner.access import allow, get_or_404, public
 from planner.accounts import services
-from planner.accounts.models import ROLES, User
+from planner.accounts.models import User
 from planner.accounts.schemas import LoginSchema, UserEditSchema, UserSchema
 from planner.db import ConflictError
 from planner.i18n import LOCALES
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
 from planner.schools.models import School, SchoolClass
 from planner.security import limiter
 from planner.web import conflict_response, go, load_form, render
@@ -75,7 +76,7 @@ def login():
 
 
 @bp.post("/logout")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def logout():
     """End the session on the server too: older cookies for this user stop working."""
     services.end_all_sessions(current_user)
@@ -97,7 +98,7 @@ def _choices():
     agency = current_user.agency_id
     return {
         "schools": list(School.select().where((School.agency == agency) & ~School.archived)),
-        "workers": list(User.select().where((User.agency == agency) & (User.role == "worker"))),
+        "workers": list(User.select().where((User.agency == agency) & (User.role == WORKER))),
         "classes": list(
             SchoolClass.select(SchoolClass, School)
             .join(School)
@@ -115,7 +116,7 @@ def _user_form(item, values, errors, status=200):
         item=item,
         values=values,
         errors=errors,
-        roles=ROLES,
+        roles=LABELS,
         **_choices(),
     )
 
@@ -125,19 +126,19 @@ def _agency_users():
 
 
 @bp.get("/admin/users")
-@allow("admin")
+@allow(ADMIN)
 def users():
     """Everyone in the agency, by role."""
     return render(
         "accounts/users.html",
         "accounts/_user_list.html",
         users=list(_agency_users().order_by(User.role, User.username)),
-        roles=ROLES,
+        roles=LABELS,
     )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def user_new():
     """Create a login with its role and assignments."""
     if request.method == "GET":
@@ -154,7 +155,7 @@ def user_new():
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def user_edit(user_id):
     """Edit a user; a new password ends their sessions; untick 'active' to archive."""
     item = get_or_404(_agency_users(), user_id)

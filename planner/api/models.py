@@ -12,8 +12,6 @@ SCOPES = {
     "stats:read": _l("读取学期工作统计"),
     "curricula:write": _l("导入课程方案（存为草稿）"),
 }
-# Importing makes a draft of the agency's library: only roles that may edit drafts.
-WRITE_ROLES = ("admin", "worker")
 
 
 class ApiToken(BaseModel):

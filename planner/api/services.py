@@ -5,9 +5,9 @@ Tokens are made and hashed exactly like calendar-feed tokens (planner.feeds.serv
 scoping (programs_query, schools_query …), so a token sees what its user sees.
 """
 
-from planner.access import STAFF, programs_query
+from planner.access import programs_query
 from planner.accounts.models import User
-from planner.api.models import SCOPES, WRITE_ROLES, ApiToken
+from planner.api.models import SCOPES, ApiToken
 from planner.curricula import services as curricula
 from planner.curricula.models import Curriculum
 from planner.db import now, write_tx
@@ -29,13 +29,13 @@ class TokenError(ValueError):
 
 def allowed_scopes(user) -> list[str]:
     """The scopes this user may grant a token: writing only for roles that edit drafts."""
-    return [s for s in SCOPES if s != "curricula:write" or user.role in WRITE_ROLES]
+    return [s for s in SCOPES if s != "curricula:write" or user.is_editor]
 
 
 def create_token(user, label: str, scopes: list[str]) -> tuple:
     """(ApiToken, raw token). The raw token is returned once and never stored."""
     allowed = allowed_scopes(user)
-    if user.role not in STAFF or not scopes or set(scopes) - set(allowed):
+    if not user.is_staff or not scopes or set(scopes) - set(allowed):
         raise TokenError(_l("请选择至少一项可用的权限。"))
     if len(active_tokens(user)) >= MAX_TOKENS:
         raise TokenError(_l("令牌已达上限，请先停用不用的令牌。"))
@@ -83,7 +83,7 @@ def resolve(raw: str):
         .where((ApiToken.token_hash == hash_token(raw)) & ApiToken.revoked_at.is_null())
         .first()
     )
-    if token is None or not token.user.active or token.user.role not in STAFF:
+    if token is None or not token.user.active or not token.user.is_staff:
         return None
     at = now()
     if token.last_used_at is None or at - token.last_used_at >= USE_EVERY:

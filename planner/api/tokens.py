@@ -4,11 +4,12 @@ An ordinary HTML form page on the "api" blueprint, with CSRF like every form."""
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from planner.access import STAFF, allow
+from planner.access import allow
 from planner.api import services
 from planner.api.models import SCOPES
 from planner.api.schemas import TokenFormSchema
 from planner.api.views import bp
+from planner.roles import STAFF
 from planner.web import go, load_form, render
 
 

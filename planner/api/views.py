@@ -16,11 +16,11 @@ from peewee import IntegrityError
 
 from planner.access import public
 from planner.api import schemas, services
-from planner.api.models import WRITE_ROLES
 from planner.curricula.schemas import CurriculumSchema
 from planner.curricula.services import to_data
 from planner.i18n import lazy_gettext as _l
 from planner.reports.stats import term_names, term_statistics
+from planner.roles import EDITORS
 from planner.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -150,7 +150,8 @@ def _has_nul(value) -> bool:
 
 @bp.post("/curricula/import")
 @csrf.exempt  # Bearer only: a browser's cookie never authenticates this request
-@token("curricula:write", roles=WRITE_ROLES)
+# Importing makes a draft of the agency's library: only roles that may edit drafts.
+@token("curricula:write", roles=EDITORS)
 def curriculum_import(user):
     """Import a curriculum (CurriculumSchema JSON) as a new draft of the user's agency."""
     data = request.get_json(silent=True)

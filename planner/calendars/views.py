@@ -8,12 +8,13 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
-from planner.access import STAFF, allow, get_or_404, in_schools, schools_query
+from planner.access import allow, get_or_404, in_schools, schools_query
 from planner.calendars import ics_import, operations, schemas, services
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
 from planner.forms import small_int
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, STAFF
 from planner.schools.models import School, Term
 from planner.web import FieldSpec, conflict_response, go, load_form, render
 
@@ -149,7 +150,7 @@ def _day_form(school, term, day, values, errors, status=200):
 
 
 @bp.route("/admin/schools/<int:school_id>/calendar/days/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def day_new(school_id):
     """Add an exam, closure, event, school holiday or 调休 day (one or more dates)."""
     school = _school(school_id)
@@ -168,7 +169,7 @@ def day_new(school_id):
 
 
 @bp.route("/admin/calendar/days/<int:day_id>/edit", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def day_edit(day_id):
     """Edit one of a school's days; a stale version gets the conflict screen."""
     day = get_or_404(in_schools(CalendarDay, current_user), day_id)
@@ -189,7 +190,7 @@ def day_edit(day_id):
 
 
 @bp.post("/admin/calendar/days/<int:day_id>/delete")
-@allow("admin")
+@allow(ADMIN)
 def day_delete(day_id):
     """Delete one of a school's days."""
     day = get_or_404(in_schools(CalendarDay, current_user), day_id)
@@ -223,7 +224,7 @@ def _bells_form(school, section, rows, errors, token, status=200):
 
 
 @bp.route("/admin/schools/<int:school_id>/bells", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def bells(school_id):
     """Edit one section's bell schedule (作息时间) as a whole."""
     school = _school(school_id)
@@ -261,7 +262,7 @@ def bells(school_id):
 
 
 @bp.get("/admin/calendar/national")
-@allow("admin")
+@allow(ADMIN)
 def national():
     """Statutory holidays and 调休 make-up days, by year, with their sources."""
     years, missing = services.national_years(dt.date.today())
@@ -313,7 +314,7 @@ def _save_national(kind, day):
 
 
 @bp.route("/admin/calendar/national/<any(holiday,makeup):kind>/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def national_new(kind):
     """Add a statutory holiday range or a 调休 make-up day (e.g. a year not yet shipped)."""
     if request.method == "GET":
@@ -327,7 +328,7 @@ def national_new(kind):
 @bp.route(
     "/admin/calendar/national/<any(holiday,makeup):kind>/<int:day_id>/edit", methods=["GET", "POST"]
 )
-@allow("admin")
+@allow(ADMIN)
 def national_edit(kind, day_id):
     """Edit a holiday range (all its days at once) or a make-up day."""
     day = _national_day(kind, day_id)
@@ -347,7 +348,7 @@ def national_edit(kind, day_id):
 
 
 @bp.post("/admin/calendar/national/<any(holiday,makeup):kind>/<int:day_id>/delete")
-@allow("admin")
+@allow(ADMIN)
 def national_delete(kind, day_id):
     """Delete a make-up day, or every day of a holiday range."""
     operations.delete_national(_national_day(kind, day_id))
@@ -371,7 +372,7 @@ def _import(school, term, status=200, **context):
 
 
 @bp.route("/admin/schools/<int:school_id>/calendar/import", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def ics_upload(school_id):
     """Upload an .ics file and preview what it would add; nothing is saved here."""
     school = _school(school_id)
@@ -391,7 +392,7 @@ def ics_upload(school_id):
 
 
 @bp.post("/admin/schools/<int:school_id>/calendar/import/commit")
-@allow("admin")
+@allow(ADMIN)
 def ics_commit(school_id):
     """Save the previewed events with the kinds chosen: all of them, or none."""
     school = _school(school_id)

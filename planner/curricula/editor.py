@@ -20,11 +20,11 @@ class NotEditable(Exception):
     """The curriculum is published, or belongs to someone else's library."""
 
 
-def can_edit(curriculum, user) -> bool:
+def can_edit(user, curriculum) -> bool:
     """Drafts of the user's agency; admins also edit the shared library."""
     if curriculum.agency_id is None:
-        return user.role == "admin"
-    return curriculum.agency_id == user.agency_id and user.role in ("admin", "worker")
+        return user.is_admin
+    return curriculum.agency_id == user.agency_id and user.is_editor
 
 
 def full(curriculum_id):
@@ -50,7 +50,7 @@ def fork(curriculum, user, school_code=None):
 
 def new_version(curriculum, user):
     """A draft copy of a published curriculum with the next version number."""
-    if not can_edit(curriculum, user):
+    if not can_edit(user, curriculum):
         raise NotEditable()
     draft = Curriculum.get_or_none(
         (Curriculum.slug == curriculum.slug) & (Curriculum.status == "draft")
@@ -74,7 +74,7 @@ def new_version(curriculum, user):
 
 
 def _editable(curriculum, user):
-    if curriculum.status != "draft" or not can_edit(curriculum, user):
+    if curriculum.status != "draft" or not can_edit(user, curriculum):
         raise NotEditable()
 
 

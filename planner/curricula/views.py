@@ -19,11 +19,10 @@ from planner.curricula.schemas import PLAN_LABELS
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.forms import small_int
+from planner.roles import EDITORS, STAFF
 from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
-READERS = ("admin", "supervisor", "worker")
-EDITORS = ("admin", "worker")
 
 
 @bp.app_template_filter("session_minutes")
@@ -44,7 +43,7 @@ def _get(cid):
 
 def _editable(cid):
     curriculum = _get(cid)
-    if not editor.can_edit(curriculum, current_user):
+    if not editor.can_edit(current_user, curriculum):
         abort(403)
     if curriculum.status != "draft":
         abort(409)
@@ -52,7 +51,7 @@ def _editable(cid):
 
 
 @bp.get("/")
-@allow(*READERS)
+@allow(*STAFF)
 def library():
     """Browse and filter the library; htmx requests get just the results."""
     f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
@@ -72,7 +71,7 @@ def library():
 
 
 @bp.get("/<int:cid>")
-@allow(*READERS)
+@allow(*STAFF)
 def show(cid):
     """The whole plan, readable on a tablet, with the 8.3.3 compliance panel."""
     curriculum = editor.full(_get(cid).id)
@@ -82,7 +81,7 @@ def show(cid):
         c=curriculum,
         problems=editor.problems(curriculum),
         labels=PLAN_LABELS,
-        can_edit=editor.can_edit(curriculum, current_user),
+        can_edit=editor.can_edit(current_user, curriculum),
     )
 
 

@@ -30,6 +30,7 @@ from planner.evaluation.schemas import (
 )
 from planner.forms import flatten_errors
 from planner.reflections.services import access
+from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.schools.models import School, Term
 from planner.sessions.models import Program
 from planner.web import conflict_response, go, load_form, render
@@ -66,14 +67,14 @@ def _page(program, status=200, errors=None, form=None):
 
 
 @bp.get("/programs/<int:program_id>/evaluation")
-@allow("supervisor", "worker")
+@allow(SUPERVISOR, WORKER)
 def page(program_id):
     """Attendance heatmap, stage timeline, pre/post, GAS, satisfaction, process evaluation."""
     return _page(_group(program_id))
 
 
 @bp.post("/programs/<int:program_id>/evaluation")
-@allow("worker")
+@allow(WORKER)
 def judge(program_id):
     """Save whether each goal was met, and the recommendations (version-checked)."""
     program = _group(program_id, write=True)
@@ -111,7 +112,7 @@ def _instrument(slug, timepoint):
     "/programs/<int:program_id>/members/<int:student_id>/scores/<slug>/<timepoint>",
     methods=["GET", "POST"],
 )
-@allow("worker")
+@allow(WORKER)
 def score(program_id, student_id, slug, timepoint):
     """One member's answers to one instrument at pre, post or follow-up."""
     program = _group(program_id, write=True)
@@ -145,7 +146,7 @@ def score(program_id, student_id, slug, timepoint):
 
 
 @bp.route("/programs/<int:program_id>/members/<int:student_id>/gas", methods=["GET", "POST"])
-@allow("worker")
+@allow(WORKER)
 def gas(program_id, student_id):
     """A member's personal goals with five levels each, and the level reached."""
     program = _group(program_id, write=True)
@@ -196,7 +197,7 @@ def _instruments_page(status=200, errors=None, form=None, message=None):
 
 
 @bp.route("/admin/instruments", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def instruments():
     """The instruments in use, and a form for the agency's own Likert scale."""
     if request.method == "GET":

@@ -10,6 +10,7 @@ from planner.curricula.models import Curriculum
 from planner.exports import jobs
 from planner.exports.documents import TITLES
 from planner.reports.docs import stats_context
+from planner.roles import ADMIN
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
 
@@ -26,7 +27,7 @@ def _user(username, agency_id):
         return user
     user = (
         User.select()
-        .where((User.agency == agency_id) & (User.role == "admin") & User.active)
+        .where((User.agency == agency_id) & (User.role == ADMIN) & User.active)
         .order_by(User.id)
         .first()
     )

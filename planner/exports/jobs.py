@@ -57,9 +57,9 @@ def kinds_for(user, program) -> tuple:
     teachers only lesson plans; meeting records and evaluation reports only the program's
     workers and their supervisors."""
     kinds = kinds_of(program)
-    if user.role == "teacher":
+    if user.is_teacher:
         return tuple(k for k in kinds if k == "lesson_plan")
-    if user.role == "admin" or access(user, program.id) is None:
+    if user.is_admin or access(user, program.id) is None:
         return tuple(k for k in kinds if k not in RECORD_KINDS)
     return kinds
 

@@ -15,6 +15,7 @@ from planner.exports.models import DocTemplate
 from planner.exports.samples import SAMPLES
 from planner.exports.views import bp, send_docx
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN
 from planner.web import go, render
 
 NO_FILE = _l("请选择一个 .docx 文件。")
@@ -51,14 +52,14 @@ def _page(status=200, problems=None, kind=None):
 
 
 @bp.get("/admin/templates")
-@allow("admin")
+@allow(ADMIN)
 def doc_templates():
     """The six document types, each with the agency's template or the built-in layout."""
     return _page()
 
 
 @bp.post("/admin/templates/<kind>")
-@allow("admin")
+@allow(ADMIN)
 def template_upload(kind):
     """Upload a .docx for one type; unknown or broken placeholders are listed, nothing saved."""
     kind = _kind(kind)
@@ -88,7 +89,7 @@ def template_upload(kind):
 
 
 @bp.post("/admin/templates/<kind>/delete")
-@allow("admin")
+@allow(ADMIN)
 def template_delete(kind):
     """Remove the agency's template: the built-in layout is used again."""
     kind = _kind(kind)
@@ -99,7 +100,7 @@ def template_delete(kind):
 
 
 @bp.get("/admin/templates/<kind>/example.docx")
-@allow("admin")
+@allow(ADMIN)
 def template_example(kind):
     """A small valid template with the placeholders, to edit in Word."""
     kind = _kind(kind)
@@ -107,7 +108,7 @@ def template_example(kind):
 
 
 @bp.get("/admin/templates/<kind>/preview.docx")
-@allow("admin")
+@allow(ADMIN)
 def template_preview(kind):
     """The uploaded template rendered with invented sample data."""
     kind = _kind(kind)

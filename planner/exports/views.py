@@ -16,6 +16,7 @@ from planner.db import now
 from planner.exports import jobs
 from planner.exports.documents import TITLES
 from planner.exports.models import ExportJob
+from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, Session
 from planner.web import go, is_htmx, render
@@ -71,7 +72,7 @@ def _docs_page(program, status=200, message=None, job=None):
 
 
 @bp.get("/programs/<int:program_id>/documents")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def program_docs(program_id):
     """The program's Word documents, one by one or as a zip."""
     return _docs_page(load_program(program_id))
@@ -99,7 +100,7 @@ def _download(program, kind, session=None):
 
 
 @bp.get("/programs/<int:program_id>/documents/<kind>.docx")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def program_doc(program_id, kind):
     """One program-level document: 小组计划书, 社工课堂教案 or 小组总结评估报告."""
     program = load_program(program_id)
@@ -110,7 +111,7 @@ def program_doc(program_id, kind):
 
 
 @bp.get("/sessions/<int:session_id>/documents/<kind>.docx")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def session_doc(session_id, kind):
     """One session-level document: 单节活动计划 or 小组活动记录表."""
     session = get_or_404(sessions_query(current_user), session_id)
@@ -122,7 +123,7 @@ def session_doc(session_id, kind):
 
 
 @bp.post("/programs/<int:program_id>/documents/zip")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def program_zip(program_id):
     """Start building all of the program's documents (or one kind) as a zip."""
     program = load_program(program_id)
@@ -153,14 +154,14 @@ def _job(token):
 
 
 @bp.get("/exports/<token>")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def job(token):
     """The progress of a zip; the fragment polls itself until the job ends."""
     return render("exports/job.html", "exports/_progress.html", job=_job(token))
 
 
 @bp.get("/exports/<token>/download")
-@allow("admin", "supervisor", "worker", "teacher")
+@allow(*EVERYONE)
 def job_download(token):
     """The finished zip."""
     found = _job(token)

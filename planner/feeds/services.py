@@ -12,6 +12,7 @@ from planner.db import now, write_tx
 from planner.feeds.ical import build_calendar, calendar_uid
 from planner.feeds.models import AUDIENCES, FeedToken
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, EDITORS, STAFF, TEACHER, WORKER
 from planner.schools.models import Room, School, SchoolClass
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
@@ -22,9 +23,9 @@ USE_EVERY = dt.timedelta(minutes=10)  # last_used_at is refreshed at most this o
 DAY_KINDS = ("holiday", "makeup")
 # Who may subscribe to which audience (and to which targets: see targets()).
 ROLES_FOR = {
-    "worker": ("admin", "supervisor", "worker"),
-    "class": ("admin", "worker", "teacher"),
-    "school": ("admin", "worker"),
+    "worker": STAFF,
+    "class": (ADMIN, WORKER, TEACHER),
+    "school": EDITORS,
 }
 
 
@@ -85,7 +86,7 @@ def targets(user) -> dict:
     return out
 
 
-def may_use(user, audience, target_id) -> bool:
+def can_subscribe(user, audience, target_id) -> bool:
     """Is this user still allowed this feed? Checked on every fetch, so a worker moved to
     another school, or a deactivated user, stops getting the old feed at once."""
     if not user.active or audience not in AUDIENCES:
@@ -123,7 +124,7 @@ def rotate_token(user, token_id) -> tuple:
     old = owned_token(user, token_id)
     if old is None:
         raise LookupError(token_id)
-    if not may_use(user, old.audience, old.target_id):
+    if not can_subscribe(user, old.audience, old.target_id):
         raise FeedError(_l("你已不能订阅这个日历，请直接停用该链接。"))
     raw = new_raw_token()
     with write_tx():
@@ -197,7 +198,7 @@ def resolve(raw: str):
         .where((FeedToken.token_hash == hash_token(raw)) & FeedToken.revoked_at.is_null())
         .first()
     )
-    if token is None or not may_use(token.user, token.audience, token.target_id):
+    if token is None or not can_subscribe(token.user, token.audience, token.target_id):
         return None
     return token
 
@@ -324,7 +325,7 @@ def record_fetch(token, body: bytes, at: dt.datetime) -> tuple:
 
 def visible_program(user, program_id):
     """A program the user may download: staff of its school, or a teacher of one of its classes."""
-    if user.role == "teacher":
+    if user.is_teacher:
         mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
         linked = ProgramClass.select(ProgramClass.program).where(
             ProgramClass.school_class.in_(mine)

@@ -7,11 +7,12 @@ import segno
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_login import current_user
 
-from planner.access import ALL_ROLES, allow, public
+from planner.access import allow, public
 from planner.db import now
 from planner.feeds import services
 from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
+from planner.roles import EVERYONE
 from planner.web import go, load_form, render
 
 bp = Blueprint("feeds", __name__)
@@ -69,14 +70,14 @@ def feed(token):
 
 
 @bp.get("/calendar/subscriptions")
-@allow(*ALL_ROLES)
+@allow(*EVERYONE)
 def subscriptions():
     """The user's feed links: create, rotate, revoke."""
     return _page()
 
 
 @bp.post("/calendar/subscriptions")
-@allow(*ALL_ROLES)
+@allow(*EVERYONE)
 def create():
     """A new feed link, shown once."""
     values, errors = load_form(FeedTokenSchema())
@@ -92,7 +93,7 @@ def create():
 
 
 @bp.post("/calendar/subscriptions/<int:token_id>/rotate")
-@allow(*ALL_ROLES)
+@allow(*EVERYONE)
 def rotate(token_id):
     """Replace a link: the old one stops working at once."""
     try:
@@ -106,7 +107,7 @@ def rotate(token_id):
 
 
 @bp.post("/calendar/subscriptions/<int:token_id>/revoke")
-@allow(*ALL_ROLES)
+@allow(*EVERYONE)
 def revoke(token_id):
     """Stop a link for good."""
     if not services.revoke_token(current_user, token_id):
@@ -115,7 +116,7 @@ def revoke(token_id):
 
 
 @bp.get("/programs/<int:program_id>/calendar.ics")
-@allow(*ALL_ROLES)
+@allow(*EVERYONE)
 def program_calendar(program_id):
     """Download one program's sessions; the file name carries no names at all."""
     program = services.visible_program(current_user, program_id)

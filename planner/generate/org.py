@@ -10,6 +10,7 @@ from planner.calendars.models import BellPeriod, CalendarDay
 from planner.db import write_tx
 from planner.demo import bell_schedule
 from planner.generate import AGENCY_CODE, AGENCY_NAME, PASSWORD, GenerateError, holidays, names
+from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.students.codes import issue_codes, save_pattern
 from planner.students.models import Student
@@ -155,13 +156,12 @@ def _users(agency, schools, scale, rng) -> dict:
     argon2 is deliberately slow (~50 ms a hash): hashing once and giving every generated
     login the same hash saves minutes at city scale; they share one password anyway."""
     password_hash = hash_password(PASSWORD)
-    rows = [("gen_admin", "admin", names.adult_name(rng))]
+    rows = [("gen_admin", ADMIN, names.adult_name(rng))]
     rows += [
-        (f"gen_sup{n + 1:02d}", "supervisor", names.adult_name(rng))
-        for n in range(scale.supervisors)
+        (f"gen_sup{n + 1:02d}", SUPERVISOR, names.adult_name(rng)) for n in range(scale.supervisors)
     ]
-    rows += [(f"gen_w{n + 1:03d}", "worker", names.adult_name(rng)) for n in range(len(schools))]
-    rows += [(f"gen_t{n + 1:03d}", "teacher", names.adult_name(rng)) for n in range(len(schools))]
+    rows += [(f"gen_w{n + 1:03d}", WORKER, names.adult_name(rng)) for n in range(len(schools))]
+    rows += [(f"gen_t{n + 1:03d}", TEACHER, names.adult_name(rng)) for n in range(len(schools))]
     insert_chunks(
         User,
         [
@@ -185,7 +185,7 @@ def _users(agency, schools, scale, rng) -> dict:
         "workers": workers,
         "chief": chief,
         "teachers": [ids[f"gen_t{n + 1:03d}"] for n in range(len(schools))],
-        "teacher_names": [d for u, r, d in rows if r == "teacher"],
+        "teacher_names": [d for u, r, d in rows if r == TEACHER],
     }
 
 

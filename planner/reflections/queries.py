@@ -178,7 +178,7 @@ def missing(user, at: dt.datetime | None = None) -> list:
         row.has_reflection = _joined(row, "refl") is not None
         row.no_attendance = group and not row.attended
         row.no_headcount = not group and (record is None or record.headcount is None)
-    if user.role == "supervisor" and rows:
+    if user.is_supervisor and rows:
         names = {}
         for link in (
             ProgramWorker.select(ProgramWorker.program, User.display_name)

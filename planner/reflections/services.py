@@ -40,10 +40,10 @@ def load_session(user, session_id):
 def access(user, program_id) -> str | None:
     """'write' for the program's workers, 'read' for their supervisors, else None."""
     workers = ProgramWorker.select(ProgramWorker.worker).where(ProgramWorker.program == program_id)
-    if user.role == "worker":
+    if user.is_worker:
         mine = workers.where(ProgramWorker.worker == user.id).exists()
         return "write" if mine else None
-    if user.role == "supervisor":
+    if user.is_supervisor:
         theirs = (
             Supervision.select()
             .where((Supervision.supervisor == user.id) & Supervision.worker.in_(workers))

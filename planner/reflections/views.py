@@ -14,6 +14,7 @@ from planner.db import ConflictError
 from planner.i18n import gettext as _
 from planner.reflections import forms, queries, services
 from planner.reflections.forms import ReviewForm
+from planner.roles import SUPERVISOR, WORKER
 from planner.students.models import REFLECTION_STATUSES
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
@@ -80,7 +81,7 @@ def _page(session, role, status=200, errors=None, values=None, message=None):
 
 
 @bp.route("/sessions/<int:session_id>/reflection", methods=["GET", "POST"])
-@allow("supervisor", "worker")
+@allow(SUPERVISOR, WORKER)
 def edit(session_id):
     """A session's reflection: the program's workers write it, their supervisors read it."""
     session, role = _session(session_id, "read" if request.method == "GET" else "write")
@@ -148,7 +149,7 @@ def _locked(session):
 
 
 @bp.get("/sessions/<int:session_id>/reflection/prompts")
-@allow("worker")
+@allow(WORKER)
 def prompts(session_id):
     """The prompts of the chosen observed stage (the stage select swaps them in)."""
     session, role = _session(session_id, "write")
@@ -162,7 +163,7 @@ def prompts(session_id):
 
 
 @bp.get("/reflections")
-@allow("worker")
+@allow(WORKER)
 def mine():
     """我的反思: the worker's reflections with their status and the supervisor's comment."""
     return render(
@@ -171,7 +172,7 @@ def mine():
 
 
 @bp.get("/programs/<int:program_id>/stages")
-@allow("supervisor", "worker")
+@allow(SUPERVISOR, WORKER)
 def stages(program_id):
     """A group's planned stage against the observed stage, meeting by meeting."""
     query = programs_query(current_user).select_extend(Curriculum).join(Curriculum)
@@ -192,7 +193,7 @@ def stages(program_id):
 
 
 @bp.get("/supervision")
-@allow("supervisor")
+@allow(SUPERVISOR)
 def supervision():
     """The supervisor's queue: open safeguarding follow-ups on top, then submitted reflections."""
     return render(
@@ -204,7 +205,7 @@ def supervision():
 
 
 @bp.post("/supervision/follow-ups/<int:follow_up_id>/acknowledge")
-@allow("supervisor")
+@allow(SUPERVISOR)
 def acknowledge(follow_up_id):
     """Acknowledge a follow-up: it leaves the top of the queue."""
     item = services.supervised_follow_up(current_user, follow_up_id)
@@ -215,7 +216,7 @@ def acknowledge(follow_up_id):
 
 
 @bp.post("/supervision/reflections/<int:reflection_id>/review")
-@allow("supervisor")
+@allow(SUPERVISOR)
 def review(reflection_id):
     """Comment and sign off, or return to the worker for changes."""
     reflection = get_or_404(services.supervised(current_user), reflection_id)
@@ -238,7 +239,7 @@ def review(reflection_id):
 
 
 @bp.get("/records/missing")
-@allow("supervisor", "worker")
+@allow(SUPERVISOR, WORKER)
 def missing():
     """Sessions over for 48 hours without a reflection, attendance or headcount."""
     return render(

@@ -62,13 +62,13 @@ def _programs(user, term_name, school_id=None, worker_id=None):
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == worker_id)
             )
         )
-    if user.role == "worker":
+    if user.is_worker:
         query = query.where(
             Program.id.in_(
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
             )
         )
-    elif user.role == "supervisor":
+    elif user.is_supervisor:
         query = query.where(
             Program.id.in_(
                 ProgramWorker.select(ProgramWorker.program).where(
@@ -175,7 +175,7 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
         .where(Program.id.in_(programs))
         .tuples()
     }
-    if user.role == "admin" and not worker_id:  # coverage counts schools with no program too
+    if user.is_admin and not worker_id:  # coverage counts schools with no program too
         in_view |= {school_id} if school_id else set(schools)
     class_counts = dict(
         SchoolClass.select(SchoolClass.school, fn.COUNT(SchoolClass.id))

@@ -14,12 +14,12 @@ from planner.exports import jobs
 from planner.exports.views import send_docx
 from planner.reports.docs import stats_context
 from planner.reports.stats import term_names, term_statistics
+from planner.roles import STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
 from planner.web import go, is_htmx, render
 
 bp = Blueprint("reports", __name__)
-STAFF = ("admin", "supervisor", "worker")
 
 
 def _term_name():

@@ -52,7 +52,7 @@ def load_session(user, session_id):
 
 def can_run(user, session) -> bool:
     """Admins and the program's own workers mark attendance and write notes."""
-    return user.role == "admin" or (user.role == "worker" and bool(session.link_id))
+    return user.is_admin or (user.is_worker and bool(session.link_id))
 
 
 def is_group(session) -> bool:
@@ -217,7 +217,7 @@ def sessions_today(user, day=None):
         .where(Session.date == day)
         .order_by(Session.start, Session.id)
     )
-    if user.role == "worker":
+    if user.is_worker:
         query = query.where(
             Program.id.in_(
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)

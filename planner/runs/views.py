@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from planner.access import allow
 from planner.db import ConflictError
+from planner.roles import EDITORS, STAFF
 from planner.runs import services
 from planner.runs.schemas import HEADCOUNT_MAX, NOTES_MAX, RecordForm, TapForm
 from planner.students.models import ATTENDANCE
@@ -30,7 +31,7 @@ def _session(session_id, to_run=False):
     if session is None:
         abort(404)
     runs = services.can_run(current_user, session)
-    if not runs and (to_run or current_user.role == "worker"):
+    if not runs and (to_run or current_user.is_worker):
         abort(403)
     session.runs = runs
     return session
@@ -66,7 +67,7 @@ def _context(session, full=True, **extra):
 
 
 @bp.get("/sessions/<int:session_id>/run")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def run(session_id):
     """The tablet in the room; runmode.js polls the JSON shape ({id: status}) to converge."""
     session = _session(session_id)
@@ -77,18 +78,18 @@ def run(session_id):
         )
     else:
         context = _context(session)
-        if current_user.role == "admin" and context["members"]:
+        if current_user.is_admin and context["members"]:
             services.audit_admin_view(current_user, session, context["members"])
         response = render_template("runs/run.html", **context)
     return response, 200, {"Vary": "Accept"}
 
 
 @bp.get("/run/today")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def today():
     """One tap from the dashboard: a worker goes straight to the session to run now."""
     sessions = services.sessions_today(current_user)
-    if current_user.role == "worker":
+    if current_user.is_worker:
         chosen = services.next_session(sessions)
         if chosen is not None:
             return redirect(url_for("runs.run", session_id=chosen.id))
@@ -109,7 +110,7 @@ def _tap_answer(status, message, errors=None, session=None):
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def tap(session_id):
     """Record one tap; the latest tap per member wins. JSON for runmode.js, 303 without JS."""
     session = _session(session_id, to_run=True)
@@ -138,7 +139,7 @@ def tap(session_id):
 
 
 @bp.post("/sessions/<int:session_id>/record")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def record(session_id):
     """Save the quick notes (and a lesson's headcount); a stale version gets 409."""
     session = _session(session_id, to_run=True)

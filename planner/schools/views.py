@@ -8,6 +8,7 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, in_schools, schools_query
 from planner.db import ConflictError
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, STAFF
 from planner.schools import schemas
 from planner.schools.models import (
     ROOM_KINDS,
@@ -128,7 +129,7 @@ def _form(kind, item, values, errors, status=200):
 
 
 @bp.get("/admin/")
-@allow("admin")
+@allow(ADMIN)
 def admin_index():
     """The agency and its schools."""
     schools = schools_query(current_user).order_by(School.archived, School.name)
@@ -141,7 +142,7 @@ def admin_index():
 
 
 @bp.route("/admin/agency", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def agency():
     """Edit the agency's name and archive-code prefix."""
     item = Agency.get_by_id(current_user.agency_id)
@@ -180,7 +181,7 @@ def agency():
 
 
 @bp.get("/schools/<int:school_id>")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def school(school_id):
     """One school: its terms, classes and rooms."""
     item = get_or_404(schools_query(current_user), school_id)
@@ -195,7 +196,7 @@ def school(school_id):
 
 
 @bp.route(f"/admin/<{KINDS}:kind>/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def new(kind):
     """Create a school, or a term/class/room of ?school=ID."""
     school = None
@@ -214,7 +215,7 @@ def new(kind):
 
 
 @bp.route(f"/admin/<{KINDS}:kind>/<int:item_id>/edit", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def edit(kind, item_id):
     """Edit a record; a stale version gets the conflict screen."""
     item = _item(kind, item_id)
@@ -233,7 +234,7 @@ def edit(kind, item_id):
 
 
 @bp.post(f"/admin/<{KINDS}:kind>/<int:item_id>/archive")
-@allow("admin")
+@allow(ADMIN)
 def archive(kind, item_id):
     """Archive or restore (?restore=1) a record."""
     item = _item(kind, item_id)

@@ -10,12 +10,12 @@ from planner.access import allow, get_or_404, schools_query, sessions_query
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.calendars.services import day_map, teaching_week, term_weeks, week_monday
 from planner.curricula.models import SessionTemplate
+from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.web import render
 
 bp = Blueprint("agenda", __name__)
-EVERYONE = ("admin", "supervisor", "worker", "teacher")
 
 
 def visible_sessions(user, start, end):
@@ -29,7 +29,7 @@ def visible_sessions(user, start, end):
         .where(Session.date.between(start, end))
         .order_by(Session.date, Session.start)
     )
-    if user.role == "worker":
+    if user.is_worker:
         query = query.where(
             Program.id.in_(
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
@@ -117,7 +117,7 @@ def month():
 
 
 @bp.get("/terms/<int:term_id>/overview")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def term_overview(term_id):
     """Teaching weeks × programs, with holiday and exam weeks shown."""
     term = get_or_404(

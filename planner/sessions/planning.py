@@ -4,8 +4,8 @@ school's own (a room, class, term or worker from elsewhere is refused, not trust
 from planner.accounts.models import User, WorkerSchool
 from planner.calendars.services import term_weeks
 from planner.curricula.editor import full
-from planner.curricula.services import visible
 from planner.curricula.models import Curriculum
+from planner.curricula.services import visible
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, SchoolClass, Term
 from planner.sessions.placement import Spec
@@ -60,7 +60,7 @@ def build(values: dict, rules: list, school, user, offered: dict):
         errors["room_id"] = _l("该场地不属于本校，请从本校场地中选择。")
     if any(c not in by_id["classes"] for c in values["class_ids"]):
         errors["class_ids"] = _l("请选择本校的班级。")
-    workers = values["worker_ids"] or ([user.id] if user.role == "worker" else [])
+    workers = values["worker_ids"] or ([user.id] if user.is_worker else [])
     if not workers or any(w not in by_id["workers"] for w in workers):
         errors["worker_ids"] = _l("请选择负责本校的社工。")
     if curriculum is not None:

@@ -5,17 +5,17 @@ from flask_login import current_user
 
 from planner.access import allow, can_plan, get_or_404, programs_query, schools_query
 from planner.calendars.services import periods as school_periods
+from planner.curricula.models import Curriculum
+from planner.roles import EDITORS, EVERYONE
+from planner.schools.models import Room, School, Term
 from planner.sessions import services
 from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, parse_rules, rule_rows
-from planner.curricula.models import Curriculum
-from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import place
 from planner.sessions.planning import build, choices
 from planner.web import go, load_form, render
 
 bp = Blueprint("programs", __name__)
-STAFF = ("admin", "supervisor", "worker")
 
 
 def _school_for_planning(school_id):
@@ -40,7 +40,7 @@ def _form(school, offered, errors=None, preview=None, status=200):
 
 
 @bp.route("/schools/<int:school_id>/programs/new", methods=["GET", "POST"])
-@allow("admin", "worker")
+@allow(*EDITORS)
 def new(school_id):
     """Plan a program: preview the placement, then save it."""
     school = _school_for_planning(school_id)
@@ -97,7 +97,7 @@ def _page(program, message=None, status=200):
 
 
 @bp.get("/programs/<int:program_id>")
-@allow(*STAFF, "teacher")
+@allow(*EVERYONE)
 def show(program_id):
     """A program's sessions, with changes after export marked."""
     return _page(_program(program_id))
@@ -112,7 +112,7 @@ def _changeable(program_id, session_id):
 
 
 @bp.route("/programs/<int:program_id>/sessions/<int:session_id>/move", methods=["GET", "POST"])
-@allow("admin", "worker")
+@allow(*EDITORS)
 def move(program_id, session_id):
     """Move one session to another teaching day, period or room."""
     program, session = _changeable(program_id, session_id)
@@ -155,7 +155,7 @@ def move(program_id, session_id):
 
 
 @bp.post("/programs/<int:program_id>/sessions/<int:session_id>/bump")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def bump(program_id, session_id):
     """Push this session and all later ones to the next free slots."""
     program, session = _changeable(program_id, session_id)
@@ -167,7 +167,7 @@ def bump(program_id, session_id):
 
 
 @bp.post("/programs/<int:program_id>/sessions/<int:session_id>/cancel")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def cancel(program_id, session_id):
     """Cancel a session with a reason."""
     program, session = _changeable(program_id, session_id)
@@ -179,7 +179,7 @@ def cancel(program_id, session_id):
 
 
 @bp.post("/programs/<int:program_id>/undo")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def undo(program_id):
     """Undo the last schedule change."""
     program = _program(program_id)

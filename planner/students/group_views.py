@@ -10,6 +10,7 @@ from flask_login import current_user
 from planner.access import allow, can_plan, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
+from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
 from planner.students import groups, schemas, services
 from planner.students.models import GroupMember
@@ -51,14 +52,14 @@ def _page(program, status=200, message=None, values=None, errors=None):
 
 
 @bp.get("/programs/<int:program_id>/roster")
-@allow("admin", "supervisor", "worker")
+@allow(*STAFF)
 def roster(program_id):
     """The group's members, recruitment and screening notes, and its contract."""
     return _page(_program(program_id))
 
 
 @bp.post("/programs/<int:program_id>/roster")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def roster_save(program_id):
     """Save the recruitment notes and the contract date; a stale version gets 409."""
     program = _program(program_id, change=True)
@@ -75,7 +76,7 @@ def roster_save(program_id):
 
 
 @bp.post("/programs/<int:program_id>/roster/members")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def member_add(program_id):
     """Add a member: a student of this school with active consent to take part."""
     program = _program(program_id, change=True)
@@ -90,7 +91,7 @@ def member_add(program_id):
 
 
 @bp.post("/programs/<int:program_id>/roster/members/<int:member_id>/remove")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def member_remove(program_id, member_id):
     """Take a member out of the group (kept as history)."""
     program = _program(program_id, change=True)

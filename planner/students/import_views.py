@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from planner.access import allow
 from planner.i18n import lazy_gettext as _l
+from planner.roles import EDITORS
 from planner.students import roster, schemas, uploads
 from planner.students.views import _school, bp
 from planner.web import go, load_form, render
@@ -71,7 +72,7 @@ def _mapping_step(school, token, payload, mapping, errors, status=200):
 
 
 @bp.route("/schools/<int:school_id>/students/import", methods=["GET", "POST"])
-@allow("admin", "worker")
+@allow(*EDITORS)
 def import_upload(school_id):
     """Upload an .xlsx or .csv class list; nothing is saved to the student table here."""
     school = _school(school_id, change=True)
@@ -90,7 +91,7 @@ def import_upload(school_id):
 
 
 @bp.post("/schools/<int:school_id>/students/import/preview")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def import_preview(school_id):
     """Check every row with the chosen columns; shows the problems row by row."""
     school = _school(school_id, change=True)
@@ -115,7 +116,7 @@ def import_preview(school_id):
 
 
 @bp.post("/schools/<int:school_id>/students/import/commit")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def import_commit(school_id):
     """Import every previewed row, or none; the rows are checked again first."""
     school = _school(school_id, change=True)
@@ -144,7 +145,7 @@ def import_commit(school_id):
 
 
 @bp.post("/schools/<int:school_id>/students/import/cancel")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def import_cancel(school_id):
     """Drop the uploaded list from the server at once."""
     school = _school(school_id, change=True)

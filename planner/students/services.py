@@ -117,7 +117,7 @@ def record_view(user, student: Student) -> None:
     detail = f"student={student.id} code={student.archive_code} school={student.school_id}"
     with write_tx():
         record(user, "view_student", "student", student.id, detail)
-        if user.role == "worker" and not in_caseload(user, student.id):
+        if user.is_worker and not in_caseload(user, student.id):
             record(user, "outside_caseload", "student", student.id, detail)
 
 

@@ -15,6 +15,7 @@ from peewee import JOIN
 from planner.access import allow, can_plan, get_or_404, in_schools, schools_query
 from planner.db import ConflictError
 from planner.i18n import lazy_gettext as _l
+from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
 from planner.schools.services import FieldError
 from planner.students import codes, consent, schemas, services
@@ -22,7 +23,6 @@ from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
 from planner.web import FieldSpec, conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("students", __name__)
-READERS = ("admin", "supervisor", "worker")
 PAGE_SIZE = 100
 
 
@@ -41,7 +41,7 @@ def _student(student_id, change=False):
 
 
 @bp.get("/schools/<int:school_id>/students")
-@allow(*READERS)
+@allow(*STAFF)
 def index(school_id):
     """A school's students: archive code, name, class, grade and consent per purpose."""
     school = _school(school_id)
@@ -108,7 +108,7 @@ def _form(school, item, values, errors, status=200):
 
 
 @bp.route("/schools/<int:school_id>/students/new", methods=["GET", "POST"])
-@allow("admin", "worker")
+@allow(*EDITORS)
 def new(school_id):
     """Add one student; the archive code is issued on save."""
     school = _school(school_id, change=True)
@@ -125,7 +125,7 @@ def new(school_id):
 
 
 @bp.route("/students/<int:student_id>/edit", methods=["GET", "POST"])
-@allow("admin", "worker")
+@allow(*EDITORS)
 def edit(student_id):
     """Edit a student (opening the form is audited as a read); a stale version gets the
     conflict screen."""
@@ -147,7 +147,7 @@ def edit(student_id):
 
 
 @bp.post("/students/<int:student_id>/archive")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def archive(student_id):
     """Archive or restore (restore=1) a student; nothing is deleted."""
     student = _student(student_id, change=True)
@@ -216,7 +216,7 @@ def _record(student, status=200, values=None, errors=None):
 
 
 @bp.get("/students/<int:student_id>")
-@allow(*READERS)
+@allow(*STAFF)
 def show(student_id):
     """A student's record: details, consent and groups. Reading it is audited."""
     query = (
@@ -228,7 +228,7 @@ def show(student_id):
 
 
 @bp.post("/students/<int:student_id>/consents")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def consent_add(student_id):
     """Record a consent for one purpose (audited)."""
     student = _student(student_id, change=True)
@@ -243,7 +243,7 @@ def consent_add(student_id):
 
 
 @bp.post("/students/<int:student_id>/consents/<int:consent_id>/withdraw")
-@allow("admin", "worker")
+@allow(*EDITORS)
 def consent_withdraw(student_id, consent_id):
     """Withdraw a consent from today (audited); processing stops on the next request."""
     student = _student(student_id, change=True)
@@ -262,7 +262,7 @@ def _after_consent(student):
 
 
 @bp.route("/admin/archive-code", methods=["GET", "POST"])
-@allow("admin")
+@allow(ADMIN)
 def archive_setting():
     """The agency's archive-code pattern (standard 9.4)."""
     agency = Agency.get_by_id(current_user.agency_id)
