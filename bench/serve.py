@@ -176,8 +176,8 @@ def req_per_s(output) -> float:
 def tap_targets(app, t) -> list:
     """(path, student id) of the members of the target group with attendance consent."""
     from planner.db import database
-    from planner.students.models import Consent, GroupMember
     from planner.sessions.models import Session
+    from planner.students.models import Consent, GroupMember
 
     with app.app_context(), database.connection_context():
         session = Session.get_by_id(t["session"])

@@ -13,8 +13,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.scheduling import place_city, setup_city  # noqa: E402
 from planner import create_app, migrations  # noqa: E402
 from planner.access import public  # noqa: E402
-from planner.accounts.services import hash_password  # noqa: E402
 from planner.accounts.models import User  # noqa: E402
+from planner.accounts.services import hash_password  # noqa: E402
 from planner.db import database  # noqa: E402
 from planner.sessions.models import Program, Session  # noqa: E402
 from planner.students.codes import issue_codes  # noqa: E402

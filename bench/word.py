@@ -148,10 +148,10 @@ def bare_report(c):
             rows, row = rows + [row] * bool(row) + [[pair]], []
         elif len(row := row + [pair]) == 2:
             rows, row = rows + [row], []
-    for row in rows + [row] * bool(row):
+    for line in rows + [row] * bool(row):
         cells = info.add_row().cells
-        cells = cells if len(row) == 2 else [cells[0], cells[1].merge(cells[3])]
-        for k, (label, value) in enumerate(row):
+        cells = cells if len(line) == 2 else [cells[0], cells[1].merge(cells[3])]
+        for k, (label, value) in enumerate(line):
             cells[2 * k].text, cells[2 * k + 1].text = label, value
     d.add_paragraph()
     d.add_heading("一、背景", 1)
@@ -284,7 +284,9 @@ def main():
         for username in ("admin", "worker"):  # what jobs.plan gives each, program by program
             user = User.get(User.username == username)
             items = [d for p in programs if jobs.gather.sessions_of(p) for d in jobs.plan(user, p)]
-            seconds = paired(lambda: jobs.zip_bytes(items, agency), runs=3, warm=False)[0]
+            seconds = paired(lambda items=items: jobs.zip_bytes(items, agency), runs=3, warm=False)[
+                0
+            ]
             print(
                 f"word: {school.code} current term zip as {username} ({len(programs)} "
                 f"programs): {len(items)} documents in {seconds:.2f} s "

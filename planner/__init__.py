@@ -14,7 +14,8 @@ def register_errors(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
 
         def handler(error, code=code):
-            from planner.api.views import error as api_error, is_json_path
+            from planner.api.views import error as api_error
+            from planner.api.views import is_json_path
 
             if is_json_path(request.path):  # the JSON API answers errors in JSON
                 return api_error(code)
@@ -55,17 +56,17 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.cli import planner_cli
     from planner.curricula.views import bp as curricula_bp
     from planner.dashboard import bp as dashboard_bp
+    from planner.evaluation.views import bp as evaluation_bp
+    from planner.exports import template_views  # noqa: F401  (admin template routes on exports)
+    from planner.exports.views import bp as exports_bp
     from planner.feeds.views import bp as feeds_bp
+    from planner.reflections.views import bp as reflections_bp
+    from planner.reports.views import bp as reports_bp
+    from planner.runs.views import bp as runs_bp
     from planner.schools.views import bp as schools_bp
     from planner.sessions.agenda import bp as agenda_bp
     from planner.sessions.views import bp as programs_bp
     from planner.students.views import bp as students_bp
-    from planner.runs.views import bp as runs_bp
-    from planner.reflections.views import bp as reflections_bp
-    from planner.evaluation.views import bp as evaluation_bp
-    from planner.exports import template_views  # noqa: F401  (admin template routes on exports)
-    from planner.exports.views import bp as exports_bp
-    from planner.reports.views import bp as reports_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(dashboard_bp)

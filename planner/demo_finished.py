@@ -72,13 +72,12 @@ def _program(school, worker):
 
 def load_finished_group() -> int:
     """Create the finished group once; returns its number of meetings (0 when it exists)."""
+    from planner.curricula.models import Curriculum
     from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
     from planner.i18n import from_local
     from planner.sessions.models import Program, Session
     from planner.students.codes import issue_codes
     from planner.students.models import Attendance, Consent, GroupMember, Reflection, Student
-
-    from planner.curricula.models import Curriculum
 
     needs = (
         Curriculum.select().where(Curriculum.slug == "group-peer-relationships").exists()

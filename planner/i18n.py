@@ -4,8 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request, session
-from flask_babel import Babel, get_locale
-from flask_babel import gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
 
 LOCALES = ("zh_CN", "en")
 WEEKDAYS_ZH = "一二三四五六日"

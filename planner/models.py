@@ -1,7 +1,7 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
 
-from planner.api.models import ApiToken
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate

@@ -12,6 +12,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from planner.exports.documents import BUILDERS
 from planner.exports.docx_base import (
     BLANK,
     grid_table,
@@ -21,7 +22,6 @@ from planner.exports.docx_base import (
     title,
     to_bytes,
 )
-from planner.exports.documents import BUILDERS
 from planner.exports.samples import SAMPLES
 from planner.forms import CONTROL
 from planner.i18n import lazy_gettext as _l

@@ -147,7 +147,7 @@ def _group(item, sessions, rng, state, as_of, rows, taken):
             recruitment_notes="班级宣传与班主任推荐，报名后逐一面谈筛选。",
         )
     )
-    for sid, seq, day, start, end, stage in sessions:
+    for sid, _seq, day, start, end, stage in sessions:
         if day >= as_of:
             break
         began = dt.datetime.combine(day, start)

@@ -12,10 +12,9 @@ import re
 from marshmallow import ValidationError, fields, validate
 
 from planner.curricula.stages import default_model, meeting_stages, stage_prompts
-from planner.forms import MESSAGES, Checkbox, Choice, FormSchema, Text, VersionField
+from planner.forms import MESSAGES, Checkbox, Choice, FormSchema, Text, VersionField, flatten_errors
 from planner.i18n import gettext as _
 from planner.i18n import lazy_gettext as _l
-from planner.forms import flatten_errors
 
 LIMIT = 2000  # characters per answer: a page of writing; the counter shows it
 SKILLS = {

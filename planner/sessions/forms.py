@@ -42,6 +42,28 @@ def _time(text):
     return dt.datetime.strptime(text, "%H:%M").time()
 
 
+def _rule(row, periods: dict):
+    """One row → (Rule, None), or (None, (field, message))."""
+    weekday = small_int(row["weekday"])
+    if weekday is None or not 1 <= weekday <= 7:
+        return None, ("weekday", _l("请选择星期。"))
+    every = small_int(row["every"], 1)
+    if not 1 <= every <= 4:
+        return None, ("every", _l("每隔 1 到 4 周。"))
+    if row["period"]:
+        period = periods.get(small_int(row["period"]))
+        if period is None:
+            return None, ("period", _l("该课节不存在，请从本校课表中选择。"))
+        return Rule(weekday, period.start, period.end, period.id, every), None
+    try:
+        start, end = _time(row["start"]), _time(row["end"])
+    except ValueError:
+        return None, ("start", _l("请选择课节，或填写开始和结束时间（如 16:10）。"))
+    if end <= start:
+        return None, ("start", _l("结束时间必须晚于开始时间。"))
+    return Rule(weekday, start, end, None, every), None
+
+
 def parse_rules(rows, periods: dict) -> tuple[list, dict]:
     """Rows → Rules; errors keyed r<i>_<field>, or 'rules' for the set as a whole."""
     rules, errors = [], {}
@@ -50,30 +72,11 @@ def parse_rules(rows, periods: dict) -> tuple[list, dict]:
     if len(rows) > MAX_RULES:
         return [], {"rules": _l("最多设置 %(n)s 个每周时段。", n=MAX_RULES)}
     for i, row in enumerate(rows):
-        weekday = small_int(row["weekday"])
-        if weekday is None or not 1 <= weekday <= 7:
-            errors[f"r{i}_weekday"] = _l("请选择星期。")
-            continue
-        every = small_int(row["every"], 1)
-        if not 1 <= every <= 4:
-            errors[f"r{i}_every"] = _l("每隔 1 到 4 周。")
-            continue
-        if row["period"]:
-            period = periods.get(small_int(row["period"]))
-            if period is None:
-                errors[f"r{i}_period"] = _l("该课节不存在，请从本校课表中选择。")
-                continue
-            rules.append(Rule(weekday, period.start, period.end, period.id, every))
-            continue
-        try:
-            start, end = _time(row["start"]), _time(row["end"])
-        except ValueError:
-            errors[f"r{i}_start"] = _l("请选择课节，或填写开始和结束时间（如 16:10）。")
-            continue
-        if end <= start:
-            errors[f"r{i}_start"] = _l("结束时间必须晚于开始时间。")
-            continue
-        rules.append(Rule(weekday, start, end, None, every))
+        rule, problem = _rule(row, periods)
+        if problem:
+            errors[f"r{i}_{problem[0]}"] = problem[1]
+        else:
+            rules.append(rule)
     for i, a in enumerate(rules):
         for b in rules[i + 1 :]:
             if a.weekday == b.weekday and a.start < b.end and b.start < a.end:

@@ -2,7 +2,6 @@
 no server errors, and every response conforms to the documented schema. Bounded: a few
 examples per operation, no deadline (the database is real)."""
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error

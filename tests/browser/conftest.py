@@ -1,10 +1,19 @@
 """Real Chromium (Debian's, driven by Playwright) against the app served on 127.0.0.1."""
 
+import os
+
 import pytest
 from playwright.sync_api import sync_playwright
 
-from planner import create_app
+from planner import ROOT, create_app
+from planner.calendars.services import import_statutory, load_years
+from planner.curricula.content import load_library
+from planner.curricula.services import import_library
 from planner.db import database
+from planner.demo import load_demo, load_demo_group, plan_demo_programs
+from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_group
+from planner.evaluation.services import import_instruments, load_instruments
+from planner.sessions.models import Program
 from tests.conftest import _empty_tables
 from tests.live import serve
 
@@ -20,6 +29,7 @@ FLAGS = [
     "--disable-quic",
 ]
 TABLET = {"width": 820, "height": 1180}  # iPad Air, portrait
+CONTENT = os.path.join(ROOT, "content")
 
 
 @pytest.fixture
@@ -63,12 +73,26 @@ def tablet(browser):
 @pytest.fixture
 def demo(live_app):
     """The demo agency, loaded through the same code as `flask planner demo`."""
-    from planner.demo import load_demo
-
     with live_app.app_context():
         database.connect(reuse_if_open=True)
         logins = load_demo()
     return logins
+
+
+@pytest.fixture
+def demo_all(live_app):
+    """Everything `make run` loads: library, calendar, instruments and the whole demo."""
+    with live_app.app_context():
+        database.connect(reuse_if_open=True)
+        import_library(load_library(os.path.join(CONTENT, "curricula"))[0])
+        import_statutory(load_years(os.path.join(CONTENT, "calendar")))
+        import_instruments(load_instruments(os.path.join(CONTENT, "instruments"))[0])
+        load_demo()
+        plan_demo_programs()
+        load_demo_group()
+        load_finished_group()
+        load_demo_headcounts()
+    return Program.get(Program.title == TITLE)
 
 
 def log_in(page, base, username, password):

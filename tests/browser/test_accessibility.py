@@ -18,7 +18,6 @@ from planner.demo import DEMO_PASSWORD
 from planner.schools.models import School, Term
 from planner.sessions.models import Program, Session
 from tests.browser.conftest import TABLET, log_in
-from tests.browser.test_documents_journey import demo_all  # noqa: F401  (fixture)
 
 AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
 DESKTOP = {"width": 1280, "height": 800}

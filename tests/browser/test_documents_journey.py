@@ -8,40 +8,17 @@ import os
 import re
 import zipfile
 
-import pytest
 from playwright.sync_api import expect
 
 from planner import ROOT
-from planner.calendars.services import import_statutory, load_years
-from planner.curricula.content import load_library
 from planner.curricula.models import Curriculum
-from planner.curricula.services import import_library
-from planner.db import database
-from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_programs
-from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_group
-from planner.evaluation.services import import_instruments, load_instruments
+from planner.demo import DEMO_PASSWORD
 from planner.sessions.models import Program, Session
 from planner.students.models import Attendance, GroupMember, SessionRecord, Student
 from tests.browser.conftest import log_in
 from tests.exports.helpers import pdf_texts
 
 CONTENT = os.path.join(ROOT, "content")
-
-
-@pytest.fixture
-def demo_all(live_app):
-    """Everything `make run` loads: library, calendar, instruments and the whole demo."""
-    with live_app.app_context():
-        database.connect(reuse_if_open=True)
-        import_library(load_library(os.path.join(CONTENT, "curricula"))[0])
-        import_statutory(load_years(os.path.join(CONTENT, "calendar")))
-        import_instruments(load_instruments(os.path.join(CONTENT, "instruments"))[0])
-        load_demo()
-        plan_demo_programs()
-        load_demo_group()
-        load_finished_group()
-        load_demo_headcounts()
-    return Program.get(Program.title == TITLE)
 
 
 def download(page, selector):

@@ -2,8 +2,8 @@
 
 import copy
 
-from planner.curricula.services import create_from_data
 from planner.curricula.editor import full
+from planner.curricula.services import create_from_data
 
 ACTIVITY = {
     "phase": "主体",

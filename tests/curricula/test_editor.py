@@ -199,9 +199,10 @@ def test_add_remove_and_move_activity_rows_before_saving(client, world):
     c = draft(world)
     s = c.sessions[0]
     login_as(client, world.worker)
-    titles = lambda body: [
-        t.split('value="')[1].split('"')[0] for t in body.split('name="a_title"')[1:]
-    ]
+
+    def titles(body):
+        return [t.split('value="')[1].split('"')[0] for t in body.split('name="a_title"')[1:]]
+
     body = client.post(
         f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action="down:0")
     ).get_data(as_text=True)
@@ -242,7 +243,10 @@ def test_sessions_can_be_added_moved_and_deleted(client, world):
         ).status_code
         == 303
     )
-    order = lambda: [s.id for s in full(c.id).sessions]
+
+    def order():
+        return [s.id for s in full(c.id).sessions]
+
     assert order()[:2] == [ids[1], ids[0]]
     client.post(f"/curricula/{c.id}/sessions/{ids[2]}/delete")
     assert order() == [ids[1], ids[0], ids[3]]

@@ -2,8 +2,8 @@
 
 from playhouse.test_utils import count_queries
 
-from tests.curricula.factories import PLAN, curriculum
 from tests.conftest import login_as
+from tests.curricula.factories import PLAN, curriculum
 
 
 def _library(world, n_classroom=2, n_group=1):

@@ -45,23 +45,23 @@ def _get(client, url):
 # kind → (url of the world's group or lesson series, texts the body must hold)
 CASES = {
     "group_plan": (
-        lambda g, l: f"/programs/{g.program.id}/documents/group_plan.docx",
+        lambda g, lessons: f"/programs/{g.program.id}/documents/group_plan.docx",
         ["小组计划书", "新生适应小组", "向日葵组", "第1课", "情绪波动——个别跟进"],
     ),
     "session_plan": (
-        lambda g, l: f"/sessions/{g.sessions[0].id}/documents/session_plan.docx",
+        lambda g, lessons: f"/sessions/{g.sessions[0].id}/documents/session_plan.docx",
         ["单节活动计划", "向日葵组", records.MARKER_ACTIVITY, "2026-09-10 周四"],
     ),
     "meeting_record": (
-        lambda g, l: f"/sessions/{g.sessions[0].id}/documents/meeting_record.docx",
+        lambda g, lessons: f"/sessions/{g.sessions[0].id}/documents/meeting_record.docx",
         ["小组活动记录表", "出席 1 人，缺席 1 人（共 2 人）", "课后单独谈一次", records.COMMENT],
     ),
     "evaluation_report": (
-        lambda g, l: f"/programs/{g.program.id}/documents/evaluation_report.docx",
+        lambda g, lessons: f"/programs/{g.program.id}/documents/evaluation_report.docx",
         ["小组总结评估报告", "小组目标达成自评（n = 2）", "+2.00", "整体出勤率：50.0%"],
     ),
     "lesson_plan": (
-        lambda g, l: f"/programs/{l.id}/documents/lesson_plan.docx",
+        lambda g, lessons: f"/programs/{lessons.id}/documents/lesson_plan.docx",
         ["社工课堂教案", "青春期教育", "7(1)班", "2 课", "第2课"],
     ),
 }

@@ -80,20 +80,20 @@ def test_cancelled_and_complete_sessions_are_excluded(client, world, group, less
     complete(g[1], group.ok)
     rf.reflection(g[2], world.worker)
     rf.attendance(g[3], group.ok)
-    _, l = lesson
-    complete(l[0])
-    rf.reflection(l[1], world.worker)
+    _, ls = lesson
+    complete(ls[0])
+    rf.reflection(ls[1], world.worker)
     from planner.students.models import SessionRecord
 
-    SessionRecord.create(session=l[2], headcount=None, notes="没有人数")  # a record but no count
-    rf.headcount(l[3])  # a headcount but no reflection
+    SessionRecord.create(session=ls[2], headcount=None, notes="没有人数")  # a record but no count
+    rf.headcount(ls[3])  # a headcount but no reflection
     Session.update(date=dt.date(2026, 12, 1)).where(Session.id.in_([g[4].id, g[5].id])).execute()
     login_as(client, world.worker)
     body, ids = listed(client)
-    assert ids == {g[2].id, g[3].id, l[1].id, l[2].id, l[3].id}
+    assert ids == {g[2].id, g[3].id, ls[1].id, ls[2].id, ls[3].id}
     row = body.split(f'id="missing-{g[2].id}"')[1].split("</tr>")[0]
     assert 'warn">出勤' in row and 'warn">反思' not in row
-    row = body.split(f'id="missing-{l[3].id}"')[1].split("</tr>")[0]
+    row = body.split(f'id="missing-{ls[3].id}"')[1].split("</tr>")[0]
     assert 'warn">反思' in row and 'warn">人数' not in row
 
 

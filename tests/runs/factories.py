@@ -4,9 +4,9 @@ default), students with or without attendance consent, and group members."""
 import datetime as dt
 import itertools
 
+from planner.curricula.models import Activity, SessionTemplate
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.models import Consent, GroupMember, Student
-from planner.curricula.models import Activity, SessionTemplate
 from tests.curricula.factories import curriculum
 
 _seq = itertools.count(1)

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
+from planner.runs.services import next_session
 from planner.sessions.models import Session
 from tests.conftest import login_as
 from tests.runs.factories import run_session
-from planner.runs.services import next_session
 
 
 def test_nothing_today(worker):

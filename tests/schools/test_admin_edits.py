@@ -2,12 +2,10 @@
 
 import re
 
-
 from planner.schools.models import Agency, Room, School, SchoolClass
 from tests import factories
 from tests.conftest import login_as
 from tests.schools.forms import DUPLICATE, GOOD, HTMX, REQUIRED, hx_location, inline_error
-
 
 # ---- editing and concurrent edits ---------------------------------------------------
 

@@ -44,19 +44,22 @@ class FormParser(HTMLParser):
         self.form = self.select = self.textarea = self.option = None
         self.select_options, self.select_chosen, self.select_required = [], False, False
 
+    def _open_form(self, a):
+        action = a.get("hx-post") or (
+            a.get("action") if a.get("method", "").lower() == "post" else None
+        )
+        self.form = (
+            Form(action, "multipart" in a.get("enctype", "") + a.get("hx-encoding", ""))
+            if action
+            else None
+        )
+        if self.form:
+            self.forms.append(self.form)
+
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            action = a.get("hx-post") or (
-                a.get("action") if a.get("method", "").lower() == "post" else None
-            )
-            self.form = (
-                Form(action, "multipart" in a.get("enctype", "") + a.get("hx-encoding", ""))
-                if action
-                else None
-            )
-            if self.form:
-                self.forms.append(self.form)
+            self._open_form(a)
             return
         if self.form is None:
             return

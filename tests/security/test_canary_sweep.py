@@ -66,7 +66,7 @@ def seed_canary(w):
     SessionRecord.create(session=first, headcount=1, notes="气氛良好")
     refl = rf.reflection(first, w.worker, status="submitted")
     rf.follow_up(refl, c, note=f"跟进学生 #{c.id}", safeguarding=True)
-    for slug, inst in w.instruments.items():
+    for inst in w.instruments.values():
         if inst.kind == "likert":
             for timepoint in ("pre", "post"):
                 ef.score(group, c, inst, timepoint, 3)

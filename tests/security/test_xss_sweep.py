@@ -313,6 +313,52 @@ def xss_world(world):
     return w
 
 
+def _check(fetched, stored, docs, markup_values, shown):
+    """What is wrong with one 200 answer, by its content type."""
+    ctype = fetched.content_type
+    if ctype == "text/html":
+        shown.update(v for v in markup_values if escape(v) in fetched.text)
+        return [f"{fetched.label}: {p}" for p in html_check(fetched, stored)]
+    if ctype == "text/calendar":
+        return [f"{fetched.label}: {p}" for p in ics_check(fetched)]
+    if ctype == h.DOCX:
+        return docs(fetched.body, fetched.label)
+    if ctype == "application/json":
+        return [f"{fetched.label}: {p}" for p in template_problems(fetched.text)]
+    if ctype == "application/zip":
+        out = []
+        for name, member in h.zip_members(fetched.body).items():
+            out += [f"{fetched.label}: file name {name!r}"] if "<" in name else []
+            if name.endswith(".docx"):
+                out += docs(member, f"{fetched.label}/{name}")
+        return out
+    return [f"{fetched.label}: unexpected type {ctype}"] if fetched.status == 200 else []
+
+
+def _answers(client, w, persona, feed_urls, statuses):
+    """Every page, fragment, document, zip and feed the persona can fetch; (answers, pages
+    covered, zips built). Pages that don't answer 200 go to statuses."""
+    answers, covered, n_zips = [], 0, 0
+    for _endpoint, url in h.get_routes(persona, w):
+        fetched = h.page_and_fragment(client, url)
+        if fetched[0].status != 200:
+            statuses.append((persona, url, fetched[0].status))
+        answers += fetched
+        covered += 1
+    if persona == "anonymous":
+        return answers + [h.fetch(client, url) for url in feed_urls], covered, n_zips
+    user = getattr(w, persona)
+    extra = h.documents_for(user) + h.stats_documents_for(user) + h.program_calendars_for(user)
+    answers += [h.fetch(client, url) for url in extra]
+    # the zips hold the same documents for every persona who may export them: the
+    # worker's (every kind) and the teacher's (lesson plans) are built in full
+    started, zips = h.zips_for(client, user) if persona in ZIPPERS else ([], [])
+    answers += zips
+    # 422: a term with no sessions has nothing to export
+    statuses += [(persona, a.label, a.status) for a in started if a.status not in (303, 422)]
+    return answers, covered, len(zips)
+
+
 def test_stored_payloads_come_back_escaped_everywhere(app, xss_world):
     w = xss_world
     injector = w.injector
@@ -324,57 +370,14 @@ def test_stored_payloads_come_back_escaped_everywhere(app, xss_world):
     markup_values = {v for v in stored if len(v) >= 8 and "<" in v}
     shown = set()
     feed_urls = h.make_feeds([getattr(w, p) for p in PERSONAS[1:]])
-
-    def check(fetched):
-        ctype = fetched.content_type
-        if ctype == "text/html":
-            shown.update(v for v in markup_values if escape(v) in fetched.text)
-            return [f"{fetched.label}: {p}" for p in html_check(fetched, stored)]
-        if ctype == "text/calendar":
-            return [f"{fetched.label}: {p}" for p in ics_check(fetched)]
-        if ctype == h.DOCX:
-            return docs(fetched.body, fetched.label)
-        if ctype == "application/json":
-            return [f"{fetched.label}: {p}" for p in template_problems(fetched.text)]
-        if ctype == "application/zip":
-            out = []
-            for name, member in h.zip_members(fetched.body).items():
-                out += [f"{fetched.label}: file name {name!r}"] if "<" in name else []
-                if name.endswith(".docx"):
-                    out += docs(member, f"{fetched.label}/{name}")
-            return out
-        return [f"{fetched.label}: unexpected type {ctype}"] if fetched.status == 200 else []
-
     for persona in PERSONAS:
         client = h.client_for(app, w, persona)
-        answers = []
-        for _endpoint, url in h.get_routes(persona, w):
-            fetched = h.page_and_fragment(client, url)
-            if fetched[0].status != 200:
-                statuses.append((persona, url, fetched[0].status))
-            answers += fetched
-            covered += 1
-        if persona != "anonymous":
-            user = getattr(w, persona)
-            extra = (
-                h.documents_for(user) + h.stats_documents_for(user) + h.program_calendars_for(user)
-            )
-            answers += [h.fetch(client, url) for url in extra]
-            # the zips hold the same documents for every persona who may export them: the
-            # worker's (every kind) and the teacher's (lesson plans) are built in full
-            started, zips = h.zips_for(client, user) if persona in ZIPPERS else ([], [])
-            answers += zips
-            # 422: a term with no sessions has nothing to export
-            statuses += [
-                (persona, a.label, a.status) for a in started if a.status not in (303, 422)
-            ]
-            n_zips += len(zips)
-        else:
-            answers += [h.fetch(client, url) for url in feed_urls]
+        answers, pages, zips = _answers(client, w, persona, feed_urls, statuses)
+        covered, n_zips = covered + pages, n_zips + zips
         for fetched in answers:
             fetched.label = f"{persona} {fetched.label}"
             if fetched.status == 200:
-                problems += check(fetched)
+                problems += _check(fetched, stored, docs, markup_values, shown)
             elif fetched.content_type == "text/html":
                 problems += [f"{fetched.label}: {p}" for p in html_check(fetched, stored)]
             for name, value in fetched.headers.items():

@@ -7,7 +7,6 @@ import re
 from flask.testing import EnvironBuilder
 from openpyxl import Workbook
 
-
 HEADERS = ["序号", "学号", "姓名", "性别", "出生日期", "班级", "监护人", "监护人电话"]
 
 

@@ -8,8 +8,8 @@ from playhouse.test_utils import count_queries
 
 from planner.students.models import Consent, GroupMember, GroupRoster
 from tests.conftest import login_as
-from tests.sessions.factories import periods, program, spec, statutory
 from tests.curricula.factories import curriculum
+from tests.sessions.factories import periods, program, spec, statutory
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 

@@ -27,7 +27,6 @@ from tests.students.importing import (
     xlsx,
 )
 
-
 # ---- the screens ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ import pytest
 from planner.students import roster
 from tests.students.importing import GUESSED, HEADERS, csv_bytes, real_rows, xlsx
 
-
 # ---- reading files -------------------------------------------------------------------------
 
 

@@ -22,9 +22,9 @@ from planner.audit.models import AuditEntry
 from planner.students.models import Consent, GroupMember, Student
 from tests import factories as base
 from tests.conftest import login_as
+from tests.live import serve
 from tests.students import factories as f
 from tests.students.conftest import text
-from tests.live import serve
 
 NAMES = (f.CANARY, "欧阳大伟", "司马小光")
 

@@ -11,14 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from planner.curricula.stages import stage_prompts
 from planner.db import database
 from planner.students.models import FollowUp, Reflection
-from tests.browser.conftest import (
-    CHROMIUM,
-    FLAGS,
-    TABLET,
-    live_app,  # noqa: F401
-    live_server,
-    log_in,
-)
+from tests.browser.conftest import CHROMIUM, FLAGS, TABLET, log_in
 from tests.factories import PASSWORD
 from tests.reflections import factories as rf
 
