@@ -6,11 +6,12 @@ programs already scheduled keep the version they were planned with.
 
 import secrets
 
+from marshmallow import ValidationError
 from peewee import fn
 
 from planner.curricula import rules
 from planner.curricula.models import Activity, Curriculum, SessionTemplate, grade_tags
-from planner.curricula.schemas import CurriculumSchema, ValidationError, flatten
+from planner.curricula.schemas import CurriculumSchema, flatten
 from planner.curricula.services import create_from_data, to_data, with_sessions
 from planner.db import ConflictError, now, write_tx
 from planner.i18n import lazy_gettext as _l

@@ -3,7 +3,8 @@
 from marshmallow import fields, validate
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
-from planner.curricula.schemas import ITEM_MAX, PLAN_LABELS, TEXT_MAX, TITLE_MAX
+from planner.curricula.plan_fields import PLAN_LABELS
+from planner.curricula.schemas import ITEM_MAX, TEXT_MAX, TITLE_MAX
 from planner.forms import MESSAGES, Choice, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 

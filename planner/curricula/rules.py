@@ -5,7 +5,7 @@ with the file and line, and the editor's compliance panel lists them.
 """
 
 from planner.curricula.models import GRADE_BANDS
-from planner.curricula.schemas import PLAN_833, PLAN_DESIGN, PLAN_GROUP
+from planner.curricula.plan_fields import PLAN_833, PLAN_DESIGN, PLAN_GROUP
 from planner.curricula.stages import meeting_stages
 from planner.i18n import lazy_gettext as _l
 

@@ -4,35 +4,12 @@ the editor and publishing (T/JHSX 001—2026 clause 8.3.3 plan fields)."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
+from planner.curricula.rules import check
 from planner.forms import MESSAGES
 from planner.i18n import lazy_gettext as _l
 
 TITLE_MAX, TEXT_MAX, ITEM_MAX = 60, 2000, 300
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error=_l("只能使用小写字母、数字和连字符。"))
-
-# Plan fields required by standard 8.3.3 (goals, content, methods, action steps, schedule,
-# who evaluates and how), plus the design fields every plan needs.
-PLAN_833 = {
-    "overall_goal": _l("服务目标（总目标）"),
-    "specific_goals": _l("服务目标（具体目标）"),
-    "content": _l("服务内容"),
-    "methods": _l("服务方法"),
-    "action_steps": _l("行动步骤"),
-    "schedule": _l("进度安排"),
-    "evaluators": _l("评估参与者"),
-    "evaluation_methods": _l("评估方式方法"),
-}
-PLAN_DESIGN = {"background": _l("背景与需求分析"), "theory": _l("理论框架")}
-PLAN_GROUP = {
-    "group_nature": _l("小组性质"),
-    "group_size": _l("小组规模"),
-    "recruitment": _l("招募与筛选"),
-    "contract": _l("小组契约"),
-    "resources": _l("所需资源"),
-    "risks": _l("风险与应急预案"),
-    "evaluation_plan": _l("评估计划"),
-}
-PLAN_LABELS = {**PLAN_DESIGN, **PLAN_833, **PLAN_GROUP}
 
 
 def Text(max_length=TEXT_MAX, **kw):
@@ -161,8 +138,6 @@ class CurriculumSchema(Strict):
 
     @validates_schema
     def library_rules(self, data, **kwargs):
-        from planner.curricula.rules import check
-
         problems = check(data)
         if problems:
             raise ValidationError(nest(problems))
@@ -196,11 +171,6 @@ def flatten(messages, prefix=()) -> list[tuple[tuple, str]]:
 
 __all__ = [
     "CurriculumSchema",
-    "PLAN_833",
-    "PLAN_GROUP",
-    "PLAN_LABELS",
     "flatten",
     "nest",
-    "ValidationError",
-    "THEMES",
 ]

@@ -14,8 +14,8 @@ from planner.curricula.forms import (
     activity_rows,
 )
 from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, SessionTemplate
+from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.rules import check_grades, check_period
-from planner.curricula.schemas import PLAN_LABELS
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.forms import small_int

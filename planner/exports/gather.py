@@ -9,13 +9,15 @@ from peewee import prefetch
 
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
-from planner.curricula.schemas import PLAN_LABELS
+from planner.curricula.plan_fields import PLAN_LABELS
 from planner.db import write_tx
 from planner.i18n import WEEKDAYS_ZH
+from planner.reflections.models import REFLECTION_STATUSES
+from planner.runs.models import ATTENDANCE, SessionRecord
 from planner.schools.models import SchoolClass
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from planner.students.codes import issue_codes
-from planner.students.models import ATTENDANCE, REFLECTION_STATUSES, SessionRecord, Student
+from planner.students.models import Student
 
 OBJECTIVE_LABELS = (("knowledge", "知识目标"), ("skill", "技能目标"), ("attitude", "态度目标"))
 ARCHIVE_TYPES = {"group": "XZ", "classroom": "KT"}  # 小组 / 课堂 in the archive code
@@ -208,7 +210,7 @@ def meeting_record(program, session) -> dict:
     """小组活动记录表 of one meeting: attendance by archive code, what happened, the
     reflection and the supervisor's comment."""
     from planner.reflections.services import reflection_of
-    from planner.students.models import Attendance
+    from planner.runs.models import Attendance
 
     meta = common(program, "meeting_record", "小组活动记录表")
     template = _templates(program)[session.template_id]
