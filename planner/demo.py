@@ -261,9 +261,11 @@ def load_demo_group(today: dt.date | None = None) -> int:
     """The 新生适应 group running: members with guardian consent, attendance and
     reflections for its past meetings, and the latest reflection waiting for the supervisor."""
     from planner.i18n import from_local
+    from planner.reflections.models import Reflection
+    from planner.runs.models import Attendance
     from planner.sessions.models import Program, Session
     from planner.students.codes import issue_codes
-    from planner.students.models import Attendance, Consent, GroupMember, Reflection, Student
+    from planner.students.models import Consent, GroupMember, Student
 
     today = today or dt.date.today()
     program = Program.get_or_none(Program.title == "新生适应小组")

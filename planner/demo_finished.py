@@ -75,9 +75,11 @@ def load_finished_group() -> int:
     from planner.curricula.models import Curriculum
     from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
     from planner.i18n import from_local
+    from planner.reflections.models import Reflection
+    from planner.runs.models import Attendance
     from planner.sessions.models import Program, Session
     from planner.students.codes import issue_codes
-    from planner.students.models import Attendance, Consent, GroupMember, Reflection, Student
+    from planner.students.models import Consent, GroupMember, Student
 
     needs = (
         Curriculum.select().where(Curriculum.slug == "group-peer-relationships").exists()
@@ -239,8 +241,8 @@ def load_finished_group() -> int:
 def load_demo_headcounts(today: dt.date | None = None) -> int:
     """A headcount for each demo lesson already held (about 40 a class)."""
     from planner.curricula.models import Curriculum
+    from planner.runs.models import SessionRecord
     from planner.sessions.models import Program, ProgramClass, Session
-    from planner.students.models import SessionRecord
 
     today = today or dt.date.today()
     lessons = list(

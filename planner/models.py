@@ -8,6 +8,8 @@ from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.exports.models import DocTemplate, ExportJob
 from planner.feeds.models import FeedToken
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import (
     Program,
@@ -20,13 +22,9 @@ from planner.sessions.models import (
 from planner.students.models import (
     ArchiveCounter,
     ArchiveSetting,
-    Attendance,
     Consent,
-    FollowUp,
     GroupMember,
     GroupRoster,
-    Reflection,
-    SessionRecord,
     Student,
 )
 

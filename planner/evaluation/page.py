@@ -8,8 +8,8 @@ from planner.evaluation.services import instruments_for
 from planner.evaluation.summary import summary
 from planner.i18n import gettext as _
 from planner.reflections.queries import timeline
+from planner.runs.models import ATTENDANCE
 from planner.students.consent import consenting_ids
-from planner.students.models import ATTENDANCE
 
 
 def _charts(program, s) -> dict:

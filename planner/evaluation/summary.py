@@ -9,8 +9,10 @@ from peewee import JOIN, fn
 from planner.curricula.models import SessionTemplate
 from planner.evaluation import compute
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import Attendance
 from planner.sessions.models import Session
-from planner.students.models import Attendance, FollowUp, GroupMember, Reflection, Student
+from planner.students.models import GroupMember, Student
 
 
 def _members(program_id) -> list:

@@ -8,17 +8,11 @@ from planner.curricula.models import SessionTemplate
 from planner.db import write_tx
 from planner.generate.org import insert_chunks
 from planner.i18n import from_local
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.models import Session
 from planner.students.consent import required_giver
-from planner.students.models import (
-    Attendance,
-    Consent,
-    FollowUp,
-    GroupMember,
-    GroupRoster,
-    Reflection,
-    SessionRecord,
-)
+from planner.students.models import Consent, GroupMember, GroupRoster
 
 MEMBERS = (8, 12)
 REFLECTED = 0.8  # share of past group meetings with a reflection

@@ -9,9 +9,11 @@ from planner.access import schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.i18n import local_now
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import School
 from planner.sessions.models import Program, ProgramWorker, Session
-from planner.students.models import Attendance, FollowUp, Reflection, SessionRecord, Student
+from planner.students.models import Student
 
 GRACE = dt.timedelta(hours=48)  # a record is "missing" 48 hours after the session ended
 

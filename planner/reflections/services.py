@@ -17,9 +17,10 @@ from planner.access import get_or_404, sessions_query, workers_query
 from planner.accounts.models import Supervision, User
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
+from planner.reflections.models import FollowUp, Reflection
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids
-from planner.students.models import FollowUp, GroupMember, Reflection, Student
+from planner.students.models import GroupMember, Student
 
 
 class NotEditable(Exception):

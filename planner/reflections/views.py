@@ -14,8 +14,8 @@ from planner.db import ConflictError
 from planner.i18n import gettext as _
 from planner.reflections import forms, queries, services
 from planner.reflections.forms import ReviewForm
+from planner.reflections.models import REFLECTION_STATUSES
 from planner.roles import SUPERVISOR, WORKER
-from planner.students.models import REFLECTION_STATUSES
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("reflections", __name__)

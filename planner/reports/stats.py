@@ -21,9 +21,9 @@ from planner.access import programs_query, schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum
 from planner.evaluation.compute import ATTENDED
+from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import School, SchoolClass, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.models import Attendance, SessionRecord
 
 KEYS = (
     "lessons",

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from planner.forms import DB_INT_MAX, FormSchema, Integer, Text, VersionField, _msgs
 from planner.i18n import lazy_gettext as _l
-from planner.students.models import ATTENDANCE
+from planner.runs.models import ATTENDANCE
 
 NOTES_MAX = 2000
 HEADCOUNT_MAX = 200

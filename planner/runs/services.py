@@ -10,10 +10,11 @@ from planner.audit.models import record as audit
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.i18n import lazy_gettext as _l
+from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids, has_consent
-from planner.students.models import ATTENDANCE, Attendance, GroupMember, SessionRecord, Student
+from planner.students.models import GroupMember, Student
 
 # One tap moves a tile on: present → late → left early → excused → absent → present.
 NEXT_STATUS = dict(zip([None, *ATTENDANCE], [*ATTENDANCE, next(iter(ATTENDANCE))]))

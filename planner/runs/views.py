@@ -10,8 +10,8 @@ from planner.access import allow
 from planner.db import ConflictError
 from planner.roles import EDITORS, STAFF
 from planner.runs import services
+from planner.runs.models import ATTENDANCE
 from planner.runs.schemas import HEADCOUNT_MAX, NOTES_MAX, RecordForm, TapForm
-from planner.students.models import ATTENDANCE
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("runs", __name__)

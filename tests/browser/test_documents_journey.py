@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 from planner import ROOT
 from planner.curricula.models import Curriculum
 from planner.demo import DEMO_PASSWORD
+from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.models import Program, Session
-from planner.students.models import Attendance, GroupMember, SessionRecord, Student
+from planner.students.models import GroupMember, Student
 from tests.browser.conftest import log_in
 from tests.exports.helpers import pdf_texts
 

@@ -14,8 +14,10 @@ from planner.calendars.services import import_statutory, load_years
 from planner.curricula.content import load_library
 from planner.curricula.services import import_library
 from planner.demo import DEMO_PASSWORD, load_demo, plan_demo_programs
+from planner.reflections.models import Reflection
+from planner.runs.models import Attendance
 from planner.sessions.models import Program, Session
-from planner.students.models import Attendance, Consent, GroupMember, Reflection, Student
+from planner.students.models import Consent, GroupMember, Student
 from tests.browser.conftest import log_in
 
 CONTENT = os.path.join(os.path.dirname(__file__), "..", "..", "content")

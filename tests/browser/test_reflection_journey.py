@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from planner.curricula.stages import stage_prompts
 from planner.db import database
-from planner.students.models import FollowUp, Reflection
+from planner.reflections.models import FollowUp, Reflection
 from tests.browser.conftest import CHROMIUM, FLAGS, TABLET, log_in
 from tests.factories import PASSWORD
 from tests.reflections import factories as rf

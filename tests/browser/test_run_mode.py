@@ -7,7 +7,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from planner.students.models import Attendance, Consent, SessionRecord
+from planner.runs.models import Attendance, SessionRecord
+from planner.students.models import Consent
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.runs.factories import members, run_session

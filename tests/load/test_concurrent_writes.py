@@ -12,7 +12,8 @@ import threading
 import time
 
 from planner.db import now
-from planner.students.models import Attendance, Reflection
+from planner.reflections.models import Reflection
+from planner.runs.models import Attendance
 from tests import factories
 from tests.load.conftest import HTMX, JSON, STATUSES, iso
 from tests.load.server import LOCK_ERROR, Tablet

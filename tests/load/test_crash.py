@@ -17,7 +17,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from planner.db import database, is_sqlite, now
-from planner.students.models import Attendance, SessionRecord
+from planner.runs.models import Attendance, SessionRecord
 from tests import factories
 from tests.load.conftest import HTMX, JSON, STATUSES, growth_group, iso
 from tests.load.server import LOCK_ERROR, Tablet

@@ -5,16 +5,10 @@ import datetime as dt
 import itertools
 
 from planner.db import now
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.models import (
-    Attendance,
-    Consent,
-    FollowUp,
-    GroupMember,
-    Reflection,
-    SessionRecord,
-    Student,
-)
+from planner.students.models import Consent, GroupMember, Student
 from tests.curricula.factories import curriculum
 
 _seq = itertools.count(1)

@@ -3,7 +3,7 @@
 from werkzeug.datastructures import MultiDict
 
 from planner.curricula.stages import default_model, stage_prompts
-from planner.students.models import FollowUp, Reflection
+from planner.reflections.models import FollowUp, Reflection
 from tests.conftest import login_as
 from tests.reflections import factories as rf
 

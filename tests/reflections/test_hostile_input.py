@@ -4,7 +4,7 @@ tests/security/test_form_fuzz.py)."""
 
 import pytest
 
-from planner.students.models import Reflection
+from planner.reflections.models import Reflection
 from tests.access import all_setups
 from tests.conftest import login_as
 

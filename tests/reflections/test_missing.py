@@ -83,7 +83,7 @@ def test_cancelled_and_complete_sessions_are_excluded(client, world, group, less
     _, ls = lesson
     complete(ls[0])
     rf.reflection(ls[1], world.worker)
-    from planner.students.models import SessionRecord
+    from planner.runs.models import SessionRecord
 
     SessionRecord.create(session=ls[2], headcount=None, notes="没有人数")  # a record but no count
     rf.headcount(ls[3])  # a headcount but no reflection

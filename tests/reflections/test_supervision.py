@@ -5,7 +5,7 @@ import datetime as dt
 
 from playhouse.test_utils import count_queries
 
-from planner.students.models import FollowUp, Reflection
+from planner.reflections.models import FollowUp, Reflection
 from tests import factories
 from tests.conftest import login_as
 from tests.reflections import factories as rf

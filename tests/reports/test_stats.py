@@ -11,9 +11,9 @@ from playhouse.test_utils import count_queries
 from planner.accounts.models import WorkerSchool
 from planner.audit.models import AuditEntry
 from planner.reports.stats import KEYS, term_statistics
+from planner.runs.models import SessionRecord
 from planner.schools.models import Term
 from planner.sessions.models import ProgramClass, Session
-from planner.students.models import SessionRecord
 from tests import factories
 from tests.conftest import login_as
 from tests.exports import records

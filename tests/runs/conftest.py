@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from planner.students.models import Attendance
+from planner.runs.models import Attendance
 from tests.conftest import login_as
 from tests.runs.factories import members, run_session
 

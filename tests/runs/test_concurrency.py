@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import threading
 
-from planner.students.models import Attendance
+from planner.runs.models import Attendance
 from tests.conftest import login_as
 from tests.runs.conftest import T0, iso, rows
 from tests.runs.factories import members, run_session

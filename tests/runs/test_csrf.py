@@ -6,7 +6,7 @@ import re
 import pytest
 
 from planner import create_app
-from planner.students.models import Attendance
+from planner.runs.models import Attendance
 from tests.conftest import login_as
 from tests.runs.conftest import JSON, T0, iso
 

@@ -3,7 +3,7 @@ tests/security/test_form_fuzz.py)."""
 
 import pytest
 
-from planner.students.models import Attendance, SessionRecord
+from planner.runs.models import Attendance, SessionRecord
 from tests.runs.conftest import rows, tap
 
 HUGE = ["9223372036854775808", "-9223372036854775809", "2147483648"]

@@ -3,7 +3,7 @@ version check that turns a stale edit into a conflict (409), never an overwrite.
 
 import pytest
 
-from planner.students.models import SessionRecord
+from planner.runs.models import SessionRecord
 from tests.conftest import login_as
 from tests.runs.factories import run_session
 

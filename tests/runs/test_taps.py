@@ -5,8 +5,9 @@ import datetime as dt
 from playhouse.test_utils import count_queries
 
 from planner.db import now
+from planner.runs.models import Attendance
 from planner.sessions.models import Session
-from planner.students.models import Attendance, GroupMember
+from planner.students.models import GroupMember
 from tests.conftest import login_as
 from tests.runs.conftest import JSON, T0, rows, tap
 from tests.runs.factories import give_consent, members, run_session, student

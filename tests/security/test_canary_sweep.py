@@ -10,7 +10,8 @@ import logging
 import types
 from urllib.parse import quote, quote_plus
 
-from planner.students.models import Consent, GroupMember, SessionRecord, Student
+from planner.runs.models import SessionRecord
+from planner.students.models import Consent, GroupMember, Student
 from tests.access import PERSONAS
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf

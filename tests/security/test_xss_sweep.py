@@ -20,17 +20,11 @@ from planner.db import JSONText
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.exports.models import DocTemplate
 from planner.feeds.models import FeedToken
+from planner.reflections.models import FollowUp, Reflection
+from planner.runs.models import SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.sessions.models import Program, ScheduleChange, Session
-from planner.students.models import (
-    Consent,
-    FollowUp,
-    GroupMember,
-    GroupRoster,
-    Reflection,
-    SessionRecord,
-    Student,
-)
+from planner.students.models import Consent, GroupMember, GroupRoster, Student
 from tests.access import PERSONAS
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf

@@ -27,8 +27,10 @@ def test_demo_plans_programs_once_with_past_and_future_sessions(app):
 
 def test_demo_group_is_running_with_records(app):
     from planner.demo import load_demo_group
+    from planner.reflections.models import Reflection
+    from planner.runs.models import Attendance
     from planner.students.consent import consenting_ids
-    from planner.students.models import Attendance, GroupMember, Reflection, Student
+    from planner.students.models import GroupMember, Student
 
     import_library(load_library(LIBRARY)[0])
     statutory()

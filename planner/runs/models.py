@@ -1,0 +1,43 @@
+"""What run mode records in the room: a member's attendance at a session (the latest tap
+wins) and the session's headcount and notes."""
+
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
+
+from planner.accounts.models import User
+from planner.db import BaseModel, DateTimeField, VersionedModel, now
+from planner.i18n import lazy_gettext as _l
+from planner.sessions.models import Session
+from planner.students.models import Student
+
+ATTENDANCE = {
+    "present": _l("出席"),
+    "late": _l("迟到"),
+    "left_early": _l("早退"),
+    "excused": _l("请假"),
+    "absent": _l("缺席"),
+}
+
+
+class Attendance(BaseModel):
+    """One row per member per session; the latest tap (by the tablet's clock) wins."""
+
+    session = ForeignKeyField(Session, backref="attendance", on_delete="CASCADE")
+    student = ForeignKeyField(Student, backref="attendance", on_delete="RESTRICT")
+    status = CharField(max_length=12)
+    tapped_at = DateTimeField()
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("session", "student"), True),)
+
+
+class SessionRecord(VersionedModel):
+    """What happened in the room: headcount (社工课堂) and quick notes."""
+
+    session = ForeignKeyField(Session, unique=True, backref="record", on_delete="CASCADE")
+    headcount = IntegerField(null=True)
+    notes = TextField(default="")
+
+    class Meta:
+        table_name = "session_record"
