@@ -1,7 +1,7 @@
 """Issue 7's Word figures (BENCHMARKS.md figure 4): the evaluation report and a term's zip.
 
 1. The 小组总结评估报告 of a 10-meeting, 10-member group (SAMPLES["evaluation_report"]
-   grown to that size) built by planner.exports.reports.evaluation_report, divided by the
+   grown to that size) built by planner.exports.summaries.evaluation_report, divided by the
    floor: bare_report() below, the same headings, paragraphs and 'Table Grid' tables (same
    rows and columns, merged info-table rows too), A4, a header line and a PAGE/NUMPAGES
    footer, written with plain python-docx calls as a developer would by hand. The floor
@@ -36,8 +36,8 @@ from planner.curricula.services import import_library  # noqa: E402
 from planner.db import database  # noqa: E402
 from planner.evaluation.services import import_instruments, load_instruments  # noqa: E402
 from planner.exports import jobs  # noqa: E402
-from planner.exports.reports import evaluation_report  # noqa: E402
 from planner.exports.samples import SAMPLES  # noqa: E402
+from planner.exports.summaries import evaluation_report  # noqa: E402
 from planner.schools.models import School, Term  # noqa: E402
 from planner.sessions.models import Program  # noqa: E402
 

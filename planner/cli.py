@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from planner import migrations
 from planner.db import database
+from planner.generate.cli import generate_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
@@ -312,7 +313,7 @@ def instruments_cmd(directory):
 )
 def export_cmd(program_id, term_id, kind, out_dir, username):
     """Write a program's or a whole term's Word documents into a folder."""
-    from planner.exports import cli_export
+    from planner.reports import cli as cli_export
 
     if bool(program_id) == bool(term_id):
         raise click.ClickException("give exactly one of --program or --term")
@@ -409,7 +410,5 @@ def restore_cmd(from_path, yes):
             f"({len(result['pending'])} migration(s) pending)"
         )
 
-
-from planner.generate.cli import generate_cmd  # noqa: E402
 
 planner_cli.add_command(generate_cmd)

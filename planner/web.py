@@ -1,8 +1,9 @@
 """View helpers shared by every blueprint: full page or htmx fragment, form errors."""
 
+import io
 import json
 
-from flask import render_template, request
+from flask import render_template, request, send_file
 from marshmallow import ValidationError
 
 from planner.forms import flatten_errors
@@ -64,3 +65,19 @@ class FieldSpec:
         self.name, self.label, self.kind = name, label, kind
         self.choices, self.maxlength = choices, maxlength
         self.min, self.max, self.required, self.help = min, max, required, help
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def send_download(data: bytes, name: str, mimetype: str):
+    """A file the browser saves, never kept in a cache (it may hold students' records)."""
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def send_docx(data: bytes, name: str):
+    return send_download(data, name, DOCX)

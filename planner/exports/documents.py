@@ -16,7 +16,7 @@ from planner.exports.docx_base import (
     title,
     to_bytes,
 )
-from planner.exports.reports import evaluation_report, term_stats
+from planner.exports.summaries import evaluation_report, term_stats
 
 TITLES = {
     "group_plan": "小组计划书",

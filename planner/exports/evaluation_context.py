@@ -1,4 +1,4 @@
-"""The context of the 小组总结评估报告 (planner.exports.reports draws it): the group's summary
+"""The context of the 小组总结评估报告 (planner.exports.summaries draws it): the group's summary
 as display text, members by archive code."""
 
 from planner.evaluation import compute
@@ -6,7 +6,7 @@ from planner.evaluation.charts import SYMBOLS
 from planner.evaluation.models import GOAL_STATUSES
 from planner.evaluation.summary import summary
 from planner.exports.gather import common
-from planner.students.models import ATTENDANCE
+from planner.runs.models import ATTENDANCE
 
 
 def legend() -> str:

@@ -15,13 +15,14 @@ from typing import NamedTuple
 
 from planner.db import database, now
 from planner.exports import evaluation_context, gather
+from planner.exports.agency_templates import build
 from planner.exports.documents import TITLES
 from planner.exports.models import DocTemplate, ExportJob
-from planner.exports.templates import build
 from planner.i18n import lazy_gettext as _l
+from planner.reflections.models import Reflection
 from planner.reflections.services import access
+from planner.runs.models import Attendance
 from planner.sessions.models import Session
-from planner.students.models import Attendance, Reflection
 
 log = logging.getLogger(__name__)
 GROUP_KINDS = ("group_plan", "session_plan", "meeting_record", "evaluation_report")

@@ -9,14 +9,14 @@ from flask_login import current_user
 
 from planner.access import allow
 from planner.db import now, write_tx
-from planner.exports import templates
+from planner.exports import agency_templates
+from planner.exports.blueprint import bp
 from planner.exports.documents import TITLES
 from planner.exports.models import DocTemplate
 from planner.exports.samples import SAMPLES
-from planner.exports.views import bp, send_docx
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN
-from planner.web import go, render
+from planner.web import go, render, send_docx
 
 NO_FILE = _l("请选择一个 .docx 文件。")
 
@@ -44,10 +44,10 @@ def _page(status=200, problems=None, kind=None):
         status,
         titles=TITLES,
         rows=rows,
-        variables=templates.VARIABLES,
+        variables=agency_templates.VARIABLES,
         problems=problems or [],
         problem_kind=kind,
-        max_mb=templates.MAX_BYTES // 2**20,
+        max_mb=agency_templates.MAX_BYTES // 2**20,
     )
 
 
@@ -66,8 +66,8 @@ def template_upload(kind):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(422, [str(NO_FILE)], kind)
-    data = upload.read(templates.MAX_BYTES + 1)
-    problems = templates.check_template(data, kind)
+    data = upload.read(agency_templates.MAX_BYTES + 1)
+    problems = agency_templates.check_template(data, kind)
     if problems:
         return _page(422, [str(p) for p in problems], kind)
     # the name is the admin's; keep it plain for the list and never use it as a path
@@ -104,7 +104,7 @@ def template_delete(kind):
 def template_example(kind):
     """A small valid template with the placeholders, to edit in Word."""
     kind = _kind(kind)
-    return send_docx(templates.example_template(kind), f"template_{kind}.docx")
+    return send_docx(agency_templates.example_template(kind), f"template_{kind}.docx")
 
 
 @bp.get("/admin/templates/<kind>/preview.docx")
@@ -117,5 +117,5 @@ def template_preview(kind):
     )
     if row is None:
         abort(404)
-    data, _used = templates.build(kind, SAMPLES[kind], bytes(row.data))
+    data, _used = agency_templates.build(kind, SAMPLES[kind], bytes(row.data))
     return send_docx(data, f"preview_{kind}.docx")

@@ -3,10 +3,9 @@ downloads, zip exports with a polled progress bar, and the admin's Word template
 
 Every download is audited (PRIVACY_SECURITY.md §5) and named by archive code and title."""
 
-import io
 import os
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, sessions_query
@@ -14,15 +13,14 @@ from planner.audit.models import record
 from planner.curricula.models import Curriculum
 from planner.db import now
 from planner.exports import jobs
+from planner.exports.blueprint import bp
 from planner.exports.documents import TITLES
 from planner.exports.models import ExportJob
 from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, Session
-from planner.web import go, is_htmx, render
+from planner.web import go, is_htmx, render, send_docx, send_download
 
-bp = Blueprint("exports", __name__)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROGRAM_KINDS = ("group_plan", "lesson_plan", "evaluation_report")
 
 
@@ -46,12 +44,6 @@ def _allowed(program, kind):
         abort(404)
     if kind not in jobs.kinds_for(current_user, program):
         abort(403)
-
-
-def send_docx(data: bytes, name: str):
-    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _docs_page(program, status=200, message=None, job=None):
@@ -172,11 +164,4 @@ def job_download(token):
         abort(404)
     with open(path, "rb") as fh:  # whole: a term's zip is a few MB, and nothing stays open
         data = fh.read()
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=found.filename,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(data, found.filename, "application/zip")

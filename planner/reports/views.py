@@ -11,13 +11,12 @@ from planner.access import allow, get_or_404, programs_query, schools_query, wor
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
 from planner.exports import jobs
-from planner.exports.views import send_docx
 from planner.reports.docs import stats_context
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
-from planner.web import go, is_htmx, render
+from planner.web import go, is_htmx, render, send_docx
 
 bp = Blueprint("reports", __name__)
 

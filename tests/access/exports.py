@@ -6,9 +6,9 @@ their own programs; another school's records answer 404."""
 import os
 import zipfile
 
+from planner.exports.agency_templates import example_template
 from planner.exports.jobs import export_dir
 from planner.exports.models import DocTemplate, ExportJob
-from planner.exports.templates import example_template
 from tests.access import ADMIN, only
 from tests.reflections import factories as rf
 

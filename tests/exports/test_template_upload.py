@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from planner.exports import templates
+from planner.exports import agency_templates
 from planner.exports.models import DocTemplate
 from planner.exports.samples import SAMPLES
 from tests import factories
@@ -82,7 +82,7 @@ BAD = {
 def test_a_bad_upload_lists_the_problem_and_saves_nothing(client, world, case):
     data, problem = BAD[case]
     if case == "over 5 MB":
-        assert len(data) == templates.MAX_BYTES + 1
+        assert len(data) == agency_templates.MAX_BYTES + 1
     login_as(client, world.admin)
     assert _upload(client, GOOD, name="旧模板.docx").status_code == 303
     response = _upload(client, data)
@@ -103,7 +103,7 @@ def test_an_unknown_kind_is_not_found(client, world):
 def test_a_good_template_replaces_the_previous_one_and_the_downloads_use_it(client, world):
     group = records.recorded_group(world)
     login_as(client, world.admin)
-    first = templates.example_template("group_plan")
+    first = agency_templates.example_template("group_plan")
     assert _upload(client, first, name="示例.docx").status_code == 303
     response = _upload(client, GOOD, name="我们的 模板/v2.docx")
     assert response.status_code == 303 and response.location == "/admin/templates"
@@ -131,7 +131,7 @@ def test_a_template_that_fails_to_render_falls_back_to_the_built_in_layout(clien
     group = records.recorded_group(world)
     url = f"/programs/{group.program.id}/documents/group_plan.docx"
     divides = _docx(MARKER, "{{ 1 / 0 }}")  # passes the check, fails when rendered
-    assert templates.check_template(divides, "group_plan") == []
+    assert agency_templates.check_template(divides, "group_plan") == []
     login_as(client, world.admin)
     assert _upload(client, divides).status_code == 303
     login_as(client, world.worker)

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from jinja2.exceptions import SecurityError
 
-from planner.exports import templates
+from planner.exports import agency_templates
 from planner.exports.documents import BUILDERS
 from planner.exports.samples import PROBE, SAMPLES
 from tests.exports.helpers import body_text, part_text
@@ -32,14 +32,14 @@ def _docx(*paragraphs, runs=None) -> bytes:
 
 
 def _problems(data, kind="group_plan"):
-    return [str(problem) for problem in templates.check_template(data, kind)]
+    return [str(problem) for problem in agency_templates.check_template(data, kind)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_example_templates_pass_the_check_and_render(kind):
-    data = templates.example_template(kind)
+    data = agency_templates.example_template(kind)
     assert _problems(data, kind) == []
-    rendered, used = templates.build(kind, SAMPLES[kind], data)
+    rendered, used = agency_templates.build(kind, SAMPLES[kind], data)
     assert used
     text = body_text(rendered)
     assert SAMPLES[kind]["doc_title"] in text and "{{" not in text and "{%" not in text
@@ -48,8 +48,8 @@ def test_example_templates_pass_the_check_and_render(kind):
 
 
 def test_example_template_loops_repeat_rows_and_paragraphs():
-    rendered, _ = templates.build(
-        "session_plan", SAMPLES["session_plan"], templates.example_template("session_plan")
+    rendered, _ = agency_templates.build(
+        "session_plan", SAMPLES["session_plan"], agency_templates.example_template("session_plan")
     )
     table = Document(io.BytesIO(rendered)).tables[0]
     assert [row.cells[1].text for row in table.rows][1:] == [
@@ -81,9 +81,9 @@ def test_a_damaged_package_is_reported():
 
 def test_over_five_megabytes_is_refused():
     data = _docx("{{ school }}")
-    problems = _problems(data + b"\x00" * (templates.MAX_BYTES - len(data) + 1))
+    problems = _problems(data + b"\x00" * (agency_templates.MAX_BYTES - len(data) + 1))
     assert len(problems) == 1 and "5 MB" in problems[0]
-    assert templates.MAX_BYTES == 5 * 1024 * 1024
+    assert agency_templates.MAX_BYTES == 5 * 1024 * 1024
 
 
 def test_unknown_placeholder_is_named():
@@ -126,7 +126,7 @@ def test_placeholder_split_across_paragraphs_is_named():
 def test_placeholder_split_across_runs_is_mended():
     data = _docx(runs=["{{ sch", "ool }}"])
     assert _problems(data) == []
-    assert CTX["school"] in body_text(templates.render_template(data, CTX))
+    assert CTX["school"] in body_text(agency_templates.render_template(data, CTX))
 
 
 def test_private_attributes_are_refused_at_upload():
@@ -139,7 +139,7 @@ def test_private_attributes_are_refused_at_upload():
 
 def test_user_text_with_markup_characters_renders_exactly():
     ctx = dict(CTX, title=PROBE)
-    rendered = templates.render_template(_docx("{{ title }}"), ctx)
+    rendered = agency_templates.render_template(_docx("{{ title }}"), ctx)
     paragraphs = [p.text for p in Document(io.BytesIO(rendered)).paragraphs]
     assert paragraphs == [PROBE]
 
@@ -150,14 +150,16 @@ def test_rendered_file_properties_name_the_agency_not_the_template_author():
     document.core_properties.comments = "{{ workers }}"
     buffer = io.BytesIO()
     document.save(buffer)
-    props = Document(io.BytesIO(templates.render_template(buffer.getvalue(), CTX))).core_properties
+    props = Document(
+        io.BytesIO(agency_templates.render_template(buffer.getvalue(), CTX))
+    ).core_properties
     assert props.author == CTX["agency"] and props.comments == ""
     assert props.title == f"{CTX['doc_title']}：{CTX['title']}"
 
 
 def test_dotted_items_means_the_items_key():
     data = _docx("{%p for i in satisfaction.items %}", "{{ i.text }}", "{%p endfor %}")
-    rendered, used = templates.build("evaluation_report", SAMPLES["evaluation_report"], data)
+    rendered, used = agency_templates.build("evaluation_report", SAMPLES["evaluation_report"], data)
     assert used
     assert body_text(rendered).splitlines() == ["我喜欢小组的活动", "社工能理解我的感受"]
 
@@ -173,7 +175,7 @@ def test_dotted_items_means_the_items_key():
     ],
 )
 def test_sandbox_never_prints_python_internals(expression):
-    rendered, used = templates.build("group_plan", CTX, _docx(expression, "{{ school }}"))
+    rendered, used = agency_templates.build("group_plan", CTX, _docx(expression, "{{ school }}"))
     text = body_text(rendered)
     for leak in ("<class", "__", "builtins", "function", "module"):
         assert leak not in text
@@ -183,7 +185,7 @@ def test_sandbox_never_prints_python_internals(expression):
 
 def test_sandbox_raises_on_unsafe_attribute_chains():
     with pytest.raises(SecurityError):
-        templates.render_template(_docx("{{ cycler.__init__.__globals__ }}"), CTX)
+        agency_templates.render_template(_docx("{{ cycler.__init__.__globals__ }}"), CTX)
 
 
 @pytest.mark.parametrize(
@@ -196,8 +198,8 @@ def test_sandbox_raises_on_unsafe_attribute_chains():
     ],
 )
 def test_build_falls_back_on_a_broken_template(template, caplog):
-    with caplog.at_level(logging.WARNING, logger="planner.exports.templates"):
-        data, used = templates.build("group_plan", CTX, template)
+    with caplog.at_level(logging.WARNING, logger="planner.exports.agency_templates"):
+        data, used = agency_templates.build("group_plan", CTX, template)
     assert not used
     assert "一、小组概述" in body_text(data)
     assert "group_plan" in caplog.text
@@ -206,21 +208,21 @@ def test_build_falls_back_on_a_broken_template(template, caplog):
 
 
 def test_build_without_a_template_uses_the_builder():
-    data, used = templates.build("term_stats", SAMPLES["term_stats"])
+    data, used = agency_templates.build("term_stats", SAMPLES["term_stats"])
     assert not used and "二、分学校统计" in body_text(data)
 
 
 def test_build_with_a_good_template_uses_it():
-    data, used = templates.build("group_plan", CTX, _docx("自定义：{{ group_name }}"))
+    data, used = agency_templates.build("group_plan", CTX, _docx("自定义：{{ group_name }}"))
     assert used
     assert body_text(data) == f"自定义：{CTX['group_name']}"
 
 
 def test_variables_are_the_sorted_top_level_keys():
     for kind in KINDS:
-        assert templates.VARIABLES[kind] == sorted(SAMPLES[kind])
-    assert "attendance" in templates.VARIABLES["meeting_record"]
-    assert "attendance" not in templates.VARIABLES["lesson_plan"]
+        assert agency_templates.VARIABLES[kind] == sorted(SAMPLES[kind])
+    assert "attendance" in agency_templates.VARIABLES["meeting_record"]
+    assert "attendance" not in agency_templates.VARIABLES["lesson_plan"]
 
 
 def test_a_broken_placeholder_in_the_file_properties_is_found():
