@@ -9,14 +9,61 @@ from planner import db, i18n, security
 from planner.config import ROOT, default_config, secret_key
 
 
+def view_modules() -> list:
+    """Every module that serves routes, in the order their blueprints are registered. A
+    package with several view modules shares one blueprint (its blueprint.py), and each of
+    them is listed here: a module not listed serves nothing."""
+    from planner import dashboard
+    from planner.accounts import views as accounts
+    from planner.api import openapi, tokens
+    from planner.api import views as api
+    from planner.calendars import views as calendars
+    from planner.curricula import views as curricula
+    from planner.evaluation import views as evaluation
+    from planner.exports import template_views
+    from planner.exports import views as exports
+    from planner.feeds import views as feeds
+    from planner.reflections import views as reflections
+    from planner.reports import views as reports
+    from planner.runs import views as runs
+    from planner.schools import views as schools
+    from planner.sessions import agenda
+    from planner.sessions import views as programs
+    from planner.students import group_views, import_views
+    from planner.students import views as students
+
+    return [
+        accounts,
+        dashboard,
+        schools,
+        curricula,
+        calendars,
+        feeds,
+        programs,
+        agenda,
+        students,
+        import_views,
+        group_views,
+        runs,
+        reflections,
+        evaluation,
+        exports,
+        template_views,
+        reports,
+        api,
+        openapi,
+        tokens,
+    ]
+
+
 def register_errors(app: Flask) -> None:
     """Generic error pages: no stack traces, no record details."""
+    from planner.api.blueprint import error as api_error
+    from planner.api.blueprint import is_json_path
+
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
 
         def handler(error, code=code):
-            from planner.api.views import error as api_error
-            from planner.api.views import is_json_path
-
             if is_json_path(request.path):  # the JSON API answers errors in JSON
                 return api_error(code)
             return render_template("errors.html", code=code), code
@@ -49,39 +96,9 @@ def create_app(config: dict | None = None) -> Flask:
     HTMX(app)
     register_errors(app)
 
-    from planner.accounts.views import bp as accounts_bp
-    from planner.api import openapi, tokens  # noqa: F401  (routes on the "api" blueprint)
-    from planner.api.views import bp as api_bp
-    from planner.calendars.views import bp as calendars_bp
+    for bp in dict.fromkeys(module.bp for module in view_modules()):
+        app.register_blueprint(bp)
     from planner.cli import planner_cli
-    from planner.curricula.views import bp as curricula_bp
-    from planner.dashboard import bp as dashboard_bp
-    from planner.evaluation.views import bp as evaluation_bp
-    from planner.exports import template_views  # noqa: F401  (admin template routes on exports)
-    from planner.exports.views import bp as exports_bp
-    from planner.feeds.views import bp as feeds_bp
-    from planner.reflections.views import bp as reflections_bp
-    from planner.reports.views import bp as reports_bp
-    from planner.runs.views import bp as runs_bp
-    from planner.schools.views import bp as schools_bp
-    from planner.sessions.agenda import bp as agenda_bp
-    from planner.sessions.views import bp as programs_bp
-    from planner.students.views import bp as students_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(schools_bp)
-    app.register_blueprint(curricula_bp)
-    app.register_blueprint(calendars_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(programs_bp)
-    app.register_blueprint(agenda_bp)
-    app.register_blueprint(students_bp)
-    app.register_blueprint(runs_bp)
-    app.register_blueprint(reflections_bp)
-    app.register_blueprint(evaluation_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(api_bp)
     app.cli.add_command(planner_cli)
     return app

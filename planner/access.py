@@ -98,6 +98,14 @@ def get_or_404(query, pk):
     return row
 
 
+def school_or_404(user, school_id, plan=False):
+    """One of the user's schools, or 404; with plan=True, 403 unless they may plan there."""
+    school = get_or_404(schools_query(user), school_id)
+    if plan and not can_plan(user, school.id):
+        abort(403)
+    return school
+
+
 def programs_query(user):
     """Programs this user may see: by school for staff; by class for teachers."""
     from planner.sessions.models import Program, ProgramClass

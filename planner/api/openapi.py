@@ -7,8 +7,8 @@ from flask import jsonify, render_template
 
 from planner.access import public
 from planner.api import schemas
+from planner.api.blueprint import bp
 from planner.api.models import SCOPES
-from planner.api.views import bp
 from planner.curricula.schemas import CurriculumSchema
 
 ERRORS = {

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from planner.access import allow
 from planner.api import services
+from planner.api.blueprint import bp
 from planner.api.models import SCOPES
 from planner.api.schemas import TokenFormSchema
-from planner.api.views import bp
 from planner.roles import STAFF
 from planner.web import go, load_form, render
 

@@ -8,7 +8,7 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
-from planner.access import allow, get_or_404, in_schools, schools_query
+from planner.access import allow, get_or_404, in_schools, school_or_404, schools_query
 from planner.calendars import ics_import, operations, schemas, services
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
@@ -68,10 +68,6 @@ DAY_EDIT_FIELDS = [
 ]
 
 
-def _school(school_id):
-    return get_or_404(schools_query(current_user), school_id)
-
-
 def _term(school, raw, near=None):
     """?term=ID of this school (404 otherwise); without it, the term around `near`."""
     if raw is None and near is not None:
@@ -108,7 +104,7 @@ def index():
 @allow(*STAFF)
 def school_calendar(school_id):
     """One school's term: teaching weeks, each day's meaning, the bell schedule."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     terms = list(school.terms.where(~Term.archived).order_by(Term.start))
     raw = request.args.get("term")
     term = _term(school, raw) if raw is not None else services.default_term(terms, dt.date.today())
@@ -153,7 +149,7 @@ def _day_form(school, term, day, values, errors, status=200):
 @allow(ADMIN)
 def day_new(school_id):
     """Add an exam, closure, event, school holiday or 调休 day (one or more dates)."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     term = _term(school, request.args.get("term"))
     if request.method == "GET":
         return _day_form(school, term, None, {"kind": "event"}, {})
@@ -227,7 +223,7 @@ def _bells_form(school, section, rows, errors, token, status=200):
 @allow(ADMIN)
 def bells(school_id):
     """Edit one section's bell schedule (作息时间) as a whole."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     section = request.values.get("section", "all")
     if section not in _sections(school):
         abort(404)
@@ -375,7 +371,7 @@ def _import(school, term, status=200, **context):
 @allow(ADMIN)
 def ics_upload(school_id):
     """Upload an .ics file and preview what it would add; nothing is saved here."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     term = _term(school, request.args.get("term"))
     if request.method == "GET":
         return _import(school, term)
@@ -395,7 +391,7 @@ def ics_upload(school_id):
 @allow(ADMIN)
 def ics_commit(school_id):
     """Save the previewed events with the kinds chosen: all of them, or none."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     term = _term(school, request.args.get("term"))
     values, errors = load_form(schemas.ImportCommitSchema())
     try:

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
-from planner.access import allow, can_plan, get_or_404, programs_query, schools_query
+from planner.access import allow, can_plan, get_or_404, programs_query, school_or_404
 from planner.calendars.services import periods as school_periods
 from planner.curricula.models import Curriculum
 from planner.roles import EDITORS, EVERYONE
@@ -16,13 +16,6 @@ from planner.sessions.planning import build, choices
 from planner.web import go, load_form, render
 
 bp = Blueprint("programs", __name__)
-
-
-def _school_for_planning(school_id):
-    school = get_or_404(schools_query(current_user), school_id)
-    if not can_plan(current_user, school.id):
-        abort(403)
-    return school
 
 
 def _form(school, offered, errors=None, preview=None, status=200):
@@ -43,7 +36,7 @@ def _form(school, offered, errors=None, preview=None, status=200):
 @allow(*EDITORS)
 def new(school_id):
     """Plan a program: preview the placement, then save it."""
-    school = _school_for_planning(school_id)
+    school = school_or_404(current_user, school_id, plan=True)
     offered = choices(school, current_user)
     if request.method == "GET":
         return _form(school, offered)

@@ -13,8 +13,8 @@ from planner.db import ConflictError
 from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
 from planner.students import groups, schemas, services
+from planner.students.blueprint import bp
 from planner.students.models import GroupMember
-from planner.students.views import bp
 from planner.web import conflict_response, go, load_form, render
 
 

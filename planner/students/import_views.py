@@ -9,11 +9,11 @@ import os
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from planner.access import allow
+from planner.access import allow, school_or_404
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS
 from planner.students import roster, schemas, uploads
-from planner.students.views import _school, bp
+from planner.students.blueprint import bp
 from planner.web import go, load_form, render
 
 
@@ -75,7 +75,7 @@ def _mapping_step(school, token, payload, mapping, errors, status=200):
 @allow(*EDITORS)
 def import_upload(school_id):
     """Upload an .xlsx or .csv class list; nothing is saved to the student table here."""
-    school = _school(school_id, change=True)
+    school = school_or_404(current_user, school_id, plan=True)
     if request.method == "GET":
         return _panel(school)
     upload = request.files.get("file")
@@ -94,7 +94,7 @@ def import_upload(school_id):
 @allow(*EDITORS)
 def import_preview(school_id):
     """Check every row with the chosen columns; shows the problems row by row."""
-    school = _school(school_id, change=True)
+    school = school_or_404(current_user, school_id, plan=True)
     token, payload, mapping, errors = _stored(school)
     if payload is None:
         return _panel(school, 422, error=uploads.EXPIRED)
@@ -119,7 +119,7 @@ def import_preview(school_id):
 @allow(*EDITORS)
 def import_commit(school_id):
     """Import every previewed row, or none; the rows are checked again first."""
-    school = _school(school_id, change=True)
+    school = school_or_404(current_user, school_id, plan=True)
     token, payload, mapping, errors = _stored(school)
     if payload is None:
         return _panel(school, 422, error=uploads.EXPIRED)
@@ -148,7 +148,7 @@ def import_commit(school_id):
 @allow(*EDITORS)
 def import_cancel(school_id):
     """Drop the uploaded list from the server at once."""
-    school = _school(school_id, change=True)
+    school = school_or_404(current_user, school_id, plan=True)
     token = request.form.get("upload", "")
     try:
         uploads.load(_dir(), token, current_user.id, school.id)  # only one's own upload

@@ -8,29 +8,22 @@ teachers see no student-level records at all. Another school's student answers 4
 
 import datetime as dt
 
-from flask import Blueprint, abort, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
-from planner.access import allow, can_plan, get_or_404, in_schools, schools_query
+from planner.access import allow, can_plan, get_or_404, in_schools, school_or_404
 from planner.db import ConflictError
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
 from planner.schools.services import FieldError
 from planner.students import codes, consent, schemas, services
+from planner.students.blueprint import bp
 from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
 from planner.web import FieldSpec, conflict_response, go, is_htmx, load_form, render
 
-bp = Blueprint("students", __name__)
 PAGE_SIZE = 100
-
-
-def _school(school_id, change=False):
-    school = get_or_404(schools_query(current_user), school_id)
-    if change and not can_plan(current_user, school.id):
-        abort(403)
-    return school
 
 
 def _student(student_id, change=False):
@@ -44,7 +37,7 @@ def _student(student_id, change=False):
 @allow(*STAFF)
 def index(school_id):
     """A school's students: archive code, name, class, grade and consent per purpose."""
-    school = _school(school_id)
+    school = school_or_404(current_user, school_id)
     class_id = request.args.get("class", type=int)
     archived = request.args.get("archived") == "1"
     page = max(1, request.args.get("page", 1, type=int))
@@ -111,7 +104,7 @@ def _form(school, item, values, errors, status=200):
 @allow(*EDITORS)
 def new(school_id):
     """Add one student; the archive code is issued on save."""
-    school = _school(school_id, change=True)
+    school = school_or_404(current_user, school_id, plan=True)
     if request.method == "GET":
         return _form(school, None, {}, {})
     values, errors = load_form(schemas.StudentSchema())
@@ -288,7 +281,3 @@ def archive_setting():
         saved=request.args.get("saved") == "1",
         placeholders=codes.PLACEHOLDERS,
     )
-
-
-# the import and group-roster routes live in their own modules, on this blueprint
-from planner.students import group_views, import_views  # noqa: E402,F401
