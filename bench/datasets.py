@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "bench", ".data")
 FLASK = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app"]
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
-PASSWORD = "gen-planner-2026"  # planner.generate.PASSWORD, for every generated login
+PASSWORD = "gen-planner-2026"  # planner.generate.scales.PASSWORD, for every generated login
 
 
 def pg_base() -> str | None:

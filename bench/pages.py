@@ -26,7 +26,7 @@ from planner.db import database  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 60))
 P95_GOAL_MS = 25.0
-AS_OF = dt.date(2026, 12, 1)  # planner.generate.AS_OF: the datasets' "today"
+AS_OF = dt.date(2026, 12, 1)  # planner.generate.scales.AS_OF: the datasets' "today"
 
 
 def bench_app(url):

@@ -16,17 +16,12 @@ from planner.curricula.content import load_library
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.curricula.services import import_library
 from planner.db import database
-from planner.generate import AGENCY_CODE, AS_OF
+from planner.generate.scales import AGENCY_CODE, AS_OF
+from planner.reflections.models import Reflection
+from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import Agency, School, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.models import (
-    Attendance,
-    Consent,
-    GroupMember,
-    Reflection,
-    SessionRecord,
-    Student,
-)
+from planner.students.models import Consent, GroupMember, Student
 from tests.conftest import drop_database, fresh_database_url
 
 CONTENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content")

@@ -19,7 +19,8 @@ def generate_cmd(scale, seed):
     """Build a deterministic synthetic agency (code GEN, invented names) for benchmarks.
 
     Needs the library and the calendar loaded first; refuses if GEN exists already."""
-    from planner.generate import AGENCY_CODE, AS_OF, PASSWORD, GenerateError, generate
+    from planner.generate.build import generate
+    from planner.generate.scales import AGENCY_CODE, AS_OF, PASSWORD, GenerateError
 
     click.echo(f"generating scale {scale} with seed {seed} (dataset date {AS_OF})")
     with database.connection_context():

@@ -9,7 +9,8 @@ from planner.accounts.services import hash_password
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.db import write_tx
 from planner.demo import bell_schedule
-from planner.generate import AGENCY_CODE, AGENCY_NAME, PASSWORD, GenerateError, holidays, names
+from planner.generate import holidays, names
+from planner.generate.scales import AGENCY_CODE, AGENCY_NAME, PASSWORD, GenerateError
 from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 from planner.students.codes import issue_codes, save_pattern

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from planner.curricula.editor import full
 from planner.curricula.models import Curriculum
 from planner.demo import current_term_dates
-from planner.generate import GenerateError, names
+from planner.generate import names
 from planner.generate.org import GRADES
+from planner.generate.scales import GenerateError
 from planner.sessions.models import Program
 from planner.sessions.placement import Rule, Spec
 from planner.sessions.services import ScheduleError, create_programs
