@@ -1,6 +1,6 @@
 """Issue 7's Word figures (BENCHMARKS.md figure 4): the evaluation report and a term's zip.
 
-1. The 小组总结评估报告 of a 10-meeting, 10-member group (SAMPLES["evaluation_report"]
+1. The 小组总结评估报告 of a 10-meeting, 10-member group (DOCS["evaluation_report"].sample
    grown to that size) built by planner.exports.summaries.evaluation_report, divided by the
    floor: bare_report() below, the same headings, paragraphs and 'Table Grid' tables (same
    rows and columns, merged info-table rows too), A4, a header line and a PAGE/NUMPAGES
@@ -36,7 +36,7 @@ from planner.curricula.services import import_library  # noqa: E402
 from planner.db import database  # noqa: E402
 from planner.evaluation.services import import_instruments, load_instruments  # noqa: E402
 from planner.exports import jobs  # noqa: E402
-from planner.exports.samples import SAMPLES  # noqa: E402
+from planner.exports.kinds import KINDS as DOCS  # noqa: E402
 from planner.exports.summaries import evaluation_report  # noqa: E402
 from planner.schools.models import School, Term  # noqa: E402
 from planner.sessions.models import Program  # noqa: E402
@@ -46,8 +46,8 @@ SYMBOLS = ["✓", "✓", "迟", "✓", "假", "✓", "✗", "✓", "退", "✓"]
 
 
 def big_context():
-    """SAMPLES["evaluation_report"] grown to 10 meetings × 10 members."""
-    ctx = copy.deepcopy(SAMPLES["evaluation_report"])
+    """DOCS["evaluation_report"].sample grown to 10 meetings × 10 members."""
+    ctx = copy.deepcopy(DOCS["evaluation_report"].sample)
     codes = [f"SF-ST-2026-{n:04d}" for n in range(1, N + 1)]
     ctx.update(meetings=str(N), members=str(N))
     rows = [

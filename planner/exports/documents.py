@@ -16,16 +16,7 @@ from planner.exports.docx_base import (
     title,
     to_bytes,
 )
-from planner.exports.summaries import evaluation_report, term_stats
 
-TITLES = {
-    "group_plan": "小组计划书",
-    "session_plan": "单节活动计划",
-    "lesson_plan": "社工课堂教案",
-    "meeting_record": "小组活动记录表",
-    "evaluation_report": "小组总结评估报告",
-    "term_stats": "学期工作统计",
-}
 ACTIVITY_HEADER = ["环节", "活动名称", "时长（分钟）", "目的与步骤", "物资"]
 ACTIVITY_WIDTHS = [1.4, 2.6, 2.7, 5.76, 2.2]
 SESSION_LABELS = ("本节目标", "活动流程", "重点信息", "物资及准备", "家校联系")
@@ -341,13 +332,3 @@ def meeting_record(ctx) -> bytes:
     )
     signature_line(document, ("记录社工", "督导签名", "日期"))
     return to_bytes(document)
-
-
-BUILDERS = {
-    "group_plan": group_plan,
-    "session_plan": session_plan,
-    "lesson_plan": lesson_plan,
-    "meeting_record": meeting_record,
-    "evaluation_report": evaluation_report,
-    "term_stats": term_stats,
-}

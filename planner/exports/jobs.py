@@ -13,22 +13,20 @@ import traceback
 import zipfile
 from typing import NamedTuple
 
-from planner.db import database, now
-from planner.exports import evaluation_context, gather
+from planner.audit.models import record
+from planner.db import database, now, write_tx
+from planner.exports import gather
 from planner.exports.agency_templates import build
-from planner.exports.documents import TITLES
+from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
 from planner.exports.models import DocTemplate, ExportJob
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
 from planner.reflections.services import access
+from planner.roles import TEACHER
 from planner.runs.models import Attendance
-from planner.sessions.models import Session
+from planner.sessions.models import Program, Session
 
 log = logging.getLogger(__name__)
-GROUP_KINDS = ("group_plan", "session_plan", "meeting_record", "evaluation_report")
-CLASSROOM_KINDS = ("lesson_plan", "session_plan")
-SESSION_KINDS = ("session_plan", "meeting_record")
-RECORD_KINDS = ("meeting_record", "evaluation_report")  # hold reflections and member data
 NO_SESSIONS = _l("这个开展计划还没有任何节次，没有可以导出的内容。请先安排节次。")
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -49,25 +47,23 @@ class ExportError(ValueError):
 
 
 def kinds_of(program) -> tuple:
-    """The documents a program of this kind has."""
-    return GROUP_KINDS if program.curriculum.kind == "group" else CLASSROOM_KINDS
+    """The keys of the documents a program of its kind has."""
+    return tuple(kind.key for kind in of_program(program))
 
 
 def kinds_for(user, program) -> tuple:
-    """The document kinds this user may export of this program (PRIVACY_SECURITY.md §2):
-    teachers only lesson plans; meeting records and evaluation reports only the program's
+    """The keys of the documents this user may export of this program (PRIVACY_SECURITY.md
+    §2): each kind's roles, and for those holding students' records, only the program's own
     workers and their supervisors."""
-    kinds = kinds_of(program)
-    if user.is_teacher:
-        return tuple(k for k in kinds if k == "lesson_plan")
-    if user.is_admin or access(user, program.id) is None:
-        return tuple(k for k in kinds if k not in RECORD_KINDS)
-    return kinds
+    allowed = [kind for kind in of_program(program) if user.role in kind.roles]
+    if any(kind.holds_student_records for kind in allowed) and access(user, program.id) is None:
+        allowed = [kind for kind in allowed if not kind.holds_student_records]
+    return tuple(kind.key for kind in allowed)
 
 
 def file_name(ctx, session=None) -> str:
     """<archive code>_<document>_<title>[_第N次].docx: never a student's name."""
-    parts = [ctx["archive_code"], TITLES[ctx["kind"]], ctx["title"]] + (
+    parts = [ctx["archive_code"], KINDS[ctx["kind"]].title, ctx["title"]] + (
         [f"第{session.seq}次"] if session is not None else []
     )
     return UNSAFE.sub("_", "_".join(p for p in parts if p))[:150] + ".docx"
@@ -86,11 +82,24 @@ def held_session_ids(program) -> set:
 
 
 def context(kind, program, session=None) -> dict:
-    if kind == "evaluation_report":
-        return evaluation_context.evaluation_report(program)
-    if kind in SESSION_KINDS:
-        return getattr(gather, kind)(program, session)
-    return getattr(gather, kind)(program)
+    """The context of a program's or a session's document (a term's comes from reports)."""
+    doc = KINDS[kind]
+    return doc.gather(program, session) if doc.level == SESSION else doc.gather(program)
+
+
+def downloaded(user, program, ctx, session=None) -> None:
+    """Note that a user downloaded one document: an audit row and, for a document teachers
+    hold (the lesson plan), the program's export time, from which later changes to its
+    sessions are marked."""
+    kind = ctx["kind"]
+    with write_tx():
+        if TEACHER in KINDS[kind].roles:
+            Program.update(exported_at=now()).where(Program.id == program.id).execute()
+            Session.update(changed_after_export=False).where(
+                Session.program == program.id
+            ).execute()
+        detail = f"{kind} {ctx['archive_code']}" + (f" #{session.seq}" if session else "")
+        record(user, "export", "program", program.id, detail)
 
 
 def template_for(agency_id, kind):
@@ -110,15 +119,16 @@ def plan(user, program, kind="all") -> list[Doc]:
         raise ExportError(NO_SESSIONS)
     allowed = kinds_for(user, program)
     wanted = allowed if kind == "all" else tuple(k for k in allowed if k == kind)
-    held = held_session_ids(program) if "meeting_record" in wanted else set()
+    held = held_session_ids(program) if any(KINDS[k].sessions == HELD for k in wanted) else set()
     out = []
-    for k in wanted:
-        if k == "session_plan":
-            out += [Doc(k, program, s) for s in sessions if s.status != "cancelled"]
-        elif k == "meeting_record":
-            out += [Doc(k, program, s) for s in sessions if s.id in held]
+    for key in wanted:
+        doc = KINDS[key]
+        if doc.sessions == PLANNED:
+            out += [Doc(key, program, s) for s in sessions if s.status != "cancelled"]
+        elif doc.sessions == HELD:
+            out += [Doc(key, program, s) for s in sessions if s.id in held]
         else:
-            out.append(Doc(k, program))
+            out.append(Doc(key, program))
     return out
 
 

@@ -188,307 +188,308 @@ MARKS = [  # members × meetings, as the evaluation report's attendance table sh
 ]
 RATES = ["100.0%", "100.0%", "87.5%", "100.0%", "71.4%", "100.0%", "87.5%", "100.0%"]
 
-SAMPLES = {
-    "group_plan": {
-        "kind": "group_plan",
-        "doc_title": "小组计划书",
-        "title": "新生适应成长小组",
-        **COMMON,
-        "group_name": "新生适应成长小组（第一期）",
-        "curriculum_title": "初一新生适应课程",
-        "theme": "适应新环境、建立新关系",
-        "grade_band": "初一（7 年级）",
-        "period_minutes": "60",
-        "room": "小组工作室",
-        "summary": (
-            "初一新生在学习方式、人际关系和作息上面临较大变化。本小组通过 8 节活动，"
-            f"帮助组员认识变化、管理情绪、建立支持网络。（{PROBE}）"
-        ),
-        "plan": [
-            {
-                "label": "理念与理论基础",
-                "value": "以优势视角和社会学习理论为基础，重视组员之间的互助与示范。",
-            },
-            {
-                "label": "小组目标",
-                "value": [
-                    "认识初中生活的变化，降低适应焦虑",
-                    "学习至少两种情绪调节方法",
-                    "在组内建立至少一段同伴支持关系",
-                ],
-            },
-            {
-                "label": "招募方式",
-                "value": "班主任推荐与学生自愿报名相结合，经社工面谈后确定组员。",
-            },
-            {"label": "组员人数", "value": "8 人"},
-            {
-                "label": "评估方法",
-                "value": [
-                    "前后测量表（情绪管理量表、学校适应量表）",
-                    "目标达成量表（GAS）",
-                    "满意度问卷与社工观察记录",
-                ],
-            },
-            {
-                "label": "风险及应对",
-                "value": [
-                    "组员出现强烈情绪：由协助社工陪同到安静区并个别跟进",
-                    "发现安全风险：按机构保护流程当日上报督导",
-                ],
-            },
-            {"label": "经费预算", "value": "物资费 300 元，由项目经费支出。"},
-        ],
-        "sessions": [
-            {
-                "seq": str(n),
-                "date": date,
-                "time": "16:10–17:10",
-                "title": title,
-                "stage": stage,
-                "objectives": objectives,
-            }
-            for n, (date, title, stage, objectives) in enumerate(
-                [
-                    ("2026-10-15", "你好，新朋友", "形成期", ["相互认识，订立小组契约"]),
-                    ("2026-10-22", "初中大不同", "形成期", ["说出初中生活的三个变化"]),
-                    ("2026-10-29", "我的情绪温度计", "工作期", ["识别情绪及其强度"]),
-                    ("2026-11-05", "压力气球", "工作期", ["学习两种放松方法"]),
-                    ("2026-11-12", "沟通小达人", "工作期", ["练习“我信息”表达"]),
-                    ("2026-11-19", "同伴支持网", "工作期", ["画出自己的支持网络"]),
-                    ("2026-11-26", "我的成长册", "结束期", ["回顾收获"]),
-                    ("2026-12-03", "说再见", "结束期", ["处理离别情绪", "完成后测"]),
-                ],
-                start=1,
-            )
-        ],
-    },
-    "session_plan": {
-        "kind": "session_plan",
-        "doc_title": "单节活动计划",
-        "title": "新生适应成长小组",
-        **COMMON,
-        "group_name": "新生适应成长小组（第一期）",
-        "session": copy.deepcopy(SESSION),
-    },
-    "lesson_plan": {
-        "kind": "lesson_plan",
-        "doc_title": "社工课堂教案",
-        "title": "初一新生适应课堂",
-        **COMMON,
-        "archive_code": "SF-KT-2026-0003",
-        "workers": ["李社工"],
-        "curriculum_title": "初一新生适应课程",
-        "theme": "适应新环境",
-        "grade_band": "初一（7 年级）",
-        "classes": ["7(1)班", "7(2)班"],
-        "overall_goal": "帮助初一学生了解初中学习生活的变化，掌握时间管理和情绪调节的基本方法。",
-        "lessons": copy.deepcopy(LESSONS),
-    },
-    "meeting_record": {
-        "kind": "meeting_record",
-        "doc_title": "小组活动记录表",
-        "title": "新生适应成长小组",
-        **COMMON,
-        "group_name": "新生适应成长小组（第一期）",
-        "session": copy.deepcopy(SESSION),
-        "attendance": [
-            {"code": code, "status": status}
-            for code, status in zip(
-                CODES, ["出席", "出席", "出席", "迟到", "缺席", "出席", "出席", "出席"]
-            )
-        ],
-        "attendance_summary": "出席 6 人，迟到 1 人，缺席 1 人（共 8 人）",
-        "process": (
-            "按计划完成四个环节。“情绪温度计”环节讨论热烈，延长 5 分钟；"
-            f"“情绪小剧场”相应缩短为 10 分钟。（{PROBE}）\n总结环节按时完成。"
-        ),
-        "planned_stage": "工作期",
-        "observed_stage": "形成期向工作期过渡",
-        "observation": "组员之间开始主动回应彼此的分享；两名组员仍较少发言，需要社工邀请。",
-        "reflection": [
-            {"prompt": "本节目标达成情况如何？", "answer": "大部分组员能用温度计描述情绪强度。"},
-            {"prompt": "下次可以改进什么？", "answer": "情境卡数量不足，下次多准备一套。"},
-        ],
-        "skills": ["同理回应", "聚焦", "连结"],
-        "incident": "无。",
-        "adjustments": "“情绪小剧场”缩短 5 分钟。",
-        "follow_ups": [
-            {"who": CODES[4], "note": "连续两次缺席，联系班主任了解情况。", "safeguarding": False},
-            {
-                "who": CODES[2],
-                "note": "分享中提到近期常失眠，安排个别面谈评估。",
-                "safeguarding": True,
-            },
-            {"who": "全体", "note": "下节前发放成长手册。", "safeguarding": False},
-        ],
-        "supervision": {
-            "status": "已签阅",
-            "comment": "记录清楚；失眠个案请本周内完成面谈并记录。",
-            "by": "王督导",
-            "on": "2026-11-02",
+GROUP_PLAN = {
+    "kind": "group_plan",
+    "doc_title": "小组计划书",
+    "title": "新生适应成长小组",
+    **COMMON,
+    "group_name": "新生适应成长小组（第一期）",
+    "curriculum_title": "初一新生适应课程",
+    "theme": "适应新环境、建立新关系",
+    "grade_band": "初一（7 年级）",
+    "period_minutes": "60",
+    "room": "小组工作室",
+    "summary": (
+        "初一新生在学习方式、人际关系和作息上面临较大变化。本小组通过 8 节活动，"
+        f"帮助组员认识变化、管理情绪、建立支持网络。（{PROBE}）"
+    ),
+    "plan": [
+        {
+            "label": "理念与理论基础",
+            "value": "以优势视角和社会学习理论为基础，重视组员之间的互助与示范。",
         },
-    },
-    "evaluation_report": {
-        "kind": "evaluation_report",
-        "doc_title": "小组总结评估报告",
-        "title": "新生适应成长小组",
-        **COMMON,
-        "group_name": "新生适应成长小组（第一期）",
-        "period": "2026-10-15 至 2026-12-03",
-        "meetings": "8",
-        "members": "8",
-        "background": "初一新生普遍反映学习压力大、结交朋友难。社工在开学初的需求调查中发现，"
-        "约三成学生存在不同程度的适应困难。",
-        "overall_goal": "提升组员的学校适应能力和情绪管理能力，建立同伴支持。",
-        "goals": [
-            {
-                "goal": "认识初中生活的变化，降低适应焦虑",
-                "status": "已达成",
-                "evidence": "学校适应量表后测均分提高 0.85。",
-            },
-            {
-                "goal": "学习至少两种情绪调节方法",
-                "status": "部分达成",
-                "evidence": "6 名组员能说出两种方法，2 名组员只能说出一种。",
-            },
-            {"goal": "在组内建立同伴支持关系", "status": "未评估", "evidence": ""},
-        ],
-        "attendance": {
-            "columns": [str(n) for n in range(1, 9)],
-            "rows": [
-                {"code": code, "cells": cells, "rate": rate}
-                for code, cells, rate in zip(CODES, MARKS, RATES)
+        {
+            "label": "小组目标",
+            "value": [
+                "认识初中生活的变化，降低适应焦虑",
+                "学习至少两种情绪调节方法",
+                "在组内建立至少一段同伴支持关系",
             ],
-            "session_rates": [
-                "100.0%",
-                "87.5%",
-                "87.5%",
-                "87.5%",
-                "87.5%",
-                "100.0%",
-                "100.0%",
-                "100.0%",
-            ],
-            "overall": "93.7%",
-            "legend": "✓ 出席  迟 迟到  退 早退  假 请假  ✗ 缺席",
         },
-        "stages": [
-            {"seq": "1", "planned": "形成期", "observed": "形成期"},
-            {"seq": "3", "planned": "工作期", "observed": "形成期向工作期过渡"},
-            {"seq": "8", "planned": "结束期", "observed": "结束期"},
+        {
+            "label": "招募方式",
+            "value": "班主任推荐与学生自愿报名相结合，经社工面谈后确定组员。",
+        },
+        {"label": "组员人数", "value": "8 人"},
+        {
+            "label": "评估方法",
+            "value": [
+                "前后测量表（情绪管理量表、学校适应量表）",
+                "目标达成量表（GAS）",
+                "满意度问卷与社工观察记录",
+            ],
+        },
+        {
+            "label": "风险及应对",
+            "value": [
+                "组员出现强烈情绪：由协助社工陪同到安静区并个别跟进",
+                "发现安全风险：按机构保护流程当日上报督导",
+            ],
+        },
+        {"label": "经费预算", "value": "物资费 300 元，由项目经费支出。"},
+    ],
+    "sessions": [
+        {
+            "seq": str(n),
+            "date": date,
+            "time": "16:10–17:10",
+            "title": title,
+            "stage": stage,
+            "objectives": objectives,
+        }
+        for n, (date, title, stage, objectives) in enumerate(
+            [
+                ("2026-10-15", "你好，新朋友", "形成期", ["相互认识，订立小组契约"]),
+                ("2026-10-22", "初中大不同", "形成期", ["说出初中生活的三个变化"]),
+                ("2026-10-29", "我的情绪温度计", "工作期", ["识别情绪及其强度"]),
+                ("2026-11-05", "压力气球", "工作期", ["学习两种放松方法"]),
+                ("2026-11-12", "沟通小达人", "工作期", ["练习“我信息”表达"]),
+                ("2026-11-19", "同伴支持网", "工作期", ["画出自己的支持网络"]),
+                ("2026-11-26", "我的成长册", "结束期", ["回顾收获"]),
+                ("2026-12-03", "说再见", "结束期", ["处理离别情绪", "完成后测"]),
+            ],
+            start=1,
+        )
+    ],
+}
+
+SESSION_PLAN = {
+    "kind": "session_plan",
+    "doc_title": "单节活动计划",
+    "title": "新生适应成长小组",
+    **COMMON,
+    "group_name": "新生适应成长小组（第一期）",
+    "session": copy.deepcopy(SESSION),
+}
+
+LESSON_PLAN = {
+    "kind": "lesson_plan",
+    "doc_title": "社工课堂教案",
+    "title": "初一新生适应课堂",
+    **COMMON,
+    "archive_code": "SF-KT-2026-0003",
+    "workers": ["李社工"],
+    "curriculum_title": "初一新生适应课程",
+    "theme": "适应新环境",
+    "grade_band": "初一（7 年级）",
+    "classes": ["7(1)班", "7(2)班"],
+    "overall_goal": "帮助初一学生了解初中学习生活的变化，掌握时间管理和情绪调节的基本方法。",
+    "lessons": copy.deepcopy(LESSONS),
+}
+
+MEETING_RECORD = {
+    "kind": "meeting_record",
+    "doc_title": "小组活动记录表",
+    "title": "新生适应成长小组",
+    **COMMON,
+    "group_name": "新生适应成长小组（第一期）",
+    "session": copy.deepcopy(SESSION),
+    "attendance": [
+        {"code": code, "status": status}
+        for code, status in zip(
+            CODES, ["出席", "出席", "出席", "迟到", "缺席", "出席", "出席", "出席"]
+        )
+    ],
+    "attendance_summary": "出席 6 人，迟到 1 人，缺席 1 人（共 8 人）",
+    "process": (
+        "按计划完成四个环节。“情绪温度计”环节讨论热烈，延长 5 分钟；"
+        f"“情绪小剧场”相应缩短为 10 分钟。（{PROBE}）\n总结环节按时完成。"
+    ),
+    "planned_stage": "工作期",
+    "observed_stage": "形成期向工作期过渡",
+    "observation": "组员之间开始主动回应彼此的分享；两名组员仍较少发言，需要社工邀请。",
+    "reflection": [
+        {"prompt": "本节目标达成情况如何？", "answer": "大部分组员能用温度计描述情绪强度。"},
+        {"prompt": "下次可以改进什么？", "answer": "情境卡数量不足，下次多准备一套。"},
+    ],
+    "skills": ["同理回应", "聚焦", "连结"],
+    "incident": "无。",
+    "adjustments": "“情绪小剧场”缩短 5 分钟。",
+    "follow_ups": [
+        {"who": CODES[4], "note": "连续两次缺席，联系班主任了解情况。", "safeguarding": False},
+        {
+            "who": CODES[2],
+            "note": "分享中提到近期常失眠，安排个别面谈评估。",
+            "safeguarding": True,
+        },
+        {"who": "全体", "note": "下节前发放成长手册。", "safeguarding": False},
+    ],
+    "supervision": {
+        "status": "已签阅",
+        "comment": "记录清楚；失眠个案请本周内完成面谈并记录。",
+        "by": "王督导",
+        "on": "2026-11-02",
+    },
+}
+
+EVALUATION_REPORT = {
+    "kind": "evaluation_report",
+    "doc_title": "小组总结评估报告",
+    "title": "新生适应成长小组",
+    **COMMON,
+    "group_name": "新生适应成长小组（第一期）",
+    "period": "2026-10-15 至 2026-12-03",
+    "meetings": "8",
+    "members": "8",
+    "background": "初一新生普遍反映学习压力大、结交朋友难。社工在开学初的需求调查中发现，"
+    "约三成学生存在不同程度的适应困难。",
+    "overall_goal": "提升组员的学校适应能力和情绪管理能力，建立同伴支持。",
+    "goals": [
+        {
+            "goal": "认识初中生活的变化，降低适应焦虑",
+            "status": "已达成",
+            "evidence": "学校适应量表后测均分提高 0.85。",
+        },
+        {
+            "goal": "学习至少两种情绪调节方法",
+            "status": "部分达成",
+            "evidence": "6 名组员能说出两种方法，2 名组员只能说出一种。",
+        },
+        {"goal": "在组内建立同伴支持关系", "status": "未评估", "evidence": ""},
+    ],
+    "attendance": {
+        "columns": [str(n) for n in range(1, 9)],
+        "rows": [
+            {"code": code, "cells": cells, "rate": rate}
+            for code, cells, rate in zip(CODES, MARKS, RATES)
         ],
-        "outcomes": [
-            {
-                "instrument": "学校适应量表",
-                "n": "7",
-                "pre": "2.86",
-                "post": "3.71",
-                "change": "+0.85",
-                "items": [
-                    {
-                        "text": "我能适应初中的学习节奏",
-                        "pre": "2.57",
-                        "post": "3.57",
-                        "change": "+1.00",
-                    },
-                    {
-                        "text": "我在班里有可以倾诉的朋友",
-                        "pre": "3.14",
-                        "post": "3.86",
-                        "change": "+0.72",
-                    },
-                ],
-            },
-            {
-                "instrument": "情绪管理量表（简版）",
-                "n": "7",
-                "pre": "3.10",
-                "post": "3.45",
-                "change": "+0.35",
-                "items": [],
-            },
+        "session_rates": [
+            "100.0%",
+            "87.5%",
+            "87.5%",
+            "87.5%",
+            "87.5%",
+            "100.0%",
+            "100.0%",
+            "100.0%",
         ],
-        "gas": [
-            {"code": code, "goals": "3", "post": post, "followup": "—"}
-            for code, post in zip(
-                CODES[:7], ["59.1", "55.0", "50.0", "61.2", "47.3", "59.1", "61.2"]
-            )
-        ],
-        "gas_summary": "7 名组员平均 T 分数 56.2（50 = 达到预期）",
-        "satisfaction": {
+        "overall": "93.7%",
+        "legend": "✓ 出席  迟 迟到  退 早退  假 请假  ✗ 缺席",
+    },
+    "stages": [
+        {"seq": "1", "planned": "形成期", "observed": "形成期"},
+        {"seq": "3", "planned": "工作期", "observed": "形成期向工作期过渡"},
+        {"seq": "8", "planned": "结束期", "observed": "结束期"},
+    ],
+    "outcomes": [
+        {
+            "instrument": "学校适应量表",
             "n": "7",
-            "mean": "4.43",
-            "agree": "92.1%",
+            "pre": "2.86",
+            "post": "3.71",
+            "change": "+0.85",
             "items": [
-                {"text": "我喜欢小组的活动", "mean": "4.57", "agree": "100.0%"},
-                {"text": "社工能理解我的感受", "mean": "4.29", "agree": "85.7%"},
+                {
+                    "text": "我能适应初中的学习节奏",
+                    "pre": "2.57",
+                    "post": "3.57",
+                    "change": "+1.00",
+                },
+                {
+                    "text": "我在班里有可以倾诉的朋友",
+                    "pre": "3.14",
+                    "post": "3.86",
+                    "change": "+0.72",
+                },
             ],
-            "comments": ["希望活动可以多一点游戏。", f"最喜欢情绪小剧场（{PROBE}）。"],
         },
-        "process": {
-            "summary": "小组按计划完成 8 节活动，组员参与度较高，小组发展基本符合预期。",
-            "rows": [
-                {"label": "计划节数", "value": "8"},
-                {"label": "实际完成", "value": "8"},
-                {"label": "平均每节出席", "value": "7.5 人"},
-            ],
-            "incidents": ["第 4 节一名组员情绪激动，经协助社工陪同后平复，已个别跟进。"],
+        {
+            "instrument": "情绪管理量表（简版）",
+            "n": "7",
+            "pre": "3.10",
+            "post": "3.45",
+            "change": "+0.35",
+            "items": [],
         },
-        "recommendations": (
-            "一、下一期增加家长参与环节。\n二、情绪调节方法需要更多练习时间。"
-            f"\n三、与班主任保持联系，巩固成效。（{PROBE}）"
-        ),
+    ],
+    "gas": [
+        {"code": code, "goals": "3", "post": post, "followup": "—"}
+        for code, post in zip(CODES[:7], ["59.1", "55.0", "50.0", "61.2", "47.3", "59.1", "61.2"])
+    ],
+    "gas_summary": "7 名组员平均 T 分数 56.2（50 = 达到预期）",
+    "satisfaction": {
+        "n": "7",
+        "mean": "4.43",
+        "agree": "92.1%",
+        "items": [
+            {"text": "我喜欢小组的活动", "mean": "4.57", "agree": "100.0%"},
+            {"text": "社工能理解我的感受", "mean": "4.29", "agree": "85.7%"},
+        ],
+        "comments": ["希望活动可以多一点游戏。", f"最喜欢情绪小剧场（{PROBE}）。"],
     },
-    "term_stats": {
-        "kind": "term_stats",
-        "doc_title": "学期工作统计",
-        "title": "示范区阳光社会工作服务中心 2026—2027学年第一学期",
-        **COMMON,
-        "school": "示范区阳光社会工作服务中心",
-        "scope": "机构",
-        "scope_name": "示范区阳光社会工作服务中心",
-        "as_of": "2026-12-01",
-        "totals": {
-            "lessons": "12",
-            "lesson_participants": "480",
+    "process": {
+        "summary": "小组按计划完成 8 节活动，组员参与度较高，小组发展基本符合预期。",
+        "rows": [
+            {"label": "计划节数", "value": "8"},
+            {"label": "实际完成", "value": "8"},
+            {"label": "平均每节出席", "value": "7.5 人"},
+        ],
+        "incidents": ["第 4 节一名组员情绪激动，经协助社工陪同后平复，已个别跟进。"],
+    },
+    "recommendations": (
+        "一、下一期增加家长参与环节。\n二、情绪调节方法需要更多练习时间。"
+        f"\n三、与班主任保持联系，巩固成效。（{PROBE}）"
+    ),
+}
+
+TERM_STATS = {
+    "kind": "term_stats",
+    "doc_title": "学期工作统计",
+    "title": "示范区阳光社会工作服务中心 2026—2027学年第一学期",
+    **COMMON,
+    "school": "示范区阳光社会工作服务中心",
+    "scope": "机构",
+    "scope_name": "示范区阳光社会工作服务中心",
+    "as_of": "2026-12-01",
+    "totals": {
+        "lessons": "12",
+        "lesson_participants": "480",
+        "groups": "1",
+        "meetings": "8",
+        "meeting_participants": "56",
+        "participants": "536",
+        "attendance_rate": "87.5%",
+        "classes_covered": "9",
+        "classes_total": "22",
+        "coverage": "40.9%",
+    },
+    "rows_label": "学校",
+    "rows": [
+        {
+            "name": "示范学校",
+            "lessons": "8",
+            "lesson_participants": "320",
             "groups": "1",
             "meetings": "8",
             "meeting_participants": "56",
-            "participants": "536",
+            "participants": "376",
             "attendance_rate": "87.5%",
-            "classes_covered": "9",
-            "classes_total": "22",
-            "coverage": "40.9%",
+            "classes_covered": "6",
+            "classes_total": "12",
+            "coverage": "50.0%",
         },
-        "rows_label": "学校",
-        "rows": [
-            {
-                "name": "示范学校",
-                "lessons": "8",
-                "lesson_participants": "320",
-                "groups": "1",
-                "meetings": "8",
-                "meeting_participants": "56",
-                "participants": "376",
-                "attendance_rate": "87.5%",
-                "classes_covered": "6",
-                "classes_total": "12",
-                "coverage": "50.0%",
-            },
-            {
-                "name": f"示范第二小学（{PROBE}）",
-                "lessons": "4",
-                "lesson_participants": "160",
-                "groups": "0",
-                "meetings": "0",
-                "meeting_participants": "0",
-                "participants": "160",
-                "attendance_rate": "—",
-                "classes_covered": "3",
-                "classes_total": "10",
-                "coverage": "30.0%",
-            },
-        ],
-    },
+        {
+            "name": f"示范第二小学（{PROBE}）",
+            "lessons": "4",
+            "lesson_participants": "160",
+            "groups": "0",
+            "meetings": "0",
+            "meeting_participants": "0",
+            "participants": "160",
+            "attendance_rate": "—",
+            "classes_covered": "3",
+            "classes_total": "10",
+            "coverage": "30.0%",
+        },
+    ],
 }

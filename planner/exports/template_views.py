@@ -11,9 +11,8 @@ from planner.access import allow
 from planner.db import now, write_tx
 from planner.exports import agency_templates
 from planner.exports.blueprint import bp
-from planner.exports.documents import TITLES
+from planner.exports.kinds import KINDS
 from planner.exports.models import DocTemplate
-from planner.exports.samples import SAMPLES
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN
 from planner.web import go, render, send_docx
@@ -22,7 +21,7 @@ NO_FILE = _l("请选择一个 .docx 文件。")
 
 
 def _kind(kind):
-    if kind not in TITLES:
+    if kind not in KINDS:
         abort(404)
     return kind
 
@@ -42,7 +41,7 @@ def _page(status=200, problems=None, kind=None):
         "exports/templates.html",
         "exports/_templates_body.html",
         status,
-        titles=TITLES,
+        kinds=KINDS,
         rows=rows,
         variables=agency_templates.VARIABLES,
         problems=problems or [],
@@ -117,5 +116,5 @@ def template_preview(kind):
     )
     if row is None:
         abort(404)
-    data, _used = agency_templates.build(kind, SAMPLES[kind], bytes(row.data))
+    data, _used = agency_templates.build(kind, KINDS[kind].sample, bytes(row.data))
     return send_docx(data, f"preview_{kind}.docx")

@@ -11,17 +11,14 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, programs_query, sessions_query
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
-from planner.db import now
 from planner.exports import jobs
 from planner.exports.blueprint import bp
-from planner.exports.documents import TITLES
+from planner.exports.kinds import KINDS, PROGRAM, SESSION
 from planner.exports.models import ExportJob
 from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
-from planner.sessions.models import Program, Session
+from planner.sessions.models import Program
 from planner.web import go, is_htmx, render, send_docx, send_download
-
-PROGRAM_KINDS = ("group_plan", "lesson_plan", "evaluation_report")
 
 
 def load_program(program_id):
@@ -53,13 +50,11 @@ def _docs_page(program, status=200, message=None, job=None):
         "exports/_zip.html",
         status,
         program=program,
-        kinds=jobs.kinds_for(current_user, program),
-        titles=TITLES,
+        kinds=[KINDS[key] for key in jobs.kinds_for(current_user, program)],
         sessions=sessions,
         held=jobs.held_session_ids(program),
         message=message,
         job=job,
-        program_kinds=PROGRAM_KINDS,
     )
 
 
@@ -78,16 +73,7 @@ def _download(program, kind, session=None):
     except jobs.ExportError as err:
         return _docs_page(program, 422, err.message)
     data = jobs.render(ctx, current_user.agency_id)
-    if kind == "lesson_plan":  # the teachers now hold this version: later changes are marked
-        Program.update(exported_at=now()).where(Program.id == program.id).execute()
-        Session.update(changed_after_export=False).where(Session.program == program.id).execute()
-    record(
-        current_user,
-        "export",
-        "program",
-        program.id,
-        f"{kind} {ctx['archive_code']}" + (f" #{session.seq}" if session else ""),
-    )
+    jobs.downloaded(current_user, program, ctx, session)
     return send_docx(data, jobs.file_name(ctx, session))
 
 
@@ -96,7 +82,7 @@ def _download(program, kind, session=None):
 def program_doc(program_id, kind):
     """One program-level document: 小组计划书, 社工课堂教案 or 小组总结评估报告."""
     program = load_program(program_id)
-    if kind not in PROGRAM_KINDS:
+    if kind not in KINDS or KINDS[kind].level != PROGRAM:
         abort(404)
     _allowed(program, kind)
     return _download(program, kind)
@@ -108,7 +94,7 @@ def session_doc(session_id, kind):
     """One session-level document: 单节活动计划 or 小组活动记录表."""
     session = get_or_404(sessions_query(current_user), session_id)
     program = load_program(session.program_id)
-    if kind not in jobs.SESSION_KINDS:
+    if kind not in KINDS or KINDS[kind].level != SESSION:
         abort(404)
     _allowed(program, kind)
     return _download(program, kind, session)
@@ -120,7 +106,7 @@ def program_zip(program_id):
     """Start building all of the program's documents (or one kind) as a zip."""
     program = load_program(program_id)
     kind = request.form.get("kind", "all")
-    if kind != "all" and kind not in TITLES:
+    if kind != "all" and kind not in KINDS:
         abort(404)
     try:
         items = jobs.plan(current_user, program, kind)

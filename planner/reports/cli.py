@@ -8,7 +8,7 @@ from planner.accounts.models import User
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
 from planner.exports import jobs
-from planner.exports.documents import TITLES
+from planner.exports.kinds import KINDS, TERM
 from planner.reports.docs import stats_context
 from planner.roles import ADMIN
 from planner.schools.models import Room, School, Term
@@ -49,8 +49,8 @@ def _programs(where):
 
 
 def run(program_id, term_id, kind, out_dir, username) -> list[str]:
-    if kind != "all" and kind not in TITLES:
-        raise CliError(f"unknown kind {kind}; one of {', '.join(TITLES)} or all")
+    if kind != "all" and kind not in KINDS:
+        raise CliError(f"unknown kind {kind}; one of {', '.join(KINDS)} or all")
     if program_id:
         programs = _programs(Program.id == program_id)
         if not programs:
@@ -65,7 +65,7 @@ def run(program_id, term_id, kind, out_dir, username) -> list[str]:
     user = _user(username, school.agency_id)
     items = []
     for program in programs:
-        if kind != "term_stats":
+        if kind == "all" or KINDS[kind].level != TERM:
             try:
                 items += jobs.plan(user, program, kind)
             except jobs.ExportError as err:

@@ -6,11 +6,11 @@ import io
 import pytest
 from docx import Document
 
-from planner.exports.documents import BUILDERS, TITLES
-from planner.exports.samples import PROBE, SAMPLES
+from planner.exports.kinds import KINDS as DOCS
+from planner.exports.samples import PROBE
 from tests.exports.helpers import NS, body_text, headings, part_text, parts, tables, xml
 
-KINDS = sorted(BUILDERS)
+KINDS = sorted(DOCS)
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 W = "{%s}" % NS["w"]
 SECTIONS = {  # the Heading 1 texts of each document, in order
@@ -53,7 +53,7 @@ SECTIONS = {  # the Heading 1 texts of each document, in order
 
 @pytest.fixture(scope="module")
 def built():
-    return {kind: BUILDERS[kind](SAMPLES[kind]) for kind in KINDS}
+    return {kind: DOCS[kind].build(DOCS[kind].sample) for kind in KINDS}
 
 
 def _style(styles, style_id):
@@ -61,8 +61,8 @@ def _style(styles, style_id):
 
 
 def test_builders_and_titles_cover_the_six_kinds():
-    assert set(BUILDERS) == set(TITLES) == set(SAMPLES) == set(SECTIONS)
-    assert TITLES["evaluation_report"] == "小组总结评估报告"
+    assert set(DOCS) == set(SECTIONS)
+    assert DOCS["evaluation_report"].title == "小组总结评估报告"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -111,8 +111,8 @@ def test_language_is_simplified_chinese(built, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_header_names_the_school_and_the_archive_code(built, kind):
     header = part_text(built[kind], "word/header")
-    assert SAMPLES[kind]["school"] in header
-    assert f"档案编号：{SAMPLES[kind]['archive_code']}" in header
+    assert DOCS[kind].sample["school"] in header
+    assert f"档案编号：{DOCS[kind].sample['archive_code']}" in header
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -129,7 +129,7 @@ def test_footer_numbers_pages_with_real_fields(built, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_title_then_the_sections_in_order(built, kind):
-    assert headings(built[kind], "Title") == [TITLES[kind]]
+    assert headings(built[kind], "Title") == [DOCS[kind].title]
     assert headings(built[kind]) == SECTIONS[kind]
 
 
@@ -142,11 +142,11 @@ def test_user_text_with_ampersand_and_angle_brackets_survives(built, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_core_properties_hold_the_title_and_the_agency_only(built, kind):
     props = Document(io.BytesIO(built[kind])).core_properties
-    assert props.title.startswith(TITLES[kind])
-    assert props.author == props.last_modified_by == SAMPLES[kind]["agency"]
+    assert props.title.startswith(DOCS[kind].title)
+    assert props.author == props.last_modified_by == DOCS[kind].sample["agency"]
     assert props.comments == "" and props.subject == ""
     core = parts(built[kind])["docProps/core.xml"]
-    for worker in SAMPLES[kind]["workers"]:
+    for worker in DOCS[kind].sample["workers"]:
         assert worker not in core
 
 
@@ -158,11 +158,11 @@ def _emptied(value):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_empty_or_missing_values_print_a_dash_and_never_crash(kind):
-    sample = SAMPLES[kind]
+    sample = DOCS[kind].sample
     empty = {key: _emptied(value) for key, value in sample.items()}
-    empty.update(kind=kind, doc_title=TITLES[kind])
+    empty.update(kind=kind, doc_title=DOCS[kind].title)
     for ctx in (empty, {"kind": kind}):
-        text = body_text(BUILDERS[kind](ctx))
+        text = body_text(DOCS[kind].build(ctx))
         assert "—" in text
 
 
@@ -180,7 +180,7 @@ def test_evaluation_attendance_is_a_members_by_meetings_table(built):
         for t in tables(built["evaluation_report"])
         if t[0][0] == "档案编号" and t[0][-1] == "出勤率"
     )
-    sample = SAMPLES["evaluation_report"]["attendance"]
+    sample = DOCS["evaluation_report"].sample["attendance"]
     assert table[0] == ["档案编号", *sample["columns"], "出勤率"]
     assert len(table) == len(sample["rows"]) + 2
     assert table[4] == ["SF-ST-2026-0004", "✓", "迟", "迟", "✓", "✓", "退", "✓", "✓", "100.0%"]
@@ -227,6 +227,6 @@ def test_term_stats_totals_and_rows(built):
 
 def test_builders_do_not_change_their_context():
     for kind in KINDS:
-        ctx = copy.deepcopy(SAMPLES[kind])
-        BUILDERS[kind](ctx)
-        assert ctx == SAMPLES[kind]
+        ctx = copy.deepcopy(DOCS[kind].sample)
+        DOCS[kind].build(ctx)
+        assert ctx == DOCS[kind].sample

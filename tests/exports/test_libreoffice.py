@@ -6,11 +6,10 @@ import re
 
 import pytest
 
-from planner.exports.documents import BUILDERS, TITLES
-from planner.exports.samples import SAMPLES
+from planner.exports.kinds import KINDS as DOCS
 from tests.exports.helpers import parts, pdf_texts
 
-KINDS = sorted(BUILDERS)
+KINDS = sorted(DOCS)
 CANARY = "甄金丝雀"  # an invented student name that appears nowhere else
 EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is ignored
     "group_plan": ["小组概述", "小组计划", "活动安排", "理念与理论基础", "你好，新朋友"],
@@ -44,7 +43,7 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
 
 def _lesson_plan_with_canary():
     """Student-level keys a lesson plan must never print, carrying the canary."""
-    ctx = copy.deepcopy(SAMPLES["lesson_plan"])
+    ctx = copy.deepcopy(DOCS["lesson_plan"].sample)
     ctx["attendance"] = [{"code": CANARY, "status": "出席"}]
     ctx["members"] = [CANARY]
     ctx["follow_ups"] = [{"who": CANARY, "note": CANARY, "safeguarding": True}]
@@ -52,7 +51,7 @@ def _lesson_plan_with_canary():
 
 
 def _meeting_record_with_canary():
-    ctx = copy.deepcopy(SAMPLES["meeting_record"])
+    ctx = copy.deepcopy(DOCS["meeting_record"].sample)
     ctx["attendance"][0]["code"] = CANARY
     return ctx
 
@@ -65,9 +64,9 @@ def _flat(text: str) -> str:
 def converted(tmp_path_factory):
     """All documents, converted in one soffice run (one start-up) with a profile of its own."""
     out = tmp_path_factory.mktemp("libreoffice")
-    docs = {kind: BUILDERS[kind](SAMPLES[kind]) for kind in KINDS}
-    docs["canary_lesson_plan"] = BUILDERS["lesson_plan"](_lesson_plan_with_canary())
-    docs["canary_meeting_record"] = BUILDERS["meeting_record"](_meeting_record_with_canary())
+    docs = {kind: DOCS[kind].build(DOCS[kind].sample) for kind in KINDS}
+    docs["canary_lesson_plan"] = DOCS["lesson_plan"].build(_lesson_plan_with_canary())
+    docs["canary_meeting_record"] = DOCS["meeting_record"].build(_meeting_record_with_canary())
     texts = pdf_texts(docs, out)
     return docs, texts
 
@@ -75,7 +74,7 @@ def converted(tmp_path_factory):
 @pytest.mark.parametrize("kind", KINDS)
 def test_pdf_shows_the_title_and_the_sections(converted, kind):
     text = _flat(converted[1][kind])
-    assert TITLES[kind] in text
+    assert DOCS[kind].title in text
     for expected in EXPECTED[kind]:
         assert _flat(expected) in text, expected
 
@@ -83,8 +82,8 @@ def test_pdf_shows_the_title_and_the_sections(converted, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_pdf_header_and_page_numbers(converted, kind):
     text = _flat(converted[1][kind])
-    assert SAMPLES[kind]["archive_code"] in text
-    assert _flat(SAMPLES[kind]["school"]) in text
+    assert DOCS[kind].sample["archive_code"] in text
+    assert _flat(DOCS[kind].sample["school"]) in text
     pages = re.findall(r"第(\d+)页/共(\d+)页", text)
     assert pages and pages[0][0] == "1"  # the PAGE field was computed
     assert len({total for _, total in pages}) == 1 and len(pages) == int(pages[0][1])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.exports.samples import SAMPLES
+from planner.exports.kinds import KINDS as DOCS
 
 COMMON = {
     "kind",
@@ -106,16 +106,16 @@ TOTALS = {
 
 @pytest.mark.parametrize("kind", sorted(KEYS))
 def test_top_level_keys(kind):
-    assert set(SAMPLES[kind]) == COMMON | KEYS[kind]
-    assert SAMPLES[kind]["kind"] == kind
-    assert isinstance(SAMPLES[kind]["workers"], list)
+    assert set(DOCS[kind].sample) == COMMON | KEYS[kind]
+    assert DOCS[kind].sample["kind"] == kind
+    assert isinstance(DOCS[kind].sample["workers"], list)
 
 
 def test_session_dicts():
     sessions = [
-        SAMPLES["session_plan"]["session"],
-        SAMPLES["meeting_record"]["session"],
-        *SAMPLES["lesson_plan"]["lessons"],
+        DOCS["session_plan"].sample["session"],
+        DOCS["meeting_record"].sample["session"],
+        *DOCS["lesson_plan"].sample["lessons"],
     ]
     for session in sessions:
         assert set(session) == SESSION
@@ -124,15 +124,15 @@ def test_session_dicts():
 
 
 def test_nested_shapes_of_the_reports():
-    report = SAMPLES["evaluation_report"]
+    report = DOCS["evaluation_report"].sample
     assert set(report["attendance"]) == {"columns", "rows", "session_rates", "overall", "legend"}
     for row in report["attendance"]["rows"]:
         assert len(row["cells"]) == len(report["attendance"]["columns"])
     assert set(report["satisfaction"]) == {"n", "mean", "agree", "items", "comments"}
     assert set(report["process"]) == {"summary", "rows", "incidents"}
-    stats = SAMPLES["term_stats"]
+    stats = DOCS["term_stats"].sample
     assert set(stats["totals"]) == TOTALS
     assert all(set(row) == TOTALS | {"name"} for row in stats["rows"])
-    record = SAMPLES["meeting_record"]
+    record = DOCS["meeting_record"].sample
     assert set(record["supervision"]) == {"status", "comment", "by", "on"}
     assert all(set(f) == {"who", "note", "safeguarding"} for f in record["follow_ups"])

@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 
 from planner.exports import agency_templates
+from planner.exports.kinds import KINDS as DOCS
 from planner.exports.models import DocTemplate
-from planner.exports.samples import SAMPLES
 from tests import factories
 from tests.conftest import login_as
 from tests.exports import records
@@ -150,8 +150,8 @@ def test_preview_renders_the_template_with_the_sample_data(client, world):
     response = client.get("/admin/templates/group_plan/preview.docx")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     text = body_text(response.data)
-    assert f"{MARKER}：{SAMPLES['group_plan']['title']}" in text
-    assert f"档案编号 {SAMPLES['group_plan']['archive_code']}" in text
+    assert f"{MARKER}：{DOCS['group_plan'].sample['title']}" in text
+    assert f"档案编号 {DOCS['group_plan'].sample['archive_code']}" in text
 
 
 def test_delete_goes_back_to_the_built_in_layout(client, world):

@@ -9,12 +9,12 @@ from docx import Document
 from jinja2.exceptions import SecurityError
 
 from planner.exports import agency_templates
-from planner.exports.documents import BUILDERS
-from planner.exports.samples import PROBE, SAMPLES
+from planner.exports.kinds import KINDS as DOCS
+from planner.exports.samples import PROBE
 from tests.exports.helpers import body_text, part_text
 
-KINDS = sorted(BUILDERS)
-CTX = SAMPLES["group_plan"]
+KINDS = sorted(DOCS)
+CTX = DOCS["group_plan"].sample
 
 
 def _docx(*paragraphs, runs=None) -> bytes:
@@ -39,21 +39,23 @@ def _problems(data, kind="group_plan"):
 def test_example_templates_pass_the_check_and_render(kind):
     data = agency_templates.example_template(kind)
     assert _problems(data, kind) == []
-    rendered, used = agency_templates.build(kind, SAMPLES[kind], data)
+    rendered, used = agency_templates.build(kind, DOCS[kind].sample, data)
     assert used
     text = body_text(rendered)
-    assert SAMPLES[kind]["doc_title"] in text and "{{" not in text and "{%" not in text
+    assert DOCS[kind].sample["doc_title"] in text and "{{" not in text and "{%" not in text
     header = part_text(rendered, "word/header")
-    assert SAMPLES[kind]["archive_code"] in header and SAMPLES[kind]["school"] in header
+    assert DOCS[kind].sample["archive_code"] in header and DOCS[kind].sample["school"] in header
 
 
 def test_example_template_loops_repeat_rows_and_paragraphs():
     rendered, _ = agency_templates.build(
-        "session_plan", SAMPLES["session_plan"], agency_templates.example_template("session_plan")
+        "session_plan",
+        DOCS["session_plan"].sample,
+        agency_templates.example_template("session_plan"),
     )
     table = Document(io.BytesIO(rendered)).tables[0]
     assert [row.cells[1].text for row in table.rows][1:] == [
-        a["title"] for a in SAMPLES["session_plan"]["session"]["activities"]
+        a["title"] for a in DOCS["session_plan"].sample["session"]["activities"]
     ]
     assert "态度目标：愿意在小组中分享自己的感受" in body_text(rendered)
 
@@ -159,7 +161,9 @@ def test_rendered_file_properties_name_the_agency_not_the_template_author():
 
 def test_dotted_items_means_the_items_key():
     data = _docx("{%p for i in satisfaction.items %}", "{{ i.text }}", "{%p endfor %}")
-    rendered, used = agency_templates.build("evaluation_report", SAMPLES["evaluation_report"], data)
+    rendered, used = agency_templates.build(
+        "evaluation_report", DOCS["evaluation_report"].sample, data
+    )
     assert used
     assert body_text(rendered).splitlines() == ["我喜欢小组的活动", "社工能理解我的感受"]
 
@@ -208,7 +212,7 @@ def test_build_falls_back_on_a_broken_template(template, caplog):
 
 
 def test_build_without_a_template_uses_the_builder():
-    data, used = agency_templates.build("term_stats", SAMPLES["term_stats"])
+    data, used = agency_templates.build("term_stats", DOCS["term_stats"].sample)
     assert not used and "二、分学校统计" in body_text(data)
 
 
@@ -220,7 +224,7 @@ def test_build_with_a_good_template_uses_it():
 
 def test_variables_are_the_sorted_top_level_keys():
     for kind in KINDS:
-        assert agency_templates.VARIABLES[kind] == sorted(SAMPLES[kind])
+        assert agency_templates.VARIABLES[kind] == sorted(DOCS[kind].sample)
     assert "attendance" in agency_templates.VARIABLES["meeting_record"]
     assert "attendance" not in agency_templates.VARIABLES["lesson_plan"]
 

@@ -1,0 +1,120 @@
+"""Every Word document the planner makes, one entry per kind: its title, the level it
+belongs to, how its context is gathered, its builder, whether it holds students' records,
+its sample context and starter template, and who may have it. Adding a kind means one
+entry here and its builder.
+
+Who may have which (PRIVACY_SECURITY.md §2): a teacher only the lesson plan; the documents
+that hold students' records (meeting records, evaluation reports) only the program's own
+workers and their supervisors, never an admin."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from planner.exports import documents, evaluation_context, gather, samples, starters, summaries
+from planner.roles import EVERYONE, STAFF, SUPERVISOR, WORKER
+
+PROGRAM, SESSION, TERM = "program", "session", "term"
+GROUP, CLASSROOM = "group", "classroom"  # the curriculum kinds (planner.curricula.models.KINDS)
+PLANNED, HELD = "planned", "held"
+
+
+@dataclass(frozen=True)
+class DocKind:
+    key: str
+    title: str  # the document's own title; also its msgid on pages
+    level: str  # PROGRAM: one per program; SESSION: one per session; TERM: one per term
+    gather: Callable | None  # program (and session) → context; a TERM kind's context is a
+    # report, drawn by planner.reports.docs
+    build: Callable[[dict], bytes]
+    holds_student_records: bool
+    sample: dict  # a full context, for tests and the template preview
+    starter: list  # the template admins start from (planner.exports.starters)
+    roles: tuple  # the roles that may have it at all
+    programs: tuple = ()  # the curriculum kinds whose programs have it (PROGRAM and SESSION)
+    sessions: str = ""  # SESSION kinds: PLANNED (every session not cancelled) or HELD
+    # (those with attendance or a reflection)
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        DocKind(
+            "group_plan",
+            "小组计划书",
+            PROGRAM,
+            gather.group_plan,
+            documents.group_plan,
+            False,
+            samples.GROUP_PLAN,
+            starters.GROUP_PLAN,
+            STAFF,
+            programs=(GROUP,),
+        ),
+        DocKind(
+            "lesson_plan",
+            "社工课堂教案",
+            PROGRAM,
+            gather.lesson_plan,
+            documents.lesson_plan,
+            False,
+            samples.LESSON_PLAN,
+            starters.LESSON_PLAN,
+            EVERYONE,
+            programs=(CLASSROOM,),
+        ),
+        DocKind(
+            "session_plan",
+            "单节活动计划",
+            SESSION,
+            gather.session_plan,
+            documents.session_plan,
+            False,
+            samples.SESSION_PLAN,
+            starters.SESSION_PLAN,
+            STAFF,
+            programs=(GROUP, CLASSROOM),
+            sessions=PLANNED,
+        ),
+        DocKind(
+            "meeting_record",
+            "小组活动记录表",
+            SESSION,
+            gather.meeting_record,
+            documents.meeting_record,
+            True,
+            samples.MEETING_RECORD,
+            starters.MEETING_RECORD,
+            (WORKER, SUPERVISOR),
+            programs=(GROUP,),
+            sessions=HELD,
+        ),
+        DocKind(
+            "evaluation_report",
+            "小组总结评估报告",
+            PROGRAM,
+            evaluation_context.evaluation_report,
+            summaries.evaluation_report,
+            True,
+            samples.EVALUATION_REPORT,
+            starters.EVALUATION_REPORT,
+            (WORKER, SUPERVISOR),
+            programs=(GROUP,),
+        ),
+        DocKind(
+            "term_stats",
+            "学期工作统计",
+            TERM,
+            None,
+            summaries.term_stats,
+            False,
+            samples.TERM_STATS,
+            starters.TERM_STATS,
+            STAFF,
+        ),
+    )
+}
+
+
+def of_program(program) -> list[DocKind]:
+    """The kinds a program of its curriculum's kind has, in the order a zip holds them."""
+    return [kind for kind in KINDS.values() if program.curriculum.kind in kind.programs]

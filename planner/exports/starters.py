@@ -1,0 +1,182 @@
+"""The starting points admins download for their own Word templates, one per document kind
+(planner.exports.kinds says which is whose). Each is a list of (h)eading, (p)aragraph,
+(b)ullet, or a (t)able whose middle row repeats; docxtpl's {%p …%} / {%tr …%} tags drop
+their own paragraph or row."""
+
+GROUP_PLAN = [
+    ("p", "小组名称：{{ group_name }}　课程：{{ curriculum_title }}"),
+    (
+        "p",
+        "主题：{{ theme }}　年级：{{ grade_band }}　每节 {{ period_minutes }} 分钟　地点：{{ room }}",
+    ),
+    ("h", "一、小组概述"),
+    ("p", "{{ summary }}"),
+    ("h", "二、小组计划"),
+    ("p", "{%p for item in plan %}"),
+    (
+        "p",
+        "{{ item.label }}：{% if item.value is string %}{{ item.value }}"
+        "{% else %}{{ item.value|join('；') }}{% endif %}",
+    ),
+    ("p", "{%p endfor %}"),
+    ("h", "三、活动安排"),
+    (
+        "t",
+        ["节次", "日期", "时间", "主题", "阶段"],
+        "s in sessions",
+        ["{{ s.seq }}", "{{ s.date }}", "{{ s.time }}", "{{ s.title }}", "{{ s.stage }}"],
+    ),
+]
+
+SESSION_PLAN = [
+    ("p", "小组名称：{{ group_name }}"),
+    (
+        "p",
+        "第 {{ session.seq }} 节：{{ session.title }}　{{ session.date }} {{ session.weekday }}"
+        " {{ session.time }}　{{ session.venue }}",
+    ),
+    ("h", "一、本节目标"),
+    ("p", "{%p for o in session.objectives %}"),
+    ("b", "{{ o.label }}：{{ o.text }}"),
+    ("p", "{%p endfor %}"),
+    ("h", "二、活动流程"),
+    (
+        "t",
+        ["环节", "活动名称", "时长（分钟）", "目的", "物资"],
+        "a in session.activities",
+        [
+            "{{ a.phase }}",
+            "{{ a.title }}",
+            "{{ a.minutes }}",
+            "{{ a.purpose }}",
+            "{{ a.materials|join('、') }}",
+        ],
+    ),
+    ("p", "合计：{{ session.total_minutes }} 分钟"),
+    ("h", "三、重点信息"),
+    ("p", "{%p for m in session.key_messages %}"),
+    ("b", "{{ m }}"),
+    ("p", "{%p endfor %}"),
+    ("h", "四、物资及准备"),
+    ("p", "{{ session.materials|join('、') }}"),
+    ("p", "{{ session.preparation }}"),
+]
+
+LESSON_PLAN = [
+    ("p", "课程：{{ curriculum_title }}　主题：{{ theme }}　年级：{{ grade_band }}"),
+    ("p", "授课班级：{{ classes|join('、') }}"),
+    ("h", "一、课程总目标"),
+    ("p", "{{ overall_goal }}"),
+    ("h", "二、分课教案"),
+    ("p", "{%p for lesson in lessons %}"),
+    ("h2", "第 {{ lesson.seq }} 课　{{ lesson.title }}"),
+    ("p", "{{ lesson.date }} {{ lesson.time }}　{{ lesson.venue }}"),
+    ("p", "{%p for o in lesson.objectives %}"),
+    ("b", "{{ o.label }}：{{ o.text }}"),
+    ("p", "{%p endfor %}"),
+    ("p", "{%p for a in lesson.activities %}"),
+    ("p", "{{ a.phase }}　{{ a.title }}（{{ a.minutes }} 分钟）：{{ a.purpose }}"),
+    ("p", "{%p endfor %}"),
+    ("p", "核心信息：{{ lesson.key_messages|join('；') }}"),
+    ("p", "{%p endfor %}"),
+]
+
+MEETING_RECORD = [
+    (
+        "p",
+        "小组名称：{{ group_name }}　第 {{ session.seq }} 节：{{ session.title }}"
+        "　{{ session.date }}",
+    ),
+    ("h", "一、出勤情况"),
+    ("t", ["档案编号", "出勤"], "a in attendance", ["{{ a.code }}", "{{ a.status }}"]),
+    ("p", "{{ attendance_summary }}"),
+    ("h", "二、活动过程"),
+    ("p", "{{ process }}"),
+    ("p", "计划阶段：{{ planned_stage }}　观察到的阶段：{{ observed_stage }}"),
+    ("p", "突发事件：{{ incident }}　调整：{{ adjustments }}"),
+    ("h", "三、观察"),
+    ("p", "{{ observation }}"),
+    ("p", "运用技巧：{{ skills|join('、') }}"),
+    ("h", "四、反思"),
+    ("p", "{%p for r in reflection %}"),
+    ("p", "{{ r.prompt }} {{ r.answer }}"),
+    ("p", "{%p endfor %}"),
+    ("h", "五、跟进"),
+    ("p", "{%p for f in follow_ups %}"),
+    ("b", "{{ f.who }}：{{ f.note }}{% if f.safeguarding %}（保护关注）{% endif %}"),
+    ("p", "{%p endfor %}"),
+    ("h", "六、督导意见"),
+    ("p", "{{ supervision.status }}　{{ supervision.by }}　{{ supervision.on }}"),
+    ("p", "{{ supervision.comment }}"),
+]
+
+EVALUATION_REPORT = [
+    (
+        "p",
+        "小组名称：{{ group_name }}　服务期间：{{ period }}　{{ meetings }} 节　{{ members }} 人",
+    ),
+    ("h", "一、背景"),
+    ("p", "{{ background }}"),
+    ("p", "总目标：{{ overall_goal }}"),
+    ("h", "二、目标及达成情况"),
+    (
+        "t",
+        ["目标", "达成情况", "依据"],
+        "g in goals",
+        ["{{ g.goal }}", "{{ g.status }}", "{{ g.evidence }}"],
+    ),
+    ("h", "三、出勤情况"),
+    (
+        "t",
+        ["档案编号", "各节出勤", "出勤率"],
+        "r in attendance.rows",
+        ["{{ r.code }}", "{{ r.cells|join(' ') }}", "{{ r.rate }}"],
+    ),
+    ("p", "整体出勤率：{{ attendance.overall }}　{{ attendance.legend }}"),
+    ("h", "四、成效评估"),
+    ("p", "{%p for o in outcomes %}"),
+    (
+        "p",
+        "{{ o.instrument }}（n = {{ o.n }}）：前测 {{ o.pre }}，后测 {{ o.post }}，"
+        "变化 {{ o.change }}",
+    ),
+    ("p", "{%p for i in o.items %}"),
+    ("b", "{{ i.text }}：{{ i.pre }} → {{ i.post }}"),
+    ("p", "{%p endfor %}"),
+    ("p", "{%p endfor %}"),
+    ("p", "{{ gas_summary }}"),
+    ("h", "五、满意度"),
+    (
+        "p",
+        "共 {{ satisfaction.n }} 份，平均分 {{ satisfaction.mean }}，认同率 {{ satisfaction.agree }}",
+    ),
+    ("h", "六、过程评估"),
+    ("p", "{{ process.summary }}"),
+    ("h", "七、建议"),
+    ("p", "{{ recommendations }}"),
+]
+
+TERM_STATS = [
+    ("p", "统计范围：{{ scope }} {{ scope_name }}　截至 {{ as_of }}"),
+    ("h", "一、总体情况"),
+    (
+        "p",
+        "课堂 {{ totals.lessons }} 节、{{ totals.lesson_participants }} 人次；小组 "
+        "{{ totals.groups }} 个、{{ totals.meetings }} 节、{{ totals.meeting_participants }} "
+        "人次；服务总人次 {{ totals.participants }}；班级覆盖率 {{ totals.coverage }}",
+    ),
+    ("h", "二、分项统计"),
+    (
+        "t",
+        ["{{ rows_label }}", "课堂节数", "课堂人次", "小组节数", "总人次", "覆盖率"],
+        "r in rows",
+        [
+            "{{ r.name }}",
+            "{{ r.lessons }}",
+            "{{ r.lesson_participants }}",
+            "{{ r.meetings }}",
+            "{{ r.participants }}",
+            "{{ r.coverage }}",
+        ],
+    ),
+]
