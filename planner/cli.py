@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from planner import migrations
 from planner.db import database
+from planner.errors import PlannerError
 from planner.generate.cli import generate_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
@@ -84,7 +85,7 @@ def create_user_cmd(username, display_name, role, agency_code, school_codes, pas
     from marshmallow import ValidationError
 
     from planner.accounts.schemas import UserSchema
-    from planner.accounts.services import AccountError, create_user
+    from planner.accounts.services import create_user
     from planner.schools.models import Agency, School
 
     with database.connection_context():
@@ -110,7 +111,7 @@ def create_user_cmd(username, display_name, role, agency_code, school_codes, pas
             create_user(agency.id, data)
         except ValidationError as err:
             raise click.ClickException(str(err.messages)) from err
-        except AccountError as err:
+        except PlannerError as err:
             raise click.ClickException(f"username {username} is taken") from err
     click.echo(f"created {role} {username}")
 
@@ -264,7 +265,7 @@ def feed_url_cmd(username, base_url, rotate, days):
                 _, raw = services.rotate_token(user, active.id)
             else:
                 _, raw = services.create_token(user, "worker", user.id, label="CLI")
-        except services.FeedError as err:
+        except PlannerError as err:
             raise click.ClickException(str(err)) from err
     click.echo(services.feed_url(base_url, raw, with_days=days))
 

@@ -6,6 +6,7 @@ import json
 from flask import render_template, request, send_file
 from marshmallow import ValidationError
 
+from planner import errors
 from planner.forms import flatten_errors
 
 
@@ -81,3 +82,11 @@ def send_download(data: bytes, name: str, mimetype: str):
 
 def send_docx(data: bytes, name: str):
     return send_download(data, name, DOCX)
+
+
+STATUSES = {errors.INVALID: 422, errors.NOT_FOUND: 404, errors.FORBIDDEN: 403, errors.CONFLICT: 409}
+
+
+def error_status(err: errors.PlannerError) -> int:
+    """The HTTP status of a service's refusal (services name the kind, never a status)."""
+    return STATUSES[err.kind]

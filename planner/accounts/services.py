@@ -8,18 +8,10 @@ from peewee import IntegrityError
 
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
 from planner.db import now, save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.roles import WORKER
 
 hasher = PasswordHasher()
-
-
-class AccountError(ValueError):
-    """A problem the user can fix; `field` says where to show it."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def hash_password(password: str) -> str:
@@ -97,7 +89,7 @@ def create_user(agency_id: int, data: dict) -> User:
                 data.get("class_ids", []),
             )
     except IntegrityError as exc:
-        raise AccountError("username", "duplicate") from exc
+        raise PlannerError("duplicate", "username") from exc
     return user
 
 

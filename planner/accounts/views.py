@@ -11,6 +11,7 @@ from planner.accounts import services
 from planner.accounts.models import User
 from planner.accounts.schemas import LoginSchema, UserEditSchema, UserSchema
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.i18n import LOCALES
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
@@ -149,7 +150,7 @@ def user_new():
         return _user_form(None, request.form, errors, 422)
     try:
         services.create_user(current_user.agency_id, values)
-    except services.AccountError:
+    except PlannerError:
         return _user_form(None, request.form, {"username": _l("该用户名已被使用。")}, 422)
     return go(url_for("accounts.users"))
 

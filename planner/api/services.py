@@ -11,20 +11,13 @@ from planner.api.models import SCOPES, ApiToken
 from planner.curricula import services as curricula
 from planner.curricula.models import Curriculum
 from planner.db import now, write_tx
+from planner.errors import PlannerError
 from planner.feeds.services import USE_EVERY, hash_token, new_raw_token
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, Session
 
 MAX_TOKENS = 20  # per user: a list someone can still review and revoke
-
-
-class TokenError(ValueError):
-    """A token can't be made; the message says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def allowed_scopes(user) -> list[str]:
@@ -36,9 +29,9 @@ def create_token(user, label: str, scopes: list[str]) -> tuple:
     """(ApiToken, raw token). The raw token is returned once and never stored."""
     allowed = allowed_scopes(user)
     if not user.is_staff or not scopes or set(scopes) - set(allowed):
-        raise TokenError(_l("请选择至少一项可用的权限。"))
+        raise PlannerError(_l("请选择至少一项可用的权限。"))
     if len(active_tokens(user)) >= MAX_TOKENS:
-        raise TokenError(_l("令牌已达上限，请先停用不用的令牌。"))
+        raise PlannerError(_l("令牌已达上限，请先停用不用的令牌。"))
     raw = new_raw_token()
     with write_tx():
         token = ApiToken.create(

@@ -9,6 +9,7 @@ from planner.api import services
 from planner.api.blueprint import bp
 from planner.api.models import SCOPES
 from planner.api.schemas import TokenFormSchema
+from planner.errors import PlannerError
 from planner.roles import STAFF
 from planner.web import go, load_form, render
 
@@ -44,7 +45,7 @@ def token_create():
         return _page(422, errors, form)
     try:
         token, raw = services.create_token(current_user, values["label"], values["scopes"])
-    except services.TokenError as err:
+    except PlannerError as err:
         return _page(422, {"scopes": err.message}, form)
     return _page(201, new={"raw": raw, "token": token})
 

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from planner.calendars import operations
 from planner.calendars.services import dates
+from planner.errors import PlannerError
 from planner.forms import clean_text
 from planner.i18n import lazy_gettext as _l
 
@@ -37,14 +38,6 @@ KEYWORDS = (
 )
 
 
-class IcsError(ValueError):
-    """The file can't be imported; message is shown to the admin."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def default_kind(summary: str) -> str:
     for kind, words in KEYWORDS:
         if any(word in summary for word in words):
@@ -60,7 +53,7 @@ def read_limited(stream, limit: int = MAX_BYTES) -> bytes:
     finally:
         stream.close()
     if len(data) > limit:
-        raise IcsError(_l("文件超过 2 MB，无法导入。请只导出本学期的校历后再试。"))
+        raise PlannerError(_l("文件超过 2 MB，无法导入。请只导出本学期的校历后再试。"))
     return data
 
 
@@ -71,20 +64,20 @@ def _text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise IcsError(_l("文件编码无法识别，请另存为 UTF-8 后再试。"))
+    raise PlannerError(_l("文件编码无法识别，请另存为 UTF-8 后再试。"))
 
 
 def parse(data: bytes) -> list:
     """Every VEVENT as {n, name, start, end (inclusive), skip}; skip says why an event
     can't become calendar days (timed, recurring, too long). A broken file raises."""
     if not data.strip():
-        raise IcsError(_l("文件是空的。"))
+        raise PlannerError(_l("文件是空的。"))
     try:
         calendar = Calendar.from_ical(_text(data))
     except ValueError as exc:
-        raise IcsError(_l("这不是有效的 .ics 日历文件，无法读取。")) from exc
+        raise PlannerError(_l("这不是有效的 .ics 日历文件，无法读取。")) from exc
     if calendar.name != "VCALENDAR":
-        raise IcsError(_l("这不是有效的 .ics 日历文件，无法读取。"))
+        raise PlannerError(_l("这不是有效的 .ics 日历文件，无法读取。"))
     events = []
     for n, event in enumerate(calendar.walk("VEVENT"), 1):
         # control characters (NUL: PostgreSQL; the rest: Word exports) as a form drops them
@@ -92,7 +85,7 @@ def parse(data: bytes) -> list:
         try:
             start, end = event.start, event.end
         except ValueError as exc:  # no DTSTART, or a date that doesn't parse
-            raise IcsError(
+            raise PlannerError(
                 _l("第 %(n)s 个事件（%(name)s）的日期无法识别，文件未导入。", n=n, name=name)
             ) from exc
         item = {"n": n, "name": name, "start": start, "end": start, "skip": None}
@@ -109,9 +102,11 @@ def parse(data: bytes) -> list:
                 item["skip"] = _l("跨度超过 %(n)s 天，不导入", n=MAX_EVENT_DAYS)
         events.append(item)
     if not events:
-        raise IcsError(_l("文件中没有日历事件。"))
+        raise PlannerError(_l("文件中没有日历事件。"))
     if sum(1 for e in events if not e["skip"]) > MAX_EVENTS:
-        raise IcsError(_l("文件中的全天事件超过 %(n)s 个，请只导出本学期的校历。", n=MAX_EVENTS))
+        raise PlannerError(
+            _l("文件中的全天事件超过 %(n)s 个，请只导出本学期的校历。", n=MAX_EVENTS)
+        )
     return sorted(events, key=lambda e: (e["start"], e["n"]))
 
 
@@ -158,11 +153,11 @@ def unsign(key: str, token: str, school_id: int, term_id: int) -> dict:
     try:
         payload = URLSafeTimedSerializer(key, salt=SALT).loads(token, max_age=PREVIEW_SECONDS)
     except SignatureExpired as exc:
-        raise IcsError(_l("预览已超过一小时，请重新上传文件。")) from exc
+        raise PlannerError(_l("预览已超过一小时，请重新上传文件。")) from exc
     except BadSignature as exc:
-        raise IcsError(_l("预览数据无效，请重新上传文件。")) from exc
+        raise PlannerError(_l("预览数据无效，请重新上传文件。")) from exc
     if (payload.get("school"), payload.get("term")) != (school_id, term_id):
-        raise IcsError(_l("预览数据无效，请重新上传文件。"))
+        raise PlannerError(_l("预览数据无效，请重新上传文件。"))
     payload["events"] = [
         {
             "name": name,
@@ -179,7 +174,7 @@ def commit(school_id: int, payload: dict, kinds: list) -> int:
     """Create every chosen event's days, or nothing. Returns the number of days."""
     events = payload["events"]
     if len(kinds) != len(events):
-        raise IcsError(_l("预览数据无效，请重新上传文件。"))
+        raise PlannerError(_l("预览数据无效，请重新上传文件。"))
     source = f"ics:{payload['file']}"
     rows, owners = [], []
     for i, (event, kind) in enumerate(zip(events, kinds)):
@@ -198,6 +193,6 @@ def commit(school_id: int, payload: dict, kinds: list) -> int:
             )
             owners.append(i)
     if not rows:
-        raise IcsError(_l("没有选择要导入的事件。"))
+        raise PlannerError(_l("没有选择要导入的事件。"))
     operations.insert_school_days(school_id, rows, lambda j, row: owners[j])
     return len(rows)

@@ -14,16 +14,8 @@ from peewee import IntegrityError
 from planner.calendars.models import DAY_KINDS, NO_TEACHING, BellPeriod, CalendarDay
 from planner.calendars.services import bell_token, dates, holiday_range
 from planner.db import ConflictError, database, is_sqlite, save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-
-
-class Invalid(ValueError):
-    """Validation that needed the database; errors maps a form field (or row) to a message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(str(errors))
-        self.errors = errors
-
 
 MANUAL_SOURCE = "管理员录入"
 
@@ -86,7 +78,7 @@ def save_national_holiday(data: dict, anchor: CalendarDay | None = None) -> list
         days = dates(data["start"], data["end"])
         errors = _national_clashes(days, [r.id for r in old], "holiday")
         if errors:
-            raise Invalid(errors)
+            raise PlannerError(errors=errors)
         source = data["source"] or (old[0].source if old else _year_source(data["start"].year))
         rows = [
             {
@@ -116,7 +108,7 @@ def save_national_makeup(data: dict, day: CalendarDay | None = None) -> None:
         version = data.pop("version", None)
         errors = _national_clashes([data["date"]], [day.id] if day else [], "makeup")
         if errors:
-            raise Invalid(errors)
+            raise PlannerError(errors=errors)
         data["source"] = data["source"] or (day.source if day else _year_source(data["date"].year))
         if day:
             save_versioned(day, version, data)  # compare-and-set on the form's version
@@ -170,8 +162,8 @@ def school_clashes(school_id: int, items: list, exclude_id: int | None = None) -
 
 def check_in_term(term, days: list, field: str) -> None:
     if days and (days[0] < term.start or days[-1] > term.end):
-        raise Invalid(
-            {
+        raise PlannerError(
+            errors={
                 field: _l(
                     "日期应在本学期（%(a)s 至 %(b)s）之内。",
                     a=term.start.isoformat(),
@@ -208,7 +200,7 @@ def insert_school_days(school_id: int, rows: list, key) -> None:
             school_id, [(key(i, r), r["date"], r["kind"], r["name"]) for i, r in enumerate(rows)]
         )
         if errors:
-            raise Invalid(errors)
+            raise PlannerError(errors=errors)
         CalendarDay.insert_many(rows).execute()
 
 
@@ -223,7 +215,7 @@ def update_school_day(day: CalendarDay, term, data: dict) -> None:
             day.school_id, [("date", data["date"], data["kind"], data["name"])], exclude_id=day.id
         )
         if errors:
-            raise Invalid(errors)
+            raise PlannerError(errors=errors)
         save_versioned(day, version, data)
 
 
@@ -249,8 +241,8 @@ def save_bells(school_id: int, section: str, rows: list, token: str) -> None:
             try:  # the whole transaction is abandoned on refusal, so no savepoint is needed
                 period.delete_instance()
             except IntegrityError as exc:
-                raise Invalid(
-                    {"periods": _l("第%(n)s节已被开展计划使用，不能删除。", n=period.number)}
+                raise PlannerError(
+                    errors={"periods": _l("第%(n)s节已被开展计划使用，不能删除。", n=period.number)}
                 ) from exc
         for number, row in wanted.items():
             if number in current:

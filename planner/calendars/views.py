@@ -12,6 +12,7 @@ from planner.access import allow, get_or_404, in_schools, school_or_404, schools
 from planner.calendars import ics_import, operations, schemas, services
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.forms import small_int
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, STAFF
@@ -157,7 +158,7 @@ def day_new(school_id):
     if not errors:
         try:
             operations.add_school_days(school.id, term, schemas.clean_day(values))
-        except operations.Invalid as err:
+        except PlannerError as err:
             errors = err.errors
     if errors:
         return _day_form(school, term, None, request.form, errors, 422)
@@ -178,7 +179,7 @@ def day_edit(day_id):
             operations.update_school_day(day, term, schemas.clean_day(values))
         except ConflictError:
             return conflict_response(url_for("calendars.day_edit", day_id=day.id, term=term.id))
-        except operations.Invalid as err:
+        except PlannerError as err:
             errors = err.errors
     if errors:
         return _day_form(day.school, term, day, request.form, errors, 422)
@@ -243,7 +244,7 @@ def bells(school_id):
             return conflict_response(
                 url_for("calendars.bells", school_id=school.id, section=section)
             )
-        except operations.Invalid as err:
+        except PlannerError as err:
             errors = err.errors
     if errors:
         rows = [
@@ -304,7 +305,7 @@ def _save_national(kind, day):
             operations.save_national_holiday(values, day)
         else:
             operations.save_national_makeup(values, day)
-    except operations.Invalid as err:
+    except PlannerError as err:
         return err.errors
     return None
 
@@ -380,7 +381,7 @@ def ics_upload(school_id):
         return _import(school, term, 422, error=_l("请选择要导入的 .ics 文件。"))
     try:
         events = ics_import.parse(ics_import.read_limited(upload.stream))
-    except ics_import.IcsError as err:
+    except PlannerError as err:
         return _import(school, term, 422, error=err.message)
     rows = ics_import.preview(school.id, term, events)
     payload = ics_import.sign(current_app.secret_key, school.id, term.id, upload.filename, rows)
@@ -396,12 +397,12 @@ def ics_commit(school_id):
     values, errors = load_form(schemas.ImportCommitSchema())
     try:
         if errors:
-            raise ics_import.IcsError(_l("预览数据无效，请重新上传文件。"))
+            raise PlannerError(_l("预览数据无效，请重新上传文件。"))
         payload = ics_import.unsign(current_app.secret_key, values["payload"], school.id, term.id)
         ics_import.commit(school.id, payload, values["kind"])
-    except ics_import.IcsError as err:
-        return _import(school, term, 422, error=err.message)
-    except operations.Invalid as err:
+    except PlannerError as err:
+        if not err.errors:  # the file or the preview can't be used
+            return _import(school, term, 422, error=err.message)
         rows = [
             dict(e, n=i + 1, kind=k, problem=err.errors.get(i))
             for i, (e, k) in enumerate(zip(payload["events"], values["kind"]))

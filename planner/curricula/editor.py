@@ -14,11 +14,8 @@ from planner.curricula.models import Activity, Curriculum, SessionTemplate, grad
 from planner.curricula.schemas import CurriculumSchema, flatten
 from planner.curricula.services import create_from_data, to_data, with_sessions
 from planner.db import ConflictError, now, write_tx
+from planner.errors import FORBIDDEN, PlannerError
 from planner.i18n import lazy_gettext as _l
-
-
-class NotEditable(Exception):
-    """The curriculum is published, or belongs to someone else's library."""
 
 
 def can_edit(user, curriculum) -> bool:
@@ -52,7 +49,7 @@ def fork(curriculum, user, school_code=None):
 def new_version(curriculum, user):
     """A draft copy of a published curriculum with the next version number."""
     if not can_edit(user, curriculum):
-        raise NotEditable()
+        raise PlannerError(_l("这份课程方案已发布或不属于本机构，不能修改。"), kind=FORBIDDEN)
     draft = Curriculum.get_or_none(
         (Curriculum.slug == curriculum.slug) & (Curriculum.status == "draft")
     )
@@ -76,7 +73,7 @@ def new_version(curriculum, user):
 
 def _editable(curriculum, user):
     if curriculum.status != "draft" or not can_edit(user, curriculum):
-        raise NotEditable()
+        raise PlannerError(_l("这份课程方案已发布或不属于本机构，不能修改。"), kind=FORBIDDEN)
 
 
 def save_plan(curriculum, user, values: dict):

@@ -18,6 +18,7 @@ from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.rules import check_grades, check_period
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.forms import small_int
 from planner.roles import EDITORS, STAFF
 from planner.web import conflict_response, go, load_form, render
@@ -99,7 +100,7 @@ def new_version(cid):
     """Start editing a published curriculum: a new draft version."""
     try:
         draft = editor.new_version(_get(cid), current_user)
-    except editor.NotEditable:
+    except PlannerError:
         abort(403)
     return go(url_for("curricula.edit", cid=draft.id))
 

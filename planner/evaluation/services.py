@@ -9,6 +9,7 @@ from peewee import IntegrityError
 
 from planner.curricula.content import load_yaml
 from planner.db import ConflictError, save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.evaluation.compute import response_score
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.evaluation.schemas import InstrumentSchema, to_model
@@ -19,12 +20,6 @@ from planner.students.models import GroupMember, Student
 # Scores and goals are records about a child: they need the same consent as observations.
 PURPOSE = "observation"
 NO_CONSENT = _l("该组员没有有效的“观察记录”同意（或已撤回），不能记录评估分数。")
-
-
-class EvaluationError(ValueError):
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 def load_instruments(directory: str):
@@ -70,7 +65,7 @@ def create_instrument(agency_id, data: dict) -> Instrument:
         with write_tx():
             return Instrument.create(agency=agency_id, **to_model(data))
     except IntegrityError as err:
-        raise EvaluationError(
+        raise PlannerError(
             _l("编号 %(slug)s 已被使用，请换一个。", slug=data["slug"]), "slug"
         ) from err
 
@@ -103,7 +98,7 @@ def score_of(program_id, student_id, instrument_id, timepoint):
 def save_score(program, student, instrument, timepoint, values: dict, user) -> Score:
     """Create or update one member's answers; a stale version is a ConflictError."""
     if timepoint not in instrument.applies_at:
-        raise EvaluationError(_l("这个评估工具不在该时间点施测。"))
+        raise PlannerError(_l("这个评估工具不在该时间点施测。"))
     answers = {
         i["key"]: values[f"a_{i['key']}"]
         for i in instrument.items
@@ -122,7 +117,7 @@ def save_score(program, student, instrument, timepoint, values: dict, user) -> S
     )
     with write_tx():
         if not may_record(student.id):  # checked inside the transaction: a withdrawal wins
-            raise EvaluationError(NO_CONSENT)
+            raise PlannerError(NO_CONSENT)
         current = score_of(program.id, student.id, instrument.id, timepoint)
         if (current.version if current else 0) != values["version"]:
             raise ConflictError("Score")
@@ -159,7 +154,7 @@ def save_goals(program, student, goals: list[dict], stamp: str, user) -> list:
     """Replace the member's GAS goals with the form's, in one transaction."""
     with write_tx():
         if not may_record(student.id):
-            raise EvaluationError(NO_CONSENT)
+            raise PlannerError(NO_CONSENT)
         current = goals_of(program.id, student.id)
         if goals_stamp(current) != stamp:
             raise ConflictError("GasGoal")

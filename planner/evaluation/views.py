@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from planner.access import allow, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.evaluation import services
 from planner.evaluation.compute import fmt_change, fmt_num, fmt_pct
 from planner.evaluation.models import TIMEPOINTS, Instrument
@@ -139,7 +140,7 @@ def score(program_id, student_id, slug, timepoint):
             return go(url_for("evaluation.page", program_id=program.id) + "#scores")
         except ConflictError:
             return conflict_response(request.path)
-        except services.EvaluationError as err:
+        except PlannerError as err:
             ctx["message"] = err.message
     ctx.update(errors=errors, form=request.form)
     return render("evaluation/score.html", "evaluation/_score_form.html", 422, **ctx)
@@ -176,7 +177,7 @@ def gas(program_id, student_id):
             return go(url_for("evaluation.page", program_id=program.id) + "#gas")
         except ConflictError:
             return conflict_response(request.path)
-        except services.EvaluationError as err:
+        except PlannerError as err:
             ctx["message"] = err.message
     ctx.update(errors=errors, form=request.form)
     return render("evaluation/gas.html", "evaluation/_gas_form.html", 422, **ctx)
@@ -208,7 +209,7 @@ def instruments():
             data = InstrumentSchema().load(instrument_from_form(values))
             services.create_instrument(current_user.agency_id, data)
             return go(url_for("evaluation.instruments"))
-        except services.EvaluationError as err:
+        except PlannerError as err:
             errors = {err.field or "name": err.message}
         except ValidationError as err:  # the form was fine, the instrument is not
             errors = flatten_errors(err.messages)

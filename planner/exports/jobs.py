@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from planner.audit.models import record
 from planner.db import database, now, write_tx
+from planner.errors import PlannerError
 from planner.exports import gather
 from planner.exports.agency_templates import build
 from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
@@ -38,12 +39,6 @@ class Doc(NamedTuple):
     program: object = None
     session: object = None
     ctx: dict | None = None
-
-
-class ExportError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def kinds_of(program) -> tuple:
@@ -116,7 +111,7 @@ def plan(user, program, kind="all") -> list[Doc]:
     """The documents to build for a program; ExportError when there is nothing to build."""
     sessions = gather.sessions_of(program)
     if not sessions:
-        raise ExportError(NO_SESSIONS)
+        raise PlannerError(NO_SESSIONS)
     allowed = kinds_for(user, program)
     wanted = allowed if kind == "all" else tuple(k for k in allowed if k == kind)
     held = held_session_ids(program) if any(KINDS[k].sessions == HELD for k in wanted) else set()

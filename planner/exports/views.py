@@ -11,6 +11,7 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, programs_query, sessions_query
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
+from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.exports.blueprint import bp
 from planner.exports.kinds import KINDS, PROGRAM, SESSION
@@ -68,9 +69,9 @@ def program_docs(program_id):
 def _download(program, kind, session=None):
     try:
         if not jobs.gather.sessions_of(program):
-            raise jobs.ExportError(jobs.NO_SESSIONS)
+            raise PlannerError(jobs.NO_SESSIONS)
         ctx = jobs.context(kind, program, session)
-    except jobs.ExportError as err:
+    except PlannerError as err:
         return _docs_page(program, 422, err.message)
     data = jobs.render(ctx, current_user.agency_id)
     jobs.downloaded(current_user, program, ctx, session)
@@ -110,7 +111,7 @@ def program_zip(program_id):
         abort(404)
     try:
         items = jobs.plan(current_user, program, kind)
-    except jobs.ExportError as err:
+    except PlannerError as err:
         if is_htmx():  # the form swaps into #zip-progress: the message alone
             return render_template("exports/_message.html", message=err.message), 422
         return _docs_page(program, 422, err.message)

@@ -9,6 +9,7 @@ from planner.accounts.models import TeacherClass, User, WorkerSchool
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.curricula.models import SessionTemplate
 from planner.db import now, write_tx
+from planner.errors import PlannerError
 from planner.feeds.ical import build_calendar, calendar_uid
 from planner.feeds.models import AUDIENCES, FeedToken
 from planner.i18n import lazy_gettext as _l
@@ -27,14 +28,6 @@ ROLES_FOR = {
     "class": (ADMIN, WORKER, TEACHER),
     "school": EDITORS,
 }
-
-
-class FeedError(ValueError):
-    """A token can't be made or changed; the message says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def new_raw_token() -> str:
@@ -99,7 +92,7 @@ def create_token(user, audience, target_id, label="") -> tuple:
     """(FeedToken, raw token). The raw token is returned once and never stored."""
     options = targets(user).get(audience, {})
     if target_id not in options:
-        raise FeedError(_l("请从列表中选择可以订阅的日历。"))
+        raise PlannerError(_l("请从列表中选择可以订阅的日历。"))
     raw = new_raw_token()
     with write_tx():
         token = FeedToken.create(
@@ -125,7 +118,7 @@ def rotate_token(user, token_id) -> tuple:
     if old is None:
         raise LookupError(token_id)
     if not can_subscribe(user, old.audience, old.target_id):
-        raise FeedError(_l("你已不能订阅这个日历，请直接停用该链接。"))
+        raise PlannerError(_l("你已不能订阅这个日历，请直接停用该链接。"))
     raw = new_raw_token()
     with write_tx():
         revoked = (

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from planner.access import allow, public
 from planner.db import now
+from planner.errors import PlannerError
 from planner.feeds import services
 from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
@@ -87,7 +88,7 @@ def create():
         token, raw = services.create_token(
             current_user, values["audience"], values["target_id"], values["label"]
         )
-    except services.FeedError as err:
+    except PlannerError as err:
         return _page(422, {"target": err.message}, request.form)
     return _page(201, new=dict(_new_link(raw, values["days"]), token_id=token.id))
 
@@ -100,7 +101,7 @@ def rotate(token_id):
         token, raw = services.rotate_token(current_user, token_id)
     except LookupError:
         abort(404)
-    except services.FeedError as err:
+    except PlannerError as err:
         return _page(422, {"rotate": err.message})
     with_days = request.form.get("days") == "1"
     return _page(new=dict(_new_link(raw, with_days), token_id=token.id))

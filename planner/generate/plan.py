@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from planner.curricula.editor import full
 from planner.curricula.models import Curriculum
 from planner.demo import current_term_dates
+from planner.errors import PlannerError
 from planner.generate import names
 from planner.generate.org import GRADES
 from planner.generate.scales import GenerateError
 from planner.sessions.models import Program
 from planner.sessions.placement import Rule, Spec
-from planner.sessions.services import ScheduleError, create_programs
+from planner.sessions.services import create_programs
 
 CLASSROOM_TARGET = 60  # lessons a school a term: a few series, each for several classes
 GROUPS = (3, 4)  # groups a school a term
@@ -137,7 +138,7 @@ def place_term(world, index: int, library: dict, rng) -> list:
     pairs = [pair for info in world.schools for pair in _school_items(info, index, library, rng)]
     try:
         programs = create_programs([item for item, _ in pairs], world.admin)
-    except ScheduleError as err:
+    except PlannerError as err:
         raise GenerateError(f"placement refused term {index + 1}: {err.message}") from err
     planned = []
     for program, (_, stub) in zip(programs, pairs):

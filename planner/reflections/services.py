@@ -17,14 +17,12 @@ from planner.access import get_or_404, sessions_query, workers_query
 from planner.accounts.models import Supervision, User
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
+from planner.errors import CONFLICT, PlannerError
+from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import FollowUp, Reflection
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids
 from planner.students.models import GroupMember, Student
-
-
-class NotEditable(Exception):
-    """The reflection has left the draft state (submitted or signed off)."""
 
 
 def load_session(user, session_id):
@@ -88,7 +86,7 @@ def save(session, user, data: dict, submit: bool = False) -> Reflection:
         if (reflection.version if reflection else 0) != data["version"]:
             raise ConflictError("Reflection")
         if reflection is not None and reflection.status != "draft":
-            raise NotEditable()
+            raise PlannerError(_l("本反思已提交督导，不能再修改。"), kind=CONFLICT)
         answers = dict(reflection.answers) if reflection else {}
         for prompt, text in data["answers"].items():
             # answers to another stage's prompts stay in the draft, so switching the
@@ -160,7 +158,7 @@ def supervised(user):
 def review(reflection, user, comment: str, action: str, version: int) -> None:
     """Sign off (final) or return to the worker for changes, with the comment."""
     if reflection.status != "submitted":
-        raise NotEditable()
+        raise PlannerError(_l("这份反思已不在待督导状态，请刷新页面。"), kind=CONFLICT)
     fields = {"supervisor_comment": comment}
     if action == "sign_off":
         fields.update(status="signed_off", signed_off_by=user.id, signed_off_at=now())

@@ -11,6 +11,7 @@ from planner.access import allow, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.i18n import gettext as _
 from planner.reflections import forms, queries, services
 from planner.reflections.forms import ReviewForm
@@ -112,7 +113,7 @@ def _save(session):
         reflection = services.save(session, current_user, data, submit=action == "submit")
     except ConflictError:
         return _conflict(session)
-    except services.NotEditable:
+    except PlannerError:
         return _locked(session)
     if action == "submit" or not is_htmx():
         target = url_for("reflections.edit", session_id=session.id)
@@ -233,7 +234,7 @@ def review(reflection_id):
         services.review(
             reflection, current_user, values["comment"], values["action"], values["version"]
         )
-    except (ConflictError, services.NotEditable):
+    except (ConflictError, PlannerError):
         return conflict_response(back)
     return go(url_for("reflections.supervision"))
 

@@ -7,6 +7,7 @@ import os
 from planner.accounts.models import User
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
+from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.exports.kinds import KINDS, TERM
 from planner.reports.docs import stats_context
@@ -68,7 +69,7 @@ def run(program_id, term_id, kind, out_dir, username) -> list[str]:
         if kind == "all" or KINDS[kind].level != TERM:
             try:
                 items += jobs.plan(user, program, kind)
-            except jobs.ExportError as err:
+            except PlannerError as err:
                 if program_id:
                     raise CliError(str(err)) from err
     if term_id and kind in ("all", "term_stats"):

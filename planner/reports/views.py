@@ -10,6 +10,7 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, programs_query, schools_query, workers_query
 from planner.audit.models import record
 from planner.curricula.models import Curriculum
+from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.reports.docs import stats_context
 from planner.reports.stats import term_names, term_statistics
@@ -101,7 +102,7 @@ def term_zip(term_id):
     for program in programs:
         try:
             items += jobs.plan(current_user, program)
-        except jobs.ExportError:
+        except PlannerError:
             continue  # a program with no sessions yet has nothing to add
     if not items:
         return render(

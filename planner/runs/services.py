@@ -9,6 +9,7 @@ from planner.access import sessions_query
 from planner.audit.models import record as audit
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
+from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
@@ -20,14 +21,6 @@ from planner.students.models import GroupMember, Student
 NEXT_STATUS = dict(zip([None, *ATTENDANCE], [*ATTENDANCE, next(iter(ATTENDANCE))]))
 # A tablet whose clock runs ahead would otherwise win every later tap for that member.
 MAX_CLOCK_AHEAD = dt.timedelta(minutes=2)
-
-
-class TapRefused(Exception):
-    """The tap can't be recorded; status is the HTTP answer, message says why."""
-
-    def __init__(self, status, message):
-        super().__init__(str(message))
-        self.status, self.message = status, message
 
 
 def load_session(user, session_id):
@@ -141,11 +134,9 @@ def check_member(session, student_id, today=None):
         .exists()
     )
     if not is_member:
-        raise TapRefused(422, _l("该学生不是本小组的在册成员，无法点名。"))
+        raise PlannerError(_l("该学生不是本小组的在册成员，无法点名。"))
     if not has_consent(student_id, "attendance", today):
-        raise TapRefused(
-            422, _l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。")
-        )
+        raise PlannerError(_l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。"))
 
 
 def record_tap(session, student_id, status, tapped_at, user):
@@ -157,7 +148,7 @@ def record_tap(session, student_id, status, tapped_at, user):
     times are stored as text ('YYYY-MM-DD HH:MM:SS[.ffffff]'), which sorts as the times do.
     Returns the member's attendance as it stands afterwards (.applied: this tap won)."""
     if session.status == "cancelled":
-        raise TapRefused(409, _l("本次活动已取消，不能点名。"))
+        raise PlannerError(_l("本次活动已取消，不能点名。"), kind=CONFLICT)
     check_member(session, student_id)
     when = tap_time(tapped_at)
     (

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from planner.access import allow
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.roles import EDITORS, STAFF
 from planner.runs import services
 from planner.runs.models import ATTENDANCE
 from planner.runs.schemas import HEADCOUNT_MAX, NOTES_MAX, RecordForm, TapForm
-from planner.web import conflict_response, go, is_htmx, load_form, render
+from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("runs", __name__)
 
@@ -121,8 +122,8 @@ def tap(session_id):
         row = services.record_tap(
             session, values["student_id"], values["status"], values["tapped_at"], current_user
         )
-    except services.TapRefused as err:
-        return _tap_answer(err.status, err.message, session=session)
+    except PlannerError as err:
+        return _tap_answer(error_status(err), err.message, session=session)
     if not wants_json():
         return go(url_for("runs.run", session_id=session.id))
     return (

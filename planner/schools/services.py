@@ -3,6 +3,7 @@
 from peewee import IntegrityError
 
 from planner.db import save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Agency, School, SchoolClass
 
@@ -15,19 +16,10 @@ GRADES_BY_STAGE = {
 }
 
 
-class FieldError(ValueError):
-    """A problem with one field, shown next to it."""
-
-    def __init__(self, field, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
 def check_grade(school: School, grade: int) -> None:
     """A class's grade must exist in its school's stage (no 初二 in a 小学)."""
     if grade not in GRADES_BY_STAGE.get(school.stage, range(1, 13)):
-        raise FieldError("grade", _l("该年级不属于本校学段。"))
+        raise PlannerError(_l("该年级不属于本校学段。"), "grade")
 
 
 def _clean(model, school, data):
@@ -44,7 +36,7 @@ def create_record(model, agency: Agency, school: School | None, data: dict):
         with write_tx():
             return model.create(**owner, **data)
     except IntegrityError as exc:
-        raise FieldError("name", _l("已存在同名（或同编码）的记录。")) from exc
+        raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
 
 
 def update_record(instance, data: dict):
@@ -57,7 +49,7 @@ def update_record(instance, data: dict):
         with write_tx():
             save_versioned(instance, version, data)
     except IntegrityError as exc:
-        raise FieldError("name", _l("已存在同名（或同编码）的记录。")) from exc
+        raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
     return instance
 
 

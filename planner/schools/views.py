@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from planner.access import allow, get_or_404, in_schools, schools_query
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, STAFF
 from planner.schools import schemas
@@ -19,7 +20,7 @@ from planner.schools.models import (
     SchoolClass,
     Term,
 )
-from planner.schools.services import FieldError, create_record, set_archived, update_record
+from planner.schools.services import create_record, set_archived, update_record
 from planner.web import FieldSpec, conflict_response, go, load_form, render
 
 bp = Blueprint("schools", __name__)
@@ -168,7 +169,7 @@ def agency():
         update_record(item, values)
     except ConflictError:
         return conflict_response(url_for("schools.agency"))
-    except FieldError as err:
+    except PlannerError as err:
         return render(
             "schools/agency.html",
             "schools/_agency_form.html",
@@ -209,7 +210,7 @@ def new(kind):
         return _form(kind, None, request.form, errors, 422)
     try:
         item = create_record(RESOURCES[kind].model, current_user.agency, school, values)
-    except FieldError as err:
+    except PlannerError as err:
         return _form(kind, None, request.form, {err.field: err.message}, 422)
     return go(_back(item))
 
@@ -228,7 +229,7 @@ def edit(kind, item_id):
         update_record(item, values)
     except ConflictError:
         return conflict_response(url_for("schools.edit", kind=kind, item_id=item_id))
-    except FieldError as err:
+    except PlannerError as err:
         return _form(kind, item, request.form, {err.field: err.message}, 422)
     return go(_back(item))
 

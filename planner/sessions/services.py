@@ -5,6 +5,7 @@ import datetime as dt
 from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.models import (
     Program,
@@ -23,15 +24,6 @@ from planner.sessions.placement import (
     find_conflicts,
     place,
 )
-
-
-class ScheduleError(ValueError):
-    """The schedule can't be applied; the message says why in plain words."""
-
-    def __init__(self, message, preview=None):
-        super().__init__(str(message))
-        self.message = message
-        self.preview = preview
 
 
 def resolve_rules(rows: list[dict], periods: dict) -> list[Rule]:
@@ -66,9 +58,9 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
     with write_tx():
         preview = place(spec, busy=index.for_spec(spec) if index is not None else None)
         if preview.shortfall:
-            raise ScheduleError(shortfall_message(preview, spec.count), preview)
+            raise PlannerError(shortfall_message(preview, spec.count), preview=preview)
         if preview.conflicts:
-            raise ScheduleError(_l("存在时间冲突，请先解决后再保存。"), preview)
+            raise PlannerError(_l("存在时间冲突，请先解决后再保存。"), preview=preview)
         program = Program.create(
             school=spec.school_id,
             term=spec.term.id,
@@ -216,19 +208,19 @@ def move_session(
     info = day_map(program.school_id, day, day)[day]
     if info.timetable_weekday is None:
         reason = info.blocked_by.name if info.blocked_by else _l("周末")
-        raise ScheduleError(
+        raise PlannerError(
             _l("%(day)s 不是教学日（%(reason)s）。", day=day.isoformat(), reason=reason)
         )
     if not (program.term.start <= day <= program.term.end):
-        raise ScheduleError(_l("日期不在本学期内。"))
+        raise PlannerError(_l("日期不在本学期内。"))
     if end <= start:
-        raise ScheduleError(_l("结束时间必须晚于开始时间。"))
+        raise PlannerError(_l("结束时间必须晚于开始时间。"))
     spec = spec_for(program)
     spec.room_id = room_id or session.room_id
     with write_tx():
         clashes = find_conflicts(busy_sessions(spec, day, day), day, start, end)
         if clashes:
-            raise ScheduleError(clashes[0])
+            raise PlannerError(clashes[0])
         _record(
             program,
             user,
@@ -265,9 +257,9 @@ def bump_from(session, program, user):
             spec, after=dt.datetime.combine(session.date, session.start), first_seq=session.seq
         )
         if preview.shortfall:
-            raise ScheduleError(shortfall_message(preview, len(later)), preview)
+            raise PlannerError(shortfall_message(preview, len(later)), preview=preview)
         if preview.conflicts:
-            raise ScheduleError(preview.conflicts[0], preview)
+            raise PlannerError(preview.conflicts[0], preview=preview)
         _record(program, user, "bump", _l("第 %(n)s 节及之后顺延", n=session.seq), later)
         for s, p in zip(later, preview.placed):
             Session.update(
@@ -306,7 +298,7 @@ def undo_last(program, user):
             .first()
         )
         if change is None:
-            raise ScheduleError(_l("没有可以撤销的调整。"))
+            raise PlannerError(_l("没有可以撤销的调整。"))
         for row in change.before:
             values = {k: row[k] for k in SNAPSHOT}
             values["period"] = values.pop("period_id")
@@ -325,16 +317,16 @@ def move_target(values: dict, periods: dict, room_ids: set):
     if values.get("period"):
         period = periods.get(values["period"])
         if period is None:
-            raise ScheduleError(_l("该课节不存在，请从本校课表中选择。"))
+            raise PlannerError(_l("该课节不存在，请从本校课表中选择。"))
         start, end, period_id = period.start, period.end, period.id
     else:
         try:
             start = dt.datetime.strptime(values.get("start", ""), "%H:%M").time()
             end = dt.datetime.strptime(values.get("end", ""), "%H:%M").time()
         except ValueError as err:
-            raise ScheduleError(_l("请选择课节，或填写开始和结束时间（如 16:10）。")) from err
+            raise PlannerError(_l("请选择课节，或填写开始和结束时间（如 16:10）。")) from err
         period_id = None
     room_id = values.get("room_id")
     if room_id and room_id not in room_ids:
-        raise ScheduleError(_l("该场地不属于本校，请从本校场地中选择。"))
+        raise PlannerError(_l("该场地不属于本校，请从本校场地中选择。"))
     return values["date"], start, end, period_id, room_id

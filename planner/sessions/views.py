@@ -6,6 +6,7 @@ from flask_login import current_user
 from planner.access import allow, can_plan, get_or_404, programs_query, school_or_404
 from planner.calendars.services import periods as school_periods
 from planner.curricula.models import Curriculum
+from planner.errors import PlannerError
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
 from planner.sessions import services
@@ -51,8 +52,8 @@ def new(school_id):
         return _form(school, offered, preview=place(spec))
     try:
         program = services.create_program(spec, fields, templates, current_user)
-    except services.ScheduleError as err:
-        return _form(school, offered, {"schedule": err.message}, err.preview, 422)
+    except PlannerError as err:
+        return _form(school, offered, {"schedule": err.message}, err.details.get("preview"), 422)
     return go(url_for("programs.show", program_id=program.id))
 
 
@@ -134,7 +135,7 @@ def move(program_id, session_id):
                 ),
             )
             return go(url_for("programs.show", program_id=program.id))
-        except services.ScheduleError as err:
+        except PlannerError as err:
             errors = {"schedule": err.message}
     return render(
         "programs/move.html",
@@ -154,7 +155,7 @@ def bump(program_id, session_id):
     program, session = _changeable(program_id, session_id)
     try:
         services.bump_from(session, program, current_user)
-    except services.ScheduleError as err:
+    except PlannerError as err:
         return _page(program, err.message, 422)
     return go(url_for("programs.show", program_id=program.id))
 
@@ -180,6 +181,6 @@ def undo(program_id):
         abort(403)
     try:
         services.undo_last(program, current_user)
-    except services.ScheduleError as err:
+    except PlannerError as err:
         return _page(program, err.message, 422)
     return go(url_for("programs.show", program_id=program.id))

@@ -13,6 +13,7 @@ import string
 from peewee import fn
 
 from planner.db import write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Agency, School
 from planner.students.models import ArchiveCounter, ArchiveSetting
@@ -27,40 +28,34 @@ LITERAL = re.compile(r"^[A-Za-z0-9_./-]*$")
 SEQ_SPEC = re.compile(r"^0?[1-8]?d?$")
 
 
-class PatternError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def check_pattern(pattern: str, agency_code: str = "AGENCY", school_code: str = "SCHOOL") -> None:
     """Refuse a pattern that can't produce unique, plain codes (PatternError says why);
     the codes given are the longest the agency has, to check the length of a real code."""
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        raise PatternError(_l("花括号不成对，请检查编码规则。")) from exc
+        raise PlannerError(_l("花括号不成对，请检查编码规则。")) from exc
     used = []
     for literal, name, spec, conversion in parts:
         if not LITERAL.match(literal):
-            raise PatternError(_l("占位符以外只能使用字母、数字和 - _ . /。"))
+            raise PlannerError(_l("占位符以外只能使用字母、数字和 - _ . /。"))
         if name is None:
             continue
         if name not in PLACEHOLDERS or conversion:
-            raise PatternError(
+            raise PlannerError(
                 _l(
                     "未知的占位符 {%(name)s}。可用：{agency} {school} {type} {year} {seq:04d}。",
                     name=name,
                 )
             )
         if spec and (name != "seq" or not SEQ_SPEC.match(spec)):
-            raise PatternError(_l("只有 {seq} 可以带位数，例如 {seq:04d}。"))
+            raise PlannerError(_l("只有 {seq} 可以带位数，例如 {seq:04d}。"))
         used.append(name)
     missing = [name for name in REQUIRED if name not in used]
     if missing:
-        raise PatternError(_l("编码规则必须包含 {school}、{year} 和 {seq}，否则编码可能重复。"))
+        raise PlannerError(_l("编码规则必须包含 {school}、{year} 和 {seq}，否则编码可能重复。"))
     if len(render(pattern, agency_code, school_code, STUDENT, 2026, 99999)) > MAX_CODE:
-        raise PatternError(_l("按此规则生成的编码可能超过 %(n)s 个字符。", n=MAX_CODE))
+        raise PlannerError(_l("按此规则生成的编码可能超过 %(n)s 个字符。", n=MAX_CODE))
 
 
 def render(pattern: str, agency: str, school: str, kind: str, year: int, seq: int) -> str:
@@ -131,7 +126,7 @@ def issue_codes(school: School, count: int, kind: str = STUDENT, year: int | Non
         for seq in range(last - count + 1, last + 1)
     ]
     if len(codes[-1]) > MAX_CODE:
-        raise PatternError(
+        raise PlannerError(
             _l("按当前编码规则生成的编码超过 %(n)s 个字符，请管理员缩短编码规则。", n=MAX_CODE)
         )
     return codes

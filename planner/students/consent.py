@@ -11,19 +11,11 @@ import datetime as dt
 
 from planner.audit.models import record
 from planner.db import write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.students.models import GIVERS, PURPOSES, Consent, GroupMember, Student
 
 ADULT_CONSENT_AGE = 14
-
-
-class ConsentError(ValueError):
-    """A consent that can't be recorded; `field` is the form field to show it next to."""
-
-    def __init__(self, field, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -98,27 +90,27 @@ def check_giver(student: Student, given_by: str, given_on: dt.date) -> None:
     if given_by == wanted:
         return
     if student.birth_date is None:
-        raise ConsentError(
-            "given_by", _l("尚未登记该学生的出生日期，无法确认年龄，须由监护人作出同意。")
+        raise PlannerError(
+            _l("尚未登记该学生的出生日期，无法确认年龄，须由监护人作出同意。"), "given_by"
         )
     if wanted == "guardian":
-        raise ConsentError("given_by", _l("该学生在同意日期未满 14 周岁，须由监护人作出同意。"))
-    raise ConsentError("given_by", _l("该学生在同意日期已满 14 周岁，应由学生本人作出同意。"))
+        raise PlannerError(_l("该学生在同意日期未满 14 周岁，须由监护人作出同意。"), "given_by")
+    raise PlannerError(_l("该学生在同意日期已满 14 周岁，应由学生本人作出同意。"), "given_by")
 
 
 def give(user, student: Student, data: dict) -> Consent:
     """Record a consent (validated data: purpose, given_by, giver_name, notice_version,
     given_on, method) and append the audit row, in one transaction."""
     if student.archived:
-        raise ConsentError("consent", _l("该学生档案已归档，不能登记新的同意。"))
+        raise PlannerError(_l("该学生档案已归档，不能登记新的同意。"), "consent")
     if data["given_on"] > dt.date.today():
-        raise ConsentError("given_on", _l("同意日期不能晚于今天。"))
+        raise PlannerError(_l("同意日期不能晚于今天。"), "given_on")
     if student.birth_date and data["given_on"] < student.birth_date:
-        raise ConsentError("given_on", _l("同意日期早于学生的出生日期。"))
+        raise PlannerError(_l("同意日期早于学生的出生日期。"), "given_on")
     check_giver(student, data["given_by"], data["given_on"])
     with write_tx():
         if has_consent(student.id, data["purpose"], dt.date.today()):
-            raise ConsentError("purpose", _l("该学生已有此用途的有效同意，无需重复登记。"))
+            raise PlannerError(_l("该学生已有此用途的有效同意，无需重复登记。"), "purpose")
         consent = Consent.create(student=student.id, recorded_by=user.id, **data)
         record(
             user,
@@ -136,7 +128,7 @@ def withdraw(user, consent: Consent, on: dt.date | None = None) -> Consent:
     student out of every group at once: processing stops on the next request."""
     on = on or dt.date.today()
     if consent.withdrawn_on is not None:
-        raise ConsentError("consent", _l("这项同意已经撤回。"))
+        raise PlannerError(_l("这项同意已经撤回。"), "consent")
     student = Student.get_by_id(consent.student_id)
     with write_tx():
         updated = (
@@ -145,7 +137,7 @@ def withdraw(user, consent: Consent, on: dt.date | None = None) -> Consent:
             .execute()
         )
         if not updated:
-            raise ConsentError("consent", _l("这项同意已经撤回。"))
+            raise PlannerError(_l("这项同意已经撤回。"), "consent")
         left = 0
         if consent.purpose == "participation" and not has_consent(student.id, "participation", on):
             left = (

@@ -10,6 +10,7 @@ from flask_login import current_user
 from planner.access import allow, can_plan, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
 from planner.students import groups, schemas, services
@@ -70,7 +71,7 @@ def roster_save(program_id):
         groups.save_details(program, values)
     except ConflictError:
         return conflict_response(url_for("students.roster", program_id=program.id))
-    except groups.RosterError as err:
+    except PlannerError as err:
         return _page(program, 422, values=request.form, errors={"contract_signed_on": err.message})
     return go(url_for("students.roster", program_id=program.id))
 
@@ -85,7 +86,7 @@ def member_add(program_id):
         return _page(program, 422, values=request.form, errors=errors)
     try:
         groups.add_member(program, values["student"], values["screening_note"])
-    except groups.RosterError as err:
+    except PlannerError as err:
         return _page(program, 422, message=err.message, values=request.form)
     return go(url_for("students.roster", program_id=program.id))
 

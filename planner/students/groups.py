@@ -6,6 +6,7 @@ import datetime as dt
 from peewee import JOIN, IntegrityError
 
 from planner.db import ConflictError, save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import SchoolClass
 from planner.students.consent import consenting_ids, has_consent
@@ -13,12 +14,6 @@ from planner.students.models import GroupMember, GroupRoster, Student
 
 TYPICAL = (6, 12)
 NO_CONSENT = _l("该学生尚无有效的参加小组知情同意，不能加入小组。")
-
-
-class RosterError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def roster_of(program) -> GroupRoster:
@@ -35,7 +30,7 @@ def save_details(program, data: dict) -> GroupRoster:
     data = dict(data)
     version = data.pop("version")
     if data.get("contract_signed_on") and data["contract_signed_on"] > dt.date.today():
-        raise RosterError(_l("签订日期不能晚于今天。"))
+        raise PlannerError(_l("签订日期不能晚于今天。"))
     roster = roster_of(program)
     try:
         with write_tx():
@@ -95,17 +90,17 @@ def add_member(program, student_id: int, note: str = "") -> GroupMember:
     """Add (or re-add) a student; refused with the reason when not allowed."""
     student = Student.get_or_none(Student.id == student_id)
     if student is None or student.school_id != program.school_id:
-        raise RosterError(_l("该学生不属于本小组所在的学校，不能加入。"))
+        raise PlannerError(_l("该学生不属于本小组所在的学校，不能加入。"))
     if student.archived:
-        raise RosterError(_l("该学生档案已归档，不能加入小组。"))
+        raise PlannerError(_l("该学生档案已归档，不能加入小组。"))
     with write_tx():
         if not has_consent(student.id, "participation"):
-            raise RosterError(NO_CONSENT)
+            raise PlannerError(NO_CONSENT)
         existing = GroupMember.get_or_none(
             (GroupMember.program == program.id) & (GroupMember.student == student.id)
         )
         if existing and existing.active:
-            raise RosterError(_l("该学生已在小组中。"))
+            raise PlannerError(_l("该学生已在小组中。"))
         if existing:
             GroupMember.update(active=True, screening_note=note).where(
                 GroupMember.id == existing.id

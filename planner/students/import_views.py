@@ -10,6 +10,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, school_or_404
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS
 from planner.students import roster, schemas, uploads
@@ -42,7 +43,7 @@ def _stored(school):
     token = request.form.get("upload", "")
     try:
         payload = uploads.load(_dir(), token, current_user.id, school.id)
-    except uploads.UploadMissing:
+    except PlannerError:
         return token, None, {}, {}
     mapping = {key: (values or {}).get(f"col_{key}") for key in roster.FIELD_KEYS}
     if errors:  # a forged or broken column index: the whole mapping is asked again
@@ -83,7 +84,7 @@ def import_upload(school_id):
         return _panel(school, 422, error=_l("请选择要导入的 .xlsx 或 .csv 文件。"))
     try:
         table = roster.parse(roster.read_limited(upload.stream), upload.filename)
-    except roster.ImportProblem as err:
+    except PlannerError as err:
         return _panel(school, 422, error=err.message)
     payload = {"table": table, "file": upload.filename[:100]}
     token = uploads.save(_dir(), current_user.id, school.id, payload)
@@ -128,7 +129,7 @@ def import_commit(school_id):
     rows = roster.validate(school, payload["table"], mapping)
     try:
         count = roster.commit(school, rows)
-    except roster.ImportProblem as err:
+    except PlannerError as err:
         return _panel(
             school,
             422,
@@ -153,6 +154,6 @@ def import_cancel(school_id):
     try:
         uploads.load(_dir(), token, current_user.id, school.id)  # only one's own upload
         uploads.discard(_dir(), token)
-    except uploads.UploadMissing:
+    except PlannerError:
         pass
     return go(url_for("students.index", school_id=school.id))

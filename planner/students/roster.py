@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from peewee import IntegrityError
 
 from planner.db import write_tx
+from planner.errors import PlannerError
 from planner.forms import clean_text
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import School
-from planner.students.codes import PatternError, issue_codes
+from planner.students.codes import issue_codes
 from planner.students.models import Student
 from planner.students.services import school_classes
 
@@ -80,14 +81,6 @@ FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-class ImportProblem(ValueError):
-    """The file can't be used; message is shown to the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 @dataclass
 class Row:
     n: int  # the row number in the spreadsheet (the header is row 1, usually)
@@ -106,7 +99,7 @@ def read_limited(stream, limit: int = MAX_BYTES) -> bytes:
     finally:
         stream.close()
     if len(data) > limit:
-        raise ImportProblem(_l("文件超过 10 MB，无法导入。请只保留需要导入的工作表和列后再试。"))
+        raise PlannerError(_l("文件超过 10 MB，无法导入。请只保留需要导入的工作表和列后再试。"))
     return data
 
 
@@ -131,11 +124,11 @@ def cell(value) -> str:
 def parse(data: bytes, filename: str = "") -> dict:
     """{"headers": [...], "rows": [[row number, [cells]], ...]}; ImportProblem if unusable."""
     if not data.strip():
-        raise ImportProblem(_l("文件是空的。"))
+        raise PlannerError(_l("文件是空的。"))
     if data[:4] == b"PK\x03\x04":
         table = _xlsx_rows(data)
     elif data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportProblem(
+        raise PlannerError(
             _l("这是旧版 Excel（.xls）文件。请在 Excel 中另存为 .xlsx 或 .csv 后再上传。")
         )
     else:
@@ -152,7 +145,7 @@ def _xlsx_rows(data: bytes):
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a broken zip raises many different errors
-        raise ImportProblem(
+        raise PlannerError(
             _l("无法读取这个 Excel 文件。请确认它是 .xlsx 格式，或另存为 .csv 后再试。")
         ) from exc
     try:
@@ -170,13 +163,13 @@ def _text(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
         return data.decode("utf-16")
     if b"\x00" in data or data[:5] == b"%PDF-":
-        raise ImportProblem(_l("这不是电子表格文件。请上传 .xlsx 或 .csv 格式的学生名单。"))
+        raise PlannerError(_l("这不是电子表格文件。请上传 .xlsx 或 .csv 格式的学生名单。"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportProblem(_l("无法识别文件编码。请在 Excel 中另存为“CSV UTF-8”后再试。"))
+    raise PlannerError(_l("无法识别文件编码。请在 Excel 中另存为“CSV UTF-8”后再试。"))
 
 
 def _csv_rows(text: str):
@@ -189,7 +182,7 @@ def _csv_rows(text: str):
             if _enough(rows, n, [cell(v) for v in values[:MAX_COLUMNS]]):
                 break
     except csv.Error as exc:
-        raise ImportProblem(
+        raise PlannerError(
             _l("CSV 文件格式有误（第 %(n)s 行附近），无法读取。", n=len(rows) + 1)
         ) from exc
     return rows
@@ -205,18 +198,18 @@ def _enough(rows: list, n: int, values: list) -> bool:
 
 def _table(rows) -> dict:
     if not rows:
-        raise ImportProblem(_l("文件是空的。"))
+        raise PlannerError(_l("文件是空的。"))
     header_n, headers = rows[0]
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
     if width < 2:
-        raise ImportProblem(
+        raise PlannerError(
             _l("第一行只有一列。请上传第一行是表头（学号、姓名、班级……）的 .xlsx 或 .csv 表格。")
         )
     data = [[n, (values + [""] * width)[:width]] for n, values in rows[1:]]
     if not data:
-        raise ImportProblem(_l("文件只有表头，没有学生数据。"))
+        raise PlannerError(_l("文件只有表头，没有学生数据。"))
     if len(data) > MAX_ROWS:
-        raise ImportProblem(_l("一次最多导入 %(n)s 名学生，请分成几个文件。", n=MAX_ROWS))
+        raise PlannerError(_l("一次最多导入 %(n)s 名学生，请分成几个文件。", n=MAX_ROWS))
     headers = [h or str(_l("（第 %(n)s 列）", n=i + 1)) for i, h in enumerate(headers[:width])]
     return {"headers": headers, "rows": data, "header_row": header_n}
 
@@ -349,7 +342,7 @@ def _check_row(row: Row, classes: dict, today: dt.date) -> None:
 def commit(school: School, rows: list) -> int:
     """Insert every row with a new archive code, or nothing; returns the number inserted."""
     if not rows or any(row.errors for row in rows):
-        raise ImportProblem(_l("还有需要修改的行，未导入任何学生。"))
+        raise PlannerError(_l("还有需要修改的行，未导入任何学生。"))
     try:
         with write_tx():
             codes = issue_codes(school, len(rows))
@@ -359,10 +352,8 @@ def commit(school: School, rows: list) -> int:
             ]
             for start in range(0, len(records), BATCH):
                 Student.insert_many(records[start : start + BATCH]).execute()
-    except PatternError as err:
-        raise ImportProblem(err.message) from err
     except IntegrityError as exc:
-        raise ImportProblem(
+        raise PlannerError(
             _l(
                 "导入时发现学号或档案编码与已有记录重复（可能有人刚刚添加了学生），"
                 "未导入任何学生。请重新预览。"

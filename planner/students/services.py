@@ -8,11 +8,11 @@ from peewee import JOIN, IntegrityError
 
 from planner.audit.models import record
 from planner.db import save_versioned, write_tx
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import School, SchoolClass
-from planner.schools.services import FieldError
 from planner.sessions.models import Program, ProgramWorker
-from planner.students.codes import PatternError, issue_codes
+from planner.students.codes import issue_codes
 from planner.students.models import GroupMember, Student
 
 DUPLICATE_NO = _l("本校已有该学号的学生。")
@@ -48,7 +48,7 @@ def _check_class(school_id: int, class_id) -> None:
         )
         .exists()
     ):
-        raise FieldError("school_class", _l("请选择本校的班级。"))
+        raise PlannerError(_l("请选择本校的班级。"), "school_class")
 
 
 def create_student(user, school: School, data: dict) -> Student:
@@ -62,12 +62,12 @@ def create_student(user, school: School, data: dict) -> Student:
                 .where((Student.school == school.id) & (Student.student_no == data["student_no"]))
                 .exists()
             ):
-                raise FieldError("student_no", DUPLICATE_NO)
+                raise PlannerError(DUPLICATE_NO, "student_no")
             return Student.create(school=school.id, archive_code=code, **data)
-    except PatternError as err:
-        raise FieldError("student_no", err.message) from err
+    except PlannerError as err:
+        raise PlannerError(err.message, "student_no") from err
     except IntegrityError as exc:
-        raise FieldError("student_no", _clash_message(school.id, data["student_no"])) from exc
+        raise PlannerError(_clash_message(school.id, data["student_no"]), "student_no") from exc
 
 
 def _clash_message(school_id, student_no):
@@ -88,7 +88,7 @@ def update_student(student: Student, data: dict) -> Student:
         with write_tx():
             save_versioned(student, version, data)
     except IntegrityError as exc:
-        raise FieldError("student_no", DUPLICATE_NO) from exc
+        raise PlannerError(DUPLICATE_NO, "student_no") from exc
     return student
 
 

@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 
+from planner.errors import NOT_FOUND, PlannerError
 from planner.i18n import lazy_gettext as _l
 
 MAX_AGE_SECONDS = 30 * 60
@@ -24,13 +25,9 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 EXPIRED = _l("导入数据已失效（超过 30 分钟或已处理），请重新上传文件。")
 
 
-class UploadMissing(LookupError):
-    message = EXPIRED
-
-
 def _path(base: str, token: str) -> str:
     if not isinstance(token, str) or not TOKEN.match(token):
-        raise UploadMissing(token)
+        raise PlannerError(EXPIRED, kind=NOT_FOUND)
     return os.path.join(base, f"{token}.json")
 
 
@@ -69,18 +66,18 @@ def load(base: str, token: str, user_id: int, school_id: int) -> dict:
     path = _path(base, token)
     try:
         if time.time() - os.path.getmtime(path) > MAX_AGE_SECONDS:
-            raise UploadMissing(token)
+            raise PlannerError(EXPIRED, kind=NOT_FOUND)
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
     except (FileNotFoundError, ValueError) as exc:
-        raise UploadMissing(token) from exc
+        raise PlannerError(EXPIRED, kind=NOT_FOUND) from exc
     if (stored.get("user"), stored.get("school")) != (user_id, school_id):
-        raise UploadMissing(token)
+        raise PlannerError(EXPIRED, kind=NOT_FOUND)
     return stored["payload"]
 
 
 def discard(base: str, token: str) -> None:
     try:
         os.remove(_path(base, token))
-    except (FileNotFoundError, UploadMissing):
+    except (FileNotFoundError, PlannerError):
         pass

@@ -14,10 +14,10 @@ from peewee import JOIN
 
 from planner.access import allow, can_plan, get_or_404, in_schools, school_or_404
 from planner.db import ConflictError
+from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
-from planner.schools.services import FieldError
 from planner.students import codes, consent, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
@@ -112,7 +112,7 @@ def new(school_id):
         return _form(school, None, request.form, errors, 422)
     try:
         student = services.create_student(current_user, school, values)
-    except FieldError as err:
+    except PlannerError as err:
         return _form(school, None, request.form, {err.field: err.message}, 422)
     return go(url_for("students.show", student_id=student.id))
 
@@ -134,7 +134,7 @@ def edit(student_id):
         services.update_student(student, values)
     except ConflictError:
         return conflict_response(url_for("students.edit", student_id=student.id))
-    except FieldError as err:
+    except PlannerError as err:
         return _form(school, student, request.form, {err.field: err.message}, 422)
     return go(url_for("students.show", student_id=student.id))
 
@@ -230,7 +230,7 @@ def consent_add(student_id):
         try:
             consent.give(current_user, student, values)
             return _after_consent(student)
-        except consent.ConsentError as err:
+        except PlannerError as err:
             errors = {err.field: err.message}
     return _record(student, 422, request.form, errors)
 
@@ -243,7 +243,7 @@ def consent_withdraw(student_id, consent_id):
     item = get_or_404(Consent.select().where(Consent.student == student.id), consent_id)
     try:
         consent.withdraw(current_user, item)
-    except consent.ConsentError as err:
+    except PlannerError as err:
         return _record(student, 422, errors={err.field: err.message})
     return _after_consent(student)
 
@@ -267,7 +267,7 @@ def archive_setting():
             try:
                 codes.save_pattern(agency, values["pattern"])
                 return go(url_for("students.archive_setting", saved=1))
-            except codes.PatternError as err:
+            except PlannerError as err:
                 errors = {"pattern": err.message}
         pattern = request.form.get("pattern", "")
     return render(

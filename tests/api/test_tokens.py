@@ -8,6 +8,7 @@ import pytest
 from planner import create_app
 from planner.api import services
 from planner.api.models import ApiToken
+from planner.errors import PlannerError
 from planner.security import TokenLogFilter
 from tests.api.helpers import bearer, token_for
 from tests.conftest import login_as
@@ -26,11 +27,11 @@ def test_a_token_is_random_and_only_its_hash_is_stored(world):
 def test_write_scope_only_for_admins_and_workers(world):
     assert "curricula:write" in services.allowed_scopes(world.worker)
     assert "curricula:write" not in services.allowed_scopes(world.supervisor)
-    with pytest.raises(services.TokenError):
+    with pytest.raises(PlannerError):
         services.create_token(world.supervisor, "x", ["curricula:write"])
-    with pytest.raises(services.TokenError):
+    with pytest.raises(PlannerError):
         services.create_token(world.teacher, "x", ["curricula:read"])
-    with pytest.raises(services.TokenError):
+    with pytest.raises(PlannerError):
         services.create_token(world.worker, "x", [])
 
 

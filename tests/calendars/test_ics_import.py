@@ -9,6 +9,7 @@ import pytest
 
 from planner.calendars import ics_import
 from planner.calendars.models import CalendarDay
+from planner.errors import PlannerError
 from tests.calendars.conftest import HTMX, plain, snapshot
 from tests.calendars.factories import calendar_day
 
@@ -186,7 +187,7 @@ def test_the_size_limit_is_exactly_2_mb():
     limit = ics_import.MAX_BYTES
     assert limit == 2 * 1024 * 1024
     assert len(ics_import.read_limited(io.BytesIO(b"x" * limit))) == limit
-    with pytest.raises(ics_import.IcsError):
+    with pytest.raises(PlannerError):
         ics_import.read_limited(io.BytesIO(b"x" * (limit + 1)))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from planner.accounts.models import User, WorkerSchool
+from planner.errors import PlannerError
 from planner.feeds import services
 from planner.feeds.models import FeedToken
 from planner.models import MODELS
@@ -49,7 +50,7 @@ def test_worker_may_subscribe_to_self_and_to_classes_and_schools_they_serve(worl
         ("school", world.other_school.id),
         ("worker", world.worker_other.id),
     ):
-        with pytest.raises(services.FeedError):
+        with pytest.raises(PlannerError):
             services.create_token(world.worker, audience, target)
     created, _ = services.create_token(world.worker, "class", world.cls.id)
     assert created.label == "甲校 7(1)班"
@@ -64,7 +65,7 @@ def test_teacher_may_subscribe_only_to_their_own_classes(world):
         ("school", world.school.id),
         ("worker", world.worker.id),
     ):
-        with pytest.raises(services.FeedError):
+        with pytest.raises(PlannerError):
             services.create_token(world.teacher, audience, target)
     assert services.create_token(world.teacher, "class", world.cls.id)[0].audience == "class"
 
@@ -75,9 +76,9 @@ def test_admin_may_subscribe_to_anything_in_the_agency_only(world):
     assert set(options["worker"]) == {world.worker.id, world.worker_other.id}
     assert set(options["class"]) == {world.cls.id, world.other_cls.id}
     assert set(options["school"]) == {world.school.id, world.other_school.id}
-    with pytest.raises(services.FeedError):
+    with pytest.raises(PlannerError):
         services.create_token(world.admin, "class", foreign_class.id)
-    with pytest.raises(services.FeedError):
+    with pytest.raises(PlannerError):
         services.create_token(world.admin, "school", world.foreign_school.id)
 
 
@@ -88,9 +89,9 @@ def test_supervisor_may_subscribe_only_to_their_workers(world):
         "class": {},
         "school": {},
     }
-    with pytest.raises(services.FeedError):
+    with pytest.raises(PlannerError):
         services.create_token(world.supervisor, "worker", world.worker_other.id)
-    with pytest.raises(services.FeedError):
+    with pytest.raises(PlannerError):
         services.create_token(world.supervisor, "class", world.cls.id)
 
 
@@ -130,7 +131,7 @@ def test_a_feed_stops_when_its_owner_loses_the_right_to_it(world):
     WorkerSchool.delete().where(WorkerSchool.worker == world.worker.id).execute()
     assert services.resolve(class_raw) is None  # no longer serves that school
     assert services.resolve(own_raw) is not None  # still their own calendar
-    with pytest.raises(services.FeedError):
+    with pytest.raises(PlannerError):
         services.rotate_token(world.worker, class_token.id)
     User.update(active=False).where(User.id == world.worker.id).execute()
     assert services.resolve(own_raw) is None  # deactivated

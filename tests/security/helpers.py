@@ -11,6 +11,7 @@ from docx import Document
 from lxml import etree
 
 from planner.access import programs_query, schools_query
+from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.feeds import services as feeds
 from planner.schools.models import School, Term
@@ -88,7 +89,7 @@ def documents_for(user):
     for program in programs_query(user).order_by(Program.id):
         try:
             docs = jobs.plan(user, program)
-        except jobs.ExportError:
+        except PlannerError:
             continue  # no sessions: nothing to export
         seen = set()
         for doc in docs:

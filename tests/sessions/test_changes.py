@@ -4,14 +4,9 @@ import datetime as dt
 
 import pytest
 
+from planner.errors import PlannerError
 from planner.sessions.models import Program, ScheduleChange, Session
-from planner.sessions.services import (
-    ScheduleError,
-    bump_from,
-    cancel_session,
-    move_session,
-    undo_last,
-)
+from planner.sessions.services import bump_from, cancel_session, move_session, undo_last
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
@@ -53,7 +48,7 @@ def test_move_one_session_bumps_its_sequence(world, planned):
 def test_move_refuses_non_teaching_days(world, planned, day, message):
     p, cal = planned
     first = sessions(p)[0]
-    with pytest.raises(ScheduleError, match=message):
+    with pytest.raises(PlannerError, match=message):
         move_session(first, p, world.worker, day, cal[3].start, cal[3].end)
     assert Session.get_by_id(first.id).date == d(9, 15)
     assert ScheduleChange.select().count() == 0
@@ -65,7 +60,7 @@ def test_move_into_a_clash_is_refused(world, planned):
         world, curriculum(sessions=6, slug="other"), spec(world, cal[5]), title="另一门课"
     )
     first = sessions(p)[0]
-    with pytest.raises(ScheduleError, match="另一门课"):
+    with pytest.raises(PlannerError, match="另一门课"):
         move_session(first, p, world.worker, d(9, 15), cal[5].start, cal[5].end, cal[5].id)
     assert Session.get_by_id(first.id).start == cal[7].start and other
 
@@ -109,7 +104,7 @@ def test_undo_a_move_then_nothing_left(world, planned):
         cal[7].id,
         "planned",
     )
-    with pytest.raises(ScheduleError, match="没有可以撤销"):
+    with pytest.raises(PlannerError, match="没有可以撤销"):
         undo_last(p, world.worker)
 
 
@@ -129,7 +124,7 @@ def test_a_batch_of_programs_is_all_or_nothing(app, world):
     c = curriculum(sessions=6, slug="batch")
     first = spec(world, cal[7])
     clashing = spec(world, cal[7])  # same worker, room and class at the same time
-    with pytest.raises(ScheduleError, match="冲突"):
+    with pytest.raises(PlannerError, match="冲突"):
         create_programs(
             [
                 (first, {"curriculum": c.id, "title": "一"}, list(c.sessions)),
@@ -156,7 +151,7 @@ def test_a_batch_sees_programs_saved_before_it(app, world):
     cal = periods(world.school)
     c = curriculum(sessions=6, slug="earlier")
     program(world, c, spec(world, cal[7]), title="先排好的课")
-    with pytest.raises(ScheduleError, match="冲突"):
+    with pytest.raises(PlannerError, match="冲突"):
         create_programs(
             [(spec(world, cal[7]), {"curriculum": c.id, "title": "后来的"}, list(c.sessions))],
             world.worker,

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from planner.calendars.models import CalendarDay
+from planner.errors import PlannerError
 from planner.sessions.placement import Rule, place
-from planner.sessions.services import ScheduleError
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
@@ -62,7 +62,7 @@ def test_school_exam_days_and_closures_are_skipped(world, cal):
 def test_too_few_slots_is_said_in_plain_words(world, cal):
     preview = place(spec(world, cal[7], count=40))
     assert preview.shortfall > 0 and not preview.ok
-    with pytest.raises(ScheduleError, match="只够安排"):
+    with pytest.raises(PlannerError, match="只够安排"):
         program(world, curriculum(sessions=6), spec(world, cal[7], count=40))
 
 
@@ -87,7 +87,7 @@ def test_each_conflict_kind_names_the_other_session(world, cal, kind):
     assert preview.conflicts, kind
     assert all(kind in str(c) for c in preview.conflicts)
     assert "「已排好的课程」第 1 节" in str(preview.conflicts[0])
-    with pytest.raises(ScheduleError, match="冲突"):
+    with pytest.raises(PlannerError, match="冲突"):
         program(world, c, spec(world, cal[7], **fields))
 
 

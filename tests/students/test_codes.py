@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from planner.db import database
+from planner.errors import PlannerError
 from planner.schools.models import School
 from planner.students import codes
 from planner.students.models import ArchiveCounter, ArchiveSetting, Student
@@ -48,7 +49,7 @@ def test_good_patterns(pattern):
     ],
 )
 def test_bad_patterns(pattern, message):
-    with pytest.raises(codes.PatternError) as caught:
+    with pytest.raises(PlannerError) as caught:
         codes.check_pattern(pattern, "TA", "JX")
     assert message in str(caught.value.message)
 

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from planner.errors import PlannerError
 from planner.students import roster
 from tests.students.importing import GUESSED, HEADERS, csv_bytes, real_rows, xlsx
 
@@ -88,7 +89,7 @@ def test_blank_rows_and_trailing_columns_are_ignored():
     ],
 )
 def test_unusable_files_get_a_clear_message(data, message):
-    with pytest.raises(roster.ImportProblem) as caught:
+    with pytest.raises(PlannerError) as caught:
         roster.parse(data)
     assert message in caught.value.message
 
@@ -99,13 +100,13 @@ def test_a_word_file_is_not_a_spreadsheet():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
-    with pytest.raises(roster.ImportProblem, match="无法读取这个 Excel 文件"):
+    with pytest.raises(PlannerError, match="无法读取这个 Excel 文件"):
         roster.parse(out.getvalue(), "名单.docx")
 
 
 def test_too_many_rows_are_refused():
     data = ("学号,姓名,班级\n" + "".join(f"{i},学生,7(1)班\n" for i in range(5001))).encode()
-    with pytest.raises(roster.ImportProblem, match="一次最多导入 5000 名学生"):
+    with pytest.raises(PlannerError, match="一次最多导入 5000 名学生"):
         roster.parse(data)
 
 
