@@ -25,6 +25,8 @@ class ApiToken(BaseModel):
     last_used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
 
+    KEPT_ON_ROTATE = ("label", "scopes")
+
     class Meta:
         table_name = "api_token"
         indexes = ((("user", "revoked_at"), False),)

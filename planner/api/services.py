@@ -1,18 +1,17 @@
-"""API tokens (create, list, revoke, resolve) and the API's scoped queries. No request here.
+"""API tokens (which scopes a user may grant; the lifecycle is planner.tokens, the same as
+for calendar-feed links) and the API's scoped queries. No request here.
 
-Tokens are made and hashed exactly like calendar-feed tokens (planner.feeds.services):
-256 random bits, only the sha256 stored. Every query goes through the token user's own
-scoping (programs_query, schools_query …), so a token sees what its user sees.
+Every query goes through the token user's own scoping (programs_query, schools_query …),
+so a token sees what its user sees.
 """
 
+from planner import tokens
 from planner.access import programs_query
-from planner.accounts.models import User
 from planner.api.models import SCOPES, ApiToken
 from planner.curricula import services as curricula
 from planner.curricula.models import Curriculum
 from planner.db import now, write_tx
 from planner.errors import PlannerError
-from planner.feeds.services import USE_EVERY, hash_token, new_raw_token
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, Session
@@ -32,54 +31,26 @@ def create_token(user, label: str, scopes: list[str]) -> tuple:
         raise PlannerError(_l("请选择至少一项可用的权限。"))
     if len(active_tokens(user)) >= MAX_TOKENS:
         raise PlannerError(_l("令牌已达上限，请先停用不用的令牌。"))
-    raw = new_raw_token()
-    with write_tx():
-        token = ApiToken.create(
-            user=user.id,
-            label=label,
-            token_hash=hash_token(raw),
-            scopes=[s for s in allowed if s in scopes],
-        )
-    return token, raw
+    return tokens.create(ApiToken, user, label=label, scopes=[s for s in allowed if s in scopes])
 
 
 def revoke_token(user, token_id) -> bool:
     """Revoke one of the user's own active tokens; False when there is no such token."""
-    with write_tx():
-        return (
-            ApiToken.update(revoked_at=now())
-            .where(
-                (ApiToken.id == token_id)
-                & (ApiToken.user == user.id)
-                & ApiToken.revoked_at.is_null()
-            )
-            .execute()
-        ) == 1
+    return tokens.revoke(ApiToken, user, token_id)
 
 
 def active_tokens(user) -> list:
-    return list(
-        ApiToken.select()
-        .where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    )
+    return tokens.active(ApiToken, user)
 
 
 def resolve(raw: str):
     """The active token (with its user) for a raw token of an active staff user, or None.
     The role is checked on every request: a user moved to another role loses the API."""
-    if not raw or len(raw) > 128:
-        return None
-    token = (
-        ApiToken.select(ApiToken, User)
-        .join(User)
-        .where((ApiToken.token_hash == hash_token(raw)) & ApiToken.revoked_at.is_null())
-        .first()
-    )
+    token = tokens.find(ApiToken, raw)
     if token is None or not token.user.active or not token.user.is_staff:
         return None
     at = now()
-    if token.last_used_at is None or at - token.last_used_at >= USE_EVERY:
+    if tokens.use_is_stale(token, at):
         with write_tx():
             ApiToken.update(last_used_at=at).where(ApiToken.id == token.id).execute()
         token.last_used_at = at

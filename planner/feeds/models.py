@@ -29,6 +29,8 @@ class FeedToken(BaseModel):
     content_hash = CharField(max_length=64, default="")
     content_changed_at = DateTimeField(null=True)
 
+    KEPT_ON_ROTATE = ("audience", "target_id", "label")  # a new link to the same calendar
+
     class Meta:
         table_name = "feed_token"
         indexes = ((("user", "revoked_at"), False),)

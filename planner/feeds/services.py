@@ -1,14 +1,15 @@
-"""Feed tokens (create, rotate, revoke, resolve) and feed content. No request here."""
+"""Feed tokens (who may subscribe to what; the lifecycle is planner.tokens) and feed
+content. No request here."""
 
 import datetime as dt
 import hashlib
-import secrets
 
+from planner import tokens
 from planner.access import classes_query, in_schools, schools_query, workers_query
 from planner.accounts.models import TeacherClass, User, WorkerSchool
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.curricula.models import SessionTemplate
-from planner.db import now, write_tx
+from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.feeds.ical import build_calendar, calendar_uid
 from planner.feeds.models import AUDIENCES, FeedToken
@@ -17,10 +18,8 @@ from planner.roles import ADMIN, EDITORS, STAFF, TEACHER, WORKER
 from planner.schools.models import Room, School, SchoolClass
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
-TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 random bits; the rule is at least 128
 PAST_DAYS = 366  # a feed carries the last year and everything ahead
 DAYS_AHEAD = 366  # holidays shown this far ahead
-USE_EVERY = dt.timedelta(minutes=10)  # last_used_at is refreshed at most this often
 DAY_KINDS = ("holiday", "makeup")
 # Who may subscribe to which audience (and to which targets: see targets()).
 ROLES_FOR = {
@@ -28,14 +27,6 @@ ROLES_FOR = {
     "class": (ADMIN, WORKER, TEACHER),
     "school": EDITORS,
 }
-
-
-def new_raw_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def feed_url(base_url: str, raw: str, with_days: bool = False) -> str:
@@ -89,74 +80,31 @@ def can_subscribe(user, audience, target_id) -> bool:
 
 
 def create_token(user, audience, target_id, label="") -> tuple:
-    """(FeedToken, raw token). The raw token is returned once and never stored."""
+    """(FeedToken, raw token) for a calendar the user may subscribe to."""
     options = targets(user).get(audience, {})
     if target_id not in options:
         raise PlannerError(_l("请从列表中选择可以订阅的日历。"))
-    raw = new_raw_token()
-    with write_tx():
-        token = FeedToken.create(
-            user=user.id,
-            audience=audience,
-            target_id=target_id,
-            token_hash=hash_token(raw),
-            label=label or options[target_id],
-        )
-    return token, raw
-
-
-def owned_token(user, token_id):
-    """The user's own active token, or None."""
-    return FeedToken.get_or_none(
-        (FeedToken.id == token_id) & (FeedToken.user == user.id) & FeedToken.revoked_at.is_null()
+    return tokens.create(
+        FeedToken, user, audience=audience, target_id=target_id, label=label or options[target_id]
     )
 
 
 def rotate_token(user, token_id) -> tuple:
-    """Revoke a token and issue a new one for the same calendar: (FeedToken, raw)."""
-    old = owned_token(user, token_id)
-    if old is None:
-        raise LookupError(token_id)
-    if not can_subscribe(user, old.audience, old.target_id):
-        raise PlannerError(_l("你已不能订阅这个日历，请直接停用该链接。"))
-    raw = new_raw_token()
-    with write_tx():
-        revoked = (
-            FeedToken.update(revoked_at=now())
-            .where((FeedToken.id == old.id) & FeedToken.revoked_at.is_null())
-            .execute()
-        )
-        if revoked != 1:  # rotated or revoked by a concurrent request
-            raise LookupError(token_id)
-        token = FeedToken.create(
-            user=user.id,
-            audience=old.audience,
-            target_id=old.target_id,
-            token_hash=hash_token(raw),
-            label=old.label,
-        )
-    return token, raw
+    """A new link for the same calendar, the old one stopped: (FeedToken, raw)."""
+
+    def still_allowed(old):
+        if not can_subscribe(user, old.audience, old.target_id):
+            raise PlannerError(_l("你已不能订阅这个日历，请直接停用该链接。"))
+
+    return tokens.rotate(FeedToken, user, token_id, check=still_allowed)
 
 
 def revoke_token(user, token_id) -> bool:
-    with write_tx():
-        return (
-            FeedToken.update(revoked_at=now())
-            .where(
-                (FeedToken.id == token_id)
-                & (FeedToken.user == user.id)
-                & FeedToken.revoked_at.is_null()
-            )
-            .execute()
-        ) == 1
+    return tokens.revoke(FeedToken, user, token_id)
 
 
 def active_tokens(user) -> list:
-    return list(
-        FeedToken.select()
-        .where((FeedToken.user == user.id) & FeedToken.revoked_at.is_null())
-        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
-    )
+    return tokens.active(FeedToken, user)
 
 
 def target_names(tokens) -> dict:
@@ -183,14 +131,7 @@ def target_names(tokens) -> dict:
 
 def resolve(raw: str):
     """The active token for a raw token whose owner may still see its calendar, or None."""
-    if not raw or len(raw) > 128:
-        return None
-    token = (
-        FeedToken.select(FeedToken, User)
-        .join(User)
-        .where((FeedToken.token_hash == hash_token(raw)) & FeedToken.revoked_at.is_null())
-        .first()
-    )
+    token = tokens.find(FeedToken, raw)
     if token is None or not can_subscribe(token.user, token.audience, token.target_id):
         return None
     return token
@@ -308,7 +249,7 @@ def record_fetch(token, body: bytes, at: dt.datetime) -> tuple:
         if token.content_changed_at is not None and changed_at <= token.content_changed_at:
             changed_at = token.content_changed_at + dt.timedelta(seconds=1)
         updates.update(content_hash=digest, content_changed_at=changed_at)
-    if token.last_used_at is None or at - token.last_used_at >= USE_EVERY:
+    if tokens.use_is_stale(token, at):
         updates["last_used_at"] = at
     if updates:
         with write_tx():

@@ -14,7 +14,7 @@ from planner.feeds import services
 from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
 from planner.roles import EVERYONE
-from planner.web import go, load_form, render
+from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar"
@@ -99,9 +99,9 @@ def rotate(token_id):
     """Replace a link: the old one stops working at once."""
     try:
         token, raw = services.rotate_token(current_user, token_id)
-    except LookupError:
-        abort(404)
     except PlannerError as err:
+        if error_status(err) == 404:
+            abort(404)
         return _page(422, {"rotate": err.message})
     with_days = request.form.get("days") == "1"
     return _page(new=dict(_new_link(raw, with_days), token_id=token.id))

@@ -5,8 +5,9 @@ import hashlib
 
 import pytest
 
+from planner import tokens
 from planner.accounts.models import User, WorkerSchool
-from planner.errors import PlannerError
+from planner.errors import NOT_FOUND, PlannerError
 from planner.feeds import services
 from planner.feeds.models import FeedToken
 from planner.models import MODELS
@@ -15,7 +16,7 @@ from tests.feeds.factories import token
 
 
 def test_token_has_at_least_128_random_bits_and_is_unique():
-    raws = {services.new_raw_token() for _ in range(200)}
+    raws = {tokens.new_raw_token() for _ in range(200)}
     assert len(raws) == 200
     for raw in raws:
         assert len(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))) * 8 >= 128
@@ -109,13 +110,14 @@ def test_rotate_revokes_the_old_token_and_keeps_the_calendar(world):
     assert FeedToken.get_by_id(old.id).revoked_at is not None
     assert services.resolve(old_raw) is None
     assert services.resolve(new_raw).id == new.id
-    with pytest.raises(LookupError):
+    with pytest.raises(PlannerError) as gone:
         services.rotate_token(world.worker, old.id)  # already rotated
+    assert gone.value.kind == NOT_FOUND
 
 
 def test_only_the_owner_may_rotate_or_revoke(world):
     mine, raw = token(world.worker)
-    with pytest.raises(LookupError):
+    with pytest.raises(PlannerError, match="找不到"):
         services.rotate_token(world.admin, mine.id)
     assert services.revoke_token(world.supervisor, mine.id) is False
     assert services.resolve(raw) is not None
