@@ -12,7 +12,10 @@ from planner.errors import NOT_FOUND, PlannerError
 from planner.feeds.models import FeedToken
 
 KINDS = {
-    "feed": (FeedToken, lambda w: {"audience": "worker", "target_id": w.worker.id, "label": "我的"}),
+    "feed": (
+        FeedToken,
+        lambda w: {"audience": "worker", "target_id": w.worker.id, "label": "我的"},
+    ),
     "api": (ApiToken, lambda w: {"label": "同步", "scopes": ["programs:read"]}),
 }
 

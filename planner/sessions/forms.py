@@ -2,29 +2,16 @@
 
 import datetime as dt
 
-from marshmallow import fields
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validates_schema
 
 from planner.forms import FormSchema, IdList, Integer, Text, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.placement import Rule
 
-ProgramForm = FormSchema.from_dict(
-    {
-        "curriculum_id": Integer(required=True),
-        "term_id": Integer(required=True),
-        "room_id": Integer(required=True),
-        "title": Text(80),
-        "group_name": Text(60),
-        "class_ids": IdList(),
-        "worker_ids": IdList(),
-        "start_week": Integer(1, 30, required=True),
-        "min_gap_days": Integer(0, 60, load_default=1),
-    },
-    name="ProgramForm",
-)
-
 RULE_KEYS = ("weekday", "period", "start", "end", "every")
 MAX_RULES = 3
+HH_MM = "%H:%M"
+NO_SLOT = _l("请选择课节，或填写开始和结束时间（如 16:10）。")
 
 
 def rule_rows(form) -> list[dict]:
@@ -39,63 +26,151 @@ def rule_rows(form) -> list[dict]:
 
 
 def _time(text):
-    return dt.datetime.strptime(text, "%H:%M").time()
-
-
-def _rule(row, periods: dict):
-    """One row → (Rule, None), or (None, (field, message))."""
-    weekday = small_int(row["weekday"])
-    if weekday is None or not 1 <= weekday <= 7:
-        return None, ("weekday", _l("请选择星期。"))
-    every = small_int(row["every"], 1)
-    if not 1 <= every <= 4:
-        return None, ("every", _l("每隔 1 到 4 周。"))
-    if row["period"]:
-        period = periods.get(small_int(row["period"]))
-        if period is None:
-            return None, ("period", _l("该课节不存在，请从本校课表中选择。"))
-        return Rule(weekday, period.start, period.end, period.id, every), None
     try:
+        return dt.datetime.strptime(text, HH_MM).time()
+    except (TypeError, ValueError):
+        return None
+
+
+class RuleSchema(Schema):
+    """One weekly slot row: a weekday, every 1–4 weeks, and a bell period or clock times.
+    The first problem of a row is the one shown (the row's other fields may depend on it)."""
+
+    weekday = fields.String(load_default="")
+    period = fields.String(load_default="")
+    start = fields.String(load_default="")
+    end = fields.String(load_default="")
+    every = fields.String(load_default="")
+
+    @post_load
+    def to_rule(self, row, **kwargs):
+        weekday = small_int(row["weekday"])
+        if weekday is None or not 1 <= weekday <= 7:
+            raise ValidationError({"weekday": [_l("请选择星期。")]})
+        every = small_int(row["every"], 1)
+        if not 1 <= every <= 4:
+            raise ValidationError({"every": [_l("每隔 1 到 4 周。")]})
+        if row["period"]:  # checked against the school's periods by ProgramForm
+            return {"weekday": weekday, "every": every, "period": small_int(row["period"], 0)}
         start, end = _time(row["start"]), _time(row["end"])
-    except ValueError:
-        return None, ("start", _l("请选择课节，或填写开始和结束时间（如 16:10）。"))
-    if end <= start:
-        return None, ("start", _l("结束时间必须晚于开始时间。"))
-    return Rule(weekday, start, end, None, every), None
+        if start is None or end is None:
+            raise ValidationError({"start": [NO_SLOT]})
+        if end <= start:
+            raise ValidationError({"start": [_l("结束时间必须晚于开始时间。")]})
+        return {"weekday": weekday, "every": every, "period": None, "start": start, "end": end}
 
 
-def parse_rules(rows, periods: dict) -> tuple[list, dict]:
-    """Rows → Rules; errors keyed r<i>_<field>, or 'rules' for the set as a whole."""
-    rules, errors = [], {}
-    if not rows:
-        return [], {"rules": _l("请至少设置一个每周时段。")}
-    if len(rows) > MAX_RULES:
-        return [], {"rules": _l("最多设置 %(n)s 个每周时段。", n=MAX_RULES)}
-    for i, row in enumerate(rows):
-        rule, problem = _rule(row, periods)
-        if problem:
-            errors[f"r{i}_{problem[0]}"] = problem[1]
+def _rule_keys(messages: dict) -> dict:
+    """Nested row errors {'rules': {i: {field: msgs}}} → the form's r<i>_<field> keys."""
+    out = {k: v for k, v in messages.items() if k != "rules"}
+    rules = messages.get("rules")
+    if isinstance(rules, dict):
+        for i, row in rules.items():
+            if isinstance(i, int) and isinstance(row, dict):
+                out.update({f"r{i}_{field}": msgs for field, msgs in row.items()})
+            else:
+                out["rules"] = row
+    elif rules:
+        out["rules"] = rules
+    return out
+
+
+class ProgramForm(FormSchema):
+    """The program form, its weekly slot rows included (posted as r_weekday[], r_period[],
+    …); each row is checked, its bell period must be one of the school's, and the rules
+    become placement Rules with clock times."""
+
+    curriculum_id = Integer(required=True)
+    term_id = Integer(required=True)
+    room_id = Integer(required=True)
+    title = Text(80)
+    group_name = Text(60)
+    class_ids = IdList()
+    worker_ids = IdList()
+    start_week = Integer(1, 30, required=True)
+    min_gap_days = Integer(0, 60, load_default=1)
+    rules = fields.List(fields.Nested(RuleSchema), load_default=list)
+
+    def __init__(self, periods: dict, **kw):
+        super().__init__(**kw)
+        self.periods = periods  # the school's bell periods by id
+
+    @pre_load
+    def from_multidict(self, data, **kwargs):
+        out = FormSchema.from_multidict(self, data)
+        out["rules"] = rule_rows(data) if hasattr(data, "getlist") else data.get("rules", [])
+        return out
+
+    @validates_schema(skip_on_field_errors=False)
+    def rule_set(self, data, **kwargs):
+        rows = data.get("rules")
+        if rows is None:
+            return
+        if not rows:
+            raise ValidationError({"rules": [_l("请至少设置一个每周时段。")]})
+        if len(rows) > MAX_RULES:
+            raise ValidationError({"rules": [_l("最多设置 %(n)s 个每周时段。", n=MAX_RULES)]})
+
+    @post_load
+    def to_rules(self, data, **kwargs):
+        rules, errors = [], {}
+        for i, row in enumerate(data["rules"]):
+            if row["period"] is None:
+                rules.append(Rule(row["weekday"], row["start"], row["end"], None, row["every"]))
+                continue
+            period = self.periods.get(row["period"])
+            if period is None:
+                errors[f"r{i}_period"] = [_l("该课节不存在，请从本校课表中选择。")]
+                continue
+            rules.append(Rule(row["weekday"], period.start, period.end, period.id, row["every"]))
+        for i, a in enumerate(rules):
+            for b in rules[i + 1 :]:
+                if a.weekday == b.weekday and a.start < b.end and b.start < a.end:
+                    errors["rules"] = [_l("每周时段之间有重叠，请调整。")]
+        if errors:
+            raise ValidationError(errors)
+        return dict(data, rules=rules)
+
+    def load(self, data, **kwargs):
+        try:
+            return super().load(data, **kwargs)
+        except ValidationError as err:
+            raise ValidationError(_rule_keys(err.messages)) from err
+
+
+class MoveForm(FormSchema):
+    """Where one session moves: a teaching day, a bell period or clock times, and a room of
+    the school (periods by id and room ids given). Loads as (date, start, end, period_id,
+    room_id); a problem with the slot is shown above the form, as "schedule"."""
+
+    date = fields.Date(
+        required=True,
+        error_messages={"required": _l("请选择日期。"), "invalid": _l("请输入有效日期。")},
+    )
+    period = Integer()
+    start = Text(5)
+    end = Text(5)
+    room_id = Integer()
+
+    def __init__(self, periods: dict, room_ids: set, **kw):
+        super().__init__(**kw)
+        self.periods, self.room_ids = periods, room_ids
+
+    @post_load
+    def to_target(self, values, **kwargs):
+        if values.get("period"):
+            period = self.periods.get(values["period"])
+            if period is None:
+                raise ValidationError({"schedule": [_l("该课节不存在，请从本校课表中选择。")]})
+            start, end, period_id = period.start, period.end, period.id
         else:
-            rules.append(rule)
-    for i, a in enumerate(rules):
-        for b in rules[i + 1 :]:
-            if a.weekday == b.weekday and a.start < b.end and b.start < a.end:
-                errors["rules"] = _l("每周时段之间有重叠，请调整。")
-    return rules, errors
+            start, end, period_id = _time(values.get("start")), _time(values.get("end")), None
+            if start is None or end is None:
+                raise ValidationError({"schedule": [NO_SLOT]})
+        room_id = values.get("room_id")
+        if room_id and room_id not in self.room_ids:
+            raise ValidationError({"schedule": [_l("该场地不属于本校，请从本校场地中选择。")]})
+        return values["date"], start, end, period_id, room_id
 
-
-MoveForm = FormSchema.from_dict(
-    {
-        "date": fields.Date(
-            required=True,
-            error_messages={"required": _l("请选择日期。"), "invalid": _l("请输入有效日期。")},
-        ),
-        "period": Integer(),
-        "start": Text(5),
-        "end": Text(5),
-        "room_id": Integer(),
-    },
-    name="MoveForm",
-)
 
 CancelForm = FormSchema.from_dict({"reason": Text(200, required=True)}, name="CancelForm")

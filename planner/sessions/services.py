@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
 from planner.errors import PlannerError
@@ -24,22 +23,6 @@ from planner.sessions.placement import (
     find_conflicts,
     place,
 )
-
-
-def resolve_rules(rows: list[dict], periods: dict) -> list[Rule]:
-    """Form rows {weekday, period_id | start+end, every_weeks} → Rules with clock times."""
-    rules = []
-    for row in rows:
-        if row.get("period_id"):
-            period = periods[row["period_id"]]
-            rules.append(
-                Rule(row["weekday"], period.start, period.end, period.id, row.get("every_weeks", 1))
-            )
-        else:
-            rules.append(
-                Rule(row["weekday"], row["start"], row["end"], None, row.get("every_weeks", 1))
-            )
-    return rules
 
 
 def shortfall_message(preview, count):
@@ -306,27 +289,3 @@ def undo_last(program, user):
             Session.update(**values, **_changed(program)).where(Session.id == row["id"]).execute()
         ScheduleChange.update(undone=True).where(ScheduleChange.id == change.id).execute()
     return change
-
-
-def period_lookup(school_id) -> dict:
-    return {p.id: p for p in BellPeriod.select().where(BellPeriod.school == school_id)}
-
-
-def move_target(values: dict, periods: dict, room_ids: set):
-    """(date, start, end, period_id, room_id) from the move form; ScheduleError if invalid."""
-    if values.get("period"):
-        period = periods.get(values["period"])
-        if period is None:
-            raise PlannerError(_l("该课节不存在，请从本校课表中选择。"))
-        start, end, period_id = period.start, period.end, period.id
-    else:
-        try:
-            start = dt.datetime.strptime(values.get("start", ""), "%H:%M").time()
-            end = dt.datetime.strptime(values.get("end", ""), "%H:%M").time()
-        except ValueError as err:
-            raise PlannerError(_l("请选择课节，或填写开始和结束时间（如 16:10）。")) from err
-        period_id = None
-    room_id = values.get("room_id")
-    if room_id and room_id not in room_ids:
-        raise PlannerError(_l("该场地不属于本校，请从本校场地中选择。"))
-    return values["date"], start, end, period_id, room_id

@@ -10,7 +10,7 @@ from planner.errors import PlannerError
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
 from planner.sessions import services
-from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, parse_rules, rule_rows
+from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import place
 from planner.sessions.planning import build, choices
@@ -41,11 +41,11 @@ def new(school_id):
     offered = choices(school, current_user)
     if request.method == "GET":
         return _form(school, offered)
-    values, errors = load_form(ProgramForm())
-    rules, rule_errors = parse_rules(rule_rows(request.form), {p.id: p for p in offered["periods"]})
-    errors.update(rule_errors)
+    values, errors = load_form(ProgramForm(periods={p.id: p for p in offered["periods"]}))
     if not errors:
-        spec, fields, templates, errors = build(values, rules, school, current_user, offered)
+        spec, fields, templates, errors = build(
+            values, values["rules"], school, current_user, offered
+        )
     if errors:
         return _form(school, offered, errors, status=422)
     if request.form.get("action") != "save":
@@ -123,17 +123,11 @@ def move(program_id, session_id):
             errors={},
             **offered,
         )
-    values, errors = load_form(MoveForm())
+    form = MoveForm({p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]})
+    target, errors = load_form(form)
     if not errors:
         try:
-            services.move_session(
-                session,
-                program,
-                current_user,
-                *services.move_target(
-                    values, {p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]}
-                ),
-            )
+            services.move_session(session, program, current_user, *target)
             return go(url_for("programs.show", program_id=program.id))
         except PlannerError as err:
             errors = {"schedule": err.message}

@@ -13,7 +13,7 @@ from planner.audit.models import record
 from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.students.models import GIVERS, PURPOSES, Consent, GroupMember, Student
+from planner.students.models import PURPOSES, Consent, GroupMember, Student
 
 ADULT_CONSENT_AGE = 14
 
@@ -159,7 +159,3 @@ def withdraw(user, consent: Consent, on: dt.date | None = None) -> Consent:
 
 def label(purpose: str):
     return PURPOSES.get(purpose, purpose)
-
-
-def giver_label(given_by: str):
-    return GIVERS.get(given_by, given_by)

@@ -59,10 +59,6 @@ class PatternSchema(FormSchema):
     pattern = Text(80, required=True)
 
 
-class UploadSchema(FormSchema):
-    upload = Text(64, required=True)
-
-
 # upload id plus col_<field> = the column index chosen for it (blank: not in the file)
 MappingSchema = FormSchema.from_dict(
     {
