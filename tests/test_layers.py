@@ -185,3 +185,42 @@ def test_every_module_with_routes_is_registered(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     # one route of each module that shares its package's blueprint
     assert {"students.import_upload", "exports.template_upload", "api.tokens"} <= endpoints
+
+
+WRITES = {"create", "insert", "insert_many", "update", "delete", "save"}
+
+
+def writes_in(source: str) -> list[str]:
+    """Writes in a module's source: a model's create/update/delete/…, a row's
+    delete_instance, a transaction or an audit row."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module in (
+            "planner.db",
+            "planner.audit.models",
+        ):
+            found += [
+                (node.lineno, f"imports {a.name}")
+                for a in node.names
+                if a.name in ("write_tx", "record")
+            ]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base, attr = node.func.value, node.func.attr
+            model = isinstance(base, ast.Name) and base.id[:1].isupper()
+            if (attr in WRITES and model) or attr == "delete_instance":
+                found.append((node.lineno, f"{node.lineno}: .{attr}()"))
+    return [text for _, text in sorted(found)]
+
+
+def test_no_view_writes_to_the_database():
+    """Views call services; the services write."""
+    found = {
+        name: writes_in(path.read_text())
+        for name, path in sorted(modules().items())
+        if layer(name) == "views"
+    }
+    assert {name: w for name, w in found.items() if w} == {}
+    sample = (
+        "from planner.db import write_tx\nProgram.update(x=1).execute()\nday.delete_instance()\n"
+    )
+    assert writes_in(sample) == ["imports write_tx", "2: .update()", "3: .delete_instance()"]

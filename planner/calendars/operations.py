@@ -219,6 +219,13 @@ def update_school_day(day: CalendarDay, term, data: dict) -> None:
         save_versioned(day, version, data)
 
 
+def delete_school_day(day: CalendarDay) -> None:
+    """Delete one of a school's days."""
+    with write_tx():
+        _lock(f"school-{day.school_id}")
+        CalendarDay.delete().where(CalendarDay.id == day.id).execute()
+
+
 # ---- bell schedules ---------------------------------------------------------------------
 
 

@@ -192,7 +192,7 @@ def day_delete(day_id):
     """Delete one of a school's days."""
     day = get_or_404(in_schools(CalendarDay, current_user), day_id)
     term = _term(day.school, request.args.get("term"), near=day.date)
-    day.delete_instance()
+    operations.delete_school_day(day)
     return go(_calendar_url(day.school_id, term))
 
 

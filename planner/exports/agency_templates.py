@@ -2,6 +2,7 @@
 
 import io
 import logging
+import os
 import re
 import zipfile
 
@@ -12,6 +13,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from planner.db import now, write_tx
 from planner.exports.docx_base import (
     BLANK,
     grid_table,
@@ -22,6 +24,7 @@ from planner.exports.docx_base import (
     to_bytes,
 )
 from planner.exports.kinds import KINDS
+from planner.exports.models import DocTemplate
 from planner.forms import CONTROL
 from planner.i18n import lazy_gettext as _l
 
@@ -248,3 +251,27 @@ def example_template(kind: str) -> bytes:
             document.add_paragraph(item[1], style="List Bullet" if item[0] == "b" else None)
     document.add_paragraph("生成日期：{{ generated_on }}")
     return to_bytes(document)
+
+
+def save_template(user, kind: str, filename: str, data: bytes) -> None:
+    """The agency's template for a kind (checked already), replacing the one before."""
+    # the name is the admin's; keep it plain for the list and never use it as a path
+    name = re.sub(r"[^\w.\-]+", "_", os.path.basename(filename))[:120]
+    with write_tx():
+        delete_template(user.agency_id, kind)
+        DocTemplate.create(
+            agency=user.agency_id,
+            kind=kind,
+            filename=name,
+            data=data,
+            size=len(data),
+            uploaded_by=user.id,
+            uploaded_at=now(),
+        )
+
+
+def delete_template(agency_id, kind: str) -> None:
+    """Back to the built-in layout for this kind."""
+    DocTemplate.delete().where(
+        (DocTemplate.agency == agency_id) & (DocTemplate.kind == kind)
+    ).execute()

@@ -176,9 +176,11 @@ def wait_all(timeout: float = 120) -> None:
         _threads.pop().join(timeout)
 
 
-def start(app, user, scope, target_id, kind, items, name) -> ExportJob:
-    """Record the job and build it in a thread; the page polls the row."""
+def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJob:
+    """Record the job (and an audit row with `detail`) and build it in a thread; the page
+    polls the row."""
     sweep(export_dir(app))
+    record(user, "export", scope, target_id, detail)
     job = ExportJob.create(
         token=secrets.token_urlsafe(24),
         user=user.id,

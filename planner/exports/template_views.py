@@ -1,14 +1,10 @@
 """The admin's Word templates per document type: upload (checked first), preview with the
 sample data, an example to start from, and delete (back to the built-in layout)."""
 
-import os
-import re
-
 from flask import abort, request, url_for
 from flask_login import current_user
 
 from planner.access import allow
-from planner.db import now, write_tx
 from planner.exports import agency_templates
 from planner.exports.blueprint import bp
 from planner.exports.kinds import KINDS
@@ -69,21 +65,7 @@ def template_upload(kind):
     problems = agency_templates.check_template(data, kind)
     if problems:
         return _page(422, [str(p) for p in problems], kind)
-    # the name is the admin's; keep it plain for the list and never use it as a path
-    name = re.sub(r"[^\w.\-]+", "_", os.path.basename(upload.filename))[:120]
-    with write_tx():
-        DocTemplate.delete().where(
-            (DocTemplate.agency == current_user.agency_id) & (DocTemplate.kind == kind)
-        ).execute()
-        DocTemplate.create(
-            agency=current_user.agency_id,
-            kind=kind,
-            filename=name,
-            data=data,
-            size=len(data),
-            uploaded_by=current_user.id,
-            uploaded_at=now(),
-        )
+    agency_templates.save_template(current_user, kind, upload.filename, data)
     return go(url_for("exports.doc_templates"))
 
 
@@ -92,9 +74,7 @@ def template_upload(kind):
 def template_delete(kind):
     """Remove the agency's template: the built-in layout is used again."""
     kind = _kind(kind)
-    DocTemplate.delete().where(
-        (DocTemplate.agency == current_user.agency_id) & (DocTemplate.kind == kind)
-    ).execute()
+    agency_templates.delete_template(current_user.agency_id, kind)
     return go(url_for("exports.doc_templates"))
 
 

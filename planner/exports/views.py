@@ -9,7 +9,6 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, sessions_query
-from planner.audit.models import record
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
 from planner.exports import jobs
@@ -117,9 +116,15 @@ def program_zip(program_id):
         return _docs_page(program, 422, err.message)
     name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
     job = jobs.start(
-        current_app._get_current_object(), current_user, "program", program.id, kind, items, name
+        current_app._get_current_object(),
+        current_user,
+        "program",
+        program.id,
+        kind,
+        items,
+        name,
+        detail=f"zip {kind} {program.archive_code}",
     )
-    record(current_user, "export", "program", program.id, f"zip {kind} {program.archive_code}")
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)
     return go(url_for("exports.job", token=job.token))

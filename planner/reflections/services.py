@@ -11,6 +11,8 @@ After submission the worker can't edit, unless the supervisor returns the reflec
 comment (status back to draft); a signed-off reflection is final.
 """
 
+from typing import NamedTuple
+
 from peewee import JOIN, IntegrityError
 
 from planner.access import get_or_404, sessions_query, workers_query
@@ -19,6 +21,7 @@ from planner.curricula.models import Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.reflections import forms
 from planner.reflections.models import FollowUp, Reflection
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids
@@ -76,6 +79,37 @@ def members(program_id) -> list[tuple]:
     )
     allowed = consenting_ids([s.id for s in students], "observation")
     return [(s, s.id in allowed) for s in students]
+
+
+class Saved(NamedTuple):
+    """What a posted reflection form came to: the reflection (None when nothing was saved),
+    the form's errors, and every field with an inline error slot (an autosave refreshes
+    them all)."""
+
+    reflection: Reflection | None
+    errors: dict
+    fields: list
+
+
+def save_form(session, user, form, action: str) -> Saved:
+    """Load, check and save a posted reflection form in one call: autosave and 保存草稿 keep
+    a draft, 提交督导 (action "submit") submits it. Nothing is half-saved. A reflection
+    already submitted is a CONFLICT refusal; a stale version a ConflictError."""
+    kind = session.program.curriculum.kind
+    editable_ids = (
+        {s.id for s, ok in members(session.program_id) if ok} if kind == "group" else set()
+    )
+    stage = form.get("prompts_stage", "")
+    slots = forms.error_fields(kind, len(forms.questions(kind, stage)), editable_ids)
+    data, errors = forms.load(form, kind, editable_ids)
+    if not errors and action == "submit":
+        errors = forms.submit_problems(data, kind, stage)
+    if errors:
+        current = reflection_of(session.id)
+        if current is not None and current.status != "draft":  # submitted: no form for them
+            raise PlannerError(_l("本反思已提交督导，不能再修改。"), kind=CONFLICT)
+        return Saved(current, errors, slots)
+    return Saved(save(session, user, data, submit=action == "submit"), {}, slots)
 
 
 def save(session, user, data: dict, submit: bool = False) -> Reflection:

@@ -93,28 +93,17 @@ def edit(session_id):
 
 def _save(session):
     """Autosave and 保存草稿 keep a draft; 提交督导 submits it. Nothing is half-saved."""
-    kind, action = session.program.curriculum.kind, request.form.get("action", "autosave")
-    editable_ids = (
-        {s.id for s, ok in services.members(session.program_id) if ok} if kind == "group" else set()
-    )
-    data, errors = forms.load(request.form, kind, editable_ids)
-    if not errors and action == "submit":
-        errors = forms.submit_problems(data, kind, request.form.get("prompts_stage", ""))
-    current = services.reflection_of(session.id) if errors else None
-    if current is not None and current.status != "draft":  # submitted: no form for them
-        return _locked(session)
-    if errors and not is_htmx():
-        return _page(session, "write", 422, errors, forms.posted_values(request.form))
-    n = len(forms.questions(kind, request.form.get("prompts_stage", "")))
-    slots = forms.error_fields(kind, n, editable_ids)
-    if errors:
-        return _status(422, errors=errors, fields=slots)
+    action = request.form.get("action", "autosave")
     try:
-        reflection = services.save(session, current_user, data, submit=action == "submit")
+        saved = services.save_form(session, current_user, request.form, action)
     except ConflictError:
         return _conflict(session)
     except PlannerError:
         return _locked(session)
+    if saved.errors:
+        if not is_htmx():
+            return _page(session, "write", 422, saved.errors, forms.posted_values(request.form))
+        return _status(422, errors=saved.errors, fields=saved.fields)
     if action == "submit" or not is_htmx():
         target = url_for("reflections.edit", session_id=session.id)
         return go(target if action == "submit" else target + "?saved=1")
@@ -122,9 +111,9 @@ def _save(session):
         200,
         saved=True,
         manual=action == "save",
-        version=reflection.version,
-        saved_at=reflection.updated_at,
-        fields=slots,
+        version=saved.reflection.version,
+        saved_at=saved.reflection.updated_at,
+        fields=saved.fields,
     )
 
 

@@ -3,6 +3,7 @@ per worker, or a worker with a row per school."""
 
 import datetime as dt
 
+from planner.audit.models import record
 from planner.evaluation.compute import fmt_pct
 from planner.reports.stats import KEYS, term_statistics
 from planner.schools.models import Agency
@@ -53,3 +54,11 @@ def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
         "rows_label": rows_label,
         "rows": [dict(_row(r), name=r["name"]) for r in rows],
     }
+
+
+def stats_document(user, term_name, scope, target=None) -> dict:
+    """The context of one statistics download, with its audit row."""
+    ctx = stats_context(user, term_name, scope, target)
+    detail = f"{scope} {term_name}"
+    record(user, "export", "term_stats", target.id if target else None, detail)
+    return ctx

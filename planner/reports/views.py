@@ -8,11 +8,10 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, schools_query, workers_query
-from planner.audit.models import record
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
 from planner.exports import jobs
-from planner.reports.docs import stats_context
+from planner.reports.docs import stats_context, stats_document
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import STAFF
 from planner.schools.models import Room, School, Term
@@ -73,8 +72,7 @@ def stats_doc():
         target = get_or_404(schools_query(current_user), request.args.get("id", type=int) or 0)
     elif scope == "worker":
         target = get_or_404(workers_query(current_user), request.args.get("id", type=int) or 0)
-    ctx = stats_context(current_user, term, scope, target)
-    record(current_user, "export", "term_stats", target.id if target else None, f"{scope} {term}")
+    ctx = stats_document(current_user, term, scope, target)
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
 
 
@@ -120,9 +118,15 @@ def term_zip(term_id):
     )
     name = jobs.UNSAFE.sub("_", f"{term.school.code}_{term.name}_文档") + ".zip"
     job = jobs.start(
-        current_app._get_current_object(), current_user, "term", term.id, "all", items, name
+        current_app._get_current_object(),
+        current_user,
+        "term",
+        term.id,
+        "all",
+        items,
+        name,
+        detail=f"zip {term.school.code} {term.name}",
     )
-    record(current_user, "export", "term", term.id, f"zip {term.school.code} {term.name}")
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)
     return go(url_for("exports.job", token=job.token))
