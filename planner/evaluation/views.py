@@ -30,7 +30,7 @@ from planner.evaluation.schemas import (
     score_form,
 )
 from planner.forms import flatten_errors
-from planner.reflections.services import access
+from planner.reflections.services import records_access
 from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.schools.models import School, Term
 from planner.sessions.models import Program
@@ -51,7 +51,7 @@ def _group(program_id, write=False):
         .where(Curriculum.kind == "group")
     )
     program = get_or_404(query, program_id)
-    level = access(current_user, program.id)
+    level = records_access(current_user, program.id)
     if level is None or (write and level != "write"):
         abort(403)
     program.writable = level == "write"

@@ -22,7 +22,7 @@ from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
 from planner.exports.models import DocTemplate, ExportJob
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
-from planner.reflections.services import access
+from planner.reflections.services import can_read_records
 from planner.roles import TEACHER
 from planner.runs.models import Attendance
 from planner.sessions.models import Program, Session
@@ -51,7 +51,9 @@ def kinds_for(user, program) -> tuple:
     §2): each kind's roles, and for those holding students' records, only the program's own
     workers and their supervisors."""
     allowed = [kind for kind in of_program(program) if user.role in kind.roles]
-    if any(kind.holds_student_records for kind in allowed) and access(user, program.id) is None:
+    if any(kind.holds_student_records for kind in allowed) and not can_read_records(
+        user, program.id
+    ):
         allowed = [kind for kind in allowed if not kind.holds_student_records]
     return tuple(kind.key for kind in allowed)
 

@@ -28,6 +28,11 @@ from planner.students.consent import consenting_ids
 from planner.students.models import GroupMember, Student
 
 
+def can_read_records(user, program_id) -> bool:
+    """May this user read the program's reflections and the documents that hold them?"""
+    return records_access(user, program_id) is not None
+
+
 def load_session(user, session_id):
     """The session with its program, curriculum and planned template, in scope, or 404."""
     query = (
@@ -39,8 +44,9 @@ def load_session(user, session_id):
     return get_or_404(query, session_id)
 
 
-def access(user, program_id) -> str | None:
-    """'write' for the program's workers, 'read' for their supervisors, else None."""
+def records_access(user, program_id) -> str | None:
+    """How far a user reaches into a program's records (reflections, follow-ups, meeting
+    records): 'write' for the program's workers, 'read' for their supervisors, else None."""
     workers = ProgramWorker.select(ProgramWorker.worker).where(ProgramWorker.program == program_id)
     if user.is_worker:
         mine = workers.where(ProgramWorker.worker == user.id).exists()

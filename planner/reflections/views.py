@@ -29,7 +29,7 @@ def labels():
 
 def _session(session_id, need="read"):
     session = services.load_session(current_user, session_id)
-    role = services.access(current_user, session.program_id)
+    role = services.records_access(current_user, session.program_id)
     if role is None or (need == "write" and role != "write"):
         abort(403)
     return session, role
@@ -169,7 +169,7 @@ def stages(program_id):
     program = get_or_404(query, program_id)
     if program.curriculum.kind != "group":
         abort(404)
-    if services.access(current_user, program.id) is None:
+    if not services.can_read_records(current_user, program.id):
         abort(403)
     rows = queries.timeline(program)
     return render(

@@ -60,14 +60,14 @@ class Placed:
     end: dt.time
     period_id: int | None
     week: int
-    note: str = ""
-    conflicts: list = field(default_factory=list)
+    makeup_weekday: int | None = None  # a 调休 day: the weekday whose timetable it runs
+    conflicts: list = field(default_factory=list)  # Conflict values
 
 
 @dataclass
 class Preview:
     placed: list
-    skipped: list  # (date, reason)
+    skipped: list  # Skip values
     shortfall: int
 
     @property
@@ -83,8 +83,25 @@ def _overlaps(a_start, a_end, b_start, b_end):
     return a_start < b_end and b_start < a_end
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A slot passed over: the day, and the calendar entry that blocks it (name, kind)."""
+
+    date: dt.date
+    name: str
+    kind: str  # a calendars.models.DAY_KINDS key
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A clash of one slot with another session: of its room, a worker or a class."""
+
+    kind: str  # "room", "worker" or "class"
+    other: "Busy"
+
+
 def candidate_slots(spec: Spec, after: dt.datetime | None = None):
-    """Yield ('slot', date, rule, note) and ('skip', date, reason) in time order."""
+    """Yield ('slot', date, rule, makeup weekday or None) and ('skip', Skip) in time order."""
     term = spec.term
     first = week_monday(term.start) + dt.timedelta(weeks=spec.start_week - 1)
     first = max(first, term.start)
@@ -96,24 +113,12 @@ def candidate_slots(spec: Spec, after: dt.datetime | None = None):
         wanted = [r for r in spec.rules if week_index % r.every_weeks == 0]
         plain = [r for r in wanted if r.weekday == day.isoweekday()]
         if info.blocked_by and plain:
-            yield (
-                "skip",
-                day,
-                _l(
-                    "%(day)s %(name)s（%(kind)s），跳过",
-                    day=format_short(day),
-                    name=info.blocked_by.name,
-                    kind=info.blocked_by.kind_label,
-                ),
-            )
+            yield ("skip", Skip(day, info.blocked_by.name, info.blocked_by.kind))
         runs = info.timetable_weekday
         for rule in sorted((r for r in wanted if r.weekday == runs), key=lambda r: r.start):
             if after and dt.datetime.combine(day, rule.start) <= after:
                 continue
-            note = ""
-            if info.makeup:
-                note = str(_l("调休：按%(weekday)s课表", weekday=WEEKDAYS[runs]))
-            yield ("slot", day, rule, note)
+            yield ("slot", day, rule, runs if info.makeup else None)
         day += dt.timedelta(days=1)
 
 
@@ -257,10 +262,13 @@ class BusyIndex:
 KIND_LABELS = {"room": _l("场地冲突"), "worker": _l("社工时间冲突"), "class": _l("班级时间冲突")}
 
 
-def conflict_text(kind, other):
+def describe(conflict: Conflict):
+    """The conflict in words, for a service's refusal (templates/programs/_placement.html
+    words the preview's the same way)."""
+    other = conflict.other
     return _l(
         "%(kind)s：与「%(title)s」第 %(seq)s 节（%(day)s %(start)s–%(end)s）重叠",
-        kind=KIND_LABELS[kind],
+        kind=KIND_LABELS[conflict.kind],
         title=other.title,
         seq=other.seq,
         day=format_short(other.date),
@@ -270,14 +278,14 @@ def conflict_text(kind, other):
 
 
 def find_conflicts(busy, day, start, end, ignore_ids=()):
-    """Every clash for one slot, one message per kind and other session."""
+    """Every clash for one slot, one Conflict per kind and other session."""
     out, seen = [], set()
     for kind, other in busy.get(day, []):
         if other.id in ignore_ids or (kind, other.id) in seen:
             continue
         if _overlaps(start, end, other.start, other.end):
             seen.add((kind, other.id))
-            out.append(conflict_text(kind, other))
+            out.append(Conflict(kind, other))
     return out
 
 
@@ -293,9 +301,9 @@ def place(
         if len(placed) == spec.count:
             break
         if item[0] == "skip":
-            skipped.append((item[1], item[2]))
+            skipped.append(item[1])
             continue
-        _, day, rule, note = item
+        _, day, rule, makeup_weekday = item
         if last_day and (day - last_day).days < spec.min_gap_days:
             continue
         seq = first_seq + len(placed)
@@ -307,10 +315,10 @@ def place(
                 rule.end,
                 rule.period_id,
                 teaching_week(spec.term, day),
-                note,
+                makeup_weekday,
                 find_conflicts(busy, day, rule.start, rule.end),
             )
         )
         last_day = day
-    skipped = [s for s in skipped if not placed or s[0] <= placed[-1].date]
+    skipped = [s for s in skipped if not placed or s.date <= placed[-1].date]
     return Preview(placed, skipped, spec.count - len(placed))

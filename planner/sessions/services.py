@@ -1,5 +1,6 @@
 """Program operations: create from a preview, move, bump, cancel, undo. No request here."""
 
+import dataclasses
 import datetime as dt
 
 from planner.calendars.services import day_map, teaching_week
@@ -20,6 +21,7 @@ from planner.sessions.placement import (
     Rule,
     Spec,
     busy_sessions,
+    describe,
     find_conflicts,
     place,
 )
@@ -119,8 +121,9 @@ def create_programs(items: list, user) -> list:
             key = (spec.school_id, spec.term.id)
             if key not in maps:
                 maps[key] = day_map(spec.school_id, spec.term.start, spec.term.end)
-            spec.days = maps[key]
-            out.append(create_program(spec, fields, templates, user, index))
+            # a copy with the day map: the caller's specs stay as they were
+            planned = dataclasses.replace(spec, days=maps[key])
+            out.append(create_program(planned, fields, templates, user, index))
     return out
 
 
@@ -203,7 +206,7 @@ def move_session(
     with write_tx():
         clashes = find_conflicts(busy_sessions(spec, day, day), day, start, end)
         if clashes:
-            raise PlannerError(clashes[0])
+            raise PlannerError(describe(clashes[0]))
         _record(
             program,
             user,
@@ -242,7 +245,7 @@ def bump_from(session, program, user):
         if preview.shortfall:
             raise PlannerError(shortfall_message(preview, len(later)), preview=preview)
         if preview.conflicts:
-            raise PlannerError(preview.conflicts[0], preview=preview)
+            raise PlannerError(describe(preview.conflicts[0]), preview=preview)
         _record(program, user, "bump", _l("第 %(n)s 节及之后顺延", n=session.seq), later)
         for s, p in zip(later, preview.placed):
             Session.update(

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, can_plan, get_or_404, programs_query, school_or_404
+from planner.calendars.models import DAY_KINDS
 from planner.calendars.services import periods as school_periods
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
@@ -12,7 +13,7 @@ from planner.schools.models import Room, School, Term
 from planner.sessions import services
 from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
-from planner.sessions.placement import place
+from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
 from planner.sessions.planning import build, choices
 from planner.web import go, load_form, render
 
@@ -27,6 +28,9 @@ def _form(school, offered, errors=None, preview=None, status=200):
         school=school,
         errors=errors or {},
         preview=preview,
+        conflict_kinds=KIND_LABELS,
+        day_kinds=DAY_KINDS,
+        weekdays=WEEKDAYS,
         f=request.form if request.method == "POST" else None,
         rows=rule_rows(request.form) if request.method == "POST" else [],
         **offered,

@@ -1,5 +1,6 @@
 """Changing the schedule: move, bump, cancel, undo; SEQUENCE and the after-export mark."""
 
+import copy
 import datetime as dt
 
 import pytest
@@ -134,14 +135,15 @@ def test_a_batch_of_programs_is_all_or_nothing(app, world):
         )
     assert Program.select().count() == 0 and Session.select().count() == 0
     fine = spec(world, cal[6])
-    made = create_programs(
-        [
-            (spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
-            (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions)),
-        ],
-        world.worker,
-    )
+    items = [
+        (spec(world, cal[7]), {"curriculum": c.id, "title": "一"}, list(c.sessions)),
+        (fine, {"curriculum": c.id, "title": "二"}, list(c.sessions)),
+    ]
+    before = copy.deepcopy([(s, f) for s, f, _ in items])
+    made = create_programs(items, world.worker)
     assert len(made) == 2 and Session.select().count() == 12
+    assert [(s, f) for s, f, _ in items] == before  # the caller's specs are not changed
+    assert fine.days is None
 
 
 def test_a_batch_sees_programs_saved_before_it(app, world):

@@ -6,7 +6,7 @@ import pytest
 
 from planner.calendars.models import CalendarDay
 from planner.errors import PlannerError
-from planner.sessions.placement import Rule, place
+from planner.sessions.placement import Rule, Skip, describe, place
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
@@ -22,11 +22,10 @@ def test_skips_national_day_and_runs_the_tiaoxiu_day(world, cal):
     dates = [p.date for p in preview.placed]
     # week 3 starts Monday 14 Sep; Sunday 20 Sep is a 调休 day that runs Tuesday's timetable
     assert dates == [d(9, 15), d(9, 20), d(9, 22), d(9, 29), d(10, 13), d(10, 20)]
-    assert preview.placed[1].note == "调休：按周二课表"
+    assert preview.placed[1].makeup_weekday == 2  # 调休：按周二课表
+    assert [p.makeup_weekday for p in preview.placed].count(None) == 5
     assert [p.week for p in preview.placed] == [3, 3, 4, 5, 7, 8]
-    assert [str(reason) for day, reason in preview.skipped] == [
-        "10月6日（周二） 国庆节（节假日），跳过"
-    ]
+    assert preview.skipped == [Skip(d(10, 6), "国庆节", "holiday")]
     assert preview.ok and preview.placed[0].start == cal[7].start
 
 
@@ -55,8 +54,7 @@ def test_school_exam_days_and_closures_are_skipped(world, cal):
     CalendarDay.create(school=world.school, date=d(9, 20), kind="closure", name="停电检修")
     preview = place(spec(world, cal[7], count=3))
     assert [p.date for p in preview.placed] == [d(9, 15), d(9, 29), d(10, 13)]
-    reasons = " ".join(str(r) for _, r in preview.skipped)
-    assert "月考" in reasons and "国庆节" in reasons
+    assert {(s.name, s.kind) for s in preview.skipped} >= {("月考", "exam"), ("国庆节", "holiday")}
 
 
 def test_too_few_slots_is_said_in_plain_words(world, cal):
@@ -85,8 +83,10 @@ def test_each_conflict_kind_names_the_other_session(world, cal, kind):
     fields[shared[0]] = shared[1]
     preview = place(spec(world, cal[7], **fields))
     assert preview.conflicts, kind
-    assert all(kind in str(c) for c in preview.conflicts)
-    assert "「已排好的课程」第 1 节" in str(preview.conflicts[0])
+    assert {c.kind for c in preview.conflicts} == {shared[0].split("_")[0]}
+    assert all(c.other.title == "已排好的课程" for c in preview.conflicts)
+    assert all(kind in str(describe(c)) for c in preview.conflicts)
+    assert "「已排好的课程」第 1 节" in str(describe(preview.conflicts[0]))
     with pytest.raises(PlannerError, match="冲突"):
         program(world, c, spec(world, cal[7], **fields))
 
