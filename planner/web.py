@@ -49,7 +49,10 @@ def go(url: str):
 
 
 class FieldSpec:
-    """How a form field is drawn: name, label, input type, choices, limits."""
+    """How a form field is drawn (templates/macros.html `field`): name, label, input type
+    (text, number, date, time, textarea, select, or checks: a list of checkboxes), choices
+    ({value: label}), limits, help, the value when the form is new, and for a select its
+    empty first option (True: 请选择, a text of its own, or False: none)."""
 
     def __init__(
         self,
@@ -62,10 +65,13 @@ class FieldSpec:
         max=None,
         required=False,
         help=None,
+        default=None,
+        blank=True,
     ):
         self.name, self.label, self.kind = name, label, kind
         self.choices, self.maxlength = choices, maxlength
         self.min, self.max, self.required, self.help = min, max, required, help
+        self.default, self.blank = default, blank
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -224,3 +224,25 @@ def test_no_view_writes_to_the_database():
         "from planner.db import write_tx\nProgram.update(x=1).execute()\nday.delete_instance()\n"
     )
     assert writes_in(sample) == ["imports write_tx", "2: .update()", "3: .delete_instance()"]
+
+
+def test_template_contexts_have_no_one_letter_names():
+    """What a view hands a template is named for what it is (session, not s)."""
+    found = []
+    for name, path in sorted(modules().items()):
+        if layer(name) != "views" and not name.endswith(".page"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            func = getattr(node, "func", None)
+            # render(...), render_template(...) and a context built as dict(...) (not a
+            # row copied with dict(row, ...))
+            if isinstance(node, ast.Call) and (
+                getattr(func, "id", None) in ("render", "render_template")
+                or (getattr(func, "id", None) == "dict" and not node.args)
+            ):
+                found += [
+                    f"{name}:{node.lineno} {k.arg}="
+                    for k in node.keywords
+                    if k.arg and len(k.arg) == 1
+                ]
+    assert found == []

@@ -97,7 +97,7 @@ def page_context(program, errors: dict, form=None) -> dict:
     may = consenting_ids([m.id for m in s.members], "observation")
     return dict(
         program=program,
-        s=s,
+        summary=s,
         grid=_grid(program, s),
         statuses=GOAL_STATUSES,
         judgement=_judgement_values(program, s, form),

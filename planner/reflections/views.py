@@ -46,10 +46,10 @@ def _context(session, role, reflection, values=None, stage=None):
     people = services.members(session.program_id) if kind == "group" else []
     editable = role == "write" and (reflection is None or reflection.status == "draft")
     return dict(
-        s=session,
+        session=session,
         kind=kind,
         role=role,
-        r=reflection,
+        reflection=reflection,
         stage=stage,
         prompts=prompts,
         stages=meeting_stages(),

@@ -8,19 +8,95 @@ from planner.calendars.models import DAY_KINDS
 from planner.calendars.services import periods as school_periods
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
+from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
 from planner.sessions import services
-from planner.sessions.forms import CancelForm, MoveForm, ProgramForm, rule_rows
+from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
 from planner.sessions.planning import build, choices
-from planner.web import go, load_form, render
+from planner.web import FieldSpec, go, load_form, render
 
 bp = Blueprint("programs", __name__)
 
 
+def _period_label(period) -> str:
+    times = f"{period.start:%H:%M}–{period.end:%H:%M}"
+    section = f"（{period.section}）" if period.section != "all" else ""
+    return f"{period.label} {times}{section}"
+
+
+def _program_fields(offered) -> dict:
+    """The program form's fields, by name, with what this school offers."""
+    curricula = {
+        c.id: f"{c.title}（{c.kind_label} · {_l('第 %(v)s 版', v=c.version)}）"
+        for c in offered["curricula"]
+    }
+    return {
+        spec.name: spec
+        for spec in (
+            FieldSpec("curriculum_id", _l("课程方案"), "select", curricula),
+            FieldSpec(
+                "term_id",
+                _l("学期"),
+                "select",
+                {t.id: t.name for t in offered["terms"]},
+                blank=False,
+            ),
+            FieldSpec("title", _l("计划名称（可选）"), maxlength=80),
+            FieldSpec("group_name", _l("小组名称（成长小组填写）"), maxlength=60),
+            FieldSpec(
+                "class_ids",
+                _l("班级（社工课堂）"),
+                "checks",
+                {c.id: c.name for c in offered["classes"]},
+            ),
+            FieldSpec(
+                "worker_ids",
+                _l("负责社工"),
+                "checks",
+                {w.id: w.display_name for w in offered["workers"]},
+                default=[current_user.id],
+            ),
+            FieldSpec(
+                "room_id",
+                _l("场地"),
+                "select",
+                {r.id: r.name for r in offered["rooms"]},
+                blank=False,
+            ),
+            FieldSpec("start_week", _l("从第几周开始"), "number", min=1, max=30, default="1"),
+            FieldSpec(
+                "min_gap_days", _l("两次活动至少间隔（天）"), "number", min=0, max=60, default="1"
+            ),
+        )
+    }
+
+
+def _rule_fields(periods) -> list:
+    """One weekly slot row's fields (posted as r_<name>[], one per row)."""
+    return [
+        FieldSpec(
+            "weekday", _l("星期"), "select", {n: WEEKDAYS[n] for n in range(1, 6)}, blank="—"
+        ),
+        FieldSpec(
+            "period",
+            _l("课节"),
+            "select",
+            {p.id: _period_label(p) for p in periods},
+            blank=_l("按时间"),
+        ),
+        FieldSpec("start", _l("开始"), "time"),
+        FieldSpec("end", _l("结束"), "time"),
+        FieldSpec(
+            "every", _l("每隔几周"), "select", {n: n for n in range(1, 5)}, blank=False, default="1"
+        ),
+    ]
+
+
 def _form(school, offered, errors=None, preview=None, status=200):
+    posted = request.method == "POST"
     return render(
         "programs/new.html",
         "programs/_form.html",
@@ -31,9 +107,11 @@ def _form(school, offered, errors=None, preview=None, status=200):
         conflict_kinds=KIND_LABELS,
         day_kinds=DAY_KINDS,
         weekdays=WEEKDAYS,
-        f=request.form if request.method == "POST" else None,
-        rows=rule_rows(request.form) if request.method == "POST" else [],
-        **offered,
+        fields=_program_fields(offered),
+        rule_fields=_rule_fields(offered["periods"]),
+        values=request.form if posted else {},
+        rows=rule_rows(request.form) if posted else [],
+        max_rules=MAX_RULES,
     )
 
 
@@ -118,6 +196,27 @@ def move(program_id, session_id):
         "periods": school_periods(program.school_id),
         "rooms": choices(program.school, current_user)["rooms"],
     }
+    fields = [
+        FieldSpec("date", _l("新日期"), "date", default=session.date.isoformat()),
+        FieldSpec(
+            "period",
+            _l("课节"),
+            "select",
+            {p.id: _period_label(p) for p in offered["periods"]},
+            default=session.period_id,
+            blank=_l("按时间"),
+        ),
+        FieldSpec("start", _l("开始"), "time"),
+        FieldSpec("end", _l("结束"), "time"),
+        FieldSpec(
+            "room_id",
+            _l("场地"),
+            "select",
+            {r.id: r.name for r in offered["rooms"]},
+            default=session.room_id,
+            blank=False,
+        ),
+    ]
     if request.method == "GET":
         return render(
             "programs/move.html",
@@ -125,6 +224,8 @@ def move(program_id, session_id):
             program=program,
             session=session,
             errors={},
+            fields=fields,
+            values={},
             **offered,
         )
     form = MoveForm({p.id: p for p in offered["periods"]}, {r.id for r in offered["rooms"]})
@@ -142,6 +243,8 @@ def move(program_id, session_id):
         program=program,
         session=session,
         errors=errors,
+        fields=fields,
+        values=request.form,
         **offered,
     )
 
