@@ -17,7 +17,7 @@ from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
 from planner.schools.models import School, SchoolClass
 from planner.security import limiter
-from planner.web import conflict_response, go, load_form, render
+from planner.web import FieldSpec, conflict_response, go, load_form, render
 
 bp = Blueprint("accounts", __name__)
 
@@ -109,6 +109,46 @@ def _choices():
     }
 
 
+def _user_fields(item) -> list:
+    """The user form's fields; a username is given once, when the login is made."""
+    offered = _choices()
+    username = {"autocomplete": "off"} if item is None else {"disabled": "disabled"}
+    return [
+        FieldSpec(
+            "username",
+            _l("用户名"),
+            maxlength=40,
+            attrs=username,
+            default=item.username if item else None,
+        ),
+        FieldSpec("display_name", _l("姓名"), maxlength=40),
+        FieldSpec("role", _l("角色"), "select", LABELS),
+        FieldSpec(
+            "password",
+            _l("新密码（留空则不修改）") if item else _l("初始密码"),
+            "password",
+            maxlength=200,
+            help=_l("至少 10 位。修改密码会让该用户在所有设备上退出登录。"),
+            attrs={"autocomplete": "new-password"},
+        ),
+        FieldSpec(
+            "school_ids", _l("社工服务的学校"), "checks", {s.id: s.name for s in offered["schools"]}
+        ),
+        FieldSpec(
+            "worker_ids",
+            _l("督导负责的社工"),
+            "checks",
+            {w.id: w.display_name for w in offered["workers"]},
+        ),
+        FieldSpec(
+            "class_ids",
+            _l("教师关联的班级"),
+            "checks",
+            {c.id: f"{c.school.name} {c.name}" for c in offered["classes"]},
+        ),
+    ]
+
+
 def _user_form(item, values, errors, status=200):
     return render(
         "accounts/user_form.html",
@@ -117,8 +157,7 @@ def _user_form(item, values, errors, status=200):
         item=item,
         values=values,
         errors=errors,
-        roles=LABELS,
-        **_choices(),
+        fields=_user_fields(item),
     )
 
 

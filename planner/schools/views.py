@@ -94,6 +94,10 @@ RESOURCES = {
     ),
 }
 KINDS = "any(" + ",".join(RESOURCES) + ")"
+AGENCY_FIELDS = [
+    FieldSpec("name", _l("机构名称"), maxlength=100),
+    FieldSpec("code", _l("机构编码"), maxlength=20, help=_l("用于统一档案编码（标准 9.4）。")),
+]
 
 
 def _item(kind, item_id):
@@ -154,6 +158,7 @@ def agency():
             values=item.__data__,
             errors={},
             item=item,
+            fields=AGENCY_FIELDS,
         )
     values, errors = load_form(schemas.AgencySchema())
     if errors:
@@ -164,6 +169,7 @@ def agency():
             values=request.form,
             errors=errors,
             item=item,
+            fields=AGENCY_FIELDS,
         )
     try:
         update_record(item, values)
@@ -177,6 +183,7 @@ def agency():
             values=request.form,
             errors={"name": err.message},
             item=item,
+            fields=AGENCY_FIELDS,
         )
     return go(url_for("schools.admin_index"))
 

@@ -344,3 +344,17 @@ def test_only_admins_manage_users(client, world, persona):
     )
     assert link_rows() == before
     assert User.get_by_id(world.worker.id).session_version == 1
+
+
+def test_a_refused_form_keeps_what_was_typed_but_never_the_password(admin, world):
+    data = new_user(
+        role="worker", display_name="新同事", password="secret-typed-pw", school_ids=[]
+    )
+    html = admin.post("/admin/users/new", data=data).get_data(as_text=True)
+    assert inline_error(html, "school_ids") == "请为社工选择至少一所学校。"
+    assert 'value="新同事"' in html and 'value="worker" selected' in html
+    assert "secret-typed-pw" not in html
+    edit = admin.get(f"/admin/users/{world.worker.id}/edit").get_data(as_text=True)
+    username = edit.split('id="f-username"')[1].split(">")[0]
+    assert "disabled" in username and f'value="{world.worker.username}"' in username
+    assert f'value="{world.school.id}" checked' in edit  # the worker's school is ticked
