@@ -10,8 +10,9 @@ from planner.api.blueprint import bp
 from planner.api.models import SCOPES
 from planner.api.schemas import TokenFormSchema
 from planner.errors import PlannerError
+from planner.i18n import lazy_gettext as _l
 from planner.roles import STAFF
-from planner.web import go, load_form, render
+from planner.web import FieldSpec, go, load_form, render
 
 
 def _page(status=200, errors=None, values=None, new=None):
@@ -21,7 +22,22 @@ def _page(status=200, errors=None, values=None, new=None):
         status,
         tokens=services.active_tokens(current_user),
         scopes=SCOPES,
-        allowed=services.allowed_scopes(current_user),
+        fields=[
+            FieldSpec(
+                "label",
+                _l("用途"),
+                maxlength=60,
+                required=True,
+                help=_l("例如：机构数据看板。只用于在这里区分不同的令牌。"),
+            ),
+            FieldSpec(
+                "scopes",
+                _l("权限"),
+                "checks",
+                {key: f"{SCOPES[key]}（{key}）" for key in services.allowed_scopes(current_user)},
+                required=True,
+            ),
+        ],
         errors=errors or {},
         values=values or {},
         new=new,

@@ -347,9 +347,7 @@ def test_only_admins_manage_users(client, world, persona):
 
 
 def test_a_refused_form_keeps_what_was_typed_but_never_the_password(admin, world):
-    data = new_user(
-        role="worker", display_name="新同事", password="secret-typed-pw", school_ids=[]
-    )
+    data = new_user(role="worker", display_name="新同事", password="secret-typed-pw", school_ids=[])
     html = admin.post("/admin/users/new", data=data).get_data(as_text=True)
     assert inline_error(html, "school_ids") == "请为社工选择至少一所学校。"
     assert 'value="新同事"' in html and 'value="worker" selected' in html
