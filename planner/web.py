@@ -50,10 +50,11 @@ def go(url: str):
 
 class FieldSpec:
     """How a form field is drawn (templates/macros.html `field`): name, label, input type
-    (text, number, date, time, textarea, select, or checks: a list of checkboxes), choices
-    ({value: label}), limits, help, the value when the form is new, for a select its empty
-    first option (True: 请选择, a text of its own, or False: none), and any further
-    attributes of the element (autocomplete, disabled)."""
+    (text, number, date, time, password, textarea, select, checkbox, or checks: a list of
+    checkboxes), choices ({value: label}, or {group label: {value: label}} for a select),
+    limits, help, the value when the form is new, for a select its empty first option
+    (True: 请选择, a text of its own, or False: none), and any further attributes of the
+    element (autocomplete, disabled)."""
 
     def __init__(
         self,

@@ -146,7 +146,9 @@ def _user_fields(item) -> list:
             "checks",
             {c.id: f"{c.school.name} {c.name}" for c in offered["classes"]},
         ),
-    ]
+    ] + (
+        [FieldSpec("active", _l("启用该账号（取消勾选即停用并归档）"), "checkbox")] if item else []
+    )
 
 
 def _user_form(item, values, errors, status=200):

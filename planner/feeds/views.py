@@ -13,8 +13,9 @@ from planner.errors import PlannerError
 from planner.feeds import services
 from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
+from planner.i18n import lazy_gettext as _l
 from planner.roles import EVERYONE
-from planner.web import error_status, go, load_form, render
+from planner.web import FieldSpec, error_status, go, load_form, render
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar"
@@ -35,15 +36,36 @@ def _new_link(raw, with_days):
     return {"url": url, "webcal": webcal, "qr": qr}
 
 
+def _fields(options) -> list:
+    """The new-link form: a calendar (grouped by audience), a name for it, holidays or not."""
+    calendars = {
+        AUDIENCES[audience]: {f"{audience}:{key}": name for key, name in choices.items()}
+        for audience, choices in options.items()
+        if choices
+    }
+    return [
+        FieldSpec("target", _l("要订阅的日历"), "select", calendars, required=True),
+        FieldSpec(
+            "label",
+            _l("备注名称"),
+            maxlength=60,
+            help=_l("例如：我的 iPhone。只用于在这里区分不同的链接。"),
+        ),
+        FieldSpec("days", _l("同时显示节假日和调休上课日"), "checkbox"),
+    ]
+
+
 def _page(status=200, errors=None, values=None, new=None):
     tokens = services.active_tokens(current_user)
+    options = services.targets(current_user)
     return render(
         "feeds/subscriptions.html",
         "feeds/_subscriptions.html",
         status,
         tokens=tokens,
         names=services.target_names(tokens),
-        options=services.targets(current_user),
+        options=options,
+        fields=_fields(options),
         audiences=AUDIENCES,
         errors=errors or {},
         values=values or {"days": "1"},
