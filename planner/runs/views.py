@@ -9,11 +9,12 @@ from flask_login import current_user
 from planner.access import allow
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
 from planner.runs import services
 from planner.runs.models import ATTENDANCE
 from planner.runs.schemas import HEADCOUNT_MAX, NOTES_MAX, RecordForm, TapForm
-from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
+from planner.web import FieldSpec, conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("runs", __name__)
 
@@ -38,6 +39,27 @@ def _session(session_id, to_run=False):
     return session
 
 
+# The quick-notes form; a lesson also records its headcount (the first field).
+RECORD_FIELDS = [
+    FieldSpec(
+        "headcount",
+        _l("到场人数"),
+        "number",
+        min=0,
+        max=HEADCOUNT_MAX,
+        help=_l("0–%(max)s 人", max=HEADCOUNT_MAX),
+        attrs={"inputmode": "numeric"},
+    ),
+    FieldSpec(
+        "notes",
+        _l("随堂笔记"),
+        "textarea",
+        maxlength=NOTES_MAX,
+        help=_l("最多 %(n)s 字", n=NOTES_MAX),
+    ),
+]
+
+
 def _context(session, full=True, **extra):
     """What the run page shows (a fixed number of queries, however many members); with
     full=False only what the notes fragment needs."""
@@ -54,8 +76,7 @@ def _context(session, full=True, **extra):
         conflict=None,
         saved=False,
         message=None,
-        notes_max=NOTES_MAX,
-        headcount_max=HEADCOUNT_MAX,
+        record_fields=RECORD_FIELDS[1:] if group else RECORD_FIELDS,
     )
     if full:
         context.update(

@@ -254,6 +254,19 @@ def _after_consent(student):
     return go(url_for("students.show", student_id=student.id))
 
 
+PATTERN_FIELD = FieldSpec(
+    "pattern",
+    _l("编码规则"),
+    maxlength=80,
+    required=True,
+    help=_l(
+        "可用占位符：{agency} 机构编码，{school} 学校编码，{type} 记录类型（学生为 ST），{year} 年份，"
+        "{seq:04d} 流水号（4 位，不足补 0）。必须包含 {school}、{year} 和 {seq}。"
+    ),
+    attrs={"spellcheck": "false", "autocomplete": "off"},
+)
+
+
 @bp.route("/admin/archive-code", methods=["GET", "POST"])
 @allow(ADMIN)
 def archive_setting():
@@ -275,7 +288,8 @@ def archive_setting():
         "students/_archive_setting_form.html",
         422 if errors else 200,
         agency=agency,
-        pattern=pattern,
+        values={"pattern": pattern},
+        fields=[PATTERN_FIELD],
         errors=errors,
         example=None if errors else codes.example(agency, pattern),
         saved=request.args.get("saved") == "1",
