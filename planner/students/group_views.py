@@ -11,12 +11,13 @@ from planner.access import allow, can_plan, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
 from planner.students import groups, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GroupMember
-from planner.web import conflict_response, go, load_form, render
+from planner.web import FieldSpec, conflict_response, go, load_form, render
 
 
 def _program(program_id, change=False):
@@ -31,21 +32,60 @@ def _program(program_id, change=False):
     return program
 
 
+def _member_fields(candidates) -> list:
+    """Adding a member: one of the school's students (those without consent to take part
+    are listed, and said so), and the screening note."""
+    no_consent = _l("无参加小组同意")
+    choices = {
+        s.id: f"{s.name}（{s.archive_code}）" + ("" if s.consent_ok else f" — {no_consent}")
+        for s in candidates
+    }
+    return [
+        FieldSpec(
+            "student",
+            _l("学生"),
+            "select",
+            choices,
+            required=True,
+            help=_l("只能添加本校、已登记有效“参加小组”知情同意的学生。"),
+        ),
+        FieldSpec("screening_note", _l("招募与筛选记录"), "textarea", maxlength=500),
+    ]
+
+
+def _roster_fields(roster) -> list:
+    return [
+        FieldSpec(
+            "recruitment_notes",
+            _l("招募与筛选说明"),
+            "textarea",
+            maxlength=4000,
+            default=roster.recruitment_notes,
+        ),
+        FieldSpec(
+            "contract_signed_on", _l("小组契约签订日期"), "date", default=roster.contract_signed_on
+        ),
+    ]
+
+
 def _page(program, status=200, message=None, values=None, errors=None):
     class_id = request.args.get("class", type=int)
     members = groups.members(program)
+    roster = groups.roster_of(program)
+    candidates = groups.candidates(program, class_id)
     return render(
         "students/roster.html",
         "students/_roster_body.html",
         status,
         program=program,
-        roster=groups.roster_of(program),
+        roster=roster,
         members=members,
         warning=groups.size_warning(len(members)),
         message=message,
         classes=services.school_classes(program.school_id),
         class_id=class_id,
-        candidates=groups.candidates(program, class_id),
+        member_fields=_member_fields(candidates),
+        roster_fields=_roster_fields(roster),
         can_change=can_plan(current_user, program.school_id),
         values=values or {},
         errors=errors or {},
