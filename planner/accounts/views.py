@@ -37,6 +37,23 @@ def _safe_next(target):
     return url_for("dashboard.index")
 
 
+LOGIN_FIELDS = [
+    FieldSpec(
+        "username",
+        _l("用户名"),
+        maxlength=40,
+        attrs={"autocomplete": "username", "autofocus": "autofocus"},
+    ),
+    FieldSpec(
+        "password",
+        _l("密码"),
+        "password",
+        maxlength=200,
+        attrs={"autocomplete": "current-password"},
+    ),
+]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
@@ -49,6 +66,7 @@ def login():
             "accounts/_login_form.html",
             errors={},
             values={},
+            fields=LOGIN_FIELDS,
             timed_out=timed_out,
         )
     values, errors = load_form(LoginSchema())
@@ -66,6 +84,7 @@ def login():
             401,
             errors=errors,
             values={"username": request.form.get("username", "")},
+            fields=LOGIN_FIELDS,
         )
     locale = session.get("locale")
     session.clear()  # rotation: nothing from the anonymous session survives

@@ -20,8 +20,9 @@ from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import small_int
+from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
-from planner.web import conflict_response, go, load_form, render
+from planner.web import FieldSpec, conflict_response, go, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -51,22 +52,41 @@ def _editable(cid):
     return curriculum
 
 
+# The library's filters: a search and three selects, each "all" when left empty.
+ALL = _l("全部")
+LIBRARY_FILTERS = [
+    FieldSpec(
+        "q", _l("搜索"), "search", maxlength=40, attrs={"placeholder": _l("标题、主题或简介")}
+    ),
+    FieldSpec("kind", _l("类型"), "select", KINDS, blank=ALL),
+    FieldSpec("theme", _l("主题"), "select", {t: _l(t) for t in THEMES}, blank=ALL),
+    FieldSpec(
+        "grade", _l("年级"), "select", {g: _l("%(g)s 年级", g=g) for g in range(1, 13)}, blank=ALL
+    ),
+]
+
+
 @bp.get("/")
 @allow(*STAFF)
 def library():
     """Browse and filter the library; htmx requests get just the results."""
-    f = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
-    grade = small_int(f["grade"])
+    chosen = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
+    grade = small_int(chosen["grade"])
     items = services.cards(
-        services.library(current_user, f["kind"] or None, f["theme"] or None, grade, f["q"] or None)
+        services.library(
+            current_user,
+            chosen["kind"] or None,
+            chosen["theme"] or None,
+            grade,
+            chosen["q"] or None,
+        )
     )
     return render(
         "curricula/library.html",
         "curricula/_results.html",
         items=items,
-        filters=f,
-        kinds=KINDS,
-        themes=THEMES,
+        filters=chosen,
+        filter_fields=LIBRARY_FILTERS,
         bands=GRADE_BANDS,
     )
 
