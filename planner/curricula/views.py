@@ -14,7 +14,7 @@ from planner.curricula.forms import (
     activity_rows,
 )
 from planner.curricula.models import GRADE_BANDS, KINDS, THEMES, SessionTemplate
-from planner.curricula.plan_fields import PLAN_LABELS
+from planner.curricula.plan_fields import PLAN_GROUP, PLAN_LABELS
 from planner.curricula.rules import check_grades, check_period
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
@@ -87,7 +87,6 @@ def library():
         items=items,
         filters=chosen,
         filter_fields=LIBRARY_FILTERS,
-        bands=GRADE_BANDS,
     )
 
 
@@ -130,6 +129,78 @@ def _plan_values(values):
     return dict(values, plan=plan)
 
 
+def _plan_fields(curriculum) -> list:
+    """The plan form: the curriculum's facts, then every plan field it has (a growth
+    group's own fields only for a group), each filled from the stored plan."""
+
+    def stored(key):
+        value = curriculum.plan.get(key)
+        if key == "risks":
+            return risk_lines(value)
+        return "\n".join(value) if isinstance(value, list) else (value or "")
+
+    def help_for(key):
+        if key in LIST_FIELDS:
+            return _l("每行一项。")
+        return _l("每行一项：风险｜应对措施") if key == "risks" else None
+
+    return [
+        FieldSpec("title", _l("标题"), maxlength=60, default=curriculum.title),
+        FieldSpec(
+            "theme",
+            _l("主题"),
+            "select",
+            {t: _l(t) for t in THEMES},
+            blank=False,
+            default=curriculum.theme,
+        ),
+        FieldSpec(
+            "grade_band",
+            _l("学段"),
+            "select",
+            {b: _l(b) for b in GRADE_BANDS},
+            blank=False,
+            default=curriculum.grade_band,
+        ),
+        FieldSpec(
+            "period_minutes",
+            _l("单节时长（分钟）"),
+            "number",
+            min=20,
+            max=120,
+            help=_l("小学 40 分钟，初中、高中 45 分钟；成长小组按实际安排。"),
+            default=curriculum.period_minutes,
+        ),
+        FieldSpec(
+            "grades",
+            _l("适用年级"),
+            "checks",
+            {g: g for g in range(1, 13)},
+            default=curriculum.grades,
+        ),
+        FieldSpec(
+            "summary",
+            _l("简介"),
+            "textarea",
+            maxlength=2000,
+            default=curriculum.summary,
+            attrs={"rows": 2},
+        ),
+    ] + [
+        FieldSpec(
+            key,
+            label,
+            "textarea",
+            maxlength=2000,
+            default=stored(key),
+            help=help_for(key),
+            attrs={"rows": 3},
+        )
+        for key, label in PLAN_LABELS.items()
+        if curriculum.kind == "group" or key not in PLAN_GROUP
+    ]
+
+
 def _editor_page(
     curriculum,
     errors=None,
@@ -145,10 +216,7 @@ def _editor_page(
         curriculum=curriculum,
         errors=errors or {},
         values=values,
-        labels=PLAN_LABELS,
-        list_fields=LIST_FIELDS,
-        themes=THEMES,
-        bands=GRADE_BANDS,
+        plan_fields=_plan_fields(curriculum),
         problems=problems,
         minutes=services.session_minutes,
     )
