@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
 from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.schemas import ITEM_MAX, TEXT_MAX, TITLE_MAX
-from planner.forms import MESSAGES, Choice, FormSchema, Integer, Text, VersionField
+from planner.forms import BAD_CHOICE, MESSAGES, Choice, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 
 LIST_FIELDS = ("specific_goals", "action_steps", "contract")
@@ -82,7 +82,8 @@ SessionForm = FormSchema.from_dict(
         "preparation": Text(TEXT_MAX, load_default=""),
         "home_link": Text(TEXT_MAX, load_default=""),
         "sensitivity": fields.List(
-            fields.String(validate=validate.OneOf(SENSITIVITY)), load_default=list
+            fields.String(validate=validate.OneOf(SENSITIVITY, error=BAD_CHOICE)),
+            load_default=list,
         ),
         "edit_version": VersionField(),
     },

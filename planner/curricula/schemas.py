@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
 from planner.curricula.rules import check
-from planner.forms import MESSAGES
+from planner.forms import BAD_CHOICE, MESSAGES
 from planner.i18n import lazy_gettext as _l
 
 TITLE_MAX, TEXT_MAX, ITEM_MAX = 60, 2000, 300
@@ -90,7 +90,7 @@ class SessionSchema(Strict):
     preparation = Text(load_default="")
     home_link = Text(load_default="")
     sensitivity = fields.List(
-        fields.String(validate=validate.OneOf(SENSITIVITY)), load_default=list
+        fields.String(validate=validate.OneOf(SENSITIVITY, error=BAD_CHOICE)), load_default=list
     )
     activities = fields.List(fields.Nested(ActivitySchema), load_default=list)
 

@@ -284,3 +284,19 @@ def test_workers_cannot_edit_the_shared_library_directly(client, world):
     login_as(client, world.worker)
     assert client.post(f"/curricula/{shared.id}/new-version").status_code == 403
     assert client.post(f"/curricula/{shared.id}/fork").status_code == 303
+
+
+def test_a_sensitivity_flag_not_on_the_list_is_refused_in_chinese(client, world):
+    c = draft(world)
+    s = c.sessions[0]
+    login_as(client, world.worker)
+    form = session_form(s, sensitivity="bogus")
+    response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=form)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "请选择有效的选项。" in body and "Must be one of" not in body
+    ok = session_form(s, sensitivity="grief")
+    assert client.post(f"/curricula/{c.id}/sessions/{s.id}", data=ok).status_code in (200, 303)
+    assert 'value="grief" checked' in client.get(f"/curricula/{c.id}/sessions/{s.id}").get_data(
+        as_text=True
+    )
