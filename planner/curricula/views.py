@@ -245,6 +245,68 @@ def edit(cid):
     return _editor_page(editor.full(cid))
 
 
+SENSITIVITY_CHOICES = {
+    "puberty": _l("青春期话题"),
+    "grief": _l("哀伤与丧失"),
+    "disclosure": _l("可能出现披露"),
+}
+# One activity row's fields (posted as a_<name>[], one per row).
+ACTIVITY_FIELDS = [
+    FieldSpec(
+        "phase",
+        _l("环节"),
+        "select",
+        {p: _l(p) for p in ("导入", "主体", "练习", "总结")},
+        blank=False,
+    ),
+    FieldSpec("title", _l("活动名称"), maxlength=60),
+    FieldSpec(
+        "minutes",
+        _l("分钟"),
+        "number",
+        min=1,
+        max=120,
+        attrs={"inputmode": "numeric", "class": "minutes-input"},
+    ),
+    FieldSpec("purpose", _l("活动目的"), "textarea", attrs={"rows": 2}),
+    FieldSpec("steps", _l("步骤（每行一步）"), "textarea", attrs={"rows": 4}),
+    FieldSpec("materials", _l("物资（每行一项）"), "textarea", attrs={"rows": 2}),
+    FieldSpec("debrief", _l("分享讨论问题（每行一个）"), "textarea", attrs={"rows": 2}),
+]
+
+
+def _session_fields(curriculum, session) -> dict:
+    """The session form's own fields (its activities are rows of ACTIVITY_FIELDS)."""
+
+    def text(name, label, rows, maxlength=2000, default=""):
+        return FieldSpec(
+            name, label, "textarea", maxlength=maxlength, default=default, attrs={"rows": rows}
+        )
+
+    stages = {name: _l(name) for name in meeting_stages()}
+    fields = [
+        FieldSpec("title", _l("本节标题"), maxlength=60, default=session.title),
+        FieldSpec("stage", _l("计划阶段"), "select", stages, blank=False, default=session.stage)
+        if curriculum.kind == "group"
+        else None,
+        text("knowledge", _l("知识目标"), 3, default=session.objectives.get("knowledge", "")),
+        text("skill", _l("技能目标"), 3, default=session.objectives.get("skill", "")),
+        text("attitude", _l("态度目标"), 3, default=session.objectives.get("attitude", "")),
+        text("key_messages", _l("核心信息（每行一条）"), 3, None, "\n".join(session.key_messages)),
+        text("materials", _l("物资（每行一项）"), 3, None, "\n".join(session.materials)),
+        text("preparation", _l("课前准备"), 2, default=session.preparation),
+        text("home_link", _l("家校延伸"), 2, default=session.home_link),
+        FieldSpec(
+            "sensitivity",
+            _l("敏感话题提示"),
+            "checks",
+            SENSITIVITY_CHOICES,
+            default=session.sensitivity,
+        ),
+    ]
+    return {spec.name: spec for spec in fields if spec is not None}
+
+
 def _session_form(curriculum, session, rows, errors=None, status=200, saved=False):
     total = sum(small_int(r.get("minutes"), 0) for r in rows)
     return render(
@@ -256,7 +318,9 @@ def _session_form(curriculum, session, rows, errors=None, status=200, saved=Fals
         rows=rows,
         errors=errors or {},
         total=total,
-        stages=meeting_stages(),
+        fields=_session_fields(curriculum, session),
+        activity_fields=ACTIVITY_FIELDS,
+        values=request.form if request.method == "POST" else {},
         saved=saved,
     )
 
