@@ -2,6 +2,7 @@
 /api/tokens with CSRF; 401 JSON in both languages for a missing, wrong or revoked token."""
 
 import logging
+import re
 
 import pytest
 
@@ -107,7 +108,7 @@ def test_tokens_page_creates_shows_once_lists_and_revokes(client, world):
     )
     assert made.status_code == 201
     token = ApiToken.get(ApiToken.label == "甲号看板")
-    raw = made.text.split('id="token-value" readonly value="')[1].split('"')[0]
+    raw = re.search(r'<input id="token-value"[^>]* value="([^"]+)"', made.text).group(1)
     assert services.resolve(raw).id == token.id
     assert token.scopes == ["programs:read", "stats:read"]
     listed = client.get("/api/tokens")
