@@ -1,4 +1,5 @@
-"""One base for every HTML form schema: multidict handling and Chinese messages."""
+"""One base for every HTML form schema (multidict handling, Chinese messages), its field
+types, and FieldSpec, how the `field` macro draws a field."""
 
 import re
 
@@ -162,3 +163,32 @@ class VersionField(fields.Integer):
             error_messages=_msgs(required=STALE_FORM, null=STALE_FORM, invalid=STALE_FORM),
             **kw,
         )
+
+
+class FieldSpec:
+    """How a form field is drawn (templates/macros.html `field`): name, label, input type
+    (text, number, date, time, password, textarea, select, checkbox, or checks: a list of
+    checkboxes), choices ({value: label}, or {group label: {value: label}} for a select),
+    limits, help, the value when the form is new, for a select its empty first option
+    (True: 请选择, a text of its own, or False: none), and any further attributes of the
+    element (autocomplete, disabled)."""
+
+    def __init__(
+        self,
+        name,
+        label,
+        kind="text",
+        choices=None,
+        maxlength=None,
+        min=None,
+        max=None,
+        required=False,
+        help=None,
+        default=None,
+        blank=True,
+        attrs=None,
+    ):
+        self.name, self.label, self.kind = name, label, kind
+        self.choices, self.maxlength = choices, maxlength
+        self.min, self.max, self.required, self.help = min, max, required, help
+        self.default, self.blank, self.attrs = default, blank, attrs or {}

@@ -12,12 +12,13 @@ from planner.accounts.models import User
 from planner.accounts.schemas import LoginSchema, UserEditSchema, UserSchema
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import LOCALES
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
 from planner.schools.models import School, SchoolClass
 from planner.security import limiter
-from planner.web import FieldSpec, conflict_response, go, load_form, render
+from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("accounts", __name__)
 

@@ -10,9 +10,10 @@ from planner.api.blueprint import bp
 from planner.api.models import SCOPES
 from planner.api.schemas import TokenFormSchema
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import STAFF
-from planner.web import FieldSpec, go, load_form, render
+from planner.web import go, load_form, render
 
 
 def _page(status=200, errors=None, values=None, new=None):

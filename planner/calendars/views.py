@@ -13,11 +13,11 @@ from planner.calendars import ics_import, operations, schemas, services
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
 from planner.errors import PlannerError
-from planner.forms import small_int
+from planner.forms import FieldSpec, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, STAFF
 from planner.schools.models import School, Term
-from planner.web import FieldSpec, conflict_response, go, load_form, render
+from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("calendars", __name__)
 

@@ -2,10 +2,20 @@
 
 from marshmallow import fields, validate
 
-from planner.curricula.models import GRADE_BANDS, PHASES, SENSITIVITY, THEMES
-from planner.curricula.plan_fields import PLAN_LABELS
+from planner.curricula.models import GRADE_BANDS, KINDS, PHASES, SENSITIVITY, THEMES
+from planner.curricula.plan_fields import PLAN_GROUP, PLAN_LABELS
 from planner.curricula.schemas import ITEM_MAX, TEXT_MAX, TITLE_MAX
-from planner.forms import BAD_CHOICE, MESSAGES, Choice, FormSchema, Integer, Text, VersionField
+from planner.curricula.stages import meeting_stages
+from planner.forms import (
+    BAD_CHOICE,
+    MESSAGES,
+    Choice,
+    FieldSpec,
+    FormSchema,
+    Integer,
+    Text,
+    VersionField,
+)
 from planner.i18n import lazy_gettext as _l
 
 LIST_FIELDS = ("specific_goals", "action_steps", "contract")
@@ -115,3 +125,154 @@ def activity_rows(form) -> list[dict]:
         {k: (columns[k][i] if i < len(columns[k]) else "") for k in ACTIVITY_KEYS}
         for i in range(count)
     ]
+
+
+# ---- how the editor's forms are drawn (templates/macros.html `field`) ------------------
+
+
+def risk_lines(risks):
+    """Risks as the editor's textarea lines: 风险｜应对."""
+    return "\n".join(f"{r['risk']}｜{r['response']}" for r in risks or [])
+
+
+# The library's filters: a search and three selects, each "all" when left empty.
+ALL = _l("全部")
+LIBRARY_FILTERS = [
+    FieldSpec(
+        "q", _l("搜索"), "search", maxlength=40, attrs={"placeholder": _l("标题、主题或简介")}
+    ),
+    FieldSpec("kind", _l("类型"), "select", KINDS, blank=ALL),
+    FieldSpec("theme", _l("主题"), "select", {t: _l(t) for t in THEMES}, blank=ALL),
+    FieldSpec(
+        "grade", _l("年级"), "select", {g: _l("%(g)s 年级", g=g) for g in range(1, 13)}, blank=ALL
+    ),
+]
+
+
+def plan_fields(curriculum) -> list:
+    """The plan form: the curriculum's facts, then every plan field it has (a growth
+    group's own fields only for a group), each filled from the stored plan."""
+
+    def stored(key):
+        value = curriculum.plan.get(key)
+        if key == "risks":
+            return risk_lines(value)
+        return "\n".join(value) if isinstance(value, list) else (value or "")
+
+    def help_for(key):
+        if key in LIST_FIELDS:
+            return _l("每行一项。")
+        return _l("每行一项：风险｜应对措施") if key == "risks" else None
+
+    return [
+        FieldSpec("title", _l("标题"), maxlength=60, default=curriculum.title),
+        FieldSpec(
+            "theme",
+            _l("主题"),
+            "select",
+            {t: _l(t) for t in THEMES},
+            blank=False,
+            default=curriculum.theme,
+        ),
+        FieldSpec(
+            "grade_band",
+            _l("学段"),
+            "select",
+            {b: _l(b) for b in GRADE_BANDS},
+            blank=False,
+            default=curriculum.grade_band,
+        ),
+        FieldSpec(
+            "period_minutes",
+            _l("单节时长（分钟）"),
+            "number",
+            min=20,
+            max=120,
+            help=_l("小学 40 分钟，初中、高中 45 分钟；成长小组按实际安排。"),
+            default=curriculum.period_minutes,
+        ),
+        FieldSpec(
+            "grades",
+            _l("适用年级"),
+            "checks",
+            {g: g for g in range(1, 13)},
+            default=curriculum.grades,
+        ),
+        FieldSpec(
+            "summary",
+            _l("简介"),
+            "textarea",
+            maxlength=2000,
+            default=curriculum.summary,
+            attrs={"rows": 2},
+        ),
+    ] + [
+        FieldSpec(
+            key,
+            label,
+            "textarea",
+            maxlength=2000,
+            default=stored(key),
+            help=help_for(key),
+            attrs={"rows": 3},
+        )
+        for key, label in PLAN_LABELS.items()
+        if curriculum.kind == "group" or key not in PLAN_GROUP
+    ]
+
+
+# One activity row's fields (posted as a_<name>[], one per row).
+ACTIVITY_FIELDS = [
+    FieldSpec(
+        "phase",
+        _l("环节"),
+        "select",
+        {p: _l(p) for p in PHASES},
+        blank=False,
+    ),
+    FieldSpec("title", _l("活动名称"), maxlength=60),
+    FieldSpec(
+        "minutes",
+        _l("分钟"),
+        "number",
+        min=1,
+        max=120,
+        attrs={"inputmode": "numeric", "class": "minutes-input"},
+    ),
+    FieldSpec("purpose", _l("活动目的"), "textarea", attrs={"rows": 2}),
+    FieldSpec("steps", _l("步骤（每行一步）"), "textarea", attrs={"rows": 4}),
+    FieldSpec("materials", _l("物资（每行一项）"), "textarea", attrs={"rows": 2}),
+    FieldSpec("debrief", _l("分享讨论问题（每行一个）"), "textarea", attrs={"rows": 2}),
+]
+
+
+def session_fields(curriculum, session) -> dict:
+    """The session form's own fields (its activities are rows of ACTIVITY_FIELDS)."""
+
+    def text(name, label, rows, maxlength=2000, default=""):
+        return FieldSpec(
+            name, label, "textarea", maxlength=maxlength, default=default, attrs={"rows": rows}
+        )
+
+    stages = {name: _l(name) for name in meeting_stages()}
+    fields = [
+        FieldSpec("title", _l("本节标题"), maxlength=60, default=session.title),
+        FieldSpec("stage", _l("计划阶段"), "select", stages, blank=False, default=session.stage)
+        if curriculum.kind == "group"
+        else None,
+        text("knowledge", _l("知识目标"), 3, default=session.objectives.get("knowledge", "")),
+        text("skill", _l("技能目标"), 3, default=session.objectives.get("skill", "")),
+        text("attitude", _l("态度目标"), 3, default=session.objectives.get("attitude", "")),
+        text("key_messages", _l("核心信息（每行一条）"), 3, None, "\n".join(session.key_messages)),
+        text("materials", _l("物资（每行一项）"), 3, None, "\n".join(session.materials)),
+        text("preparation", _l("课前准备"), 2, default=session.preparation),
+        text("home_link", _l("家校延伸"), 2, default=session.home_link),
+        FieldSpec(
+            "sensitivity",
+            _l("敏感话题提示"),
+            "checks",
+            SENSITIVITY,
+            default=session.sensitivity,
+        ),
+    ]
+    return {spec.name: spec for spec in fields if spec is not None}

@@ -27,7 +27,11 @@ GRADE_BANDS = {
     "高中": (10, 12),
 }
 PHASES = ["导入", "主体", "练习", "总结"]
-SENSITIVITY = ["puberty", "grief", "disclosure"]
+SENSITIVITY = {  # a session's sensitive-topic flags (templates/curricula/_sensitivity.html)
+    "puberty": _l("青春期话题"),
+    "grief": _l("哀伤与丧失"),
+    "disclosure": _l("可能出现披露"),
+}
 
 # Domain words stored in Chinese and shown through _(value) in templates: listed here so
 # the catalogue extractor sees them and English users get them translated.

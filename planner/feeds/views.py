@@ -13,9 +13,10 @@ from planner.errors import PlannerError
 from planner.feeds import services
 from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EVERYONE
-from planner.web import FieldSpec, error_status, go, load_form, render
+from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar"

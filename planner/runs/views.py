@@ -9,12 +9,13 @@ from flask_login import current_user
 from planner.access import allow
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
 from planner.runs import services
 from planner.runs.models import ATTENDANCE
 from planner.runs.schemas import HEADCOUNT_MAX, NOTES_MAX, RecordForm, TapForm
-from planner.web import FieldSpec, conflict_response, error_status, go, is_htmx, load_form, render
+from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("runs", __name__)
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, in_schools, schools_query
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, STAFF
 from planner.schools import schemas
@@ -21,7 +22,7 @@ from planner.schools.models import (
     Term,
 )
 from planner.schools.services import create_record, set_archived, update_record
-from planner.web import FieldSpec, conflict_response, go, load_form, render
+from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("schools", __name__)
 

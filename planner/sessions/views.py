@@ -8,6 +8,7 @@ from planner.calendars.models import DAY_KINDS
 from planner.calendars.services import periods as school_periods
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
@@ -16,7 +17,7 @@ from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm,
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
 from planner.sessions.planning import build, choices
-from planner.web import FieldSpec, go, load_form, render
+from planner.web import go, load_form, render
 
 bp = Blueprint("programs", __name__)
 

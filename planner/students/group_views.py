@@ -11,13 +11,14 @@ from planner.access import allow, can_plan, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
 from planner.students import groups, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GroupMember
-from planner.web import FieldSpec, conflict_response, go, load_form, render
+from planner.web import conflict_response, go, load_form, render
 
 
 def _program(program_id, change=False):

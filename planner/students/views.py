@@ -15,13 +15,14 @@ from peewee import JOIN
 from planner.access import allow, can_plan, get_or_404, in_schools, school_or_404
 from planner.db import ConflictError
 from planner.errors import PlannerError
+from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
 from planner.students import codes, consent, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
-from planner.web import FieldSpec, conflict_response, go, is_htmx, load_form, render
+from planner.web import conflict_response, go, is_htmx, load_form, render
 
 PAGE_SIZE = 100
 
