@@ -23,6 +23,7 @@ def view_modules() -> list:
     from planner.exports import template_views
     from planner.exports import views as exports
     from planner.feeds import views as feeds
+    from planner.privacy import views as privacy
     from planner.reflections import views as reflections
     from planner.reports import views as reports
     from planner.runs import views as runs
@@ -50,6 +51,7 @@ def view_modules() -> list:
         exports,
         template_views,
         reports,
+        privacy,
         api,
         openapi,
         tokens,

@@ -8,6 +8,7 @@ from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.exports.models import DocTemplate, ExportJob
 from planner.feeds.models import FeedToken
+from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
@@ -68,4 +69,6 @@ MODELS = [
     DocTemplate,
     ExportJob,
     ApiToken,
+    RetentionSetting,
+    DataRequest,
 ]

@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.audit.models import record
 from planner.db import now, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.roles import WORKER
@@ -71,8 +72,27 @@ def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
         ).execute()
 
 
-def create_user(agency_id: int, data: dict) -> User:
-    """Create a user with role links; all or nothing."""
+def _links_of(user: User) -> dict:
+    return {
+        "schools": sorted(
+            w.school_id for w in WorkerSchool.select().where(WorkerSchool.worker == user.id)
+        ),
+        "workers": sorted(
+            s.worker_id for s in Supervision.select().where(Supervision.supervisor == user.id)
+        ),
+        "classes": sorted(
+            t.school_class_id for t in TeacherClass.select().where(TeacherClass.teacher == user.id)
+        ),
+    }
+
+
+def _links_detail(links: dict) -> str:
+    return " ".join(f"{k}={','.join(map(str, v))}" for k, v in links.items() if v)
+
+
+def create_user(agency_id: int, data: dict, actor=None) -> User:
+    """Create a user with role links; all or nothing. The audit row names the role and
+    the assignments (who may now read which records), never the password."""
     try:
         with write_tx():
             user = User.create(
@@ -88,22 +108,37 @@ def create_user(agency_id: int, data: dict) -> User:
                 data.get("worker_ids", []),
                 data.get("class_ids", []),
             )
+            detail = f"user={user.id} role={user.role} {_links_detail(_links_of(user))}"
+            record(actor, "user_create", "user", user.id, detail.strip())
     except IntegrityError as exc:
         raise PlannerError("duplicate", "username") from exc
     return user
 
 
-def update_user(user: User, data: dict) -> User:
-    """Update a user; a new password ends their sessions. Raises ConflictError on stale edit."""
+def update_user(user: User, data: dict, actor=None) -> User:
+    """Update a user; a new password ends their sessions. Raises ConflictError on stale edit.
+    A change of role, assignments or password, or an archiving, leaves an audit row."""
     changes = {k: data[k] for k in ("display_name", "role", "active") if k in data}
+    changed = [k for k, v in changes.items() if getattr(user, k) != v]
     if data.get("password"):
         changes["password_hash"] = hash_password(data["password"])
         changes["session_version"] = user.session_version + 1
     with write_tx():
+        before = _links_of(user)
         save_versioned(user, data["version"], changes)
         _set_links(
             user, data.get("school_ids", []), data.get("worker_ids", []), data.get("class_ids", [])
         )
+        after = _links_of(user)
+        if after != before:
+            changed.append("links")
+        if changed:
+            detail = (
+                f"user={user.id} role={user.role} fields={','.join(changed)} {_links_detail(after)}"
+            )
+            record(actor, "user_change", "user", user.id, detail.strip())
+        if data.get("password"):
+            record(actor, "password_change", "user", user.id, f"user={user.id}")
     return user
 
 

@@ -210,7 +210,7 @@ def user_new():
     if errors:
         return _user_form(None, request.form, errors, 422)
     try:
-        services.create_user(current_user.agency_id, values)
+        services.create_user(current_user.agency_id, values, actor=current_user)
     except PlannerError:
         return _user_form(None, request.form, {"username": _l("该用户名已被使用。")}, 422)
     return go(url_for("accounts.users"))
@@ -228,7 +228,7 @@ def user_edit(user_id):
     if errors:
         return _user_form(item, request.form, errors, 422)
     try:
-        services.update_user(item, values)
+        services.update_user(item, values, actor=current_user)
     except ConflictError:
         return conflict_response(url_for("accounts.user_edit", user_id=user_id))
     return go(url_for("accounts.users"))

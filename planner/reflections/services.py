@@ -17,6 +17,7 @@ from peewee import JOIN, IntegrityError
 
 from planner.access import get_or_404, sessions_query, workers_query
 from planner.accounts.models import Supervision, User
+from planner.audit.models import record
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
@@ -225,3 +226,28 @@ def acknowledge(follow_up, user) -> None:
         .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null())
         .execute()
     )
+
+
+def record_read(user, session, reflection) -> None:
+    """A supervisor reading a worker's reflection (its notes and follow-up flags about
+    children) leaves an audit row; the authors' own reads are their work, not a read."""
+    if reflection is None:
+        return
+    with write_tx():
+        record(
+            user,
+            "view_reflection",
+            "reflection",
+            reflection.id,
+            f"reflection={reflection.id} session={session.id} program={session.program_id}",
+        )
+
+
+def record_flags_read(user, flags) -> None:
+    """The supervision queue shows safeguarding notes: one audit row lists those shown."""
+    if not flags:
+        return
+    with write_tx():
+        ids = ",".join(str(f.id) for f in flags)
+        codes = ",".join(f.student.archive_code for f in flags if f.student_id)
+        record(user, "view_safeguarding", "follow_up", None, f"follow_ups={ids} codes={codes}")

@@ -87,6 +87,8 @@ def edit(session_id):
     """A session's reflection: the program's workers write it, their supervisors read it."""
     session, role = _session(session_id, "read" if request.method == "GET" else "write")
     if request.method == "GET":
+        if role == "read":
+            services.record_read(current_user, session, services.reflection_of(session.id))
         return _page(session, role, message=_("已保存。") if request.args.get("saved") else None)
     return _save(session)
 
@@ -186,10 +188,12 @@ def stages(program_id):
 @allow(SUPERVISOR)
 def supervision():
     """The supervisor's queue: open safeguarding follow-ups on top, then submitted reflections."""
+    flags = queries.open_safeguarding(current_user)
+    services.record_flags_read(current_user, flags)
     return render(
         "reflections/supervision.html",
         "reflections/_queue.html",
-        flags=queries.open_safeguarding(current_user),
+        flags=flags,
         rows=queries.queue(current_user),
     )
 

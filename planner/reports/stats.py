@@ -98,6 +98,9 @@ def _per_program(programs, as_of) -> list:
         .group_by(Attendance.session)
         .alias("m")
     )
+    # marks the retention purge removed are counted on the session's record
+    all_marks = fn.COALESCE(marks.c.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
+    all_attended = fn.COALESCE(marks.c.attended, 0) + fn.COALESCE(SessionRecord.purged_attended, 0)
     return list(
         Session.select(
             Session.program.alias("program"),
@@ -105,9 +108,9 @@ def _per_program(programs, as_of) -> list:
             Curriculum.kind.alias("kind"),
             fn.COUNT(SessionRecord.headcount).alias("recorded"),
             fn.SUM(SessionRecord.headcount).alias("headcount"),
-            fn.SUM(Case(None, [(marks.c.marks > 0, 1)], 0)).alias("meetings"),
-            fn.SUM(marks.c.attended).alias("attended"),
-            fn.SUM(marks.c.marks).alias("marks"),
+            fn.SUM(Case(None, [(all_marks > 0, 1)], 0)).alias("meetings"),
+            fn.SUM(all_attended).alias("attended"),
+            fn.SUM(all_marks).alias("marks"),
         )
         .join(Program)
         .join(Curriculum)

@@ -38,6 +38,10 @@ class SessionRecord(VersionedModel):
     session = ForeignKeyField(Session, unique=True, backref="record", on_delete="CASCADE")
     headcount = IntegerField(null=True)
     notes = TextField(default="")
+    # Attendance rows removed by the retention purge leave their counts here, so the
+    # term statistics of past terms stay what they were (PRIVACY_SECURITY.md §6).
+    purged_marks = IntegerField(default=0)
+    purged_attended = IntegerField(default=0)
 
     class Meta:
         table_name = "session_record"

@@ -96,8 +96,10 @@ def _page(program, status=200, message=None, values=None, errors=None):
 @bp.get("/programs/<int:program_id>/roster")
 @allow(*STAFF)
 def roster(program_id):
-    """The group's members, recruitment and screening notes, and its contract."""
-    return _page(_program(program_id))
+    """The group's members, recruitment and screening notes, and its contract (audited)."""
+    program = _program(program_id)
+    groups.record_roster_view(current_user, program)
+    return _page(program)
 
 
 @bp.post("/programs/<int:program_id>/roster")
@@ -126,7 +128,7 @@ def member_add(program_id):
     if errors:
         return _page(program, 422, values=request.form, errors=errors)
     try:
-        groups.add_member(program, values["student"], values["screening_note"])
+        groups.add_member(program, values["student"], values["screening_note"], user=current_user)
     except PlannerError as err:
         return _page(program, 422, message=err.message, values=request.form)
     return go(url_for("students.roster", program_id=program.id))
@@ -138,5 +140,5 @@ def member_remove(program_id, member_id):
     """Take a member out of the group (kept as history)."""
     program = _program(program_id, change=True)
     member = get_or_404(GroupMember.select().where(GroupMember.program == program.id), member_id)
-    groups.remove_member(member)
+    groups.remove_member(member, user=current_user)
     return go(url_for("students.roster", program_id=program.id))

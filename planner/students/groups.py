@@ -5,6 +5,7 @@ import datetime as dt
 
 from peewee import JOIN, IntegrityError
 
+from planner.audit.models import record
 from planner.db import ConflictError, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
@@ -86,8 +87,24 @@ def candidates(program, class_id=None) -> list:
     return rows
 
 
-def add_member(program, student_id: int, note: str = "") -> GroupMember:
-    """Add (or re-add) a student; refused with the reason when not allowed."""
+def _member_detail(program, student) -> str:
+    return f"program={program.id} student={student.id} code={student.archive_code} school={student.school_id}"
+
+
+def record_roster_view(user, program) -> None:
+    """A roster shows names and screening notes: reading it leaves an audit row."""
+    with write_tx():
+        record(
+            user,
+            "view_roster",
+            "program",
+            program.id,
+            f"program={program.id} school={program.school_id}",
+        )
+
+
+def add_member(program, student_id: int, note: str = "", user=None) -> GroupMember:
+    """Add (or re-add) a student; refused with the reason when not allowed. Audited."""
     student = Student.get_or_none(Student.id == student_id)
     if student is None or student.school_id != program.school_id:
         raise PlannerError(_l("该学生不属于本小组所在的学校，不能加入。"))
@@ -101,6 +118,7 @@ def add_member(program, student_id: int, note: str = "") -> GroupMember:
         )
         if existing and existing.active:
             raise PlannerError(_l("该学生已在小组中。"))
+        record(user, "member_add", "student", student.id, _member_detail(program, student))
         if existing:
             GroupMember.update(active=True, screening_note=note).where(
                 GroupMember.id == existing.id
@@ -109,6 +127,11 @@ def add_member(program, student_id: int, note: str = "") -> GroupMember:
         return GroupMember.create(program=program.id, student=student.id, screening_note=note)
 
 
-def remove_member(member: GroupMember) -> None:
-    """Take a member out (kept as history: active=False)."""
-    GroupMember.update(active=False).where(GroupMember.id == member.id).execute()
+def remove_member(member: GroupMember, user=None) -> None:
+    """Take a member out (kept as history: active=False). Audited."""
+    student = Student.get_by_id(member.student_id)
+    with write_tx():
+        GroupMember.update(active=False).where(GroupMember.id == member.id).execute()
+        record(
+            user, "member_remove", "student", student.id, _member_detail(member.program, student)
+        )

@@ -128,7 +128,7 @@ def import_commit(school_id):
         return _mapping_step(school, token, payload, mapping, errors, 422)
     rows = roster.validate(school, payload["table"], mapping)
     try:
-        count = roster.commit(school, rows)
+        count = roster.commit(school, rows, user=current_user)
     except PlannerError as err:
         return _panel(
             school,

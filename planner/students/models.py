@@ -55,6 +55,10 @@ class Student(VersionedModel):
     guardian_name = CharField(max_length=40, default="")
     guardian_phone = CharField(max_length=20, default="")
     archived = BooleanField(default=False)
+    archived_at = DateTimeField(null=True)  # the students' retention period counts from here
+    # Set when the student was erased or purged: the row stays, so counts and the archive
+    # code (now a pseudonym) survive, and nothing in it names a person.
+    anonymised_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
 
     class Meta:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from peewee import IntegrityError
 
+from planner.audit.models import record
 from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.forms import clean_text
@@ -339,8 +340,9 @@ def _check_row(row: Row, classes: dict, today: dt.date) -> None:
     row.clean = clean
 
 
-def commit(school: School, rows: list) -> int:
-    """Insert every row with a new archive code, or nothing; returns the number inserted."""
+def commit(school: School, rows: list, user=None) -> int:
+    """Insert every row with a new archive code, or nothing; returns the number inserted.
+    One audit row names the school, the count and the codes issued."""
     if not rows or any(row.errors for row in rows):
         raise PlannerError(_l("还有需要修改的行，未导入任何学生。"))
     try:
@@ -352,6 +354,8 @@ def commit(school: School, rows: list) -> int:
             ]
             for start in range(0, len(records), BATCH):
                 Student.insert_many(records[start : start + BATCH]).execute()
+            detail = f"school={school.id} count={len(records)} codes={codes[0]}..{codes[-1]}"
+            record(user, "roster_import", "school", school.id, detail)
     except IntegrityError as exc:
         raise PlannerError(
             _l(

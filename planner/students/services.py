@@ -7,7 +7,7 @@ archive codes only, never a name.
 from peewee import JOIN, IntegrityError
 
 from planner.audit.models import record
-from planner.db import save_versioned, write_tx
+from planner.db import now, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import School, SchoolClass
@@ -63,7 +63,9 @@ def create_student(user, school: School, data: dict) -> Student:
                 .exists()
             ):
                 raise PlannerError(DUPLICATE_NO, "student_no")
-            return Student.create(school=school.id, archive_code=code, **data)
+            student = Student.create(school=school.id, archive_code=code, **data)
+            record(user, "student_create", "student", student.id, _detail(student))
+            return student
     except PlannerError as err:
         raise PlannerError(err.message, "student_no") from err
     except IntegrityError as exc:
@@ -79,24 +81,57 @@ def _clash_message(school_id, student_no):
     return DUPLICATE_NO if taken else CODE_CLASH
 
 
-def update_student(student: Student, data: dict) -> Student:
-    """Save an edit if nobody else saved first (ConflictError otherwise)."""
+def _detail(student: Student, extra: str = "") -> str:
+    """What an audit row says about a student: ids and the archive code, never a name."""
+    detail = f"student={student.id} code={student.archive_code} school={student.school_id}"
+    return f"{detail} {extra}".strip()
+
+
+def update_student(user, student: Student, data: dict) -> Student:
+    """Save an edit if nobody else saved first (ConflictError otherwise). The audit row
+    names the fields that changed, not their values."""
     data = dict(data)
     version = data.pop("version")
     _check_class(student.school_id, data.get("school_class"))
+    changed = sorted(k for k, v in data.items() if getattr(student, k, None) != v)
     try:
         with write_tx():
             save_versioned(student, version, data)
+            record(
+                user,
+                "student_edit",
+                "student",
+                student.id,
+                _detail(student, "fields=" + ",".join(changed)),
+            )
     except IntegrityError as exc:
         raise PlannerError(DUPLICATE_NO, "student_no") from exc
     return student
 
 
-def set_archived(student: Student, archived: bool) -> None:
-    """Archive (hide from lists and groups) or restore; the record and its code stay."""
-    Student.update(archived=archived, version=Student.version + 1).where(
-        Student.id == student.id
-    ).execute()
+def set_archived(user, student: Student, archived: bool) -> None:
+    """Archive (hide from lists and groups) or restore; the record and its code stay. The
+    students' retention period counts from the archiving (planner.privacy.retention). An
+    anonymised student stays archived."""
+    if student.anonymised_at and not archived:
+        raise PlannerError(_l("该学生已匿名化，不能恢复。"), "archived")
+    with write_tx():
+        Student.update(
+            archived=archived, archived_at=now() if archived else None, version=Student.version + 1
+        ).where(Student.id == student.id).execute()
+        action = "student_archive" if archived else "student_restore"
+        record(user, action, "student", student.id, _detail(student))
+
+
+def list_students(user, school_id: int, query, page: int, page_size: int) -> tuple[int, list]:
+    """One page of a school's student list; listing names is a read of children's records
+    and leaves one audit row per page shown (the ids on it)."""
+    total = query.count()
+    students = list(query.paginate(page, page_size))
+    ids = ",".join(str(s.id) for s in students)
+    with write_tx():
+        record(user, "view_student_list", "school", school_id, f"page={page} students={ids}")
+    return total, students
 
 
 def in_caseload(user, student_id: int) -> bool:
@@ -114,7 +149,7 @@ def in_caseload(user, student_id: int) -> bool:
 def record_view(user, student: Student) -> None:
     """Reading a record appends "view_student"; a worker reading a student outside their own
     groups appends "outside_caseload" as well."""
-    detail = f"student={student.id} code={student.archive_code} school={student.school_id}"
+    detail = _detail(student)
     with write_tx():
         record(user, "view_student", "student", student.id, detail)
         if user.is_worker and not in_caseload(user, student.id):

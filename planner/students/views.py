@@ -17,12 +17,14 @@ from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.privacy import requests as data_requests
+from planner.privacy.forms import REQUEST_FIELDS
 from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
 from planner.students import codes, consent, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
-from planner.web import conflict_response, go, is_htmx, load_form, render
+from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 PAGE_SIZE = 100
 
@@ -43,8 +45,7 @@ def index(school_id):
     archived = request.args.get("archived") == "1"
     page = max(1, request.args.get("page", 1, type=int))
     query = services.students_query(school.id, class_id, archived)
-    total = query.count()
-    students = list(query.paginate(page, PAGE_SIZE))
+    total, students = services.list_students(current_user, school.id, query, page, PAGE_SIZE)
     return render(
         "students/index.html",
         "students/_list.html",
@@ -132,7 +133,7 @@ def edit(student_id):
     if errors:
         return _form(school, student, request.form, errors, 422)
     try:
-        services.update_student(student, values)
+        services.update_student(current_user, student, values)
     except ConflictError:
         return conflict_response(url_for("students.edit", student_id=student.id))
     except PlannerError as err:
@@ -145,7 +146,10 @@ def edit(student_id):
 def archive(student_id):
     """Archive or restore (restore=1) a student; nothing is deleted."""
     student = _student(student_id, change=True)
-    services.set_archived(student, request.form.get("restore") != "1")
+    try:
+        services.set_archived(current_user, student, request.form.get("restore") != "1")
+    except PlannerError as err:
+        return _record(student, error_status(err), errors={err.field: err.message})
     return go(url_for("students.show", student_id=student.id))
 
 
@@ -205,6 +209,10 @@ def _record(student, status=200, values=None, errors=None):
         status,
         age=age,
         memberships=services.memberships(student.id),
+        data_requests=data_requests.requests_of(student.id),
+        can_request=data_requests.can_request(current_user, student),
+        request_fields=REQUEST_FIELDS,
+        request_values={"asked_on": today.isoformat(), "requester": "guardian"},
         **context,
     )
 

@@ -35,11 +35,20 @@ def test_reading_a_record_appends_view_student(client, world):
     assert len(rows("view_student")) == 2  # every reading, not only the first
 
 
-def test_the_list_is_not_a_record_read(client, world):
-    f.student(world.school, world.cls)
+def test_the_list_is_read_as_a_list_with_the_ids_shown(client, world):
+    """Lists of students show names: each page shown is one row naming the ids on it (not
+    a read of each record)."""
+    shown = [f.student(world.school, world.cls) for _ in range(2)]
     login_as(client, world.worker)
     client.get(f"/schools/{world.school.id}/students")
-    assert rows() == []
+    [entry] = rows()
+    assert (entry.user_id, entry.action, entry.object_id) == (
+        world.worker.id,
+        "view_student_list",
+        world.school.id,
+    )
+    assert entry.detail.endswith("students=" + ",".join(str(s.id) for s in shown))
+    assert shown[0].name not in entry.detail
 
 
 def test_a_worker_outside_their_groups_appends_outside_caseload(client, world):
