@@ -7,6 +7,7 @@ from planner.accounts.models import User
 from planner.db import BaseModel, DateTimeField, now
 
 ACTIONS = ("view_student", "consent_change", "export", "outside_caseload")
+DETAIL_LIMIT = 2000  # a page of a student list names up to 100 ids
 
 
 class AppendOnly(Exception):
@@ -48,5 +49,5 @@ def record(user, action: str, object_type: str, object_id=None, detail: str = ""
         action=action,
         object_type=object_type,
         object_id=object_id,
-        detail=detail[:500],
+        detail=detail[:DETAIL_LIMIT],
     ).execute()

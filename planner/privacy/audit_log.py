@@ -46,6 +46,15 @@ ACTION_LABELS = {
     "audit_read": _l("查阅审计日志"),
 }
 
+# What an export row's object_type names.
+OBJECT_LABELS = {
+    "program": _l("开展计划的文档"),
+    "session": _l("单节文档"),
+    "term": _l("学期文档"),
+    "student": _l("学生个人信息副本"),
+    "term_stats": _l("学期工作统计"),
+}
+
 
 def _in_agency(agency_id):
     """The agency's rows: its users' actions, and the system's (purges) for the agency."""

@@ -43,6 +43,10 @@ class AuditFilterSchema(FormSchema):
     page = Integer(1, 100000, load_default=1)
 
 
+class SummarySchema(FormSchema):
+    year = Integer(2000, 9999, load_default=None)
+
+
 REQUEST_FIELDS = [
     FieldSpec("kind", _l("请求内容"), "select", REQUEST_KINDS, required=True),
     FieldSpec("requester", _l("提出人"), "select", REQUESTERS, required=True),

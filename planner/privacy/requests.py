@@ -60,15 +60,25 @@ def requests_of(student_id: int) -> list:
 
 
 def pending_for(user) -> list:
-    """Erasures waiting for this user's decision (with the student and school joined)."""
+    """Erasures waiting for this user's decision (the student, school and recorder joined):
+    an admin's are all the agency's but their own; a supervisor's those of their workers."""
+    recorder = User.alias()
     query = (
-        DataRequest.select(DataRequest, Student, School)
+        DataRequest.select(DataRequest, Student, School, recorder)
         .join(Student)
         .join(School)
-        .where((DataRequest.agency == user.agency_id) & (DataRequest.status == "pending"))
-        .order_by(DataRequest.recorded_at)
+        .join_from(DataRequest, recorder, on=(DataRequest.recorded_by == recorder.id))
+        .where(
+            (DataRequest.agency == user.agency_id)
+            & (DataRequest.status == "pending")
+            & (DataRequest.recorded_by != user.id)
+        )
+        .order_by(DataRequest.recorded_at, DataRequest.id)
     )
-    return [r for r in query if can_decide(user, r)]
+    if not user.is_admin:
+        workers = Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+        query = query.where(DataRequest.recorded_by.in_(workers))
+    return list(query)
 
 
 def _open_flag(student_id) -> bool:

@@ -74,6 +74,14 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+CHUNK = 500  # ids per DELETE, well inside SQLite's limit on bound parameters
+
+
+def _delete(model, column, ids) -> None:
+    for start in range(0, len(ids), CHUNK):
+        model.delete().where(column.in_(ids[start : start + CHUNK])).execute()
+
+
 def _schools(agency_id):
     return School.select(School.id).where(School.agency == agency_id)
 
@@ -86,8 +94,9 @@ def _sessions_before(agency_id, cutoff):
     )
 
 
-def _attendance(agency_id, cutoff, dry_run):
+def _attendance(agency_id, cutoffs, dry_run):
     """Per-person marks go; each session keeps its counts in SessionRecord.purged_*."""
+    cutoff = cutoffs["attendance"]
     rows = list(
         Attendance.select(
             Attendance.session,
@@ -114,23 +123,27 @@ def _attendance(agency_id, cutoff, dry_run):
         )
         if not changed:
             SessionRecord.create(session=session_id, purged_marks=marks, purged_attended=attended)
-    Attendance.delete().where(Attendance.session.in_([r["session"] for r in rows])).execute()
+    _delete(Attendance, Attendance.session, [r["session"] for r in rows])
     return total
 
 
-def _reflections(agency_id, cutoff, dry_run):
-    """Reflections of sessions before the cutoff, unless a follow-up of theirs is kept."""
-    kept = FollowUp.select(FollowUp.reflection)
+def _reflections(agency_id, cutoffs, dry_run):
+    """Reflections of sessions before the cutoff, unless a follow-up of theirs is kept (one
+    the follow-ups' own step leaves: a dry run counts as the real run would)."""
+    kept = FollowUp.select(FollowUp.reflection).where(
+        FollowUp.id.not_in(_follow_ups_query(agency_id, cutoffs["follow_ups"]))
+    )
     query = Reflection.select(Reflection.id).where(
-        Reflection.session.in_(_sessions_before(agency_id, cutoff)) & Reflection.id.not_in(kept)
+        Reflection.session.in_(_sessions_before(agency_id, cutoffs["reflections"]))
+        & Reflection.id.not_in(kept)
     )
     ids = [r.id for r in query]
     if ids and not dry_run:
-        Reflection.delete().where(Reflection.id.in_(ids)).execute()
+        _delete(Reflection, Reflection.id, ids)
     return len(ids)
 
 
-def _follow_ups(agency_id, cutoff, dry_run):
+def _follow_ups_query(agency_id, cutoff):
     """Follow-ups whose reflection was submitted before the cutoff; an open safeguarding
     flag is never purged (clause 4.1: protect life first)."""
     old = Reflection.select(Reflection.id).where(
@@ -140,17 +153,21 @@ def _follow_ups(agency_id, cutoff, dry_run):
             | (Reflection.submitted_at.is_null() & (Reflection.updated_at < _at(cutoff)))
         )
     )
-    query = FollowUp.select(FollowUp.id).where(
+    return FollowUp.select(FollowUp.id).where(
         FollowUp.reflection.in_(old)
         & (~FollowUp.safeguarding | FollowUp.acknowledged_at.is_null(False))
     )
-    ids = [f.id for f in query]
+
+
+def _follow_ups(agency_id, cutoffs, dry_run):
+    ids = [f.id for f in _follow_ups_query(agency_id, cutoffs["follow_ups"])]
     if ids and not dry_run:
-        FollowUp.delete().where(FollowUp.id.in_(ids)).execute()
+        _delete(FollowUp, FollowUp.id, ids)
     return len(ids)
 
 
-def _scores(agency_id, cutoff, dry_run):
+def _scores(agency_id, cutoffs, dry_run):
+    cutoff = cutoffs["scores"]
     programs = Program.select(Program.id).where(Program.school.in_(_schools(agency_id)))
     total = 0
     for model in (Score, GasGoal):
@@ -160,11 +177,12 @@ def _scores(agency_id, cutoff, dry_run):
         ids = [row.id for row in query]
         total += len(ids)
         if ids and not dry_run:
-            model.delete().where(model.id.in_(ids)).execute()
+            _delete(model, model.id, ids)
     return total
 
 
-def _consents(agency_id, cutoff, dry_run):
+def _consents(agency_id, cutoffs, dry_run):
+    cutoff = cutoffs["consents"]
     students = Student.select(Student.id).where(Student.school.in_(_schools(agency_id)))
     anonymised = students.where(Student.anonymised_at < _at(cutoff))
     query = Consent.select(Consent.id).where(
@@ -173,11 +191,12 @@ def _consents(agency_id, cutoff, dry_run):
     )
     ids = [c.id for c in query]
     if ids and not dry_run:
-        Consent.delete().where(Consent.id.in_(ids)).execute()
+        _delete(Consent, Consent.id, ids)
     return len(ids)
 
 
-def _students(agency_id, cutoff, dry_run):
+def _students(agency_id, cutoffs, dry_run):
+    cutoff = cutoffs["students"]
     query = Student.select().where(
         Student.school.in_(_schools(agency_id))
         & Student.archived
@@ -191,7 +210,8 @@ def _students(agency_id, cutoff, dry_run):
     return len(students)
 
 
-def _exports(agency_id, cutoff, dry_run, export_folder=None):
+def _exports(agency_id, cutoffs, dry_run, export_folder=None):
+    cutoff = cutoffs["exports"]
     query = (
         ExportJob.select(ExportJob.id, ExportJob.token)
         .join(User)
@@ -203,7 +223,7 @@ def _exports(agency_id, cutoff, dry_run, export_folder=None):
     )
     jobs = list(query)
     if jobs and not dry_run:
-        ExportJob.delete().where(ExportJob.id.in_([j.id for j in jobs])).execute()
+        _delete(ExportJob, ExportJob.id, [j.id for j in jobs])
         for job in jobs:
             if export_folder:
                 try:
@@ -231,22 +251,21 @@ def purge(today: dt.date, dry_run: bool = False, export_folder: str | None = Non
     transaction and one audit row ("purge", the record type, the count and the cutoff)."""
     result = {}
     for agency in Agency.select().order_by(Agency.code):
-        days = periods(agency.id)
+        cutoffs = {key: today - dt.timedelta(days=days) for key, days in periods(agency.id).items()}
         counts = {}
         for key, step in STEPS.items():
-            cutoff = today - dt.timedelta(days=days[key])
             with write_tx():
                 if key == "exports":
-                    n = step(agency.id, cutoff, dry_run, export_folder)
+                    n = step(agency.id, cutoffs, dry_run, export_folder)
                 else:
-                    n = step(agency.id, cutoff, dry_run)
+                    n = step(agency.id, cutoffs, dry_run)
                 if n and not dry_run:
                     record(
                         None,
                         "purge",
                         key,
                         agency.id,
-                        f"agency={agency.id} count={n} cutoff={cutoff.isoformat()}",
+                        f"agency={agency.id} count={n} cutoff={cutoffs[key].isoformat()}",
                     )
             counts[key] = n
         result[agency.code] = counts

@@ -15,7 +15,7 @@ from planner.errors import PlannerError
 from planner.exports.personal_data import export_student
 from planner.i18n import local_now
 from planner.privacy import audit_log, forms, requests, retention
-from planner.privacy.models import RECORD_TYPES, DataRequest
+from planner.privacy.models import RECORD_TYPES, REQUEST_KINDS, REQUEST_STATUSES, DataRequest
 from planner.roles import ADMIN, EDITORS, SUPERVISOR
 from planner.students.models import Student
 from planner.web import error_status, go, load_form, render, send_download
@@ -94,8 +94,9 @@ def audit_csv():
 def audit_summary():
     """The annual compliance summary."""
     this_year = local_now().year
-    year = request.args.get("year", this_year, type=int)
-    if not 2000 <= year <= this_year:
+    values, errors = load_form(forms.SummarySchema(), request.args)
+    year = (values or {}).get("year") or this_year
+    if errors or not 2000 <= year <= this_year:
         abort(404)
     return render(
         "privacy/summary.html",
@@ -103,6 +104,10 @@ def audit_summary():
         summary=audit_log.annual_summary(current_user, year),
         years=list(range(this_year, this_year - 6, -1)),
         labels=audit_log.ACTION_LABELS,
+        object_labels=audit_log.OBJECT_LABELS,
+        record_types=RECORD_TYPES,
+        request_kinds=REQUEST_KINDS,
+        request_statuses=REQUEST_STATUSES,
     )
 
 
