@@ -92,14 +92,23 @@ def _member_detail(program, student) -> str:
 
 
 def record_roster_view(user, program) -> None:
-    """A roster shows names and screening notes: reading it leaves an audit row."""
+    """A roster shows names and screening notes: reading it leaves an audit row naming the
+    members' archive codes."""
+    codes = [
+        code
+        for (code,) in Student.select(Student.archive_code)
+        .join(GroupMember)
+        .where(GroupMember.program == program.id)
+        .order_by(Student.archive_code)
+        .tuples()
+    ]
     with write_tx():
         record(
             user,
             "view_roster",
             "program",
             program.id,
-            f"program={program.id} school={program.school_id}",
+            f"program={program.id} school={program.school_id} members={','.join(codes)}",
         )
 
 
