@@ -6,9 +6,11 @@ import click
 from flask.cli import AppGroup
 
 from planner import migrations
+from planner.calendars.cli import calendar_cli
 from planner.db import database
 from planner.errors import PlannerError
 from planner.generate.cli import generate_cmd
+from planner.privacy.cli import purge_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
@@ -171,33 +173,6 @@ def content_export_cmd(directory):
     with database.connection_context():
         written = export_library(_curricula_dir(directory))
     click.echo(f"wrote {len(written)} files")
-
-
-calendar_cli = AppGroup("calendar", help="Statutory holidays and 调休 days (content/calendar).")
-planner_cli.add_command(calendar_cli)
-
-
-@calendar_cli.command("import")
-@click.option("--dir", "directory", default=None, help="default: content/calendar")
-@click.option("--if-empty", is_flag=True, help="only when no statutory days are loaded")
-def calendar_import_cmd(directory, if_empty):
-    """Load the statutory holidays and make-up days shipped in content/calendar."""
-    from flask import current_app
-
-    from planner.calendars.models import CalendarDay
-    from planner.calendars.services import import_statutory, load_years
-
-    directory = directory or os.path.join(current_app.config["CONTENT_DIR"], "calendar")
-    with database.connection_context():
-        if if_empty and CalendarDay.select().where(CalendarDay.school.is_null()).exists():
-            click.echo("statutory calendar already loaded")
-            return
-        try:
-            years = load_years(directory)
-        except ValueError as err:
-            raise click.ClickException(f"{err}; nothing was imported") from err
-        count = import_statutory(years)
-    click.echo(f"imported {count} statutory days for {', '.join(str(y['year']) for y in years)}")
 
 
 @planner_cli.command("feed-url")
@@ -412,40 +387,6 @@ def restore_cmd(from_path, yes):
         )
 
 
-@planner_cli.command("purge")
-@click.option("--dry-run", is_flag=True, help="count what has passed its period, change nothing")
-@click.option(
-    "--today",
-    default=None,
-    help="the day to count periods back from (YYYY-MM-DD; default: today, Beijing time)",
-)
-def purge_cmd(dry_run, today):
-    """Delete or anonymise what has passed its retention period (standard 9.4 e).
-
-    Periods are set per agency at /admin/retention. Each batch writes one audit row; the
-    audit log itself is kept. Run it daily from cron (README, production)."""
-    import datetime as dt
-
-    from flask import current_app
-
-    from planner.exports.jobs import export_dir
-    from planner.i18n import local_now
-    from planner.privacy.models import RECORD_TYPES
-    from planner.privacy.retention import purge
-
-    try:
-        day = dt.date.fromisoformat(today) if today else local_now().date()
-    except ValueError as err:
-        raise click.ClickException("--today must be a date like 2026-12-03") from err
-    with database.connection_context():
-        result = purge(day, dry_run=dry_run, export_folder=export_dir(current_app))
-    verb = "would remove" if dry_run else "removed"
-    for agency, counts in result.items():
-        click.echo(f"{agency}:")
-        for key, n in counts.items():
-            click.echo(f"  {key:<12} {verb} {n}  ({RECORD_TYPES[key].label})")
-    if not result:
-        click.echo("no agencies")
-
-
 planner_cli.add_command(generate_cmd)
+planner_cli.add_command(purge_cmd)
+planner_cli.add_command(calendar_cli)
