@@ -17,6 +17,7 @@ def view_modules() -> list:
     from planner.accounts import views as accounts
     from planner.api import openapi, tokens
     from planner.api import views as api
+    from planner.calendars import notice_views
     from planner.calendars import views as calendars
     from planner.curricula import views as curricula
     from planner.evaluation import views as evaluation
@@ -39,6 +40,7 @@ def view_modules() -> list:
         schools,
         curricula,
         calendars,
+        notice_views,
         feeds,
         programs,
         agenda,

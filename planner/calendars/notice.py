@@ -253,3 +253,12 @@ def save(user, year: dict) -> int:
             f"year={year['year']} holidays={len(year['holidays'])} makeup={len(year['makeup_days'])}",
         )
     return count
+
+
+def with_weekdays(year: dict, chosen: dict) -> dict:
+    """The year with each working day's timetable as the admin chose it ({date: weekday})."""
+    makeups = [
+        dict(m, follows_weekday=chosen.get(m["date"], m["follows_weekday"]))
+        for m in year["makeup_days"]
+    ]
+    return dict(year, makeup_days=makeups)

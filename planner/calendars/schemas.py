@@ -3,6 +3,7 @@ and the .ics import choices. Checks that need the database live in services."""
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from planner.calendars import notice
 from planner.calendars.models import DAY_KINDS, SECTIONS
 from planner.forms import MESSAGES, Choice, Date, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
@@ -221,3 +222,17 @@ class ImportCommitSchema(FormSchema):
 
     payload = fields.String(required=True, error_messages=MESSAGES)
     kind = fields.List(Choice(IMPORT_KINDS), load_default=list)
+
+
+class NoticeForm(FormSchema):
+    """The pasted notice (planner/calendars/notice.py reads it) and the step: preview or save."""
+
+    text = Text(notice.MAX_TEXT, required=True)
+    step = Choice({"preview": "", "save": ""}, load_default="preview")
+
+
+def weekdays_form(dates):
+    """The timetable chosen for each 调休 working day of a previewed notice: fw-YYYY-MM-DD."""
+    return FormSchema.from_dict(
+        {f"fw-{day.isoformat()}": Integer(1, 5, required=True) for day in dates}
+    )()

@@ -5,11 +5,12 @@ don't see these screens. Another school's records answer 404 (access.py scoping)
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, in_schools, school_or_404, schools_query
 from planner.calendars import ics_import, operations, schemas, services
+from planner.calendars.blueprint import bp
 from planner.calendars.models import DAY_KINDS, SECTIONS, BellPeriod, CalendarDay
 from planner.db import ConflictError
 from planner.errors import PlannerError
@@ -18,8 +19,6 @@ from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, STAFF
 from planner.schools.models import School, Term
 from planner.web import conflict_response, go, load_form, render
-
-bp = Blueprint("calendars", __name__)
 
 SOURCE_HELP = _l("通知名称与文号；留空则沿用该年已有的来源。")
 NATIONAL = {

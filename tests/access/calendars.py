@@ -88,4 +88,5 @@ RULES = {
         {},
         ADMIN_POST,
     ),
+    "calendars.notice_paste": ("GET", lambda w: "/admin/calendar/notice", None, ADMIN),
 }
