@@ -5,7 +5,7 @@ from peewee import IntegrityError
 from planner.db import save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.schools.models import Agency, School, SchoolClass
+from planner.schools.models import Agency, School, SchoolClass, Term
 
 GRADES_BY_STAGE = {
     "primary": range(1, 7),
@@ -22,6 +22,29 @@ def check_grade(school: School, grade: int) -> None:
         raise PlannerError(_l("该年级不属于本校学段。"), "grade")
 
 
+def check_term_overlap(school_id: int, start, end, term_id=None) -> None:
+    """Terms of one school may not overlap: a day belongs to one term, and the planning
+    form's default term is the one that holds today. Call inside the write transaction."""
+    clash = (
+        Term.select()
+        .where(
+            (Term.school == school_id)
+            & ~Term.archived
+            & (Term.start <= end)
+            & (Term.end >= start)
+            & (Term.id != (term_id or 0))
+        )
+        .first()
+    )
+    if clash:
+        raise PlannerError(
+            _l("与学期“{name}”（{start} 至 {end}）的日期重叠。").format(
+                name=clash.name, start=clash.start.isoformat(), end=clash.end.isoformat()
+            ),
+            "start",
+        )
+
+
 def _clean(model, school, data):
     if model is SchoolClass and "grade" in data:
         check_grade(school, data["grade"])
@@ -34,6 +57,8 @@ def create_record(model, agency: Agency, school: School | None, data: dict):
     owner = {"agency": agency.id} if model is School else {"school": school.id}
     try:
         with write_tx():
+            if model is Term:
+                check_term_overlap(school.id, data["start"], data["end"])
             return model.create(**owner, **data)
     except IntegrityError as exc:
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
@@ -47,6 +72,9 @@ def update_record(instance, data: dict):
     _clean(type(instance), school, data)
     try:
         with write_tx():
+            if isinstance(instance, Term):
+                start, end = data.get("start", instance.start), data.get("end", instance.end)
+                check_term_overlap(instance.school_id, start, end, instance.id)
             save_versioned(instance, version, data)
     except IntegrityError as exc:
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc

@@ -11,7 +11,7 @@ DUPLICATE = "已存在同名（或同编码）的记录。"
 
 GOOD = {
     "schools": {"name": "城西中学", "code": "CXZX", "stage": "junior", "address": "城西路 1 号"},
-    "terms": {"name": "2026—2027学年第一学期", "start": "2026-09-01", "end": "2027-01-20"},
+    "terms": {"name": "2026—2027学年第二学期", "start": "2027-02-22", "end": "2027-07-02"},
     "classes": {"grade": "8", "name": "8(3)班", "headteacher": "钱老师"},
     "rooms": {"name": "沙盘室", "kind": "case_room", "capacity": "6"},
 }

@@ -63,7 +63,7 @@ def test_created_values_are_stored_typed(admin, world):
     admin.post(new_url("classes", world), data=GOOD["classes"])
     admin.post(new_url("rooms", world), data=GOOD["rooms"])
     term = Term.get(Term.name == GOOD["terms"]["name"])
-    assert (term.start.isoformat(), term.end.isoformat()) == ("2026-09-01", "2027-01-20")
+    assert (term.start.isoformat(), term.end.isoformat()) == ("2027-02-22", "2027-07-02")
     assert SchoolClass.get(SchoolClass.name == "8(3)班").grade == 8
     assert Room.get(Room.name == "沙盘室").capacity == 6
 
@@ -242,3 +242,28 @@ def test_only_admins_may_use_the_admin_screens(client, world, persona):
     assert counts() == before
     assert not Room.get_by_id(world.room.id).archived
     assert Agency.get_by_id(world.agency.id).name == world.agency.name
+
+
+def test_terms_of_one_school_may_not_overlap(admin, world):
+    """An overlapping term used to be accepted and become the planning form's default."""
+    overlapping = {"name": "重叠的学期", "start": "2027-01-10", "end": "2027-03-01"}
+    response = admin.post(new_url("terms", world), data=overlapping)
+    assert response.status_code == 422
+    assert "日期重叠" in inline_error(response.get_data(as_text=True), "start")
+    assert not Term.select().where(Term.name == "重叠的学期").exists()
+    # the next term, and an overlapping one at another school, are fine
+    assert admin.post(new_url("terms", world), data=GOOD["terms"]).status_code == 303
+    other = dict(overlapping, name="乙校学期", start="2027-01-25")
+    assert admin.post(new_url("terms", world, world.other_school), data=other).status_code == 303
+
+
+def test_an_edit_may_not_make_terms_overlap(admin, world):
+    admin.post(new_url("terms", world), data=GOOD["terms"])
+    spring = Term.get(Term.name == GOOD["terms"]["name"])
+    data = dict(GOOD["terms"], start="2027-01-15", version=str(spring.version))
+    response = admin.post(f"/admin/terms/{spring.id}/edit", data=data)
+    assert response.status_code == 422 and "日期重叠" in response.get_data(as_text=True)
+    assert Term.get_by_id(spring.id).start.isoformat() == "2027-02-22"
+    # editing a term within its own dates is not a clash with itself
+    data = dict(GOOD["terms"], end="2027-07-09", version=str(spring.version))
+    assert admin.post(f"/admin/terms/{spring.id}/edit", data=data).status_code == 303
