@@ -210,6 +210,24 @@ def holiday_range(day: CalendarDay) -> list:
     return [near[d] for d in dates(first, last)]
 
 
+def years_without_holidays(days) -> list[int]:
+    """The years among these dates for which no national holiday data is stored: planning
+    into such a year cannot skip its holidays yet (the notice is not out or not entered)."""
+    years = sorted({day.year for day in days})
+    if not years:
+        return []
+    known = {
+        day.year
+        for (day,) in CalendarDay.select(CalendarDay.date)
+        .where(
+            CalendarDay.school.is_null()
+            & CalendarDay.date.between(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
+        )
+        .tuples()
+    }
+    return [year for year in years if year not in known]
+
+
 def national_years(today: dt.date) -> tuple[list, int | None]:
     """Statutory days grouped by year: [{year, sources, holidays: [ranges], makeups}], and
     the first year from this one on that has no data yet (its notice may not be out).

@@ -6,6 +6,7 @@ from flask_login import current_user
 from planner.access import allow, can_plan, get_or_404, programs_query, school_or_404
 from planner.calendars.models import DAY_KINDS
 from planner.calendars.services import periods as school_periods
+from planner.calendars.services import years_without_holidays
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
@@ -96,13 +97,14 @@ def _rule_fields(periods) -> list:
     ]
 
 
-def _form(school, offered, errors=None, preview=None, status=200):
+def _form(school, offered, errors=None, preview=None, status=200, unknown_years=()):
     posted = request.method == "POST"
     return render(
         "programs/new.html",
         "programs/_form.html",
         status,
         school=school,
+        unknown_years=unknown_years,
         errors=errors or {},
         preview=preview,
         conflict_kinds=KIND_LABELS,
@@ -132,7 +134,9 @@ def new(school_id):
     if errors:
         return _form(school, offered, errors, status=422)
     if request.form.get("action") != "save":
-        return _form(school, offered, preview=place(spec))
+        preview = place(spec)
+        unknown = years_without_holidays([p.date for p in preview.placed])
+        return _form(school, offered, preview=preview, unknown_years=unknown)
     try:
         program = services.create_program(spec, fields, templates, current_user)
     except PlannerError as err:
@@ -158,12 +162,14 @@ def _sessions(program):
 
 
 def _page(program, message=None, status=200):
+    sessions = _sessions(program)
     return render(
         "programs/show.html",
         "programs/_sessions.html",
         status,
         program=program,
-        sessions=_sessions(program),
+        sessions=sessions,
+        unknown_years=years_without_holidays([s.date for s in sessions if s.status != "cancelled"]),
         message=message,
         can_change=can_plan(current_user, program.school_id),
         last_change=ScheduleChange.select()

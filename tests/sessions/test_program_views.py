@@ -162,4 +162,24 @@ def test_program_page_query_count_is_constant(client, world, setup):
         assert client.get(f"/programs/{small.id}").status_code == 200
     with count_queries() as b:
         assert client.get(f"/programs/{large.id}").status_code == 200
-    assert a.count == b.count == 5
+    assert a.count == b.count == 6  # …and the years of its sessions with holiday data
+
+
+def test_planning_into_a_year_without_holidays_warns(client, world, setup):
+    """Nobody has 2027's holidays until the State Council's notice is entered: the preview
+    and the program page say so, and stop saying so once a 2027 day is entered."""
+    from planner.calendars.models import CalendarDay
+
+    cal, c = setup
+    autumn = client.post(url(world), data=form(world, c, cal)).get_data(as_text=True)
+    assert 'id="unknown-holidays"' not in autumn  # 2026 is known
+    late = form(world, curriculum(sessions=2, slug="late"), cal, start_week="19")
+    body = client.post(url(world), data=late).get_data(as_text=True)
+    assert 'id="unknown-holidays"' in body and "2027 年的法定节假日尚未录入" in body
+    late.setlist("action", ["save"])
+    saved = client.post(url(world), data=late)
+    assert saved.status_code == 303
+    page = client.get(saved.location).get_data(as_text=True)
+    assert "2027 年的法定节假日尚未录入" in page
+    CalendarDay.create(school=None, date="2027-01-01", kind="holiday", name="元旦")
+    assert 'id="unknown-holidays"' not in client.get(saved.location).get_data(as_text=True)
