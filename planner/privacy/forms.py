@@ -25,6 +25,9 @@ class DecisionSchema(FormSchema):
     reason = Text(500, load_default="")
 
 
+DECISION_LABELS = {"decision": _l("审批"), "reason": _l("驳回理由")}
+
+
 def retention_schema():
     """One whole-number field of days per record type."""
     return FormSchema.from_dict(

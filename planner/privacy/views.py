@@ -172,15 +172,19 @@ def decide(request_id):
     )
     values, errors = load_form(forms.DecisionSchema())
     if errors:
-        abort(422)
+        return _queue(422, " ".join(f"{forms.DECISION_LABELS[k]}：{v}" for k, v in errors.items()))
     try:
         requests.decide(current_user, req, values["decision"] == "approve", values["reason"])
     except PlannerError as err:
-        return render(
-            "privacy/queue.html",
-            "privacy/queue.html",
-            error_status(err),
-            pending=requests.pending_for(current_user),
-            error=err.message,
-        )
+        return _queue(error_status(err), err.message)
     return go(url_for("privacy.queue", decided=1))
+
+
+def _queue(status, error):
+    return render(
+        "privacy/queue.html",
+        "privacy/queue.html",
+        status,
+        pending=requests.pending_for(current_user),
+        error=error,
+    )

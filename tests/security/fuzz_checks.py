@@ -212,7 +212,12 @@ class Poster:
         except Exception as exc:  # noqa: BLE001 (the test app re-raises a view's 500)
             status, text, location, found = 500, "", "", [where(exc)]
         else:
-            status, text = response.status_code, response.get_data(as_text=True)
+            status = response.status_code
+            # a form may answer with a download (a data request's zip): not a page to read
+            binary = status < 400 and not response.mimetype.startswith(
+                ("text/", "application/json")
+            )
+            text = "" if binary else response.get_data(as_text=True)
             location = response.location or ""
             found = answer_problems(status, response.mimetype, text)
             response.close()

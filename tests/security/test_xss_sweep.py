@@ -5,6 +5,8 @@ every Word document and zip they may export is checked for anything a payload in
 PRIVACY_SECURITY.md §7: autoescaped templates, no |safe on user text. The checker is
 proven able to fail by test_checker_catches_an_unescaped_payload."""
 
+import csv
+import io
 import itertools
 import re
 
@@ -326,7 +328,20 @@ def _check(fetched, stored, docs, markup_values, shown):
             if name.endswith(".docx"):
                 out += docs(member, f"{fetched.label}/{name}")
         return out
+    if ctype == "text/csv":
+        return [f"{fetched.label}: {p}" for p in csv_check(fetched.body)]
     return [f"{fetched.label}: unexpected type {ctype}"] if fetched.status == 200 else []
+
+
+def csv_check(body: bytes) -> list:
+    """A CSV opens in a spreadsheet: no cell may start as a formula (=, +, -, @)."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    return [
+        f"cell {cell[:40]!r} would run as a formula"
+        for row in rows
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@")
+    ]
 
 
 def _answers(client, w, persona, feed_urls, statuses):
