@@ -3,6 +3,7 @@ need the checkout's own folders (content/)."""
 
 import os
 import secrets
+from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -42,6 +43,37 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "CONTENT_DIR": os.path.join(ROOT, "content"),
-        # links in calendar feeds and the feed-url command; the request's host when empty
-        "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", ""),
+        # The public address for every absolute link (feeds, QR codes, the one-time feed
+        # URL, the feed-url command). Outside debug and tests either it or TRUSTED_HOSTS
+        # must be set (check_public_address): a link never trusts a Host header as sent.
+        "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", "").strip().rstrip("/"),
+        # Flask refuses (400) a request whose Host is not one of these; None: any host
+        "TRUSTED_HOSTS": _host_list(os.environ.get("PLANNER_TRUSTED_HOSTS", "")),
     }
+
+
+def _host_list(value: str) -> list | None:
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    return hosts or None
+
+
+def check_public_address(config: dict, debug: bool) -> None:
+    """Refuse to start a production app whose links would take their host from the
+    request: PLANNER_BASE_URL must be an http(s) address, or PLANNER_TRUSTED_HOSTS set."""
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise RuntimeError(
+                f"PLANNER_BASE_URL must look like https://planner.example.edu.cn, not {base!r}. "
+                "PLANNER_BASE_URL 应为 https://域名 形式的地址。"
+            )
+        return
+    if debug or config.get("TESTING") or config.get("TRUSTED_HOSTS"):
+        return
+    raise RuntimeError(
+        "Set PLANNER_BASE_URL to the public address (https://planner.example.edu.cn), or "
+        "PLANNER_TRUSTED_HOSTS to the host names this app answers to: links in calendar "
+        "feeds and QR codes must not take their address from a request's Host header. "
+        "请设置 PLANNER_BASE_URL（对外地址）或 PLANNER_TRUSTED_HOSTS（允许的主机名）。"
+    )
