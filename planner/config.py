@@ -8,6 +8,26 @@ from urllib.parse import urlsplit
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def private_dir(path: str) -> str:
+    """A folder only the app's user may open (made if missing): exports, pending imports."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: str) -> None:
+    """Make `path` (created empty if missing) readable and writable by the app's user only:
+    the records of children are in the database, its copies and the export zips."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if os.stat(path).st_uid == os.getuid():
+        os.chmod(path, 0o600)
+
+
+def open_private(path: str, mode: str = "wb"):
+    """Open a new file for writing, readable by the app's user only."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), mode)
+
+
 def secret_key(instance_path: str) -> str:
     """PLANNER_SECRET_KEY, else a random key kept in instance/ (development only)."""
     key = os.environ.get("PLANNER_SECRET_KEY")
@@ -15,10 +35,9 @@ def secret_key(instance_path: str) -> str:
         return key
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
-        os.makedirs(instance_path, exist_ok=True)
-        with open(path, "w") as fh:
+        os.makedirs(instance_path, mode=0o700, exist_ok=True)
+        with open_private(path, "w") as fh:
             fh.write(secrets.token_hex(32))
-        os.chmod(path, 0o600)
     with open(path) as fh:
         return fh.read().strip()
 
