@@ -130,3 +130,19 @@ def test_parallel_wrong_guesses_are_all_counted(app, world):
         thread.join()
     assert errors == []
     assert User.get_by_id(world.worker.id).failed_logins == threads * per_thread
+
+
+def test_the_user_list_costs_the_same_with_locked_users(app, world):
+    from playhouse.test_utils import count_queries
+
+    admin = login_as(app.test_client(), world.admin)
+
+    def cost():
+        with count_queries() as counter:
+            assert admin.get("/admin/users").status_code == 200
+        return counter.count
+
+    before = cost()
+    for user in (world.worker, world.teacher, world.supervisor):
+        lock(app, user.username)
+    assert cost() == before == 2  # the signed-in admin, the list
