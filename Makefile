@@ -28,6 +28,9 @@ db: install
 	$(FLASK) planner instruments
 	$(FLASK) planner demo
 
+# Development serves on this address; production sets its own (README: configuration).
+run db bench: export PLANNER_BASE_URL ?= http://127.0.0.1:5000
+
 run: db
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000

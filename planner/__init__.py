@@ -2,11 +2,12 @@
 
 import os
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from flask_htmx import HTMX
 
 from planner import db, i18n, security
-from planner.config import ROOT, default_config, secret_key
+from planner.config import ROOT, check_public_address, default_config, secret_key
 
 
 def view_modules() -> list:
@@ -70,6 +71,9 @@ def register_errors(app: Flask) -> None:
         def handler(error, code=code):
             if is_json_path(request.path):  # the JSON API answers errors in JSON
                 return api_error(code)
+            if request_ctx.url_adapter is None:
+                # a Host outside TRUSTED_HOSTS: no page links can be built for it
+                return Response(f"{code} Bad Request\n", code, mimetype="text/plain")
             return render_template("errors.html", code=code), code
 
         app.register_error_handler(code, handler)
@@ -86,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(default_config(app.instance_path))
     if config:
         app.config.update(config)
+    check_public_address(app.config, app.debug)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 import apsw
 
 from planner import migrations
+from planner.config import private_file
 from planner.db import database
 
 # printed after a backup or restore so a person can recognise the data at a glance
@@ -143,6 +144,7 @@ def backup(dest_path: str, force: bool = False) -> dict:
     # failed backup never leaves a half-written file or destroys the one --force replaces
     partial = f"{dest}.partial-{os.getpid()}"
     try:
+        private_file(partial)  # a copy of every record: the app's user only
         copy = apsw.Connection(partial)
         try:
             _copy(copy, database.connection())

@@ -3,8 +3,29 @@ need the checkout's own folders (content/)."""
 
 import os
 import secrets
+from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def private_dir(path: str) -> str:
+    """A folder only the app's user may open (made if missing): exports, pending imports."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: str) -> None:
+    """Make `path` (created empty if missing) readable and writable by the app's user only:
+    the records of children are in the database, its copies and the export zips."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if os.stat(path).st_uid == os.getuid():
+        os.chmod(path, 0o600)
+
+
+def open_private(path: str, mode: str = "wb"):
+    """Open a new file for writing, readable by the app's user only."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), mode)
 
 
 def secret_key(instance_path: str) -> str:
@@ -14,10 +35,9 @@ def secret_key(instance_path: str) -> str:
         return key
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
-        os.makedirs(instance_path, exist_ok=True)
-        with open(path, "w") as fh:
+        os.makedirs(instance_path, mode=0o700, exist_ok=True)
+        with open_private(path, "w") as fh:
             fh.write(secrets.token_hex(32))
-        os.chmod(path, 0o600)
     with open(path) as fh:
         return fh.read().strip()
 
@@ -42,6 +62,37 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "CONTENT_DIR": os.path.join(ROOT, "content"),
-        # links in calendar feeds and the feed-url command; the request's host when empty
-        "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", ""),
+        # The public address for every absolute link (feeds, QR codes, the one-time feed
+        # URL, the feed-url command). Outside debug and tests either it or TRUSTED_HOSTS
+        # must be set (check_public_address): a link never trusts a Host header as sent.
+        "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", "").strip().rstrip("/"),
+        # Flask refuses (400) a request whose Host is not one of these; None: any host
+        "TRUSTED_HOSTS": _host_list(os.environ.get("PLANNER_TRUSTED_HOSTS", "")),
     }
+
+
+def _host_list(value: str) -> list | None:
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    return hosts or None
+
+
+def check_public_address(config: dict, debug: bool) -> None:
+    """Refuse to start a production app whose links would take their host from the
+    request: PLANNER_BASE_URL must be an http(s) address, or PLANNER_TRUSTED_HOSTS set."""
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise RuntimeError(
+                f"PLANNER_BASE_URL must look like https://planner.example.edu.cn, not {base!r}. "
+                "PLANNER_BASE_URL 应为 https://域名 形式的地址。"
+            )
+        return
+    if debug or config.get("TESTING") or config.get("TRUSTED_HOSTS"):
+        return
+    raise RuntimeError(
+        "Set PLANNER_BASE_URL to the public address (https://planner.example.edu.cn), or "
+        "PLANNER_TRUSTED_HOSTS to the host names this app answers to: links in calendar "
+        "feeds and QR codes must not take their address from a request's Host header. "
+        "请设置 PLANNER_BASE_URL（对外地址）或 PLANNER_TRUSTED_HOSTS（允许的主机名）。"
+    )

@@ -13,6 +13,8 @@ import peewee
 from peewee import DatabaseProxy, IntegerField, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
+from planner.config import private_file
+
 
 class Proxy(DatabaseProxy):
     """The proxy every model is bound to. Re-pointing it (a second app, a command that
@@ -148,8 +150,20 @@ def make_database(url: str, pool: bool = False):
     check_sqlite_version(apsw.sqlite_lib_version())
     path = url[len("sqlite:///") :]
     if path != ":memory:":
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        _private_sqlite_files(path)
     return APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+
+
+def _private_sqlite_files(path: str) -> None:
+    """The database file (made empty if new) readable by the app's user only; SQLite gives
+    the -wal and -shm files it makes the database file's mode, and older ones are fixed."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        os.makedirs(folder, mode=0o700)
+    private_file(path)
+    for companion in (path + "-wal", path + "-shm"):
+        if os.path.exists(companion):
+            private_file(companion)
 
 
 def is_sqlite() -> bool:

@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from planner.access import view_rule
 from planner.i18n import lazy_gettext as _l
@@ -36,6 +37,42 @@ def load_user(token):
     if user is None or user.session_version != int(version):
         return None
     return user
+
+
+# A browser that signed in keeps a signed mark of the account (and of its password) in
+# this cookie; the per-account login lock does not hold it back (accounts.services).
+DEVICE_COOKIE = "planner_device"
+DEVICE_SECONDS = 180 * 24 * 3600
+
+
+def _device_signer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="planner-login-device")
+
+
+def login_device() -> str | None:
+    """The mark in this browser's device cookie, if we signed it and it is fresh."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 200:
+        return None
+    try:
+        mark = _device_signer().loads(raw, max_age=DEVICE_SECONDS)
+    except BadSignature:
+        return None
+    return mark if isinstance(mark, str) else None
+
+
+def remember_device(response, mark: str):
+    """Give the browser that just signed in its device cookie (sent to /login only)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_signer().dumps(mark),
+        max_age=DEVICE_SECONDS,
+        path=url_for("accounts.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def enforce_session_timeouts():

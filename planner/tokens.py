@@ -63,6 +63,16 @@ def revoke(model, user, token_id) -> bool:
         return _revoke(model, (model.id == token_id) & (model.user == user.id))
 
 
+def revoke_all(model, user_id: int) -> int:
+    """Stop every active token of a user, for good (a deactivated account): the caller's
+    transaction. Returns how many were stopped."""
+    return (
+        model.update(revoked_at=now())
+        .where((model.user == user_id) & model.revoked_at.is_null())
+        .execute()
+    )
+
+
 def rotate(model, user, token_id, check=None) -> tuple:
     """Revoke one of the user's tokens and make its successor: (token row, raw). `check`
     may refuse the old token (a PlannerError) before anything changes. A token that is

@@ -15,6 +15,10 @@ from planner.models import MODELS
 from tests import factories
 
 PG_URL = os.environ.get("PLANNER_TEST_DATABASE_URL")
+# Apps built as in production (no TESTING) refuse to start without a public address; the
+# test client's requests say Host: localhost, so links read the same either way. The
+# tests of the setting itself change it (tests/feeds/test_public_address.py).
+os.environ["PLANNER_BASE_URL"] = "http://localhost"
 
 # Markers by place, so `make test-fast` can leave the slow kinds out (make test runs all).
 MARKERS_BY_PATH = {
@@ -111,6 +115,7 @@ def app(db_url, instance_dir):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "PUBLIC_BASE_URL": "",  # links from the request's host (Host: localhost)
         }
     )
     app.instance_path = instance_dir

@@ -15,7 +15,7 @@ class User(VersionedModel):
     display_name = CharField(max_length=40)
     role = CharField(max_length=20)
     password_hash = CharField(max_length=255)
-    # Bumped at logout and password change: every older session cookie stops working.
+    # Bumped at logout, password change and deactivation: every older cookie stops working.
     session_version = IntegerField(default=1)
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
@@ -37,6 +37,11 @@ class User(VersionedModel):
 
     def get_id(self):
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_locked(self):
+        """Held back from signing in by too many wrong passwords (until locked_until)."""
+        return self.locked_until is not None and self.locked_until > now()
 
     @property
     def role_label(self):

@@ -1,15 +1,20 @@
 """Account operations: authenticate, create, update, end sessions. No request objects here."""
 
 import datetime as dt
+import hashlib
+import hmac
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
+from planner import tokens
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.api.models import ApiToken
 from planner.audit.models import record
 from planner.db import now, save_versioned, write_tx
 from planner.errors import PlannerError
+from planner.feeds.models import FeedToken
 from planner.roles import WORKER
 
 hasher = PasswordHasher()
@@ -20,37 +25,77 @@ def hash_password(password: str) -> str:
     return hasher.hash(password)
 
 
-def authenticate(username: str, password: str, lock_after: int, lock_seconds: int):
+def device_mark(user: User) -> str:
+    """A fingerprint of the user's current password hash, carried in the device cookie of a
+    browser that signed in with it: a new password makes every such browser a stranger."""
+    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:32]
+
+
+def authenticate(
+    username: str, password: str, lock_after: int, lock_seconds: int, device: str | None = None
+):
     """The user if the password is right and the account is not locked, else None.
 
-    Failed attempts are counted per account; after `lock_after` failures the account is
-    locked for `lock_seconds`, whatever IP the attempts come from.
+    Failed attempts are counted per account, atomically (parallel guesses all count); after
+    `lock_after` failures the account is locked for `lock_seconds`, whatever address the
+    attempts come from, and the per-address rate limit slows guessing across accounts.
+    The lock is not a weapon against the owner: a browser that signed in to this account
+    with its current password (`device`, from its device cookie, see device_mark) is not
+    held back by it, an admin can unlock (unlock_user), and a new password clears it.
     """
     user = User.get_or_none(User.username == username)
     if user is None or not user.active:
         hasher.hash(password)  # same cost whether or not the user exists
         return None
-    if user.locked_until and user.locked_until > now():
+    known_device = device is not None and hmac.compare_digest(device, device_mark(user))
+    if user.locked_until and user.locked_until > now() and not known_device:
         # Same cost as any other failure: a fast answer would reveal that the account exists.
         hasher.hash(password)
         return None
     try:
         hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        failures = user.failed_logins + 1
-        locked = now() + dt.timedelta(seconds=lock_seconds) if failures >= lock_after else None
-        User.update(failed_logins=0 if locked else failures, locked_until=locked).where(
-            User.id == user.id
-        ).execute()
+        _count_failure(user.id, lock_after, lock_seconds)
         return None
     if user.failed_logins or user.locked_until:
-        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        with write_tx():
+            _clear_lock(user.id)
     return user
+
+
+def _count_failure(user_id: int, lock_after: int, lock_seconds: int) -> None:
+    """failed_logins + 1 in the database (not read-then-write, which loses counts when
+    guesses arrive together), then the lock once the count reaches `lock_after`."""
+    with write_tx():
+        User.update(failed_logins=User.failed_logins + 1).where(User.id == user_id).execute()
+        failures = User.select(User.failed_logins).where(User.id == user_id).scalar()
+        if failures >= lock_after:
+            locked = now() + dt.timedelta(seconds=lock_seconds)
+            User.update(failed_logins=0, locked_until=locked).where(User.id == user_id).execute()
+
+
+def _clear_lock(user_id: int) -> None:
+    User.update(failed_logins=0, locked_until=None).where(User.id == user_id).execute()
+
+
+def unlock_user(user: User, actor=None) -> None:
+    """An admin lifts a login lock and forgets the failed attempts (audit row)."""
+    with write_tx():
+        _clear_lock(user.id)
+        record(actor, "user_unlock", "user", user.id, f"user={user.id}")
 
 
 def end_all_sessions(user: User) -> None:
     """Invalidate every cookie issued to this user (logout, password change)."""
     User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+
+
+def _end_access(user: User) -> None:
+    """A deactivated user's cookies and tokens stop for good: reactivating the account
+    brings none of them back (a new login, new tokens)."""
+    end_all_sessions(user)
+    tokens.revoke_all(FeedToken, user.id)
+    tokens.revoke_all(ApiToken, user.id)
 
 
 def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
@@ -121,11 +166,16 @@ def update_user(user: User, data: dict, actor=None) -> User:
     changes = {k: data[k] for k in ("display_name", "role", "active") if k in data}
     changed = [k for k, v in changes.items() if getattr(user, k) != v]
     if data.get("password"):
+        # a new password ends every session and lifts a login lock (a reset clears it)
         changes["password_hash"] = hash_password(data["password"])
         changes["session_version"] = user.session_version + 1
+        changes.update(failed_logins=0, locked_until=None)
+    deactivating = user.active and changes.get("active") is False
     with write_tx():
         before = _links_of(user)
         save_versioned(user, data["version"], changes)
+        if deactivating:
+            _end_access(user)
         _set_links(
             user, data.get("school_ids", []), data.get("worker_ids", []), data.get("class_ids", [])
         )

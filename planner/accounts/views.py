@@ -17,7 +17,7 @@ from planner.i18n import LOCALES
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
 from planner.schools.models import School, SchoolClass
-from planner.security import limiter
+from planner.security import limiter, login_device, remember_device
 from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("accounts", __name__)
@@ -76,6 +76,7 @@ def login():
         values["password"],
         current_app.config["LOGIN_LOCK_AFTER"],
         current_app.config["LOGIN_LOCK_SECONDS"],
+        device=login_device(),
     )
     if not user:
         errors = errors or {"form": BAD_LOGIN}
@@ -93,7 +94,8 @@ def login():
     session.update(login_at=time.time(), last_seen=time.time())
     if locale:
         session["locale"] = locale
-    return redirect(_safe_next(request.args.get("next")), 303)
+    response = redirect(_safe_next(request.args.get("next")), 303)
+    return remember_device(response, services.device_mark(user))
 
 
 @bp.post("/logout")
@@ -231,6 +233,14 @@ def user_edit(user_id):
         services.update_user(item, values, actor=current_user)
     except ConflictError:
         return conflict_response(url_for("accounts.user_edit", user_id=user_id))
+    return go(url_for("accounts.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/unlock")
+@allow(ADMIN)
+def user_unlock(user_id):
+    """Lift a login lock at once (the owner asked, or someone was guessing)."""
+    services.unlock_user(get_or_404(_agency_users(), user_id), actor=current_user)
     return go(url_for("accounts.users"))
 
 

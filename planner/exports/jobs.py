@@ -14,6 +14,7 @@ import zipfile
 from typing import NamedTuple
 
 from planner.audit.models import record
+from planner.config import open_private, private_dir
 from planner.db import database, now, write_tx
 from planner.errors import PlannerError
 from planner.exports import gather
@@ -149,9 +150,7 @@ KEEP_SECONDS = 24 * 3600  # a zip holds children's records: it doesn't stay on d
 
 
 def export_dir(app) -> str:
-    path = os.path.join(app.instance_path, "exports")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
+    return private_dir(os.path.join(app.instance_path, "exports"))
 
 
 def sweep(folder: str, at: float | None = None) -> int:
@@ -214,7 +213,7 @@ def _run(app, job_id, items, agency_id):
             def progress(n):
                 ExportJob.update(done=n).where(ExportJob.id == job_id).execute()
 
-            with open(part, "wb") as fh:
+            with open_private(part) as fh:  # children's records: the app's user only
                 write_zip(fh, items, agency_id, progress)
             os.replace(part, path)
             ExportJob.update(status="done", finished_at=now()).where(

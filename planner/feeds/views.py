@@ -1,7 +1,6 @@
 """iCal feeds by secret URL, the 日历订阅 page, and one program's .ics download."""
 
 import datetime as dt
-import os
 
 import segno
 from flask import Blueprint, Response, abort, current_app, request, url_for
@@ -23,9 +22,10 @@ CALENDAR = "text/calendar"
 
 
 def base_url() -> str:
-    """The address phones reach: PUBLIC_BASE_URL (or PLANNER_BASE_URL), else this request's."""
-    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PLANNER_BASE_URL")
-    return (configured or request.host_url).rstrip("/")
+    """The address phones reach: PUBLIC_BASE_URL (PLANNER_BASE_URL). Without it the
+    request's host, which Flask has checked against TRUSTED_HOSTS (create_app starts
+    without either only in debug and tests)."""
+    return (current_app.config["PUBLIC_BASE_URL"] or request.host_url).rstrip("/")
 
 
 def _new_link(raw, with_days):

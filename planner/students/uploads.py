@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 
+from planner.config import private_dir
 from planner.errors import NOT_FOUND, PlannerError
 from planner.i18n import lazy_gettext as _l
 
@@ -50,7 +51,7 @@ def sweep(base: str, now: float | None = None) -> int:
 
 def save(base: str, user_id: int, school_id: int, payload: dict) -> str:
     """Keep payload for this user and school; returns the random id."""
-    os.makedirs(base, mode=0o700, exist_ok=True)
+    private_dir(base)
     sweep(base)
     token = secrets.token_urlsafe(16)
     fd = os.open(_path(base, token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -38,6 +38,12 @@ RULES = {
     "accounts.users": ("GET", lambda w: "/admin/users", None, ADMIN),
     "accounts.user_new": ("GET", lambda w: "/admin/users/new", None, ADMIN),
     "accounts.user_edit": ("GET", lambda w: f"/admin/users/{w.worker.id}/edit", None, ADMIN),
+    "accounts.user_unlock": (
+        "POST",
+        lambda w: f"/admin/users/{w.worker.id}/unlock",
+        {},
+        only({"admin"}, ok=303),
+    ),
     "schools.admin_index": ("GET", lambda w: "/admin/", None, ADMIN),
     "schools.agency": ("GET", lambda w: "/admin/agency", None, ADMIN),
     "schools.school": ("GET", lambda w: f"/schools/{w.school.id}", None, STAFF_SCHOOL),

@@ -49,6 +49,7 @@ def live_app(db_url, instance_dir):
 def live_server(live_app):
     """Serve the app in a thread; yields its base URL."""
     with serve(live_app) as url:
+        live_app.config["PUBLIC_BASE_URL"] = url  # feed links and QR codes point here
         yield url
 
 
