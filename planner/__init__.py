@@ -5,7 +5,7 @@ import os
 from flask import Flask, render_template, request
 from flask_htmx import HTMX
 
-from planner import db, i18n, security
+from planner import db, i18n, login_steps, security
 from planner.config import ROOT, default_config, secret_key
 
 
@@ -14,6 +14,7 @@ def view_modules() -> list:
     package with several view modules shares one blueprint (its blueprint.py), and each of
     them is listed here: a module not listed serves nothing."""
     from planner import dashboard
+    from planner.accounts import second_factor_views
     from planner.accounts import views as accounts
     from planner.api import openapi, tokens
     from planner.api import views as api
@@ -35,6 +36,7 @@ def view_modules() -> list:
 
     return [
         accounts,
+        second_factor_views,
         dashboard,
         schools,
         curricula,
@@ -95,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    login_steps.init_app(app)
     HTMX(app)
     register_errors(app)
 
