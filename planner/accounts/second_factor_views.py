@@ -107,9 +107,11 @@ def enrol():
         except BadSignature:
             signed = {}
         if not isinstance(signed, dict) or signed.get("user") != current_user.id:
-            errors = {"code": STALE_FORM}
+            errors = {"form": STALE_FORM}
         else:
             secret = signed["secret"]
+    if "token" in errors:
+        errors["form"] = errors.pop("token")
     if errors:
         return _setup_page(422, errors, enrol=_enrol_context(secret))
     try:
