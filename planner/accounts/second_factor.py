@@ -244,10 +244,11 @@ def regenerate_codes(user: User, code: str) -> list[str]:
     return codes
 
 
-def reset(actor: User, target: User) -> None:
+def reset(actor: User | None, target: User) -> None:
     """An admin clears another user's second factor (a lost phone); the user enrols again.
-    Their sessions end, so a compulsory enrolment catches them at the next login."""
-    if target.id == actor.id:
+    Their sessions end, so a compulsory enrolment catches them at the next login. Without
+    an actor it is the command line's reset (the audit row names no user)."""
+    if actor is not None and target.id == actor.id:
         raise PlannerError(
             _l("不能重置自己的两步验证，请在“两步验证”页面停用后重新设置。"), kind=FORBIDDEN
         )
@@ -256,4 +257,7 @@ def reset(actor: User, target: User) -> None:
     with write_tx():
         _clear(target)
         User.update(session_version=User.session_version + 1).where(User.id == target.id).execute()
-        record(actor, "second_factor_reset", "user", target.id, f"user={target.id}")
+        detail = f"user={target.id}"
+        if actor is None:  # the agency's audit page finds system rows by this
+            detail += f" agency={target.agency_id} by=command"
+        record(actor, "second_factor_reset", "user", target.id, detail)

@@ -224,3 +224,16 @@ def test_the_secret_works_in_an_authenticator(client, world):
     uri = provisioning_uri("super1", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     parsed = pyotp.parse_uri(uri)
     assert parsed.secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" and parsed.name == "super1"
+
+
+def test_the_command_line_resets_the_only_admin(app, world):
+    admin, _, _ = enrolled_user("admin", agency=world.agency, username="only_admin")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["planner", "reset-second-factor", "only_admin"])
+    assert result.exit_code == 0, result.output
+    assert not User.get_by_id(admin.id).has_second_factor
+    row = AuditEntry.get(AuditEntry.action == "second_factor_reset")
+    assert row.user_id is None and f"agency={world.agency.id} " in row.detail
+    again = runner.invoke(args=["planner", "reset-second-factor", "only_admin"])
+    assert again.exit_code != 0 and "未启用两步验证" in again.output
+    assert runner.invoke(args=["planner", "reset-second-factor", "nobody"]).exit_code != 0
