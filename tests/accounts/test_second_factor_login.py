@@ -226,3 +226,15 @@ def test_second_step_page_query_count(client, enrolled):
     with count_queries() as counted:
         assert client.get(STEP).status_code == 200
     assert counted.count == 0  # the pending id is in the session; nothing is read
+
+
+def test_two_logins_racing_with_one_code_let_one_in(enrolled):
+    """Both requests loaded the user before either stored the step: the conditional
+    update lets only one of them through."""
+    from planner.accounts.second_factor import _accept_totp
+
+    user, secret, _ = enrolled
+    first, second = User.get_by_id(user.id), User.get_by_id(user.id)
+    code = code_now(secret)
+    assert _accept_totp(first, secret, code) is True
+    assert _accept_totp(second, secret, code) is False
