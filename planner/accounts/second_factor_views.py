@@ -22,7 +22,7 @@ bp = Blueprint("second_factor", __name__)
 
 # A secret waits in the enrolment form, signed for this user, until a code confirms it.
 ENROL_SECONDS = 15 * 60
-CODE_ATTRS = {"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": "autofocus"}
+CODE_ATTRS = {"autocomplete": "one-time-code", "inputmode": "numeric"}
 CODE_FIELD = FieldSpec("code", _l("验证码"), maxlength=40, required=True, attrs=CODE_ATTRS)
 STEP_FIELDS = [
     FieldSpec(
