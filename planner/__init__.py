@@ -6,7 +6,7 @@ from flask import Flask, Response, render_template, request
 from flask.globals import request_ctx
 from flask_htmx import HTMX
 
-from planner import db, i18n, security
+from planner import db, i18n, login_steps, security
 from planner.config import ROOT, check_public_address, default_config, secret_key
 
 
@@ -15,6 +15,7 @@ def view_modules() -> list:
     package with several view modules shares one blueprint (its blueprint.py), and each of
     them is listed here: a module not listed serves nothing."""
     from planner import dashboard
+    from planner.accounts import second_factor_views
     from planner.accounts import views as accounts
     from planner.api import openapi, tokens
     from planner.api import views as api
@@ -37,6 +38,7 @@ def view_modules() -> list:
 
     return [
         accounts,
+        second_factor_views,
         dashboard,
         schools,
         curricula,
@@ -102,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    login_steps.init_app(app)
     HTMX(app)
     register_errors(app)
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from planner import migrations
+from planner.accounts.cli import reset_second_factor_cmd
 from planner.calendars.cli import calendar_cli
 from planner.db import database
 from planner.errors import PlannerError
@@ -390,3 +391,4 @@ def restore_cmd(from_path, yes):
 planner_cli.add_command(generate_cmd)
 planner_cli.add_command(purge_cmd)
 planner_cli.add_command(calendar_cli)
+planner_cli.add_command(reset_second_factor_cmd)

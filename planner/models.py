@@ -1,6 +1,6 @@
 """Every model, in dependency order (parents first): for migrations and test resets."""
 
-from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
+from planner.accounts.models import RecoveryCode, Supervision, TeacherClass, User, WorkerSchool
 from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
@@ -39,6 +39,7 @@ MODELS = [
     WorkerSchool,
     Supervision,
     TeacherClass,
+    RecoveryCode,
     Curriculum,
     SessionTemplate,
     Activity,

@@ -21,6 +21,12 @@ class User(VersionedModel):
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    # Second factor (issue 13): the TOTP secret once enrolment is confirmed, the last
+    # time step a code was accepted for (a code is good once), and wrong codes in a row.
+    totp_secret = CharField(max_length=64, null=True)
+    totp_last_step = IntegerField(null=True)
+    totp_failures = IntegerField(default=0)
+    totp_enabled_at = DateTimeField(null=True)
 
     # Flask-Login protocol
     @property
@@ -42,6 +48,10 @@ class User(VersionedModel):
     def is_locked(self):
         """Held back from signing in by too many wrong passwords (until locked_until)."""
         return self.locked_until is not None and self.locked_until > now()
+
+    @property
+    def has_second_factor(self):
+        return self.totp_secret is not None
 
     @property
     def role_label(self):
@@ -103,3 +113,14 @@ class TeacherClass(BaseModel):
     class Meta:
         table_name = "teacher_class"
         indexes = ((("teacher", "school_class"), True),)
+
+
+class RecoveryCode(BaseModel):
+    """A one-time code for a login without the phone: stored hashed, spent when used."""
+
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=255)
+    used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "recovery_code"

@@ -15,6 +15,7 @@ from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import LOCALES
 from planner.i18n import lazy_gettext as _l
+from planner.login_steps import after_password
 from planner.roles import ADMIN, EVERYONE, LABELS, WORKER
 from planner.schools.models import School, SchoolClass
 from planner.security import limiter, login_device, remember_device
@@ -88,6 +89,9 @@ def login():
             values={"username": request.form.get("username", "")},
             fields=LOGIN_FIELDS,
         )
+    next_step = after_password(user, request.args.get("next"))  # second factor (issue 13)
+    if next_step is not None:
+        return next_step
     locale = session.get("locale")
     session.clear()  # rotation: nothing from the anonymous session survives
     login_user(user)

@@ -29,6 +29,8 @@ class Agency(VersionedModel):
     name = CharField(max_length=100, unique=True)
     code = CharField(max_length=20, unique=True)
     archived = BooleanField(default=False)
+    # Admins and supervisors must log in with a second factor (TOTP) when set.
+    require_second_factor = BooleanField(default=False)
 
 
 class School(VersionedModel):

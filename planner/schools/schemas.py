@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, validate, validates_schema
 
-from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField
+from planner.forms import Checkbox, Choice, Date, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import ROOM_KINDS, SCHOOL_STAGES
 
@@ -12,6 +12,7 @@ CODE = validate.Regexp(r"^[A-Za-z0-9-]+$", error=_l("只能使用字母、数字
 class AgencySchema(FormSchema):
     name = Text(100, required=True)
     code = Text(20, required=True, validate_also=[CODE])
+    require_second_factor = Checkbox()
     version = VersionField()
 
 

@@ -2,6 +2,7 @@
 
 from peewee import IntegrityError
 
+from planner.audit.models import record
 from planner.db import save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
@@ -64,18 +65,26 @@ def create_record(model, agency: Agency, school: School | None, data: dict):
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
 
 
-def update_record(instance, data: dict):
-    """Save an edit if nobody else saved first; ConflictError otherwise."""
+def update_record(instance, data: dict, actor=None):
+    """Save an edit if nobody else saved first; ConflictError otherwise. Turning the
+    agency's compulsory second factor on or off leaves an audit row."""
     data = dict(data)
     version = data.pop("version")
     school = instance if isinstance(instance, School) else getattr(instance, "school", None)
     _clean(type(instance), school, data)
+    second_factor = data.get("require_second_factor")
+    changed = second_factor is not None and second_factor != getattr(
+        instance, "require_second_factor", second_factor
+    )
     try:
         with write_tx():
             if isinstance(instance, Term):
                 start, end = data.get("start", instance.start), data.get("end", instance.end)
                 check_term_overlap(instance.school_id, start, end, instance.id)
             save_versioned(instance, version, data)
+            if changed:
+                detail = f"agency={instance.id} required={int(second_factor)}"
+                record(actor, "second_factor_setting", "agency", instance.id, detail)
     except IntegrityError as exc:
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
     return instance

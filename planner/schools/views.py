@@ -98,6 +98,12 @@ KINDS = "any(" + ",".join(RESOURCES) + ")"
 AGENCY_FIELDS = [
     FieldSpec("name", _l("机构名称"), maxlength=100),
     FieldSpec("code", _l("机构编码"), maxlength=20, help=_l("用于统一档案编码（标准 9.4）。")),
+    FieldSpec(
+        "require_second_factor",
+        _l("管理员和督导必须使用两步验证"),
+        "checkbox",
+        help=_l("开启后，尚未设置两步验证的管理员和督导在下次登录时必须先完成设置。"),
+    ),
 ]
 
 
@@ -173,7 +179,7 @@ def agency():
             fields=AGENCY_FIELDS,
         )
     try:
-        update_record(item, values)
+        update_record(item, values, actor=current_user)
     except ConflictError:
         return conflict_response(url_for("schools.agency"))
     except PlannerError as err:
