@@ -179,7 +179,7 @@ def check_giver(student: Student, given_by: str, given_on: dt.date) -> None:
     if given_by == STUDENT and age < OWN_CONSENT_AGE:
         raise PlannerError(
             _l(
-                "该学生在同意日期未满 14 周岁，本人的同意须由监护人作出；"
+                "该学生在同意日期未满 14 周岁，不能由本人作出同意，须由监护人同意；"
                 "学生本人的意愿可登记为“学生本人赞同”。"
             ),
             "given_by",

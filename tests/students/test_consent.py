@@ -83,7 +83,7 @@ def test_the_students_own_consent_is_refused_under_14(worker, world):
     response = worker.post(f"/students/{s.id}/consents", data=form(given_by="student"))
     assert response.status_code == 422
     assert inline_error(text(response), "given_by") == (
-        "该学生在同意日期未满 14 周岁，本人的同意须由监护人作出；"
+        "该学生在同意日期未满 14 周岁，不能由本人作出同意，须由监护人同意；"
         "学生本人的意愿可登记为“学生本人赞同”。"
     )
     assert Consent.select().count() == 0
