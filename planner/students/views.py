@@ -170,10 +170,13 @@ CONSENT_FIELDS = [
 ]
 
 
-def _consent_defaults(student):
-    """The first giver the rule asks for today, pre-selected (the worker can change it)."""
-    today = consent.beijing_today()
-    giver = consent.required_givers(student.birth_date, today)[0]
+def _consent_defaults(student, standing):
+    """The first giver the rule asks for today whose consent is missing for some purpose
+    (after the 14th birthday, the student's own), pre-selected; the worker can change it."""
+    today = standing.day
+    required = consent.required_givers(student.birth_date, today)
+    lacking = {giver for purpose in PURPOSES for giver in standing.missing(purpose)}
+    giver = next((g for g in required if g in lacking), required[0])
     return {
         "given_by": giver,
         "given_on": today.isoformat(),
@@ -187,10 +190,11 @@ def _record(student, status=200, values=None, errors=None):
     (the change itself is audited as consent_change)."""
     today = consent.beijing_today()
     consents = consent.consents_of(student.id)
+    standing = consent.standing_of(student, consents, today)
     context = dict(
         student=student,
         consents=consents,
-        standing=consent.standing_of(student, consents, today),
+        standing=standing,
         required=consent.required_givers(student.birth_date, today),
         age=consent.age_on(student.birth_date, today) if student.birth_date else None,
         missing=MISSING,
@@ -202,7 +206,7 @@ def _record(student, status=200, values=None, errors=None):
         methods=METHODS,
         can_change=can_plan(current_user, student.school_id),
         consent_fields=CONSENT_FIELDS,
-        consent_defaults=_consent_defaults(student),
+        consent_defaults=_consent_defaults(student, standing),
     )
     if is_htmx() and request.method == "POST":
         return render("students/show.html", "students/_consents.html", status, **context)

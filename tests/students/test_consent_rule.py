@@ -3,13 +3,14 @@ own as well from 14, only their own from 18, assent recorded and never required;
 counted on the day of the processing. And the turning-14 list of a school."""
 
 import datetime as dt
+import re
 
 import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
 from planner.students import consent
-from planner.students.models import Consent, GroupMember
+from planner.students.models import PURPOSES, Consent, GroupMember
 from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import text
@@ -253,3 +254,17 @@ def test_turning_14_who_may_read_it(client, world, persona, status):
     response = review(client, world)
     assert response.status_code == status
     assert ("可见否" in text(response)) == (status == 200)
+
+
+def test_the_form_offers_the_missing_giver(worker, world):
+    """After the 14th birthday with the guardian's consent on file, the form pre-selects the
+    student's own consent and their name."""
+    s = aged(world, 14, givers=("guardian",), purposes=tuple(PURPOSES), name="十四岁")
+    page = text(worker.get(f"/students/{s.id}"))
+    select = page[page.index('id="f-given_by"') :].split("</select>")[0]
+    assert re.search(r'<option value="student"\s+selected', select)
+    assert 'value="十四岁"' in page[page.index('id="f-giver_name"') - 200 :]
+    fresh = aged(world, 15)
+    select = text(worker.get(f"/students/{fresh.id}"))
+    select = select[select.index('id="f-given_by"') :].split("</select>")[0]
+    assert re.search(r'<option value="guardian"\s+selected', select)
