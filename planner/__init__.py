@@ -33,7 +33,7 @@ def view_modules() -> list:
     from planner.schools import views as schools
     from planner.sessions import agenda
     from planner.sessions import views as programs
-    from planner.students import group_views, import_views
+    from planner.students import consent_views, group_views, import_views
     from planner.students import views as students
 
     return [
@@ -50,6 +50,7 @@ def view_modules() -> list:
         students,
         import_views,
         group_views,
+        consent_views,
         runs,
         reflections,
         evaluation,

@@ -79,6 +79,7 @@ def load_finished_group() -> int:
     from planner.runs.models import Attendance
     from planner.sessions.models import Program, Session
     from planner.students.codes import issue_codes
+    from planner.students.consent import required_givers
     from planner.students.models import Consent, GroupMember, Student
 
     needs = (
@@ -121,8 +122,8 @@ def load_finished_group() -> int:
                 dict(
                     student=s.id,
                     purpose=p,
-                    given_by="guardian",
-                    giver_name=s.guardian_name,
+                    given_by=giver,
+                    giver_name=s.guardian_name if giver == "guardian" else s.name,
                     notice_version="2026-02",
                     given_on=program.term.start,
                     method="paper",
@@ -130,6 +131,9 @@ def load_finished_group() -> int:
                 )
                 for s in members
                 for p in ("participation", "attendance", "observation")
+                # standard 4.2: the guardian's, and from 14 the student's own as well; those
+                # who turned 14 since are on the school's turning-14 list
+                for giver in required_givers(s.birth_date, program.term.start)
             ]
         ).execute()
         GroupMember.insert_many(

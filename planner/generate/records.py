@@ -11,7 +11,7 @@ from planner.i18n import from_local
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.models import Session
-from planner.students.consent import required_giver
+from planner.students.consent import required_givers
 from planner.students.models import Consent, GroupMember, GroupRoster
 
 MEMBERS = (8, 12)
@@ -112,7 +112,6 @@ def _group(item, sessions, rng, state, as_of, rows, taken):
     for sid, name, born, guardian in members:
         if sid not in state.consented:
             state.consented.add(sid)
-            giver = required_giver(born, consent_day)
             rows.consent += [
                 dict(
                     student=sid,
@@ -125,6 +124,7 @@ def _group(item, sessions, rng, state, as_of, rows, taken):
                     recorded_by=info.worker_id,
                 )
                 for purpose in ("participation", "attendance", "observation")
+                for giver in required_givers(born, consent_day)
             ]
         rows.members.append(
             dict(

@@ -36,9 +36,8 @@ def _program(program_id, change=False):
 def _member_fields(candidates) -> list:
     """Adding a member: one of the school's students (those without consent to take part
     are listed, and said so), and the screening note."""
-    no_consent = _l("无参加小组同意")
     choices = {
-        s.id: f"{s.name}（{s.archive_code}）" + ("" if s.consent_ok else f" — {no_consent}")
+        s.id: f"{s.name}（{s.archive_code}）" + ("" if s.consent_ok else f" — {s.consent_missing}")
         for s in candidates
     }
     return [

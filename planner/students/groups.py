@@ -1,5 +1,6 @@
 """A growth group's roster (小组名册): recruitment and screening notes, the signed group
-contract, and members (6–12 typically). Joining needs active consent to take part."""
+contract, and members (6–12 typically). Joining needs every consent to take part that the
+student's age asks for (standard 4.2: planner.students.consent)."""
 
 import datetime as dt
 
@@ -10,11 +11,10 @@ from planner.db import ConflictError, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import SchoolClass
-from planner.students.consent import consenting_ids, has_consent
+from planner.students.consent import consenting_ids, missing_for, missing_text, standings
 from planner.students.models import GroupMember, GroupRoster, Student
 
 TYPICAL = (6, 12)
-NO_CONSENT = _l("该学生尚无有效的参加小组知情同意，不能加入小组。")
 
 
 def roster_of(program) -> GroupRoster:
@@ -81,9 +81,10 @@ def candidates(program, class_id=None) -> list:
     if class_id:
         query = query.where(Student.school_class == class_id)
     rows = list(query.order_by(Student.archive_code))
-    ok = consenting_ids([s.id for s in rows], "participation")
+    found = standings([s.id for s in rows], purpose="participation")
     for student in rows:
-        student.consent_ok = student.id in ok
+        student.consent_missing = missing_text(found[student.id].missing("participation"))
+        student.consent_ok = not student.consent_missing
     return rows
 
 
@@ -120,8 +121,14 @@ def add_member(program, student_id: int, note: str = "", user=None) -> GroupMemb
     if student.archived:
         raise PlannerError(_l("该学生档案已归档，不能加入小组。"))
     with write_tx():
-        if not has_consent(student.id, "participation"):
-            raise PlannerError(NO_CONSENT)
+        missing = missing_for(student.id, "participation")
+        if missing:
+            raise PlannerError(
+                _l(
+                    "该学生参加小组的知情同意不完整（%(missing)s），不能加入小组。",
+                    missing=missing_text(missing),
+                )
+            )
         existing = GroupMember.get_or_none(
             (GroupMember.program == program.id) & (GroupMember.student == student.id)
         )

@@ -15,7 +15,11 @@ PURPOSES = {
     "attendance": _l("出勤记录"),
     "observation": _l("观察记录"),
 }
-GIVERS = {"guardian": _l("监护人"), "student": _l("学生本人")}
+# Who gave it: the guardian's consent and the student's own count (consent.required_givers);
+# the student's assent (赞同) is recorded and shown at any age, never required.
+GIVERS = {"guardian": _l("监护人"), "student": _l("学生本人"), "assent": _l("学生本人赞同")}
+# What the screen says when a required consent is missing, per giver.
+MISSING = {"guardian": _l("缺少监护人同意"), "student": _l("缺少学生本人同意（已满14岁）")}
 METHODS = {"paper": _l("纸质签字"), "online": _l("线上确认"), "verbal": _l("口头（已记录）")}
 
 

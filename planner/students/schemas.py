@@ -1,11 +1,10 @@
 """Form schemas for students, consent, the archive-code pattern, imports and group rosters."""
 
-import datetime as dt
-
 from marshmallow import ValidationError, validate, validates
 
 from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_now
 from planner.students.models import GIVERS, METHODS, PURPOSES
 from planner.students.roster import FIELD_KEYS, MAX_COLUMNS
 
@@ -15,7 +14,8 @@ NOT_FUTURE = _l("日期不能晚于今天。")
 
 
 def _not_future(value):
-    if value is not None and value > dt.date.today():
+    """Not after today in Beijing, where the dates on the forms are written."""
+    if value is not None and value > local_now().date():
         raise ValidationError(NOT_FUTURE)
 
 

@@ -6,8 +6,6 @@ Who: the school's workers and admins change; supervisors of the school's workers
 teachers see no student-level records at all. Another school's student answers 404.
 """
 
-import datetime as dt
-
 from flask import abort, request, url_for
 from flask_login import current_user
 from peewee import JOIN
@@ -23,7 +21,7 @@ from planner.roles import ADMIN, EDITORS, STAFF
 from planner.schools.models import Agency, SchoolClass
 from planner.students import codes, consent, schemas, services
 from planner.students.blueprint import bp
-from planner.students.models import GIVERS, METHODS, PURPOSES, Consent, Student
+from planner.students.models import GIVERS, METHODS, MISSING, PURPOSES, Consent, Student
 from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 PAGE_SIZE = 100
@@ -59,7 +57,8 @@ def index(school_id):
         archived=archived,
         purposes=PURPOSES,
         filters={k: v for k, v in (("class", class_id), ("archived", int(archived))) if v},
-        consents=consent.active_purposes(s.id for s in students),
+        standings=consent.standings(s.id for s in students),
+        missing=MISSING,
         can_change=can_plan(current_user, school.id),
         imported=request.args.get("imported", type=int),
     )
@@ -75,7 +74,9 @@ def _fields(school_id):
             "birth_date",
             _l("出生日期"),
             "date",
-            help=_l("用于判断由谁作出知情同意（未满 14 周岁由监护人）。"),
+            help=_l(
+                "用于判断需要谁的知情同意：未满 18 周岁须监护人同意，年满 14 周岁还须本人同意。"
+            ),
         ),
         FieldSpec("school_class", _l("班级"), "select", classes, required=True),
         FieldSpec("guardian_name", _l("监护人姓名"), maxlength=40),
@@ -169,10 +170,13 @@ CONSENT_FIELDS = [
 ]
 
 
-def _consent_defaults(student):
-    """The giver the law asks for today, pre-selected (the worker can change it)."""
-    today = dt.date.today()
-    giver = consent.required_giver(student.birth_date, today)
+def _consent_defaults(student, standing):
+    """The first giver the rule asks for today whose consent is missing for some purpose
+    (after the 14th birthday, the student's own), pre-selected; the worker can change it."""
+    today = standing.day
+    required = consent.required_givers(student.birth_date, today)
+    lacking = {giver for purpose in PURPOSES for giver in standing.missing(purpose)}
+    giver = next((g for g in required if g in lacking), required[0])
     return {
         "given_by": giver,
         "given_on": today.isoformat(),
@@ -184,30 +188,33 @@ def _consent_defaults(student):
 def _record(student, status=200, values=None, errors=None):
     """The record page, audited; after an htmx consent change, only its consent section
     (the change itself is audited as consent_change)."""
-    today = dt.date.today()
+    today = consent.beijing_today()
+    consents = consent.consents_of(student.id)
+    standing = consent.standing_of(student, consents, today)
     context = dict(
         student=student,
-        consents=consent.consents_of(student.id),
+        consents=consents,
+        standing=standing,
+        required=consent.required_givers(student.birth_date, today),
+        age=consent.age_on(student.birth_date, today) if student.birth_date else None,
+        missing=MISSING,
         today=today,
         values=values or {},
         errors=errors or {},
         purposes=PURPOSES,
         givers=GIVERS,
         methods=METHODS,
-        wanted_giver=consent.required_giver,
         can_change=can_plan(current_user, student.school_id),
         consent_fields=CONSENT_FIELDS,
-        consent_defaults=_consent_defaults(student),
+        consent_defaults=_consent_defaults(student, standing),
     )
     if is_htmx() and request.method == "POST":
         return render("students/show.html", "students/_consents.html", status, **context)
     services.record_view(current_user, student)
-    age = consent.age_on(student.birth_date, today) if student.birth_date else None
     return render(
         "students/show.html",
         "students/_consents.html",
         status,
-        age=age,
         memberships=services.memberships(student.id),
         data_requests=data_requests.requests_of(student.id),
         can_request=data_requests.can_request(current_user, student),

@@ -82,6 +82,8 @@ RULES = {
         {},
         only({"admin", "worker"}, ok=303, worker_other=404, worker=422),
     ),
+    # the turning-14 list reads like the student list: supervisors of the school's workers too
+    "students.consent_review": ("GET", lambda w: _school(w, "/consent-review"), None, READ),
     "students.archive_setting": ("GET", lambda w: "/admin/archive-code", None, ADMIN),
     "students.import_upload": ("GET", lambda w: _school(w, "/import"), None, CHANGE),
     "students.import_preview": ("POST", lambda w: _school(w, "/import/preview"), {}, CHANGE_422),

@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import uuid
 
+from planner.i18n import local_now
 from planner.students.models import Consent, GroupMember, Student
 from tests.curricula.factories import curriculum
 from tests.feeds.factories import program
@@ -26,16 +27,20 @@ def consent(student, purpose="participation", **kw):
     kw.setdefault("given_by", "guardian")
     kw.setdefault("giver_name", "家长")
     kw.setdefault("notice_version", "2026-09")
-    kw.setdefault("given_on", dt.date.today() - dt.timedelta(days=30))
+    kw.setdefault("given_on", local_now().date() - dt.timedelta(days=30))
     kw.setdefault("method", "paper")
     return Consent.create(student=student, purpose=purpose, **kw)
 
 
-def consenting(school, school_class=None, purposes=("participation",), **kw):
-    """A student with active consent for these purposes."""
+def consenting(school, school_class=None, purposes=("participation",), givers=None, **kw):
+    """A student with active consent for these purposes: by default from every giver their
+    age asks for today (the guardian's, and from 14 their own as well)."""
+    from planner.students.consent import required_givers
+
     created = student(school, school_class, **kw)
-    for purpose in purposes:
-        consent(created, purpose)
+    for giver in givers or required_givers(created.birth_date, local_now().date()):
+        for purpose in purposes:
+            consent(created, purpose, given_by=giver)
     return created
 
 
@@ -70,7 +75,7 @@ def consent_form(**kw):
         "given_by": "guardian",
         "giver_name": "王芳",
         "notice_version": "2026-09",
-        "given_on": dt.date.today().isoformat(),
+        "given_on": local_now().date().isoformat(),
         "method": "paper",
     }
     data.update(kw)

@@ -1,5 +1,6 @@
 """Consent per student and purpose: who may give it, dates, withdrawal, and the services
-other modules gate on (has_consent, consenting_ids)."""
+other modules gate on (has_consent, consenting_ids). The rule of standard 4.2 itself (who is
+required at which age) and the turning-14 list are in test_consent_rule.py."""
 
 import datetime as dt
 
@@ -16,8 +17,9 @@ from tests.students.factories import consent_form as form
 
 
 def today():
-    """Asked each time: a run that crosses midnight must not compare with yesterday."""
-    return dt.date.today()
+    """Asked each time (a run that crosses midnight must not compare with yesterday), in
+    Beijing time like the code."""
+    return consent.beijing_today()
 
 
 def years_ago(n, days=0):
@@ -46,10 +48,15 @@ def test_age_on(birth, day, age):
     assert consent.age_on(birth, day) == age
 
 
-def test_required_giver():
-    assert consent.required_giver(None, today()) == "guardian"
-    assert consent.required_giver(years_ago(14, days=1), today()) == "guardian"
-    assert consent.required_giver(years_ago(14), today()) == "student"
+def test_required_givers():
+    """Standard 4.2: the guardian for every minor; from 14 the student as well; from 18 only
+    the student. An unknown birth date counts as under 14."""
+    assert consent.required_givers(None, today()) == ("guardian",)
+    assert consent.required_givers(years_ago(10), today()) == ("guardian",)
+    assert consent.required_givers(years_ago(14, days=1), today()) == ("guardian",)
+    assert consent.required_givers(years_ago(14), today()) == ("guardian", "student")
+    assert consent.required_givers(years_ago(18, days=1), today()) == ("guardian", "student")
+    assert consent.required_givers(years_ago(18), today()) == ("student",)
 
 
 def test_guardian_consents_for_an_under_14(worker, world):
@@ -71,31 +78,48 @@ def test_guardian_consents_for_an_under_14(worker, world):
     assert not consent.has_consent(s.id, "observation")
 
 
-def test_the_student_is_refused_as_giver_under_14(worker, world):
+def test_the_students_own_consent_is_refused_under_14(worker, world):
     s = f.student(world.school, world.cls, birth_date=years_ago(14, days=1))
     response = worker.post(f"/students/{s.id}/consents", data=form(given_by="student"))
     assert response.status_code == 422
-    assert (
-        inline_error(text(response), "given_by")
-        == "该学生在同意日期未满 14 周岁，须由监护人作出同意。"
+    assert inline_error(text(response), "given_by") == (
+        "该学生在同意日期未满 14 周岁，不能由本人作出同意，须由监护人同意；"
+        "学生本人的意愿可登记为“学生本人赞同”。"
     )
     assert Consent.select().count() == 0
 
 
-def test_from_14_the_student_gives_it_and_the_guardian_is_refused(worker, world):
+def test_from_14_both_the_guardian_and_the_student_give_it(worker, world):
     s = f.student(world.school, world.cls, birth_date=years_ago(14))
+    assert worker.post(f"/students/{s.id}/consents", data=form()).status_code == 303
+    assert not consent.has_consent(s.id, "participation")  # the student's own is missing
+    own = form(given_by="student", giver_name="本人")
+    assert worker.post(f"/students/{s.id}/consents", data=own).status_code == 303
+    assert consent.has_consent(s.id, "participation")
+    assert sorted(c.given_by for c in Consent.select()) == ["guardian", "student"]
+
+
+def test_from_18_the_guardian_is_refused(worker, world):
+    s = f.student(world.school, world.cls, birth_date=years_ago(18))
     refused = worker.post(f"/students/{s.id}/consents", data=form())
+    assert refused.status_code == 422
     assert (
         inline_error(text(refused), "given_by")
-        == "该学生在同意日期已满 14 周岁，应由学生本人作出同意。"
+        == "该学生在同意日期已满 18 周岁，应由本人作出同意。"
     )
-    assert (
-        worker.post(
-            f"/students/{s.id}/consents", data=form(given_by="student", giver_name="本人")
-        ).status_code
-        == 303
-    )
+    own = form(given_by="student", giver_name="本人")
+    assert worker.post(f"/students/{s.id}/consents", data=own).status_code == 303
     assert consent.has_consent(s.id, "participation")
+
+
+@pytest.mark.parametrize("age", [6, 13, 15, 19])
+def test_assent_is_recorded_at_any_age(worker, world, age):
+    s = f.student(world.school, world.cls, birth_date=years_ago(age))
+    response = worker.post(f"/students/{s.id}/consents", data=form(given_by="assent"))
+    assert response.status_code == 303
+    assert Consent.get(Consent.student == s.id).given_by == "assent"
+    assert not consent.has_consent(s.id, "participation")  # assent never replaces consent
+    assert "学生本人已赞同" in text(worker.get(f"/students/{s.id}"))
 
 
 def test_the_age_counts_on_the_consent_date_not_today(worker, world):
@@ -157,7 +181,9 @@ def test_a_second_active_consent_for_the_same_purpose_is_refused(worker, world):
     s = f.consenting(world.school, world.cls)
     response = worker.post(f"/students/{s.id}/consents", data=form())
     assert response.status_code == 422
-    assert inline_error(text(response), "purpose") == "该学生已有此用途的有效同意，无需重复登记。"
+    assert inline_error(text(response), "purpose") == (
+        "该学生已有此用途、由同一同意方作出的有效记录，无需重复登记。"
+    )
 
 
 def test_consent_change_with_htmx_returns_the_consent_section(worker, world):

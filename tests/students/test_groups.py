@@ -13,7 +13,7 @@ from tests.sessions.factories import periods, program, spec, statutory
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 
-NO_CONSENT = "该学生尚无有效的参加小组知情同意，不能加入小组。"
+NO_CONSENT = "该学生参加小组的知情同意不完整（缺少监护人同意），不能加入小组。"
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_the_select_marks_who_lacks_consent(worker, world, group):
     select = page[page.index('<select id="f-student"') :].split("</select>")[0]
     options = re.findall(r"<option value=\"\d+\" >([^<]*)</option>", select)
     assert sorted(o.split("（")[0] for o in options) == ["乙有同意", "甲无同意"]
-    assert [o for o in options if "无参加小组同意" in o][0].startswith("甲无同意")
+    assert [o for o in options if "缺少监护人同意" in o][0].startswith("甲无同意")
 
 
 def test_a_withdrawn_or_future_consent_is_refused(worker, world, group):
