@@ -9,6 +9,7 @@ from planner import migrations
 from planner.db import database
 from planner.errors import PlannerError
 from planner.generate.cli import generate_cmd
+from planner.reflections.cli import escalate_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
@@ -449,3 +450,4 @@ def purge_cmd(dry_run, today):
 
 
 planner_cli.add_command(generate_cmd)
+planner_cli.add_command(escalate_cmd)

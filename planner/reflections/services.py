@@ -175,6 +175,7 @@ def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
             student=sid,
             note=item["note"],
             safeguarding=item["safeguarding"],
+            flagged_at=now(),
         )
         for sid, item in wanted.items()
         if sid not in existing
@@ -186,8 +187,10 @@ def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
         if row is None or (row.note, row.safeguarding) == (item["note"], item["safeguarding"]):
             continue
         changes = {"note": item["note"], "safeguarding": item["safeguarding"]}
-        if item["safeguarding"] and not row.safeguarding:
-            changes.update(acknowledged_by=None, acknowledged_at=None)  # a new concern
+        if item["safeguarding"] and not row.safeguarding:  # a new concern: its clock restarts
+            changes.update(
+                acknowledged_by=None, acknowledged_at=None, flagged_at=now(), escalated_at=None
+            )
         FollowUp.update(**changes).where(FollowUp.id == row.id).execute()
 
 
@@ -209,18 +212,9 @@ def review(reflection, user, comment: str, action: str, version: int) -> None:
         save_versioned(reflection, version, fields)
 
 
-def supervised_follow_up(user, follow_up_id):
-    """A follow-up in a reflection of one of this supervisor's workers, or 404."""
-    query = (
-        FollowUp.select(FollowUp, Reflection)
-        .join(Reflection)
-        .where(Reflection.author.in_(workers_query(user).select(User.id)))
-    )
-    return get_or_404(query, follow_up_id)
-
-
 def acknowledge(follow_up, user) -> None:
-    """Mark a follow-up as seen by the supervisor (the first acknowledgement stands)."""
+    """Mark a follow-up as seen by the supervisor or the safeguarding lead (the first
+    acknowledgement stands); the caller found it with safeguarding.to_acknowledge."""
     (
         FollowUp.update(acknowledged_by=user.id, acknowledged_at=now())
         .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null())
