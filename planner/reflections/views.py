@@ -203,6 +203,7 @@ def supervision():
         flags=flags,
         rows=queries.queue(current_user) if current_user.is_supervisor else [],
         is_lead=safeguarding.stands_in(current_user, lead),
+        lead=lead,
     )
 
 

@@ -90,6 +90,7 @@ def test_an_admin_can_be_the_lead(client, world):
     supervised = flag(world, world.worker)
     status, body = page(client, world.admin, "/supervision")
     assert status == 200 and f'id="flag-{item.id}"' in body
+    assert "您是本机构的安全事项负责人" in body
     assert f'id="flag-{supervised.id}"' not in body  # her supervisor's, not escalated
     assert "待督导的反思" not in body and "缺少记录的活动" not in body  # no reflections
     assert page(client, other_admin, "/supervision")[0] == 403
@@ -106,6 +107,7 @@ def test_no_lead_and_no_supervisor_every_admin_sees_it_and_is_warned(client, wor
     for admin in (world.admin, other_admin):
         status, body = page(client, admin, "/supervision")
         assert status == 200 and f'id="flag-{item.id}"' in body and "提到轻生的念头" in body
+        assert "由管理员代为接收" in body
         _, dash = page(client, admin, "/dashboard")
         assert WARNING in dash and f'id="dash-flag-{item.id}"' in dash
     # an admin reading the notes is a read of a child's record: audited, codes only
