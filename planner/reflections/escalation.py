@@ -48,6 +48,6 @@ def escalate(at: dt.datetime | None = None) -> dict[int, list[int]]:
                     "escalate_safeguarding",
                     "follow_up",
                     follow_up_id,
-                    f"follow_up={follow_up_id} agency={agency_id}",
+                    f"agency={agency_id} follow_up={follow_up_id}",
                 )
     return due

@@ -78,7 +78,7 @@ def test_acknowledged_and_plain_follow_ups_never_escalate(world):
     assert escalated_at(seen) is None and escalated_at(plain) is None
 
 
-def test_a_second_run_escalates_nothing_new_and_the_audit_names_ids_only(world):
+def test_a_second_run_escalates_nothing_new_and_the_audit_names_ids_only(client, world):
     first = flag(world)
     at = RAISED + dt.timedelta(hours=25)
     assert escalate(at) == {world.agency.id: [first.id]}
@@ -88,6 +88,10 @@ def test_a_second_run_escalates_nothing_new_and_the_audit_names_ids_only(world):
     assert [(r.object_id, r.user_id) for r in rows] == [(first.id, None)]
     assert first.student.name not in rows[0].detail
     assert first.student.archive_code not in rows[0].detail
+    # the agency's audit page lists the system's row
+    login_as(client, world.admin)
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "安全关注超时升级" in audit and f"follow_up={first.id}" in audit
 
 
 def test_without_a_lead_escalated_flags_go_to_the_admins(client, world):
