@@ -6,7 +6,7 @@ import datetime as dt
 from planner.audit.models import AuditEntry
 from planner.db import now
 from planner.reflections.escalation import escalate
-from planner.reflections.models import FollowUp
+from planner.reflections.models import FollowUp, Reflection
 from planner.schools.models import Agency
 from tests import factories
 from tests.conftest import login_as
@@ -129,3 +129,20 @@ def test_the_command(app, world):
     done = runner.invoke(args=["planner", "escalate", "--now", "2026-09-11T09:00"])
     assert done.exit_code == 0 and f"{item.id}" in done.output and "escalated 1" in done.output
     assert escalated_at(item) == dt.datetime(2026, 9, 11, 9, 0)
+
+
+def test_the_migration_dates_existing_flags_from_their_reflection(world):
+    """m0011 gives flags raised before it the reflection's submission (else its last save)
+    as the moment they were raised, so they escalate rather than wait forever."""
+    from planner.db import database
+    from planner.migrations.m0011_safeguarding import BACKFILL
+
+    submitted = flag(world)
+    Reflection.update(submitted_at=RAISED).where(Reflection.id == submitted.reflection_id).execute()
+    draft = flag(world)
+    saved_at = Reflection.get_by_id(draft.reflection_id).updated_at
+    FollowUp.update(flagged_at=None).execute()
+    database.execute_sql(BACKFILL)
+    assert FollowUp.get_by_id(submitted.id).flagged_at == RAISED
+    assert FollowUp.get_by_id(draft.id).flagged_at == saved_at
+    assert escalate(RAISED + dt.timedelta(hours=24)) == {world.agency.id: [submitted.id]}
