@@ -6,7 +6,10 @@ Who sees what (PRIVACY_SECURITY.md §2):
 - supervisors read the reflections of the workers they supervise (drafts included), comment,
   sign off or return, and acknowledge follow-ups;
 - admins and teachers never read reflection content: not the form, the queue, the stage
-  timeline (observed stages are reflection content) nor the missing-records list.
+  timeline (observed stages are reflection content) nor the missing-records list. The one
+  exception is safeguarding (standard 4.1): an admin who is the agency's safeguarding lead,
+  or any admin when there is none, sees the flags routed to the lead, each read audited
+  (safeguarding.py says who must act on a flag).
 After submission the worker can't edit, unless the supervisor returns the reflection with a
 comment (status back to draft); a signed-off reflection is final.
 """
