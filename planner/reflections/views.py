@@ -3,7 +3,8 @@
 Admins get 403 on every route here but the safeguarding queue: they manage the setup and
 don't read reflection content (PRIVACY_SECURITY.md §2), yet an admin chosen as the agency's
 safeguarding lead, or any admin when there is none, sees the safeguarding flags routed to
-the lead (standard 4.1; planner/reflections/safeguarding.py). Teachers never see reflections. See services.py for the rest.
+the lead (standard 4.1; planner/reflections/safeguarding.py). Teachers never see
+reflections. See services.py for the rest.
 """
 
 from flask import Blueprint, abort, request, url_for
