@@ -36,3 +36,16 @@ def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     flags(world, worker, 5)
     many = dashboard_queries(client, user)
     assert few == (queries, 2) and many == (queries, 12)
+
+
+def test_the_leads_queue_query_count_is_pinned(client, world):
+    """An admin standing in for the lead: the user, the lead, the flags, the audit row."""
+    unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
+    login_as(client, world.admin)
+    counts = []
+    for n in (1, 5):
+        flags(world, unsupervised, n)
+        with count_queries() as counted:
+            body = client.get("/supervision").get_data(as_text=True)
+        counts.append((counted.count, body.count('class="follow-up safeguarding"')))
+    assert counts == [(4, 2), (4, 12)]
