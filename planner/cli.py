@@ -12,6 +12,7 @@ from planner.db import database
 from planner.errors import PlannerError
 from planner.generate.cli import generate_cmd
 from planner.privacy.cli import purge_cmd
+from planner.reflections.cli import escalate_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
@@ -392,3 +393,4 @@ planner_cli.add_command(generate_cmd)
 planner_cli.add_command(purge_cmd)
 planner_cli.add_command(calendar_cli)
 planner_cli.add_command(reset_second_factor_cmd)
+planner_cli.add_command(escalate_cmd)

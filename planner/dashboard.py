@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
+from planner.reflections import safeguarding
 from planner.roles import EVERYONE
 from planner.schools.models import School
 from planner.web import render
@@ -25,7 +26,8 @@ def home():
 @bp.get("/dashboard")
 @allow(*EVERYONE)
 def index():
-    """Role-specific overview."""
+    """Role-specific overview; staff see the open safeguarding flags that are theirs to
+    know about or act on (standard 4.1, planner/reflections/safeguarding.py)."""
     context = {"today": dt.date.today()}
     if current_user.is_teacher:
         context["classes"] = list(classes_query(current_user))
@@ -35,4 +37,6 @@ def index():
         )
     if current_user.is_admin or current_user.is_supervisor:
         context["workers"] = list(workers_query(current_user))
+    if current_user.is_staff:
+        context["safeguarding"] = safeguarding.dashboard(current_user)
     return render("dashboard.html", "_dashboard_body.html", **context)

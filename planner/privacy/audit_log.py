@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "retention_change": _l("修改保存期限"),
     "purge": _l("到期清理"),
     "audit_read": _l("查阅审计日志"),
+    "escalate_safeguarding": _l("安全关注超时升级"),
+    "safeguarding_settings": _l("修改安全事项设置"),
 }
 
 # What an export row's object_type names.

@@ -4,7 +4,7 @@ reflections off."""
 from peewee import BooleanField, CharField, ForeignKeyField, TextField
 
 from planner.accounts.models import User
-from planner.db import BaseModel, DateTimeField, JSONText, VersionedModel
+from planner.db import BaseModel, DateTimeField, JSONText, VersionedModel, now
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.models import Session
 from planner.students.models import Student
@@ -40,6 +40,10 @@ class FollowUp(BaseModel):
     safeguarding = BooleanField(default=False)
     acknowledged_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     acknowledged_at = DateTimeField(null=True)
+    # when the concern was raised (created, or ticked as safeguarding): escalation counts from it
+    flagged_at = DateTimeField(null=True, default=now)
+    # left unacknowledged past the agency's hours: the safeguarding lead sees it (已升级)
+    escalated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "follow_up"

@@ -1,5 +1,6 @@
-"""The lists: the supervisor's queue and safeguarding follow-ups, a worker's reflections, a
-group's stage timeline and the missing records. Each is one query (or a fixed few)."""
+"""The lists: the supervisor's queue, a worker's reflections, a group's stage timeline and
+the missing records (the safeguarding flags are in safeguarding.py). Each is one query (or a
+fixed few)."""
 
 import datetime as dt
 
@@ -13,32 +14,12 @@ from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import School
 from planner.sessions.models import Program, ProgramWorker, Session
-from planner.students.models import Student
 
 GRACE = dt.timedelta(hours=48)  # a record is "missing" 48 hours after the session ended
 
 
 def _authors(user):
     return workers_query(user).select(User.id)
-
-
-def open_safeguarding(user) -> list:
-    """Unacknowledged safeguarding follow-ups from this supervisor's workers, drafts
-    included: a child's safety doesn't wait for the write-up to be finished."""
-    return list(
-        FollowUp.select(FollowUp, Reflection, Session, Program, User, Student)
-        .join(Reflection)
-        .join(Session)
-        .join(Program)
-        .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
-        .join_from(FollowUp, Student, JOIN.LEFT_OUTER)
-        .where(
-            FollowUp.safeguarding
-            & FollowUp.acknowledged_at.is_null()
-            & Reflection.author.in_(_authors(user))
-        )
-        .order_by(Session.date, Session.start, FollowUp.id)
-    )
 
 
 def queue(user) -> list:

@@ -6,7 +6,10 @@ Who sees what (PRIVACY_SECURITY.md §2):
 - supervisors read the reflections of the workers they supervise (drafts included), comment,
   sign off or return, and acknowledge follow-ups;
 - admins and teachers never read reflection content: not the form, the queue, the stage
-  timeline (observed stages are reflection content) nor the missing-records list.
+  timeline (observed stages are reflection content) nor the missing-records list. The one
+  exception is safeguarding (standard 4.1): an admin who is the agency's safeguarding lead,
+  or any admin when there is none, sees the flags routed to the lead, each read audited
+  (safeguarding.py says who must act on a flag).
 After submission the worker can't edit, unless the supervisor returns the reflection with a
 comment (status back to draft); a signed-off reflection is final.
 """
@@ -175,6 +178,7 @@ def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
             student=sid,
             note=item["note"],
             safeguarding=item["safeguarding"],
+            flagged_at=now(),
         )
         for sid, item in wanted.items()
         if sid not in existing
@@ -186,8 +190,10 @@ def _sync_follow_ups(reflection, wanted: dict, editable_ids: set) -> None:
         if row is None or (row.note, row.safeguarding) == (item["note"], item["safeguarding"]):
             continue
         changes = {"note": item["note"], "safeguarding": item["safeguarding"]}
-        if item["safeguarding"] and not row.safeguarding:
-            changes.update(acknowledged_by=None, acknowledged_at=None)  # a new concern
+        if item["safeguarding"] and not row.safeguarding:  # a new concern: its clock restarts
+            changes.update(
+                acknowledged_by=None, acknowledged_at=None, flagged_at=now(), escalated_at=None
+            )
         FollowUp.update(**changes).where(FollowUp.id == row.id).execute()
 
 
@@ -209,18 +215,9 @@ def review(reflection, user, comment: str, action: str, version: int) -> None:
         save_versioned(reflection, version, fields)
 
 
-def supervised_follow_up(user, follow_up_id):
-    """A follow-up in a reflection of one of this supervisor's workers, or 404."""
-    query = (
-        FollowUp.select(FollowUp, Reflection)
-        .join(Reflection)
-        .where(Reflection.author.in_(workers_query(user).select(User.id)))
-    )
-    return get_or_404(query, follow_up_id)
-
-
 def acknowledge(follow_up, user) -> None:
-    """Mark a follow-up as seen by the supervisor (the first acknowledgement stands)."""
+    """Mark a follow-up as seen by the supervisor or the safeguarding lead (the first
+    acknowledgement stands); the caller found it with safeguarding.to_acknowledge."""
     (
         FollowUp.update(acknowledged_by=user.id, acknowledged_at=now())
         .where((FollowUp.id == follow_up.id) & FollowUp.acknowledged_at.is_null())

@@ -1,7 +1,10 @@
 """Reflections (反思记录), supervision (督导), stage timelines and missing records.
 
-Admins get 403 on every route here: they manage the setup but don't read reflection content
-(PRIVACY_SECURITY.md §2); teachers never see reflections. See services.py for the rest.
+Admins get 403 on every route here but the safeguarding queue: they manage the setup and
+don't read reflection content (PRIVACY_SECURITY.md §2), yet an admin chosen as the agency's
+safeguarding lead, or any admin when there is none, sees the safeguarding flags routed to
+the lead (standard 4.1; planner/reflections/safeguarding.py). Teachers never see
+reflections. See services.py for the rest.
 """
 
 from flask import Blueprint, abort, request, url_for
@@ -13,10 +16,10 @@ from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.i18n import gettext as _
-from planner.reflections import forms, queries, services
+from planner.reflections import forms, queries, safeguarding, services
 from planner.reflections.forms import ReviewForm
 from planner.reflections.models import REFLECTION_STATUSES
-from planner.roles import SUPERVISOR, WORKER
+from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.web import conflict_response, go, is_htmx, load_form, render
 
 bp = Blueprint("reflections", __name__)
@@ -185,26 +188,33 @@ def stages(program_id):
 
 
 @bp.get("/supervision")
-@allow(SUPERVISOR)
+@allow(SUPERVISOR, ADMIN)
 def supervision():
-    """The supervisor's queue: open safeguarding follow-ups on top, then submitted reflections."""
-    flags = queries.open_safeguarding(current_user)
+    """The queue: open safeguarding flags on top, then (for supervisors) submitted
+    reflections. The safeguarding lead, who may be an admin, gets the flags routed to them
+    and the escalated ones; an admin who is not the lead only when the agency has none."""
+    lead = safeguarding.lead_of(current_user.agency_id)
+    if not safeguarding.may_see_queue(current_user, lead):
+        abort(403)
+    flags = safeguarding.open_flags(current_user, lead)
     services.record_flags_read(current_user, flags)
     return render(
         "reflections/supervision.html",
         "reflections/_queue.html",
         flags=flags,
-        rows=queries.queue(current_user),
+        rows=queries.queue(current_user) if current_user.is_supervisor else [],
+        is_lead=safeguarding.stands_in(current_user, lead),
+        lead=lead,
     )
 
 
 @bp.post("/supervision/follow-ups/<int:follow_up_id>/acknowledge")
-@allow(SUPERVISOR)
+@allow(SUPERVISOR, ADMIN)
 def acknowledge(follow_up_id):
-    """Acknowledge a follow-up: it leaves the top of the queue."""
-    item = services.supervised_follow_up(current_user, follow_up_id)
+    """Acknowledge a flag: it leaves the top of the queue (and the dashboards)."""
+    item = safeguarding.to_acknowledge(current_user, follow_up_id)
     services.acknowledge(item, current_user)
-    if request.form.get("back") == "reflection":
+    if request.form.get("back") == "reflection" and current_user.is_supervisor:
         return go(url_for("reflections.edit", session_id=item.reflection.session_id))
     return go(url_for("reflections.supervision"))
 

@@ -1,6 +1,6 @@
 """Organisation: Agency → School → Term, SchoolClass, Room."""
 
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DeferredForeignKey, ForeignKeyField, IntegerField
 
 from planner.db import DateField, VersionedModel
 from planner.i18n import lazy_gettext as _l
@@ -23,14 +23,27 @@ ROOM_KINDS = {
 }
 
 
+ESCALATION_HOURS = 24  # the default; an admin sets 1–168 on the agency form
+
+
 class Agency(VersionedModel):
-    """机构: the social work agency that employs the workers."""
+    """机构: the social work agency that employs the workers.
+
+    Safeguarding (T/JHSX 001—2026 4.1, protect life first): the designated safeguarding lead
+    (安全事项负责人, an active admin or supervisor of the agency) receives the flags of workers
+    with no supervisor and every flag left unacknowledged past `escalation_hours`. The lead
+    column links to user, which is created after agency: a deferred key, so the database holds
+    no constraint and the services check the lead is of the agency and active when used."""
 
     name = CharField(max_length=100, unique=True)
     code = CharField(max_length=20, unique=True)
     archived = BooleanField(default=False)
     # Admins and supervisors must log in with a second factor (TOTP) when set.
     require_second_factor = BooleanField(default=False)
+    safeguarding_lead = DeferredForeignKey(
+        "User", null=True, on_delete="SET NULL", backref="leads_safeguarding"
+    )
+    escalation_hours = IntegerField(default=ESCALATION_HOURS)
 
 
 class School(VersionedModel):

@@ -1,19 +1,34 @@
 """Form schemas for the organisation screens."""
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import ValidationError, validate, validates, validates_schema
 
 from planner.forms import Checkbox, Choice, Date, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import ROOM_KINDS, SCHOOL_STAGES
 
+NOT_A_LEAD = _l("安全事项负责人须是本机构在职的管理员或督导。")
 CODE = validate.Regexp(r"^[A-Za-z0-9-]+$", error=_l("只能使用字母、数字和连字符。"))
 
 
 class AgencySchema(FormSchema):
+    """The agency form, with its safeguarding settings (standard 4.1): the lead is one of
+    `leads` ({user id: label}: the agency's active admins and supervisors) or none."""
+
     name = Text(100, required=True)
     code = Text(20, required=True, validate_also=[CODE])
     require_second_factor = Checkbox()
+    safeguarding_lead = Integer(load_default=None)
+    escalation_hours = Integer(1, 168, required=True)
     version = VersionField()
+
+    def __init__(self, leads: dict, **kw):
+        super().__init__(**kw)
+        self.leads = leads
+
+    @validates("safeguarding_lead")
+    def lead_of_agency(self, value, **kwargs):
+        if value is not None and value not in self.leads:
+            raise ValidationError(NOT_A_LEAD)
 
 
 class SchoolSchema(FormSchema):

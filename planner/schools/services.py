@@ -6,7 +6,9 @@ from planner.audit.models import record
 from planner.db import save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.reflections.safeguarding import lead_candidates
 from planner.schools.models import Agency, School, SchoolClass, Term
+from planner.schools.schemas import NOT_A_LEAD
 
 GRADES_BY_STAGE = {
     "primary": range(1, 7),
@@ -88,6 +90,27 @@ def update_record(instance, data: dict, actor=None):
     except IntegrityError as exc:
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
     return instance
+
+
+def update_agency(user, agency: Agency, data: dict):
+    """The agency form. The safeguarding lead (standard 4.1) must be an active admin or
+    supervisor of this agency, checked again here against the database; a change of lead
+    or hours leaves an audit row."""
+    lead = data.get("safeguarding_lead")
+    with write_tx():
+        if lead is not None and lead not in lead_candidates(agency.id):
+            raise PlannerError(NOT_A_LEAD, "safeguarding_lead")
+        before = (agency.safeguarding_lead_id, agency.escalation_hours)
+        update_record(agency, data, actor=user)
+        if before != (lead, data["escalation_hours"]):
+            record(
+                user,
+                "safeguarding_settings",
+                "agency",
+                agency.id,
+                f"lead={lead or '-'} escalation_hours={data['escalation_hours']}",
+            )
+    return agency
 
 
 def set_archived(instance, archived: bool):

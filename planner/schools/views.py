@@ -10,6 +10,7 @@ from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.reflections.safeguarding import lead_candidates
 from planner.roles import ADMIN, STAFF
 from planner.schools import schemas
 from planner.schools.models import (
@@ -21,7 +22,7 @@ from planner.schools.models import (
     SchoolClass,
     Term,
 )
-from planner.schools.services import create_record, set_archived, update_record
+from planner.schools.services import create_record, set_archived, update_agency, update_record
 from planner.web import conflict_response, go, load_form, render
 
 bp = Blueprint("schools", __name__)
@@ -156,43 +157,56 @@ def admin_index():
 @bp.route("/admin/agency", methods=["GET", "POST"])
 @allow(ADMIN)
 def agency():
-    """Edit the agency's name and archive-code prefix."""
+    """Edit the agency's name, archive-code prefix and safeguarding settings: the lead who
+    receives unsupervised workers' and escalated flags, and the hours before escalation."""
     item = Agency.get_by_id(current_user.agency_id)
+    leads = lead_candidates(item.id)
     if request.method == "GET":
-        return render(
-            "schools/agency.html",
-            "schools/_agency_form.html",
-            values=item.__data__,
-            errors={},
-            item=item,
-            fields=AGENCY_FIELDS,
-        )
-    values, errors = load_form(schemas.AgencySchema())
+        return _agency_form(item, leads, item.__data__, {})
+    values, errors = load_form(schemas.AgencySchema(leads))
     if errors:
-        return render(
-            "schools/agency.html",
-            "schools/_agency_form.html",
-            422,
-            values=request.form,
-            errors=errors,
-            item=item,
-            fields=AGENCY_FIELDS,
-        )
+        return _agency_form(item, leads, request.form, errors, 422)
     try:
-        update_record(item, values, actor=current_user)
+        update_agency(current_user, item, values)
     except ConflictError:
         return conflict_response(url_for("schools.agency"))
     except PlannerError as err:
-        return render(
-            "schools/agency.html",
-            "schools/_agency_form.html",
-            422,
-            values=request.form,
-            errors={"name": err.message},
-            item=item,
-            fields=AGENCY_FIELDS,
-        )
+        return _agency_form(item, leads, request.form, {err.field or "name": err.message}, 422)
     return go(url_for("schools.admin_index"))
+
+
+def _agency_form(item, leads, values, errors, status=200):
+    fields = [
+        *AGENCY_FIELDS,
+        FieldSpec(
+            "safeguarding_lead",
+            _l("安全事项负责人"),
+            "select",
+            leads,
+            blank=_l("（未指定）"),
+            help=_l(
+                "没有督导的社工提出的安全关注、以及超时未确认的安全关注交给此人；未指定时交给全部管理员。"
+            ),
+        ),
+        FieldSpec(
+            "escalation_hours",
+            _l("安全关注升级时限（小时）"),
+            "number",
+            min=1,
+            max=168,
+            required=True,
+            help=_l("安全关注超过这么多小时仍未确认，就升级给安全事项负责人（1–168）。"),
+        ),
+    ]
+    return render(
+        "schools/agency.html",
+        "schools/_agency_form.html",
+        status,
+        values=values,
+        errors=errors,
+        item=item,
+        fields=fields,
+    )
 
 
 @bp.get("/schools/<int:school_id>")

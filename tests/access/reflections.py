@@ -41,12 +41,19 @@ RULES = {
     ),
     "reflections.mine": ("GET", lambda w: "/reflections", None, only({"worker"})),
     "reflections.stages": ("GET", lambda w: f"/programs/{w.refl_program.id}/stages", None, READERS),
-    "reflections.supervision": ("GET", lambda w: "/supervision", None, only({"supervisor"})),
+    # the world's agency has no safeguarding lead: its admin stands in (standard 4.1)
+    "reflections.supervision": (
+        "GET",
+        lambda w: "/supervision",
+        None,
+        only({"supervisor", "admin"}),
+    ),
+    # the flag is of a supervised worker and not escalated: not the admin's to acknowledge
     "reflections.acknowledge": (
         "POST",
         lambda w: f"/supervision/follow-ups/{w.refl_follow_up.id}/acknowledge",
         {},
-        SUPERVISOR_POST,
+        only({"supervisor"}, ok=303, admin=404),
     ),
     "reflections.review": (
         "POST",

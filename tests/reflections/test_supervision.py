@@ -6,6 +6,7 @@ import datetime as dt
 from playhouse.test_utils import count_queries
 
 from planner.reflections.models import FollowUp, Reflection
+from planner.schools.models import Agency
 from tests import factories
 from tests.conftest import login_as
 from tests.reflections import factories as rf
@@ -165,6 +166,11 @@ def test_another_supervisor_sees_nothing(client, world, group):
 
 
 def test_admin_and_teacher_never_read_reflections(client, world, group):
+    """An admin reads no reflection; the safeguarding queue opens to an admin only as the
+    agency's safeguarding lead or when there is none (tests/reflections/test_safeguarding.py)."""
+    Agency.update(safeguarding_lead=world.supervisor.id).where(
+        Agency.id == world.agency.id
+    ).execute()
     session = group.sessions[0]
     refl = _submitted(
         session, world.worker, dt.datetime(2026, 9, 11, 2), answers={"问题": "保密的内容"}
@@ -218,5 +224,6 @@ def test_supervisor_queue_query_count_is_constant(client, world, group):
     with count_queries() as many:
         body = client.get("/supervision").get_data(as_text=True)
     assert body.count('class="follow-up safeguarding"') == 24 and body.count('id="queue-') == 12
-    # the user, the open safeguarding follow-ups, the audit row of the notes shown, the queue
-    assert few.count == many.count == 4
+    # the user, the agency's safeguarding lead, the open safeguarding follow-ups, the audit
+    # row of the notes shown, the queue
+    assert few.count == many.count == 5

@@ -143,13 +143,24 @@ def test_conflict_over_htmx_is_a_fragment(admin, world):
 def test_edit_the_agency(admin, world):
     html = admin.get("/admin/agency").get_data(as_text=True)
     response = admin.post(
-        "/admin/agency", data={"name": "新机构名", "code": "NEW", "version": form_version(html)}
+        "/admin/agency",
+        data={
+            "name": "新机构名",
+            "code": "NEW",
+            "escalation_hours": "24",
+            "version": form_version(html),
+        },
     )
     assert response.status_code == 303
     assert Agency.get_by_id(world.agency.id).name == "新机构名"
-    stale = admin.post("/admin/agency", data={"name": "过期", "code": "OLD", "version": "1"})
+    stale = admin.post(
+        "/admin/agency",
+        data={"name": "过期", "code": "OLD", "escalation_hours": "24", "version": "1"},
+    )
     assert stale.status_code == 409
-    bad = admin.post("/admin/agency", data={"name": "", "code": "NEW", "version": "2"})
+    bad = admin.post(
+        "/admin/agency", data={"name": "", "code": "NEW", "escalation_hours": "24", "version": "2"}
+    )
     assert inline_error(bad.get_data(as_text=True), "name") == REQUIRED
     assert Agency.get_by_id(world.agency.id).name == "新机构名"
 

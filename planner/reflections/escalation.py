@@ -1,0 +1,53 @@
+"""Escalation of safeguarding flags left unacknowledged (T/JHSX 001—2026 4.1): after the
+agency's `escalation_hours` (1–168, default 24) an open flag is marked escalated and goes
+to the safeguarding lead's queue and dashboard, marked 已升级 (planner/reflections/
+safeguarding.py says who sees what). `flask planner escalate` runs it from cron."""
+
+import datetime as dt
+
+from planner.audit.models import record
+from planner.db import now, write_tx
+from planner.reflections.models import FollowUp, Reflection
+from planner.schools.models import Agency, School
+from planner.sessions.models import Program, Session
+
+
+def escalate(at: dt.datetime | None = None) -> dict[int, list[int]]:
+    """Mark every open, unacknowledged, not yet escalated safeguarding flag raised at least
+    its agency's hours before `at` (naive UTC, default now) as escalated at `at`. One audit
+    row per flag, naming ids only (no student). Returns {agency id: [follow-up ids]}; a
+    second run at the same time escalates nothing new."""
+    at = at or now()
+    with write_tx():
+        rows = (
+            FollowUp.select(FollowUp.id, FollowUp.flagged_at, Agency.id, Agency.escalation_hours)
+            .join(Reflection)
+            .join(Session)
+            .join(Program)
+            .join(School)
+            .join(Agency)
+            .where(
+                FollowUp.safeguarding
+                & FollowUp.acknowledged_at.is_null()
+                & FollowUp.escalated_at.is_null()
+                & FollowUp.flagged_at.is_null(False)
+            )
+            .tuples()
+        )
+        due: dict[int, list[int]] = {}
+        for follow_up_id, flagged_at, agency_id, hours in rows:
+            if at - flagged_at >= dt.timedelta(hours=hours):
+                due.setdefault(agency_id, []).append(follow_up_id)
+        for agency_id, ids in due.items():
+            FollowUp.update(escalated_at=at).where(
+                FollowUp.id.in_(ids) & FollowUp.escalated_at.is_null()
+            ).execute()
+            for follow_up_id in ids:
+                record(
+                    None,
+                    "escalate_safeguarding",
+                    "follow_up",
+                    follow_up_id,
+                    f"agency={agency_id} follow_up={follow_up_id}",
+                )
+    return due

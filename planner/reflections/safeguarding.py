@@ -1,0 +1,193 @@
+"""Safeguarding flags (安全关注) always reach a person who must act: T/JHSX 001—2026 4.1,
+protecting life comes before every other principle.
+
+Who must act on an open flag (a follow-up ticked as safeguarding, not yet acknowledged):
+- the active supervisors of the program's workers (those who write its reflection);
+- when none of them has an active supervisor, the agency's safeguarding lead
+  (Agency.safeguarding_lead, an active admin or supervisor of the agency);
+- a flag left unacknowledged past the agency's `escalation_hours` is escalated
+  (planner/reflections/escalation.py) and goes to the lead as well, marked 已升级;
+- an agency without a lead: every admin of the agency stands in for the lead, and their
+  dashboard warns 未指定安全事项负责人 while a worker has no supervisor.
+The lead may acknowledge any open flag of the agency; a supervisor those of their workers.
+Workers see the open flags of their own programs on their dashboard.
+"""
+
+import functools
+import operator
+from types import SimpleNamespace
+
+from peewee import JOIN, Value
+
+from planner.access import get_or_404
+from planner.accounts.models import Supervision, User
+from planner.reflections.models import FollowUp, Reflection
+from planner.roles import ADMIN, SUPERVISOR, WORKER
+from planner.schools.models import Agency, School
+from planner.sessions.models import Program, ProgramWorker, Session
+from planner.students.models import Student
+
+OPEN = FollowUp.safeguarding & FollowUp.acknowledged_at.is_null()
+
+
+def lead_of(agency_id) -> User | None:
+    """The agency's safeguarding lead, when one is chosen and can still act: an active
+    admin or supervisor of the agency (a deactivated lead counts as none)."""
+    return (
+        User.select()
+        .join(Agency, on=(Agency.safeguarding_lead == User.id))
+        .where(
+            (Agency.id == agency_id)
+            & (User.agency == agency_id)
+            & User.active
+            & User.role.in_([ADMIN, SUPERVISOR])
+        )
+        .first()
+    )
+
+
+def lead_candidates(agency_id) -> dict:
+    """{user id: name} of those who may be chosen as the lead: the agency's active admins
+    and supervisors."""
+    query = (
+        User.select(User.id, User.display_name, User.username)
+        .where((User.agency == agency_id) & User.active & User.role.in_([ADMIN, SUPERVISOR]))
+        .order_by(User.display_name, User.id)
+    )
+    return {u.id: f"{u.display_name}（{u.username}）" for u in query}
+
+
+def _supervised_programs():
+    """Programs at least one of whose workers has an active supervisor."""
+    boss = User.alias()
+    covered = (
+        Supervision.select(Supervision.worker)
+        .join(boss, on=(Supervision.supervisor == boss.id))
+        .where(boss.active)
+    )
+    return ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(covered))
+
+
+def _programs_of_my_workers(user):
+    workers = Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+    return ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(workers))
+
+
+def _in_agency(user):
+    return Program.school.in_(School.select(School.id).where(School.agency == user.agency_id))
+
+
+def stands_in(user, lead) -> bool:
+    """Does this user receive the lead's flags: the lead, or any admin when there is none."""
+    return user.id == lead.id if lead is not None else user.is_admin
+
+
+def _reach(user, lead):
+    """The open flags this user must act on (None: none at all)."""
+    parts = []
+    if user.is_supervisor:
+        parts.append(Session.program.in_(_programs_of_my_workers(user)))
+    if stands_in(user, lead):
+        parts.append(~Session.program.in_(_supervised_programs()))
+        parts.append(FollowUp.escalated_at.is_null(False))
+    if not parts:
+        return None
+    return _in_agency(user) & functools.reduce(operator.or_, parts)
+
+
+def _flags(where, readable):
+    """Open flags with their reflection, session, program, author and student, oldest
+    session first (one query)."""
+    return list(
+        FollowUp.select(
+            FollowUp,
+            Reflection,
+            Session,
+            Program,
+            User,
+            Student,
+            readable.alias("readable"),
+            (~Session.program.in_(_supervised_programs())).alias("unsupervised"),
+        )
+        .join(Reflection)
+        .join(Session)
+        .join(Program)
+        .join_from(Reflection, User, on=(Reflection.author == User.id), attr="author")
+        .join_from(FollowUp, Student, JOIN.LEFT_OUTER)
+        .where(OPEN & where)
+        .order_by(Session.date, Session.start, FollowUp.id)
+    )
+
+
+def open_flags(user, lead) -> list:
+    """The open flags this user must act on, drafts included (a child's safety doesn't
+    wait for the write-up): a supervisor's workers', and for the lead (or the admins when
+    there is none) those of unsupervised workers and the escalated ones. Each row says
+    whether the user may open the reflection (`readable`: they supervise its workers) and
+    why it came to them (`unsupervised`, `escalated_at`)."""
+    reach = _reach(user, lead)
+    if reach is None:
+        return []
+    readable = (
+        Session.program.in_(_programs_of_my_workers(user)) if user.is_supervisor else Value(False)
+    )
+    return _flags(reach, readable)
+
+
+def may_see_queue(user, lead) -> bool:
+    """Supervisors always have a queue; an admin only as the lead or standing in for one."""
+    return user.is_supervisor or stands_in(user, lead)
+
+
+def to_acknowledge(user, follow_up_id):
+    """A flag this user may acknowledge, or 404: the lead any of the agency's, a supervisor
+    those of their workers (and, standing in for the lead, those routed to the lead)."""
+    lead = lead_of(user.agency_id)
+    if lead is not None and lead.id == user.id:
+        where = _in_agency(user)
+    else:
+        where = _reach(user, lead)
+    if where is None:
+        where = Value(False)
+    query = (
+        FollowUp.select(FollowUp, Reflection)
+        .join(Reflection)
+        .join(Session)
+        .join(Program)
+        .where(FollowUp.safeguarding & where)
+    )
+    return get_or_404(query, follow_up_id)
+
+
+def _unsupervised_worker_exists(agency_id) -> bool:
+    boss = User.alias()
+    covered = (
+        Supervision.select(Supervision.worker)
+        .join(boss, on=(Supervision.supervisor == boss.id))
+        .where(boss.active)
+    )
+    return (
+        User.select()
+        .where(
+            (User.agency == agency_id)
+            & (User.role == WORKER)
+            & User.active
+            & User.id.not_in(covered)
+        )
+        .exists()
+    )
+
+
+def dashboard(user) -> SimpleNamespace:
+    """The dashboard's safeguarding card: the open flags (no notes: codes and links only)
+    and, for an admin of an agency with no lead while a worker has no supervisor, the
+    warning. A worker: the flags of her own programs. Three queries at most."""
+    if user.is_teacher:
+        return SimpleNamespace(flags=[], warning=False, lead=None)
+    if user.is_worker:
+        mine = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
+        flags = _flags(Session.program.in_(mine), Value(True))
+        return SimpleNamespace(flags=flags, warning=False, lead=None)
+    lead = lead_of(user.agency_id)
+    warning = user.is_admin and lead is None and _unsupervised_worker_exists(user.agency_id)
+    return SimpleNamespace(flags=open_flags(user, lead), warning=warning, lead=lead)
