@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from planner import migrations
+from planner.accounts.cli import maintainer_cmd
 from planner.db import database
 from planner.errors import PlannerError
 from planner.generate.cli import generate_cmd
@@ -449,3 +450,4 @@ def purge_cmd(dry_run, today):
 
 
 planner_cli.add_command(generate_cmd)
+planner_cli.add_command(maintainer_cmd)
