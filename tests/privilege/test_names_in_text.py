@@ -4,12 +4,16 @@ against the names of the school's (or the agency's) students. A match is refused
 message naming the field, never a student; a name from another school passes."""
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from planner.curricula import editor
 from planner.curricula.models import SessionTemplate
+from planner.db import now
 from planner.errors import PlannerError
 from planner.sessions.models import Program, Session
 from planner.sessions.services import cancel_session
+from planner.students.models import Student
+from planner.students.names import name_errors
 from tests.conftest import login_as
 from tests.curricula.factories import curriculum
 from tests.reflections import factories as rf
@@ -94,3 +98,26 @@ def test_a_student_name_in_a_curriculum_session_title_is_refused(world, pupils):
     assert caught.value.field == "title"
     assert "“本节标题”中含有本校学生的姓名" in str(caught.value.message)
     assert SessionTemplate.get_by_id(template.id).title == template.title
+
+
+def test_bad_paths_of_the_name_check(world, pupils):
+    """Empty text passes without a query; a one-letter name, an anonymised student and
+    another agency's student never match; every offending field is reported at once."""
+    labels = {"title": "计划名称", "group_name": "小组名称"}
+    with count_queries() as counted:
+        assert name_errors({"title": "", "group_name": "   "}, labels, [world.school.id]) == {}
+    assert counted.count == 0
+    student(world.school, world.cls, name="王")
+    gone = student(world.school, world.cls, name="匿名已删")
+    Student.update(anonymised_at=now()).where(Student.id == gone.id).execute()
+    texts = {"title": "王老师的课 匿名已删 宋外校", "group_name": "向日葵组"}
+    assert name_errors(texts, labels, [world.school.id]) == {}
+    found = name_errors(
+        {"title": f"{CANARY}组", "group_name": f"{OTHER}组"}, labels, [world.school.id]
+    )
+    assert set(found) == {"title", "group_name"}
+    assert all(CANARY not in str(m) and OTHER not in str(m) for m in found.values())
+    # by agency (a curriculum's session title): every school of the agency, no other agency
+    student(world.foreign_school, None, name="外机构生")
+    assert set(name_errors({"title": "宋外校"}, labels, agency_id=world.agency.id)) == {"title"}
+    assert name_errors({"title": "外机构生"}, labels, agency_id=world.agency.id) == {}
