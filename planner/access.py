@@ -132,6 +132,44 @@ def sessions_query(user):
     )
 
 
+def supervised_programs(user):
+    """Ids of the programs run by the workers this supervisor oversees (a subquery)."""
+    from planner.sessions.models import ProgramWorker
+
+    return (
+        ProgramWorker.select(ProgramWorker.program)
+        .join(Supervision, on=(Supervision.worker == ProgramWorker.worker))
+        .where(Supervision.supervisor == user.id)
+    )
+
+
+def records_programs_query(user):
+    """Programs whose student-level data (roster, members, attendance) this user may see:
+    programs_query, narrowed for a supervisor to the programs of the workers they
+    supervise (PRIVACY §2, least privilege; standard 4.5 confidentiality). Schedules,
+    titles and plans stay readable through programs_query."""
+    from planner.sessions.models import Program
+
+    query = programs_query(user)
+    if user.is_supervisor:
+        query = query.where(Program.id.in_(supervised_programs(user)))
+    return query
+
+
+def students_scope(user):
+    """Students this user may see: those of the user's schools; for a supervisor only the
+    members (past or present) of the groups their workers run, not the whole school."""
+    from planner.students.models import GroupMember, Student
+
+    query = in_schools(Student, user)
+    if user.is_supervisor:
+        members = GroupMember.select(GroupMember.student).where(
+            GroupMember.program.in_(supervised_programs(user))
+        )
+        query = query.where(Student.id.in_(members))
+    return query
+
+
 def can_plan(user, school_id) -> bool:
     """Workers of the school and admins change schedules; supervisors and teachers read."""
     return user.is_editor and schools_query(user).where(School.id == school_id).exists()

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from planner import migrations
-from planner.accounts.cli import reset_second_factor_cmd
+from planner.accounts.cli import maintainer_cmd, reset_second_factor_cmd
 from planner.calendars.cli import calendar_cli
 from planner.db import database
 from planner.errors import PlannerError
@@ -394,3 +394,4 @@ planner_cli.add_command(purge_cmd)
 planner_cli.add_command(calendar_cli)
 planner_cli.add_command(reset_second_factor_cmd)
 planner_cli.add_command(escalate_cmd)
+planner_cli.add_command(maintainer_cmd)

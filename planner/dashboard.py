@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
+from planner.accounts.services import supervisors_of
 from planner.reflections import safeguarding
 from planner.roles import EVERYONE
 from planner.schools.models import School
@@ -39,4 +40,6 @@ def index():
         context["workers"] = list(workers_query(current_user))
     if current_user.is_staff:
         context["safeguarding"] = safeguarding.dashboard(current_user)
+    if current_user.is_worker:  # who may read her reflections and her groups' records
+        context["supervisions"] = supervisors_of(current_user)
     return render("dashboard.html", "_dashboard_body.html", **context)

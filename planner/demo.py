@@ -3,7 +3,7 @@
 import datetime as dt
 
 from planner.accounts.models import User
-from planner.accounts.services import create_user
+from planner.accounts.services import create_user, set_maintainer
 from planner.calendars.models import BellPeriod
 from planner.db import write_tx
 from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
@@ -115,6 +115,9 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         classes[(junior.id, 7, 1)].save()
         classes[(primary.id, 5, 1)].headteacher = "孙老师"
         classes[(primary.id, 5, 1)].save()
+        # A demo is one agency on its own server: its admin also keeps the shared library
+        # and the national calendar, so those screens can be shown.
+        set_maintainer("admin")
     return [(u.username, u.role, u.display_name) for u in made.values()]
 
 

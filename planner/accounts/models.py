@@ -20,6 +20,10 @@ class User(VersionedModel):
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
+    # May change the data every agency shares (the starter curriculum library, the national
+    # holiday calendar). Granted only from the command line by whoever runs the server, never
+    # by an agency's admin, and effective only on an admin account.
+    maintainer = BooleanField(default=False)
     created_at = DateTimeField(default=now)
     # Second factor (issue 13): the TOTP secret once enrolment is confirmed, the last
     # time step a code was accepted for (a code is good once), and wrong codes in a row.
@@ -75,6 +79,11 @@ class User(VersionedModel):
         return self.role == TEACHER
 
     @property
+    def is_maintainer(self):
+        """Maintains the shared library and the national calendar (see `maintainer`)."""
+        return self.role == ADMIN and self.maintainer
+
+    @property
     def is_staff(self):
         return self.role in STAFF
 
@@ -95,10 +104,13 @@ class WorkerSchool(BaseModel):
 
 
 class Supervision(BaseModel):
-    """A supervisor oversees a worker."""
+    """A supervisor oversees a worker, and so reads her reflections and her groups' records.
+    The worker sees who supervises her and since when (the dashboard); each assignment and
+    removal leaves an audit row."""
 
     supervisor = ForeignKeyField(User, backref="supervisee_links", on_delete="CASCADE")
     worker = ForeignKeyField(User, backref="supervisor_links", on_delete="CASCADE")
+    created_at = DateTimeField(null=True, default=now)  # null: assigned before this was kept
 
     class Meta:
         indexes = ((("supervisor", "worker"), True),)

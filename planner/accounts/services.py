@@ -13,8 +13,9 @@ from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchoo
 from planner.api.models import ApiToken
 from planner.audit.models import record
 from planner.db import now, save_versioned, write_tx
-from planner.errors import PlannerError
+from planner.errors import NOT_FOUND, PlannerError
 from planner.feeds.models import FeedToken
+from planner.i18n import lazy_gettext as _l
 from planner.roles import WORKER
 
 hasher = PasswordHasher()
@@ -98,17 +99,33 @@ def _end_access(user: User) -> None:
     tokens.revoke_all(ApiToken, user.id)
 
 
-def _set_links(user: User, school_ids, worker_ids, class_ids) -> None:
+def _set_supervision(user: User, worker_ids, actor) -> None:
+    """Keep the links that stay (and their date), remove and add the others; each change
+    is one audit row naming the supervisor and the worker, so an admin who makes someone
+    (themself included) a supervisor to read reflections leaves a trace."""
+    wanted = set(worker_ids) if user.is_supervisor else set()
+    current = {s.worker_id for s in Supervision.select().where(Supervision.supervisor == user.id)}
+    gone, added = sorted(current - wanted), sorted(wanted - current)
+    if gone:
+        Supervision.delete().where(
+            (Supervision.supervisor == user.id) & Supervision.worker.in_(gone)
+        ).execute()
+    if added:
+        Supervision.insert_many(
+            [(user.id, w) for w in added], fields=[Supervision.supervisor, Supervision.worker]
+        ).execute()
+    for action, ids in (("supervision_remove", gone), ("supervision_add", added)):
+        for worker_id in ids:
+            record(actor, action, "user", worker_id, f"supervisor={user.id} worker={worker_id}")
+
+
+def _set_links(user: User, school_ids, worker_ids, class_ids, actor=None) -> None:
     WorkerSchool.delete().where(WorkerSchool.worker == user.id).execute()
-    Supervision.delete().where(Supervision.supervisor == user.id).execute()
     TeacherClass.delete().where(TeacherClass.teacher == user.id).execute()
+    _set_supervision(user, worker_ids, actor)
     if user.is_worker:
         WorkerSchool.insert_many(
             [(user.id, s) for s in school_ids], fields=[WorkerSchool.worker, WorkerSchool.school]
-        ).execute()
-    if user.is_supervisor:
-        Supervision.insert_many(
-            [(user.id, w) for w in worker_ids], fields=[Supervision.supervisor, Supervision.worker]
         ).execute()
     if user.is_teacher:
         TeacherClass.insert_many(
@@ -152,6 +169,7 @@ def create_user(agency_id: int, data: dict, actor=None) -> User:
                 data.get("school_ids", []),
                 data.get("worker_ids", []),
                 data.get("class_ids", []),
+                actor,
             )
             detail = f"user={user.id} role={user.role} {_links_detail(_links_of(user))}"
             record(actor, "user_create", "user", user.id, detail.strip())
@@ -177,7 +195,11 @@ def update_user(user: User, data: dict, actor=None) -> User:
         if deactivating:
             _end_access(user)
         _set_links(
-            user, data.get("school_ids", []), data.get("worker_ids", []), data.get("class_ids", [])
+            user,
+            data.get("school_ids", []),
+            data.get("worker_ids", []),
+            data.get("class_ids", []),
+            actor,
         )
         after = _links_of(user)
         if after != before:
@@ -190,6 +212,35 @@ def update_user(user: User, data: dict, actor=None) -> User:
         if data.get("password"):
             record(actor, "password_change", "user", user.id, f"user={user.id}")
     return user
+
+
+def set_maintainer(username: str, on: bool = True) -> User:
+    """Grant (or revoke) the upkeep of the data every agency shares, the starter curriculum
+    library and the national holiday calendar. Only from the command line, by whoever runs
+    the server: an agency's admin can't grant it, so no agency changes what the others see.
+    Audited (the actor is the system)."""
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise PlannerError(_l("没有这个用户名。"), "username", kind=NOT_FOUND)
+    if on and not user.is_admin:
+        raise PlannerError(_l("只有机构管理员账号可以成为共享数据维护人员。"), "username")
+    with write_tx():
+        User.update(maintainer=on).where(User.id == user.id).execute()
+        action = "maintainer_grant" if on else "maintainer_revoke"
+        record(None, action, "user", user.id, f"user={user.id}")
+    user.maintainer = on
+    return user
+
+
+def supervisors_of(worker: User) -> list:
+    """Who supervises this worker, with since when (Supervision rows, supervisor joined):
+    a worker sees who may read her reflections and her groups' records."""
+    return list(
+        Supervision.select(Supervision, User)
+        .join(User, on=(Supervision.supervisor == User.id))
+        .where((Supervision.worker == worker.id) & User.active)
+        .order_by(User.display_name)
+    )
 
 
 def link_errors(agency_id: int, data: dict) -> dict:

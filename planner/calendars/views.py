@@ -288,7 +288,15 @@ def _national_form(kind, day, values, errors, status=200):
     )
 
 
+def _maintainer_only():
+    """National days are shared by every agency: only a maintainer changes them, so one
+    agency's admin can't change what another agency plans around (403 for the others)."""
+    if not current_user.is_maintainer:
+        abort(403)
+
+
 def _national_day(kind, day_id):
+    _maintainer_only()
     day = get_or_404(services.national_query(kind), day_id)
     return services.holiday_range(day)[0] if kind == "holiday" else day
 
@@ -313,6 +321,7 @@ def _save_national(kind, day):
 @allow(ADMIN)
 def national_new(kind):
     """Add a statutory holiday range or a 调休 make-up day (e.g. a year not yet shipped)."""
+    _maintainer_only()
     if request.method == "GET":
         return _national_form(kind, None, {}, {})
     errors = _save_national(kind, None)

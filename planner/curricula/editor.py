@@ -16,12 +16,14 @@ from planner.curricula.services import create_from_data, to_data, with_sessions
 from planner.db import ConflictError, now, write_tx
 from planner.errors import FORBIDDEN, PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.students.names import check_no_names
 
 
 def can_edit(user, curriculum) -> bool:
-    """Drafts of the user's agency; admins also edit the shared library."""
+    """Drafts of the user's agency; the shared library (every agency reads it) only a
+    maintainer (User.maintainer), so one agency's admin can't change another's."""
     if curriculum.agency_id is None:
-        return user.is_admin
+        return user.is_maintainer
     return curriculum.agency_id == user.agency_id and user.is_editor
 
 
@@ -98,6 +100,12 @@ def save_plan(curriculum, user, values: dict):
 def save_session(session, curriculum, user, values: dict, activities: list[dict]):
     """Replace a session's fields and activities atomically; ConflictError on a stale edit."""
     _editable(curriculum, user)
+    if curriculum.agency_id is not None:  # the titles reach teachers' feeds and exports
+        check_no_names(
+            {"title": values.get("title")},
+            {"title": _l("本节标题")},
+            agency_id=curriculum.agency_id,
+        )
     expected = values.pop("edit_version")
     with write_tx():
         updated = (

@@ -241,6 +241,8 @@ def session_edit(cid, sid):
         editor.save_session(session, curriculum, current_user, values, activities)
     except ConflictError:
         return conflict_response(url_for("curricula.session_edit", cid=cid, sid=sid))
+    except PlannerError as err:
+        return _session_form(curriculum, session, rows, err.errors, 422)
     session = SessionTemplate.get_by_id(sid)
     return _session_form(curriculum, session, _rows_from_db(session), saved=True)
 

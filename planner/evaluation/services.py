@@ -20,6 +20,7 @@ from planner.students.models import GroupMember, Student
 # Scores and goals are records about a child: they need the same consent as observations.
 PURPOSE = "observation"
 NO_CONSENT = _l("该组员没有有效的“观察记录”同意（或已撤回），不能记录评估分数。")
+ARCHIVED = _l("该学生档案已归档，不再处理其信息，不能记录评估。")
 
 
 def load_instruments(directory: str):
@@ -86,6 +87,15 @@ def may_record(student_id) -> bool:
     return student_id in consenting_ids([student_id], PURPOSE)
 
 
+def _check_recordable(student_id) -> None:
+    """Inside the write: an archived student is no longer processed (refused with a
+    message), and without active observation consent nothing is recorded."""
+    if Student.select().where((Student.id == student_id) & Student.archived).exists():
+        raise PlannerError(ARCHIVED)
+    if not may_record(student_id):
+        raise PlannerError(NO_CONSENT)
+
+
 def score_of(program_id, student_id, instrument_id, timepoint):
     return Score.get_or_none(
         (Score.program == program_id)
@@ -116,8 +126,7 @@ def save_score(program, student, instrument, timepoint, values: dict, user) -> S
         score=response_score(answers, instrument.items),
     )
     with write_tx():
-        if not may_record(student.id):  # checked inside the transaction: a withdrawal wins
-            raise PlannerError(NO_CONSENT)
+        _check_recordable(student.id)  # inside the transaction: a withdrawal wins
         current = score_of(program.id, student.id, instrument.id, timepoint)
         if (current.version if current else 0) != values["version"]:
             raise ConflictError("Score")
@@ -153,8 +162,7 @@ def goals_stamp(goals) -> str:
 def save_goals(program, student, goals: list[dict], stamp: str, user) -> list:
     """Replace the member's GAS goals with the form's, in one transaction."""
     with write_tx():
-        if not may_record(student.id):
-            raise PlannerError(NO_CONSENT)
+        _check_recordable(student.id)
         current = goals_of(program.id, student.id)
         if goals_stamp(current) != stamp:
             raise ConflictError("GasGoal")

@@ -80,11 +80,12 @@ def reflection_of(session_id):
 
 def members(program_id) -> list[tuple]:
     """(student, may_record) for the group's active members: may_record is active
-    observation consent, checked on every request so a withdrawal applies at once."""
+    observation consent, checked on every request so a withdrawal applies at once. Archived
+    students are no longer processed: no follow-up can be chosen for them."""
     students = list(
         Student.select(Student.id, Student.name, Student.archive_code)
         .join(GroupMember)
-        .where((GroupMember.program == program_id) & GroupMember.active)
+        .where((GroupMember.program == program_id) & GroupMember.active & ~Student.archived)
         .order_by(Student.archive_code)
     )
     allowed = consenting_ids([s.id for s in students], "observation")

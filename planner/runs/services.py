@@ -5,7 +5,7 @@ import datetime as dt
 
 from peewee import EXCLUDED, JOIN, IntegrityError, fn
 
-from planner.access import sessions_query
+from planner.access import sessions_query, supervised_programs
 from planner.audit.models import record as audit
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
@@ -41,6 +41,8 @@ def load_session(user, session_id):
         )
         .where(Session.id == session_id)
     )
+    if user.is_supervisor:  # the tiles name the members: only their workers' groups
+        query = query.where(Program.id.in_(supervised_programs(user)))
     return query.first()
 
 
@@ -62,7 +64,8 @@ def activities(session):
 
 def members(session, today=None):
     """Active members with their student and this session's attendance (one query), and
-    whether each has active attendance consent (one more), ordered by archive code."""
+    whether each has active attendance consent (one more), ordered by archive code.
+    Archived students are not processed any more and get no tile."""
     query = (
         GroupMember.select(GroupMember, Student, Attendance)
         .join(Student)
@@ -73,7 +76,7 @@ def members(session, today=None):
             attr="attendance_row",
             on=(Attendance.student == GroupMember.student) & (Attendance.session == session.id),
         )
-        .where((GroupMember.program == session.program_id) & GroupMember.active)
+        .where((GroupMember.program == session.program_id) & GroupMember.active & ~Student.archived)
         .order_by(Student.archive_code)
     )
     rows = list(query)
@@ -122,19 +125,23 @@ def tap_time(tapped_at):
 
 
 def check_member(session, student_id, today=None):
-    """Refuse a tap for a non-member or a member without active attendance consent
-    (PRIVACY §1: processing stops on the next request after a withdrawal). Two queries."""
-    is_member = (
-        GroupMember.select()
+    """Refuse a tap for a non-member, an archived student (no longer processed) or a member
+    without active attendance consent (PRIVACY §1: processing stops on the next request
+    after a withdrawal). Two queries."""
+    member = (
+        Student.select(Student.archived)
+        .join(GroupMember)
         .where(
             (GroupMember.program == session.program_id)
             & (GroupMember.student == student_id)
             & GroupMember.active
         )
-        .exists()
+        .first()
     )
-    if not is_member:
+    if member is None:
         raise PlannerError(_l("该学生不是本小组的在册成员，无法点名。"))
+    if member.archived:
+        raise PlannerError(_l("该学生档案已归档，不再记录出勤。"))
     if not has_consent(student_id, "attendance", today):
         raise PlannerError(_l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。"))
 
@@ -199,7 +206,7 @@ def save_record(session, values, with_headcount):
 
 def sessions_today(user, day=None):
     """Today's sessions the user may run or view, earliest first (one query). Workers:
-    the sessions of their own programs."""
+    the sessions of their own programs; supervisors: those of their workers' programs."""
     day = day or dt.date.today()
     query = (
         sessions_query(user)
@@ -215,6 +222,8 @@ def sessions_today(user, day=None):
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
             )
         )
+    elif user.is_supervisor:  # only the run pages they may open: their workers' groups
+        query = query.where(Program.id.in_(supervised_programs(user)))
     return list(query)
 
 

@@ -9,6 +9,7 @@ from planner.curricula.services import visible
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, SchoolClass, Term
 from planner.sessions.placement import Spec
+from planner.students.names import name_errors
 
 
 def choices(school, user) -> dict:
@@ -70,6 +71,13 @@ def build(values: dict, rules: list, school, user, offered: dict):
             errors["group_name"] = _l("请填写小组名称。")
     if term is not None and values["start_week"] > term_weeks(term):
         errors["start_week"] = _l("开始周次晚于学期结束（本学期共 %(n)s 周）。", n=term_weeks(term))
+    errors.update(
+        name_errors(
+            {"title": values.get("title"), "group_name": values.get("group_name")},
+            {"title": _l("计划名称"), "group_name": _l("小组名称")},
+            school_ids=[school.id],
+        )
+    )
     if errors:
         return None, None, None, errors
     curriculum = full(curriculum.id)

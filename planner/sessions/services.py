@@ -25,6 +25,7 @@ from planner.sessions.placement import (
     find_conflicts,
     place,
 )
+from planner.students.names import check_no_names
 
 
 def shortfall_message(preview, count):
@@ -260,7 +261,9 @@ def bump_from(session, program, user):
 
 
 def cancel_session(session, program, user, reason: str):
-    """Cancel with a reason; feeds show STATUS:CANCELLED."""
+    """Cancel with a reason; feeds show STATUS:CANCELLED. The reason is shown to teachers,
+    so a student's name in it is refused (PRIVACY §3)."""
+    check_no_names({"reason": reason}, {"reason": _l("取消原因")}, school_ids=[program.school_id])
     with write_tx():
         _record(
             program,

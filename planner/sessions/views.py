@@ -276,7 +276,10 @@ def cancel(program_id, session_id):
     values, errors = load_form(CancelForm())
     if errors:
         return _page(program, errors["reason"], 422)
-    services.cancel_session(session, program, current_user, values["reason"])
+    try:
+        services.cancel_session(session, program, current_user, values["reason"])
+    except PlannerError as err:
+        return _page(program, err.message, 422)
     return go(url_for("programs.show", program_id=program.id))
 
 

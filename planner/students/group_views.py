@@ -1,13 +1,14 @@
 """A growth group's roster screen, /programs/<id>/roster (group programs only).
 
-The school's workers and admins change it; supervisors of its workers read it; teachers
+The school's workers and admins change it; supervisors of its workers read it (another
+worker's group in the same school answers 404, access.records_programs_query); teachers
 never see it (student names). A classroom program has no roster: 404.
 """
 
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from planner.access import allow, can_plan, get_or_404, programs_query
+from planner.access import allow, can_plan, get_or_404, records_programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
 from planner.errors import PlannerError
@@ -23,7 +24,7 @@ from planner.web import conflict_response, go, load_form, render
 
 def _program(program_id, change=False):
     query = (
-        programs_query(current_user)
+        records_programs_query(current_user)
         .join(Curriculum, on=(Program.curriculum == Curriculum.id))
         .where(Curriculum.kind == "group")
     )

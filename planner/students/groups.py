@@ -46,12 +46,13 @@ def save_details(program, data: dict) -> GroupRoster:
 
 
 def members(program) -> list:
-    """Active members with their student and class, and whether consent is still active."""
+    """Active members with their student and class, and whether consent is still active.
+    An archived student is no longer processed and is left out (the membership stays)."""
     rows = list(
         GroupMember.select(GroupMember, Student, SchoolClass)
         .join(Student)
         .join(SchoolClass, on=(Student.school_class == SchoolClass.id), join_type=JOIN.LEFT_OUTER)
-        .where((GroupMember.program == program.id) & GroupMember.active)
+        .where((GroupMember.program == program.id) & GroupMember.active & ~Student.archived)
         .order_by(Student.archive_code)
     )
     ok = consenting_ids([m.student_id for m in rows], "participation")

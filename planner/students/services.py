@@ -6,6 +6,7 @@ archive codes only, never a name.
 
 from peewee import JOIN, IntegrityError
 
+from planner.access import students_scope
 from planner.audit.models import record
 from planner.db import now, save_versioned, write_tx
 from planner.errors import PlannerError
@@ -19,8 +20,9 @@ DUPLICATE_NO = _l("本校已有该学号的学生。")
 CODE_CLASH = _l("生成的档案编码与已有编码重复，请管理员检查编码规则（例如加入 {agency}）。")
 
 
-def students_query(school_id: int, class_id: int | None = None, archived: bool = False):
-    """A school's students with their class joined, by class then student number."""
+def students_query(school_id: int, class_id: int | None = None, archived: bool = False, user=None):
+    """A school's students with their class joined, by class then student number; for a
+    supervisor only the members of their workers' groups (access.students_scope)."""
     query = (
         Student.select(Student, SchoolClass)
         .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
@@ -28,6 +30,8 @@ def students_query(school_id: int, class_id: int | None = None, archived: bool =
     )
     if class_id:
         query = query.where(Student.school_class == class_id)
+    if user is not None and user.is_supervisor:
+        query = query.where(Student.id.in_(students_scope(user).select(Student.id)))
     return query.order_by(SchoolClass.grade, SchoolClass.name, Student.student_no)
 
 

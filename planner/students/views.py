@@ -2,7 +2,8 @@
 record and consent, the archive-code pattern. The import and group-roster screens add
 their routes to the same blueprint (import_views.py, group_views.py).
 
-Who: the school's workers and admins change; supervisors of the school's workers read;
+Who: the school's workers and admins change; a supervisor reads only the students in the
+groups of the workers they supervise (access.students_scope);
 teachers see no student-level records at all. Another school's student answers 404.
 """
 
@@ -10,7 +11,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
-from planner.access import allow, can_plan, get_or_404, in_schools, school_or_404
+from planner.access import allow, can_plan, get_or_404, school_or_404, students_scope
 from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
@@ -28,7 +29,7 @@ PAGE_SIZE = 100
 
 
 def _student(student_id, change=False):
-    student = get_or_404(in_schools(Student, current_user), student_id)
+    student = get_or_404(students_scope(current_user), student_id)
     if change and not can_plan(current_user, student.school_id):
         abort(403)
     return student
@@ -42,7 +43,7 @@ def index(school_id):
     class_id = request.args.get("class", type=int)
     archived = request.args.get("archived") == "1"
     page = max(1, request.args.get("page", 1, type=int))
-    query = services.students_query(school.id, class_id, archived)
+    query = services.students_query(school.id, class_id, archived, current_user)
     total, students = services.list_students(current_user, school.id, query, page, PAGE_SIZE)
     return render(
         "students/index.html",
@@ -229,7 +230,7 @@ def _record(student, status=200, values=None, errors=None):
 def show(student_id):
     """A student's record: details, consent and groups. Reading it is audited."""
     query = (
-        in_schools(Student, current_user)
+        students_scope(current_user)
         .select_extend(SchoolClass)
         .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
     )

@@ -8,7 +8,19 @@ optionally setup(world), which adds the records its URLs need to the shared worl
 import importlib
 import pkgutil
 
-PERSONAS = ("anonymous", "admin", "supervisor", "worker", "worker_other", "teacher")
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "supervisor",
+    "supervisor_other",
+    "worker",
+    "worker_other",
+    "teacher",
+)
+# The role each persona has; supervisor_other supervises another worker of the same school
+# (not the world's worker), so by default they get what the supervisor gets, except where
+# student-level data is concerned (least privilege: only their workers' groups).
+ROLE_OF = {"worker_other": "worker", "supervisor_other": "supervisor"}
 LOGIN = "login"  # a redirect to the login page
 
 
@@ -16,9 +28,11 @@ def only(roles, ok=200, denied=403, anonymous=LOGIN, **special):
     """Expected results: `ok` for these roles, `denied` for the others."""
     out = {"anonymous": anonymous}
     for persona in PERSONAS[1:]:
-        role = "worker" if persona == "worker_other" else persona
+        role = ROLE_OF.get(persona, persona)
         out[persona] = ok if role in roles else denied
     out.update(special)
+    if "supervisor" in special and "supervisor_other" not in special:
+        out["supervisor_other"] = special["supervisor"]
     return out
 
 

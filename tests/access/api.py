@@ -44,6 +44,7 @@ RULES = {
             "anonymous": LOGIN,
             "admin": 404,
             "supervisor": 404,
+            "supervisor_other": 404,
             "worker": 303,
             "worker_other": 404,
             "teacher": 403,

@@ -1,15 +1,18 @@
-"""School calendar routes: admins edit; the school's staff read; teachers never."""
+"""School calendar routes: admins edit; the school's staff read; teachers never. National
+days: admins read, only a maintainer (here the world's admin) changes them."""
 
 import datetime as dt
 
+from planner.accounts.models import User
 from tests.access import ADMIN, READERS, STAFF_SCHOOL, only
 from tests.calendars.factories import calendar_day, holiday
 
 
 def setup(world):
-    """A school event, a statutory holiday and make-up day. Chosen so that other domains'
-    setups are unaffected: an event doesn't block teaching, and 2031 is a year no content
-    file ships (the programs setup re-imports 2024–2026, replacing those national rows)."""
+    """The admin maintains shared data; a school event, a statutory holiday and make-up
+    day. Chosen so that other domains' setups are unaffected: an event doesn't block
+    teaching, and 2031 is a year no content file ships (the programs setup re-imports 2024–2026, replacing those national rows)."""
+    User.update(maintainer=True).where(User.id == world.admin.id).execute()
     world.cal_day = calendar_day(
         school=world.school, date=dt.date(2026, 11, 10), kind="event", name="运动会"
     )
@@ -28,6 +31,9 @@ def _term(w):
 
 
 ADMIN_POST = only({"admin"}, ok=303)
+# National days are shared by every agency: only a maintainer (an admin granted it from the
+# command line) changes them. The matrix's admin is one (setup); an ordinary admin of
+# another agency is refused in tests/privilege/test_shared_data.py.
 
 RULES = {
     "calendars.index": ("GET", lambda w: "/calendars/", None, READERS),

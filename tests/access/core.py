@@ -11,10 +11,16 @@ from tests.access import (
     only,
 )
 from tests.curricula.factories import PLAN, curriculum
+from tests.factories import user
 
 
 def setup(world):
-    """A shared curriculum and a draft of the agency's own."""
+    """A shared curriculum and a draft of the agency's own; the supervisor_other persona,
+    who supervises another worker of the world's school (not the world's worker)."""
+    world.worker_colleague = user("worker", agency=world.agency, schools=[world.school])
+    world.supervisor_other = user(
+        "supervisor", agency=world.agency, workers=[world.worker_colleague]
+    )
     world.shared = curriculum(agency=None, status="published")
     # a draft that can't be published yet (no theory): publish answers 422 with the reasons
     world.draft = curriculum(

@@ -22,7 +22,7 @@ RULES = {
         "GET",
         lambda w: f"/programs/{w.eval_program.id}/evaluation",
         None,
-        only({"worker", "supervisor"}, worker_other=404),
+        only({"worker", "supervisor"}, worker_other=404, supervisor_other=403),
     ),
     "evaluation.judge": (
         "POST",

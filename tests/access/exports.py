@@ -61,7 +61,7 @@ RULES = {
         "GET",
         lambda w: f"/sessions/{w.export_session.id}/documents/meeting_record.docx",
         None,
-        only({"supervisor", "worker"}, worker_other=404),
+        only({"supervisor", "worker"}, worker_other=404, supervisor_other=403),
     ),
     "exports.program_zip": (
         "POST",

@@ -25,6 +25,7 @@ def _own_token(ok):
         "anonymous": LOGIN,
         "admin": 404,
         "supervisor": 404,
+        "supervisor_other": 404,
         "worker": ok,
         "worker_other": 404,
         "teacher": 404,

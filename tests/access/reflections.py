@@ -23,8 +23,9 @@ def setup(world):
 
 
 WRITER = only({"worker"}, worker_other=404)
-READERS = only({"worker", "supervisor"}, worker_other=404)
-SUPERVISOR_POST = only({"supervisor"}, ok=303)
+# A supervisor of another worker of the same school reads none of this group's records.
+READERS = only({"worker", "supervisor"}, worker_other=404, supervisor_other=403)
+SUPERVISOR_POST = only({"supervisor"}, ok=303, supervisor_other=404)
 
 RULES = {
     "reflections.edit": (

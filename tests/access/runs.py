@@ -1,5 +1,6 @@
-"""Run-mode routes: the program's workers and admins run a session; supervisors view it
-read-only; teachers never; another school's worker doesn't see it exists (404)."""
+"""Run-mode routes: the program's workers and admins run a session; supervisors of its
+workers view it read-only; teachers never; another school's worker, and a supervisor of
+another worker of the same school (the tiles name the members), don't see it exists (404)."""
 
 from tests.access import only
 from tests.runs.factories import members, run_session
@@ -24,7 +25,7 @@ RULES = {
         "GET",
         lambda w: f"/sessions/{w.run_session.id}/run",
         None,
-        only({"admin", "supervisor", "worker"}, worker_other=404),
+        only({"admin", "supervisor", "worker"}, worker_other=404, supervisor_other=404),
     ),
     # the worker has a session today, so one tap takes them to it
     "runs.today": (

@@ -1,7 +1,8 @@
 """Student, consent, import and group-roster routes.
 
-Names are student-level data: the school's workers and admins change them, supervisors of
-the school's workers read them, teachers never see them (403), and a worker of another
+Names are student-level data: the school's workers and admins change them, supervisors read
+those in the groups of the workers they supervise (the list shows only those; a record or a
+roster of another worker's group answers 404), teachers never see them (403), and a worker of another
 school gets 404 (existence doesn't leak). Archive-code settings are the admin's.
 """
 
@@ -13,6 +14,9 @@ from tests.curricula.factories import curriculum
 from tests.sessions.factories import periods, program, spec, statutory
 
 READ = only({"admin", "supervisor", "worker"}, worker_other=404)
+# A student's record and a group's roster: a supervisor only for the groups of the workers
+# they supervise; a supervisor of another worker of the same school gets 404.
+READ_RECORDS = only({"admin", "supervisor", "worker"}, worker_other=404, supervisor_other=404)
 CHANGE = only({"admin", "worker"}, worker_other=404)
 CHANGE_POST = only({"admin", "worker"}, ok=303, worker_other=404)
 # Consent and import posts with nothing in them: allowed users get the form back (422).
@@ -70,7 +74,7 @@ def _school(w, rest=""):
 RULES = {
     "students.index": ("GET", lambda w: _school(w), None, READ),
     "students.new": ("GET", lambda w: _school(w, "/new"), None, CHANGE),
-    "students.show": ("GET", _student, None, READ),
+    "students.show": ("GET", _student, None, READ_RECORDS),
     "students.edit": ("GET", lambda w: f"{_student(w)}/edit", None, CHANGE),
     # archiving twice is harmless: each allowed persona archives, then the next one again
     "students.archive": ("POST", lambda w: f"{_student(w)}/archive", {}, CHANGE_POST),
@@ -89,7 +93,7 @@ RULES = {
     "students.import_preview": ("POST", lambda w: _school(w, "/import/preview"), {}, CHANGE_422),
     "students.import_commit": ("POST", lambda w: _school(w, "/import/commit"), {}, CHANGE_422),
     "students.import_cancel": ("POST", lambda w: _school(w, "/import/cancel"), {}, CHANGE_POST),
-    "students.roster": ("GET", lambda w: f"/programs/{w.group.id}/roster", None, READ),
+    "students.roster": ("GET", lambda w: f"/programs/{w.group.id}/roster", None, READ_RECORDS),
     # an empty details form lacks its version: the form comes back (422)
     "students.roster_save": ("POST", lambda w: f"/programs/{w.group.id}/roster", {}, CHANGE_422),
     "students.member_add": (

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from planner.accounts.models import User
 from planner.calendars.models import CalendarDay
 from planner.calendars.services import day_map, import_statutory, load_years
 from tests.calendars.conftest import (
@@ -15,6 +16,14 @@ from tests.calendars.conftest import (
     snapshot,
 )
 from tests.calendars.factories import calendar_day, holiday
+
+
+@pytest.fixture(autouse=True)
+def maintainer(world):
+    """National days are changed only by a maintainer (tests/privilege/test_shared_data.py
+    shows an ordinary admin refused): the admin of these tests is one."""
+    User.update(maintainer=True).where(User.id == world.admin.id).execute()
+
 
 NEW_HOLIDAY = "/admin/calendar/national/holiday/new"
 NEW_MAKEUP = "/admin/calendar/national/makeup/new"

@@ -6,7 +6,7 @@ from peewee import DatabaseError
 
 from planner.audit.models import AppendOnly, AuditEntry, record
 from planner.db import database
-from planner.students.models import Consent
+from planner.students.models import Consent, GroupMember
 from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.factories import consent_form as form
@@ -80,6 +80,7 @@ def test_a_group_someone_else_runs_is_outside_the_caseload(client, world):
 
 def test_supervisors_and_admins_append_only_view_student(client, world):
     s = f.student(world.school, world.cls)
+    GroupMember.create(program=f.group(world), student=s)  # in the supervised worker's group
     for user in (world.supervisor, world.admin):
         login_as(client, user)
         client.get(f"/students/{s.id}")

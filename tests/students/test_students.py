@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playhouse.test_utils import count_queries
 
-from planner.students.models import Student
+from planner.students.models import GroupMember, Student
 from tests import factories as base
 from tests.conftest import login_as
 from tests.students import factories as f
@@ -40,7 +40,10 @@ def test_list_shows_code_name_class_grade_and_consent_per_purpose(worker, world)
 
 @pytest.mark.parametrize("persona", ["admin", "supervisor", "worker"])
 def test_names_are_visible_to_the_schools_staff(client, world, persona):
-    f.student(world.school, world.cls, name="王五")
+    """The school's worker and the admin see every student; the supervisor those in the
+    groups of the worker they supervise (tests/privilege/test_supervisor_scope.py)."""
+    s = f.student(world.school, world.cls, name="王五")
+    GroupMember.create(program=f.group(world), student=s)
     login_as(client, getattr(world, persona))
     assert "王五" in text(client.get(f"/schools/{world.school.id}/students"))
 
@@ -253,6 +256,7 @@ def test_archive_and_restore(worker, world):
 
 def test_supervisor_reads_a_record_but_cannot_change_it(client, world):
     s = f.student(world.school, world.cls, name="督导看")
+    GroupMember.create(program=f.group(world), student=s)  # in the supervised worker's group
     login_as(client, world.supervisor)
     html = text(client.get(f"/students/{s.id}"))
     assert "督导看" in html and "登记同意" not in html and "/edit" not in html
