@@ -18,7 +18,7 @@ from planner.privacy import audit_log, forms, requests, retention
 from planner.privacy.models import RECORD_TYPES, DataRequest
 from planner.roles import ADMIN, EDITORS, SUPERVISOR
 from planner.students.models import Student
-from planner.web import error_status, go, load_form, render, send_download
+from planner.web import error_status, go, int_arg, load_form, render, send_download
 
 bp = Blueprint("privacy", __name__)
 
@@ -94,9 +94,7 @@ def audit_csv():
 def audit_summary():
     """The annual compliance summary."""
     this_year = local_now().year
-    year = request.args.get("year", this_year, type=int)
-    if not 2000 <= year <= this_year:
-        abort(404)
+    year = int_arg("year", this_year, 2000, this_year)
     return render(
         "privacy/summary.html",
         "privacy/summary.html",

@@ -16,7 +16,7 @@ from planner.reports.stats import term_names, term_statistics
 from planner.roles import STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
-from planner.web import go, is_htmx, render, send_docx
+from planner.web import go, int_arg, is_htmx, render, send_docx
 
 bp = Blueprint("reports", __name__)
 
@@ -69,9 +69,9 @@ def stats_doc():
         abort(404)
     target = None
     if scope == "school":
-        target = get_or_404(schools_query(current_user), request.args.get("id", type=int) or 0)
+        target = get_or_404(schools_query(current_user), int_arg("id", 0))
     elif scope == "worker":
-        target = get_or_404(workers_query(current_user), request.args.get("id", type=int) or 0)
+        target = get_or_404(workers_query(current_user), int_arg("id", 0))
     ctx = stats_document(current_user, term, scope, target)
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
 
