@@ -23,9 +23,8 @@ from planner.exports.models import DocTemplate, ExportJob
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
 from planner.reflections.services import can_read_records
-from planner.roles import TEACHER
 from planner.runs.models import Attendance
-from planner.sessions.models import Program, Session
+from planner.sessions.models import Session
 
 log = logging.getLogger(__name__)
 NO_SESSIONS = _l("这个开展计划还没有任何节次，没有可以导出的内容。请先安排节次。")
@@ -85,16 +84,11 @@ def context(kind, program, session=None) -> dict:
 
 
 def downloaded(user, program, ctx, session=None) -> None:
-    """Note that a user downloaded one document: an audit row and, for a document teachers
-    hold (the lesson plan), the program's export time, from which later changes to its
-    sessions are marked."""
+    """Note that a user downloaded one document: an audit row and nothing else (a GET
+    changes no state, PRIVACY_SECURITY.md §7). The audit row of the teachers' copy is what
+    later schedule changes are marked against (sessions/archive.py)."""
     kind = ctx["kind"]
     with write_tx():
-        if TEACHER in KINDS[kind].roles:
-            Program.update(exported_at=now()).where(Program.id == program.id).execute()
-            Session.update(changed_after_export=False).where(
-                Session.program == program.id
-            ).execute()
         detail = f"{kind} {ctx['archive_code']}" + (f" #{session.seq}" if session else "")
         record(user, "export", "program", program.id, detail)
 
