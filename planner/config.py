@@ -42,6 +42,15 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "CONTENT_DIR": os.path.join(ROOT, "content"),
+        # resource limits (issue 13): zips one user may have being built at once, seconds
+        # without a heartbeat before a zip job counts as dead, and an agency template's
+        # render: seconds and output bytes before the built-in layout is used instead
+        "EXPORT_MAX_RUNNING_JOBS": int(os.environ.get("PLANNER_EXPORT_MAX_JOBS", 2)),
+        "EXPORT_JOB_STALE_SECONDS": int(os.environ.get("PLANNER_EXPORT_JOB_STALE", 600)),
+        "TEMPLATE_RENDER_SECONDS": float(os.environ.get("PLANNER_TEMPLATE_SECONDS", 10)),
+        "TEMPLATE_RENDER_MAX_BYTES": int(
+            os.environ.get("PLANNER_TEMPLATE_MAX_BYTES", 20 * 1024 * 1024)
+        ),
         # links in calendar feeds and the feed-url command; the request's host when empty
         "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", ""),
     }

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from planner.audit.models import record
 from planner.db import database, now, write_tx
 from planner.errors import PlannerError
-from planner.exports import gather
+from planner.exports import gather, job_limits
 from planner.exports.agency_templates import build
 from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
 from planner.exports.models import DocTemplate, ExportJob
@@ -174,18 +174,27 @@ def wait_all(timeout: float = 120) -> None:
 
 def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJob:
     """Record the job (and an audit row with `detail`) and build it in a thread; the page
-    polls the row."""
+    polls the row. PlannerError (conflict) while the user has EXPORT_MAX_RUNNING_JOBS
+    zips being built already."""
     sweep(export_dir(app))
-    record(user, "export", scope, target_id, detail)
-    job = ExportJob.create(
-        token=secrets.token_urlsafe(24),
-        user=user.id,
-        scope=scope,
-        target_id=target_id,
-        kind=kind,
-        total=len(items),
-        filename=name,
-    )
+    with write_tx():
+        job_limits.check_room(
+            user,
+            app.config.get("EXPORT_MAX_RUNNING_JOBS", job_limits.MAX_RUNNING),
+            app.config.get("EXPORT_JOB_STALE_SECONDS", job_limits.STALE_SECONDS),
+        )
+        record(user, "export", scope, target_id, detail)
+        job = ExportJob.create(
+            token=secrets.token_urlsafe(24),
+            user=user.id,
+            scope=scope,
+            target_id=target_id,
+            kind=kind,
+            total=len(items),
+            filename=name,
+            runner=job_limits.runner_id(),
+            heartbeat_at=now(),
+        )
     thread = threading.Thread(
         target=_run, args=(app, job.id, items, user.agency_id), daemon=True, name=f"export-{job.id}"
     )
@@ -201,12 +210,14 @@ def _run(app, job_id, items, agency_id):
         part = None
         try:
             job = ExportJob.get_by_id(job_id)
-            ExportJob.update(status="running").where(ExportJob.id == job_id).execute()
+            ExportJob.update(status="running", heartbeat_at=now()).where(
+                ExportJob.id == job_id
+            ).execute()
             path = os.path.join(export_dir(app), f"{job.token}.zip")
             part = path + ".part"
 
             def progress(n):
-                ExportJob.update(done=n).where(ExportJob.id == job_id).execute()
+                ExportJob.update(done=n, heartbeat_at=now()).where(ExportJob.id == job_id).execute()
 
             with open(part, "wb") as fh:
                 write_zip(fh, items, agency_id, progress)
