@@ -28,7 +28,6 @@ from planner.exports.models import DocTemplate
 from planner.exports.render_limits import (
     TIMEOUT,
     TOO_BIG,
-    RenderLimit,
     limits,
     render_limited,
 )
@@ -199,31 +198,28 @@ def _sample_render(data: bytes, kind: str) -> list:
     """The problem of rendering the kind's sample with the limits every export has (a
     template that loops for ever would fall back at every export)."""
     seconds, max_bytes = limits()
-    try:
-        render_limited(render_checked, data, xml_safe(KINDS[kind].sample), seconds, max_bytes)
-    except RenderLimit as exc:
-        if exc.reason == TIMEOUT:
-            return [
-                _l(
-                    "模板渲染超时（超过 %(s)s 秒），将使用内置版式。请减少模板中的循环后再上传。",
-                    s=f"{seconds:g}",
-                )
-            ]
-        if exc.reason == TOO_BIG:
-            return [
-                _l(
-                    "模板生成的文档过大（解压后超过 %(mb)s MB），将使用内置版式。"
-                    "请减少模板中的循环后再上传。",
-                    mb=f"{max_bytes / 2**20:g}",
-                )
-            ]
-        return [
-            _l(
-                "模板无法用示例数据生成文档（%(error)s），将使用内置版式。请检查模板后再上传。",
-                error=exc.error,
-            )
-        ]
-    return []
+    rendered = render_limited(
+        render_checked, data, xml_safe(KINDS[kind].sample), seconds, max_bytes
+    )
+    if rendered.data is not None:
+        return []
+    if rendered.reason == TIMEOUT:
+        message = _l(
+            "模板渲染超时（超过 %(s)s 秒），将使用内置版式。请减少模板中的循环后再上传。",
+            s=f"{seconds:g}",
+        )
+    elif rendered.reason == TOO_BIG:
+        message = _l(
+            "模板生成的文档过大（解压后超过 %(mb)s MB），将使用内置版式。"
+            "请减少模板中的循环后再上传。",
+            mb=f"{max_bytes / 2**20:g}",
+        )
+    else:
+        message = _l(
+            "模板无法用示例数据生成文档（%(error)s），将使用内置版式。请检查模板后再上传。",
+            error=rendered.error,
+        )
+    return [message]
 
 
 def render_template(data: bytes, ctx: dict) -> bytes:
@@ -263,16 +259,17 @@ def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[by
     the template was used."""
     ctx = xml_safe(ctx)
     if template_bytes:
-        try:
-            return render_limited(render_checked, template_bytes, ctx), True
-        except RenderLimit as exc:  # any failure of a user's template: the built-in document
-            # the kind and the error class only: messages can quote context values (names)
-            log.warning(
-                "Word template for %s failed (%s %s); using the built-in document",
-                kind,
-                exc.reason,
-                exc.error,
-            )
+        rendered = render_limited(render_checked, template_bytes, ctx)
+        if rendered.data is not None:
+            return rendered.data, True
+        # any failure of a user's template means the built-in document; the kind and the
+        # error class only are logged: messages can quote context values (names)
+        log.warning(
+            "Word template for %s failed (%s %s); using the built-in document",
+            kind,
+            rendered.reason,
+            rendered.error,
+        )
     return KINDS[kind].build(ctx), False
 
 

@@ -5,12 +5,13 @@ used to hang every export of its kind, and its zip job stayed "running" for ever
 The child comes from a fork server (multiprocessing's "forkserver" context: forking the
 web process itself would copy its database connections), which has the template code
 imported already, so a render costs a fork rather than a fresh interpreter. The caller
-falls back to the built-in layout on any RenderLimit (agency_templates.build)."""
+falls back to the built-in layout when there is no document (agency_templates.build)."""
 
 import io
 import multiprocessing
 import resource
 import zipfile
+from typing import NamedTuple
 
 from flask import current_app, has_app_context
 
@@ -23,13 +24,13 @@ _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["planner.exports.agency_templates"])
 
 
-class RenderLimit(Exception):
-    """The render timed out, made too much, or failed; `reason` says which (and `error`
-    the class of the child's exception, never its message: it can quote a name)."""
+class Rendered(NamedTuple):
+    """The document, or why there is none: `reason` is TIMEOUT, TOO_BIG or FAILED, and
+    `error` the class of the child's exception (never its message: it can quote a name)."""
 
-    def __init__(self, reason: str, error: str = ""):
-        super().__init__(reason, error)
-        self.reason, self.error = reason, error
+    data: bytes | None
+    reason: str = ""
+    error: str = ""
 
 
 def limits() -> tuple[float, int]:
@@ -62,9 +63,9 @@ def _child(conn, render, template: bytes, ctx: dict, max_bytes: int) -> None:
         conn.close()
 
 
-def render_limited(render, template: bytes, ctx: dict, seconds=None, max_bytes=None) -> bytes:
+def render_limited(render, template: bytes, ctx: dict, seconds=None, max_bytes=None) -> Rendered:
     """render(template, ctx) in a child process (a module-level function: it is sent by
-    name), or RenderLimit. The child is killed at the time limit."""
+    name); the child is killed at the time limit."""
     default_seconds, default_bytes = limits()
     seconds = default_seconds if seconds is None else seconds
     max_bytes = default_bytes if max_bytes is None else max_bytes
@@ -79,16 +80,14 @@ def render_limited(render, template: bytes, ctx: dict, seconds=None, max_bytes=N
         process.start()
         send.close()
         if not receive.poll(seconds):
-            raise RenderLimit(TIMEOUT)
+            return Rendered(None, TIMEOUT)
         try:
             status, payload = receive.recv()
         except EOFError:  # the child died (out of memory, killed)
-            raise RenderLimit(FAILED, "ChildDied") from None
+            return Rendered(None, FAILED, "ChildDied")
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         receive.close()
-    if status != "ok":
-        raise RenderLimit(status, payload)
-    return payload
+    return Rendered(payload, "", "") if status == "ok" else Rendered(None, status, payload)

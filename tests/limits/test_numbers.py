@@ -59,7 +59,24 @@ def test_int_query_parameters_never_500(app, world, value):
         f"/admin/audit?user={value}",
         f"/admin/audit/summary?year={value}",
         f"/programs/{{program}}/roster?class={value}",
+        f"/schools/{school}/calendar?term={value}",
     ]
     for url in (u.replace("{program}", str(program)) for u in urls):
         assert client.get(url).status_code in (200, 404, 422), url
         assert worker.get(url).status_code in (200, 403, 404, 422), url
+
+
+@pytest.mark.parametrize("value", [*HUGE, "-1", "abc"])
+def test_the_api_answers_hostile_numbers_with_json(client, world, value):
+    from tests.api.helpers import bearer, token_for
+
+    headers = bearer(token_for(world.admin))
+    for url in (
+        f"/api/programs?page={value}",
+        f"/api/curricula?per_page={value}",
+        f"/api/curricula/{value}",
+        f"/api/programs/{value}/sessions",
+    ):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (404, 422), (url, response.status_code)
+        assert response.is_json, url
