@@ -108,7 +108,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_steps.init_app(app)
     HTMX(app)
     register_errors(app)
+    from planner.web import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     for bp in dict.fromkeys(module.bp for module in view_modules()):
         app.register_blueprint(bp)
     from planner.cli import planner_cli

@@ -3,6 +3,7 @@
 import os
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from planner import migrations
@@ -21,8 +22,13 @@ planner_cli = AppGroup("planner", help="驻校社工计划系统 administration 
 @planner_cli.command("migrate")
 def migrate_cmd():
     """Apply pending schema migrations."""
+    from planner.exports.job_limits import reap
+    from planner.exports.models import ExportJob
+
     with database.connection_context():
         applied = migrations.migrate()
+        # the service is starting: zips left "running" by a process that is gone failed
+        reap(ExportJob.select(), current_app.config["EXPORT_JOB_STALE_SECONDS"])
     click.echo("\n".join(f"applied {name}" for name in applied) or "schema is up to date")
 
 

@@ -68,6 +68,15 @@ def default_config(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PLANNER_BASE_URL", "").strip().rstrip("/"),
         # Flask refuses (400) a request whose Host is not one of these; None: any host
         "TRUSTED_HOSTS": _host_list(os.environ.get("PLANNER_TRUSTED_HOSTS", "")),
+        # resource limits (issue 13): zips one user may have being built at once, seconds
+        # without a heartbeat before a zip job counts as dead, and an agency template's
+        # render: seconds and output bytes before the built-in layout is used instead
+        "EXPORT_MAX_RUNNING_JOBS": int(os.environ.get("PLANNER_EXPORT_MAX_JOBS", 2)),
+        "EXPORT_JOB_STALE_SECONDS": int(os.environ.get("PLANNER_EXPORT_JOB_STALE", 600)),
+        "TEMPLATE_RENDER_SECONDS": float(os.environ.get("PLANNER_TEMPLATE_SECONDS", 10)),
+        "TEMPLATE_RENDER_MAX_BYTES": int(
+            os.environ.get("PLANNER_TEMPLATE_MAX_BYTES", 20 * 1024 * 1024)
+        ),
     }
 
 

@@ -3,11 +3,33 @@
 import io
 import json
 
-from flask import render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from marshmallow import ValidationError
+from werkzeug.routing import IntegerConverter
 
 from planner import errors
-from planner.forms import flatten_errors
+from planner.forms import DB_INT_MAX, flatten_errors
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past the id columns' range (PostgreSQL's
+    integer; SQLite refuses anything past 2**63 - 1) doesn't match, so the route answers
+    404 before a query sees it. create_app installs it as the "int" converter."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def int_arg(name: str, default=None, low: int = 1, high: int = DB_INT_MAX):
+    """An integer query parameter: `default` when absent or not a number, 404 when out of
+    [low, high] (a page, an id or a year never reaches a query out of range)."""
+    raw = request.args.get(name, "").strip()
+    if not raw.isascii() or not raw.removeprefix("-").isdigit():
+        return default
+    if len(raw) > 20 or not low <= int(raw) <= high:
+        abort(404)
+    return int(raw)
 
 
 def is_htmx() -> bool:

@@ -7,6 +7,7 @@ instead. Errors are JSON with the message in Chinese (`error`) and English (`err
 """
 
 import datetime as dt
+import re
 from functools import wraps
 
 from flask import jsonify, request, url_for
@@ -81,6 +82,23 @@ def curriculum(user, cid):
     )
 
 
+MAX_JSON_DEPTH = 32  # a curriculum nests 5 deep; the decoder recurses per level
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _json_body():
+    """The request's JSON, or None when it isn't JSON or nests deeper than MAX_JSON_DEPTH
+    (checked on the text, before the recursive decoder sees it)."""
+    text = request.get_data(as_text=True)
+    depth = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return None
+    return request.get_json(silent=True)
+
+
 def _has_nul(value) -> bool:
     """A NUL character anywhere in the body (PostgreSQL can't store it in text)."""
     if isinstance(value, dict):
@@ -96,7 +114,7 @@ def _has_nul(value) -> bool:
 @token("curricula:write", roles=EDITORS)
 def curriculum_import(user):
     """Import a curriculum (CurriculumSchema JSON) as a new draft of the user's agency."""
-    data = request.get_json(silent=True)
+    data = _json_body()
     if not isinstance(data, dict) or _has_nul(data):
         return error(422, fields={"_schema": [_l("请求体须为 JSON 对象。")]})
     values, failed = _load(CurriculumSchema(), data)

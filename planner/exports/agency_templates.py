@@ -25,6 +25,12 @@ from planner.exports.docx_base import (
 )
 from planner.exports.kinds import KINDS
 from planner.exports.models import DocTemplate
+from planner.exports.render_limits import (
+    TIMEOUT,
+    TOO_BIG,
+    limits,
+    render_limited,
+)
 from planner.forms import CONTROL
 from planner.i18n import lazy_gettext as _l
 
@@ -185,7 +191,35 @@ def check_template(data: bytes, kind: str) -> list:
         problems.append(
             _l("模板不能使用以下划线开头的名称：%(names)s。", names="、".join(sorted(private)))
         )
-    return problems
+    return problems or _sample_render(data, kind)
+
+
+def _sample_render(data: bytes, kind: str) -> list:
+    """The problem of rendering the kind's sample with the limits every export has (a
+    template that loops for ever would fall back at every export)."""
+    seconds, max_bytes = limits()
+    rendered = render_limited(
+        render_checked, data, xml_safe(KINDS[kind].sample), seconds, max_bytes
+    )
+    if rendered.data is not None:
+        return []
+    if rendered.reason == TIMEOUT:
+        message = _l(
+            "模板渲染超时（超过 %(s)s 秒），将使用内置版式。请减少模板中的循环后再上传。",
+            s=f"{seconds:g}",
+        )
+    elif rendered.reason == TOO_BIG:
+        message = _l(
+            "模板生成的文档过大（解压后超过 %(mb)s MB），将使用内置版式。"
+            "请减少模板中的循环后再上传。",
+            mb=f"{max_bytes / 2**20:g}",
+        )
+    else:
+        message = _l(
+            "模板无法用示例数据生成文档（%(error)s），将使用内置版式。请检查模板后再上传。",
+            error=rendered.error,
+        )
+    return [message]
 
 
 def render_template(data: bytes, ctx: dict) -> bytes:
@@ -196,6 +230,14 @@ def render_template(data: bytes, ctx: dict) -> bytes:
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
+
+
+def render_checked(data: bytes, ctx: dict) -> bytes:
+    """render_template, and the result must open again, or the user gets a broken file
+    (run in the render's child process)."""
+    out = render_template(data, ctx)
+    Document(io.BytesIO(out))
+    return out
 
 
 def xml_safe(value):
@@ -212,21 +254,22 @@ def xml_safe(value):
 
 
 def build(kind: str, ctx: dict, template_bytes: bytes | None = None) -> tuple[bytes, bool]:
-    """The document from the agency's template when it renders, else the built-in one;
-    the flag says whether the template was used."""
+    """The document from the agency's template when it renders within the limits
+    (render_limits.py: time, memory, size), else the built-in one; the flag says whether
+    the template was used."""
     ctx = xml_safe(ctx)
     if template_bytes:
-        try:
-            data = render_template(template_bytes, ctx)
-            Document(io.BytesIO(data))  # must open again, or the user gets a broken file
-            return data, True
-        except Exception as exc:  # any failure of a user's template means the built-in document
-            # the kind and the error class only: messages can quote context values (names)
-            log.warning(
-                "Word template for %s failed (%s); using the built-in document",
-                kind,
-                type(exc).__name__,
-            )
+        rendered = render_limited(render_checked, template_bytes, ctx)
+        if rendered.data is not None:
+            return rendered.data, True
+        # any failure of a user's template means the built-in document; the kind and the
+        # error class only are logged: messages can quote context values (names)
+        log.warning(
+            "Word template for %s failed (%s %s); using the built-in document",
+            kind,
+            rendered.reason,
+            rendered.error,
+        )
     return KINDS[kind].build(ctx), False
 
 

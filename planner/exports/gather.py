@@ -10,17 +10,14 @@ from peewee import prefetch
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.db import write_tx
 from planner.i18n import WEEKDAYS_ZH
 from planner.reflections.models import REFLECTION_STATUSES
 from planner.runs.models import ATTENDANCE, SessionRecord
 from planner.schools.models import SchoolClass
-from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
-from planner.students.codes import issue_codes
+from planner.sessions.models import ProgramClass, ProgramWorker, Session
 from planner.students.models import Student
 
 OBJECTIVE_LABELS = (("knowledge", "知识目标"), ("skill", "技能目标"), ("attitude", "态度目标"))
-ARCHIVE_TYPES = {"group": "XZ", "classroom": "KT"}  # 小组 / 课堂 in the archive code
 
 
 def _text(value) -> str:
@@ -28,22 +25,9 @@ def _text(value) -> str:
 
 
 def archive_code(program) -> str:
-    """The program's archive code, issued from the agency's pattern on first use."""
-    if program.archive_code:
-        return program.archive_code
-    with write_tx():
-        fresh = Program.get_by_id(program.id)
-        if not fresh.archive_code:
-            code = issue_codes(
-                program.school,
-                1,
-                ARCHIVE_TYPES[program.curriculum.kind],
-                year=program.term.start.year,
-            )[0]
-            Program.update(archive_code=code).where(Program.id == program.id).execute()
-            fresh.archive_code = code
-    program.archive_code = fresh.archive_code
-    return program.archive_code
+    """The program's archive code, issued when the program was created (standard 9.4;
+    sessions/archive.py): a download only reads it."""
+    return program.archive_code or ""
 
 
 def workers_of(program) -> list[str]:

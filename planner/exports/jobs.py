@@ -17,16 +17,15 @@ from planner.audit.models import record
 from planner.config import open_private, private_dir
 from planner.db import database, now, write_tx
 from planner.errors import PlannerError
-from planner.exports import gather
+from planner.exports import gather, job_limits
 from planner.exports.agency_templates import build
 from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
 from planner.exports.models import DocTemplate, ExportJob
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
 from planner.reflections.services import can_read_records
-from planner.roles import TEACHER
 from planner.runs.models import Attendance
-from planner.sessions.models import Program, Session
+from planner.sessions.models import Session
 
 log = logging.getLogger(__name__)
 NO_SESSIONS = _l("这个开展计划还没有任何节次，没有可以导出的内容。请先安排节次。")
@@ -86,16 +85,11 @@ def context(kind, program, session=None) -> dict:
 
 
 def downloaded(user, program, ctx, session=None) -> None:
-    """Note that a user downloaded one document: an audit row and, for a document teachers
-    hold (the lesson plan), the program's export time, from which later changes to its
-    sessions are marked."""
+    """Note that a user downloaded one document: an audit row and nothing else (a GET
+    changes no state, PRIVACY_SECURITY.md §7). The audit row of the teachers' copy is what
+    later schedule changes are marked against (sessions/archive.py)."""
     kind = ctx["kind"]
     with write_tx():
-        if TEACHER in KINDS[kind].roles:
-            Program.update(exported_at=now()).where(Program.id == program.id).execute()
-            Session.update(changed_after_export=False).where(
-                Session.program == program.id
-            ).execute()
         detail = f"{kind} {ctx['archive_code']}" + (f" #{session.seq}" if session else "")
         record(user, "export", "program", program.id, detail)
 
@@ -179,18 +173,27 @@ def wait_all(timeout: float = 120) -> None:
 
 def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJob:
     """Record the job (and an audit row with `detail`) and build it in a thread; the page
-    polls the row."""
+    polls the row. PlannerError (conflict) while the user has EXPORT_MAX_RUNNING_JOBS
+    zips being built already."""
     sweep(export_dir(app))
-    record(user, "export", scope, target_id, detail)
-    job = ExportJob.create(
-        token=secrets.token_urlsafe(24),
-        user=user.id,
-        scope=scope,
-        target_id=target_id,
-        kind=kind,
-        total=len(items),
-        filename=name,
-    )
+    with write_tx():
+        job_limits.check_room(
+            user,
+            app.config.get("EXPORT_MAX_RUNNING_JOBS", job_limits.MAX_RUNNING),
+            app.config.get("EXPORT_JOB_STALE_SECONDS", job_limits.STALE_SECONDS),
+        )
+        record(user, "export", scope, target_id, detail)
+        job = ExportJob.create(
+            token=secrets.token_urlsafe(24),
+            user=user.id,
+            scope=scope,
+            target_id=target_id,
+            kind=kind,
+            total=len(items),
+            filename=name,
+            runner=job_limits.runner_id(),
+            heartbeat_at=now(),
+        )
     thread = threading.Thread(
         target=_run, args=(app, job.id, items, user.agency_id), daemon=True, name=f"export-{job.id}"
     )
@@ -206,12 +209,14 @@ def _run(app, job_id, items, agency_id):
         part = None
         try:
             job = ExportJob.get_by_id(job_id)
-            ExportJob.update(status="running").where(ExportJob.id == job_id).execute()
+            ExportJob.update(status="running", heartbeat_at=now()).where(
+                ExportJob.id == job_id
+            ).execute()
             path = os.path.join(export_dir(app), f"{job.token}.zip")
             part = path + ".part"
 
             def progress(n):
-                ExportJob.update(done=n).where(ExportJob.id == job_id).execute()
+                ExportJob.update(done=n, heartbeat_at=now()).where(ExportJob.id == job_id).execute()
 
             with open_private(part) as fh:  # children's records: the app's user only
                 write_zip(fh, items, agency_id, progress)

@@ -41,6 +41,8 @@ class ExportJob(BaseModel):
     error = TextField(default="")
     created_at = DateTimeField(default=now)
     finished_at = DateTimeField(null=True)
+    runner = CharField(max_length=80, default="")  # host:pid of the process building it
+    heartbeat_at = DateTimeField(null=True)  # the runner's last sign of life
 
     class Meta:
         table_name = "export_job"

@@ -11,14 +11,14 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, programs_query, sessions_query
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
-from planner.exports import jobs
+from planner.exports import job_limits, jobs
 from planner.exports.blueprint import bp
 from planner.exports.kinds import KINDS, PROGRAM, SESSION
 from planner.exports.models import ExportJob
 from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
-from planner.web import go, is_htmx, render, send_docx, send_download
+from planner.web import error_status, go, is_htmx, render, send_docx, send_download
 
 
 def load_program(program_id):
@@ -108,23 +108,23 @@ def program_zip(program_id):
     kind = request.form.get("kind", "all")
     if kind != "all" and kind not in KINDS:
         abort(404)
+    name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
     try:
         items = jobs.plan(current_user, program, kind)
+        job = jobs.start(
+            current_app._get_current_object(),
+            current_user,
+            "program",
+            program.id,
+            kind,
+            items,
+            name,
+            detail=f"zip {kind} {program.archive_code}",
+        )
     except PlannerError as err:
         if is_htmx():  # the form swaps into #zip-progress: the message alone
-            return render_template("exports/_message.html", message=err.message), 422
-        return _docs_page(program, 422, err.message)
-    name = jobs.UNSAFE.sub("_", f"{jobs.gather.archive_code(program)}_{program.title}") + ".zip"
-    job = jobs.start(
-        current_app._get_current_object(),
-        current_user,
-        "program",
-        program.id,
-        kind,
-        items,
-        name,
-        detail=f"zip {kind} {program.archive_code}",
-    )
+            return render_template("exports/_message.html", message=err.message), error_status(err)
+        return _docs_page(program, error_status(err), err.message)
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)
     return go(url_for("exports.job", token=job.token))
@@ -141,7 +141,8 @@ def _job(token):
 @allow(*EVERYONE)
 def job(token):
     """The progress of a zip; the fragment polls itself until the job ends."""
-    return render("exports/job.html", "exports/_progress.html", job=_job(token))
+    found = job_limits.refreshed(_job(token), current_app.config["EXPORT_JOB_STALE_SECONDS"])
+    return render("exports/job.html", "exports/_progress.html", job=found)
 
 
 @bp.get("/exports/<token>/download")

@@ -16,7 +16,7 @@ from planner.reports.stats import term_names, term_statistics
 from planner.roles import STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
-from planner.web import go, is_htmx, render, send_docx
+from planner.web import error_status, go, int_arg, is_htmx, render, send_docx
 
 bp = Blueprint("reports", __name__)
 
@@ -69,11 +69,24 @@ def stats_doc():
         abort(404)
     target = None
     if scope == "school":
-        target = get_or_404(schools_query(current_user), request.args.get("id", type=int) or 0)
+        target = get_or_404(schools_query(current_user), int_arg("id", 0))
     elif scope == "worker":
-        target = get_or_404(workers_query(current_user), request.args.get("id", type=int) or 0)
+        target = get_or_404(workers_query(current_user), int_arg("id", 0))
     ctx = stats_document(current_user, term, scope, target)
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
+
+
+def _no_zip(term, message, status):
+    return render(
+        "reports/stats.html",
+        "reports/_stats_body.html",
+        status,
+        term=term.name,
+        names=term_names(current_user),
+        result=None,
+        terms=[term],
+        message=message,
+    )
 
 
 @bp.post("/terms/<int:term_id>/documents/zip")
@@ -103,30 +116,24 @@ def term_zip(term_id):
         except PlannerError:
             continue  # a program with no sessions yet has nothing to add
     if not items:
-        return render(
-            "reports/stats.html",
-            "reports/_stats_body.html",
-            422,
-            term=term.name,
-            names=term_names(current_user),
-            result=None,
-            terms=[term],
-            message=jobs.NO_SESSIONS,
-        )
+        return _no_zip(term, jobs.NO_SESSIONS, 422)
     items.append(
         jobs.Doc("term_stats", ctx=stats_context(current_user, term.name, "school", term.school))
     )
     name = jobs.UNSAFE.sub("_", f"{term.school.code}_{term.name}_文档") + ".zip"
-    job = jobs.start(
-        current_app._get_current_object(),
-        current_user,
-        "term",
-        term.id,
-        "all",
-        items,
-        name,
-        detail=f"zip {term.school.code} {term.name}",
-    )
+    try:
+        job = jobs.start(
+            current_app._get_current_object(),
+            current_user,
+            "term",
+            term.id,
+            "all",
+            items,
+            name,
+            detail=f"zip {term.school.code} {term.name}",
+        )
+    except PlannerError as err:  # too many zips being built already
+        return _no_zip(term, err.message, error_status(err))
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=job)
     return go(url_for("exports.job", token=job.token))

@@ -23,7 +23,7 @@ from planner.schools.models import (
     Term,
 )
 from planner.schools.services import create_record, set_archived, update_agency, update_record
-from planner.web import conflict_response, go, load_form, render
+from planner.web import conflict_response, go, int_arg, load_form, render
 
 bp = Blueprint("schools", __name__)
 
@@ -230,7 +230,7 @@ def new(kind):
     """Create a school, or a term/class/room of ?school=ID."""
     school = None
     if kind != "schools":
-        school = get_or_404(schools_query(current_user), request.args.get("school", type=int))
+        school = get_or_404(schools_query(current_user), int_arg("school"))
     if request.method == "GET":
         return _form(kind, None, {}, {})
     values, errors = RESOURCES[kind].load(editing=False)

@@ -29,8 +29,9 @@ class Program(VersionedModel):
     start_week = IntegerField(default=1)
     min_gap_days = IntegerField(default=1)
     created_by = ForeignKeyField(User, null=True, backref="programs_created", on_delete="SET NULL")
-    exported_at = DateTimeField(null=True)  # lesson plans last exported (changes after are marked)
-    archive_code = CharField(max_length=40, null=True, unique=True)  # 9.4: issued at first export
+    # 9.4: issued when the program is created (sessions/archive.py); null only in a row
+    # made by hand before the program's first save is over
+    archive_code = CharField(max_length=40, null=True, unique=True)
     created_at = DateTimeField(default=now)
 
 

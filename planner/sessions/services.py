@@ -7,6 +7,7 @@ from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.sessions.archive import issue_archive_code, teachers_copy_at
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -56,6 +57,7 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
             created_by=user.id,
             **fields,
         )
+        issue_archive_code(program.id)  # standard 9.4: issued with the program, not on download
         ProgramWorker.insert_many(
             [(program.id, w) for w in spec.worker_ids],
             fields=[ProgramWorker.program, ProgramWorker.worker],
@@ -184,7 +186,7 @@ def _changed(program):
     return {
         "sequence": Session.sequence + 1,
         "updated_at": now(),
-        "changed_after_export": program.exported_at is not None,
+        "changed_after_export": teachers_copy_at(program.id) is not None,
     }
 
 

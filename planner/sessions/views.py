@@ -13,7 +13,7 @@ from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
-from planner.sessions import services
+from planner.sessions import archive, services
 from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
@@ -170,6 +170,7 @@ def _page(program, message=None, status=200):
         program=program,
         sessions=sessions,
         unknown_years=years_without_holidays([s.date for s in sessions if s.status != "cancelled"]),
+        exported_at=archive.teachers_copy_at(program.id),
         message=message,
         can_change=can_plan(current_user, program.school_id),
         last_change=ScheduleChange.select()
@@ -280,6 +281,17 @@ def cancel(program_id, session_id):
         services.cancel_session(session, program, current_user, values["reason"])
     except PlannerError as err:
         return _page(program, err.message, 422)
+    return go(url_for("programs.show", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/notified")
+@allow(*EDITORS)
+def notified(program_id):
+    """The teachers have been told about the changes since their copy: clear the marks."""
+    program = _program(program_id)
+    if not can_plan(current_user, program.school_id):
+        abort(403)
+    archive.mark_notified(program)
     return go(url_for("programs.show", program_id=program.id))
 
 

@@ -19,7 +19,7 @@ from planner.sessions.models import Program
 from planner.students import groups, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GroupMember
-from planner.web import conflict_response, go, load_form, render
+from planner.web import conflict_response, go, int_arg, load_form, render
 
 
 def _program(program_id, change=False):
@@ -70,7 +70,7 @@ def _roster_fields(roster) -> list:
 
 
 def _page(program, status=200, message=None, values=None, errors=None):
-    class_id = request.args.get("class", type=int)
+    class_id = int_arg("class")
     members = groups.members(program)
     roster = groups.roster_of(program)
     candidates = groups.candidates(program, class_id)

@@ -23,6 +23,7 @@ from planner.schools.models import School
 from planner.students.codes import issue_codes
 from planner.students.models import Student
 from planner.students.services import school_classes
+from planner.students.sheet_limits import check_cell, check_xlsx
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
@@ -127,6 +128,7 @@ def parse(data: bytes, filename: str = "") -> dict:
     if not data.strip():
         raise PlannerError(_l("文件是空的。"))
     if data[:4] == b"PK\x03\x04":
+        check_xlsx(data)  # before openpyxl inflates anything
         table = _xlsx_rows(data)
     elif data[:4] == b"\xd0\xcf\x11\xe0":
         raise PlannerError(
@@ -153,7 +155,7 @@ def _xlsx_rows(data: bytes):
         sheet = book.worksheets[0]
         rows = []
         for n, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
-            if _enough(rows, n, [cell(v) for v in values]):
+            if _enough(rows, n, _cells(n, values)):
                 break
         return rows
     finally:
@@ -180,13 +182,18 @@ def _csv_rows(text: str):
     rows = []
     try:
         for n, values in enumerate(reader, 1):
-            if _enough(rows, n, [cell(v) for v in values[:MAX_COLUMNS]]):
+            if _enough(rows, n, _cells(n, values[:MAX_COLUMNS])):
                 break
     except csv.Error as exc:
         raise PlannerError(
             _l("CSV 文件格式有误（第 %(n)s 行附近），无法读取。", n=len(rows) + 1)
         ) from exc
     return rows
+
+
+def _cells(n: int, values) -> list:
+    """One row's cells as text; the first one past MAX_CELL stops the import."""
+    return [check_cell(cell(v), n, i) for i, v in enumerate(values, 1)]
 
 
 def _enough(rows: list, n: int, values: list) -> bool:

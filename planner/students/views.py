@@ -23,7 +23,7 @@ from planner.schools.models import Agency, SchoolClass
 from planner.students import codes, consent, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GIVERS, METHODS, MISSING, PURPOSES, Consent, Student
-from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
+from planner.web import conflict_response, error_status, go, int_arg, is_htmx, load_form, render
 
 PAGE_SIZE = 100
 
@@ -40,9 +40,9 @@ def _student(student_id, change=False):
 def index(school_id):
     """A school's students: archive code, name, class, grade and consent per purpose."""
     school = school_or_404(current_user, school_id)
-    class_id = request.args.get("class", type=int)
+    class_id = int_arg("class")
     archived = request.args.get("archived") == "1"
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1)
     query = services.students_query(school.id, class_id, archived, current_user)
     total, students = services.list_students(current_user, school.id, query, page, PAGE_SIZE)
     return render(
@@ -61,7 +61,7 @@ def index(school_id):
         standings=consent.standings(s.id for s in students),
         missing=MISSING,
         can_change=can_plan(current_user, school.id),
-        imported=request.args.get("imported", type=int),
+        imported=int_arg("imported", low=0),
     )
 
 

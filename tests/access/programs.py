@@ -49,6 +49,12 @@ RULES = {
         {"reason": "测试"},
         PLANNERS_POST,
     ),
+    "programs.notified": (
+        "POST",
+        lambda w: f"/programs/{w.program.id}/notified",
+        {},
+        PLANNERS_POST,
+    ),
     # nothing to undo yet: allowed users get the plain-words refusal (422)
     "programs.undo": (
         "POST",

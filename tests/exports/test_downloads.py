@@ -9,6 +9,7 @@ from planner.audit.models import AuditEntry
 from planner.curricula.models import Activity
 from planner.exports import jobs
 from planner.exports.models import ExportJob
+from planner.sessions.archive import teachers_copy_at
 from planner.sessions.models import Program, ProgramClass, Session
 from tests import factories
 from tests.conftest import login_as
@@ -104,22 +105,24 @@ def test_the_cancelled_lesson_is_left_out_of_the_lesson_plan(client, world, less
     assert "第1课" in text and "第2课" in text and "第3课" not in text
 
 
-def test_archive_codes_are_issued_once_per_program_and_follow_the_pattern(
+def test_archive_codes_are_issued_with_the_program_and_follow_the_pattern(
     client, world, group, lessons
 ):
+    """Standard 9.4: the code is issued when the program is created (in the order programs
+    are made), and a download only reads it."""
     second_group = rf.program(world, title="人际交往小组")
-    assert Program.get_by_id(group.program.id).archive_code is None
+    assert Program.get_by_id(group.program.id).archive_code == "JX-XZ-2026-0001"
+    assert Program.get_by_id(lessons.id).archive_code == "JX-KT-2026-0001"
+    assert Program.get_by_id(second_group.id).archive_code == "JX-XZ-2026-0002"
     login_as(client, world.worker)
     first = _get(client, f"/programs/{group.program.id}/documents/group_plan.docx")
     assert records.download_name(first) == "JX-XZ-2026-0001_小组计划书_新生适应小组.docx"
-    assert Program.get_by_id(group.program.id).archive_code == "JX-XZ-2026-0001"
     again = _get(client, f"/sessions/{group.sessions[1].id}/documents/session_plan.docx")
     assert records.download_name(again) == "JX-XZ-2026-0001_单节活动计划_新生适应小组_第2次.docx"
     lesson = _get(client, f"/programs/{lessons.id}/documents/lesson_plan.docx")
     assert records.download_name(lesson).startswith("JX-KT-2026-0001_")
     other = _get(client, f"/programs/{second_group.id}/documents/group_plan.docx")
     assert records.download_name(other).startswith("JX-XZ-2026-0002_")
-    assert Program.get_by_id(group.program.id).archive_code == "JX-XZ-2026-0001"
 
 
 def test_each_download_appends_one_audit_row_without_names(client, world, group, lessons):
@@ -146,27 +149,33 @@ def test_each_download_appends_one_audit_row_without_names(client, world, group,
     ]
 
 
-def test_a_lesson_plan_download_marks_the_version_the_teachers_hold(client, world, group, lessons):
+def test_a_lesson_plan_download_leaves_the_marks_for_a_deliberate_action(
+    client, world, group, lessons
+):
+    """A teacher's download changes nothing but the audit log (PRIVACY_SECURITY.md §7): the
+    "changed after export" marks stay until a worker posts 标记为已通知."""
     for prog in (lessons, group.program):
         Session.update(changed_after_export=True).where(Session.program == prog.id).execute()
     login_as(client, world.teacher)
     _get(client, f"/programs/{lessons.id}/documents/lesson_plan.docx")
-    assert Program.get_by_id(lessons.id).exported_at is not None
-    assert (
-        not Session.select()
-        .where((Session.program == lessons.id) & Session.changed_after_export)
-        .exists()
-    )
-    # another document is not what the teachers hold: nothing is marked
+    marked = Session.select().where((Session.program == lessons.id) & Session.changed_after_export)
+    assert marked.count() == 3
+    assert teachers_copy_at(lessons.id) is not None
+    assert teachers_copy_at(group.program.id) is None
+    assert client.post(f"/programs/{lessons.id}/notified").status_code == 403
     login_as(client, world.worker)
-    _get(client, f"/programs/{group.program.id}/documents/group_plan.docx")
-    assert Program.get_by_id(group.program.id).exported_at is None
+    page = client.get(f"/programs/{lessons.id}").get_data(as_text=True)
+    assert "标记为已通知" in page and "教案已于" in page
+    assert client.post(f"/programs/{lessons.id}/notified").status_code == 303
+    assert marked.count() == 0
+    # the other program's marks are its own
     assert (
         Session.select()
         .where((Session.program == group.program.id) & Session.changed_after_export)
         .count()
         == 6
     )
+    assert "标记为已通知" not in client.get(f"/programs/{lessons.id}").get_data(as_text=True)
 
 
 def test_the_teachers_lesson_plan_holds_no_student_data(client, world, group, lessons):
@@ -225,7 +234,6 @@ def test_a_teacher_gets_only_lesson_plans_of_their_own_classes(client, world):
     login_as(client, world.teacher)
     assert client.get(f"/programs/{mine.id}/documents/lesson_plan.docx").status_code == 200
     assert client.get(f"/programs/{theirs.id}/documents/lesson_plan.docx").status_code == 404
-    assert Program.get_by_id(theirs.id).archive_code is None  # nothing issued for a refusal
 
 
 def test_a_program_without_sessions_has_nothing_to_export(client, world):
@@ -246,7 +254,6 @@ def test_a_program_without_sessions_has_nothing_to_export(client, world):
         assert response.status_code == 422
         assert response.mimetype == "text/html" and message in response.get_data(as_text=True)
     assert ExportJob.select().count() == 0 and AuditEntry.select().count() == 0
-    assert Program.get_by_id(prog.id).archive_code is None  # no code issued for nothing
 
 
 def test_unknown_kinds_are_not_found(client, world, group):

@@ -7,6 +7,7 @@ import itertools
 from planner.db import now
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
+from planner.sessions.archive import issue_archive_code
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from planner.students.models import Consent, GroupMember, Student
 from tests.curricula.factories import curriculum
@@ -26,6 +27,7 @@ def program(world, kind="group", sessions=6, workers=None, first=FIRST, **kw):
     created = Program.create(
         curriculum=cur.id, school=world.school, term=world.term, room=world.room, **kw
     )
+    created.archive_code = issue_archive_code(created.id)  # as create_program does
     for worker in workers if workers is not None else [world.worker]:
         ProgramWorker.create(program=created, worker=worker)
     if kind != "group":

@@ -221,6 +221,14 @@ def _after_bump(client, w):
     return client.get(f"/programs/{w.program.id}").get_data(as_text=True)
 
 
+def _changed_after_export(client, w):
+    """The 标记为已通知 button shows once a session is marked changed after export."""
+    from planner.sessions.models import Session
+
+    Session.update(changed_after_export=True).where(Session.program == w.program.id).execute()
+    return client.get(f"/programs/{w.program.id}").get_data(as_text=True)
+
+
 def _withdrawn(client, w):
     """Every purpose of the matrix student has consent: withdraw one to give it again."""
     client.post(f"/students/{w.student.id}/consents/{w.withdrawable.id}/withdraw")
@@ -301,6 +309,7 @@ PRELUDES = {
     "students.import_commit": _preview,
     "calendars.ics_commit": _ics_preview,
     "programs.undo": _after_bump,
+    "programs.notified": _changed_after_export,
 }
 
 

@@ -74,6 +74,7 @@ FORM_ENDPOINTS = [
     "programs.cancel",
     "programs.move",
     "programs.new",
+    "programs.notified",
     "programs.undo",
     "reflections.acknowledge",
     "reflections.edit",

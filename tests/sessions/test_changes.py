@@ -1,10 +1,10 @@
 """Changing the schedule: move, bump, cancel, undo; SEQUENCE and the after-export mark."""
 
 import copy
-import datetime as dt
 
 import pytest
 
+from planner.audit.models import record
 from planner.errors import PlannerError
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.services import bump_from, cancel_session, move_session, undo_last
@@ -109,10 +109,16 @@ def test_undo_a_move_then_nothing_left(world, planned):
         undo_last(p, world.worker)
 
 
+def test_changes_before_any_export_are_not_marked(world, planned):
+    p, cal = planned
+    cancel_session(sessions(p)[1], p, world.worker, "考试")
+    assert not any(s.changed_after_export for s in sessions(p))
+
+
 def test_changes_after_export_are_marked(world, planned):
     p, cal = planned
-    Program.update(exported_at=dt.datetime(2026, 9, 1)).where(Program.id == p.id).execute()
-    p = Program.get_by_id(p.id)
+    # the teachers' copy was downloaded: an audit row is all a download leaves
+    record(world.teacher, "export", "program", p.id, f"lesson_plan {p.archive_code}")
     cancel_session(sessions(p)[1], p, world.worker, "考试")
     assert [s.changed_after_export for s in sessions(p)][:2] == [False, True]
 

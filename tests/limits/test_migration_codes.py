@@ -1,0 +1,51 @@
+"""Migration m0015 gives every program made before it an archive code (codes used to be
+issued on a program's first download, a GET) and drops Program.exported_at."""
+
+import pytest
+
+from planner import migrations
+from planner.db import database, make_database
+from planner.sessions.models import Program
+from tests import factories
+from tests.conftest import drop_database, fresh_database_url
+from tests.curricula.factories import curriculum
+
+
+@pytest.fixture
+def before_m0015(tmp_path, monkeypatch):
+    """A new database migrated up to the migration before m0015."""
+    previous = database.obj
+    url = fresh_database_url(tmp_path)
+    if previous is not None and not database.is_closed():
+        database.close()
+    database.initialize(make_database(url))
+    database.connect()
+    everything = migrations.available()
+    before = everything[: everything.index("m0015_limits")]
+    monkeypatch.setattr(migrations, "available", lambda: before)
+    migrations.migrate()
+    monkeypatch.undo()
+    yield
+    database.close()
+    if previous is not None:
+        database.initialize(previous)
+    drop_database(url)
+
+
+def test_programs_without_a_code_get_one(before_m0015):
+    agency = factories.agency(name="机构", code="TA")
+    school = factories.school(agency=agency, name="甲校", code="JX")
+    term = factories.term(school=school)
+    room = factories.room(school=school)
+    made = []
+    for kind in ("group", "classroom", "group"):
+        cur = curriculum(kind=kind, sessions=2, slug=f"m15-{len(made)}")
+        made.append(
+            Program.create(curriculum=cur.id, school=school, term=term, room=room, title=kind)
+        )
+    assert Program.select().where(Program.archive_code.is_null()).count() == 3
+    assert migrations.migrate()[0] == "m0015_limits"
+    codes = [Program.get_by_id(p.id).archive_code for p in made]
+    year = term.start.year
+    assert codes == [f"JX-XZ-{year}-0001", f"JX-KT-{year}-0001", f"JX-XZ-{year}-0002"]
+    assert "exported_at" not in {c.name for c in database.get_columns("program")}
