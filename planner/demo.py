@@ -145,7 +145,7 @@ DEMO_PROGRAMS = [
         ["7(1)班", "7(2)班"],
         2,
         7,
-        9,
+        10,  # a new seven-lesson plan from week 3, Tuesday period 7, runs to week 9
         "多功能室",
         "worker",
         "",
