@@ -2,7 +2,7 @@
 the text, reviews each holiday and 调休 working day with its weekday, the timetable proposed
 for it (changeable) and the differences from the stored year, then saves all or nothing."""
 
-from flask import request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from planner.access import allow
@@ -22,7 +22,10 @@ def _page(status=200, **context):
 @bp.route("/admin/calendar/notice", methods=["GET", "POST"])
 @allow(ADMIN)
 def notice_paste():
-    """Paste a notice, preview it, save it."""
+    """Paste a notice, preview it, save it. National days are shared by every agency: only
+    a maintainer changes them (as for the national days' own forms)."""
+    if not current_user.is_maintainer:
+        abort(403)
     if request.method == "GET":
         return _page(values={})
     values, errors = load_form(schemas.NoticeForm())

@@ -14,6 +14,14 @@ from tests.conftest import login_as
 URL = "/admin/calendar/notice"
 
 
+@pytest.fixture(autouse=True)
+def maintainer(world):
+    """The world's admin keeps the shared national calendar (flask planner maintainer)."""
+    from planner.accounts.models import User
+
+    User.update(maintainer=True).where(User.id == world.admin.id).execute()
+
+
 def national(year):
     return list(
         CalendarDay.select()
@@ -106,3 +114,14 @@ def test_the_preview_query_count_is_constant(client, world):
     with count_queries() as longer:
         client.post(URL, data={"text": text(2026), "step": "preview"})
     assert short.count == longer.count
+
+
+def test_only_a_maintainer_may_paste_a_notice(client, world):
+    """National days are shared by every agency: an ordinary admin reads them only."""
+    from planner.accounts.models import User
+
+    User.update(maintainer=False).where(User.id == world.admin.id).execute()
+    login_as(client, world.admin)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, data={"text": text(2025), "step": "save"}).status_code == 403
+    assert national(2025) == []
