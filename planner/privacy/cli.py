@@ -1,11 +1,13 @@
 """`flask planner purge`: the retention purge (planner/privacy/retention.py)."""
 
 import click
+from flask.cli import with_appcontext
 
 from planner.db import database
 
 
 @click.command("purge")
+@with_appcontext
 @click.option("--dry-run", is_flag=True, help="count what has passed its period, change nothing")
 @click.option(
     "--today",

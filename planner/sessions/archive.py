@@ -25,7 +25,7 @@ def issue_archive_code(program_id: int) -> str:
     """Give a program without one its archive code from the agency's pattern; call it in
     the transaction that creates the program (or a migration's data step)."""
     with write_tx():
-        # the columns it needs only: migration m0015 runs this on tables of that time
+        # the columns it needs only: migration m0013 runs this on tables of that time
         program = (
             Program.select(Program.archive_code, Program.curriculum, Program.term, Program.school)
             .where(Program.id == program_id)

@@ -54,7 +54,7 @@ RULES = {
         "POST",
         lambda w: f"/supervision/follow-ups/{w.refl_follow_up.id}/acknowledge",
         {},
-        only({"supervisor"}, ok=303, admin=404),
+        only({"supervisor"}, ok=303, admin=404, supervisor_other=404),
     ),
     "reflections.review": (
         "POST",

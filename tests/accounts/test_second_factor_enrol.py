@@ -195,7 +195,12 @@ def test_turning_a_compulsory_factor_off_sends_back_to_enrolment(client, world):
 def test_the_admin_turns_the_setting_on_in_the_agency_form(client, world):
     login_as(client, world.admin)
     assert "两步验证" in client.get("/admin/agency").get_data(as_text=True)
-    data = {"name": world.agency.name, "code": world.agency.code, "version": 1}
+    data = {
+        "name": world.agency.name,
+        "code": world.agency.code,
+        "version": 1,
+        "escalation_hours": "24",
+    }
     response = client.post("/admin/agency", data=dict(data, require_second_factor="1"))
     assert response.status_code == 303
     assert Agency.get_by_id(world.agency.id).require_second_factor

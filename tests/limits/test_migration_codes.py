@@ -1,4 +1,4 @@
-"""Migration m0015 gives every program made before it an archive code (codes used to be
+"""Migration m0013 gives every program made before it an archive code (codes used to be
 issued on a program's first download, a GET) and drops Program.exported_at."""
 
 import pytest
@@ -12,8 +12,8 @@ from tests.curricula.factories import curriculum
 
 
 @pytest.fixture
-def before_m0015(tmp_path, monkeypatch):
-    """A new database migrated up to the migration before m0015."""
+def before_m0013(tmp_path, monkeypatch):
+    """A new database migrated up to the migration before m0013."""
     previous = database.obj
     url = fresh_database_url(tmp_path)
     if previous is not None and not database.is_closed():
@@ -21,7 +21,7 @@ def before_m0015(tmp_path, monkeypatch):
     database.initialize(make_database(url))
     database.connect()
     everything = migrations.available()
-    before = everything[: everything.index("m0015_limits")]
+    before = everything[: everything.index("m0013_limits")]
     monkeypatch.setattr(migrations, "available", lambda: before)
     migrations.migrate()
     monkeypatch.undo()
@@ -32,7 +32,7 @@ def before_m0015(tmp_path, monkeypatch):
     drop_database(url)
 
 
-def test_programs_without_a_code_get_one(before_m0015):
+def test_programs_without_a_code_get_one(before_m0013):
     agency = factories.agency(name="机构", code="TA")
     school = factories.school(agency=agency, name="甲校", code="JX")
     term = factories.term(school=school)
@@ -44,7 +44,7 @@ def test_programs_without_a_code_get_one(before_m0015):
             Program.create(curriculum=cur.id, school=school, term=term, room=room, title=kind)
         )
     assert Program.select().where(Program.archive_code.is_null()).count() == 3
-    assert migrations.migrate()[0] == "m0015_limits"
+    assert migrations.migrate()[0] == "m0013_limits"
     codes = [Program.get_by_id(p.id).archive_code for p in made]
     year = term.start.year
     assert codes == [f"JX-XZ-{year}-0001", f"JX-KT-{year}-0001", f"JX-XZ-{year}-0002"]

@@ -132,10 +132,10 @@ def test_the_command(app, world):
 
 
 def test_the_migration_dates_existing_flags_from_their_reflection(world):
-    """m0011 gives flags raised before it the reflection's submission (else its last save)
+    """m0010 gives flags raised before it the reflection's submission (else its last save)
     as the moment they were raised, so they escalate rather than wait forever."""
     from planner.db import database
-    from planner.migrations.m0011_safeguarding import BACKFILL
+    from planner.migrations.m0010_safeguarding import BACKFILL
 
     submitted = flag(world)
     Reflection.update(submitted_at=RAISED).where(Reflection.id == submitted.reflection_id).execute()
