@@ -93,7 +93,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(default_config(app.instance_path))
     if config:
         app.config.update(config)
-    check_public_address(app.config, app.debug)
+    # a `flask …` command serves no request (content check, migrate, purge); `flask run` is
+    # for development (production serves through gunicorn, where the check holds)
+    check_public_address(app.config, app.debug or os.environ.get("FLASK_RUN_FROM_CLI") == "true")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 

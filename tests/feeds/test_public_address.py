@@ -51,6 +51,15 @@ def test_debug_and_tests_start_without_an_address(app, db_url, bare_env):
     assert production_app(db_url, TESTING=True).testing
 
 
+def test_a_flask_command_starts_without_an_address(app, db_url, bare_env, monkeypatch):
+    """`flask planner content check` and the like serve no request; gunicorn still refuses."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    assert production_app(db_url).config["PUBLIC_BASE_URL"] == ""
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI")
+    with pytest.raises(RuntimeError, match="PLANNER_BASE_URL"):
+        production_app(db_url)
+
+
 def test_the_environment_sets_the_address(app, db_url, bare_env, monkeypatch):
     monkeypatch.setenv("PLANNER_BASE_URL", PUBLIC + "/")
     assert production_app(db_url).config["PUBLIC_BASE_URL"] == PUBLIC
