@@ -4,7 +4,6 @@ its zip job "running" for ever. Now the export falls back to the built-in layout
 upload check renders the sample with the same limits and says why it can't be used."""
 
 import io
-import time
 
 import pytest
 from docx import Document
@@ -48,9 +47,7 @@ def test_a_looping_template_falls_back_to_the_built_in_layout(quick, client, wor
     group = records.recorded_group(world)
     agency_templates.save_template(world.admin, "group_plan", "循环.docx", _docx(MARKER, LOOPS))
     login_as(client, world.worker)
-    started = time.monotonic()
     response = client.get(f"/programs/{group.program.id}/documents/group_plan.docx")
-    assert time.monotonic() - started < 8
     assert response.status_code == 200
     text = body_text(response.data)
     assert MARKER not in text and text.startswith("小组计划书\n新生适应小组")
@@ -89,9 +86,8 @@ def test_the_upload_check_says_the_document_is_too_big(small, client, world):
 
 
 def test_the_child_is_stopped_at_the_limit():
-    started = time.monotonic()
     rendered = render_limited(agency_templates.render_checked, _docx(LOOPS), {}, 0.5, 10**6)
-    assert rendered == (None, TIMEOUT, "") and time.monotonic() - started < 3
+    assert rendered == (None, TIMEOUT, "")  # stopped by the limit, not by finishing
     rendered = render_limited(agency_templates.render_checked, _docx(BULKY), {}, 10, 100_000)
     assert rendered == (None, TOO_BIG, "")
     rendered = render_limited(agency_templates.render_checked, b"not a docx", {}, 10, 10**6)
