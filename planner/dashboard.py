@@ -1,12 +1,11 @@
 """The home page: what this user needs today, by role."""
 
-import datetime as dt
-
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
 from planner.accounts.services import supervisors_of
+from planner.i18n import local_today
 from planner.reflections import safeguarding
 from planner.roles import EVERYONE
 from planner.schools.models import School
@@ -29,7 +28,7 @@ def home():
 def index():
     """Role-specific overview; staff see the open safeguarding flags that are theirs to
     know about or act on (standard 4.1, planner/reflections/safeguarding.py)."""
-    context = {"today": dt.date.today()}
+    context = {"today": local_today()}
     if current_user.is_teacher:
         context["classes"] = list(classes_query(current_user))
     else:

@@ -6,6 +6,7 @@ from planner.accounts.models import User
 from planner.accounts.services import create_user, set_maintainer
 from planner.calendars.models import BellPeriod
 from planner.db import write_tx
+from planner.i18n import local_today
 from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 
@@ -45,7 +46,7 @@ def bell_schedule(school_id: int, minutes: int) -> list[dict]:
 
 def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     """Create the demo agency once. Returns (username, role, name) of each demo login."""
-    today = today or dt.date.today()
+    today = today or local_today()
     if Agency.select().where(Agency.name == AGENCY).exists():
         return [
             (u.username, u.role, u.display_name)
@@ -270,7 +271,7 @@ def load_demo_group(today: dt.date | None = None) -> int:
     from planner.students.codes import issue_codes
     from planner.students.models import Consent, GroupMember, Student
 
-    today = today or dt.date.today()
+    today = today or local_today()
     program = Program.get_or_none(Program.title == "新生适应小组")
     if program is None or GroupMember.select().where(GroupMember.program == program).exists():
         return 0

@@ -8,6 +8,7 @@ import datetime as dt
 from planner.accounts.models import User
 from planner.db import write_tx
 from planner.demo import current_term_dates
+from planner.i18n import local_today
 from planner.schools.models import Room, School, SchoolClass, Term
 
 TITLE = "人际交往小组（上学期）"
@@ -39,7 +40,7 @@ def _program(school, worker):
     from planner.sessions.placement import Rule, Spec
     from planner.sessions.services import create_program
 
-    name, start, end = previous_term_dates(dt.date.today())
+    name, start, end = previous_term_dates(local_today())
     term = Term.get_or_none((Term.school == school) & (Term.name == name)) or Term.create(
         school=school, name=name, start=start, end=end
     )
@@ -248,7 +249,7 @@ def load_demo_headcounts(today: dt.date | None = None) -> int:
     from planner.runs.models import SessionRecord
     from planner.sessions.models import Program, ProgramClass, Session
 
-    today = today or dt.date.today()
+    today = today or local_today()
     lessons = list(
         Session.select(Session.id, Session.program)
         .join(Program)

@@ -24,9 +24,19 @@ def select_locale():
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def utc_clock() -> dt.datetime:
+    """The one clock every "now" and "today" is read from (an aware UTC time)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def local_now() -> dt.datetime:
     """Naive Beijing wall-clock time, comparable with stored session dates and times."""
-    return dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+    return utc_clock().astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
+def local_today() -> dt.date:
+    """Today in Beijing: a server on UTC is still on yesterday until 08:00 Beijing time."""
+    return local_now().date()
 
 
 def from_local(value: dt.datetime) -> dt.datetime:
@@ -39,6 +49,13 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.replace(tzinfo=dt.timezone.utc).astimezone(SHANGHAI).strftime(fmt)
+
+
+def local_date(value: dt.datetime | None) -> dt.date | None:
+    """The Beijing day of a stored (naive UTC) timestamp."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(SHANGHAI).date()
 
 
 def is_english() -> bool:
@@ -81,6 +98,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["shortday"] = format_short
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["current_locale"] = locale_code
     # the page to come back to after switching language, query string included
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from flask import session
 
-from planner.i18n import format_day, format_short, locale_code
+from planner.i18n import format_day, format_short, local_today, locale_code
 from tests import factories
 from tests.conftest import login_as
 
@@ -58,7 +58,7 @@ def test_the_choice_survives_login(client, world):
 def test_dashboard_shows_todays_date_in_chinese(client, world):
     login_as(client, world.worker)
     html = client.get("/dashboard").get_data(as_text=True)
-    assert format_day_zh(dt.date.today()) in html
+    assert format_day_zh(local_today()) in html
 
 
 def format_day_zh(day):

@@ -6,7 +6,6 @@ Routes are @public for the route rules; each declares its token scope with @toke
 instead. Errors are JSON with the message in Chinese (`error`) and English (`error_en`).
 """
 
-import datetime as dt
 import re
 from functools import wraps
 
@@ -20,6 +19,7 @@ from planner.api.blueprint import bp, error
 from planner.curricula.schemas import CurriculumSchema
 from planner.curricula.services import to_data
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import EDITORS
 from planner.security import csrf
@@ -155,5 +155,5 @@ def stats(user):
         return failed
     if args["term"] not in term_names(user):
         return error(404)
-    result = term_statistics(user, args["term"], dt.date.today())
+    result = term_statistics(user, args["term"], local_today())
     return jsonify(schemas.StatsSchema().dump(vars(result)))

@@ -3,8 +3,6 @@
 Admins edit; the school's workers and supervisors may read a school calendar; teachers
 don't see these screens. Another school's records answer 404 (access.py scoping)."""
 
-import datetime as dt
-
 from flask import abort, current_app, request, url_for
 from flask_login import current_user
 
@@ -16,6 +14,7 @@ from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec, small_int
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.roles import ADMIN, STAFF
 from planner.schools.models import School, Term
 from planner.web import conflict_response, go, load_form, render
@@ -107,7 +106,7 @@ def school_calendar(school_id):
     school = school_or_404(current_user, school_id)
     terms = list(school.terms.where(~Term.archived).order_by(Term.start))
     raw = request.args.get("term")
-    term = _term(school, raw) if raw is not None else services.default_term(terms, dt.date.today())
+    term = _term(school, raw) if raw is not None else services.default_term(terms, local_today())
     return render(
         "calendars/school.html",
         "calendars/_school_body.html",
@@ -261,7 +260,7 @@ def bells(school_id):
 @allow(ADMIN)
 def national():
     """Statutory holidays and 调休 make-up days, by year, with their sources."""
-    years, missing = services.national_years(dt.date.today())
+    years, missing = services.national_years(local_today())
     return render(
         "calendars/national.html", "calendars/_national_body.html", years=years, missing=missing
     )

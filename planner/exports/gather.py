@@ -3,14 +3,12 @@ built from the database. Documents are in Chinese, the language agencies hand th
 whatever the UI language. Student-level data appears only as archive codes (standard
 9.4), and never at all in a teacher's lesson plan."""
 
-import datetime as dt
-
 from peewee import prefetch
 
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.i18n import WEEKDAYS_ZH
+from planner.i18n import WEEKDAYS_ZH, local_date, local_today
 from planner.reflections.models import REFLECTION_STATUSES
 from planner.runs.models import ATTENDANCE, SessionRecord
 from planner.schools.models import SchoolClass
@@ -50,7 +48,7 @@ def common(program, kind: str, doc_title: str, workers=None) -> dict:
         "archive_code": archive_code(program),
         "term": program.term.name,
         "workers": workers if workers is not None else workers_of(program),
-        "generated_on": dt.date.today().isoformat(),
+        "generated_on": local_today().isoformat(),
     }
 
 
@@ -247,6 +245,6 @@ def meeting_record(program, session) -> dict:
             "status": str(REFLECTION_STATUSES.get(refl.status, "")) if refl else "未填写",
             "comment": refl.supervisor_comment if refl else "",
             "by": signer.display_name if signer else "",
-            "on": refl.signed_off_at.date().isoformat() if refl and refl.signed_off_at else "",
+            "on": local_date(refl.signed_off_at).isoformat() if refl and refl.signed_off_at else "",
         },
     )

@@ -14,6 +14,7 @@ from planner.feeds.models import AUDIENCES
 from planner.feeds.schemas import FeedTokenSchema
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.roles import EVERYONE
 from planner.web import error_status, go, load_form, render
 
@@ -83,7 +84,7 @@ def feed(token):
         # Plain text, not the error page: that page echoes the request path (with the token)
         # into its language form, and a calendar app shows no HTML anyway.
         return Response("404 Not Found\n", 404, mimetype="text/plain")
-    body = services.feed_body(found, base_url(), request.args.get("days") == "1", dt.date.today())
+    body = services.feed_body(found, base_url(), request.args.get("days") == "1", local_today())
     etag, modified = services.record_fetch(found, body, now())
     response = Response(body, mimetype=CALENDAR)
     response.set_etag(etag)

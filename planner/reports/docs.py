@@ -1,10 +1,9 @@
 """The 学期工作统计 document's context: the agency with a row per school, a school with a row
 per worker, or a worker with a row per school."""
 
-import datetime as dt
-
 from planner.audit.models import record
 from planner.evaluation.compute import fmt_pct
+from planner.i18n import local_today
 from planner.reports.stats import KEYS, term_statistics
 from planner.schools.models import Agency
 
@@ -20,7 +19,7 @@ def _row(values: dict) -> dict:
 
 def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
     """scope: agency (target None), school (target a School) or worker (target a User)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     agency = Agency.get_by_id(user.agency_id)
     stats = term_statistics(
         user,
@@ -46,7 +45,7 @@ def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
         "archive_code": code,
         "term": term_name,
         "workers": [target.display_name] if scope == "worker" else [],
-        "generated_on": dt.date.today().isoformat(),
+        "generated_on": local_today().isoformat(),
         "scope": SCOPES[scope],
         "scope_name": name,
         "as_of": as_of.isoformat(),

@@ -2,8 +2,6 @@
 and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
 programs, workers their own; teachers have no statistics (403)."""
 
-import datetime as dt
-
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
@@ -11,6 +9,7 @@ from planner.access import allow, get_or_404, programs_query, schools_query, wor
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
 from planner.exports import jobs
+from planner.i18n import local_today
 from planner.reports.docs import stats_context, stats_document
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import STAFF
@@ -34,7 +33,7 @@ def _term_name():
 def stats():
     """学期工作统计: totals, per school and per worker, with the counting rules."""
     term, names = _term_name()
-    result = term_statistics(current_user, term, dt.date.today()) if term else None
+    result = term_statistics(current_user, term, local_today()) if term else None
     # with the school joined: the page names each term's school (one query, not one each)
     terms = (
         list(

@@ -11,6 +11,7 @@ from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_now, local_today
 from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
 from planner.sessions.models import Program, ProgramWorker, Session
@@ -207,7 +208,7 @@ def save_record(session, values, with_headcount):
 def sessions_today(user, day=None):
     """Today's sessions the user may run or view, earliest first (one query). Workers:
     the sessions of their own programs; supervisors: those of their workers' programs."""
-    day = day or dt.date.today()
+    day = day or local_today()
     query = (
         sessions_query(user)
         .select_extend(SessionTemplate, Room)
@@ -230,7 +231,7 @@ def sessions_today(user, day=None):
 def next_session(sessions, at=None):
     """The session to open now: the first not yet ended, else the last that has ended
     (notes are often written straight after); cancelled sessions are skipped."""
-    at = at or dt.datetime.now().time()
+    at = at or local_now().time()
     live = [s for s in sessions if s.status != "cancelled"]
     upcoming = [s for s in live if s.end >= at]
     if upcoming:

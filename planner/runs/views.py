@@ -1,8 +1,6 @@
 """Views of planner.runs (blueprint "runs"): the run page, today's shortcut, attendance
 taps and quick notes. Thin: load form → service → render."""
 
-import datetime as dt
-
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,6 +9,7 @@ from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.roles import EDITORS, STAFF
 from planner.runs import services
 from planner.runs.models import ATTENDANCE
@@ -116,9 +115,7 @@ def today():
         chosen = services.next_session(sessions)
         if chosen is not None:
             return redirect(url_for("runs.run", session_id=chosen.id))
-    return render(
-        "runs/today.html", "runs/_today_body.html", sessions=sessions, day=dt.date.today()
-    )
+    return render("runs/today.html", "runs/_today_body.html", sessions=sessions, day=local_today())
 
 
 def _tap_answer(status, message, errors=None, session=None):

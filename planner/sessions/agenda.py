@@ -10,6 +10,7 @@ from planner.access import allow, get_or_404, schools_query, sessions_query
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.calendars.services import day_map, teaching_week, term_weeks, week_monday
 from planner.curricula.models import SessionTemplate
+from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, ProgramWorker, Session
@@ -64,7 +65,7 @@ def _date_arg(name, default):
 @allow(*EVERYONE)
 def today():
     """Today's sessions, large, for the tablet."""
-    day = dt.date.today()
+    day = local_today()
     return render(
         "agenda/today.html",
         "agenda/_today_body.html",
@@ -78,7 +79,7 @@ def today():
 @allow(*EVERYONE)
 def week():
     """Seven days from Monday."""
-    monday = week_monday(_date_arg("date", dt.date.today()))
+    monday = week_monday(_date_arg("date", local_today()))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     sessions = visible_sessions(current_user, days[0], days[-1])
     return render(
@@ -97,7 +98,7 @@ def week():
 @allow(*EVERYONE)
 def month():
     """A month grid, weeks by weekdays."""
-    first = _date_arg("date", dt.date.today()).replace(day=1)
+    first = _date_arg("date", local_today()).replace(day=1)
     weeks = pycal.Calendar().monthdatescalendar(first.year, first.month)
     sessions = visible_sessions(current_user, weeks[0][0], weeks[-1][-1])
     by_day = {}

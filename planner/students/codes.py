@@ -6,7 +6,6 @@ type and year) and only ever go up, so a code is never issued twice, even after 
 is archived or the pattern changes; the unique index on Student.archive_code backs that up.
 """
 
-import datetime as dt
 import re
 import string
 
@@ -15,6 +14,7 @@ from peewee import fn
 from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.schools.models import Agency, School
 from planner.students.models import ArchiveCounter, ArchiveSetting
 
@@ -91,7 +91,7 @@ def example(agency: Agency, pattern: str | None = None) -> str:
     pattern = pattern or pattern_for(agency.id)
     school = School.select().where(School.agency == agency.id).order_by(School.id).first()
     return render(
-        pattern, agency.code, school.code if school else "SCHOOL", STUDENT, dt.date.today().year, 1
+        pattern, agency.code, school.code if school else "SCHOOL", STUDENT, local_today().year, 1
     )
 
 
@@ -105,7 +105,7 @@ def issue_codes(school: School, count: int, kind: str = STUDENT, year: int | Non
     """
     if count <= 0:
         return []
-    year = year or dt.date.today().year
+    year = year or local_today().year
     agency = Agency.get_by_id(school.agency_id)
     pattern = pattern_for(agency.id)
     where = (

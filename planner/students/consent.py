@@ -28,18 +28,13 @@ from planner.audit.models import record
 from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.i18n import local_now
+from planner.i18n import local_today
 from planner.students.models import MISSING, PURPOSES, Consent, GroupMember, Student
 
 GUARDIAN, STUDENT, ASSENT = "guardian", "student", "assent"
 OWN_CONSENT_AGE = 14  # PIPL Art. 31: from 14, the student's own consent as well
 FULL_AGE = 18  # full civil capacity: the guardian's consent is no longer asked for
 COUNTED = (GUARDIAN, STUDENT)  # the givers whose consent counts (assent never does)
-
-
-def beijing_today() -> dt.date:
-    """Today in Beijing: the day ages are counted on and consents are dated."""
-    return local_now().date()
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -129,7 +124,7 @@ def standings(student_ids, on: dt.date | None = None, purpose: str | None = None
     ids = list(student_ids)
     if not ids:
         return {}
-    return standings_where(Student.id.in_(ids), on or beijing_today(), purpose)
+    return standings_where(Student.id.in_(ids), on or local_today(), purpose)
 
 
 def missing_for(student_id: int, purpose: str, on: dt.date | None = None) -> tuple:
@@ -191,7 +186,7 @@ def check_giver(student: Student, given_by: str, given_on: dt.date) -> None:
 def give(user, student: Student, data: dict) -> Consent:
     """Record a consent (validated data: purpose, given_by, giver_name, notice_version,
     given_on, method) and append the audit row, in one transaction."""
-    today = beijing_today()
+    today = local_today()
     if student.archived:
         raise PlannerError(_l("该学生档案已归档，不能登记新的同意。"), "consent")
     if data["given_on"] > today:
@@ -221,7 +216,7 @@ def withdraw(user, consent: Consent, on: dt.date | None = None) -> Consent:
     """Withdraw a consent from `on` (today). When consent to take part is no longer complete
     (the guardian's or the student's own withdrawn), the student leaves every group at once:
     processing stops on the next request. Withdrawing an assent changes no gate."""
-    on = on or beijing_today()
+    on = on or local_today()
     if consent.withdrawn_on is not None:
         raise PlannerError(_l("这项同意已经撤回。"), "consent")
     student = Student.get_by_id(consent.student_id)

@@ -10,8 +10,9 @@ from peewee import JOIN
 
 from planner.audit.models import record
 from planner.db import write_tx
+from planner.i18n import local_today
 from planner.schools.models import SchoolClass
-from planner.students.consent import OWN_CONSENT_AGE, beijing_today, standings_where
+from planner.students.consent import OWN_CONSENT_AGE, standings_where
 from planner.students.models import PURPOSES, Student
 
 
@@ -37,7 +38,7 @@ def to_confirm(user, school_id: int, on: dt.date | None = None) -> list:
     a purpose with a consent that counts but not every one they need (only the guardian's, or
     from old records only their own before 18). [(student with class, Standing, 14th birthday)] by class and
     student number, in two queries; listing names is a read and appends one audit row."""
-    on = on or beijing_today()
+    on = on or local_today()
     where = (
         (Student.school == school_id)
         & ~Student.archived

@@ -2,14 +2,13 @@
 contract, and members (6–12 typically). Joining needs every consent to take part that the
 student's age asks for (standard 4.2: planner.students.consent)."""
 
-import datetime as dt
-
 from peewee import JOIN, IntegrityError
 
 from planner.audit.models import record
 from planner.db import ConflictError, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.schools.models import SchoolClass
 from planner.students.consent import consenting_ids, missing_for, missing_text, standings
 from planner.students.models import GroupMember, GroupRoster, Student
@@ -30,7 +29,7 @@ def save_details(program, data: dict) -> GroupRoster:
     first save that another person made first)."""
     data = dict(data)
     version = data.pop("version")
-    if data.get("contract_signed_on") and data["contract_signed_on"] > dt.date.today():
+    if data.get("contract_signed_on") and data["contract_signed_on"] > local_today():
         raise PlannerError(_l("签订日期不能晚于今天。"))
     roster = roster_of(program)
     try:

@@ -19,6 +19,7 @@ from planner.db import write_tx
 from planner.errors import PlannerError
 from planner.forms import clean_text
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.schools.models import School
 from planner.students.codes import issue_codes
 from planner.students.models import Student
@@ -288,7 +289,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def validate(school: School, table: dict, mapping: dict, today: dt.date | None = None) -> list:
     """Every data row with its cleaned values and its problems (two queries in all)."""
-    today = today or dt.date.today()
+    today = today or local_today()
     classes = {class_key(c.name): c.id for c in school_classes(school.id)}
     existing = {
         no

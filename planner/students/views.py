@@ -16,6 +16,7 @@ from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.privacy import requests as data_requests
 from planner.privacy.forms import REQUEST_FIELDS
 from planner.roles import ADMIN, EDITORS, STAFF
@@ -189,7 +190,7 @@ def _consent_defaults(student, standing):
 def _record(student, status=200, values=None, errors=None):
     """The record page, audited; after an htmx consent change, only its consent section
     (the change itself is audited as consent_change)."""
-    today = consent.beijing_today()
+    today = local_today()
     consents = consent.consents_of(student.id)
     standing = consent.standing_of(student, consents, today)
     context = dict(

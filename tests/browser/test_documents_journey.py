@@ -2,7 +2,6 @@
 evaluation, download all six documents (and the zip, watching its progress bar), and read
 each back through LibreOffice. The statistics on the page match the database."""
 
-import datetime as dt
 import io
 import os
 import re
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from planner import ROOT
 from planner.curricula.models import Curriculum
 from planner.demo import DEMO_PASSWORD
+from planner.i18n import local_today
 from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.models import Program, Session
 from planner.students.models import GroupMember, Student
@@ -47,7 +47,7 @@ def expected_totals(term_name) -> dict:
     held = Session.select().where(
         Session.program.in_(mine)
         & (Session.status != "cancelled")
-        & (Session.date <= dt.date.today())
+        & (Session.date <= local_today())
     )
     lessons = [
         s

@@ -7,6 +7,7 @@ import pytest
 from planner.accounts.models import User
 from planner.calendars.models import CalendarDay
 from planner.calendars.services import day_map, import_statutory, load_years
+from planner.i18n import local_today
 from tests.calendars.conftest import (
     CALENDAR_DIR,
     HTMX,
@@ -53,7 +54,7 @@ def test_page_lists_each_year_with_its_source_and_days(admin, world):
 
 def test_page_says_when_next_years_notice_is_missing(admin, world):
     import_statutory(load_years(CALENDAR_DIR))
-    today = dt.date.today()
+    today = local_today()
     missing = next(y for y in (today.year, today.year + 1) if y > 2026)
     html = admin.get("/admin/calendar/national").get_data(as_text=True)
     notice = html.split('id="missing-year"')[1].split("</p>")[0]

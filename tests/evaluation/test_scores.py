@@ -1,9 +1,8 @@
 """Score entry per member and time point: validated against the instrument (range, required
 items), gated on observation consent, version-checked, and only by the group's workers."""
 
-import datetime as dt
-
 from planner.evaluation.models import Score
+from planner.i18n import local_today
 from planner.students.models import Consent
 from tests.conftest import login_as
 
@@ -77,7 +76,7 @@ def test_no_consent_no_score(client, world, egroup, inst):
     response = client.post(url(egroup, egroup.no), data=answers(inst))
     assert response.status_code == 422 and "不能记录评估分数" in response.get_data(as_text=True)
     # a withdrawal today stops the next save at once
-    Consent.update(withdrawn_on=dt.date.today()).where(Consent.student == egroup.ok.id).execute()
+    Consent.update(withdrawn_on=local_today()).where(Consent.student == egroup.ok.id).execute()
     assert client.post(url(egroup, egroup.ok), data=answers(inst)).status_code == 422
     assert Score.select().count() == 0
 

@@ -6,6 +6,7 @@ import itertools
 
 from planner.calendars.models import CalendarDay
 from planner.feeds import services
+from planner.i18n import local_today
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from tests.curricula.factories import curriculum
 
@@ -21,7 +22,7 @@ def program(school, term, room, workers=(), classes=(), lessons=4, first=None, *
         ProgramWorker.create(program=created, worker=worker)
     for school_class in classes:
         ProgramClass.create(program=created, school_class=school_class)
-    first = first or dt.date.today() - dt.timedelta(days=14)
+    first = first or local_today() - dt.timedelta(days=14)
     for n, template in enumerate(sorted(cur.sessions, key=lambda t: t.seq)):
         Session.create(
             program=created,

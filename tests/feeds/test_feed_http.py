@@ -8,6 +8,7 @@ from ical.calendar_stream import IcsCalendarStream
 from planner.db import now
 from planner.feeds.ical import session_uid
 from planner.feeds.models import FeedToken
+from planner.i18n import local_today
 from planner.sessions.models import Session
 from tests.feeds.factories import calendar_day, program, sessions_of, token, world_program
 
@@ -151,7 +152,7 @@ def test_audiences_get_their_own_sessions(client, world):
 
 def test_holidays_and_makeup_days_only_with_days_1(client, world):
     world_program(world)
-    today = dt.date.today()
+    today = local_today()
     calendar_day("holiday", today + dt.timedelta(days=20), "国庆节")
     calendar_day("makeup", today + dt.timedelta(days=30), "国庆节调休上课", follows_weekday=5)
     calendar_day("holiday", today + dt.timedelta(days=40), "乙校校庆", school=world.other_school)
@@ -164,7 +165,7 @@ def test_holidays_and_makeup_days_only_with_days_1(client, world):
 
 
 def test_a_school_day_overrides_the_national_one(client, world):
-    day = dt.date.today() + dt.timedelta(days=10)
+    day = local_today() + dt.timedelta(days=10)
     calendar_day("makeup", day, "国庆节调休上课", follows_weekday=1)
     calendar_day("closure", day, "校舍维修", school=world.school)
     _, raw = token(world.worker)
@@ -189,7 +190,7 @@ def test_query_count_does_not_grow_with_the_feed(client, world):
 
     world_program(world)
     created, raw = token(world.worker)
-    today = dt.date.today()
+    today = local_today()
 
     def cost():
         with count_queries() as counter:

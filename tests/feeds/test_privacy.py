@@ -9,6 +9,7 @@ import pytest
 
 from planner.accounts.models import User
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
+from planner.i18n import local_today
 from planner.security import TokenLogFilter
 from planner.sessions.models import Program, ScheduleChange, Session
 from tests.feeds.factories import calendar_day, sessions_of, token, world_program
@@ -66,7 +67,7 @@ def assert_clean(data: bytes):
 
 def test_canary_student_name_is_in_no_feed(client, as_user, world):
     prog = world_program(world)
-    calendar_day("holiday", dt.date.today() + dt.timedelta(days=5), "国庆节")
+    calendar_day("holiday", local_today() + dt.timedelta(days=5), "国庆节")
     plant_canary(world, prog)
     feeds = [
         token(world.worker),

@@ -7,6 +7,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.privacy.models import DataRequest
 from tests import factories
 from tests.conftest import login_as
@@ -120,7 +121,7 @@ def test_the_annual_summary_counts_reads_exports_requests_and_purges(client, wor
         recorded_by=world.worker,
     )
     login_as(client, world.admin)
-    year = dt.date.today().year
+    year = local_today().year
     summary = client.get("/admin/audit/summary", query_string={"year": year})
     body = summary.get_data(as_text=True)
     assert summary.status_code == 200

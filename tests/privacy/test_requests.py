@@ -13,6 +13,7 @@ from docx import Document
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.privacy.models import DataRequest
 from planner.reflections.models import FollowUp, Reflection
 from planner.reports.stats import term_statistics
@@ -26,7 +27,7 @@ def form(**kw):
     data = {
         "kind": "erase",
         "requester": "guardian",
-        "asked_on": dt.date.today().isoformat(),
+        "asked_on": local_today().isoformat(),
         "note": "监护人来电要求删除",
     }
     data.update(kw)
@@ -183,7 +184,7 @@ def test_one_pending_erasure_at_a_time(client, world, group):
         ({"requester": "teacher"}, "requester"),
         ({"asked_on": ""}, "asked_on"),
         ({"asked_on": "2026-13-45"}, "asked_on"),
-        ({"asked_on": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "asked_on"),
+        ({"asked_on": (local_today() + dt.timedelta(days=1)).isoformat()}, "asked_on"),
         ({"note": "长" * 501}, "note"),
     ],
 )

@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 
 from planner.db import now
+from planner.i18n import local_today
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.sessions.archive import issue_archive_code
@@ -70,7 +71,7 @@ def student(world, consent=True, withdrawn=False, **kw):
             notice_version="v1",
             given_on=dt.date(2026, 9, 1),
             method="paper",
-            withdrawn_on=dt.date.today() if withdrawn else None,
+            withdrawn_on=local_today() if withdrawn else None,
         )
     return created
 

@@ -10,6 +10,7 @@ from playhouse.test_utils import count_queries
 
 from planner.accounts.models import WorkerSchool
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.reports.stats import KEYS, term_statistics
 from planner.runs.models import SessionRecord
 from planner.schools.models import Term
@@ -26,7 +27,7 @@ T = "2026—2027学年第一学期"
 def today():
     """The day the page and the document count up to; asked each time, so a run that
     crosses midnight doesn't compare with yesterday."""
-    return dt.date.today()
+    return local_today()
 
 
 WEEK = dt.timedelta(weeks=1)

@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 
 from planner.curricula.models import Activity, SessionTemplate
+from planner.i18n import local_today
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.models import Consent, GroupMember, Student
 from tests.curricula.factories import curriculum
@@ -72,7 +73,7 @@ def run_session(
         program=program,
         template=template.id,
         seq=1,
-        date=day or dt.date.today(),
+        date=day or local_today(),
         start=start,
         end=end,
         room=room or world.room,

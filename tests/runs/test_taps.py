@@ -5,6 +5,7 @@ import datetime as dt
 from playhouse.test_utils import count_queries
 
 from planner.db import now
+from planner.i18n import local_today
 from planner.runs.models import Attendance
 from planner.sessions.models import Session
 from planner.students.models import GroupMember
@@ -165,14 +166,14 @@ def test_a_withdrawn_consent_stops_taps_on_the_next_request(worker, group):
     assert tap(worker, group, first, "present", T0).status_code == 200
     from planner.students.models import Consent
 
-    Consent.update(withdrawn_on=dt.date.today()).where(Consent.student == first.id).execute()
+    Consent.update(withdrawn_on=local_today()).where(Consent.student == first.id).execute()
     refused(tap(worker, group, first, "late", T0 + SECOND), 422, "知情同意")
     assert rows(group) == {first.id: "present"}
 
 
 def test_a_consent_dated_in_the_future_is_not_active(worker, group):
     late = members(group, 1, consent=False)[0]
-    give_consent(late, given_on=dt.date.today() + dt.timedelta(days=1))
+    give_consent(late, given_on=local_today() + dt.timedelta(days=1))
     refused(tap(worker, group, late, "present", T0), 422, "知情同意")
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from planner.i18n import local_today
 from planner.runs.services import next_session
 from planner.sessions.models import Session
 from tests.conftest import login_as
@@ -16,7 +17,7 @@ def test_nothing_today(worker):
 
 def test_a_worker_goes_straight_to_todays_session(worker, world):
     session = run_session(world)
-    run_session(world, day=dt.date.today() + dt.timedelta(days=1))
+    run_session(world, day=local_today() + dt.timedelta(days=1))
     response = worker.get("/run/today")
     assert response.status_code == 302
     assert response.location.endswith(f"/sessions/{session.id}/run")

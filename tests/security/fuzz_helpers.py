@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from planner.exports import jobs
+from planner.i18n import local_now
 from tests.access import LOGIN
 from tests.conftest import login_as
 from tests.security import helpers as h
@@ -115,7 +116,7 @@ TYPED = {
     "feeds.create": lambda w: {"label": "测试订阅"},
     "api.token_create": lambda w: {"label": "测试令牌"},
     "runs.tap": lambda w: {
-        "tapped_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "tapped_at": local_now().isoformat(timespec="seconds"),
         "tap_id": "fuzz-tap-1",
     },  # what runmode.js adds
     "calendars.ics_upload": _files("ics"),

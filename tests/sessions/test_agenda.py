@@ -1,10 +1,9 @@
 """Today, week, month and term overview: scoped, labelled, constant queries."""
 
-import datetime as dt
-
 import pytest
 from playhouse.test_utils import count_queries
 
+from planner.i18n import local_today
 from planner.sessions.models import Session
 from tests import factories
 from tests.conftest import login_as
@@ -58,7 +57,7 @@ def test_worker_of_another_school_sees_nothing_here(client, world, planned):
 
 def test_today_lists_todays_sessions_large(client, world, planned):
     mine, _ = planned
-    Session.update(date=dt.date.today()).where(
+    Session.update(date=local_today()).where(
         (Session.program == mine.id) & (Session.seq == 1)
     ).execute()
     login_as(client, world.worker)

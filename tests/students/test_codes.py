@@ -1,12 +1,12 @@
 """Unified archive codes: the admin's pattern, and codes issued atomically, never reused."""
 
-import datetime as dt
 import threading
 
 import pytest
 
 from planner.db import database
 from planner.errors import PlannerError
+from planner.i18n import local_today
 from planner.schools.models import School
 from planner.students import codes
 from planner.students.models import ArchiveCounter, ArchiveSetting, Student
@@ -15,7 +15,7 @@ from tests.conftest import login_as
 from tests.students import factories as f
 from tests.students.conftest import HTMX, inline_error, text
 
-YEAR = dt.date.today().year
+YEAR = local_today().year
 
 
 @pytest.mark.parametrize(

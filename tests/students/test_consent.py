@@ -8,6 +8,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.students import consent
 from planner.students.models import Consent, GroupMember
 from tests.conftest import login_as
@@ -19,7 +20,7 @@ from tests.students.factories import consent_form as form
 def today():
     """Asked each time (a run that crosses midnight must not compare with yesterday), in
     Beijing time like the code."""
-    return consent.beijing_today()
+    return local_today()
 
 
 def years_ago(n, days=0):

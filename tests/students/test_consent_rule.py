@@ -9,6 +9,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.students import consent
 from planner.students.models import PURPOSES, Consent, GroupMember
 from tests.conftest import login_as
@@ -21,7 +22,7 @@ PINNED = 6
 
 
 def today():
-    return consent.beijing_today()
+    return local_today()
 
 
 def years_ago(n, days=0):

@@ -6,6 +6,7 @@ import re
 import pytest
 from playhouse.test_utils import count_queries
 
+from planner.i18n import local_today
 from planner.students.models import Consent, GroupMember, GroupRoster
 from tests.conftest import login_as
 from tests.curricula.factories import curriculum
@@ -95,9 +96,9 @@ def test_the_select_marks_who_lacks_consent(worker, world, group):
 
 def test_a_withdrawn_or_future_consent_is_refused(worker, world, group):
     withdrawn = f.student(world.school, world.cls)
-    f.consent(withdrawn, withdrawn_on=dt.date.today())
+    f.consent(withdrawn, withdrawn_on=local_today())
     future = f.student(world.school, world.cls)
-    f.consent(future, given_on=dt.date.today() + dt.timedelta(days=3))
+    f.consent(future, given_on=local_today() + dt.timedelta(days=3))
     for s in (withdrawn, future):
         assert NO_CONSENT in text(add(worker, group, s))
     assert active_ids(group) == set()
@@ -204,13 +205,13 @@ def test_roster_notes_and_contract(worker, world, group):
         roster_url(group),
         data={
             "recruitment_notes": "在初一年级张贴海报招募，面谈 12 人，选 8 人。",
-            "contract_signed_on": dt.date.today().isoformat(),
+            "contract_signed_on": local_today().isoformat(),
             "version": "0",
         },
     )
     assert response.status_code == 303
     saved = GroupRoster.get(GroupRoster.program == group.id)
-    assert saved.contract_signed_on == dt.date.today() and saved.version == 1
+    assert saved.contract_signed_on == local_today() and saved.version == 1
     page = text(worker.get(roster_url(group)))
     assert "面谈 12 人" in page and 'name="version" value="1"' in page
     assert (

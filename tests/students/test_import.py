@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from planner.i18n import local_today
 from planner.students import roster, uploads
 from planner.students.models import ArchiveCounter, Student
 from tests import factories as base
@@ -67,7 +68,7 @@ def test_upload_map_preview_commit(worker, world, import_dir):
         ("20240102", "李四", "女", dt.date(2013, 4, 6), world.cls.id, "李娜", "13900002222"),
         ("20240103", "王五", "男", dt.date(2013, 5, 7), world.cls.id, "", ""),
     ]
-    year = dt.date.today().year
+    year = local_today().year
     assert [s.archive_code for s in students] == [f"JX-ST-{year}-000{i}" for i in (1, 2, 3)]
     assert os.listdir(import_dir) == []  # the uploaded list is gone from the server
     assert "已导入 3 名学生" in text(worker.get(done.location))

@@ -19,6 +19,7 @@ from werkzeug.test import encode_multipart
 
 from planner import create_app
 from planner.audit.models import AuditEntry
+from planner.i18n import local_today
 from planner.students.models import Consent, GroupMember, Student
 from tests import factories as base
 from tests.conftest import login_as
@@ -131,7 +132,7 @@ def test_a_whole_journey_logs_no_name_and_puts_none_in_a_url(live, world, caplog
                     "given_by": "guardian",
                     "giver_name": NAMES[1],
                     "notice_version": "v1",
-                    "given_on": dt.date.today().isoformat(),
+                    "given_on": local_today().isoformat(),
                     "method": "paper",
                 },
             )[0]
@@ -250,7 +251,7 @@ def test_state_changes_need_a_fresh_csrf_token(csrf_client, world):
         "given_by": "guardian",
         "giver_name": "王芳",
         "notice_version": "v1",
-        "given_on": dt.date.today().isoformat(),
+        "given_on": local_today().isoformat(),
         "method": "paper",
     }
     posts = [

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from playhouse.test_utils import count_queries
 
+from planner.i18n import local_today
 from planner.students.models import GroupMember, Student
 from tests import factories as base
 from tests.conftest import login_as
@@ -31,7 +32,7 @@ def good(world, **kw):
 def test_list_shows_code_name_class_grade_and_consent_per_purpose(worker, world):
     s = f.student(world.school, world.cls, name="李四", archive_code="JX-ST-2026-0007")
     f.consent(s, "participation")
-    f.consent(s, "observation", withdrawn_on=dt.date.today())
+    f.consent(s, "observation", withdrawn_on=local_today())
     html = text(worker.get(f"/schools/{world.school.id}/students"))
     assert "JX-ST-2026-0007" in html and "李四" in html and "7(1)班" in html
     row = html[html.index(f'href="/students/{s.id}"') :].split("</tr>")[0]
@@ -99,7 +100,7 @@ def test_add_a_student_issues_an_archive_code(worker, world):
     assert response.status_code == 303
     created = Student.get(Student.student_no == "20240101")
     assert response.location == f"/students/{created.id}"
-    year = dt.date.today().year
+    year = local_today().year
     assert created.archive_code == f"JX-ST-{year}-0001"
     assert (created.name, created.gender, created.birth_date, created.school_class_id) == (
         "张小明",
