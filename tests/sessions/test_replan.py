@@ -226,3 +226,45 @@ def test_a_bell_change_displaces_the_periods_sessions_and_moves_their_times(worl
     assert {s.start for s in Session.select().where(Session.program == p.id)} == {dt.time(15, 40)}
     undo_last(p, world.worker)
     assert {s.start for s in Session.select().where(Session.program == p.id)} == {cal[7].start}
+
+
+def test_the_same_preview_saved_twice_is_refused_the_second_time(world, planned):
+    """Two workers save one preview: the second finds it done already and saves nothing."""
+    p, _ = planned
+    close(world, d(9, 22))
+    preview = replan.plan(p, "bump", BEFORE)
+    replan.save(p, world.worker, "bump", preview.token, BEFORE)
+    moved = rows(p)
+    with pytest.raises(PlannerError, match="没有受日历变动影响"):
+        replan.save(p, world.admin, "bump", preview.token, BEFORE)
+    assert rows(p) == moved and ScheduleChange.select().count() == 1
+
+
+def test_two_saves_at_once_move_the_series_once(world, planned):
+    """Saved from two threads at the same moment: one saves, the other is refused (the
+    series is locked on PostgreSQL, SQLite's write transaction serialises)."""
+    import threading
+
+    from planner.db import database
+
+    p, _ = planned
+    close(world, d(9, 22))
+    token = replan.plan(p, "bump", BEFORE).token
+    barrier, outcomes = threading.Barrier(2), []
+
+    def save(user):
+        barrier.wait()
+        with database.connection_context():
+            try:
+                replan.save(p, user, "bump", token, BEFORE)
+                outcomes.append("saved")
+            except PlannerError:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=save, args=(u,)) for u in (world.worker, world.admin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    assert ScheduleChange.select().count() == 1 and rows(p)[2][1] == d(9, 29)
