@@ -9,6 +9,7 @@ from planner.i18n import local_today
 from planner.reflections import safeguarding
 from planner.roles import EVERYONE
 from planner.schools.models import School
+from planner.sessions import replan
 from planner.web import render
 
 bp = Blueprint("dashboard", __name__)
@@ -41,4 +42,6 @@ def index():
         context["safeguarding"] = safeguarding.dashboard(current_user)
     if current_user.is_worker:  # who may read her reflections and her groups' records
         context["supervisions"] = supervisors_of(current_user)
+        # due: her sessions a calendar or bell change displaced (planner/sessions/replan.py)
+        context["displaced"] = replan.worker_due(current_user, context["today"])
     return render("dashboard.html", "_dashboard_body.html", **context)

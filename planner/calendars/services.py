@@ -132,17 +132,29 @@ class DayInfo:
 def day_map(school_id: int, start: dt.date, end: dt.date) -> dict:
     """date → DayInfo for every date in [start, end]; one query. A school's own entry for
     a date outranks the statutory one (e.g. a school closed on a national make-up day)."""
-    entries = {}
+    return day_maps([school_id], start, end)[school_id]
+
+
+def day_maps(school_ids, start: dt.date, end: dt.date) -> dict:
+    """school id → day_map(school, start, end) for several schools, still one query (the
+    home page checks a worker's programs at every school she serves)."""
+    school_ids = list(school_ids)
+    entries = {school_id: {} for school_id in school_ids}
     rows = (
         CalendarDay.select()
         .where(
-            (CalendarDay.school.is_null() | (CalendarDay.school == school_id))
+            (CalendarDay.school.is_null() | CalendarDay.school.in_(school_ids))
             & CalendarDay.date.between(start, end)
         )
         .order_by(CalendarDay.school.desc(nulls="LAST"), CalendarDay.id)
     )
     for row in rows:
-        entries.setdefault(row.date, []).append(row)
+        for school_id in [row.school_id] if row.school_id is not None else school_ids:
+            entries[school_id].setdefault(row.date, []).append(row)
+    return {school_id: _infos(entries[school_id], start, end) for school_id in school_ids}
+
+
+def _infos(entries: dict, start: dt.date, end: dt.date) -> dict:
     out = {}
     # counted, not stepped past `end`: the day after 9999-12-31 doesn't exist
     for n in range((end - start).days + 1):

@@ -17,6 +17,7 @@ from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_today
 from planner.roles import ADMIN, STAFF
 from planner.schools.models import School, Term
+from planner.sessions import replan
 from planner.web import conflict_response, go, load_form, render
 
 SOURCE_HELP = _l("通知名称与文号；留空则沿用该年已有的来源。")
@@ -208,6 +209,8 @@ def _bells_form(school, section, rows, errors, token, status=200):
         "calendars/bells.html",
         "calendars/_bells_form.html",
         status,
+        # sessions placed at the old times: each program's re-plan preview moves them
+        bell_affected=replan.bell_affected(school.id, local_today()),
         school=school,
         section=section,
         sections=_sections(school),
@@ -250,6 +253,10 @@ def bells(school_id):
             for r in zip(*(request.form.getlist(k) for k in ("number", "start", "end")))
         ]
         return _bells_form(school, section, rows, errors, request.form.get("version", ""), 422)
+    if replan.bell_affected(school.id, local_today()):  # show them, with their re-plan
+        return go(
+            url_for("calendars.bells", school_id=school.id, section=section) + "#bell-affected"
+        )
     return go(url_for("calendars.school_calendar", school_id=school.id))
 
 

@@ -3,6 +3,9 @@
 import dataclasses
 import datetime as dt
 
+from peewee import JOIN
+
+from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
 from planner.errors import PlannerError
@@ -133,7 +136,11 @@ def create_programs(items: list, user) -> list:
 def spec_for(program: Program, count: int | None = None) -> Spec:
     """The placement spec of a saved program (for bumping and moving)."""
     rules = [
-        Rule(r.weekday, r.start, r.end, r.period_id, r.every_weeks) for r in program.slot_rules
+        # a period's times are read now, not as saved: a bell change moves the series
+        Rule(r.weekday, r.period.start, r.period.end, r.period_id, r.every_weeks)
+        if r.period_id
+        else Rule(r.weekday, r.start, r.end, None, r.every_weeks)
+        for r in program.slot_rules.select(SlotRule, BellPeriod).join(BellPeriod, JOIN.LEFT_OUTER)
     ]
     return Spec(
         program.school_id,

@@ -2,23 +2,25 @@
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
+from peewee import JOIN
 
 from planner.access import allow, can_plan, get_or_404, programs_query, school_or_404
-from planner.calendars.models import DAY_KINDS
+from planner.calendars.models import DAY_KINDS, BellPeriod
 from planner.calendars.services import periods as school_periods
 from planner.calendars.services import years_without_holidays
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_now, local_today
 from planner.roles import EDITORS, EVERYONE
 from planner.schools.models import Room, School, Term
-from planner.sessions import archive, services
+from planner.sessions import archive, replan, services
 from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
 from planner.sessions.planning import build, choices
-from planner.web import go, load_form, render
+from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("programs", __name__)
 
@@ -158,7 +160,13 @@ def _program(program_id):
 
 
 def _sessions(program):
-    return list(Session.select().where(Session.program == program.id).order_by(Session.seq))
+    """The program's sessions, each with its bell period (to see a changed bell time)."""
+    return list(
+        Session.select(Session, BellPeriod)
+        .join(BellPeriod, JOIN.LEFT_OUTER)
+        .where(Session.program == program.id)
+        .order_by(Session.seq)
+    )
 
 
 def _page(program, message=None, status=200):
@@ -169,6 +177,7 @@ def _page(program, message=None, status=200):
         status,
         program=program,
         sessions=sessions,
+        displaced=replan.program_displaced(program, sessions, local_today()),
         unknown_years=years_without_holidays([s.date for s in sessions if s.status != "cancelled"]),
         exported_at=archive.teachers_copy_at(program.id),
         message=message,
@@ -307,3 +316,43 @@ def undo(program_id):
     except PlannerError as err:
         return _page(program, err.message, 422)
     return go(url_for("programs.show", program_id=program.id))
+
+
+# ---- re-plan after a calendar or bell change (planner/sessions/replan.py) --------------
+
+
+def _replan_page(program, plan=None, message=None, status=200):
+    dates = [m.date for m in plan.moves if m.date] if plan else []
+    return render(
+        "programs/replan.html",
+        "programs/_replan.html",
+        status,
+        program=program,
+        plan=plan,
+        modes=replan.MODES,
+        message=message,
+        conflict_kinds=KIND_LABELS,
+        unknown_years=years_without_holidays(dates),
+    )
+
+
+@bp.route("/programs/<int:program_id>/replan", methods=["GET", "POST"])
+@allow(*EDITORS)
+def replan_page(program_id):
+    """GET: the preview (?mode=next|bump). POST: save the previewed re-plan, or refuse a
+    stale preview with the new one."""
+    program = _program(program_id)
+    if not can_plan(current_user, program.school_id):
+        abort(403)
+    source = request.form if request.method == "POST" else request.args
+    mode = source.get("mode") or None
+    if request.method == "GET":
+        try:
+            return _replan_page(program, replan.preview(program, mode, local_now()))
+        except PlannerError as err:
+            return _replan_page(program, message=err.message)  # a page, not a refused form
+    try:
+        replan.save(program, current_user, mode or "", source.get("token", ""), local_now())
+    except PlannerError as err:
+        return _replan_page(program, err.details.get("replan"), err.message, error_status(err))
+    return go(url_for("programs.show", program_id=program.id) + "#program-sessions")

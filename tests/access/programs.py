@@ -62,6 +62,14 @@ RULES = {
         {},
         only({"admin", "worker"}, ok=422, worker_other=404),
     ),
+    # the world's series has nothing displaced: allowed users get the page with the
+    # plain-words "nothing to re-plan" (tests/sessions/test_replan_views.py saves one)
+    "programs.replan_page": (
+        "GET",
+        lambda w: f"/programs/{w.program.id}/replan",
+        None,
+        only({"admin", "worker"}, worker_other=404),
+    ),
 }
 
 EVERYONE = only({"admin", "supervisor", "worker", "teacher"})

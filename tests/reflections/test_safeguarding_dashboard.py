@@ -25,9 +25,10 @@ def dashboard_queries(client, user):
 
 
 # user + schools (+ workers for admins and supervisors) + the card's queries:
-# a worker's flags and her supervisors; a supervisor's lead and flags; an admin's lead,
-# warning and flags
-@pytest.mark.parametrize(("persona", "queries"), [("worker", 4), ("supervisor", 5), ("admin", 6)])
+# a worker's flags and her supervisors, and her displaced sessions with their calendar
+# (planner/sessions/replan.py); a supervisor's lead and flags; an admin's lead, warning
+# and flags
+@pytest.mark.parametrize(("persona", "queries"), [("worker", 6), ("supervisor", 5), ("admin", 6)])
 def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
     worker = unsupervised if persona == "admin" else world.worker

@@ -232,6 +232,24 @@ def _changed_after_export(client, w):
     return client.get(f"/programs/{w.program.id}").get_data(as_text=True)
 
 
+def _displaced(client, w):
+    """The re-plan form shows once a session still to come falls on a closed day: the
+    series' last session is put on the first Tuesday a week from today (if the term still
+    has one) and that day is closed."""
+    import datetime as dt
+
+    from planner.calendars.models import CalendarDay
+    from planner.i18n import local_today
+    from planner.sessions.models import Session
+
+    day = local_today() + dt.timedelta(days=7)
+    day += dt.timedelta(days=(1 - day.weekday()) % 7)
+    if day <= w.term.end:
+        Session.update(date=day).where(Session.id == w.psessions[5].id).execute()
+        CalendarDay.get_or_create(school=w.school.id, date=day, kind="closure", name="停课")
+    return client.get(f"/programs/{w.program.id}/replan").get_data(as_text=True)
+
+
 def _withdrawn(client, w):
     """Every purpose of the matrix student has consent: withdraw one to give it again."""
     client.post(f"/students/{w.student.id}/consents/{w.withdrawable.id}/withdraw")
@@ -312,6 +330,7 @@ PRELUDES = {
     "students.import_commit": _preview,
     "calendars.ics_commit": _ics_preview,
     "programs.undo": _after_bump,
+    "programs.replan_page": _displaced,
     "programs.notified": _changed_after_export,
 }
 

@@ -75,6 +75,7 @@ FORM_ENDPOINTS = [
     "programs.move",
     "programs.new",
     "programs.notified",
+    "programs.replan_page",
     "programs.undo",
     "reflections.acknowledge",
     "reflections.edit",
