@@ -1,6 +1,6 @@
 """Library, curriculum page and editor. Views are thin: load form → service → render."""
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404
@@ -40,7 +40,10 @@ def _editable(cid):
     if not editor.can_edit(current_user, curriculum):
         abort(403)
     if curriculum.status != "draft":
-        abort(409)
+        # an old edit URL of a version published since: say so and link to it (not "edited
+        # by someone else", which is the wrong reason)
+        page = render_template("curricula/published.html", curriculum=curriculum)
+        abort(make_response(page, 409))
     return curriculum
 
 

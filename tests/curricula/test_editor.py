@@ -300,3 +300,15 @@ def test_a_sensitivity_flag_not_on_the_list_is_refused_in_chinese(client, world)
     assert 'value="grief" checked' in client.get(f"/curricula/{c.id}/sessions/{s.id}").get_data(
         as_text=True
     )
+
+
+def test_an_old_edit_url_after_publishing_says_published_and_links_to_it(client, world):
+    """Reopening a draft's edit URL once it is published names the real reason (issue 14)."""
+    c = curriculum(agency=world.agency, slug="ours")
+    login_as(client, world.worker)
+    for url in (f"/curricula/{c.id}/edit", f"/curricula/{c.id}/sessions/{c.sessions[0].id}"):
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 409
+        assert "已发布" in body and "已被他人修改" not in body
+        assert f'href="/curricula/{c.id}"' in body
