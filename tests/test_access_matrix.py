@@ -54,7 +54,8 @@ def test_route_access(app, matrix_world, endpoint):
         client = app.test_client()
         if persona != "anonymous":
             login_as(client, getattr(world, persona))
-        response = client.open(url, method=method, data=data)
+        form = data(world) if callable(data) else data  # a form naming a record of the world
+        response = client.open(url, method=method, data=form)
         want = expected[persona]
         if want == LOGIN:
             assert response.status_code == 302, (persona, response.status_code)

@@ -7,24 +7,42 @@ programs already scheduled keep the version they were planned with.
 import secrets
 
 from marshmallow import ValidationError
-from peewee import fn
+from peewee import IntegrityError, fn
 
+from planner.accounts.models import User
 from planner.curricula import rules
-from planner.curricula.models import Activity, Curriculum, SessionTemplate, grade_tags
+from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate, grade_tags
 from planner.curricula.schemas import CurriculumSchema, flatten
 from planner.curricula.services import create_from_data, to_data, with_sessions
 from planner.db import ConflictError, now, write_tx
-from planner.errors import FORBIDDEN, PlannerError
+from planner.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.students.names import check_no_names
 
 
 def can_edit(user, curriculum) -> bool:
     """Drafts of the user's agency; the shared library (every agency reads it) only a
-    maintainer (User.maintainer), so one agency's admin can't change another's."""
+    maintainer (User.maintainer), so one agency's admin can't change another's. A draft is
+    its author's until published: a colleague edits it only when invited (DraftEditor)."""
     if curriculum.agency_id is None:
-        return user.is_maintainer
-    return curriculum.agency_id == user.agency_id and user.is_editor
+        allowed = user.is_maintainer
+    else:
+        allowed = curriculum.agency_id == user.agency_id and user.is_editor
+    if not allowed or curriculum.status != "draft":
+        return allowed
+    return is_draft_editor(user, curriculum)
+
+
+def is_draft_editor(user, curriculum) -> bool:
+    """The draft's author or a colleague invited to it; a draft without an author is the
+    agency's (services._own_drafts)."""
+    if curriculum.created_by_id in (None, user.id):
+        return True
+    return (
+        DraftEditor.select()
+        .where((DraftEditor.curriculum == curriculum.id) & (DraftEditor.user == user.id))
+        .exists()
+    )
 
 
 def full(curriculum_id):
@@ -55,8 +73,17 @@ def new_version(curriculum, user):
     draft = Curriculum.get_or_none(
         (Curriculum.slug == curriculum.slug) & (Curriculum.status == "draft")
     )
-    if draft:
-        return draft  # one open draft per slug
+    if draft:  # one open draft per slug
+        if not can_edit(user, draft):
+            author = draft.created_by.display_name if draft.created_by_id else ""
+            raise PlannerError(
+                _l(
+                    "同事%(name)s正在编辑这份课程的新版本（草稿）。请对方邀请您共同编辑，或等对方发布。"
+                )
+                % {"name": author},
+                kind=CONFLICT,
+            )
+        return draft
     data = to_data(full(curriculum.id))
     top = (
         Curriculum.select(fn.MAX(Curriculum.version))
@@ -252,3 +279,71 @@ def session_values(values: dict, curriculum) -> dict:
     if curriculum.kind != "group":
         values["stage"] = None
     return dict(values, objectives=objectives)
+
+
+# ---- colleagues invited to a draft ---------------------------------------------------------
+
+
+def draft_editors(curriculum) -> list:
+    """The colleagues invited to this draft, by name."""
+    return list(
+        User.select()
+        .join(DraftEditor, on=(DraftEditor.user == User.id))
+        .where(DraftEditor.curriculum == curriculum.id)
+        .order_by(User.display_name, User.id)
+    )
+
+
+def colleagues(user, curriculum) -> list:
+    """Who the author may invite: the agency's other active editors not invited yet."""
+    invited = DraftEditor.select(DraftEditor.user).where(DraftEditor.curriculum == curriculum.id)
+    return [
+        u
+        for u in User.select()
+        .where(
+            (User.agency == user.agency_id)
+            & User.active
+            & (User.id != user.id)
+            & User.id.not_in(invited)
+        )
+        .order_by(User.display_name, User.id)
+        if u.is_editor
+    ]
+
+
+def _author_only(curriculum, user):
+    if curriculum.status != "draft" or not can_edit(user, curriculum):
+        raise PlannerError(_l("这份课程方案已发布或不属于本机构，不能修改。"), kind=FORBIDDEN)
+    if curriculum.created_by_id not in (None, user.id):
+        raise PlannerError(_l("只有草稿的作者可以邀请或移除共同编辑的同事。"), kind=FORBIDDEN)
+
+
+def invite(curriculum, user, colleague_id: int):
+    """Let one colleague of the same agency read and edit this draft."""
+    _author_only(curriculum, user)
+    colleague = User.get_or_none(
+        (User.id == colleague_id) & (User.agency == user.agency_id) & User.active
+    )
+    if colleague is None or not colleague.is_editor:
+        raise PlannerError(_l("请选择本机构可以编辑课程的同事。"), "colleague")
+    if colleague.id == (curriculum.created_by_id or user.id):
+        raise PlannerError(_l("作者本人不需要邀请。"), "colleague")
+    try:
+        with write_tx():
+            DraftEditor.create(curriculum=curriculum.id, user=colleague.id, invited_by=user.id)
+    except IntegrityError:  # the unique (curriculum, user) index: invited already
+        raise PlannerError(_l("已经邀请过这位同事。"), "colleague", kind=INVALID) from None
+    return colleague
+
+
+def uninvite(curriculum, user, colleague_id: int) -> None:
+    """Take a colleague's invitation back; they no longer see the draft."""
+    _author_only(curriculum, user)
+    with write_tx():
+        gone = (
+            DraftEditor.delete()
+            .where((DraftEditor.curriculum == curriculum.id) & (DraftEditor.user == colleague_id))
+            .execute()
+        )
+    if not gone:
+        raise PlannerError(_l("这位同事没有被邀请。"), kind=NOT_FOUND)

@@ -114,6 +114,9 @@ ActivityForm = FormSchema.from_dict(
     name="ActivityForm",
 )
 
+# The author invites one colleague to a draft (editor.invite checks who may be invited).
+InviteForm = FormSchema.from_dict({"colleague": Integer(required=True)}, name="InviteForm")
+
 ACTIVITY_KEYS = ("phase", "title", "minutes", "purpose", "steps", "materials", "debrief")
 
 

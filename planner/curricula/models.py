@@ -137,3 +137,18 @@ class Activity(BaseModel):
 
     class Meta:
         indexes = ((("session", "order"), True),)
+
+
+class DraftEditor(BaseModel):
+    """A colleague invited to edit someone's draft. A draft is private to the colleague who
+    started it (its created_by) until it is published; an invitation lets one more colleague
+    of the same agency read and edit it."""
+
+    curriculum = ForeignKeyField(Curriculum, backref="draft_editors", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="draft_invitations", on_delete="CASCADE")
+    invited_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "draft_editor"
+        indexes = ((("curriculum", "user"), True),)

@@ -4,8 +4,9 @@ import os
 
 from peewee import JOIN, fn, prefetch
 
+from planner.accounts.models import User
 from planner.curricula.content import dump
-from planner.curricula.models import Activity, Curriculum, SessionTemplate, grade_tags
+from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate, grade_tags
 from planner.db import now, write_tx
 
 TOP_FIELDS = [
@@ -35,15 +36,31 @@ ACTIVITY_FIELDS = ["phase", "title", "minutes", "purpose", "steps", "materials",
 # ---- queries (scoped: the shared library plus the user's own agency) -------------------
 
 
+def _own_drafts(user):
+    """The drafts this user may read and edit: those they started and those they were
+    invited to (DraftEditor). A draft with no author (made before drafts had owners, or its
+    author's account is gone) is the agency's: any of its editors may take it up."""
+    invited = DraftEditor.select(DraftEditor.curriculum).where(DraftEditor.user == user.id)
+    mine = (
+        (Curriculum.created_by == user.id)
+        | Curriculum.created_by.is_null()
+        | Curriculum.id.in_(invited)
+    )
+    return (Curriculum.status == "draft") & mine
+
+
 def visible(user):
-    """Curricula this user may read: the shared library and their agency's own."""
+    """Curricula this user may read: the shared library and their agency's own published
+    versions, and the drafts that are theirs (a draft stays private until it is published)."""
     return Curriculum.select().where(
-        (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id)) & ~Curriculum.archived
+        (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id))
+        & ~Curriculum.archived
+        & ((Curriculum.status != "draft") | _own_drafts(user))
     )
 
 
 def library(user, kind=None, theme=None, grade=None, q=None):
-    """The library list: the newest published version of each slug, plus own drafts."""
+    """The shared list: the newest published version of each slug (drafts are not in it)."""
     latest = (
         Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
         .where(Curriculum.status == "published")
@@ -51,10 +68,9 @@ def library(user, kind=None, theme=None, grade=None, q=None):
     )
     query = visible(user).join(
         latest,
-        JOIN.LEFT_OUTER,
+        JOIN.INNER,
         on=((Curriculum.slug == latest.c.slug) & (Curriculum.version == latest.c.v)),
     )
-    query = query.where(latest.c.v.is_null(False) | (Curriculum.status == "draft"))
     if kind:
         query = query.where(Curriculum.kind == kind)
     if theme:
@@ -69,6 +85,21 @@ def library(user, kind=None, theme=None, grade=None, q=None):
             | Curriculum.theme.contains(q)
         )
     return query.order_by(Curriculum.kind.desc(), Curriculum.grade_band, Curriculum.title)
+
+
+def my_drafts(user):
+    """我的课程: the drafts this user started or was invited to, their author joined."""
+    author = User.alias()
+    return (
+        Curriculum.select(Curriculum, author)
+        .join(author, JOIN.LEFT_OUTER, on=(Curriculum.created_by == author.id))
+        .where(
+            (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id))
+            & ~Curriculum.archived
+            & _own_drafts(user)
+        )
+        .order_by(Curriculum.updated_at.desc(), Curriculum.id.desc())
+    )
 
 
 def with_sessions(query):

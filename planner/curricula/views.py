@@ -8,6 +8,7 @@ from planner.curricula import editor, forms, services
 from planner.curricula.forms import (
     ACTIVITY_KEYS,
     ActivityForm,
+    InviteForm,
     PlanForm,
     SessionForm,
     activity_rows,
@@ -17,10 +18,10 @@ from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.rules import check_grades, check_period
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
-from planner.errors import PlannerError
+from planner.errors import CONFLICT, INVALID, PlannerError
 from planner.forms import small_int
 from planner.roles import EDITORS, STAFF
-from planner.web import conflict_response, go, load_form, render
+from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -66,6 +67,7 @@ def library():
         "curricula/library.html",
         "curricula/_results.html",
         items=items,
+        drafts=[] if is_htmx() else list(services.my_drafts(current_user)),
         filters=chosen,
         filter_fields=forms.LIBRARY_FILTERS,
     )
@@ -100,9 +102,48 @@ def new_version(cid):
     """Start editing a published curriculum: a new draft version."""
     try:
         draft = editor.new_version(_get(cid), current_user)
-    except PlannerError:
-        abort(403)
+    except PlannerError as err:
+        if err.kind != CONFLICT:
+            abort(403)
+        # a colleague's open draft of this slug: say whose, and how to get in
+        page = render_template("curricula/draft_taken.html", message=err.message, cid=cid)
+        return page, error_status(err)
     return go(url_for("curricula.edit", cid=draft.id))
+
+
+@bp.post("/<int:cid>/editors")
+@allow(*EDITORS)
+def invite(cid):
+    """The author invites a colleague to read and edit the draft."""
+    curriculum = _editable(cid)
+    values, errors = load_form(InviteForm())
+    if not errors:
+        try:
+            editor.invite(curriculum, current_user, values["colleague"])
+        except PlannerError as err:
+            if err.kind != INVALID:
+                abort(error_status(err))
+            errors = err.errors
+    if errors:
+        return _editor_page(
+            editor.full(cid),
+            status=422,
+            fragment="curricula/_editors.html",
+            invite_errors=errors,
+        )
+    return go(url_for("curricula.edit", cid=cid) + "#editors")
+
+
+@bp.post("/<int:cid>/editors/<int:uid>/remove")
+@allow(*EDITORS)
+def uninvite(cid, uid):
+    """The author takes an invitation back."""
+    curriculum = _editable(cid)
+    try:
+        editor.uninvite(curriculum, current_user, uid)
+    except PlannerError as err:
+        abort(error_status(err))
+    return go(url_for("curricula.edit", cid=cid) + "#editors")
 
 
 def _plan_values(values):
@@ -117,7 +158,9 @@ def _editor_page(
     status=200,
     problems=None,
     fragment="curricula/_plan_form.html",
+    invite_errors=None,
 ):
+    author = curriculum.created_by_id in (None, current_user.id)
     return render(
         "curricula/edit.html",
         fragment,
@@ -128,6 +171,10 @@ def _editor_page(
         plan_fields=forms.plan_fields(curriculum),
         problems=problems,
         minutes=services.session_minutes,
+        is_author=author,
+        draft_editors=editor.draft_editors(curriculum),
+        colleagues=editor.colleagues(current_user, curriculum) if author else [],
+        invite_errors=invite_errors or {},
     )
 
 

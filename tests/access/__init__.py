@@ -1,6 +1,7 @@
 """Route-access rules, one module per domain; test_access_matrix merges them all.
 
-Each module defines RULES = {endpoint: (method, url builder, form data, expected)}, where
+Each module defines RULES = {endpoint: (method, url builder, form data, expected)} (the form
+data may be a function of the world, for a form that names one of its records), where
 expected maps every persona to a status code or LOGIN (a redirect to the login page), and
 optionally setup(world), which adds the records its URLs need to the shared world.
 """

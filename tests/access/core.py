@@ -1,8 +1,8 @@
 """Foundation and curriculum routes."""
 
+from planner.curricula.models import DraftEditor
 from tests.access import (
     ADMIN,
-    EDITORS,
     EDITORS_POST,
     EVERYONE,
     PERSONAS,
@@ -23,11 +23,24 @@ def setup(world):
     )
     world.shared = curriculum(agency=None, status="published")
     # a draft that can't be published yet (no theory): publish answers 422 with the reasons
+    # the worker's draft, with the admin invited to it: worker_other, a colleague not
+    # invited, can't see it (a draft is private to its author and the invited)
     world.draft = curriculum(
-        agency=world.agency, status="draft", slug="draft-one", plan=dict(PLAN, theory="")
+        agency=world.agency,
+        status="draft",
+        slug="draft-one",
+        plan=dict(PLAN, theory=""),
+        user=world.worker,
     )
+    world.draft_guest = user("worker", agency=world.agency)
+    for guest in (world.admin, world.draft_guest):
+        DraftEditor.create(curriculum=world.draft.id, user=guest.id, invited_by=world.worker.id)
     world.draft_session = world.draft.sessions[0]
 
+
+# a draft: its author (worker) and the invited admin; a colleague not invited gets 404
+DRAFT = only({"admin", "worker"}, worker_other=404)
+DRAFT_POST = only({"admin", "worker"}, ok=303, worker_other=404)
 
 # endpoint -> (method, url builder, form data, expected per persona)
 RULES = {
@@ -68,38 +81,51 @@ RULES = {
         "POST",
         lambda w: f"/curricula/{w.draft.id}/new-version",
         {},
-        EDITORS_POST,
+        DRAFT_POST,
     ),
-    "curricula.edit": ("GET", lambda w: f"/curricula/{w.draft.id}/edit", None, EDITORS),
+    "curricula.edit": ("GET", lambda w: f"/curricula/{w.draft.id}/edit", None, DRAFT),
     "curricula.session_edit": (
         "GET",
         lambda w: f"/curricula/{w.draft.id}/sessions/{w.draft_session.id}",
         None,
-        EDITORS,
+        DRAFT,
     ),
     "curricula.session_add": (
         "POST",
         lambda w: f"/curricula/{w.draft.id}/sessions/add",
         {},
-        EDITORS_POST,
+        DRAFT_POST,
     ),
     "curricula.session_move": (
         "POST",
         lambda w: f"/curricula/{w.draft.id}/sessions/{w.draft_session.id}/move",
         {"direction": "down"},
-        EDITORS_POST,
+        DRAFT_POST,
     ),
     "curricula.session_delete": (
         "POST",
         lambda w: f"/curricula/{w.draft.id}/sessions/{_first_session(w.draft)}/delete",
         {},
-        EDITORS_POST,
+        DRAFT_POST,
     ),
     "curricula.publish": (
         "POST",
         lambda w: f"/curricula/{w.draft.id}/publish",
         {},
-        only({"admin", "worker"}, ok=422),
+        only({"admin", "worker"}, ok=422, worker_other=404),
+    ),
+    # only the author invites; the invited admin may edit but not invite
+    "curricula.invite": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/editors",
+        lambda w: {"colleague": str(w.worker_colleague.id)},
+        only({"worker"}, ok=303, admin=403, worker_other=404),
+    ),
+    "curricula.uninvite": (
+        "POST",
+        lambda w: f"/curricula/{w.draft.id}/editors/{w.draft_guest.id}/remove",
+        {},
+        only({"worker"}, ok=303, admin=403, worker_other=404),
     ),
 }
 

@@ -367,7 +367,8 @@ class Target:
         if RULES[endpoint][0] == "GET":
             self.page = endpoint  # the form posts back to its own page
         self.rule_url = RULES[endpoint][1](world) if RULES[endpoint][0] == "POST" else None
-        self.rule_data = RULES[endpoint][2] or {}
+        data = RULES[endpoint][2]
+        self.rule_data = (data(world) if callable(data) else data) or {}
         self.fields, self.url, self.multipart, self.base = {}, None, False, MultiDict()
         self.form_found = self.frozen = False
         self.refresh()
