@@ -16,22 +16,25 @@ import os
 
 from flask import current_app
 
+from planner import i18n
 from planner.config import open_private, private_dir
 from planner.db import write_tx
 from planner.errors import INVALID, PlannerError
 from planner.exports.models import ExportFile
 from planner.i18n import lazy_gettext as _l
-from planner.i18n import utc_clock
 
 KEEP_SECONDS = 24 * 3600
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+def _size(n: int) -> str:
+    """1.5 MB, 200 MB, 12 KB."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{-(-n // 1024)} KB"
 
 
 def _utc_now() -> dt.datetime:
-    return utc_clock().replace(tzinfo=None)
+    return i18n.utc_clock().replace(tzinfo=None)
 
 
 def backend(app=None) -> str:
@@ -60,9 +63,9 @@ def save(key: str, data: bytes, app=None) -> None:
     if len(data) > limit:  # refused, and nothing kept
         raise PlannerError(
             _l(
-                "压缩包有 %(size)s MB，超过了 %(limit)s MB 的上限。请按开展计划分别导出。",
-                size=_mb(len(data)),
-                limit=_mb(limit),
+                "压缩包有 %(size)s，超过了 %(limit)s 的上限。请按开展计划分别导出。",
+                size=_size(len(data)),
+                limit=_size(limit),
             ),
             kind=INVALID,
         )
