@@ -20,6 +20,7 @@ from planner.exports import job_limits, jobs, storage
 from planner.exports.models import ExportFile, ExportJob
 from tests.conftest import PG_URL, login_as
 from tests.exports import records
+from tests.queue_keys import drop_queue
 
 REDIS = "redis://127.0.0.1:6379/0"
 HTMX = {"HX-Request": "true"}
@@ -36,16 +37,7 @@ def rq_app(app):
     name = f"test-{uuid.uuid4().hex[:10]}"
     app.config.update(QUEUE=REDIS, QUEUE_NAME=name)
     yield app
-    q = queue.rq_queue(app)
-    ids = set(q.job_ids)
-    for registry in (q.failed_job_registry, q.finished_job_registry, q.started_job_registry):
-        ids |= set(registry.get_job_ids())
-    redis = queue.connection(app)
-    for job_id in ids:
-        redis.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
-    q.delete(delete_jobs=True)
-    for key in redis.scan_iter(f"rq:*{name}*"):
-        redis.delete(key)
+    drop_queue(REDIS, name)
 
 
 def _start(client, program_id) -> str:
