@@ -12,6 +12,7 @@ import uuid
 import zipfile
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from planner import i18n, queue
 from planner.audit.models import AuditEntry
@@ -24,6 +25,7 @@ from tests.queue_keys import drop_queue
 
 REDIS = "redis://127.0.0.1:6379/0"
 HTMX = {"HX-Request": "true"}
+PAGE_QUERIES = 2  # the signed-in user, the job
 
 
 @pytest.fixture
@@ -294,3 +296,15 @@ def test_a_job_that_is_not_queued_is_not_built_twice(rq_app, client, world, grou
         queue.enqueue(jobs.BUILDERS["program"], (_job(token).id,), 0)
     _burst(rq_app)
     assert (_job(token).status, _job(token).finished_at) == ("done", first)
+
+
+def test_the_job_page_and_its_download_read_a_fixed_number_of_queries(client, world, group):
+    login_as(client, world.worker)
+    token = _start(client, group.program.id)
+    jobs.wait_all()
+    with count_queries() as page:
+        assert client.get(f"/exports/{token}", headers=HTMX).status_code == 200
+    with count_queries() as download:
+        assert client.get(f"/exports/{token}/download").status_code == 200
+    # the download reads the stored zip's row on PostgreSQL (a file on SQLite)
+    assert (page.count, download.count) == (PAGE_QUERIES, PAGE_QUERIES + (1 if PG_URL else 0))
