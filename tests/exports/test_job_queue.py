@@ -170,6 +170,11 @@ def test_a_retry_is_refused_unless_the_job_failed_and_only_for_its_owner(client,
         assert client.get(f"/exports/{token}").status_code == 404
         assert client.get(f"/exports/{token}/download").status_code == 404
     assert _job(token).status == "failed"  # nothing changed
+    login_as(client, world.worker)
+    ExportJob.update(status="done").where(ExportJob.token == token).execute()
+    with client.application.app_context():
+        storage.delete(token)  # swept after a day: the page stays, the file is gone
+    assert client.get(f"/exports/{token}/download").status_code == 404
 
 
 def test_a_retry_counts_against_the_running_limit(rq_app, client, world, group):
