@@ -401,3 +401,31 @@ planner_cli.add_command(calendar_cli)
 planner_cli.add_command(reset_second_factor_cmd)
 planner_cli.add_command(escalate_cmd)
 planner_cli.add_command(maintainer_cmd)
+
+
+@planner_cli.command("worker")
+@click.option("--burst", is_flag=True, help="run the queued jobs, then stop")
+def worker_cmd(burst):
+    """Run background jobs (zips, purge, escalations) from the queue PLANNER_QUEUE."""
+    from planner import queue
+
+    if not queue.configured():
+        raise click.ClickException(
+            "PLANNER_QUEUE is not set: jobs run inside the web process, no worker is needed"
+        )
+    queue.work(current_app._get_current_object(), burst=burst)
+
+
+@planner_cli.command("enqueue")
+@click.argument("task", type=click.Choice(["purge", "escalate", "sweep-exports"]))
+def enqueue_cmd(task):
+    """Put a periodic job on the queue (cron runs this; README, production)."""
+    from planner import queue
+    from planner.tasks import RETRIES, TASKS
+
+    if queue.configured():
+        job_id = queue.enqueue(TASKS[task], (), RETRIES)
+        click.echo(f"queued {task} as {job_id}")
+        return
+    result = queue.run_job(TASKS[task])  # no queue: run it here and now
+    click.echo(f"ran {task} (no PLANNER_QUEUE): {result}")

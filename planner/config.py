@@ -57,6 +57,8 @@ def default_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("PLANNER_LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # hosts sharing one Redis for their limits but not their counts (a test run) differ
+        "RATELIMIT_KEY_PREFIX": os.environ.get("PLANNER_RATELIMIT_PREFIX", ""),
         "LOGIN_LOCK_AFTER": 5,
         "LOGIN_LOCK_SECONDS": 15 * 60,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
@@ -73,6 +75,17 @@ def default_config(instance_path: str) -> dict:
         # render: seconds and output bytes before the built-in layout is used instead
         "EXPORT_MAX_RUNNING_JOBS": int(os.environ.get("PLANNER_EXPORT_MAX_JOBS", 2)),
         "EXPORT_JOB_STALE_SECONDS": int(os.environ.get("PLANNER_EXPORT_JOB_STALE", 600)),
+        # background jobs (issue 19, planner/queue.py): a redis:// URL for RQ, or "" to run
+        # them in a thread of the web process (development)
+        "QUEUE": os.environ.get("PLANNER_QUEUE", "").strip(),
+        "QUEUE_NAME": os.environ.get("PLANNER_QUEUE_NAME", "planner"),
+        # where finished zips are kept until swept (exports/storage.py): "db" (every host
+        # reads them; the default on PostgreSQL) or "disk" (instance/exports/; on SQLite),
+        # and the largest zip kept
+        "EXPORT_STORAGE": os.environ.get("PLANNER_EXPORT_STORAGE", "").strip(),
+        "EXPORT_MAX_BYTES": int(os.environ.get("PLANNER_EXPORT_MAX_BYTES", 200 * 1024 * 1024)),
+        # tests only: a zip job waits before each document while this file exists
+        "EXPORT_PAUSE_FILE": os.environ.get("PLANNER_EXPORT_PAUSE_FILE", ""),
         "TEMPLATE_RENDER_SECONDS": float(os.environ.get("PLANNER_TEMPLATE_SECONDS", 10)),
         "TEMPLATE_RENDER_MAX_BYTES": int(
             os.environ.get("PLANNER_TEMPLATE_MAX_BYTES", 20 * 1024 * 1024)

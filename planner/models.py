@@ -6,7 +6,7 @@ from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
-from planner.exports.models import DocTemplate, ExportJob
+from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
@@ -70,6 +70,7 @@ MODELS = [
     ProgramEvaluation,
     DocTemplate,
     ExportJob,
+    ExportFile,
     ApiToken,
     RetentionSetting,
     DataRequest,

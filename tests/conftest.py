@@ -38,6 +38,11 @@ def pytest_collection_modifyitems(config, items):
         for prefix, marker in MARKERS_BY_PATH.items():
             if where.startswith(prefix):
                 item.add_marker(marker)
+    if not PG_URL:  # several hosts share one PostgreSQL: the PostgreSQL run has them
+        hosts = [item for item in items if item.get_closest_marker("two_hosts")]
+        if hosts:
+            config.hook.pytest_deselected(items=hosts)
+            items[:] = [item for item in items if not item.get_closest_marker("two_hosts")]
 
 
 def _pg_schema_url(base_url, schema):

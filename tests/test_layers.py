@@ -11,10 +11,24 @@ PACKAGE = ROOT / "planner"
 
 # Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS = ("core", "models", "policy", "domain", "documents", "reports", "web", "views", "app")
-CORE = {"planner.config", "planner.db", "planner.i18n", "planner.roles", "planner.errors"}
+CORE = {
+    "planner.config",
+    "planner.db",
+    "planner.i18n",
+    "planner.roles",
+    "planner.errors",
+    "planner.queue",
+}
 POLICY = {"planner.access", "planner.forms", "planner.tokens"}
 WEB = {"planner.web", "planner.security", "planner.login_steps"}
-APP = {"planner", "planner.cli", "planner.demo", "planner.demo_finished", "planner.backup"}
+APP = {
+    "planner",
+    "planner.cli",
+    "planner.demo",
+    "planner.demo_finished",
+    "planner.backup",
+    "planner.tasks",
+}
 APP_PACKAGES = ("planner.generate", "planner.migrations")
 VIEW_NAMES = ("views", "blueprint", "openapi", "tokens", "dashboard")
 

@@ -1,9 +1,10 @@
-"""Limits on zip jobs (issue 13): how many one user may have running at once, and jobs whose
-builder is gone. A job records the host and pid of the process building it and a heartbeat
+"""Limits on zip jobs (issues 13 and 19): how many one user may have running at once, and
+jobs whose builder is gone. A job records the host and pid of the process building it and a heartbeat
 on every document; a job still "queued" or "running" whose process has died (on this host)
 or whose heartbeat is older than the stale limit is marked failed when it is read (the
-status poll), when the user starts another, and by `flask planner migrate` (run when the
-service starts). A real job queue comes later; this keeps the rows honest until then."""
+status poll), when the user starts another, and by `flask planner migrate`. The builder is
+a queue worker (planner/queue.py) or a thread of the web process; a failed job is built
+again from its page (jobs.retry)."""
 
 import datetime as dt
 import os

@@ -1,23 +1,28 @@
-"""Which documents a user may export of a program, their file names, and zip files built in
-a background thread whose progress the page polls (ExportJob rows, shared by every server
-process; the zip is written under instance/exports/)."""
+"""Which documents a user may export of a program, their file names, and zip files built by
+a background job (planner/queue.py: an RQ worker, or a thread of the web process) whose
+progress the page polls (ExportJob rows, shared by every host); the finished zip is kept by
+exports/storage.py, where every host can send it."""
 
 import io
 import logging
 import os
 import re
 import secrets
-import threading
 import time
 import traceback
 import zipfile
 from typing import NamedTuple
 
+from flask import current_app
+
+from planner import queue
+from planner.access import programs_query
+from planner.accounts.models import User
 from planner.audit.models import record
-from planner.config import open_private, private_dir
-from planner.db import database, now, write_tx
-from planner.errors import PlannerError
-from planner.exports import gather, job_limits
+from planner.curricula.models import Curriculum
+from planner.db import now, write_tx
+from planner.errors import CONFLICT, NOT_FOUND, PlannerError
+from planner.exports import gather, job_limits, storage
 from planner.exports.agency_templates import build
 from planner.exports.kinds import HELD, KINDS, PLANNED, SESSION, of_program
 from planner.exports.models import DocTemplate, ExportJob
@@ -25,7 +30,8 @@ from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
 from planner.reflections.services import can_read_records
 from planner.runs.models import Attendance
-from planner.sessions.models import Session
+from planner.schools.models import Room, School, Term
+from planner.sessions.models import Program, Session
 
 log = logging.getLogger(__name__)
 NO_SESSIONS = _l("这个开展计划还没有任何节次，没有可以导出的内容。请先安排节次。")
@@ -140,47 +146,43 @@ def write_zip(out, items, agency_id, progress=None) -> int:
     return len(items)
 
 
-KEEP_SECONDS = 24 * 3600  # a zip holds children's records: it doesn't stay on disk
+KEEP_SECONDS = storage.KEEP_SECONDS  # a zip holds children's records: swept after a day
+FAILED = _l("生成失败，请稍后重试或联系管理员。")
+NOT_FAILED = _l("这个压缩包没有生成失败，不需要重新生成。")
+GONE = _l("找不到这个导出任务，它可能已被清理。")
+RETRIES = 2  # a zip that raises is tried this many more times before it counts as failed
+# The job function of each scope: a term's zip is gathered by planner/reports (a layer up).
+BUILDERS = {
+    "program": "planner.exports.jobs.build_program",
+    "term": "planner.reports.zips.build_term",
+}
 
 
 def export_dir(app) -> str:
-    return private_dir(os.path.join(app.instance_path, "exports"))
-
-
-def sweep(folder: str, at: float | None = None) -> int:
-    """Delete zips older than KEEP_SECONDS; returns how many."""
-    at = at or time.time()
-    removed = 0
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        try:
-            if at - os.path.getmtime(path) > KEEP_SECONDS:
-                os.remove(path)
-                removed += 1
-        except FileNotFoundError:
-            continue  # another worker swept it first
-    return removed
-
-
-_threads: list[threading.Thread] = []
+    """instance/exports/ (the disk backend of exports/storage.py)."""
+    return storage.folder(app)
 
 
 def wait_all(timeout: float = 120) -> None:
-    """Wait for the export threads of this process (tests, and a clean shutdown)."""
-    while _threads:
-        _threads.pop().join(timeout)
+    """Wait for the in-process jobs of this process (tests, and a clean shutdown)."""
+    queue.wait_all(timeout)
+
+
+def _stale_seconds(app) -> int:
+    return app.config.get("EXPORT_JOB_STALE_SECONDS", job_limits.STALE_SECONDS)
 
 
 def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJob:
-    """Record the job (and an audit row with `detail`) and build it in a thread; the page
-    polls the row. PlannerError (conflict) while the user has EXPORT_MAX_RUNNING_JOBS
-    zips being built already."""
-    sweep(export_dir(app))
+    """Record the job (and an audit row with `detail`) and queue its building
+    (planner/queue.py); the page polls the row. `items` are the documents the user is
+    given now: their count is the progress bar's end, and the job gathers them again as
+    the user (their access then). PlannerError (conflict) while the user has
+    EXPORT_MAX_RUNNING_JOBS zips being built already."""
     with write_tx():
         job_limits.check_room(
             user,
             app.config.get("EXPORT_MAX_RUNNING_JOBS", job_limits.MAX_RUNNING),
-            app.config.get("EXPORT_JOB_STALE_SECONDS", job_limits.STALE_SECONDS),
+            _stale_seconds(app),
         )
         record(user, "export", scope, target_id, detail)
         job = ExportJob.create(
@@ -191,56 +193,139 @@ def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJo
             kind=kind,
             total=len(items),
             filename=name,
-            runner=job_limits.runner_id(),
             heartbeat_at=now(),
         )
-    thread = threading.Thread(
-        target=_run, args=(app, job.id, items, user.agency_id), daemon=True, name=f"export-{job.id}"
-    )
-    _threads[:] = [t for t in _threads if t.is_alive()]
-    _threads.append(thread)
-    thread.start()
+    queue.enqueue(BUILDERS[scope], (job.id,), RETRIES, app=app)
     return job
 
 
-def _run(app, job_id, items, agency_id):
-    with app.app_context():
-        database.connect(reuse_if_open=True)
-        part = None
-        try:
-            job = ExportJob.get_by_id(job_id)
-            ExportJob.update(status="running", heartbeat_at=now()).where(
-                ExportJob.id == job_id
-            ).execute()
-            path = os.path.join(export_dir(app), f"{job.token}.zip")
-            part = path + ".part"
-
-            def progress(n):
-                ExportJob.update(done=n, heartbeat_at=now()).where(ExportJob.id == job_id).execute()
-
-            with open_private(part) as fh:  # children's records: the app's user only
-                write_zip(fh, items, agency_id, progress)
-            os.replace(part, path)
-            ExportJob.update(status="done", finished_at=now()).where(
-                ExportJob.id == job_id
-            ).execute()
-        except Exception as exc:  # the job row tells the user
-            # the frames and the error class only: a message can quote a record (a name)
-            log.error(
-                "export job %s failed: %s\n%s",
-                job_id,
-                type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)),
-            )
-            if part and os.path.exists(part):  # half a zip of children's records: not kept
-                os.remove(part)
+def retry(app, user, token) -> ExportJob:
+    """Queue a failed zip of the user's again (its worker died, or it raised on every
+    try): the same row and token, built from the start. NOT_FOUND for another user's or a
+    swept job; CONFLICT unless it failed, or while the user has too many being built."""
+    job = ExportJob.get_or_none((ExportJob.token == token) & (ExportJob.user == user.id))
+    if job is None:
+        raise PlannerError(GONE, kind=NOT_FOUND)
+    job = job_limits.refreshed(job, _stale_seconds(app))
+    if job.status != "failed":
+        raise PlannerError(NOT_FAILED, kind=CONFLICT)
+    with write_tx():
+        job_limits.check_room(
+            user,
+            app.config.get("EXPORT_MAX_RUNNING_JOBS", job_limits.MAX_RUNNING),
+            _stale_seconds(app),
+        )
+        reset = (
             ExportJob.update(
-                status="failed",
-                finished_at=now(),
-                error=str(_l("生成失败，请稍后重试或联系管理员。")),
-            ).where(ExportJob.id == job_id).execute()
-        finally:
-            database.close()
+                status="queued", done=0, error="", finished_at=None, runner="", heartbeat_at=now()
+            )
+            .where((ExportJob.id == job.id) & (ExportJob.status == "failed"))
+            .execute()
+        )
+        if not reset:  # another tab retried it first
+            raise PlannerError(NOT_FAILED, kind=CONFLICT)
+        record(user, "export", job.scope, job.target_id, f"zip retry {job.kind}")
+    queue.enqueue(BUILDERS[job.scope], (job.id,), RETRIES, app=app)
+    return ExportJob.get_by_id(job.id)
+
+
+def program_in_scope(user, program_id):
+    """The program as the user may see it now (with what its documents read), or None."""
+    return (
+        programs_query(user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+        .where(Program.id == program_id)
+        .first()
+    )
+
+
+def _program_items(user, job) -> list:
+    program = program_in_scope(user, job.target_id)
+    if program is None:
+        raise PlannerError(GONE, kind=NOT_FOUND)
+    return plan(user, program, job.kind)
+
+
+def build_program(job_id: int) -> None:
+    """The queue's job: a program's zip."""
+    build_zip(job_id, _program_items)
+
+
+def _hold(app, job_id) -> None:
+    """Tests only: wait while EXPORT_PAUSE_FILE exists (a worker held mid-zip), beating."""
+    pause = app.config.get("EXPORT_PAUSE_FILE")
+    while pause and os.path.exists(pause):
+        ExportJob.update(heartbeat_at=now()).where(ExportJob.id == job_id).execute()
+        time.sleep(0.05)
+
+
+def _claim(job_id) -> bool:
+    """Mark a queued job running by this process; False when it is not queued (done,
+    failed, or taken by another worker: a job RQ runs twice is built once)."""
+    with write_tx():
+        return bool(
+            ExportJob.update(
+                status="running", runner=job_limits.runner_id(), heartbeat_at=now(), done=0
+            )
+            .where((ExportJob.id == job_id) & (ExportJob.status == "queued"))
+            .execute()
+        )
+
+
+def _end(job_id, **values) -> None:
+    """Set the end of a job this process is running (not one reaped and retried since)."""
+    with write_tx():
+        ExportJob.update(**values).where(
+            (ExportJob.id == job_id)
+            & (ExportJob.status == "running")
+            & (ExportJob.runner == job_limits.runner_id())
+        ).execute()
+
+
+def build_zip(job_id: int, items_of) -> None:
+    """Build a queued zip: items_of(user, job) lists its documents, gathered as the job's
+    user; the zip is stored whole (exports/storage.py) and the row marked done. When it
+    raises, the row goes back to queued if the queue will try again, else failed (with a
+    message that names no record); a zip over the size limit fails at once."""
+    app = current_app._get_current_object()
+    if not _claim(job_id):
+        return
+    job = ExportJob.select(ExportJob, User).join(User).where(ExportJob.id == job_id).get()
+    try:
+        if not job.user.active:
+            raise PlannerError(GONE, kind=NOT_FOUND)
+        items = items_of(job.user, job)
+        ExportJob.update(total=len(items)).where(ExportJob.id == job_id).execute()
+
+        def progress(n):
+            ExportJob.update(done=n, heartbeat_at=now()).where(ExportJob.id == job_id).execute()
+            if n < len(items):
+                _hold(app, job_id)
+
+        buf = io.BytesIO()
+        write_zip(buf, items, job.user.agency_id, progress)
+        storage.save(job.token, buf.getvalue(), app)
+        _end(job_id, status="done", finished_at=now())
+    except PlannerError as err:  # too large, the program gone or out of the user's reach:
+        # trying again gives the same
+        _end(job_id, status="failed", finished_at=now(), error=str(err.message))
+    except Exception as exc:  # the job row tells the user
+        # the frames and the error class only: a message can quote a record (a name)
+        log.error(
+            "export job %s failed: %s\n%s",
+            job_id,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        if queue.retries_left() > 0:
+            _end(job_id, status="queued", runner="")
+        else:
+            _end(job_id, status="failed", finished_at=now(), error=str(FAILED))
+        raise
 
 
 def zip_bytes(items, agency_id) -> bytes:

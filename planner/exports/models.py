@@ -46,3 +46,16 @@ class ExportJob(BaseModel):
 
     class Meta:
         table_name = "export_job"
+
+
+class ExportFile(BaseModel):
+    """A finished zip kept in the database (exports/storage.py), so every web host can
+    send it; written in one transaction, swept after 24 hours."""
+
+    key = CharField(max_length=60, unique=True)  # the job's token: names nothing
+    data = BlobField()
+    size = IntegerField()
+    created_at = DateTimeField(default=now, index=True)
+
+    class Meta:
+        table_name = "export_file"

@@ -3,15 +3,13 @@ downloads, zip exports with a polled progress bar, and the admin's Word template
 
 Every download is audited (PRIVACY_SECURITY.md §5) and named by archive code and title."""
 
-import os
-
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, programs_query, sessions_query
 from planner.curricula.models import Curriculum
 from planner.errors import PlannerError
-from planner.exports import job_limits, jobs
+from planner.exports import job_limits, jobs, storage
 from planner.exports.blueprint import bp
 from planner.exports.kinds import KINDS, PROGRAM, SESSION
 from planner.exports.models import ExportJob
@@ -148,13 +146,35 @@ def job(token):
 @bp.get("/exports/<token>/download")
 @allow(*EVERYONE)
 def job_download(token):
-    """The finished zip."""
+    """The finished zip, from whichever host built it (exports/storage.py)."""
     found = _job(token)
     if found.status != "done":
         abort(404)
-    path = os.path.join(jobs.export_dir(current_app), f"{found.token}.zip")
-    if not os.path.exists(path):  # swept, or built on another host
+    data = storage.load(found.token)
+    if data is None:  # swept after a day
         abort(404)
-    with open(path, "rb") as fh:  # whole: a term's zip is a few MB, and nothing stays open
-        data = fh.read()
     return send_download(data, found.filename, "application/zip")
+
+
+@bp.post("/exports/<token>/retry")
+@allow(*EVERYONE)
+def job_retry(token):
+    """Build a failed zip again (its worker died, or it failed on every try)."""
+    try:
+        found = jobs.retry(current_app._get_current_object(), current_user, token)
+    except PlannerError as err:
+        if error_status(err) == 404:
+            abort(404)
+        found = _job(token)
+        if is_htmx():
+            return render_template("exports/_message.html", message=err.message), error_status(err)
+        return render(
+            "exports/job.html",
+            "exports/_progress.html",
+            error_status(err),
+            job=found,
+            message=err.message,
+        )
+    if is_htmx():
+        return render("exports/job.html", "exports/_progress.html", 202, job=found)
+    return go(url_for("exports.job", token=found.token))

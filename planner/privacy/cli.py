@@ -21,9 +21,7 @@ def purge_cmd(dry_run, today):
     audit log itself is kept. Run it daily from cron (README, production)."""
     import datetime as dt
 
-    from flask import current_app
-
-    from planner.exports.jobs import export_dir
+    from planner.exports import storage
     from planner.i18n import local_now
     from planner.privacy.models import RECORD_TYPES
     from planner.privacy.retention import purge
@@ -33,7 +31,7 @@ def purge_cmd(dry_run, today):
     except ValueError as err:
         raise click.ClickException("--today must be a date like 2026-12-03") from err
     with database.connection_context():
-        result = purge(day, dry_run=dry_run, export_folder=export_dir(current_app))
+        result = purge(day, dry_run=dry_run, drop_export=storage.delete)
     verb = "would remove" if dry_run else "removed"
     for agency, counts in result.items():
         click.echo(f"{agency}:")

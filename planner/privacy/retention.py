@@ -7,7 +7,6 @@ what they were. Audit rows are never purged; each batch the purge removes writes
 """
 
 import datetime as dt
-import os
 
 from peewee import Case, fn
 
@@ -210,7 +209,7 @@ def _students(agency_id, cutoffs, dry_run):
     return len(students)
 
 
-def _exports(agency_id, cutoffs, dry_run, export_folder=None):
+def _exports(agency_id, cutoffs, dry_run, drop_export=None):
     cutoff = cutoffs["exports"]
     query = (
         ExportJob.select(ExportJob.id, ExportJob.token)
@@ -225,11 +224,8 @@ def _exports(agency_id, cutoffs, dry_run, export_folder=None):
     if jobs and not dry_run:
         _delete(ExportJob, ExportJob.id, [j.id for j in jobs])
         for job in jobs:
-            if export_folder:
-                try:
-                    os.remove(os.path.join(export_folder, f"{job.token}.zip"))
-                except FileNotFoundError:
-                    pass
+            if drop_export:  # its zip, wherever exports/storage.py keeps it
+                drop_export(job.token)
     return len(jobs)
 
 
@@ -245,10 +241,11 @@ STEPS = {
 }
 
 
-def purge(today: dt.date, dry_run: bool = False, export_folder: str | None = None) -> dict:
+def purge(today: dt.date, dry_run: bool = False, drop_export=None) -> dict:
     """Count (dry run) or remove what has passed its period, per agency and record type.
     Returns {agency code: {record type: count}}. Each batch that removes anything is one
-    transaction and one audit row ("purge", the record type, the count and the cutoff)."""
+    transaction and one audit row ("purge", the record type, the count and the cutoff).
+    `drop_export(token)` deletes the zip of a purged export job."""
     result = {}
     for agency in Agency.select().order_by(Agency.code):
         cutoffs = {key: today - dt.timedelta(days=days) for key, days in periods(agency.id).items()}
@@ -256,7 +253,7 @@ def purge(today: dt.date, dry_run: bool = False, export_folder: str | None = Non
         for key, step in STEPS.items():
             with write_tx():
                 if key == "exports":
-                    n = step(agency.id, cutoffs, dry_run, export_folder)
+                    n = step(agency.id, cutoffs, dry_run, drop_export)
                 else:
                     n = step(agency.id, cutoffs, dry_run)
                 if n and not dry_run:

@@ -5,16 +5,15 @@ programs, workers their own; teachers have no statistics (403)."""
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
-from planner.access import allow, get_or_404, programs_query, schools_query, workers_query
-from planner.curricula.models import Curriculum
+from planner.access import allow, get_or_404, schools_query, workers_query
 from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.i18n import local_today
-from planner.reports.docs import stats_context, stats_document
+from planner.reports.docs import stats_document
 from planner.reports.stats import term_names, term_statistics
+from planner.reports.zips import term_items
 from planner.roles import STAFF
-from planner.schools.models import Room, School, Term
-from planner.sessions.models import Program
+from planner.schools.models import School, Term
 from planner.web import error_status, go, int_arg, is_htmx, render, send_docx
 
 bp = Blueprint("reports", __name__)
@@ -98,27 +97,9 @@ def term_zip(term_id):
         .where(Term.school.in_(schools_query(current_user).select(School.id))),
         term_id,
     )
-    programs = list(
-        programs_query(current_user)
-        .select_extend(School, Term, Room, Curriculum)
-        .join_from(Program, School)
-        .join_from(Program, Term)
-        .join_from(Program, Room)
-        .join_from(Program, Curriculum)
-        .where(Program.term == term.id)
-        .order_by(Program.id)
-    )
-    items = []
-    for program in programs:
-        try:
-            items += jobs.plan(current_user, program)
-        except PlannerError:
-            continue  # a program with no sessions yet has nothing to add
+    items = term_items(current_user, term)
     if not items:
         return _no_zip(term, jobs.NO_SESSIONS, 422)
-    items.append(
-        jobs.Doc("term_stats", ctx=stats_context(current_user, term.name, "school", term.school))
-    )
     name = jobs.UNSAFE.sub("_", f"{term.school.code}_{term.name}_文档") + ".zip"
     try:
         job = jobs.start(

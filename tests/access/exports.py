@@ -3,11 +3,11 @@ lesson plans of their classes; meeting records and evaluation reports: the group
 and their supervisor only (admins 403); templates: admins; statistics: staff, each over
 their own programs; another school's records answer 404."""
 
-import os
+import io
 import zipfile
 
+from planner.exports import storage
 from planner.exports.agency_templates import example_template
-from planner.exports.jobs import export_dir
 from planner.exports.models import DocTemplate, ExportJob
 from tests.access import ADMIN, only
 from tests.reflections import factories as rf
@@ -35,9 +35,11 @@ def setup(world):
         done=1,
         filename="x.zip",
     )
-    folder = export_dir(world.app)
-    with zipfile.ZipFile(os.path.join(folder, f"{world.export_job.token}.zip"), "w") as zf:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a.txt", "a")
+    with world.app.app_context():
+        storage.save(world.export_job.token, buf.getvalue(), world.app)
     data = example_template("group_plan")
     DocTemplate.create(
         agency=world.agency, kind="group_plan", filename="t.docx", data=data, size=len(data)
@@ -80,6 +82,13 @@ RULES = {
         lambda w: f"/exports/{w.export_job.token}/download",
         None,
         only({"worker"}, denied=404, worker_other=404),
+    ),
+    # the world's job is done: nothing to retry (409); another user's is not found
+    "exports.job_retry": (
+        "POST",
+        lambda w: f"/exports/{w.export_job.token}/retry",
+        {},
+        only({"worker"}, ok=409, denied=404, worker_other=404),
     ),
     "exports.doc_templates": ("GET", lambda w: "/admin/templates", None, ADMIN),
     "exports.template_upload": (
