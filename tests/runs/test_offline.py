@@ -10,9 +10,11 @@ import pytest
 from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.i18n import local_today
+from planner.reflections.models import Reflection
 from planner.runs import services
 from planner.runs.models import Attendance, SessionRecord
 from tests.conftest import login_as
+from tests.reflections.test_form import group_form
 from tests.runs.conftest import JSON, T0, rows, tap
 from tests.runs.factories import members, run_session
 
@@ -214,3 +216,13 @@ def test_the_service_worker_is_served_for_the_root_scope(worker):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     assert "X-Planner-Offline" in response.get_data(as_text=True)
+
+
+def test_a_reflection_before_the_start_is_refused_and_the_page_says_why(worker, tomorrow):
+    page = worker.get(f"/sessions/{tomorrow.id}/reflection")
+    assert page.status_code == 200
+    assert "本次活动还没有开始" in page.get_data(as_text=True)
+    response = worker.post(f"/sessions/{tomorrow.id}/reflection", data=group_form())
+    assert response.status_code == 409
+    assert "本次活动还没有开始" in response.get_data(as_text=True)
+    assert Reflection.select().count() == 0
