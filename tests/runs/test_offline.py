@@ -6,6 +6,7 @@ it, is marked for the tablet's cache."""
 import datetime as dt
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from planner.db import ConflictError
 from planner.errors import PlannerError
@@ -226,3 +227,26 @@ def test_a_reflection_before_the_start_is_refused_and_the_page_says_why(worker, 
     assert response.status_code == 409
     assert "本次活动还没有开始" in response.get_data(as_text=True)
     assert Reflection.select().count() == 0
+
+
+def test_all_present_taps_notes_and_the_worker_take_few_queries(worker, group):
+    """An if_unset tap costs what a tap costs (user, session, membership, consent, the
+    insert, the read-back); a notes save in JSON: user, session, record, update; the
+    service worker: the user only."""
+    a = group.members[0]
+    tap(worker, group, a, "present", T0)  # warm up (first request of the client)
+    with count_queries() as filled:
+        tap(worker, group, group.members[1], "present", T0, if_unset="1")
+    with count_queries() as kept:
+        tap(worker, group, a, "present", T0, if_unset="1")
+    assert filled.count == kept.count == 6
+    note(worker, group, "一", save_id="q-1")
+    with count_queries() as saved:
+        note(worker, group, "二", version=1, save_id="q-2")
+    with count_queries() as resent:
+        note(worker, group, "二", version=1, save_id="q-2")
+    assert SessionRecord.get().version == 2
+    assert saved.count == 4 and resent.count == 3
+    with count_queries() as script:
+        worker.get("/sw.js")
+    assert script.count == 1
