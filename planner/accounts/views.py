@@ -109,7 +109,11 @@ def logout():
     services.end_all_sessions(current_user)
     logout_user()
     session.clear()
-    return redirect(url_for("accounts.login"), 303)
+    response = redirect(url_for("accounts.login"), 303)
+    # what a tablet kept for run mode offline (cached run pages, queued taps and notes,
+    # the service worker) goes too; static/js/app.js clears it first, after a warning
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.post("/locale")

@@ -27,6 +27,7 @@ from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.reflections import forms
 from planner.reflections.models import FollowUp, Reflection
+from planner.runs.services import check_started
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids
 from planner.students.models import GroupMember, Student
@@ -123,9 +124,20 @@ def save_form(session, user, form, action: str) -> Saved:
     return Saved(save(session, user, data, submit=action == "submit"), {}, slots)
 
 
+def not_started(session):
+    """Why the reflection can't be written yet (the session hasn't started), or None."""
+    try:
+        check_started(session)
+    except PlannerError as err:
+        return err.message
+    return None
+
+
 def save(session, user, data: dict, submit: bool = False) -> Reflection:
     """Create or update the draft, and submit it if asked: one transaction, one version.
-    A stale version (or a reflection someone else created meanwhile) is a ConflictError."""
+    A stale version (or a reflection someone else created meanwhile) is a ConflictError.
+    A session that has not started yet has nothing to reflect on: refused (CONFLICT)."""
+    check_started(session)
     with write_tx():
         reflection = Reflection.get_or_none(Reflection.session == session.id)
         if (reflection.version if reflection else 0) != data["version"]:

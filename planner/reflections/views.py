@@ -92,7 +92,10 @@ def edit(session_id):
     if request.method == "GET":
         if role == "read":
             services.record_read(current_user, session, services.reflection_of(session.id))
-        return _page(session, role, message=_("已保存。") if request.args.get("saved") else None)
+        message = _("已保存。") if request.args.get("saved") else None
+        if role == "write":
+            message = services.not_started(session) or message
+        return _page(session, role, message=message)
     return _save(session)
 
 
@@ -103,8 +106,8 @@ def _save(session):
         saved = services.save_form(session, current_user, request.form, action)
     except ConflictError:
         return _conflict(session)
-    except PlannerError:
-        return _locked(session)
+    except PlannerError as err:
+        return _locked(session, err.message)
     if saved.errors:
         if not is_htmx():
             return _page(session, "write", 422, saved.errors, forms.posted_values(request.form))
@@ -134,13 +137,13 @@ def _conflict(session):
     return body, status, {"HX-Retarget": "#reflection-conflict", "HX-Reswap": "innerHTML show:top"}
 
 
-def _locked(session):
-    """409: the reflection was submitted meanwhile (in another tab, or by a co-worker)."""
+def _locked(session, reason=None):
+    """409: the reflection was submitted meanwhile (in another tab, or by a co-worker), or
+    the session has not started yet (the reason says which)."""
     if not is_htmx():
-        return _page(session, "write", 409, message=_("本反思已提交督导，不能再修改。"))
-    return _status(
-        409, errors={"locked": _("本反思已提交督导，不能再修改。如需修改，请督导退回。")}, fields=[]
-    )
+        return _page(session, "write", 409, message=reason or _("本反思已提交督导，不能再修改。"))
+    locked = reason or _("本反思已提交督导，不能再修改。如需修改，请督导退回。")
+    return _status(409, errors={"locked": locked}, fields=[])
 
 
 @bp.get("/sessions/<int:session_id>/reflection/prompts")

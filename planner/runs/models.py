@@ -42,6 +42,9 @@ class SessionRecord(VersionedModel):
     # term statistics of past terms stay what they were (PRIVACY_SECURITY.md §6).
     purged_marks = IntegerField(default=0)
     purged_attended = IntegerField(default=0)
+    # The tablet's id for the save that wrote the notes as they stand: a resend of that
+    # save (its answer lost on a dead network) is recognised and changes nothing.
+    save_id = CharField(max_length=64, default="")
 
     class Meta:
         table_name = "session_record"

@@ -4,7 +4,7 @@ import datetime as dt
 
 from marshmallow import fields, validate
 
-from planner.forms import DB_INT_MAX, FormSchema, Integer, Text, VersionField, _msgs
+from planner.forms import DB_INT_MAX, Checkbox, FormSchema, Integer, Text, VersionField, _msgs
 from planner.i18n import lazy_gettext as _l
 from planner.runs.models import ATTENDANCE
 
@@ -39,6 +39,14 @@ class TapForm(FormSchema):
         validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error=_l("点名编号格式不正确。")),
         error_messages=_msgs(),
     )
+    # 全部出席: mark the member present only if nobody has marked them yet
+    if_unset = Checkbox()
+
+
+# A tablet's id for one save of the notes, and the ids of its earlier saves whose answers
+# it never got (a dead network): at most MAX_UNANSWERED of them.
+SAVE_ID = r"[A-Za-z0-9_-]{1,64}"
+MAX_UNANSWERED = 20
 
 
 class RecordForm(FormSchema):
@@ -47,3 +55,16 @@ class RecordForm(FormSchema):
     headcount = Integer(0, HEADCOUNT_MAX, load_default=None)
     notes = Text(NOTES_MAX, load_default="")
     version = VersionField()
+    save_id = fields.String(
+        load_default="",
+        validate=validate.Regexp(rf"^{SAVE_ID}$", error=_l("保存编号格式不正确。")),
+        error_messages=_msgs(),
+    )
+    unanswered = fields.String(
+        load_default="",
+        validate=validate.Regexp(
+            rf"^({SAVE_ID}(,{SAVE_ID}){{0,{MAX_UNANSWERED - 1}}})?$",
+            error=_l("保存编号格式不正确。"),
+        ),
+        error_messages=_msgs(),
+    )

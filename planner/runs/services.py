@@ -10,8 +10,8 @@ from planner.audit.models import record as audit
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
+from planner.i18n import format_short, local_now, local_today
 from planner.i18n import lazy_gettext as _l
-from planner.i18n import local_now, local_today
 from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
 from planner.sessions.models import Program, ProgramWorker, Session
@@ -147,8 +147,33 @@ def check_member(session, student_id, today=None):
         raise PlannerError(_l("该学生没有有效的出勤记录知情同意（未签署或已撤回），不能记录出勤。"))
 
 
-def record_tap(session, student_id, status, tapped_at, user):
+def check_started(session, at=None):
+    """Attendance and notes record what happened in the room (clause 10.2.1, a record of
+    the service process): refused for a session that has not started yet (Beijing time)."""
+    at = at or local_now()
+    starts = dt.datetime.combine(session.date, session.start)
+    if starts > at:
+        raise PlannerError(
+            _l(
+                "本次活动还没有开始（%(day)s %(time)s 开始），开始前不能点名或填写随堂记录。",
+                day=format_short(session.date),
+                time=session.start.strftime("%H:%M"),
+            ),
+            kind=CONFLICT,
+        )
+
+
+def is_future(session, at=None) -> bool:
+    """True before the session's start (Beijing time): the run page says taps wait."""
+    at = at or local_now()
+    return dt.datetime.combine(session.date, session.start) > at
+
+
+def record_tap(session, student_id, status, tapped_at, user, if_unset=False):
     """Upsert one member's attendance; the latest tap (by tapped_at) wins.
+
+    With if_unset (全部出席) the tap only fills a member nobody has marked yet: a status
+    already set, an excused absence say, is never overwritten, whichever tap is older.
 
     One INSERT … ON CONFLICT DO UPDATE … WHERE statement: atomic on SQLite and
     PostgreSQL, so concurrent taps never duplicate a row or lose the newest one, and an
@@ -157,18 +182,21 @@ def record_tap(session, student_id, status, tapped_at, user):
     Returns the member's attendance as it stands afterwards (.applied: this tap won)."""
     if session.status == "cancelled":
         raise PlannerError(_l("本次活动已取消，不能点名。"), kind=CONFLICT)
+    check_started(session)
     check_member(session, student_id)
     when = tap_time(tapped_at)
-    (
-        Attendance.insert(
-            session=session.id,
-            student=student_id,
-            status=status,
-            tapped_at=when,
-            recorded_by=user.id,
-            updated_at=now(),
-        )
-        .on_conflict(
+    insert = Attendance.insert(
+        session=session.id,
+        student=student_id,
+        status=status,
+        tapped_at=when,
+        recorded_by=user.id,
+        updated_at=now(),
+    )
+    if if_unset:
+        insert.on_conflict_ignore().execute()
+    else:
+        insert.on_conflict(
             conflict_target=[Attendance.session, Attendance.student],
             update={
                 Attendance.status: EXCLUDED.status,
@@ -177,9 +205,7 @@ def record_tap(session, student_id, status, tapped_at, user):
                 Attendance.updated_at: EXCLUDED.updated_at,
             },
             where=(Attendance.tapped_at < EXCLUDED.tapped_at),
-        )
-        .execute()
-    )
+        ).execute()
     row = Attendance.get((Attendance.session == session.id) & (Attendance.student == student_id))
     row.applied = row.tapped_at == when and row.status == status
     return row
@@ -187,11 +213,20 @@ def record_tap(session, student_id, status, tapped_at, user):
 
 def save_record(session, values, with_headcount):
     """Save the quick notes (and the headcount of a 社工课堂 lesson) if the version the
-    form was opened with is still current; ConflictError otherwise."""
-    data = {"notes": values.get("notes", "")}
+    form was opened with is still current; ConflictError otherwise.
+
+    A tablet that lost the network sends each save with its own save_id, and the ids of
+    its earlier saves it never got an answer to (unanswered). A resend of the save that
+    wrote the record as it stands changes nothing; a save on top of the tablet's own
+    unanswered save goes through. Any other newer version is another device's: conflict.
+    So a resend never duplicates text, and nothing typed offline is lost silently."""
+    check_started(session)
+    save_id = values.get("save_id", "")
+    data = {"notes": values.get("notes", ""), "save_id": save_id}
     if with_headcount:
         data["headcount"] = values.get("headcount")
     expected = values["version"]
+    ours = {i for i in values.get("unanswered", "").split(",") if i}
     with write_tx():
         record = record_of(session)
         if record is None:
@@ -201,6 +236,10 @@ def save_record(session, values, with_headcount):
                 return SessionRecord.create(session=session.id, **data)
             except IntegrityError:  # another tablet created it a moment ago
                 raise ConflictError("SessionRecord") from None
+        if save_id and record.save_id == save_id:
+            return record  # this very save went through already; its answer was lost
+        if record.version != expected and record.save_id and record.save_id in ours:
+            expected = record.version  # the newer version is this tablet's own save
         save_versioned(record, expected, data)
         return record
 

@@ -1,7 +1,20 @@
 """Views of planner.runs (blueprint "runs"): the run page, today's shortcut, attendance
 taps and quick notes. Thin: load form → service → render."""
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+import hashlib
+import hmac
+import os
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from planner.access import allow
@@ -68,6 +81,8 @@ def _context(session, full=True, **extra):
         session=session,
         group=group,
         runs=session.runs,
+        not_started=services.is_future(session),
+        sw_url=None,
         statuses=ATTENDANCE,
         next_status=services.NEXT_STATUS,
         record=services.record_of(session),
@@ -102,8 +117,46 @@ def run(session_id):
         context = _context(session)
         if current_user.is_admin and context["members"]:
             services.audit_admin_view(current_user, session, context["members"])
-        response = render_template("runs/run.html", **context)
+        offline = session.runs and session.date == local_today()
+        if offline:
+            context["sw_url"] = url_for("runs.service_worker", k=cache_key(current_user))
+        day = session.date if offline else None
+        response = make_cacheable(render_template("runs/run.html", **context), day)
     return response, 200, {"Vary": "Accept"}
+
+
+# The one header the service worker looks for: only a response carrying it is kept on
+# the tablet (today's run page, for the worker or admin who runs it; never JSON, never
+# another page, never for a supervisor or a teacher).
+OFFLINE_HEADER = "X-Planner-Offline"
+
+
+def make_cacheable(html, day):
+    """The page, marked with its day (ISO) when the tablet may keep it: the worker keeps
+    today's page only, and the service worker drops pages of other days."""
+    response = current_app.make_response(html)
+    if day is not None:
+        response.headers[OFFLINE_HEADER] = day.isoformat()
+    return response
+
+
+def cache_key(user) -> str:
+    """The tablet's cache name for this login: an HMAC of the user id and the login's
+    session version, so it names nobody and changes at every logout."""
+    message = f"{user.id}:{user.session_version}".encode()
+    return hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).hexdigest()[:20]
+
+
+@bp.get("/sw.js")
+@allow(*EDITORS)
+def service_worker():
+    """The run page's service worker, served from the root so that its scope covers the
+    run pages (/sessions/<id>/run) and the static files they load."""
+    with open(os.path.join(current_app.static_folder, "js", "sw.js"), encoding="utf-8") as script:
+        response = current_app.response_class(script.read(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # the browser checks for a new version
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @bp.get("/run/today")
@@ -139,7 +192,12 @@ def tap(session_id):
         return _tap_answer(422, " ".join(errors.values()), errors, session)
     try:
         row = services.record_tap(
-            session, values["student_id"], values["status"], values["tapped_at"], current_user
+            session,
+            values["student_id"],
+            values["status"],
+            values["tapped_at"],
+            current_user,
+            if_unset=values["if_unset"],
         )
     except PlannerError as err:
         return _tap_answer(error_status(err), err.message, session=session)
@@ -165,6 +223,10 @@ def record(session_id):
     session = _session(session_id, to_run=True)
     values, errors = load_form(RecordForm())
     back = url_for("runs.run", session_id=session.id)
+    if errors and wants_json():
+        errors = {k: str(v) for k, v in errors.items()}
+        body = {"error": " ".join(errors.values()), "errors": errors}
+        return jsonify(body), 422, {"Vary": "Accept"}
     if errors:
         return render(
             "runs/run.html",
@@ -173,14 +235,27 @@ def record(session_id):
             **_context(session, full=not is_htmx(), errors=errors, form=request.form),
         )
     try:
-        services.save_record(session, values, not services.is_group(session))
+        saved = services.save_record(session, values, not services.is_group(session))
+    except PlannerError as err:
+        if wants_json():
+            return jsonify(error=str(err.message)), error_status(err), {"Vary": "Accept"}
+        context = _context(session, full=not is_htmx(), message=err.message)
+        return render("runs/run.html", "runs/_record.html", error_status(err), **context)
     except ConflictError:
+        if wants_json():  # runmode.js swaps in the conflict form, the worker's text kept
+            html = render_template(
+                "runs/_record.html",
+                **_context(session, full=False, conflict=request.form.get("notes", "")),
+            )
+            return jsonify(conflict=True, html=html), 409, {"Vary": "Accept"}
         if not is_htmx():
             return conflict_response(back)
         return render_template(
             "runs/_record.html",
             **_context(session, full=False, conflict=request.form.get("notes", "")),
         ), 409
+    if wants_json():
+        return jsonify(version=saved.version, save_id=values["save_id"]), 200, {"Vary": "Accept"}
     if not is_htmx():
         return go(back)
     return render_template("runs/_record.html", **_context(session, full=False, saved=True))

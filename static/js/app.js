@@ -24,3 +24,99 @@ document.addEventListener("input", function (event) {
     updateTiming(event.target.form);
   }
 });
+
+// Logout on a tablet that ran a session: warn if run mode still holds unsent taps or
+// notes (a dialog with big buttons, no hover), then clear what the tablet keeps: the
+// queues in localStorage, the run pages the service worker cached, and the worker itself.
+// The server's answer also carries Clear-Site-Data for browsers without this script.
+(function () {
+  "use strict";
+var RUN_KEYS = ["runmode.pending.", "runmode.notes."];
+
+function unsentCount() {
+  var n = 0;
+  try {
+    for (var i = 0; i < window.localStorage.length; i++) {
+      var key = window.localStorage.key(i) || "";
+      if (key.indexOf(RUN_KEYS[0]) === 0) {
+        n += Object.keys(JSON.parse(window.localStorage.getItem(key)) || {}).length;
+      } else if (key.indexOf(RUN_KEYS[1]) === 0) {
+        n += 1;
+      }
+    }
+  } catch (e) { /* no storage: nothing kept */ }
+  return n;
+}
+
+function clearTablet() {
+  try {
+    [window.localStorage, window.sessionStorage].forEach(function (store) {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i) || "";
+        if (key.indexOf("runmode.") === 0) { store.removeItem(key); }
+      }
+    });
+  } catch (e) { /* no storage */ }
+  var jobs = [];
+  if (window.caches) {
+    jobs.push(window.caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (key) { return key.indexOf("planner-run-") === 0; })
+        .map(function (key) { return window.caches.delete(key); }));
+    }));
+  }
+  if (navigator.serviceWorker) {
+    jobs.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
+      return Promise.all(regs.map(function (reg) { return reg.unregister(); }));
+    }));
+  }
+  return Promise.all(jobs).catch(function () { return null; });
+}
+
+function logoutDialog(form, n, leave) {
+  var d = form.dataset;
+  var dialog = document.createElement("dialog");
+  dialog.className = "logout-dialog";
+  dialog.setAttribute("aria-labelledby", "logout-dialog-title");
+  var title = document.createElement("h2");
+  title.id = "logout-dialog-title";
+  title.textContent = d.title;
+  var body = document.createElement("p");
+  body.textContent = d.body.replace("{n}", String(n));
+  var buttons = document.createElement("div");
+  buttons.className = "actions";
+  var stay = document.createElement("button");
+  stay.type = "button";
+  stay.className = "btn btn-primary btn-big";
+  stay.textContent = d.stay;
+  var go = document.createElement("button");
+  go.type = "button";
+  go.className = "btn btn-danger btn-big";
+  go.textContent = d.leave;
+  buttons.append(stay, go);
+  dialog.append(title, body, buttons);
+  document.body.appendChild(dialog);
+  stay.addEventListener("click", function () { dialog.close(); });
+  dialog.addEventListener("close", function () { dialog.remove(); });
+  go.addEventListener("click", function () { go.disabled = true; leave(); });
+  dialog.showModal();
+  stay.focus();
+}
+
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.classList || !form.classList.contains("logout-form") || form.dataset.cleared) {
+    return;
+  }
+  event.preventDefault();
+  var leave = function () {
+    clearTablet().then(function () {
+      form.dataset.cleared = "1";
+      form.submit();
+    });
+  };
+  var n = unsentCount();
+  if (n > 0 && typeof HTMLDialogElement === "function") { logoutDialog(form, n, leave); }
+  else if (n > 0) { if (window.confirm(form.dataset.title)) { leave(); } }
+  else { leave(); }
+});
+}());

@@ -99,20 +99,36 @@
 
   Roll.prototype.tap = function (tile) {
     if (tile.disabled) { return; }
-    var studentId = tile.dataset.student;
-    var status = this.nextStatus(tile.dataset.status);
+    this.mark(tile.dataset.student, this.nextStatus(tile.dataset.status), false);
+    this.updateSync();
+  };
+
+  // 全部出席: one tap marks every member not yet marked (as this tablet knows) present,
+  // each through the queue like a tap; if_unset asks the server never to overwrite a
+  // status another tablet set meanwhile (an excused absence): the answer shows it.
+  Roll.prototype.allPresent = function () {
+    var tiles = this.list.querySelectorAll("button.member-tile[data-student]");
+    for (var i = 0; i < tiles.length; i++) {
+      if (!tiles[i].disabled && !tiles[i].dataset.status) {
+        this.mark(tiles[i].dataset.student, this.order[0], true);
+      }
+    }
+    this.updateSync();
+  };
+
+  Roll.prototype.mark = function (studentId, status, ifUnset) {
     // the tablet's clock, strictly increasing on this page so two quick taps keep order
     var at = Math.max(Date.now(), this.lastTap + 1);
     this.lastTap = at;
     this.epoch += 1;
     var entry = {tap_id: newTapId(), session: this.session, student_id: studentId,
                  status: status, tapped_at: new Date(at).toISOString(), url: this.url};
+    if (ifUnset) { entry.if_unset = true; }
     var queue = readQueue(this.session);
     queue[studentId] = entry;  // a newer tap replaces the unsent older one: latest wins
     writeQueue(this.session, queue);
     this.show(studentId, status, "saving");
     this.send(entry);
-    this.updateSync();
   };
 
   Roll.prototype.isCurrent = function (entry) {
@@ -140,6 +156,7 @@
     body.append("status", entry.status);
     body.append("tapped_at", entry.tapped_at);
     body.append("tap_id", entry.tap_id);
+    if (entry.if_unset) { body.append("if_unset", "1"); }
     fetch(entry.url, {
       method: "POST", body: body, credentials: "same-origin", cache: "no-store",
       redirect: "manual",  // an expired login answers with a redirect: not a success
@@ -264,6 +281,11 @@
       event.preventDefault();
       self.tap(form.querySelector("button.member-tile"));
     });
+    var all = document.getElementById("all-present");
+    if (all) {
+      all.closest(".all-present-row").hidden = false;
+      all.addEventListener("click", function () { self.allPresent(); });
+    }
     window.addEventListener("online", function () { self.flush(); self.poll(); });
     window.addEventListener("offline", function () { self.updateSync(); });
     document.addEventListener("visibilitychange", function () {
@@ -371,6 +393,197 @@
     self.render();
   };
 
+  // ---------- field notes (随堂笔记): queued like taps ----------
+  // What is typed goes into localStorage at once ("runmode.notes.<session>": the text,
+  // the headcount, the version it was typed on), so a reload or a dead network loses
+  // nothing; it is sent a moment after typing stops, on 保存记录, on "online" and every
+  // few seconds, one save at a time. Each save carries a new id and the ids of the
+  // earlier saves whose answers never came: the server recognises a resend and a save
+  // on top of this tablet's own, so nothing is written twice and no false conflict
+  // arises (planner/runs/services.save_record). Another device's newer save answers
+  // 409 with the conflict form, the worker's text kept in it.
+  var NOTES = "runmode.notes.";
+  var TYPING_MS = 1500;
+
+  function Notes(form) {
+    this.form = form;
+    this.session = form.dataset.session;
+    this.key = NOTES + this.session;
+    this.sync = form.querySelector(".note-sync");
+    this.inflight = false;
+    this.timer = null;
+  }
+
+  Notes.prototype.read = function () {
+    try { return JSON.parse(window.localStorage.getItem(this.key)); }
+    catch (e) { return memory[this.key] || null; }
+  };
+
+  Notes.prototype.write = function (entry) {
+    try {
+      if (entry) { window.localStorage.setItem(this.key, JSON.stringify(entry)); }
+      else { window.localStorage.removeItem(this.key); }
+    } catch (e) { memory[this.key] = entry; }
+  };
+
+  Notes.prototype.input = function (name) {
+    return this.form.querySelector("[name=\"" + name + "\"]");
+  };
+
+  Notes.prototype.values = function () {
+    var headcount = this.input("headcount");
+    return {notes: this.input("notes").value, headcount: headcount ? headcount.value : null};
+  };
+
+  Notes.prototype.show = function (state) {
+    var d = this.form.dataset;
+    var labels = {saving: d.labelSaving, saved: d.labelSaved, unsent: d.labelUnsent,
+                  login: d.labelLogin, "": ""};
+    this.sync.textContent = state in labels ? labels[state] : state;
+    this.sync.className = "note-sync" + (state === "saved" ? " ok" : state && state !== "saving"
+      ? " is-unsent" : "");
+  };
+
+  // the worker typed: keep it now, send it when typing stops
+  Notes.prototype.changed = function (now) {
+    var entry = this.read() || {version: parseInt(this.input("version").value, 10) || 0,
+                                unanswered: []};
+    var v = this.values();
+    entry.notes = v.notes;
+    entry.headcount = v.headcount;
+    this.write(entry);
+    if (!this.inflight) { this.show("unsent"); }
+    var self = this;
+    window.clearTimeout(self.timer);
+    self.timer = window.setTimeout(function () { self.send(); }, now ? 0 : TYPING_MS);
+  };
+
+  Notes.prototype.send = function () {
+    var self = this, entry = self.read();
+    if (!entry || self.inflight || self.replaced) { return; }
+    self.inflight = true;
+    var saveId = newTapId();
+    var earlier = entry.unanswered.slice(-19);
+    entry.unanswered = earlier.concat([saveId]);
+    self.write(entry);
+    var sent = {notes: entry.notes, headcount: entry.headcount};
+    var body = new URLSearchParams();
+    body.append("notes", entry.notes);
+    if (entry.headcount !== null && entry.headcount !== undefined) {
+      body.append("headcount", entry.headcount);
+    }
+    body.append("version", String(entry.version));
+    body.append("save_id", saveId);
+    if (earlier.length) { body.append("unanswered", earlier.join(",")); }
+    self.show("saving");
+    fetch(self.form.action, {
+      method: "POST", body: body, credentials: "same-origin", cache: "no-store",
+      redirect: "manual",
+      headers: {"Accept": "application/json", "X-CSRFToken": self.csrf()}
+    }).then(function (resp) {
+      if (resp.ok) {
+        return resp.json().then(function (data) {
+          if (!data || data.save_id !== saveId) { throw new Error("unexpected answer"); }
+          self.saved(sent, data.version);
+        });
+      }
+      if (resp.status === 409) {
+        return resp.json().then(function (data) {
+          if (data && data.conflict && data.html) { self.conflict(data.html); }
+          else { self.refused((data && data.error) || ""); }
+        });
+      }
+      if ([403, 404, 422].indexOf(resp.status) >= 0) {
+        return resp.json().catch(function () { return {}; }).then(function (data) {
+          self.refused((data && data.error) || "");
+        });
+      }
+      self.show(resp.type === "opaqueredirect" || resp.status === 400 ? "login" : "unsent");
+    }).catch(function () {
+      self.show("unsent");
+    }).then(function () {
+      self.inflight = false;
+    });
+  };
+
+  Notes.prototype.csrf = function () {
+    var token = this.input("csrf_token");
+    return token ? token.value : "";
+  };
+
+  Notes.prototype.saved = function (sent, version) {
+    this.input("version").value = String(version);
+    var entry = this.read();
+    if (!entry) { return; }
+    if (entry.notes === sent.notes && entry.headcount === sent.headcount) {
+      this.write(null);
+      this.show("saved");
+      return;
+    }
+    // typed on while it was on its way: the rest goes on top of the saved version
+    entry.version = version;
+    entry.unanswered = [];
+    this.write(entry);
+    this.send();
+  };
+
+  Notes.prototype.refused = function (message) {
+    this.write(null);  // the server will not take it: the text stays on screen
+    this.show(message || this.form.dataset.labelUnsent);
+  };
+
+  Notes.prototype.conflict = function (html) {
+    this.write(null);  // the conflict form keeps the worker's text in its own box
+    this.replaced = true;
+    var section = this.form.closest(".run-record");
+    section.insertAdjacentHTML("afterend", html);
+    var fresh = section.nextElementSibling;
+    section.parentNode.removeChild(section);
+    var form = fresh.querySelector("form.record-form");
+    if (form) { new Notes(form).start(); }
+  };
+
+  Notes.prototype.pending = function () { return Boolean(this.read()); };
+
+  Notes.prototype.start = function () {
+    var self = this;
+    // the page answers itself: htmx must not post this form as well
+    ["hx-post", "hx-target", "hx-swap"].forEach(function (a) { self.form.removeAttribute(a); });
+    var entry = self.read();
+    if (entry) {  // typed before a reload, not sent yet
+      self.input("notes").value = entry.notes;
+      var headcount = self.input("headcount");
+      if (headcount && entry.headcount !== null) { headcount.value = entry.headcount; }
+      self.show("unsent");
+    }
+    self.form.addEventListener("input", function () { self.changed(false); });
+    self.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (!self.form.querySelector("button[type=submit]").disabled) { self.changed(true); }
+    });
+    window.addEventListener("online", function () { self.send(); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { self.send(); }
+    });
+    window.setInterval(function () { if (self.pending()) { self.send(); } }, RETRY_MS);
+    self.send();
+  };
+
+  // ---------- the page itself, for a dead network (static/js/sw.js) ----------
+  function keepOffline(run) {
+    if (!run || !run.dataset.sw || !("serviceWorker" in navigator)) { return; }
+    var urls = [window.location.pathname];
+    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
+      urls.push(el.src || el.href);
+    });
+    navigator.serviceWorker.register(run.dataset.sw, {scope: "/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (registration.active) { registration.active.postMessage({type: "keep", urls: urls}); }
+    }).catch(function () { /* no service worker: the page still works online */ });
+  }
+
   // ---------- the notes form (htmx): say so when the network is down ----------
   function noteErrors() {
     var toggle = function (hidden) {
@@ -388,7 +601,10 @@
     if (list && list.dataset.tapUrl) { new Roll(list).start(); }
     var panel = document.getElementById("run-timer");
     if (panel) { new Timer(panel).start(); }
+    var form = document.querySelector("form.record-form");
+    if (form) { new Notes(form).start(); }
     noteErrors();
+    keepOffline(document.getElementById("run"));
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }

@@ -41,6 +41,13 @@ RULES = {
         TAP_FORM,
         RUNNERS_POST,
     ),
+    # the run page's service worker: only those who run sessions register it
+    "runs.service_worker": (
+        "GET",
+        lambda w: "/sw.js",
+        None,
+        only({"admin", "worker"}),
+    ),
     # no version sent: allowed users get the form back with the error (422)
     "runs.record": (
         "POST",

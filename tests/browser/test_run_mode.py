@@ -108,10 +108,10 @@ def test_attendance_survives_a_network_cut(live_server, room, tablet):
     assert Attendance.select().count() == 4
     assert "runmode.pending" not in storage(page)
 
-    # quick notes, saved through htmx with the CSRF header
+    # quick notes, sent by runmode.js with the CSRF header
     page.fill("#f-notes", "组员互动积极，第二个活动超时5分钟")
     page.click("button:has-text('保存记录')")
-    expect(page.locator("#run-record .saved")).to_have_text("已保存")
+    expect(page.locator("#run-record .note-sync")).to_have_text("已保存")
     assert (
         SessionRecord.get(SessionRecord.session == session.id).notes
         == "组员互动积极，第二个活动超时5分钟"

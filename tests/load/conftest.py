@@ -25,7 +25,8 @@ def iso(moment: dt.datetime) -> str:
 
 def growth_group(world, sessions=3, people=8):
     """A group of the world's worker and a co-worker: `sessions` sessions (today and the
-    days after), `people` members with attendance consent."""
+    days before: a session that has not started takes no attendance or notes), `people`
+    members with attendance consent."""
     coworker = factories.user(
         "worker", agency=world.agency, username="coworker", schools=[world.school]
     )
@@ -36,7 +37,7 @@ def growth_group(world, sessions=3, people=8):
             program=first.program_id,
             template=first.template_id,
             seq=n,
-            date=first.date + dt.timedelta(days=n - 1),
+            date=first.date - dt.timedelta(days=n - 1),
             start=first.start,
             end=first.end,
             room=first.room_id,

@@ -33,7 +33,10 @@ SKIPPED = {
 # Whom to post as when several personas may: the widest forms first.
 ORDER = ("worker", "admin", "supervisor", "teacher", "worker_other")
 # Fields the page's form lacks but the handler reads (runmode.js adds them to a tap).
-EXTRA_FIELDS = {"runs.tap": {"tapped_at": "datetime", "tap_id": "text"}}
+EXTRA_FIELDS = {
+    "runs.tap": {"tapped_at": "datetime", "tap_id": "text", "if_unset": "text"},
+    "runs.record": {"save_id": "text", "unanswered": "text"},
+}
 
 
 REAL = "\x00REAL"  # in TYPED: the select's first real option (not 请选择)
