@@ -1,0 +1,104 @@
+"""School years (学年) and grade ladders: which school year a date falls in, the grades a
+school's stage runs through, where a cohort enters and where it graduates.
+
+A school year starts in autumn: a term starting August–December starts year Y (Y—Y+1学年),
+one starting January–July belongs to the year that started the autumn before."""
+
+import datetime as dt
+import re
+
+from planner.i18n import local_today
+from planner.schools.models import School, SchoolYear
+
+# Each stage's bands: (entry grade, graduating grade). A 完全中学 has a junior band whose
+# students leave after grade 9 and a senior band that takes in new students at grade 10.
+LADDERS = {
+    "primary": ((1, 6),),
+    "junior": ((7, 9),),
+    "senior": ((10, 12),),
+    "nine_year": ((1, 9),),
+    "complete": ((7, 9), (10, 12)),
+}
+
+
+def start_year_of(day: dt.date) -> int:
+    """2026 for any day from 2026-08-01 to 2027-07-31."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def default_bounds(start_year: int) -> tuple[dt.date, dt.date]:
+    """1 August to 31 July: the school year's span when no term says otherwise."""
+    return dt.date(start_year, 8, 1), dt.date(start_year + 1, 7, 31)
+
+
+def bands(stage: str) -> tuple:
+    return LADDERS.get(stage, ((1, 12),))
+
+
+def band_of(stage: str, grade: int):
+    """The (entry, graduating) band the grade belongs to, or None."""
+    return next((b for b in bands(stage) if b[0] <= grade <= b[1]), None)
+
+
+def entry_grades(stage: str) -> list[int]:
+    return [b[0] for b in bands(stage)]
+
+
+def graduating_grades(stage: str) -> list[int]:
+    return [b[1] for b in bands(stage)]
+
+
+def entry_year_of(stage: str, grade: int, start_year: int):
+    """The cohort's entry year (入学年份): a grade 8 class in 2026—2027 entered in 2025."""
+    band = band_of(stage, grade)
+    return start_year - (grade - band[0]) if band else None
+
+
+def next_class_name(name: str, grade: int, new_grade: int) -> str:
+    """7(1)班 → 8(1)班; a name not led by its grade keeps its text after the new grade."""
+    match = re.match(r"^\s*(\d+)(.*)$", name)
+    if match and int(match.group(1)) == grade:
+        return f"{new_grade}{match.group(2)}"
+    return f"{new_grade}年级{name}"[:40]
+
+
+def year_for(school_id: int, day: dt.date) -> SchoolYear:
+    """The school year holding the day, created (with default bounds) if missing. Call
+    inside the write transaction."""
+    start_year = start_year_of(day)
+    year = SchoolYear.get_or_none(
+        (SchoolYear.school == school_id) & (SchoolYear.start_year == start_year)
+    )
+    if year is None:
+        start, end = default_bounds(start_year)
+        year = SchoolYear.create(school=school_id, start_year=start_year, start=start, end=end)
+    return year
+
+
+def current_year(school_id: int) -> SchoolYear:
+    """The year new classes belong to: the school's latest year (after a rollover, the new
+    one), or the year of today when the school has none yet. Call inside the write tx."""
+    latest = (
+        SchoolYear.select()
+        .where(SchoolYear.school == school_id)
+        .order_by(SchoolYear.start_year.desc())
+        .first()
+    )
+    return latest or year_for(school_id, local_today())
+
+
+def class_defaults(school: School, grade: int) -> dict:
+    """The school year and entry year a new class of this grade gets."""
+    year = current_year(school.id)
+    return {
+        "school_year": year.id,
+        "entry_year": entry_year_of(school.stage, grade, year.start_year),
+    }
+
+
+def years_of(school_id: int) -> list:
+    return list(
+        SchoolYear.select()
+        .where(SchoolYear.school == school_id)
+        .order_by(SchoolYear.start_year.desc())
+    )
