@@ -31,6 +31,7 @@ def view_modules() -> list:
     from planner.reports import views as reports
     from planner.runs import views as runs
     from planner.schools import views as schools
+    from planner.schools import year_views
     from planner.sessions import agenda
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
@@ -41,6 +42,7 @@ def view_modules() -> list:
         second_factor_views,
         dashboard,
         schools,
+        year_views,
         curricula,
         calendars,
         notice_views,

@@ -102,3 +102,36 @@ def years_of(school_id: int) -> list:
         .where(SchoolYear.school == school_id)
         .order_by(SchoolYear.start_year.desc())
     )
+
+
+def summaries(school_id: int) -> list:
+    """The school's years, newest first, each with its terms and its number of classes."""
+    from peewee import fn
+
+    from planner.schools.models import SchoolClass, Term
+
+    rows = years_of(school_id)
+    counts = dict(
+        SchoolClass.select(SchoolClass.school_year, fn.COUNT(SchoolClass.id))
+        .where(SchoolClass.school == school_id)
+        .group_by(SchoolClass.school_year)
+        .tuples()
+    )
+    terms = {}
+    for term in Term.select().where(Term.school == school_id).order_by(Term.start):
+        terms.setdefault(term.school_year_id, []).append(term)
+    for year in rows:
+        year.class_count = counts.get(year.id, 0)
+        year.term_list = terms.get(year.id, [])
+    return rows
+
+
+def latest_year_id(school_id: int):
+    """The school's latest year's id, or None (reads only)."""
+    year = (
+        SchoolYear.select(SchoolYear.id)
+        .where(SchoolYear.school == school_id)
+        .order_by(SchoolYear.start_year.desc())
+        .first()
+    )
+    return year.id if year else None
