@@ -244,7 +244,9 @@ def plan_demo_programs() -> int:
             [
                 c.id
                 for c in SchoolClass.select().where(
-                    (SchoolClass.school == school) & SchoolClass.name.in_(class_names)
+                    (SchoolClass.school == school)
+                    & SchoolClass.name.in_(class_names)
+                    & ~SchoolClass.archived
                 )
             ],
             [rule],
@@ -292,7 +294,10 @@ def load_demo_group(today: dt.date | None = None) -> int:
         return 0
     school = program.school
     worker = User.get(User.username == "worker")
-    classes = {c.name: c for c in SchoolClass.select().where(SchoolClass.school == school)}
+    classes = {
+        c.name: c
+        for c in SchoolClass.select().where((SchoolClass.school == school) & ~SchoolClass.archived)
+    }
     with write_tx():
         codes = issue_codes(school, len(DEMO_STUDENTS), year=today.year)
         students = [

@@ -251,3 +251,14 @@ def test_default_start_year_follows_the_calendar():
     assert rollover.default_start_year(dt.date(2027, 6, 1)) == 2027
     assert rollover.default_start_year(dt.date(2027, 9, 20)) == 2027
     assert rollover.default_start_year(dt.date(2027, 12, 6)) == 2028
+
+
+def test_the_student_page_shows_the_cohort_and_past_classes(client, school):
+    from tests.conftest import login_as
+
+    s = school.students["7(1)班"][0]
+    rollover.commit(school.admin, school.school, 2027)
+    login_as(client, school.worker)
+    html = client.get(f"/students/{s.id}").get_data(as_text=True)
+    assert "8(1)班" in html and "2026级1班" in html
+    assert "2026—2027学年 7(1)班" in html
