@@ -7,6 +7,8 @@ one starting January–July belongs to the year that started the autumn before."
 import datetime as dt
 import re
 
+from peewee import fn
+
 from planner.i18n import local_today
 from planner.schools.models import School, SchoolYear
 
@@ -76,14 +78,18 @@ def year_for(school_id: int, day: dt.date) -> SchoolYear:
 
 
 def current_year(school_id: int) -> SchoolYear:
-    """The year new classes belong to: the school's latest year (after a rollover, the new
-    one), or the year of today when the school has none yet. Call inside the write tx."""
-    latest = (
-        SchoolYear.select()
-        .where(SchoolYear.school == school_id)
+    """The year new classes belong to: the latest year that has classes (after a rollover,
+    the new one; a next year holding only a term made early does not count), else the
+    school's latest year, else the year of today. Call inside the write transaction."""
+    from planner.schools.models import SchoolClass
+
+    years = SchoolYear.select().where(SchoolYear.school == school_id)
+    with_classes = (
+        years.where(fn.EXISTS(SchoolClass.select().where(SchoolClass.school_year == SchoolYear.id)))
         .order_by(SchoolYear.start_year.desc())
         .first()
     )
+    latest = with_classes or years.order_by(SchoolYear.start_year.desc()).first()
     return latest or year_for(school_id, local_today())
 
 

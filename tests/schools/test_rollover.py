@@ -262,3 +262,24 @@ def test_the_student_page_shows_the_cohort_and_past_classes(client, school):
     html = client.get(f"/students/{s.id}").get_data(as_text=True)
     assert "8(1)班" in html and "2026级1班" in html
     assert "2026—2027学年 7(1)班" in html
+
+
+def test_a_class_added_after_next_years_term_was_made_early_stays_in_this_year(world):
+    """An admin who creates next year's first term in June and then a class: the class is
+    this year's, and the rollover still works (keeping the term made early)."""
+    from planner.schools.models import School
+    from planner.schools.services import create_record
+
+    create_record(
+        Term,
+        world.agency,
+        world.school,
+        dict(name="早建的学期", start=dt.date(2027, 9, 1), end=dt.date(2028, 1, 20)),
+    )
+    school = School.get_by_id(world.school.id)
+    cls = create_record(SchoolClass, world.agency, school, dict(grade=8, name="8(5)班"))
+    assert cls.school_year.start_year == 2026 and cls.entry_year == 2025
+    plan = rollover.preview(world.admin, school, 2027)
+    assert [t.name for t in plan.existing_terms] == ["早建的学期"] and plan.terms == []
+    result = rollover.commit(world.admin, school, 2027)
+    assert result["terms"] == 0 and result["classes"] == 2
