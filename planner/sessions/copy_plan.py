@@ -11,6 +11,7 @@ from planner.accounts.models import User, WorkerSchool
 from planner.calendars.services import day_map, term_weeks
 from planner.curricula.editor import full
 from planner.curricula.models import Curriculum
+from planner.db import write_tx
 from planner.errors import FORBIDDEN, PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, SchoolClass, SchoolYear, Term
@@ -160,8 +161,9 @@ def preview(user, term: Term) -> CopyPlan:
 def commit(user, term: Term) -> list:
     """Save every copy that places without a clash or shortfall, all in one transaction
     (create_programs checks again inside it). Returns the new programs."""
-    plan = preview(user, term)
-    items = [(i.spec, i.fields, i.templates) for i in plan.savable]
-    if not items:
-        raise PlannerError(_l("没有可以复制的计划。"), "term")
-    return create_programs(items, user)
+    with write_tx():  # the "already copied" check and the save see the same data
+        plan = preview(user, term)
+        items = [(i.spec, i.fields, i.templates) for i in plan.savable]
+        if not items:
+            raise PlannerError(_l("没有可以复制的计划。"), "term")
+        return create_programs(items, user)
