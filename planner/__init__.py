@@ -31,7 +31,8 @@ def view_modules() -> list:
     from planner.reports import views as reports
     from planner.runs import views as runs
     from planner.schools import views as schools
-    from planner.sessions import agenda
+    from planner.schools import year_views
+    from planner.sessions import agenda, copy_views
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
     from planner.students import views as students
@@ -41,12 +42,14 @@ def view_modules() -> list:
         second_factor_views,
         dashboard,
         schools,
+        year_views,
         curricula,
         calendars,
         notice_views,
         feeds,
         programs,
         agenda,
+        copy_views,
         students,
         import_views,
         group_views,

@@ -15,6 +15,7 @@ from planner.generate.cli import generate_cmd
 from planner.privacy.cli import purge_cmd
 from planner.reflections.cli import escalate_cmd
 from planner.roles import ADMIN, ALL_ROLES, SUPERVISOR, TEACHER
+from planner.schools.cli import new_school_year_cmd
 
 planner_cli = AppGroup("planner", help="驻校社工计划系统 administration commands.")
 
@@ -401,6 +402,7 @@ planner_cli.add_command(calendar_cli)
 planner_cli.add_command(reset_second_factor_cmd)
 planner_cli.add_command(escalate_cmd)
 planner_cli.add_command(maintainer_cmd)
+planner_cli.add_command(new_school_year_cmd)
 
 
 @planner_cli.command("worker")

@@ -8,6 +8,7 @@ from planner.calendars.models import BellPeriod
 from planner.db import write_tx
 from planner.i18n import local_today
 from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
+from planner.schools import years
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 
 DEMO_PASSWORD = "shegong-demo-2026"
@@ -71,7 +72,13 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         )
         classes = {}
         for school in (primary, junior):
-            Term.create(school=school, name=name, start=start, end=end)
+            Term.create(
+                school=school,
+                school_year=years.year_for(school.id, start),
+                name=name,
+                start=start,
+                end=end,
+            )
             for room, kind, cap in (
                 ("小组工作室", "group_room", 14),
                 ("个案工作室", "case_room", 4),
@@ -83,12 +90,20 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         for grade in (1, 3, 5, 6):
             for n in (1, 2):
                 classes[(primary.id, grade, n)] = SchoolClass.create(
-                    school=primary, grade=grade, name=f"{grade}({n})班", headteacher=""
+                    school=primary,
+                    grade=grade,
+                    name=f"{grade}({n})班",
+                    headteacher="",
+                    **years.class_defaults(primary, grade),
                 )
         for grade, count in ((7, 8), (8, 4), (9, 2)):
             for n in range(1, count + 1):
                 classes[(junior.id, grade, n)] = SchoolClass.create(
-                    school=junior, grade=grade, name=f"{grade}({n})班", headteacher=""
+                    school=junior,
+                    grade=grade,
+                    name=f"{grade}({n})班",
+                    headteacher="",
+                    **years.class_defaults(junior, grade),
                 )
         people = [
             ("admin", ADMIN, "周管理", {}),
@@ -229,7 +244,9 @@ def plan_demo_programs() -> int:
             [
                 c.id
                 for c in SchoolClass.select().where(
-                    (SchoolClass.school == school) & SchoolClass.name.in_(class_names)
+                    (SchoolClass.school == school)
+                    & SchoolClass.name.in_(class_names)
+                    & ~SchoolClass.archived
                 )
             ],
             [rule],
@@ -277,7 +294,10 @@ def load_demo_group(today: dt.date | None = None) -> int:
         return 0
     school = program.school
     worker = User.get(User.username == "worker")
-    classes = {c.name: c for c in SchoolClass.select().where(SchoolClass.school == school)}
+    classes = {
+        c.name: c
+        for c in SchoolClass.select().where((SchoolClass.school == school) & ~SchoolClass.archived)
+    }
     with write_tx():
         codes = issue_codes(school, len(DEMO_STUDENTS), year=today.year)
         students = [

@@ -9,6 +9,7 @@ from planner.accounts.models import User
 from planner.db import write_tx
 from planner.demo import current_term_dates
 from planner.i18n import local_today
+from planner.schools import years
 from planner.schools.models import Room, School, SchoolClass, Term
 
 TITLE = "人际交往小组（上学期）"
@@ -42,7 +43,11 @@ def _program(school, worker):
 
     name, start, end = previous_term_dates(local_today())
     term = Term.get_or_none((Term.school == school) & (Term.name == name)) or Term.create(
-        school=school, name=name, start=start, end=end
+        school=school,
+        school_year=years.year_for(school.id, start),
+        name=name,
+        start=start,
+        end=end,
     )
     curriculum = (
         Curriculum.select()

@@ -11,7 +11,7 @@ from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
-from planner.schools.models import Agency, Room, School, SchoolClass, Term
+from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -23,6 +23,7 @@ from planner.sessions.models import (
 from planner.students.models import (
     ArchiveCounter,
     ArchiveSetting,
+    ClassMember,
     Consent,
     GroupMember,
     GroupRoster,
@@ -32,6 +33,7 @@ from planner.students.models import (
 MODELS = [
     Agency,
     School,
+    SchoolYear,
     Term,
     SchoolClass,
     Room,
@@ -57,6 +59,7 @@ MODELS = [
     ArchiveSetting,
     ArchiveCounter,
     Student,
+    ClassMember,
     Consent,
     GroupRoster,
     GroupMember,

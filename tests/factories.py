@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from planner.accounts.models import Supervision, TeacherClass, User, WorkerSchool
 from planner.accounts.services import hash_password
+from planner.schools import years
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
 
 PASSWORD = "correct-horse-battery"
@@ -39,6 +40,8 @@ def term(**kw):
     kw.setdefault("name", f"2026—2027学年第一学期-{next(_seq)}")
     kw.setdefault("start", dt.date(2026, 9, 1))
     kw.setdefault("end", dt.date(2027, 1, 23))
+    school_id = getattr(kw["school"], "id", kw["school"])
+    kw.setdefault("school_year", years.year_for(school_id, kw["start"]))
     return Term.create(**kw)
 
 
@@ -46,6 +49,9 @@ def school_class(**kw):
     kw.setdefault("school", kw.get("school") or school())
     kw.setdefault("grade", 7)
     kw.setdefault("name", f"7({next(_seq)})班")
+    owner = kw["school"] if isinstance(kw["school"], School) else School.get_by_id(kw["school"])
+    for key, value in years.class_defaults(owner, kw["grade"]).items():
+        kw.setdefault(key, value)
     return SchoolClass.create(**kw)
 
 

@@ -75,7 +75,7 @@ def test_migrating_an_empty_database_gives_the_models_schema(empty_db):
     # The comparison is not vacuous: every table has columns, and the links are there.
     assert all(reference[t]["columns"] for t in reference)
     assert ("school_id", "school", "id", "RESTRICT") in reference["school_class"]["foreign_keys"]
-    assert (("school_id", "name"), True) in reference["school_class"]["indexes"]
+    assert (("school_id", "school_year_id", "name"), True) in reference["school_class"]["indexes"]
 
 
 def test_every_model_field_is_a_migrated_column(empty_db):

@@ -12,7 +12,8 @@ from planner.demo import bell_schedule
 from planner.generate import holidays, names
 from planner.generate.scales import AGENCY_CODE, AGENCY_NAME, PASSWORD, GenerateError
 from planner.roles import ADMIN, SUPERVISOR, TEACHER, WORKER
-from planner.schools.models import Agency, Room, School, SchoolClass, Term
+from planner.schools import years as school_years
+from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.students.codes import issue_codes, save_pattern
 from planner.students.models import Student
 
@@ -81,10 +82,30 @@ def build(scale, rng, terms: list, progress) -> World:
         ).execute()
         schools = list(School.select().where(School.agency == agency.id).order_by(School.code))
         ids = [s.id for s in schools]
+        starts = sorted({school_years.start_year_of(start) for _, start, _ in terms})
+        insert_chunks(
+            SchoolYear,
+            [
+                dict(school=s, start_year=y, start=bounds[0], end=bounds[1])
+                for s in ids
+                for y in starts
+                for bounds in [school_years.default_bounds(y)]
+            ],
+        )
+        year_ids = {
+            (y.school_id, y.start_year): y.id
+            for y in SchoolYear.select().where(SchoolYear.school.in_(ids))
+        }
         insert_chunks(
             Term,
             [
-                dict(school=s, name=name, start=start, end=end)
+                dict(
+                    school=s,
+                    school_year=year_ids[(s, school_years.start_year_of(start))],
+                    name=name,
+                    start=start,
+                    end=end,
+                )
                 for s in ids
                 for name, start, end in terms
             ],
@@ -107,6 +128,8 @@ def build(scale, rng, terms: list, progress) -> World:
             [
                 dict(
                     school=s.id,
+                    school_year=year_ids[(s.id, starts[-1])],
+                    entry_year=school_years.entry_year_of(s.stage, g, starts[-1]),
                     grade=g,
                     name=f"{g}({n})班",
                     headteacher=staff["teacher_names"][i]

@@ -1,8 +1,10 @@
-"""Organisation: Agency → School → Term, SchoolClass, Room."""
+"""Organisation: Agency → School → SchoolYear → Term, SchoolClass; Room (per school)."""
+
+import re
 
 from peewee import BooleanField, CharField, DeferredForeignKey, ForeignKeyField, IntegerField
 
-from planner.db import DateField, VersionedModel
+from planner.db import DateField, DateTimeField, VersionedModel
 from planner.i18n import lazy_gettext as _l
 
 SCHOOL_STAGES = {
@@ -64,10 +66,33 @@ class School(VersionedModel):
         return SCHOOL_STAGES.get(self.stage, self.stage)
 
 
+class SchoolYear(VersionedModel):
+    """学年 of one school, e.g. 2026—2027学年 (start_year 2026): its terms and its classes.
+
+    `rolled_over_at` is set when the rollover to the next year was committed
+    (planner.schools.rollover): a second rollover from this year does nothing."""
+
+    school = ForeignKeyField(School, backref="years", on_delete="RESTRICT")
+    start_year = IntegerField()
+    start = DateField()
+    end = DateField()
+    rolled_over_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "school_year"
+        indexes = ((("school", "start_year"), True),)
+
+    @property
+    def label(self):
+        return _l("%(a)s—%(b)s学年", a=self.start_year, b=self.start_year + 1)
+
+
 class Term(VersionedModel):
-    """学期 of one school: a start and an end date."""
+    """学期 of one school: a start and an end date, inside one school year (set by the
+    services from the start date; null only for a row no service wrote)."""
 
     school = ForeignKeyField(School, backref="terms", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, null=True, backref="terms", on_delete="RESTRICT")
     name = CharField(max_length=60)
     start = DateField()
     end = DateField()
@@ -78,17 +103,34 @@ class Term(VersionedModel):
 
 
 class SchoolClass(VersionedModel):
-    """班级: a grade and a name such as 7(1)班."""
+    """班级 of one school year: a grade and a name such as 7(1)班. 7(1)班 of 2026—2027 and
+    7(1)班 of 2027—2028 are two records, so a past program keeps the class as it was.
+
+    The cohort (入学年份, `entry_year`: 2026级1班) and `previous` (last year's class of the
+    same cohort, set by the rollover) let a student's history follow them across years."""
 
     school = ForeignKeyField(School, backref="classes", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, null=True, backref="classes", on_delete="RESTRICT")
     grade = IntegerField()
     name = CharField(max_length=40)
     headteacher = CharField(max_length=40, default="")
     archived = BooleanField(default=False)
+    entry_year = IntegerField(null=True)
+    previous = ForeignKeyField("self", null=True, backref="next_classes", on_delete="SET NULL")
 
     class Meta:
         table_name = "school_class"
-        indexes = ((("school", "name"), True),)
+        indexes = ((("school", "school_year", "name"), True),)
+
+    @property
+    def cohort_label(self):
+        """2026级1班, or "" when the entry year is not known."""
+        if not self.entry_year:
+            return ""
+        number = re.search(r"[(（](\d+)[)）]", self.name)
+        if not number:
+            return _l("%(y)s级", y=self.entry_year)
+        return _l("%(y)s级%(n)s班", y=self.entry_year, n=int(number.group(1)))
 
 
 class Room(VersionedModel):

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, validate, validates, validates_schema
 
-from planner.forms import Checkbox, Choice, Date, FormSchema, Integer, Text, VersionField
+from planner.forms import Checkbox, Choice, Date, FormSchema, IdList, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import ROOM_KINDS, SCHOOL_STAGES
 
@@ -69,3 +69,27 @@ class RoomSchema(FormSchema):
 def with_version(schema_cls):
     """The edit form: the same fields plus the version the form was opened with."""
     return type(f"Edit{schema_cls.__name__}", (schema_cls,), {"version": VersionField()})
+
+
+class RolloverSchema(FormSchema):
+    """The rollover form (planner.schools.rollover): the new year, the classes whose
+    headteacher and teachers carry over (ticked), how many empty classes per entry grade,
+    and the two terms' dates."""
+
+    year = Integer(2000, 2100, required=True)
+    keep = IdList()
+    entry_1 = Integer(0, 30, load_default=None)
+    entry_7 = Integer(0, 30, load_default=None)
+    entry_10 = Integer(0, 30, load_default=None)
+    term1_start = Date(load_default=None)
+    term1_end = Date(load_default=None)
+    term2_start = Date(load_default=None)
+    term2_end = Date(load_default=None)
+
+    @validates_schema(skip_on_field_errors=False)
+    def all_four_dates_or_none(self, data, **kwargs):
+        names = ("term1_start", "term1_end", "term2_start", "term2_end")
+        given = [data.get(n) is not None for n in names]
+        if any(given) and not all(given):
+            missing = names[given.index(False)]
+            raise ValidationError(_l("请填写两个学期的开始和结束日期。"), missing)

@@ -7,6 +7,7 @@ from planner.db import save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.safeguarding import lead_candidates
+from planner.schools import years
 from planner.schools.models import Agency, School, SchoolClass, Term
 from planner.schools.schemas import NOT_A_LEAD
 
@@ -62,6 +63,9 @@ def create_record(model, agency: Agency, school: School | None, data: dict):
         with write_tx():
             if model is Term:
                 check_term_overlap(school.id, data["start"], data["end"])
+                data["school_year"] = years.year_for(school.id, data["start"]).id
+            if model is SchoolClass:
+                data.update(years.class_defaults(school, data["grade"]))
             return model.create(**owner, **data)
     except IntegrityError as exc:
         raise PlannerError(_l("已存在同名（或同编码）的记录。"), "name") from exc
@@ -74,6 +78,9 @@ def update_record(instance, data: dict, actor=None):
     version = data.pop("version")
     school = instance if isinstance(instance, School) else getattr(instance, "school", None)
     _clean(type(instance), school, data)
+    if isinstance(instance, SchoolClass) and "grade" in data and instance.school_year_id:
+        start_year = instance.school_year.start_year
+        data["entry_year"] = years.entry_year_of(school.stage, data["grade"], start_year)
     second_factor = data.get("require_second_factor")
     changed = second_factor is not None and second_factor != getattr(
         instance, "require_second_factor", second_factor
@@ -83,6 +90,7 @@ def update_record(instance, data: dict, actor=None):
             if isinstance(instance, Term):
                 start, end = data.get("start", instance.start), data.get("end", instance.end)
                 check_term_overlap(instance.school_id, start, end, instance.id)
+                data["school_year"] = years.year_for(instance.school_id, start).id
             save_versioned(instance, version, data)
             if changed:
                 detail = f"agency={instance.id} required={int(second_factor)}"

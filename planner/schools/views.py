@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, in_schools, schools_query
@@ -12,7 +12,8 @@ from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.safeguarding import lead_candidates
 from planner.roles import ADMIN, STAFF
-from planner.schools import schemas
+from planner.schools import schemas, years
+from planner.schools.blueprint import bp
 from planner.schools.models import (
     ROOM_KINDS,
     SCHOOL_STAGES,
@@ -24,8 +25,6 @@ from planner.schools.models import (
 )
 from planner.schools.services import create_record, set_archived, update_agency, update_record
 from planner.web import conflict_response, go, int_arg, load_form, render
-
-bp = Blueprint("schools", __name__)
 
 
 @dataclass
@@ -212,14 +211,20 @@ def _agency_form(item, leads, values, errors, status=200):
 @bp.get("/schools/<int:school_id>")
 @allow(*STAFF)
 def school(school_id):
-    """One school: its terms, classes and rooms."""
+    """One school: its terms, its latest school year's classes (older years' classes are
+    on the years screen's history, and on the records that name them) and its rooms."""
     item = get_or_404(schools_query(current_user), school_id)
     return render(
         "schools/school.html",
         "schools/_school_body.html",
         school=item,
         terms=list(item.terms.order_by(Term.start.desc())),
-        classes=list(item.classes.order_by(SchoolClass.grade, SchoolClass.name)),
+        classes=list(
+            item.classes.where(
+                (SchoolClass.school_year == years.latest_year_id(item.id))
+                | SchoolClass.school_year.is_null()
+            ).order_by(SchoolClass.grade, SchoolClass.name)
+        ),
         rooms=list(item.rooms.order_by(Room.name)),
     )
 

@@ -9,9 +9,9 @@ from planner.db import ConflictError, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_today
-from planner.schools.models import SchoolClass
+from planner.schools.models import SchoolClass, Term
 from planner.students.consent import consenting_ids, missing_for, missing_text, standings
-from planner.students.models import GroupMember, GroupRoster, Student
+from planner.students.models import ClassMember, GroupMember, GroupRoster, Student
 
 TYPICAL = (6, 12)
 
@@ -55,9 +55,26 @@ def members(program) -> list:
         .order_by(Student.archive_code)
     )
     ok = consenting_ids([m.student_id for m in rows], "participation")
+    then = classes_then(program, [m.student_id for m in rows])
     for member in rows:
         member.consent_ok = member.student_id in ok
+        if member.student_id in then:
+            member.student.school_class = then[member.student_id]
     return rows
+
+
+def classes_then(program, student_ids: list) -> dict:
+    """student id -> the class the student was in during the program's school year, for a
+    program of a past year (class_member, written by the rollover); {} for this year's."""
+    if not student_ids:
+        return {}
+    year = Term.select(Term.school_year).where(Term.id == program.term_id)
+    return {
+        row.student_id: row.school_class
+        for row in ClassMember.select(ClassMember, SchoolClass)
+        .join(SchoolClass)
+        .where((ClassMember.school_year == year) & ClassMember.student.in_(student_ids))
+    }
 
 
 def size_warning(count: int):

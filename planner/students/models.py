@@ -7,7 +7,7 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextF
 from planner.accounts.models import User
 from planner.db import BaseModel, DateField, DateTimeField, VersionedModel, now
 from planner.i18n import lazy_gettext as _l
-from planner.schools.models import Agency, School, SchoolClass
+from planner.schools.models import Agency, School, SchoolClass, SchoolYear
 from planner.sessions.models import Program
 
 PURPOSES = {
@@ -67,6 +67,20 @@ class Student(VersionedModel):
 
     class Meta:
         indexes = ((("school", "student_no"), True),)
+
+
+class ClassMember(BaseModel):
+    """The class a student was in during a past school year. Written by the rollover
+    (planner.schools.rollover) for the ending year before the students move up; for the
+    current year Student.school_class is the answer. Past rosters read it."""
+
+    student = ForeignKeyField(Student, backref="class_history", on_delete="CASCADE")
+    school_year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    school_class = ForeignKeyField(SchoolClass, backref="members_then", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "class_member"
+        indexes = ((("student", "school_year"), True),)
 
 
 class Consent(BaseModel):

@@ -11,10 +11,10 @@ from planner.audit.models import record
 from planner.db import now, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.schools.models import School, SchoolClass
+from planner.schools.models import School, SchoolClass, SchoolYear
 from planner.sessions.models import Program, ProgramWorker
 from planner.students.codes import issue_codes
-from planner.students.models import GroupMember, Student
+from planner.students.models import ClassMember, GroupMember, Student
 
 DUPLICATE_NO = _l("本校已有该学号的学生。")
 CODE_CLASH = _l("生成的档案编码与已有编码重复，请管理员检查编码规则（例如加入 {agency}）。")
@@ -158,6 +158,18 @@ def record_view(user, student: Student) -> None:
         record(user, "view_student", "student", student.id, detail)
         if user.is_worker and not in_caseload(user, student.id):
             record(user, "outside_caseload", "student", student.id, detail)
+
+
+def class_history(student_id: int) -> list:
+    """The student's classes of past school years, oldest first (ClassMember rows with their
+    year and class joined): the cohort's path through the school."""
+    return list(
+        ClassMember.select(ClassMember, SchoolYear, SchoolClass)
+        .join(SchoolYear)
+        .join_from(ClassMember, SchoolClass)
+        .where(ClassMember.student == student_id)
+        .order_by(SchoolYear.start_year)
+    )
 
 
 def memberships(student_id: int) -> list:

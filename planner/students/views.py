@@ -218,6 +218,7 @@ def _record(student, status=200, values=None, errors=None):
         "students/_consents.html",
         status,
         memberships=services.memberships(student.id),
+        class_history=services.class_history(student.id),
         data_requests=data_requests.requests_of(student.id),
         can_request=data_requests.can_request(current_user, student),
         request_fields=REQUEST_FIELDS,

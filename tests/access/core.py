@@ -68,6 +68,12 @@ RULES = {
     "schools.school": ("GET", lambda w: f"/schools/{w.school.id}", None, STAFF_SCHOOL),
     "schools.new": ("GET", lambda w: f"/admin/rooms/new?school={w.school.id}", None, ADMIN),
     "schools.edit": ("GET", lambda w: f"/admin/classes/{w.cls.id}/edit", None, ADMIN),
+    "schools.school_years": (
+        "GET",
+        lambda w: f"/admin/schools/{w.school.id}/years?year=2027",
+        None,
+        ADMIN,
+    ),
     "schools.archive": (
         "POST",
         lambda w: f"/admin/rooms/{w.room.id}/archive",

@@ -84,5 +84,18 @@ RULES.update(
             None,
             only({"admin", "supervisor", "worker"}, worker_other=404),
         ),
+        # no next school year in the shared world: the page says so, the save refuses (422)
+        "copy.term_copy": (
+            "GET",
+            lambda w: f"/terms/{w.term.id}/copy-plan",
+            None,
+            only({"admin", "worker"}, worker_other=404),
+        ),
+        "copy.term_copy_save": (
+            "POST",
+            lambda w: f"/terms/{w.term.id}/copy-plan",
+            {},
+            only({"admin", "worker"}, ok=422, worker_other=404),
+        ),
     }
 )

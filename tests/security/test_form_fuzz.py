@@ -89,6 +89,7 @@ FORM_ENDPOINTS = [
     "schools.archive",
     "schools.edit",
     "schools.new",
+    "schools.school_years",
     "second_factor.disable",
     "second_factor.enrol",
     "second_factor.regenerate",
