@@ -1,10 +1,13 @@
 """Migration m0013 gives every program made before it an archive code (codes used to be
 issued on a program's first download, a GET) and drops Program.exported_at."""
 
+import datetime as dt
+
 import pytest
 
 from planner import migrations
 from planner.db import database, make_database
+from planner.schools.models import Term
 from planner.sessions.models import Program
 from tests import factories
 from tests.conftest import drop_database, fresh_database_url
@@ -35,17 +38,23 @@ def before_m0013(tmp_path, monkeypatch):
 def test_programs_without_a_code_get_one(before_m0013):
     agency = factories.agency(name="机构", code="TA")
     school = factories.school(agency=agency, name="甲校", code="JX")
-    term = factories.term(school=school)
+    # the term as the tables stood then (school years came later: m0017)
+    term_id = Term.insert(
+        school=school.id,
+        name="2026—2027学年第一学期",
+        start=dt.date(2026, 9, 1),
+        end=dt.date(2027, 1, 23),
+    ).execute()
     room = factories.room(school=school)
     made = []
     for kind in ("group", "classroom", "group"):
         cur = curriculum(kind=kind, sessions=2, slug=f"m15-{len(made)}")
         made.append(
-            Program.create(curriculum=cur.id, school=school, term=term, room=room, title=kind)
+            Program.create(curriculum=cur.id, school=school, term=term_id, room=room, title=kind)
         )
     assert Program.select().where(Program.archive_code.is_null()).count() == 3
     assert migrations.migrate()[0] == "m0013_limits"
     codes = [Program.get_by_id(p.id).archive_code for p in made]
-    year = term.start.year
+    year = 2026
     assert codes == [f"JX-XZ-{year}-0001", f"JX-KT-{year}-0001", f"JX-XZ-{year}-0002"]
     assert "exported_at" not in {c.name for c in database.get_columns("program")}
