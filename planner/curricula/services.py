@@ -4,6 +4,7 @@ import os
 
 from peewee import JOIN, fn, prefetch
 
+from planner.access import programs_query
 from planner.accounts.models import User
 from planner.curricula.content import dump
 from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate, grade_tags
@@ -51,7 +52,11 @@ def _own_drafts(user):
 
 def visible(user):
     """Curricula this user may read: the shared library and their agency's own published
-    versions, and the drafts that are theirs (a draft stays private until it is published)."""
+    versions, and the drafts that are theirs (a draft stays private until it is published).
+    A teacher reads only the plans of the programs in their classes (no student data)."""
+    if user.is_teacher:
+        used = programs_query(user)
+        return Curriculum.select().where(Curriculum.id.in_(used.select(used.model.curriculum)))
     return Curriculum.select().where(
         (Curriculum.agency.is_null() | (Curriculum.agency == user.agency_id))
         & ~Curriculum.archived

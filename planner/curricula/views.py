@@ -20,7 +20,7 @@ from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.errors import CONFLICT, INVALID, PlannerError
 from planner.forms import small_int
-from planner.roles import EDITORS, STAFF
+from planner.roles import EDITORS, EVERYONE, STAFF
 from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
@@ -74,7 +74,7 @@ def library():
 
 
 @bp.get("/<int:cid>")
-@allow(*STAFF)
+@allow(*EVERYONE)
 def show(cid):
     """The whole plan, readable on a tablet, with the 8.3.3 compliance panel."""
     curriculum = editor.full(_get(cid).id)

@@ -81,7 +81,13 @@ RULES = {
         only({"admin"}, ok=303),
     ),
     "curricula.library": ("GET", lambda w: "/curricula/", None, READERS),
-    "curricula.show": ("GET", lambda w: f"/curricula/{w.shared.id}", None, READERS),
+    # a teacher reads only the plans of their classes' programs (tests/curricula/test_teacher.py)
+    "curricula.show": (
+        "GET",
+        lambda w: f"/curricula/{w.shared.id}",
+        None,
+        only({"admin", "supervisor", "worker"}, teacher=404),
+    ),
     "curricula.fork": ("POST", lambda w: f"/curricula/{w.shared.id}/fork", {}, EDITORS_POST),
     "curricula.new_version": (
         "POST",
