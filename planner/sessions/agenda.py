@@ -6,14 +6,20 @@ import datetime as dt
 from flask import Blueprint, request
 from flask_login import current_user
 
-from planner.access import allow, get_or_404, schools_query, sessions_query
+from planner.access import allow, classes_query, get_or_404, schools_query, sessions_query
 from planner.calendars.models import NO_TEACHING, CalendarDay
-from planner.calendars.services import day_map, teaching_week, term_weeks, week_monday
+from planner.calendars.services import (
+    day_map,
+    default_term,
+    teaching_week,
+    term_weeks,
+    week_monday,
+)
 from planner.curricula.models import SessionTemplate
 from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
 from planner.schools.models import Room, School, Term
-from planner.sessions.models import Program, ProgramWorker, Session
+from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from planner.web import render
 
 bp = Blueprint("agenda", __name__)
@@ -148,4 +154,40 @@ def term_overview(term_id):
         grid=grid,
         week_marks=week_marks,
         no_teaching=NO_TEACHING,
+    )
+
+
+@bp.get("/classes/<int:class_id>")
+@allow(*EVERYONE)
+def class_page(class_id):
+    """我的班级: one class's sessions this term with their topics, and its school's calendar
+    days (holidays, 调休, exams, closures). A teacher sees only her own classes and no
+    student data: this page names no student."""
+    school_class = get_or_404(classes_query(current_user), class_id)
+    terms = Term.select().where((Term.school == school_class.school_id) & ~Term.archived)
+    if school_class.school_year_id is not None:
+        terms = terms.where(Term.school_year == school_class.school_year_id)
+    term = default_term(list(terms.order_by(Term.start)), local_today())
+    sessions, days = [], []
+    if term is not None:
+        of_class = ProgramClass.select(ProgramClass.program).where(
+            ProgramClass.school_class == class_id
+        )
+        sessions = list(
+            sessions_query(current_user)
+            .select_extend(Room, SessionTemplate)
+            .join_from(Session, Room)
+            .join_from(Session, SessionTemplate)
+            .where(Session.date.between(term.start, term.end) & Program.id.in_(of_class))
+            .order_by(Session.date, Session.start)
+        )
+        infos = day_map(school_class.school_id, term.start, term.end)
+        days = [infos[day] for day in sorted(infos) if infos[day].entries]
+    return render(
+        "agenda/class.html",
+        "agenda/_class_body.html",
+        school_class=school_class,
+        term=term,
+        sessions=sessions,
+        days=days,
     )

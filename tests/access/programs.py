@@ -78,6 +78,13 @@ RULES.update(
         "agenda.today": ("GET", lambda w: "/today", None, EVERYONE),
         "agenda.week": ("GET", lambda w: "/calendar/week?date=2026-09-15", None, EVERYONE),
         "agenda.month": ("GET", lambda w: "/calendar/month?date=2026-10-01", None, EVERYONE),
+        # 我的班级: the teacher's own class; staff of its school; worker_other serves another
+        "agenda.class_page": (
+            "GET",
+            lambda w: f"/classes/{w.cls.id}",
+            None,
+            only({"admin", "supervisor", "worker", "teacher"}, worker_other=404),
+        ),
         "agenda.term_overview": (
             "GET",
             lambda w: f"/terms/{w.term.id}/overview",
