@@ -121,6 +121,23 @@ def programs_query(user):
     return query.where(Program.school.in_(schools_query(user).select(School.id)))
 
 
+def programs_joined(user):
+    """programs_query with each program's school, term, room and curriculum joined: what
+    the program lists, the API and the documents read, in one query."""
+    from planner.curricula.models import Curriculum
+    from planner.schools.models import Room, Term
+    from planner.sessions.models import Program
+
+    return (
+        programs_query(user)
+        .select_extend(School, Term, Room, Curriculum)
+        .join_from(Program, School)
+        .join_from(Program, Term)
+        .join_from(Program, Room)
+        .join_from(Program, Curriculum)
+    )
+
+
 def sessions_query(user):
     """Sessions of the programs this user may see (with Program joined)."""
     from planner.sessions.models import Program, Session

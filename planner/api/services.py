@@ -6,14 +6,14 @@ so a token sees what its user sees.
 """
 
 from planner import tokens
-from planner.access import programs_query
+from planner.access import programs_joined, programs_query
 from planner.api.models import SCOPES, ApiToken
 from planner.curricula import services as curricula
 from planner.curricula.models import Curriculum
 from planner.db import now, write_tx
 from planner.errors import PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.schools.models import Room, School, Term
+from planner.schools.models import Room
 from planner.sessions.models import Program, Session
 
 MAX_TOKENS = 20  # per user: a list someone can still review and revoke
@@ -87,15 +87,7 @@ def curriculum(user, curriculum_id):
 
 def programs(user):
     """Programs in the user's scope with school, term, room and curriculum joined."""
-    return (
-        programs_query(user)
-        .select_extend(School, Term, Room, Curriculum)
-        .join_from(Program, School)
-        .join_from(Program, Term)
-        .join_from(Program, Room)
-        .join_from(Program, Curriculum)
-        .order_by(Program.id)
-    )
+    return programs_joined(user).order_by(Program.id)
 
 
 def program(user, program_id):

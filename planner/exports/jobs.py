@@ -16,10 +16,9 @@ from typing import NamedTuple
 from flask import current_app
 
 from planner import queue
-from planner.access import programs_query
+from planner.access import programs_joined
 from planner.accounts.models import User
 from planner.audit.models import record
-from planner.curricula.models import Curriculum
 from planner.db import now, write_tx
 from planner.errors import CONFLICT, NOT_FOUND, PlannerError
 from planner.exports import gather, job_limits, storage
@@ -30,7 +29,6 @@ from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import Reflection
 from planner.reflections.services import can_read_records
 from planner.runs.models import Attendance
-from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, Session
 
 log = logging.getLogger(__name__)
@@ -231,16 +229,7 @@ def retry(app, user, token) -> ExportJob:
 
 def program_in_scope(user, program_id):
     """The program as the user may see it now (with what its documents read), or None."""
-    return (
-        programs_query(user)
-        .select_extend(School, Term, Room, Curriculum)
-        .join_from(Program, School)
-        .join_from(Program, Term)
-        .join_from(Program, Room)
-        .join_from(Program, Curriculum)
-        .where(Program.id == program_id)
-        .first()
-    )
+    return programs_joined(user).where(Program.id == program_id).first()
 
 
 def _program_items(user, job) -> list:

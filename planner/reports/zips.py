@@ -1,12 +1,11 @@
 """A whole term's documents as one zip: every program's documents the user may export and
 the school's term statistics (the page's zip button and the queue's job, issue 19)."""
 
-from planner.access import programs_query, schools_query
-from planner.curricula.models import Curriculum
+from planner.access import programs_joined, schools_query
 from planner.errors import NOT_FOUND, PlannerError
 from planner.exports import jobs
 from planner.reports.docs import stats_context
-from planner.schools.models import Room, School, Term
+from planner.schools.models import School, Term
 from planner.sessions.models import Program
 
 
@@ -23,16 +22,7 @@ def term_in_scope(user, term_id):
 def term_items(user, term) -> list:
     """The documents of the term's programs this user may export, then the statistics;
     [] when no program has a session yet."""
-    programs = list(
-        programs_query(user)
-        .select_extend(School, Term, Room, Curriculum)
-        .join_from(Program, School)
-        .join_from(Program, Term)
-        .join_from(Program, Room)
-        .join_from(Program, Curriculum)
-        .where(Program.term == term.id)
-        .order_by(Program.id)
-    )
+    programs = list(programs_joined(user).where(Program.term == term.id).order_by(Program.id))
     items = []
     for program in programs:
         try:

@@ -51,9 +51,11 @@ def test_the_maintainer_changes_the_shared_curriculum(client, shared):
     draft = Curriculum.get((Curriculum.slug == "shared-one") & (Curriculum.status == "draft"))
     assert draft.agency_id is None and draft.version == 2
     assert client.get(f"/curricula/{draft.id}/edit").status_code == 200
-    # and the other agency's admin can't edit that shared draft either
+    # and the other agency's admin can't edit that shared draft either: a draft is its
+    # author's until published, so to anyone else it doesn't exist (404)
     login_as(client, shared.admin2)
-    assert client.get(f"/curricula/{draft.id}/edit").status_code == 403
+    assert client.get(f"/curricula/{draft.id}/edit").status_code == 404
+    assert client.get(f"/curricula/{draft.id}").status_code == 404
 
 
 def test_an_admin_still_edits_their_agencys_own_curriculum(client, shared):

@@ -330,6 +330,9 @@ def _check(fetched, stored, docs, markup_values, shown):
         return out
     if ctype == "text/csv":
         return [f"{fetched.label}: {p}" for p in csv_check(fetched.body)]
+    if ctype == "text/javascript":  # the service worker (/sw.js): code only, never data
+        found = [v for v in stored if len(v) >= 8 and v in fetched.text]
+        return [f"{fetched.label}: stored value in a script: {v!r}" for v in found]
     return [f"{fetched.label}: unexpected type {ctype}"] if fetched.status == 200 else []
 
 
