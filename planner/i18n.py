@@ -80,6 +80,14 @@ def format_day(value: dt.date, with_weekday: bool = True) -> str:
     return f"{text} 星期{WEEKDAYS_ZH[value.weekday()]}" if with_weekday else text
 
 
+def chinese_day(value: dt.date | None) -> str:
+    """2026年3月11日 whatever the UI language: the form the Word documents print, which
+    agencies hand in in Chinese."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def format_short(value: dt.date) -> str:
     """10月9日 (周五) / Fri 9 Oct."""
     if is_english():

@@ -25,6 +25,7 @@ MARKERS_BY_PATH = {
     "tests/browser/": "browser",
     "tests/load/": "load",
     "tests/exports/test_libreoffice.py": "office",
+    "tests/exports/test_page_counts.py": "office",
     "tests/test_db_pool.py": "postgres",
     "tests/security/": "slow",
     "tests/api/test_schemathesis.py": "slow",

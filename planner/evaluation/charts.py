@@ -27,7 +27,13 @@ GRID = "#d0d0d0"
 PLANNED = "#777777"
 OBSERVED = "#1f5fa8"
 PRE_FILL = "#e3e3e3"
-FONT = 12
+FONT = 15
+# Every chart is drawn on a canvas at least this wide and scaled to the page (width 100%, the
+# .chart box at most 840 px): one unit renders as 0.96–1.05 px at 820–1180 px, so text stays
+# 14–16 px whatever the chart's own size. A narrow chart drawn on its own small viewBox was
+# blown up 2.5 times, its 12-unit text to 30 px.
+CANVAS = 800
+SMALL = 13
 SEP = " · "
 
 
@@ -63,7 +69,8 @@ def _svg(kind, chart_id, width, height, title, desc, body):
     """The outer <svg> with title, description and a viewBox so it scales to its container."""
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '
-        f'width="100%" viewBox="0 0 {_n(width)} {_n(height)}" font-family="sans-serif" '
+        f'width="100%" viewBox="0 0 {_n(max(width, CANVAS))} {_n(height)}" '
+        f'preserveAspectRatio="xMinYMin meet" font-family="sans-serif" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(_s(title))}</title>'
         f'<desc id="{chart_id}-desc">{escape(_s(desc))}</desc>' + "".join(body) + "</svg>"
@@ -118,7 +125,9 @@ def attendance_heatmap(
             symbol = SYMBOLS.get(status, "?" if status is not None else "")
             if symbol:
                 body.append(
-                    _text(x + cell / 2, y + cell / 2 + 5, symbol, "cell-symbol", "middle", size=14)
+                    _text(
+                        x + cell / 2, y + cell / 2 + 5, symbol, "cell-symbol", "middle", size=FONT
+                    )
                 )
             body.append("</g>")
         lines.append(f"{member}: " + ", ".join(words))
@@ -133,7 +142,7 @@ def attendance_heatmap(
             f'y="{_n(legend_y - 12)}" width="16" height="16" rx="2" '
             f'fill="{FILLS[status]}"/>'
         )
-        body.append(_text(x + 8, legend_y + 1, symbol, "cell-symbol", "middle", size=11))
+        body.append(_text(x + 8, legend_y + 1, symbol, "cell-symbol", "middle", size=SMALL))
         body.append(_text(x + 20, legend_y, labels[status], "legend-label") + "</g>")
         x += 28 + _text_width(labels[status])
     body.append("</g>")
@@ -348,7 +357,7 @@ def prepost_bars(
                     f"<title>{escape(SEP.join([label, name, shown]))}</title></rect>"
                 )
             end = left + (length(value) if value is not None else 0) + 4
-            body.append(_text(end, by + bar - 3, shown, "value-label", size=11))
+            body.append(_text(end, by + bar - 3, shown, "value-label", size=SMALL))
         lines.append(f"{label}: {pre_label} {fmt_num(pre)}, {post_label} {fmt_num(post)}")
     chart_id = _chart_id("prepost", items, scale_min, scale_max, _s(title))
     return _svg(

@@ -106,7 +106,7 @@ def _set_lang(rPr) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _set_up_styles(document) -> None:
+def _set_up_styles(document, body_size: float = 12) -> None:
     styles = document.styles
     # Theme fonts win over named fonts and this template has no theme part: drop them all.
     for rFonts in styles.element.iter(qn("w:rFonts")):
@@ -119,12 +119,17 @@ def _set_up_styles(document) -> None:
     normal = styles["Normal"]
     _set_fonts(normal.element.get_or_add_rPr(), *BODY_FONTS)
     _set_lang(normal.element.get_or_add_rPr())
-    normal.font.size = Pt(12)  # 小四
+    normal.font.size = Pt(body_size)  # 小四, or 五号 for the compact plans
     normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(3)
-    normal.paragraph_format.line_spacing = 1.25
+    normal.paragraph_format.space_after = Pt(3 if body_size >= 12 else 2)
+    # Compact plans set exact line heights: "single" follows the font's own line gap, and the
+    # CJK fonts LibreOffice falls back on space their lines half again as tall as the text.
+    normal.paragraph_format.line_spacing = 1.15 if body_size >= 12 else Pt(15)
 
+    compact = body_size < 12
     for name, (size, centred) in HEADINGS.items():
+        if compact and name != "Title":
+            size = min(size, 12)  # 小四 headings over a 五号 body
         for style_name in (name, f"{name} Char"):
             style = styles[style_name]
             _set_fonts(style.element.get_or_add_rPr(), *HEADING_FONTS)
@@ -132,7 +137,8 @@ def _set_up_styles(document) -> None:
             style.font.bold = True
             style.font.color.rgb = RGBColor(0, 0, 0)  # the built-in headings are blue
         fmt = styles[name].paragraph_format
-        fmt.space_before, fmt.space_after = Pt(12 if name != "Heading 3" else 6), Pt(6)
+        before = 6 if compact or name == "Heading 3" else 9
+        fmt.space_before, fmt.space_after = Pt(before), Pt(3 if compact else 4)
         if centred:
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pPr = styles["Title"].element.get_or_add_pPr()
@@ -144,7 +150,7 @@ def _set_up_styles(document) -> None:
     table_text.base_style = normal
     table_text.font.size = Pt(10.5)  # 五号
     table_text.paragraph_format.space_after = Pt(0)
-    table_text.paragraph_format.line_spacing = 1.0
+    table_text.paragraph_format.line_spacing = 1.0 if body_size >= 12 else Pt(13)
 
     lang = document.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
@@ -205,22 +211,27 @@ def set_core_properties(document, ctx) -> None:
     props.author = props.last_modified_by = ctx.get("agency") or ""
     props.subject = props.keywords = props.comments = props.category = ""
     props.revision = 1
-    try:
-        stamp = dt.datetime.strptime(str(ctx.get("generated_on")), "%Y-%m-%d")
+    try:  # 2026年3月11日 as the documents print it; 2026-03-11 from an older template context
+        stamp = dt.datetime.strptime(
+            str(ctx.get("generated_on")),
+            "%Y年%m月%d日" if "年" in str(ctx.get("generated_on")) else "%Y-%m-%d",
+        )
     except ValueError:
         stamp = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     props.created = props.modified = stamp
 
 
-def new_document(ctx) -> Document:
-    """An empty A4 document with Chinese fonts, the school/archive header and page numbers."""
+def new_document(ctx, compact: bool = False) -> Document:
+    """An empty A4 document with Chinese fonts, the school/archive header and page numbers;
+    `compact` sets the body in 五号 (10.5 pt) rather than 小四, for the plans a worker prints
+    for every lesson."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Twips(11906), Twips(16838)
     section.top_margin = section.bottom_margin = Cm(2.54)
     section.left_margin = section.right_margin = Cm(3.17)
     section.header_distance, section.footer_distance = Cm(1.5), Cm(1.75)
-    _set_up_styles(document)
+    _set_up_styles(document, 10.5 if compact else 12)
     _header_footer(document, ctx)
     set_core_properties(document, ctx)
     return document
@@ -353,11 +364,30 @@ def _tight(table) -> None:
     )
 
 
+def no_wrap(cell) -> None:
+    """Keep a cell's text on one line (archive codes, minutes): Word and LibreOffice widen the
+    column rather than break it."""
+    tcPr = cell._tc.get_or_add_tcPr()
+    if tcPr.find(qn("w:noWrap")) is None:
+        element = OxmlElement("w:noWrap")
+        tcPr.insert_element_before(
+            element, "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"
+        )
+
+
 def grid_table(
-    document, header, rows, widths=None, size: float | None = None, centre=(), tight: bool = False
+    document,
+    header,
+    rows,
+    widths=None,
+    size: float | None = None,
+    centre=(),
+    tight: bool = False,
+    nowrap=(),
 ):
     """A bordered table with a shaded, repeating header row; `centre` lists centred columns,
-    `tight` narrows the cell margins so short numbers fit narrow columns."""
+    `tight` narrows the cell margins so short numbers fit narrow columns, `nowrap` lists the
+    columns whose text never wraps (archive codes)."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -372,6 +402,8 @@ def grid_table(
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, values)):
             fill_cell(cell, value, centred=index in centre, size=size)
+            if index in nowrap:
+                no_wrap(cell)
     _widths(table, widths or [TEXT_WIDTH / len(header)] * len(header))
     return table
 
@@ -417,12 +449,13 @@ def info_table(document, pairs) -> None:
     if pending:
         flush(pending)
     _widths(table, [2.6, 4.73, 2.6, 4.73])
-    document.add_paragraph()
+    spacer = document.add_paragraph().paragraph_format  # half a line between table and text
+    spacer.line_spacing, spacer.space_after = Pt(6), Pt(0)
 
 
 def signature_line(document, labels=("社工签名", "督导签名", "日期")) -> None:
     """Blank lines to sign on paper."""
     paragraph = document.add_paragraph()
-    paragraph.paragraph_format.space_before = Pt(18)
+    paragraph.paragraph_format.space_before = Pt(12)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.add_run("　　".join(f"{label}：＿＿＿＿＿" for label in labels))

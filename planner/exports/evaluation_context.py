@@ -6,6 +6,7 @@ from planner.evaluation.charts import SYMBOLS
 from planner.evaluation.models import GOAL_STATUSES
 from planner.evaluation.summary import summary
 from planner.exports.gather import common
+from planner.i18n import chinese_day
 from planner.runs.models import ATTENDANCE
 
 
@@ -131,7 +132,7 @@ def evaluation_report(program) -> dict:
     ]
     gas_rows, gas_line = _gas(s)
     period = (
-        f"{s.sessions[0].date.isoformat()} 至 {s.sessions[-1].date.isoformat()}"
+        f"{chinese_day(s.sessions[0].date)} 至 {chinese_day(s.sessions[-1].date)}"
         if s.sessions
         else ""
     )

@@ -8,7 +8,7 @@ from peewee import prefetch
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.i18n import WEEKDAYS_ZH, local_date, local_today
+from planner.i18n import WEEKDAYS_ZH, chinese_day, local_date, local_today
 from planner.reflections.models import REFLECTION_STATUSES
 from planner.runs.models import ATTENDANCE, SessionRecord
 from planner.schools.models import SchoolClass
@@ -48,7 +48,7 @@ def common(program, kind: str, doc_title: str, workers=None) -> dict:
         "archive_code": archive_code(program),
         "term": program.term.name,
         "workers": workers if workers is not None else workers_of(program),
-        "generated_on": local_today().isoformat(),
+        "generated_on": chinese_day(local_today()),
     }
 
 
@@ -69,7 +69,7 @@ def session_dict(session, template, program, workers) -> dict:
     return {
         "seq": str(session.seq if session else template.seq),
         "title": template.title,
-        "date": session.date.isoformat() if session else "",
+        "date": chinese_day(session.date) if session else "",
         "weekday": f"周{WEEKDAYS_ZH[session.date.weekday()]}" if session else "",
         "time": _time(session) if session else "",
         "venue": program.room.name,
@@ -123,7 +123,7 @@ def group_plan(program) -> dict:
         outline.append(
             {
                 "seq": str(s.seq),
-                "date": s.date.isoformat(),
+                "date": chinese_day(s.date),
                 "time": _time(s),
                 "title": t.title,
                 "stage": t.stage or "",
@@ -150,6 +150,7 @@ def session_plan(program, session) -> dict:
     template = _templates(program)[session.template_id]
     return dict(
         meta,
+        program_kind=program.curriculum.kind,
         group_name=program.group_name,
         session=session_dict(session, template, program, meta["workers"]),
     )
@@ -245,6 +246,8 @@ def meeting_record(program, session) -> dict:
             "status": str(REFLECTION_STATUSES.get(refl.status, "")) if refl else "未填写",
             "comment": refl.supervisor_comment if refl else "",
             "by": signer.display_name if signer else "",
-            "on": local_date(refl.signed_off_at).isoformat() if refl and refl.signed_off_at else "",
+            "on": chinese_day(local_date(refl.signed_off_at))
+            if refl and refl.signed_off_at
+            else "",
         },
     )

@@ -7,7 +7,7 @@ import json
 import zipfile
 
 from planner.exports import docx_base as d
-from planner.i18n import local_now
+from planner.i18n import chinese_day, local_now
 from planner.privacy import requests
 from planner.runs.models import ATTENDANCE
 from planner.students.models import GIVERS, PURPOSES
@@ -22,7 +22,7 @@ def summary_docx(data: dict, agency: str) -> bytes:
         "school": student["school"],
         "archive_code": student["archive_code"],
         "agency": agency,
-        "generated_on": local_now().date().isoformat(),
+        "generated_on": chinese_day(local_now().date()),
     }
     document = d.new_document(ctx)
     d.title(document, ctx)

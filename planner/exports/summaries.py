@@ -66,6 +66,7 @@ def _attendance(document, attendance) -> None:
         size=size,
         centre=range(1, n + 2),
         tight=True,
+        nowrap=(0,),
     )
     bold_row(table.rows[-1])
     text(document, attendance.get("legend"), label="图例")
@@ -109,6 +110,7 @@ def _outcomes(document, ctx) -> None:
             [[g.get("code"), g.get("goals"), g.get("post"), g.get("followup")] for g in gas],
             [4.66, 2.5, 3.75, 3.75],
             centre=(1, 2, 3),
+            nowrap=(0,),
         )
     text(document, ctx.get("gas_summary"), label="小结")
 

@@ -3,7 +3,7 @@ per worker, or a worker with a row per school."""
 
 from planner.audit.models import record
 from planner.evaluation.compute import fmt_pct
-from planner.i18n import local_today
+from planner.i18n import chinese_day, local_today
 from planner.reports.stats import KEYS, term_statistics
 from planner.schools.models import Agency
 
@@ -45,10 +45,10 @@ def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
         "archive_code": code,
         "term": term_name,
         "workers": [target.display_name] if scope == "worker" else [],
-        "generated_on": local_today().isoformat(),
+        "generated_on": chinese_day(local_today()),
         "scope": SCOPES[scope],
         "scope_name": name,
-        "as_of": as_of.isoformat(),
+        "as_of": chinese_day(as_of),
         "totals": _row(stats.totals),
         "rows_label": rows_label,
         "rows": [dict(_row(r), name=r["name"]) for r in rows],

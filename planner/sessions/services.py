@@ -9,6 +9,7 @@ from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
 from planner.errors import PlannerError
+from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.archive import issue_archive_code, teachers_copy_at
 from planner.sessions.models import (
@@ -205,7 +206,11 @@ def move_session(
     if info.timetable_weekday is None:
         reason = info.blocked_by.name if info.blocked_by else _l("周末")
         raise PlannerError(
-            _l("%(day)s 不是教学日（%(reason)s）。", day=day.isoformat(), reason=reason)
+            _l(
+                "%(day)s 不是教学日（%(reason)s）。",
+                day=format_day(day, with_weekday=False),
+                reason=reason,
+            )
         )
     if not (program.term.start <= day <= program.term.end):
         raise PlannerError(_l("日期不在本学期内。"))
@@ -221,7 +226,7 @@ def move_session(
             program,
             user,
             "move",
-            _l("第 %(n)s 节调整到 %(day)s", n=session.seq, day=day.isoformat()),
+            _l("第 %(n)s 节调整到 %(day)s", n=session.seq, day=format_day(day, with_weekday=False)),
             [session],
         )
         Session.update(

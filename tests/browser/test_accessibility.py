@@ -171,3 +171,34 @@ def test_key_pages_work_at_200_percent_zoom(live_server, demo_all, tablet):
             if page.evaluate("!!document.activeElement.closest('nav.nav')"):
                 break
         assert page.evaluate("document.activeElement.closest('nav.nav') !== null"), url
+
+
+RENDERED_TEXT = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => ({
+    px: parseFloat(t.getAttribute('font-size')) * scale,
+    box: t.getBoundingClientRect().height,
+    cls: t.getAttribute('class'),
+  }));
+}).flat()"""
+
+
+def test_evaluation_chart_text_is_body_sized_on_a_tablet_and_a_desktop(
+    live_server, demo_all, tablet
+):
+    """The charts scale to the page: their text renders at 14–16 px at 820 and 1180 px wide
+    (it was about 30 px, a small viewBox blown up to the page's width). Legend symbols and
+    bar values are a size smaller."""
+    page, base = tablet, live_server
+    log_in(page, base, "worker", DEMO_PASSWORD)
+    finished = Program.get(Program.title == "人际交往小组（上学期）")
+    for width in (820, 1180):
+        page.set_viewport_size({"width": width, "height": 1180 if width == 820 else 820})
+        page.goto(f"{base}/programs/{finished.id}/evaluation")
+        texts = page.evaluate(RENDERED_TEXT)
+        labels = [t for t in texts if t["cls"] in ("row-label", "col-label")]
+        assert labels, width
+        for text in labels:
+            assert 14 <= text["px"] <= 16.5, (width, text)
+            assert 0 < text["box"] <= 24, (width, text)  # a 30 px glyph's box is about 40
+        assert all(12 <= t["px"] <= 16.5 for t in texts), width

@@ -5,7 +5,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from planner.evaluation.charts import SYMBOLS, attendance_heatmap, prepost_bars, stage_timeline
+from planner.evaluation.charts import (
+    CANVAS,
+    SYMBOLS,
+    attendance_heatmap,
+    prepost_bars,
+    stage_timeline,
+)
 from planner.evaluation.compute import STATUSES
 
 HOSTILE = "<script>alert(1)</script>"
@@ -31,6 +37,10 @@ def parse(svg):
     root = ET.fromstring(str(svg))
     assert local(root.tag) == "svg"
     assert root.get("role") == "img" and root.get("width") == "100%" and root.get("viewBox")
+    # drawn on a page-wide canvas, so its text is not blown up on a wide screen (issue 14)
+    assert float(root.get("viewBox").split()[2]) >= CANVAS
+    sizes = [float(el.get("font-size")) for el in root.iter() if el.get("font-size")]
+    assert sizes and all(12 <= size <= 16 for size in sizes), sizes
     for el in root.iter():
         assert local(el.tag) not in ("style", "script", "foreignObject")
         assert "style" not in el.attrib

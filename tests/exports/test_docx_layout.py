@@ -168,10 +168,11 @@ def test_empty_or_missing_values_print_a_dash_and_never_crash(kind):
 
 def test_session_plan_activity_table_has_the_agency_columns_and_a_total(built):
     table = next(t for t in tables(built["session_plan"]) if t[0][0] == "环节")
-    assert table[0] == ["环节", "活动名称", "时长（分钟）", "目的与步骤", "物资"]
+    assert table[0] == ["环节", "活动名称", "分钟", "目的、步骤与物资"]
     assert [row[1] for row in table[1:-1]][:2] == ["情绪猜猜猜", "情绪温度计"]
     assert table[-1][0] == "合计" and table[-1][2] == "60"
     assert "1. 社工展示情绪卡片，组员猜情绪名称" in table[1][3]
+    assert "物资：情绪卡片" in table[1][3]  # the materials close the steps cell
 
 
 def test_evaluation_attendance_is_a_members_by_meetings_table(built):

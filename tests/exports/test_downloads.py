@@ -51,7 +51,7 @@ CASES = {
     ),
     "session_plan": (
         lambda g, lessons: f"/sessions/{g.sessions[0].id}/documents/session_plan.docx",
-        ["单节活动计划", "向日葵组", records.MARKER_ACTIVITY, "2026-09-10 周四"],
+        ["单节活动计划", "向日葵组", records.MARKER_ACTIVITY, "2026年9月10日 周四"],
     ),
     "meeting_record": (
         lambda g, lessons: f"/sessions/{g.sessions[0].id}/documents/meeting_record.docx",

@@ -13,7 +13,7 @@ KINDS = sorted(DOCS)
 CANARY = "甄金丝雀"  # an invented student name that appears nowhere else
 EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is ignored
     "group_plan": ["小组概述", "小组计划", "活动安排", "理念与理论基础", "你好，新朋友"],
-    "session_plan": ["本节目标", "活动流程", "时长（分钟）", "目的与步骤", "合计", "情绪温度计"],
+    "session_plan": ["本节目标", "活动流程", "分钟", "目的、步骤与物资", "合计", "情绪温度计"],
     "lesson_plan": ["课程总目标", "第1课认识新环境", "第2课时间管理小能手", "教学流程"],
     "meeting_record": [
         "出勤情况",

@@ -27,7 +27,7 @@ KEYS = {
         "plan",
         "sessions",
     },
-    "session_plan": {"session", "group_name"},
+    "session_plan": {"session", "group_name", "program_kind"},
     "lesson_plan": {
         "curriculum_title",
         "theme",

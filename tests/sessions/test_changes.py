@@ -165,3 +165,29 @@ def test_a_batch_sees_programs_saved_before_it(app, world):
             world.worker,
         )
     assert Program.select().count() == 1
+
+
+def test_the_undo_label_of_a_move_shows_a_chinese_date(world, planned):
+    p, cal = planned
+    first = sessions(p)[0]
+    move_session(first, p, world.worker, d(9, 16), cal[3].start, cal[3].end, cal[3].id)
+    label = ScheduleChange.get(ScheduleChange.program == p.id).description
+    assert label == "第 1 节调整到 2026年9月16日"
+    assert "2026-09-16" not in label
+
+
+def test_a_move_error_shows_a_chinese_date_or_an_english_one(app, world, planned):
+    p, cal = planned
+    first = sessions(p)[0]
+    with pytest.raises(PlannerError) as refused:
+        move_session(first, p, world.worker, d(10, 1), cal[3].start, cal[3].end)
+    assert str(refused.value.message).startswith("2026年10月1日 不是教学日")
+    with app.test_request_context("/"):
+        from flask import session as web_session
+
+        web_session["locale"] = "en"
+        with pytest.raises(PlannerError) as refused:
+            move_session(first, p, world.worker, d(10, 1), cal[3].start, cal[3].end)
+        message = str(refused.value.message)
+    assert message.startswith("1 October 2026 is not a teaching day"), message
+    assert "2026-10-01" not in message

@@ -149,7 +149,7 @@ def test_move_cancel_and_undo_through_the_page(client, world, setup):
     empty = client.post(f"/programs/{p.id}/sessions/{second.id}/cancel", data={"reason": ""})
     assert empty.status_code == 422 and Session.get_by_id(second.id).status == "planned"
     page = client.get(f"/programs/{p.id}").get_data(as_text=True)
-    assert "撤销：第 1 节调整到 2026-09-16" in page
+    assert "撤销：第 1 节调整到 2026年9月16日" in page
     assert client.post(f"/programs/{p.id}/undo").status_code == 303
     assert Session.get_by_id(first.id).date.isoformat() == "2026-09-15"
 
