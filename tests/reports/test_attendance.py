@@ -164,10 +164,12 @@ def test_the_statistics_page_links_to_it(client, world, term):
     assert 'id="attendance-link"' in html and "/stats/attendance?term=" in html
 
 
-def test_the_program_page_links_to_it_for_staff_only(client, world, term):
+def test_the_program_and_term_pages_link_to_it_for_staff_only(client, world, term):
     login_as(client, world.worker)
     html = client.get(f"/programs/{term.group.id}").get_data(as_text=True)
     assert 'id="attendance-link"' in html and "/stats/attendance?term=" in html
+    html = client.get(f"/terms/{world.term.id}/overview").get_data(as_text=True)
+    assert 'id="attendance-link"' in html
     login_as(client, world.teacher)
     html = client.get(f"/programs/{term.lessons.id}").get_data(as_text=True)
     assert 'id="attendance-link"' not in html
