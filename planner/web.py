@@ -82,6 +82,13 @@ def send_download(data: bytes, name: str, mimetype: str):
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_xlsx(data: bytes, name: str):
+    return send_download(data, name, XLSX)
+
+
 def send_docx(data: bytes, name: str):
     return send_download(data, name, DOCX)
 

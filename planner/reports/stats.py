@@ -50,7 +50,7 @@ def term_names(user) -> list[str]:
     return [r.name for r in rows]
 
 
-def _programs(user, term_name, school_id=None, worker_id=None):
+def programs_in_view(user, term_name, school_id=None, worker_id=None):
     """Programs in view: the user's own for a worker, their workers' for a supervisor;
     optionally of one school or one worker."""
     query = programs_query(user).join(Term).where(Term.name == term_name)
@@ -79,14 +79,21 @@ def _programs(user, term_name, school_id=None, worker_id=None):
     return query
 
 
-def _per_program(programs, as_of) -> list:
+def counted_sessions(programs, as_of):
+    """The sessions the counting rules look at: of these programs, not cancelled, dated up
+    to as_of. A lesson among them is delivered when its headcount is recorded; a meeting
+    is held when it has attendance marks (those the retention purge removed included)."""
+    return (
+        (Session.program.in_(programs)) & (Session.status != "cancelled") & (Session.date <= as_of)
+    )
+
+
+def per_program(programs, as_of) -> list:
     """One row per program in view with sessions so far: its school and kind, and the
     sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
     lessons with a headcount, meetings with marks, marks and attended marks. The marks
     are counted only for these sessions."""
-    counted = (
-        (Session.program.in_(programs)) & (Session.status != "cancelled") & (Session.date <= as_of)
-    )
+    counted = counted_sessions(programs, as_of)
     marks = (
         Attendance.select(
             Attendance.session,
@@ -150,8 +157,8 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
 
     The database sums the sessions per program; schools and workers add up their
     programs' rows, so the work in Python grows with the programs, not the sessions."""
-    programs = _programs(user, term_name, school_id, worker_id).select(Program.id)
-    rows = _per_program(programs, as_of)
+    programs = programs_in_view(user, term_name, school_id, worker_id).select(Program.id)
+    rows = per_program(programs, as_of)
     classes_of = {}
     for program_id, class_id in (
         ProgramClass.select(ProgramClass.program, ProgramClass.school_class)

@@ -1,5 +1,5 @@
 """Views of planner.reports (blueprint "reports"): the term statistics page and document,
-and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
+the term's attendance report (page and xlsx), and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
 programs, workers their own; teachers have no statistics (403)."""
 
 from flask import Blueprint, abort, current_app, request, url_for
@@ -8,13 +8,15 @@ from flask_login import current_user
 from planner.access import allow, get_or_404, schools_query, workers_query
 from planner.errors import PlannerError
 from planner.exports import jobs
+from planner.i18n import gettext as _
 from planner.i18n import local_today
+from planner.reports.attendance import attendance_export, attendance_report
 from planner.reports.docs import stats_document
 from planner.reports.stats import term_names, term_statistics
 from planner.reports.zips import term_items
 from planner.roles import STAFF
 from planner.schools.models import School, Term
-from planner.web import error_status, go, int_arg, is_htmx, render, send_docx
+from planner.web import error_status, go, int_arg, is_htmx, render, send_docx, send_xlsx
 
 bp = Blueprint("reports", __name__)
 
@@ -72,6 +74,44 @@ def stats_doc():
         target = get_or_404(workers_query(current_user), int_arg("id", 0))
     ctx = stats_document(current_user, term, scope, target)
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
+
+
+def _attendance_page(term, names, status=200, message=None):
+    report = attendance_report(current_user, term, local_today()) if term else None
+    return render(
+        "reports/attendance.html",
+        "reports/_attendance_body.html",
+        status,
+        term=term,
+        names=names,
+        report=report,
+        message=message,
+    )
+
+
+@bp.get("/stats/attendance")
+@allow(*STAFF)
+def attendance():
+    """出勤报表: per class (headcount against class size) and per student (archive codes)."""
+    term, names = _term_name()
+    return _attendance_page(term, names)
+
+
+@bp.get("/stats/attendance.xlsx")
+@allow(*STAFF)
+def attendance_xlsx():
+    """The attendance report as xlsx; names=1 only in a worker's export of her own groups."""
+    term, names = _term_name()
+    if term is None:
+        abort(404)
+    choice = request.args.get("names", "0")
+    if choice not in ("0", "1"):
+        return _attendance_page(term, names, 422, _("请选择是否含姓名。"))
+    try:
+        data, name = attendance_export(current_user, term, local_today(), names=choice == "1")
+    except PlannerError as err:
+        return _attendance_page(term, names, error_status(err), err.message)
+    return send_xlsx(data, name)
 
 
 def _no_zip(term, message, status):

@@ -122,6 +122,18 @@ RULES = {
         None,
         only({"admin", "supervisor", "worker"}),
     ),
+    "reports.attendance": (
+        "GET",
+        lambda w: "/stats/attendance",
+        None,
+        only({"admin", "supervisor", "worker"}),
+    ),
+    "reports.attendance_xlsx": (
+        "GET",
+        lambda w: "/stats/attendance.xlsx",
+        None,
+        only({"admin", "supervisor", "worker"}),
+    ),
     "reports.term_zip": (
         "POST",
         lambda w: f"/terms/{w.term.id}/documents/zip",

@@ -42,6 +42,7 @@ def _urls(role):
         "/curricula/",
         f"/curricula/{curriculum.id}",
         "/stats",
+        f"/stats/attendance?term={term.name}",
         "/today",
     ]
     return {
