@@ -118,6 +118,7 @@ def test_roster_consent_group_run_reflect_and_sign_off(live_server, term, tablet
 
     # 5. the supervisor comments and signs it off; the worker sees the comment
     page.click("button:has-text('退出登录')")
+    page.wait_for_url(f"{live_server}/login")  # logout clears the tablet's copy first
     log_in(page, live_server, "supervisor", DEMO_PASSWORD)
     page.click("nav >> text=督导")
     page.click("text=阅读并签阅")
@@ -127,6 +128,7 @@ def test_roster_consent_group_run_reflect_and_sign_off(live_server, term, tablet
     expect(page.locator("main")).to_contain_text("没有待督导的反思")
     assert Reflection.get_by_id(reflection.id).status == "signed_off"
     page.click("button:has-text('退出登录')")
+    page.wait_for_url(f"{live_server}/login")
     log_in(page, live_server, "worker", DEMO_PASSWORD)
     page.goto(f"{live_server}/sessions/{first.id}/reflection")
     expect(page.locator("main")).to_contain_text("破冰设计得当，下次多关注安静的成员。")
