@@ -14,7 +14,9 @@ from tests.test_migrations import empty_db  # noqa: F401 (fixture)
 
 def _migrate_before_school_years(monkeypatch):
     everything = migrations.available()
-    monkeypatch.setattr(migrations, "available", lambda: everything[: everything.index("m0017_school_years")])
+    monkeypatch.setattr(
+        migrations, "available", lambda: everything[: everything.index("m0017_school_years")]
+    )
     migrations.migrate()
     monkeypatch.setattr(migrations, "available", lambda: everything)
 

@@ -12,6 +12,7 @@ from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import format_short, local_now, local_today
 from planner.i18n import lazy_gettext as _l
+from planner.runs.held import mark_held
 from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
 from planner.sessions.models import Program, ProgramWorker, Session
@@ -264,7 +265,7 @@ def sessions_today(user, day=None):
         )
     elif user.is_supervisor:  # only the run pages they may open: their workers' groups
         query = query.where(Program.id.in_(supervised_programs(user)))
-    return list(query)
+    return mark_held(query, day)
 
 
 def next_session(sessions, at=None):

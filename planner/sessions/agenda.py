@@ -12,6 +12,7 @@ from planner.calendars.services import day_map, teaching_week, term_weeks, week_
 from planner.curricula.models import SessionTemplate
 from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
+from planner.runs.held import mark_held
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.web import render
@@ -36,7 +37,7 @@ def visible_sessions(user, start, end):
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
             )
         )
-    return list(query)
+    return mark_held(query)
 
 
 def marked_days(user, start, end) -> dict:
@@ -124,7 +125,7 @@ def term_overview(term_id):
     term = get_or_404(
         Term.select().where(Term.school.in_(schools_query(current_user).select(School.id))), term_id
     )
-    sessions = (
+    sessions = mark_held(
         Session.select(Session, Program)
         .join(Program)
         .where(Program.term == term.id)
