@@ -1,6 +1,7 @@
 """Test set-up: one migrated database per run (SQLite file or a PostgreSQL schema),
 emptied after every test so each test starts fresh."""
 
+import datetime as dt
 import os
 import tempfile
 import time
@@ -184,3 +185,15 @@ def world(app):
 def as_user(client):
     """as_user(user) -> the client, logged in as that user."""
     return lambda user: login_as(client, user)
+
+
+BEFORE_TERM = dt.date(2026, 8, 20)
+
+
+@pytest.fixture
+def before_term(monkeypatch):
+    """Schedule-change tests run on the 2026 autumn term's dates: "today" for the held and
+    past rule (planner/runs/held.py) is pinned before the term, so its sessions are still
+    to come (moved, bumped, cancelled) however late the suite runs."""
+    monkeypatch.setattr("planner.runs.held.local_today", lambda: BEFORE_TERM)
+    return BEFORE_TERM

@@ -38,8 +38,9 @@ def test_every_view_declares_its_roles(app):
 
 
 @pytest.fixture
-def matrix_world(world):
-    """The world plus whatever each domain's rules module adds in setup(world)."""
+def matrix_world(world, before_term):
+    """The world plus whatever each domain's rules module adds in setup(world); its
+    program's sessions are still to come (tests/conftest.py's before_term)."""
     for setup in all_setups():
         setup(world)
     return world

@@ -47,15 +47,18 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 def session_event(session, base_url: str) -> Event:
     """One VEVENT. `session` needs id, seq, sequence, status, date, start, end, teaching_week,
-    updated_at, program (id, title), template (title) and room (name)."""
+    updated_at, program (id, title), template (title) and room (name); .held marks it 已完成."""
     lesson = session.template.title
     link = session_link(base_url, session.program.id, session.seq)
+    # a held session (planner/runs/held.py) says so; never a student's name
+    held = getattr(session, "held", False) and session.status != "cancelled"
+    done = " · 已完成" if held else ""
     stamp = _utc(session.updated_at)
     return Event.new(
         uid=session_uid(session.id),
         sequence=session.sequence,
         status="CANCELLED" if session.status == "cancelled" else "CONFIRMED",
-        summary=f"{session.program.title} 第{session.seq}节 {lesson}",
+        summary=f"{session.program.title} 第{session.seq}节 {lesson}{done}",
         location=session.room.name,
         description=f"{lesson}\n第{session.teaching_week}周\n{link}",
         url=link,

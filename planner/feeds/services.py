@@ -15,6 +15,7 @@ from planner.feeds.ical import build_calendar, calendar_uid
 from planner.feeds.models import AUDIENCES, FeedToken
 from planner.i18n import lazy_gettext as _l
 from planner.roles import ADMIN, EDITORS, STAFF, TEACHER, WORKER
+from planner.runs.held import mark_held
 from planner.schools.models import Room, School, SchoolClass
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
@@ -220,7 +221,7 @@ def feed_name(audience, target_id) -> str:
 
 def feed_body(token, base_url: str, with_days: bool, today: dt.date) -> bytes:
     since = today - dt.timedelta(days=PAST_DAYS)
-    sessions = feed_sessions(token.audience, token.target_id, since)
+    sessions = mark_held(feed_sessions(token.audience, token.target_id, since), today)
     days = []
     if with_days:
         days = feed_days(
@@ -269,7 +270,7 @@ def visible_program(user, program_id):
 
 
 def program_body(program, base_url: str) -> bytes:
-    sessions = _sessions(Session.program == program.id)
+    sessions = mark_held(_sessions(Session.program == program.id))
     return build_calendar(
         sessions, [], base_url, calendar_uid(f"program-{program.id}"), program.title
     )

@@ -20,7 +20,7 @@ from peewee import JOIN, IntegrityError
 
 from planner.access import get_or_404, sessions_query, workers_query
 from planner.accounts.models import Supervision, User
-from planner.audit.models import record
+from planner.audit.models import AuditEntry, record
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
@@ -64,6 +64,21 @@ def records_access(user, program_id) -> str | None:
         )
         return "read" if theirs else None
     return None
+
+
+def corrections(session_id) -> list:
+    """Attendance corrected after sign-off (planner/runs/services.py record_tap), oldest
+    first, with who made them (one query): shown with the reflection to the supervisor."""
+    return list(
+        AuditEntry.select(AuditEntry, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where(
+            (AuditEntry.action == "attendance_fix")
+            & (AuditEntry.object_type == "session")
+            & (AuditEntry.object_id == session_id)
+        )
+        .order_by(AuditEntry.id)
+    )
 
 
 def reflection_of(session_id):

@@ -68,6 +68,9 @@ def _context(session, role, reflection, values=None, stage=None):
         acked={f.student_id: f for f in getattr(reflection, "items", []) if f.acknowledged_at},
         lesson_note_label=forms.LESSON_FLAG_NOTE,
         review_form=role == "read" and reflection is not None and reflection.status == "submitted",
+        corrections=services.corrections(session.id)
+        if reflection is not None and reflection.status == "signed_off"
+        else [],
     )
 
 

@@ -9,6 +9,7 @@ from planner.i18n import lazy_gettext as _l
 from planner.runs.models import ATTENDANCE
 
 NOTES_MAX = 2000
+CORRECTION_MAX = 200
 HEADCOUNT_MAX = 200
 
 
@@ -41,6 +42,8 @@ class TapForm(FormSchema):
     )
     # 全部出席: mark the member present only if nobody has marked them yet
     if_unset = Checkbox()
+    # after the session's reflection is signed off, a tap is a correction: it needs a reason
+    reason = Text(CORRECTION_MAX, load_default="")
 
 
 # A tablet's id for one save of the notes, and the ids of its earlier saves whose answers

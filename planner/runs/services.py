@@ -12,11 +12,14 @@ from planner.db import ConflictError, now, save_versioned, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import format_short, local_now, local_today
 from planner.i18n import lazy_gettext as _l
+from planner.reflections.models import Reflection
+from planner.runs.held import mark_held
 from planner.runs.models import ATTENDANCE, Attendance, SessionRecord
 from planner.schools.models import Room
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.consent import consenting_ids, has_consent
 from planner.students.models import GroupMember, Student
+from planner.students.names import check_no_names
 
 # One tap moves a tile on: present → late → left early → excused → absent → present.
 NEXT_STATUS = dict(zip([None, *ATTENDANCE], [*ATTENDANCE, next(iter(ATTENDANCE))]))
@@ -169,7 +172,32 @@ def is_future(session, at=None) -> bool:
     return dt.datetime.combine(session.date, session.start) > at
 
 
-def record_tap(session, student_id, status, tapped_at, user, if_unset=False):
+def signed_off(session) -> bool:
+    """The session's reflection is signed off by the supervisor (one query): its
+    attendance is locked, and changed only as a correction with a reason."""
+    return (
+        Reflection.select(Reflection.id)
+        .where((Reflection.session == session.id) & (Reflection.status == "signed_off"))
+        .exists()
+    )
+
+
+def check_correction(session, reason, school_id):
+    """After sign-off a tap needs a reason (no student's name in it: the audit log and
+    the supervisor read it); returns whether this tap is such a correction."""
+    if not signed_off(session):
+        return False
+    if not reason.strip():
+        raise PlannerError(
+            _l("本次活动的反思已经督导签阅，出勤已锁定；更正出勤须填写更正原因。"),
+            "reason",
+            kind=CONFLICT,
+        )
+    check_no_names({"reason": reason}, {"reason": _l("更正原因")}, school_ids=[school_id])
+    return True
+
+
+def record_tap(session, student_id, status, tapped_at, user, if_unset=False, reason=""):
     """Upsert one member's attendance; the latest tap (by tapped_at) wins.
 
     With if_unset (全部出席) the tap only fills a member nobody has marked yet: a status
@@ -184,6 +212,10 @@ def record_tap(session, student_id, status, tapped_at, user, if_unset=False):
         raise PlannerError(_l("本次活动已取消，不能点名。"), kind=CONFLICT)
     check_started(session)
     check_member(session, student_id)
+    correction = check_correction(session, reason, session.program.school_id)
+    if correction:  # a correction is made now, and wins over every earlier tap
+        tapped_at, if_unset = None, False
+        before = attendance_state(session).get(student_id)
     when = tap_time(tapped_at)
     insert = Attendance.insert(
         session=session.id,
@@ -208,6 +240,15 @@ def record_tap(session, student_id, status, tapped_at, user, if_unset=False):
         ).execute()
     row = Attendance.get((Attendance.session == session.id) & (Attendance.student == student_id))
     row.applied = row.tapped_at == when and row.status == status
+    if correction:
+        code = Student.get_by_id(student_id).archive_code
+        audit(
+            user,
+            "attendance_fix",
+            "session",
+            session.id,
+            f"{code}：{ATTENDANCE[before] if before else '—'} → {ATTENDANCE[status]}；{reason.strip()}",
+        )
     return row
 
 
@@ -264,7 +305,7 @@ def sessions_today(user, day=None):
         )
     elif user.is_supervisor:  # only the run pages they may open: their workers' groups
         query = query.where(Program.id.in_(supervised_programs(user)))
-    return list(query)
+    return mark_held(query, day)
 
 
 def next_session(sessions, at=None):

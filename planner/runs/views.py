@@ -82,6 +82,7 @@ def _context(session, full=True, **extra):
         group=group,
         runs=session.runs,
         not_started=services.is_future(session),
+        locked=services.signed_off(session),
         sw_url=None,
         statuses=ATTENDANCE,
         next_status=services.NEXT_STATUS,
@@ -198,6 +199,7 @@ def tap(session_id):
             values["tapped_at"],
             current_user,
             if_unset=values["if_unset"],
+            reason=values["reason"],
         )
     except PlannerError as err:
         return _tap_answer(error_status(err), err.message, session=session)

@@ -18,6 +18,7 @@ from planner.calendars.services import (
 from planner.curricula.models import SessionTemplate
 from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
+from planner.runs.held import mark_held
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 from planner.web import render
@@ -42,7 +43,7 @@ def visible_sessions(user, start, end):
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
             )
         )
-    return list(query)
+    return mark_held(query)
 
 
 def marked_days(user, start, end) -> dict:
@@ -130,7 +131,7 @@ def term_overview(term_id):
     term = get_or_404(
         Term.select().where(Term.school.in_(schools_query(current_user).select(School.id))), term_id
     )
-    sessions = (
+    sessions = mark_held(
         Session.select(Session, Program)
         .join(Program)
         .where(Program.term == term.id)

@@ -89,8 +89,22 @@ class Session(BaseModel):
         indexes = ((("program", "seq"), True), (("date", "room"), False))
 
     @property
+    def shown_status(self):
+        """The status to show: 已完成 when the session is held (planner/runs/held.py sets
+        .held on loaded sessions), else the stored one."""
+        if self.status != "cancelled" and getattr(self, "held", False):
+            return "done"
+        return self.status
+
+    @property
     def status_label(self):
-        return SESSION_STATUSES.get(self.status, self.status)
+        return SESSION_STATUSES.get(self.shown_status, self.status)
+
+    @property
+    def settled(self):
+        """Held, or dated before today (Beijing time; both set by planner/runs/held.py's
+        mark_held): no longer moved, bumped or cancelled."""
+        return bool(getattr(self, "held", False) or getattr(self, "past", False))
 
 
 class ScheduleChange(BaseModel):

@@ -8,9 +8,10 @@ from peewee import JOIN
 from planner.calendars.models import BellPeriod
 from planner.calendars.services import day_map, teaching_week
 from planner.db import now, write_tx
-from planner.errors import PlannerError
+from planner.errors import CONFLICT, PlannerError
 from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
+from planner.runs.held import mark_held
 from planner.sessions.archive import issue_archive_code, teachers_copy_at
 from planner.sessions.models import (
     Program,
@@ -198,10 +199,27 @@ def _changed(program):
     }
 
 
+def check_changeable(session):
+    """A held session (its record made) or one dated before today (Beijing time) is part
+    of the service record (clause 10.2.1): it is not moved, bumped or cancelled."""
+    [session] = mark_held([session])
+    if session.held:
+        raise PlannerError(
+            _l("第 %(n)s 节已完成（已有活动记录），不能再调整、顺延或取消。", n=session.seq),
+            kind=CONFLICT,
+        )
+    if session.past:
+        raise PlannerError(
+            _l("第 %(n)s 节的日期已经过去，不能再调整、顺延或取消。", n=session.seq),
+            kind=CONFLICT,
+        )
+
+
 def move_session(
     session, program, user, day: dt.date, start: dt.time, end: dt.time, period_id=None, room_id=None
 ):
     """Move one session to a teaching day and time with no clash."""
+    check_changeable(session)
     info = day_map(program.school_id, day, day)[day]
     if info.timetable_weekday is None:
         reason = info.blocked_by.name if info.blocked_by else _l("周末")
@@ -243,6 +261,7 @@ def move_session(
 
 def bump_from(session, program, user):
     """Push this session and every later one to the next free slots, keeping the order."""
+    check_changeable(session)
     later = list(
         Session.select()
         .where(
@@ -277,6 +296,7 @@ def bump_from(session, program, user):
 def cancel_session(session, program, user, reason: str):
     """Cancel with a reason; feeds show STATUS:CANCELLED. The reason is shown to teachers,
     so a student's name in it is refused (PRIVACY §3)."""
+    check_changeable(session)
     check_no_names({"reason": reason}, {"reason": _l("取消原因")}, school_ids=[program.school_id])
     with write_tx():
         _record(

@@ -9,11 +9,12 @@ from planner.calendars.models import DAY_KINDS, BellPeriod
 from planner.calendars.services import periods as school_periods
 from planner.calendars.services import years_without_holidays
 from planner.curricula.models import Curriculum
-from planner.errors import PlannerError
+from planner.errors import CONFLICT, PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_now, local_today
 from planner.roles import EDITORS, EVERYONE
+from planner.runs.held import mark_held
 from planner.schools.models import Room, School, Term
 from planner.sessions import archive, replan, services
 from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
@@ -170,7 +171,7 @@ def _sessions(program):
 
 
 def _page(program, message=None, status=200):
-    sessions = _sessions(program)
+    sessions = mark_held(_sessions(program))
     return render(
         "programs/show.html",
         "programs/_sessions.html",
@@ -235,6 +236,10 @@ def move(program_id, session_id):
         ),
     ]
     if request.method == "GET":
+        try:
+            services.check_changeable(session)
+        except PlannerError as err:
+            return _page(program, err.message, error_status(err))
         return render(
             "programs/move.html",
             "programs/_move_form.html",
@@ -252,6 +257,8 @@ def move(program_id, session_id):
             services.move_session(session, program, current_user, *target)
             return go(url_for("programs.show", program_id=program.id))
         except PlannerError as err:
+            if err.kind == CONFLICT:
+                return _page(program, err.message, error_status(err))
             errors = {"schedule": err.message}
     return render(
         "programs/move.html",
@@ -274,7 +281,7 @@ def bump(program_id, session_id):
     try:
         services.bump_from(session, program, current_user)
     except PlannerError as err:
-        return _page(program, err.message, 422)
+        return _page(program, err.message, error_status(err))
     return go(url_for("programs.show", program_id=program.id))
 
 
@@ -289,7 +296,7 @@ def cancel(program_id, session_id):
     try:
         services.cancel_session(session, program, current_user, values["reason"])
     except PlannerError as err:
-        return _page(program, err.message, 422)
+        return _page(program, err.message, error_status(err))
     return go(url_for("programs.show", program_id=program.id))
 
 

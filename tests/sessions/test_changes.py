@@ -11,6 +11,8 @@ from planner.sessions.services import bump_from, cancel_session, move_session, u
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
+pytestmark = pytest.mark.usefixtures("before_term")
+
 
 @pytest.fixture
 def planned(app, world):

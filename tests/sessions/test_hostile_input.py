@@ -10,6 +10,7 @@ from tests.access import all_setups
 from tests.conftest import login_as
 
 HTMX = {"HX-Request": "true"}
+pytestmark = pytest.mark.usefixtures("before_term")
 
 
 @pytest.fixture
