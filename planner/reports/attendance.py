@@ -265,6 +265,17 @@ def _workbook(classes, students, names) -> bytes:
             round(r["rate"], 4) if r["rate"] is not None else None,
         ]
         sheet.append(cells)
+    for sheet in book.worksheets:
+        _literal(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _literal(sheet) -> None:
+    """Text stays text: openpyxl stores a string that starts with "=" as a formula, so a
+    group named "=HYPERLINK(…)" would run when the school opens the file."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"

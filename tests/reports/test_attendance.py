@@ -279,3 +279,17 @@ def test_the_page_queries_do_not_grow_with_the_term(client, world, term):
         html = client.get(url).get_data(as_text=True)
     assert html.count('id="student-row-') == 5 + 12
     assert small.count == large.count == 11  # user, term names, 8 of the report, audit
+
+
+def test_a_title_that_looks_like_a_formula_stays_text(client, world, term):
+    """A program titled "=HYPERLINK(…)" must not run when the school opens the workbook
+    (openpyxl stores a string starting with "=" as a formula unless told otherwise)."""
+    from planner.sessions.models import Program
+
+    hostile = '=HYPERLINK("http://example.com","点我")'
+    Program.update(title=hostile).where(Program.id == term.lessons.id).execute()
+    login_as(client, world.worker)
+    response = client.get(f"/stats/attendance.xlsx?term={term.name}&names=0")
+    book = load_workbook(io.BytesIO(response.data))
+    cells = [c for row in book["班级"].iter_rows() for c in row if c.value == hostile]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -333,10 +333,29 @@ def _check(fetched, stored, docs, markup_values, shown):
         return out
     if ctype == "text/csv":
         return [f"{fetched.label}: {p}" for p in csv_check(fetched.body)]
+    if ctype == XLSX:
+        return [f"{fetched.label}: {p}" for p in xlsx_check(fetched.body)]
     if ctype == "text/javascript":  # the service worker (/sw.js): code only, never data
         found = [v for v in stored if len(v) >= 8 and v in fetched.text]
         return [f"{fetched.label}: stored value in a script: {v!r}" for v in found]
     return [f"{fetched.label}: unexpected type {ctype}"] if fetched.status == 200 else []
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_check(body: bytes) -> list:
+    """A workbook opens in a spreadsheet: no cell may be a formula (text stays text)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body))
+    return [
+        f"cell {cell.coordinate} {str(cell.value)[:40]!r} is a formula"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
 
 
 def csv_check(body: bytes) -> list:
