@@ -119,3 +119,17 @@ def test_another_agencys_curriculum_is_404(client, world):
     login_as(client, world.worker)
     assert client.get(f"/curricula/{other.id}").status_code == 404
     assert client.post(f"/curricula/{other.id}/fork").status_code == 404
+
+
+def test_the_curriculum_page_lists_its_sessions_to_jump_to_and_numbers_the_steps(client, world):
+    """The plan page is long (issue 14): a list of its sessions links to each one, and an
+    activity's steps are a numbered list, not the stepper's grey pills."""
+    c = curriculum(slug="long", sessions=4)
+    login_as(client, world.worker)
+    body = client.get(f"/curricula/{c.id}").get_data(as_text=True)
+    index = body.split('class="card session-index"')[1].split("</nav>")[0]
+    for session in c.sessions:
+        assert f'href="#session-{session.seq}"' in index and session.title in index
+        assert f'id="session-{session.seq}"' in body
+    steps = [s for session in c.sessions for a in session.activities for s in a.steps]
+    assert steps and '<ol class="activity-steps">' in body and 'class="steps"' not in body
