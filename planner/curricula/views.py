@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_login import current_user
 
-from planner.access import allow, get_or_404
+from planner.access import allow, get_or_404, schools_query
 from planner.curricula import editor, forms, services
 from planner.curricula.forms import (
     ACTIVITY_KEYS,
@@ -21,6 +21,7 @@ from planner.db import ConflictError
 from planner.errors import CONFLICT, INVALID, PlannerError
 from planner.forms import small_int
 from planner.roles import EDITORS, EVERYONE, STAFF
+from planner.schools.models import School
 from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
@@ -85,7 +86,15 @@ def show(cid):
         problems=editor.problems(curriculum),
         labels=PLAN_LABELS,
         can_edit=editor.can_edit(current_user, curriculum),
+        plan_schools=_plan_schools(curriculum),
     )
+
+
+def _plan_schools(curriculum):
+    """安排到学校: the schools where this user may plan a published curriculum."""
+    if not current_user.is_editor or curriculum.status != "published":
+        return []
+    return list(schools_query(current_user).where(~School.archived).order_by(School.name))
 
 
 @bp.post("/<int:cid>/fork")

@@ -10,7 +10,7 @@ from planner.calendars.services import periods as school_periods
 from planner.calendars.services import years_without_holidays
 from planner.curricula.models import Curriculum
 from planner.errors import CONFLICT, PlannerError
-from planner.forms import FieldSpec
+from planner.forms import FieldSpec, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_now, local_today
 from planner.roles import EDITORS, EVERYONE
@@ -100,7 +100,7 @@ def _rule_fields(periods) -> list:
     ]
 
 
-def _form(school, offered, errors=None, preview=None, status=200, unknown_years=()):
+def _form(school, offered, errors=None, preview=None, status=200, unknown_years=(), chosen=None):
     posted = request.method == "POST"
     return render(
         "programs/new.html",
@@ -115,7 +115,7 @@ def _form(school, offered, errors=None, preview=None, status=200, unknown_years=
         weekdays=WEEKDAYS,
         fields=_program_fields(offered),
         rule_fields=_rule_fields(offered["periods"]),
-        values=request.form if posted else {},
+        values=request.form if posted else (chosen or {}),
         rows=rule_rows(request.form) if posted else [],
         max_rules=MAX_RULES,
     )
@@ -128,6 +128,10 @@ def new(school_id):
     school = school_or_404(current_user, school_id, plan=True)
     offered = choices(school, current_user)
     if request.method == "GET":
+        # "安排到学校" on a curriculum's page: that curriculum chosen, if this form offers it
+        chosen = small_int(request.args.get("curriculum"))
+        if chosen is not None and any(c.id == chosen for c in offered["curricula"]):
+            return _form(school, offered, chosen={"curriculum_id": str(chosen)})
         return _form(school, offered)
     values, errors = load_form(ProgramForm(periods={p.id: p for p in offered["periods"]}))
     if not errors:

@@ -1,5 +1,7 @@
 """Library page and curriculum page: filters, htmx fragments, constant query counts."""
 
+import re
+
 from playhouse.test_utils import count_queries
 
 from tests.conftest import login_as
@@ -86,7 +88,7 @@ def test_curriculum_page_query_count_is_constant(client, world):
         assert client.get(f"/curricula/{few.id}").status_code == 200
     with count_queries() as b:
         assert client.get(f"/curricula/{many.id}").status_code == 200
-    assert a.count == b.count == 5
+    assert a.count == b.count == 6  # with the schools of 安排到学校
 
 
 def test_compliance_panel_lists_missing_833_fields(client, world):
@@ -133,3 +135,29 @@ def test_the_curriculum_page_lists_its_sessions_to_jump_to_and_numbers_the_steps
         assert f'id="session-{session.seq}"' in body
     steps = [s for session in c.sessions for a in session.activities for s in a.steps]
     assert steps and '<ol class="activity-steps">' in body and 'class="steps"' not in body
+
+
+def test_plan_at_a_school_from_the_curriculum_page(client, world):
+    """安排到学校 (issue 14): the curriculum page offers the schools where the user may plan,
+    and the planning form opens with that curriculum chosen."""
+    c = curriculum(slug="to-plan", title="要安排的方案")
+    login_as(client, world.worker)
+    body = client.get(f"/curricula/{c.id}").get_data(as_text=True)
+    link = f"/schools/{world.school.id}/programs/new?curriculum={c.id}"
+    assert f'href="{link}"' in body and f"/schools/{world.other_school.id}/" not in body
+
+    def chosen(page):
+        select = re.search(r'<select[^>]*name="curriculum_id".*?</select>', page, re.S)
+        return re.findall(r'<option value="(\d+)" selected', select.group(0))
+
+    assert chosen(client.get(link).get_data(as_text=True)) == [str(c.id)]
+    # a curriculum the form doesn't offer (or junk) just opens the empty form
+    for junk in ("999999", "abc", "99999999999999999999"):
+        page = client.get(f"/schools/{world.school.id}/programs/new?curriculum={junk}")
+        assert page.status_code == 200 and chosen(page.get_data(as_text=True)) == []
+
+
+def test_readers_who_cannot_plan_get_no_plan_button(client, world):
+    c = curriculum(slug="to-read")
+    login_as(client, world.supervisor)
+    assert 'id="plan-at"' not in client.get(f"/curricula/{c.id}").get_data(as_text=True)
