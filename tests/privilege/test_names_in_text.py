@@ -64,6 +64,7 @@ def test_a_name_not_in_this_school_passes(client, world, planning, pupils):
     assert Program.get().title == "宋外校读书会"
 
 
+@pytest.mark.usefixtures("before_term")  # its sessions still to come
 def test_a_student_name_in_a_cancel_reason_is_refused(client, world, pupils):
     prog = rf.program(world)
     first = rf.sessions_of(prog)[0]
@@ -80,6 +81,7 @@ def test_a_student_name_in_a_cancel_reason_is_refused(client, world, pupils):
     assert Session.get_by_id(first.id).cancel_reason == "学校运动会"
 
 
+@pytest.mark.usefixtures("before_term")  # its sessions still to come
 def test_cancel_service_refuses_a_name_with_the_field(world, pupils):
     prog = rf.program(world)
     first = rf.sessions_of(prog)[0]
