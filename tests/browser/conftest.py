@@ -100,5 +100,5 @@ def log_in(page, base, username, password):
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]:has-text('登录')")
+    page.click("#login-form button[type=submit]")  # not the header's 退出登录
     page.wait_for_url(f"{base}/dashboard")

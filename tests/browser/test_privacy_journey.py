@@ -24,8 +24,9 @@ def stats_cells(page, base, term):
 
 
 def log_out(page, base):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
+    """As a user does: the logout button (it clears what the tablet keeps, then posts)."""
+    page.click("button:has-text('退出登录')")
+    page.wait_for_url(f"{base}/login")
 
 
 def test_export_then_erasure_approved_then_anonymous_everywhere(
