@@ -59,6 +59,8 @@ INDEXES = [
     'ON "school_class" ("school_id", "school_year_id", "name")',
 ]
 
+# A frozen copy of planner/schools/years.LADDERS as it stood when this migration was written:
+# a migration must give the same result however the app's rules change later.
 LADDERS = {
     "primary": ((1, 6),),
     "junior": ((7, 9),),
