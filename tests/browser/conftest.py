@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from planner import ROOT, create_app
 from planner.calendars.services import import_statutory, load_years
@@ -102,3 +102,11 @@ def log_in(page, base, username, password):
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")  # not the header's 退出登录
     page.wait_for_url(f"{base}/dashboard")
+
+
+def touch_box(locator):
+    """The element's box once its page has loaded: measured while a stylesheet is still on
+    its way, a button has its unstyled height (25 px instead of the 44 px the CSS gives it)."""
+    locator.page.wait_for_load_state("load")
+    expect(locator).to_be_visible()
+    return locator.bounding_box()

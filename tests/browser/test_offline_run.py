@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from planner.db import now
 from planner.runs.models import Attendance, SessionRecord
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, touch_box
 from tests.factories import PASSWORD
 from tests.runs.factories import members, run_session
 
@@ -179,7 +179,7 @@ def test_logout_warns_about_unsent_notes_then_clears_the_tablet(live_server, gat
     stay = dialog.locator("button:has-text('返回，先发送')")
     leave = dialog.locator("button:has-text('仍然退出并清除')")
     for button in (stay, leave):  # big enough for a finger
-        box = button.bounding_box()
+        box = touch_box(button)
         assert box["height"] >= 44 and box["width"] >= 44
     stay.click()
     expect(dialog).to_have_count(0)

@@ -14,7 +14,7 @@ from planner.demo_finished import STUDENTS
 from planner.privacy.models import DataRequest
 from planner.sessions.models import Program
 from planner.students.models import GroupMember, Student
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, touch_box
 from tests.exports.helpers import pdf_texts
 
 
@@ -73,7 +73,7 @@ def test_export_then_erasure_approved_then_anonymous_everywhere(
     page.click("nav >> text=数据请求审批")
     row = page.locator(".request-row", has_text=student.archive_code)
     expect(row).to_contain_text("监护人书面申请删除")
-    box = row.locator("button:has-text('批准并删除')").bounding_box()
+    box = touch_box(row.locator("button:has-text('批准并删除')"))
     assert box["height"] >= 44  # a touch target
     row.locator("button:has-text('批准并删除')").click()
     expect(page.locator(".notice-ok")).to_have_text("已处理。")

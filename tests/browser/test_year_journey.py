@@ -15,7 +15,7 @@ from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_pr
 from planner.schools.models import School, SchoolClass, SchoolYear
 from planner.sessions.models import Program
 from planner.students.models import Student
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, touch_box
 
 CONTENT = os.path.join(os.path.dirname(__file__), "..", "..", "content")
 
@@ -45,7 +45,7 @@ def test_rollover_preview_commit_and_history(live_server, group, tablet, browser
     expect(form).to_contain_text("毕业")
     expect(page.locator("#f-term1_start")).to_have_value("2027-09-01")
     assert SchoolYear.select().where(SchoolYear.school == school.id).count() == 1
-    box = page.locator("#rollover-form button[type=submit]").bounding_box()
+    box = touch_box(page.locator("#rollover-form button[type=submit]"))
     assert box["height"] >= 44  # a touch target
     page.fill("#f-entry_7", "6")
     page.click("#rollover-form button[type=submit]")
