@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from peewee import IntegrityError
 
 from planner.access import public
+from planner.accounts import second_factor
 from planner.api import schemas, services
 from planner.api.blueprint import bp, error
 from planner.curricula.schemas import CurriculumSchema
@@ -23,6 +24,11 @@ from planner.i18n import local_today
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import EDITORS
 from planner.security import csrf
+
+
+NO_SECOND_FACTOR = _l(
+    "您的机构要求管理员和督导开通两步验证：请先登录网页完成开通，此令牌才能继续使用。"
+)
 
 
 def token(scope, roles=None):
@@ -37,6 +43,8 @@ def token(scope, roles=None):
                 return error(401)
             if scope not in found.scopes or (roles and found.user.role not in roles):
                 return error(403)
+            if second_factor.enrolment_required(found.user):  # no way around the login's step
+                return error(403, NO_SECOND_FACTOR)
             return view(found.user, *args, **kwargs)
 
         checked.api_scope = scope

@@ -10,6 +10,7 @@ from planner import create_app
 from planner.api import services
 from planner.api.models import ApiToken
 from planner.errors import PlannerError
+from planner.schools.models import Agency
 from planner.security import TokenLogFilter
 from tests.api.helpers import bearer, token_for
 from tests.conftest import login_as
@@ -71,6 +72,19 @@ def test_scope_is_enforced_with_403(client, world):
     assert response.status_code == 403
     assert response.get_json()["error_en"]
     assert "insufficient_scope" in response.headers["WWW-Authenticate"]
+
+
+def test_a_token_does_not_bypass_a_compulsory_second_factor(client, world):
+    """A supervisor's token made before her agency required a second factor stops reading
+    once it does, until she enrols; a worker (not required) reads on."""
+    supervisor, worker = token_for(world.supervisor), token_for(world.worker)
+    assert client.get("/api/programs", headers=bearer(supervisor)).status_code == 200
+    Agency.update(require_second_factor=True).where(Agency.id == world.agency.id).execute()
+    response = client.get("/api/programs", headers=bearer(supervisor))
+    assert response.status_code == 403
+    assert "两步验证" in response.get_json()["error"]
+    assert "two-step" in response.get_json()["error_en"]
+    assert client.get("/api/programs", headers=bearer(worker)).status_code == 200
 
 
 def test_a_session_cookie_is_not_a_token(client, world):
