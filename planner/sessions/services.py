@@ -11,6 +11,7 @@ from planner.db import now, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
+from planner.runs import held as held_rule
 from planner.runs.held import mark_held
 from planner.sessions.archive import issue_archive_code, teachers_copy_at
 from planner.sessions.models import (
@@ -311,6 +312,23 @@ def cancel_session(session, program, user, reason: str):
         ).execute()
 
 
+def _check_undoable(change):
+    """An undo moves sessions like any change: not one held or dated before today since
+    (check_changeable's rule), and not one back to a day that has gone by."""
+    for session in Session.select().where(Session.id.in_([r["id"] for r in change.before])):
+        check_changeable(session)
+    today = held_rule.local_today()  # the day the held and past rule counts from
+    for row in change.before:
+        if row["status"] != "cancelled" and dt.date.fromisoformat(row["date"]) < today:
+            raise PlannerError(
+                _l(
+                    "撤销后，这节活动会回到已经过去的 %(day)s，不能撤销；请改用调整。",
+                    day=format_day(dt.date.fromisoformat(row["date"])),
+                ),
+                kind=CONFLICT,
+            )
+
+
 def undo_last(program, user):
     """Restore the sessions as they were before the last change that isn't undone yet."""
     with write_tx():
@@ -322,6 +340,7 @@ def undo_last(program, user):
         )
         if change is None:
             raise PlannerError(_l("没有可以撤销的调整。"))
+        _check_undoable(change)
         for row in change.before:
             values = {k: row[k] for k in SNAPSHOT}
             values["period"] = values.pop("period_id")

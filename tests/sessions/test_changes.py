@@ -9,6 +9,7 @@ from planner.errors import PlannerError
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.services import bump_from, cancel_session, move_session, undo_last
 from tests.curricula.factories import curriculum
+from tests.reflections.factories import headcount
 from tests.sessions.factories import d, periods, program, spec, statutory
 
 pytestmark = pytest.mark.usefixtures("before_term")
@@ -93,6 +94,32 @@ def test_cancel_and_undo_restore_exactly(world, planned):
     restored = Session.get_by_id(first.id)
     assert (restored.status, restored.cancel_reason, restored.date) == ("planned", "", d(9, 15))
     assert restored.sequence == 2  # calendars must see the revert as a newer version
+
+
+def test_undo_refuses_a_change_whose_session_has_since_been_held(world, planned, monkeypatch):
+    """A lesson moved, then held at its new time: undoing the move would move the record of
+    a service given (clause 10.2.1), so the undo is refused and nothing changes."""
+    p, cal = planned
+    first = sessions(p)[0]
+    move_session(first, p, world.worker, d(9, 17), cal[2].start, cal[2].end, cal[2].id)
+    headcount(Session.get_by_id(first.id), 38)
+    monkeypatch.setattr("planner.runs.held.local_today", lambda: d(9, 18))
+    with pytest.raises(PlannerError, match="已完成"):
+        undo_last(p, world.worker)
+    assert Session.get_by_id(first.id).date == d(9, 17)
+    assert not ScheduleChange.get(ScheduleChange.program == p.id).undone
+
+
+def test_undo_refuses_to_bring_a_session_back_to_a_day_gone_by(world, planned, monkeypatch):
+    """Moved from 15 to 29 September; on the 20th, undoing would put it on a day that has
+    passed, where it could never be held."""
+    p, cal = planned
+    first = sessions(p)[0]
+    move_session(first, p, world.worker, d(9, 29), cal[7].start, cal[7].end, cal[7].id)
+    monkeypatch.setattr("planner.runs.held.local_today", lambda: d(9, 20))
+    with pytest.raises(PlannerError, match="已经过去"):
+        undo_last(p, world.worker)
+    assert Session.get_by_id(first.id).date == d(9, 29)
 
 
 def test_undo_a_move_then_nothing_left(world, planned):

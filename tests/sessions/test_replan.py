@@ -16,6 +16,8 @@ from planner.sessions.services import undo_last
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import d, periods, program, spec, statutory
 
+pytestmark = pytest.mark.usefixtures("before_term")  # undo follows the held and past rule
+
 BEFORE = dt.datetime(2026, 9, 1, 8, 0)  # Beijing time, before the series starts
 
 
