@@ -197,15 +197,21 @@ def start(app, user, scope, target_id, kind, items, name, detail="") -> ExportJo
     return job
 
 
+def swept(job) -> bool:
+    """A finished zip whose file the day's sweep removed: its page offers to build it again."""
+    return job.status == "done" and not storage.exists(job.token)
+
+
 def retry(app, user, token) -> ExportJob:
     """Queue a failed zip of the user's again (its worker died, or it raised on every
-    try): the same row and token, built from the start. NOT_FOUND for another user's or a
-    swept job; CONFLICT unless it failed, or while the user has too many being built."""
+    try), or a finished one whose file was swept: the same row and token, built from the
+    start. NOT_FOUND for another user's job; CONFLICT unless it failed or was swept, or
+    while the user has too many being built."""
     job = ExportJob.get_or_none((ExportJob.token == token) & (ExportJob.user == user.id))
     if job is None:
         raise PlannerError(GONE, kind=NOT_FOUND)
     job = job_limits.refreshed(job, _stale_seconds(app))
-    if job.status != "failed":
+    if job.status != "failed" and not swept(job):
         raise PlannerError(NOT_FAILED, kind=CONFLICT)
     with write_tx():
         job_limits.check_room(
@@ -217,7 +223,7 @@ def retry(app, user, token) -> ExportJob:
             ExportJob.update(
                 status="queued", done=0, error="", finished_at=None, runner="", heartbeat_at=now()
             )
-            .where((ExportJob.id == job.id) & (ExportJob.status == "failed"))
+            .where((ExportJob.id == job.id) & (ExportJob.status == job.status))
             .execute()
         )
         if not reset:  # another tab retried it first

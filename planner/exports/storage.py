@@ -98,6 +98,14 @@ def load(key: str, app=None) -> bytes | None:
         return None
 
 
+def exists(key: str, app=None) -> bool:
+    """Whether the finished file is still kept (not swept)."""
+    app = app or current_app
+    if backend(app) == "db":
+        return ExportFile.select().where(ExportFile.key == key).exists()
+    return os.path.exists(_path(app, key))
+
+
 def delete(key: str, app=None) -> None:
     app = app or current_app
     ExportFile.delete().where(ExportFile.key == key).execute()

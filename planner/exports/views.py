@@ -140,7 +140,7 @@ def _job(token):
 def job(token):
     """The progress of a zip; the fragment polls itself until the job ends."""
     found = job_limits.refreshed(_job(token), current_app.config["EXPORT_JOB_STALE_SECONDS"])
-    return render("exports/job.html", "exports/_progress.html", job=found)
+    return render("exports/job.html", "exports/_progress.html", job=found, swept=jobs.swept(found))
 
 
 @bp.get("/exports/<token>/download")
@@ -151,8 +151,8 @@ def job_download(token):
     if found.status != "done":
         abort(404)
     data = storage.load(found.token)
-    if data is None:  # swept after a day
-        abort(404)
+    if data is None:  # swept after a day: gone, and the page says so and offers a new one
+        return render("exports/job.html", "exports/_progress.html", 410, job=found, swept=True)
     return send_download(data, found.filename, "application/zip")
 
 
