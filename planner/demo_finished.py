@@ -103,7 +103,13 @@ def load_finished_group() -> int:
         User.get(User.username == "supervisor"),
     )
     program = _program(school, worker)
-    classes = {c.name: c for c in SchoolClass.select().where(SchoolClass.school == school)}
+    classes = {  # the classes of the group's own school year (a name repeats every year)
+        c.name: c
+        for c in SchoolClass.select().where(
+            (SchoolClass.school == school)
+            & (SchoolClass.school_year == program.term.school_year_id)
+        )
+    }
     sessions = list(Session.select().where(Session.program == program).order_by(Session.seq))
     rating = Instrument.get(Instrument.slug == "group-goal-self-rating")
     satisfaction = Instrument.get(Instrument.slug == "satisfaction")

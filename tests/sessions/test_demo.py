@@ -10,6 +10,7 @@ from planner.sessions.models import Program, Session
 from tests.sessions.factories import statutory
 
 LIBRARY = os.path.join(os.path.dirname(__file__), "..", "..", "content", "curricula")
+INSTRUMENTS = os.path.join(os.path.dirname(__file__), "..", "..", "content", "instruments")
 
 
 def test_demo_plans_programs_once_with_past_and_future_sessions(app):
@@ -47,3 +48,28 @@ def test_demo_group_is_running_with_records(app):
     assert Reflection.select().where(Reflection.status == "submitted").count() == 1
     codes = [s.archive_code for s in Student.select()]
     assert len(set(codes)) == len(codes) and all(codes)
+
+
+def test_the_finished_group_takes_the_classes_of_its_own_school_year(app):
+    """A class name repeats every school year: the finished group's students go in the
+    classes of its term's year, not in a same-named class of another year."""
+    from planner.demo_finished import TITLE, load_finished_group
+    from planner.evaluation.services import import_instruments, load_instruments
+    from planner.schools.models import School, SchoolClass, SchoolYear
+    from planner.students.models import GroupMember
+
+    import_library(load_library(LIBRARY)[0])
+    import_instruments(load_instruments(INSTRUMENTS)[0])
+    statutory()
+    load_demo(dt.date(2026, 11, 22))
+    plan_demo_programs()
+    school = School.get(School.code == "CDZX")
+    later = SchoolYear.create(
+        school=school, start_year=2030, start=dt.date(2030, 9, 1), end=dt.date(2031, 8, 31)
+    )
+    for c in list(SchoolClass.select().where(SchoolClass.school == school)):
+        SchoolClass.create(school=school, school_year=later, name=c.name, grade=c.grade)
+    assert load_finished_group() > 0
+    term_year = Program.get(Program.title == TITLE).term.school_year_id
+    years = {m.student.school_class.school_year_id for m in GroupMember.select()}
+    assert years == {term_year}
