@@ -8,6 +8,7 @@ import re
 
 from playhouse.test_utils import count_queries
 
+from planner.accounts.models import Supervision
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.schools.models import Agency
 from tests import factories
@@ -75,6 +76,10 @@ def test_years_without_holidays(client, world, clock):
 
 
 def test_the_safeguarding_lead(client, world, clock):
+    """A gap while no lead is chosen, unless the safeguarding card already warns of it."""
+    body = login_as(client, world.admin).get("/dashboard").get_data(as_text=True)
+    assert 'id="no-safeguarding-lead"' in body and 'id="gap-lead"' not in body
+    Supervision.create(supervisor=world.supervisor, worker=world.worker_other)
     assert 'id="gap-lead"' in gaps(client, world)
     Agency.update(safeguarding_lead=world.supervisor.id).where(
         Agency.id == world.agency.id

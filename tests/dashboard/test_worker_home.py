@@ -160,3 +160,18 @@ def test_the_query_count_is_pinned_and_does_not_grow(client, world, clock):
     assert body_many.count('id="due-returned-') == 5
     assert body_many.count('id="home-session-') == 5
     assert body_many.count('id="due-follow-up-') == 5 and "丙校" in body_many
+
+
+def test_the_week_is_beijings_in_the_small_hours(client, world, monkeypatch):
+    """01:30 on Monday in Beijing is still Sunday on a UTC server: the home page's today
+    and this week are Beijing's."""
+    monkeypatch.setattr(
+        "planner.i18n.utc_clock", lambda: dt.datetime(2026, 12, 6, 17, 30, tzinfo=dt.timezone.utc)
+    )
+    sunday = rf.sessions_of(rf.program(world, first=dt.date(2026, 12, 6), sessions=1))[0]
+    monday = rf.sessions_of(rf.program(world, first=MONDAY, sessions=1))[0]
+    week = section(home(client, world.worker), "this-week")
+    assert f'id="home-session-{monday.id}"' in week
+    assert f'id="home-session-{sunday.id}"' not in week  # last week's, in Beijing
+    today = re.search(r'<h3 class="home-day is-today">(.*?)</h3>', week, re.S).group(1)
+    assert "2026年12月7日" in today and 'id="today-free"' not in week
