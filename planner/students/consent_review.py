@@ -33,23 +33,42 @@ def birthday(birth: dt.date, years: int) -> dt.date:
         return dt.date(birth.year + years, 3, 1)
 
 
+def _turned_14(on: dt.date):
+    return (
+        ~Student.archived
+        & Student.anonymised_at.is_null()
+        & Student.birth_date.is_null(False)
+        & (Student.birth_date <= years_before(on, OWN_CONSENT_AGE))
+    )
+
+
+def _to_confirm(standing) -> bool:
+    return any(standing.given(p) and not standing.ok(p) for p in PURPOSES)
+
+
+def counts(school_ids, on: dt.date | None = None) -> dict:
+    """{school id: how many students to_confirm lists} for these schools, for the home page:
+    numbers only, no names read (so no audit row). Two queries, however many schools."""
+    on = on or local_today()
+    found = standings_where(Student.school.in_(list(school_ids)) & _turned_14(on), on)
+    ids = [sid for sid, standing in found.items() if _to_confirm(standing)]
+    out = {}
+    for (school_id,) in Student.select(Student.school).where(Student.id.in_(ids)).tuples():
+        out[school_id] = out.get(school_id, 0) + 1
+    return out
+
+
 def to_confirm(user, school_id: int, on: dt.date | None = None) -> list:
     """Turning 14: the school's students who are 14 or older on `on` (Beijing today) and have
     a purpose with a consent that counts but not every one they need (only the guardian's, or
     from old records only their own before 18). [(student with class, Standing, 14th birthday)] by class and
     student number, in two queries; listing names is a read and appends one audit row."""
     on = on or local_today()
-    where = (
-        (Student.school == school_id)
-        & ~Student.archived
-        & Student.anonymised_at.is_null()
-        & Student.birth_date.is_null(False)
-        & (Student.birth_date <= years_before(on, OWN_CONSENT_AGE))
-    )
+    where = (Student.school == school_id) & _turned_14(on)
     found = {
         sid: standing
         for sid, standing in standings_where(where, on).items()
-        if any(standing.given(p) and not standing.ok(p) for p in PURPOSES)
+        if _to_confirm(standing)
     }
     students = []
     if found:
