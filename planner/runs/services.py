@@ -297,15 +297,35 @@ def sessions_today(user, day=None):
         .where(Session.date == day)
         .order_by(Session.start, Session.id)
     )
+    return mark_held(_runnable(user, query), day)
+
+
+def _runnable(user, query):
+    """Narrow a sessions query to those the user may run: a worker's own programs, a
+    supervisor's workers' groups."""
     if user.is_worker:
-        query = query.where(
+        return query.where(
             Program.id.in_(
                 ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
             )
         )
-    elif user.is_supervisor:  # only the run pages they may open: their workers' groups
-        query = query.where(Program.id.in_(supervised_programs(user)))
-    return mark_held(query, day)
+    if user.is_supervisor:
+        return query.where(Program.id.in_(supervised_programs(user)))
+    return query
+
+
+def upcoming_session(user, day=None):
+    """The first session after today that the user may run and that is not cancelled, or
+    None: what /run/today names on a free day (one query)."""
+    day = day or local_today()
+    query = (
+        sessions_query(user)
+        .select_extend(SessionTemplate)
+        .join_from(Session, SessionTemplate)
+        .where((Session.date > day) & (Session.status != "cancelled"))
+        .order_by(Session.date, Session.start, Session.id)
+    )
+    return _runnable(user, query).first()
 
 
 def next_session(sessions, at=None):

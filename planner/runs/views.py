@@ -169,7 +169,14 @@ def today():
         chosen = services.next_session(sessions)
         if chosen is not None:
             return redirect(url_for("runs.run", session_id=chosen.id))
-    return render("runs/today.html", "runs/_today_body.html", sessions=sessions, day=local_today())
+    upcoming = None if sessions else services.upcoming_session(current_user)
+    return render(
+        "runs/today.html",
+        "runs/_today_body.html",
+        sessions=sessions,
+        upcoming=upcoming,
+        day=local_today(),
+    )
 
 
 def _tap_answer(status, message, errors=None, session=None):

@@ -15,6 +15,28 @@ def test_nothing_today(worker):
     assert "今天没有安排" in response.get_data(as_text=True)
 
 
+def test_a_free_day_names_the_next_session(client, world):
+    """Nothing today: the page says when the worker's next session is, and links to it; a
+    colleague's earlier session and a cancelled one are not hers to be told of."""
+    from tests import factories
+
+    later = run_session(world, day=local_today() + dt.timedelta(days=9))
+    cancelled = run_session(world, day=local_today() + dt.timedelta(days=2))
+    Session.update(status="cancelled").where(Session.id == cancelled.id).execute()
+    colleague = factories.user("worker", agency=world.agency, schools=[world.school])
+    run_session(world, workers=[colleague], day=local_today() + dt.timedelta(days=1))
+    html = login_as(client, world.worker).get("/run/today").get_data(as_text=True)
+    assert "今天没有安排" in html and 'id="next-session"' in html
+    assert f"/programs/{later.program_id}" in html
+    assert f"/programs/{cancelled.program_id}" not in html
+
+
+def test_a_free_day_with_nothing_ahead_says_so(worker, world):
+    run_session(world, day=local_today() - dt.timedelta(days=3))
+    html = worker.get("/run/today").get_data(as_text=True)
+    assert "今天没有安排" in html and "之后也还没有安排活动" in html
+
+
 def test_a_worker_goes_straight_to_todays_session(worker, world):
     session = run_session(world)
     run_session(world, day=local_today() + dt.timedelta(days=1))
