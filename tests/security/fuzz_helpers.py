@@ -240,9 +240,7 @@ def _screen_mapping(client, w):
 
 
 def _screen_preview(client, w):
-    form = next(
-        f for f in forms_of(_screen_mapping(client, w)) if f.action.endswith("/preview")
-    )
+    form = next(f for f in forms_of(_screen_mapping(client, w)) if f.action.endswith("/preview"))
     data = MultiDict(
         [(n, v) for n, f in form.fields.items() for v in f.values if f.kind != "button"]
     )
