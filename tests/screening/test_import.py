@@ -62,7 +62,9 @@ def test_a_sheet_imports_every_row(worker, world, rnd):
     data = xlsx(_rows(a, q12="0") + _rows(b, value="2"), headers=["学号", *ITEMS])
     preview = _through_preview(worker, rnd, data, "平台导出.xlsx")
     html = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "全部可以导入" in html and "一般" in html and "高危" in html
+    assert (
+        preview.status_code == 200 and "全部可以导入" in html and "一般" in html and "高危" in html
+    )
     done = _next(worker, html, "/commit")
     assert done.status_code == 303
     tiers = {r.student_id: (r.total, r.tier) for r in ScreeningResult.select()}
