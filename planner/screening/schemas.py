@@ -23,6 +23,10 @@ def result_form(instrument):
     return FormSchema.from_dict(spec, name="ResultForm")()
 
 
+class InstrumentTextForm(FormSchema):
+    text = Text(20000, required=True)
+
+
 class OverrideForm(FormSchema):
     tier = Choice({"": "", **TIERS}, load_default="")
     reason = Text(200, load_default="")

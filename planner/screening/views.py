@@ -13,10 +13,16 @@ from flask_login import current_user
 from planner.access import allow, school_or_404
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.roles import SUPERVISOR, WORKER
-from planner.screening import imports, services
+from planner.roles import ADMIN, SUPERVISOR, WORKER
+from planner.screening import imports, instruments, services
 from planner.screening.models import TIERS
-from planner.screening.schemas import OverrideForm, RoundForm, mapping_schema, result_form
+from planner.screening.schemas import (
+    InstrumentTextForm,
+    OverrideForm,
+    RoundForm,
+    mapping_schema,
+    result_form,
+)
 from planner.screening.scoring import rule_text
 from planner.students import roster, uploads
 from planner.web import conflict_response, error_status, go, load_form, render
@@ -126,6 +132,35 @@ def tier(round_id, result_id):
             abort(404)
         return _page(rnd, error_status(err), {key: err.message})
     return go(url_for("screening.round_page", round_id=rnd.id) + "#tiers")
+
+
+def _instruments_page(status=200, errors=None, form=None):
+    listed = list(services.instruments(current_user.agency_id))
+    return render(
+        "screening/instruments.html",
+        "screening/_instrument_form.html",
+        status,
+        instruments=listed,
+        rules={i.id: rule_text(i) for i in listed},
+        errors=errors or {},
+        form=form,
+    )
+
+
+@bp.route("/admin/screening-instruments", methods=["GET", "POST"])
+@allow(ADMIN)
+def instruments_page():
+    """The screening instruments in use, and the agency's own in the instrument format."""
+    if request.method == "GET":
+        return _instruments_page()
+    values, errors = load_form(InstrumentTextForm())
+    if errors:
+        return _instruments_page(422, errors, request.form)
+    try:
+        instruments.add(current_user, values["text"])
+    except PlannerError as err:
+        return _instruments_page(error_status(err), {"text": err.message}, request.form)
+    return go(url_for("screening.instruments_page"))
 
 
 # ---- import: upload → map columns → preview → commit (students/roster.py's reading) ----

@@ -2,7 +2,7 @@
 the supervisor of those workers reads; admins and teachers never see screening results
 (403); another school's worker gets 404; a supervisor of other workers 403."""
 
-from tests.access import only
+from tests.access import ADMIN, only
 from tests.screening import factories as sf
 
 
@@ -19,6 +19,7 @@ WRITE = only({"worker"}, worker_other=404)
 WRITE_POST = only({"worker"}, ok=303, worker_other=404)
 
 RULES = {
+    "screening.instruments_page": ("GET", lambda w: "/admin/screening-instruments", None, ADMIN),
     "screening.index": (
         "GET",
         lambda w: f"/schools/{w.school.id}/screening",

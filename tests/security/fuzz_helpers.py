@@ -131,6 +131,7 @@ TYPED = {
     "calendars.ics_upload": _files("ics"),
     "students.import_upload": _files("csv"),
     "screening.import_upload": _files("screening"),
+    "screening.instruments_page": lambda w: {"text": own_screening_yaml()},
     "screening.new": lambda w: {
         "title": "测试筛查",
         "program_id": REAL,
@@ -223,6 +224,17 @@ def _preview(client, w):
         [(n, v) for n, f in form.fields.items() for v in f.values if f.kind != "button"]
     )
     return client.post(form.action, data=data).get_data(as_text=True)
+
+
+def own_screening_yaml() -> str:
+    """The shipped screening instrument as an agency's own (another slug)."""
+    import os
+
+    from planner import ROOT
+
+    path = os.path.join(ROOT, "content", "instruments", "screening-wellbeing.yaml")
+    with open(path, encoding="utf-8") as fh:
+        return fh.read().replace("slug: screening-wellbeing", "slug: fuzz-screening")
 
 
 def screening_sheet(w) -> bytes:

@@ -94,6 +94,7 @@ FORM_ENDPOINTS = [
     "screening.import_commit",
     "screening.import_preview",
     "screening.import_upload",
+    "screening.instruments_page",
     "screening.new",
     "screening.result",
     "screening.tier",
