@@ -32,6 +32,7 @@ def view_modules() -> list:
     from planner.runs import views as runs
     from planner.schools import views as schools
     from planner.schools import year_views
+    from planner.screening import views as screening
     from planner.sessions import agenda, copy_views
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
@@ -57,6 +58,7 @@ def view_modules() -> list:
         runs,
         reflections,
         evaluation,
+        screening,
         exports,
         template_views,
         reports,

@@ -12,6 +12,7 @@ from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
+from planner.screening.models import ScreeningResult, ScreeningRound
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -71,6 +72,8 @@ MODELS = [
     Score,
     GasGoal,
     ProgramEvaluation,
+    ScreeningRound,
+    ScreeningResult,
     DocTemplate,
     ExportJob,
     ExportFile,

@@ -11,7 +11,12 @@ from planner.sessions.models import Program
 from planner.students.models import Student
 
 TIMEPOINTS = {"pre": _l("前测"), "post": _l("后测"), "followup": _l("追踪")}
-INSTRUMENT_KINDS = {"likert": _l("量表"), "gas": _l("目标达成量表（GAS）"), "open": _l("开放问题")}
+INSTRUMENT_KINDS = {
+    "likert": _l("量表"),
+    "gas": _l("目标达成量表（GAS）"),
+    "open": _l("开放问题"),
+    "screening": _l("筛查问卷"),
+}
 GOAL_STATUSES = {
     "met": _l("已达成"),
     "partly": _l("部分达成"),

@@ -18,7 +18,7 @@ from planner.forms import (
 )
 from planner.i18n import lazy_gettext as _l
 
-KINDS = ("likert", "gas", "open")
+KINDS = ("likert", "gas", "open", "screening")
 PURPOSES = {"outcome": _l("成效评估（前后测对比）"), "satisfaction": _l("满意度")}
 MAX_ITEMS = 40
 GAS_GOALS = 5  # goals per member
@@ -54,6 +54,49 @@ class LevelSchema(Strict):
     description = PlainText(300, load_default="")
 
 
+class TiersSchema(Strict):
+    concern = fields.Integer(required=True, strict=True, error_messages=MESSAGES)
+    high = fields.Integer(required=True, strict=True, error_messages=MESSAGES)
+
+
+class CriticalSchema(Strict):
+    items = fields.List(fields.String(), required=True, error_messages=MESSAGES)
+    at_least = fields.Integer(required=True, strict=True, error_messages=MESSAGES)
+
+
+class ScoringSchema(Strict):
+    """A screening instrument's published scoring rule: the total is the sum of the items;
+    a total from `concern` is 关注, from `high` 高危; any critical item answered at least
+    `at_least` is 高危 whatever the total (planner/screening/scoring.py applies it)."""
+
+    method = fields.String(required=True, validate=validate.OneOf(["sum"]), error_messages=MESSAGES)
+    tiers = fields.Nested(TiersSchema, required=True, error_messages=MESSAGES)
+    critical = fields.Nested(CriticalSchema, load_default=None)
+
+
+def _check_scoring(data):
+    """The thresholds lie inside the totals the items can reach, 关注 below 高危, and the
+    critical items are items of the instrument, with a level on its scale."""
+    scoring, scale, keys = data["scoring"], data["scale"], [i["key"] for i in data["items"]]
+    low, high = scale["min"] * len(keys), scale["max"] * len(keys)
+    tiers = scoring["tiers"]
+    if not low < tiers["concern"] < tiers["high"] <= high:
+        raise ValidationError(
+            _l(
+                "分界值须满足：最低总分 < 关注 < 高危 ≤ 最高总分（%(low)s–%(high)s）。",
+                low=low,
+                high=high,
+            ),
+            "scoring",
+        )
+    critical = scoring.get("critical")
+    if critical:
+        if not critical["items"] or any(k not in keys for k in critical["items"]):
+            raise ValidationError(_l("安全题须是本工具中的题目编号。"), "scoring")
+        if not scale["min"] < critical["at_least"] <= scale["max"]:
+            raise ValidationError(_l("安全题的触发分须在量表范围内且高于最低分。"), "scoring")
+
+
 class InstrumentSchema(Strict):
     """One instrument, as in content/instruments/*.yaml."""
 
@@ -66,13 +109,13 @@ class InstrumentSchema(Strict):
     scale = fields.Nested(ScaleSchema, required=True, error_messages=MESSAGES)
     applies_at = fields.List(
         fields.String(validate=validate.OneOf(list(TIMEPOINTS))),
-        required=True,
-        validate=validate.Length(min=1),
+        load_default=list,  # required of every kind but screening (checked below)
         error_messages=MESSAGES,
     )
     items = fields.List(
         fields.Nested(ItemSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS)
     )
+    scoring = fields.Nested(ScoringSchema, load_default=None)  # screening only
     open_questions = fields.List(fields.Nested(QuestionSchema), load_default=list)
     levels = fields.List(fields.Nested(LevelSchema), load_default=None)
     default_weight = fields.Integer(load_default=None)
@@ -92,22 +135,34 @@ class InstrumentSchema(Strict):
             raise ValidationError(
                 _l("等级说明的个数须等于等级数（最高分 − 最低分 + 1）。"), "scale"
             )
-        if data["kind"] == "likert" and not data["items"]:
+        if data["kind"] in ("likert", "screening") and not data["items"]:
             raise ValidationError(_l("量表至少要有一道题目。"), "items")
+        if data["kind"] != "screening" and not data["applies_at"]:
+            raise ValidationError(_l("请至少选择一个施测时间点。"), "applies_at")
+        if (data["kind"] == "screening") != (data.get("scoring") is not None):
+            raise ValidationError(
+                _l("筛查工具须写明计分规则（scoring），其他工具不写。"), "scoring"
+            )
         keys = [i["key"] for i in data["items"]] + [q["key"] for q in data["open_questions"]]
         if len(keys) != len(set(keys)):
             raise ValidationError(_l("题目编号不能重复。"), "items")
+        if data["kind"] == "screening":
+            _check_scoring(data)
 
 
 def to_model(data: dict) -> dict:
     """InstrumentSchema data → Instrument columns."""
     extra = {
         k: data[k]
-        for k in ("levels", "default_weight", "rho", "formula", "example_goal")
+        for k in ("levels", "default_weight", "rho", "formula", "example_goal", "scoring")
         if data.get(k) is not None
     }
     extra["purpose"] = data.get("purpose") or (
-        "satisfaction" if data["applies_at"] == ["post"] else "outcome"
+        "screening"
+        if data["kind"] == "screening"
+        else "satisfaction"
+        if data["applies_at"] == ["post"]
+        else "outcome"
     )
     return dict(
         slug=data["slug"],

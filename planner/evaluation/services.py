@@ -50,11 +50,14 @@ def import_instruments(items: list[dict]) -> int:
 
 
 def instruments_for(agency_id):
-    """The shipped instruments and the agency's own, not archived."""
+    """The shipped instruments and the agency's own, not archived; screening instruments
+    are planner.screening's (screening.services.instruments), never a group's measure."""
     return (
         Instrument.select()
         .where(
-            ~Instrument.archived & (Instrument.agency.is_null() | (Instrument.agency == agency_id))
+            ~Instrument.archived
+            & (Instrument.kind != "screening")
+            & (Instrument.agency.is_null() | (Instrument.agency == agency_id))
         )
         .order_by(Instrument.agency.is_null(False), Instrument.id)
     )

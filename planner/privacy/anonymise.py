@@ -12,6 +12,7 @@ from planner.evaluation.models import GasGoal, Score
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import SessionRecord
+from planner.screening.models import ScreeningResult
 from planner.sessions.models import Session
 from planner.students.models import Consent, GroupMember, Student
 
@@ -75,6 +76,9 @@ def anonymise_student(student: Student) -> None:
             ).where(GasGoal.id == goal.id).execute()
     GroupMember.update(screening_note="").where(GroupMember.student == student.id).execute()
     Score.update(open_answers={}).where(Score.student == student.id).execute()
+    ScreeningResult.update(override_reason="").where(
+        ScreeningResult.student == student.id
+    ).execute()
     Consent.update(giver_name="").where(Consent.student == student.id).execute()
     stamp = now()
     Student.update(

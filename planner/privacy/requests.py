@@ -22,6 +22,7 @@ from planner.privacy.models import REQUEST_KINDS, REQUESTERS, DataRequest
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance
 from planner.schools.models import School, SchoolClass
+from planner.screening.models import ScreeningResult, ScreeningRound
 from planner.sessions.models import Program, Session
 from planner.students.models import Consent, GroupMember, Student
 
@@ -280,6 +281,21 @@ def student_data(user, student: Student) -> dict:
             .join(Program)
             .join_from(Score, Instrument)
             .where(Score.student == student.id)
+        ],
+        "screening": [
+            {
+                "round": r.round.title,
+                "instrument": r.round.instrument.name,
+                "answers": r.answers,
+                "total": r.total,
+                "tier": r.tier,
+                "override_tier": r.override_tier,
+                "override_reason": r.override_reason,
+            }
+            for r in ScreeningResult.select(ScreeningResult, ScreeningRound, Instrument)
+            .join(ScreeningRound)
+            .join(Instrument)
+            .where(ScreeningResult.student == student.id)
         ],
         "goals": [
             {

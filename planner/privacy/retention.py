@@ -23,6 +23,7 @@ from planner.privacy.models import MAX_DAYS, MIN_DAYS, RECORD_TYPES, RetentionSe
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import Agency, School
+from planner.screening.models import ScreeningResult, ScreeningRound
 from planner.sessions.models import Program, Session
 from planner.students.models import Consent, Student
 
@@ -177,7 +178,17 @@ def _scores(agency_id, cutoffs, dry_run):
         total += len(ids)
         if ids and not dry_run:
             _delete(model, model.id, ids)
-    return total
+    # screening results are measures too: they go with the scores' retention period
+    rounds = ScreeningRound.select(ScreeningRound.id).where(ScreeningRound.program.in_(programs))
+    ids = [
+        row.id
+        for row in ScreeningResult.select(ScreeningResult.id).where(
+            ScreeningResult.round.in_(rounds) & (ScreeningResult.updated_at < _at(cutoff))
+        )
+    ]
+    if ids and not dry_run:
+        _delete(ScreeningResult, ScreeningResult.id, ids)
+    return total + len(ids)
 
 
 def _consents(agency_id, cutoffs, dry_run):

@@ -14,6 +14,7 @@ PURPOSES = {
     "participation": _l("参加小组"),
     "attendance": _l("出勤记录"),
     "observation": _l("观察记录"),
+    "screening": _l("心理筛查"),
 }
 # Who gave it: the guardian's consent and the student's own count (consent.required_givers);
 # the student's assent (赞同) is recorded and shown at any age, never required.

@@ -21,10 +21,11 @@ def test_shipped_instruments_validate_and_import_idempotently(app):
         "group-goal-self-rating",
         "likert-template",
         "satisfaction",
+        "screening-wellbeing",
     }
-    assert import_instruments(items) == 4
+    assert import_instruments(items) == 5
     import_instruments(items)
-    assert Instrument.select().count() == 4
+    assert Instrument.select().count() == 5
     rating = Instrument.get(Instrument.slug == "group-goal-self-rating")
     assert (rating.scale_min, rating.scale_max, len(rating.items)) == (1, 5, 9)
     assert rating.purpose == "outcome"

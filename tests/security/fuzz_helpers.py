@@ -62,6 +62,8 @@ def _files(kind):
             return {"file": (CLASS_LIST, "名单.csv")}
         from tests.exports.test_template_upload import GOOD
 
+        if kind == "screening":
+            return {"file": (screening_sheet(w), "筛查结果.csv")}
         return {"file": (GOOD, "机构模板.docx")}
 
     return typed
@@ -128,6 +130,13 @@ TYPED = {
     },  # what runmode.js adds
     "calendars.ics_upload": _files("ics"),
     "students.import_upload": _files("csv"),
+    "screening.import_upload": _files("screening"),
+    "screening.instruments_page": lambda w: {"text": own_screening_yaml()},
+    "screening.new": lambda w: {
+        "title": "测试筛查",
+        "program_id": REAL,
+        "instrument_id": REAL,
+    },
     "exports.template_upload": _files("docx"),
 }
 
@@ -211,6 +220,39 @@ def _mapping(client, w):
 def _preview(client, w):
     """The mapping form as guessed, posted: the preview with its commit form."""
     form = next(f for f in forms_of(_mapping(client, w)) if f.action.endswith("/preview"))
+    data = MultiDict(
+        [(n, v) for n, f in form.fields.items() for v in f.values if f.kind != "button"]
+    )
+    return client.post(form.action, data=data).get_data(as_text=True)
+
+
+def own_screening_yaml() -> str:
+    """The shipped screening instrument as an agency's own (another slug)."""
+    import os
+
+    from planner import ROOT
+
+    path = os.path.join(ROOT, "content", "instruments", "screening-wellbeing.yaml")
+    with open(path, encoding="utf-8") as fh:
+        return fh.read().replace("slug: screening-wellbeing", "slug: fuzz-screening")
+
+
+def screening_sheet(w) -> bytes:
+    """A platform's results sheet every row of which imports into the matrix's round."""
+    keys = [f"第{n}题" for n in range(1, len(w.screen_round.instrument.items) + 1)]
+    scores = ",".join("1" for _ in keys)
+    return f"学号,{','.join(keys)}\r\n{w.screen_student.student_no},{scores}\r\n".encode()
+
+
+def _screen_mapping(client, w):
+    return client.post(
+        f"/screening/{w.screen_round.id}/import",
+        data={"file": (io.BytesIO(screening_sheet(w)), "筛查结果.csv")},
+    ).get_data(as_text=True)
+
+
+def _screen_preview(client, w):
+    form = next(f for f in forms_of(_screen_mapping(client, w)) if f.action.endswith("/preview"))
     data = MultiDict(
         [(n, v) for n, f in form.fields.items() for v in f.values if f.kind != "button"]
     )
@@ -336,6 +378,9 @@ PRELUDES = {
     "students.import_cancel": _mapping,
     "students.import_commit": _preview,
     "calendars.ics_commit": _ics_preview,
+    "screening.import_preview": _screen_mapping,
+    "screening.import_cancel": _screen_mapping,
+    "screening.import_commit": _screen_preview,
     "programs.undo": _after_bump,
     "programs.replan_page": _displaced,
     "programs.notified": _changed_after_export,

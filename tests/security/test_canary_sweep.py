@@ -17,6 +17,7 @@ from planner.students.models import Consent, GroupMember, Student
 from tests.access import PERSONAS
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
+from tests.screening import factories as sf
 from tests.security import helpers as h
 
 CANARY = "甄卡纳瑞"
@@ -55,7 +56,7 @@ def seed_canary(w):
         birth_date=dt.date(2013, 5, 1),
         school_class=w.cls,
     )
-    for purpose in ("participation", "attendance", "observation"):
+    for purpose in ("participation", "attendance", "observation", "screening"):
         Consent.create(
             student=c,
             purpose=purpose,
@@ -77,6 +78,7 @@ def seed_canary(w):
             for timepoint in ("pre", "post"):
                 ef.score(group, c, inst, timepoint, 3)
     ef.goal(group, c)
+    sf.result(w.screen_round, c, 3, q12=1)  # a 高危 screening result (the safety item)
     return types.SimpleNamespace(
         student=c, group=group, member=member, session=first, reflection=refl
     )
@@ -133,6 +135,8 @@ def test_canary_name_reaches_nobody_outside_the_caseload(app, world, caplog):
     worker = h.client_for(app, w, "worker")
     roster = h.fetch(worker, f"/programs/{c.group.id}/roster")
     assert roster.status == 200 and CANARY in roster.text
+    tiers = h.fetch(worker, f"/screening/{w.screen_round.id}")
+    assert tiers.status == 200 and CANARY in tiers.text  # and on the screening tier list
 
     feed_urls = h.make_feeds([getattr(w, p) for p in PERSONAS[1:]])
     found, counts, by_design = [], {}, set()
