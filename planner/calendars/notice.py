@@ -28,6 +28,7 @@ from planner.calendars.models import CalendarDay
 from planner.calendars.services import import_statutory, statutory_rows
 from planner.db import write_tx
 from planner.errors import PlannerError
+from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
 
 NUMERAL = "一二三四五六七八九十"
@@ -206,7 +207,10 @@ def parse(text: str) -> dict:
             day += dt.timedelta(days=1)
     for makeup in makeup_days:
         if makeup["date"] in seen:
-            _fail(_l("调休上班日{day}落在放假期间内。"), day=makeup["date"].isoformat())
+            _fail(
+                _l("调休上班日{day}落在放假期间内。"),
+                day=format_day(makeup["date"], with_weekday=False),
+            )
     makeup_days.sort(key=lambda m: m["date"])
     return {"year": year, "source": source, "holidays": holidays, "makeup_days": makeup_days}
 

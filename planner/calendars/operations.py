@@ -15,9 +15,15 @@ from planner.calendars.models import DAY_KINDS, NO_TEACHING, BellPeriod, Calenda
 from planner.calendars.services import bell_token, dates, holiday_range
 from planner.db import ConflictError, database, is_sqlite, save_versioned, write_tx
 from planner.errors import PlannerError
+from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
 
 MANUAL_SOURCE = "管理员录入"
+
+
+def _day(day) -> str:
+    """A date in a message: 2026年11月11日, as the calendar page shows it."""
+    return format_day(day, with_weekday=False)
 
 
 def _lock(key: str) -> None:
@@ -56,9 +62,9 @@ def _national_clashes(days: list, exclude: list, kind: str) -> dict:
         if other.id in exclude:
             continue
         if other.kind == "makeup":
-            msg = _l("%(d)s 已是调休上班日（%(n)s）。", d=other.date.isoformat(), n=other.name)
+            msg = _l("%(d)s 已是调休上班日（%(n)s）。", d=_day(other.date), n=other.name)
         else:
-            msg = _l("与已有假期“%(n)s”重叠（%(d)s）。", n=other.name, d=other.date.isoformat())
+            msg = _l("与已有假期“%(n)s”重叠（%(d)s）。", n=other.name, d=_day(other.date))
         return {field: msg}
     return {}
 
@@ -152,7 +158,7 @@ def school_clashes(school_id: int, items: list, exclude_id: int | None = None) -
             if _contradicts(kind, other_kind) and key not in errors:
                 errors[key] = _l(
                     "%(d)s 已有%(k)s“%(n)s”。",
-                    d=day.isoformat(),
+                    d=_day(day),
                     k=DAY_KINDS.get(other_kind, other_kind),
                     n=other_name,
                 )
@@ -166,8 +172,8 @@ def check_in_term(term, days: list, field: str) -> None:
             errors={
                 field: _l(
                     "日期应在本学期（%(a)s 至 %(b)s）之内。",
-                    a=term.start.isoformat(),
-                    b=term.end.isoformat(),
+                    a=_day(term.start),
+                    b=_day(term.end),
                 )
             }
         )

@@ -27,8 +27,8 @@ from planner.accounts.models import TeacherClass, User
 from planner.audit.models import record
 from planner.db import now, write_tx
 from planner.errors import CONFLICT, FORBIDDEN, PlannerError
+from planner.i18n import format_day, local_today
 from planner.i18n import lazy_gettext as _l
-from planner.i18n import local_today
 from planner.schools import years
 from planner.schools.models import Agency, School, SchoolClass, SchoolYear, Term
 from planner.schools.services import check_term_overlap
@@ -195,8 +195,8 @@ def _check_options(plan: Preview, entry_counts: dict, terms: list) -> None:
             _l(
                 "学期日期须在%(y)s学年之内（%(a)s 至 %(b)s）。",
                 y=_label(plan.start_year),
-                a=low.isoformat(),
-                b=high.isoformat(),
+                a=format_day(low, with_weekday=False),
+                b=format_day(high, with_weekday=False),
             ),
             "term1_start",
         )

@@ -5,6 +5,7 @@ from peewee import IntegrityError
 from planner.audit.models import record
 from planner.db import save_versioned, write_tx
 from planner.errors import PlannerError
+from planner.i18n import format_day
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.safeguarding import lead_candidates
 from planner.schools import years
@@ -43,7 +44,9 @@ def check_term_overlap(school_id: int, start, end, term_id=None) -> None:
     if clash:
         raise PlannerError(
             _l("与学期“{name}”（{start} 至 {end}）的日期重叠。").format(
-                name=clash.name, start=clash.start.isoformat(), end=clash.end.isoformat()
+                name=clash.name,
+                start=format_day(clash.start, with_weekday=False),
+                end=format_day(clash.end, with_weekday=False),
             ),
             "start",
         )

@@ -26,6 +26,9 @@ from planner.web import error_status, go, load_form, render
 bp = Blueprint("programs", __name__)
 
 
+CANCEL_REASON = FieldSpec("reason", _l("取消原因"), "textarea", maxlength=200, required=True)
+
+
 def _period_label(period) -> str:
     times = f"{period.start:%H:%M}–{period.end:%H:%M}"
     section = f"（{period.section}）" if period.section != "all" else ""
@@ -186,6 +189,7 @@ def _page(program, message=None, status=200):
         unknown_years=years_without_holidays([s.date for s in sessions if s.status != "cancelled"]),
         exported_at=archive.teachers_copy_at(program.id),
         message=message,
+        cancel_reason=CANCEL_REASON,
         can_change=can_plan(current_user, program.school_id),
         last_change=ScheduleChange.select()
         .where((ScheduleChange.program == program.id) & ~ScheduleChange.undone)
@@ -289,18 +293,39 @@ def bump(program_id, session_id):
     return go(url_for("programs.show", program_id=program.id))
 
 
+def _cancel_form(program, session, errors=None, status=200):
+    page = {"program": program, "session": session, "errors": errors or {}}
+    page.update(reason=CANCEL_REASON, values=request.form)
+    return render("programs/cancel.html", "programs/_cancel_form.html", status, **page)
+
+
+@bp.get("/programs/<int:program_id>/sessions/<int:session_id>/cancel")
+@allow(*EDITORS)
+def cancel_page(program_id, session_id):
+    """Ask for the reason and a confirmation (the program page asks in a dialog; this page
+    is the same question without JS)."""
+    program, session = _changeable(program_id, session_id)
+    try:
+        services.check_changeable(session)
+    except PlannerError as err:
+        return _page(program, err.message, error_status(err))
+    return _cancel_form(program, session)
+
+
 @bp.post("/programs/<int:program_id>/sessions/<int:session_id>/cancel")
 @allow(*EDITORS)
 def cancel(program_id, session_id):
-    """Cancel a session with a reason."""
+    """Cancel a session with a reason; a refused reason redraws the question."""
     program, session = _changeable(program_id, session_id)
     values, errors = load_form(CancelForm())
     if errors:
-        return _page(program, errors["reason"], 422)
+        return _cancel_form(program, session, errors, 422)
     try:
         services.cancel_session(session, program, current_user, values["reason"])
     except PlannerError as err:
-        return _page(program, err.message, error_status(err))
+        if err.kind == CONFLICT:
+            return _page(program, err.message, error_status(err))
+        return _cancel_form(program, session, {"reason": err.message}, error_status(err))
     return go(url_for("programs.show", program_id=program.id))
 
 

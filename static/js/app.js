@@ -25,6 +25,84 @@ document.addEventListener("input", function (event) {
   }
 });
 
+// The navigation's 更多 menu (and a session row's 操作 menu) is a <details>: it opens by a
+// tap, Enter or Space with no script. Here: a tap elsewhere or Escape closes it, Escape
+// returning the focus to its summary, and opening one closes the others.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) { menu.open = false; }
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var menu = event.target.closest && event.target.closest("details.menu[open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
+// A session row's 取消本节…: ask for the reason in #cancel-dialog, on the page, instead of
+// following the link to the same question on a page of its own (programs/cancel.html).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-cancel-dialog]");
+  var dialog = document.getElementById("cancel-dialog");
+  if (!link || !dialog || typeof dialog.showModal !== "function") { return; }
+  event.preventDefault();
+  var form = dialog.querySelector("form");
+  form.action = link.dataset.action;
+  dialog.querySelector(".cancel-what").textContent = link.dataset.what;
+  form.querySelector("textarea").value = "";
+  var menu = link.closest("details");
+  if (menu) { menu.open = false; }
+  dialog.returnFocus = menu ? menu.querySelector("summary") : link;
+  dialog.showModal();
+  form.querySelector("textarea").focus();
+});
+document.addEventListener("click", function (event) {
+  var back = event.target.closest && event.target.closest("dialog #cancel-back");
+  if (back) {
+    event.preventDefault();
+    back.closest("dialog").close();
+  }
+});
+document.addEventListener("close", function (event) {
+  if (event.target.returnFocus) { event.target.returnFocus.focus(); }
+}, true);
+
+// The bar stays one line from 768 px: when its links don't fit (a narrow tablet, longer
+// English words), the last ones move to the top of 更多, in order, and come back when
+// there is room again. Without this script the bar wraps instead (nothing is lost).
+function fitNav() {
+  var nav = document.querySelector("nav.nav");
+  var more = nav && nav.querySelector(".nav-more");
+  if (!more) { return; }
+  var menu = more.querySelector(".nav-menu");
+  menu.querySelectorAll("a[data-moved]").forEach(function (link) {
+    link.removeAttribute("data-moved");
+    nav.insertBefore(link, more);
+  });
+  more.hidden = !menu.querySelector("a");
+  if (!window.matchMedia("(min-width: 768px)").matches) { return; }
+  while (nav.scrollWidth > nav.clientWidth + 1) {
+    var links = nav.querySelectorAll(":scope > a");
+    if (!links.length) { break; }
+    var last = links[links.length - 1];
+    last.setAttribute("data-moved", "1");
+    menu.insertBefore(last, menu.firstChild);
+    more.hidden = false;
+  }
+}
+var fitPending = false;
+function fitSoon() {
+  if (fitPending) { return; }
+  fitPending = true;
+  window.requestAnimationFrame(function () { fitPending = false; fitNav(); });
+}
+document.addEventListener("DOMContentLoaded", fitNav);
+window.addEventListener("load", fitNav);
+window.addEventListener("resize", fitSoon);
+
 // Logout on a tablet that ran a session: warn if run mode still holds unsent taps or
 // notes (a dialog with big buttons, no hover), then clear what the tablet keeps: the
 // queues in localStorage, the run pages the service worker cached, and the worker itself.

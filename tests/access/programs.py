@@ -43,6 +43,12 @@ RULES = {
         {},
         PLANNERS_POST,
     ),
+    "programs.cancel_page": (
+        "GET",
+        lambda w: f"/programs/{w.program.id}/sessions/{w.psessions[1].id}/cancel",
+        None,
+        only({"admin", "worker"}, worker_other=404),
+    ),
     "programs.cancel": (
         "POST",
         lambda w: f"/programs/{w.program.id}/sessions/{w.psessions[1].id}/cancel",

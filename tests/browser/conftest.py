@@ -1,6 +1,7 @@
 """Real Chromium (Debian's, driven by Playwright) against the app served on 127.0.0.1."""
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -110,3 +111,13 @@ def touch_box(locator):
     locator.page.wait_for_load_state("load")
     expect(locator).to_be_visible()
     return locator.bounding_box()
+
+
+def nav_click(page, label):
+    """Follow a main navigation link as a user does: in the bar, or under 更多 (opened
+    first with a tap)."""
+    link = page.locator("nav.nav a", has_text=re.compile(f"^{re.escape(label)}$"))
+    page.wait_for_load_state("load")  # the bar is fitted to the screen once styled
+    if not link.is_visible():
+        page.locator("nav.nav summary").click()
+    link.click()

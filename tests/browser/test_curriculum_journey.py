@@ -11,7 +11,7 @@ from planner.curricula.content import load_library
 from planner.curricula.models import Curriculum
 from planner.curricula.services import import_library
 from planner.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_click
 
 LIBRARY = os.path.join(os.path.dirname(__file__), "..", "..", "content", "curricula")
 
@@ -26,7 +26,7 @@ def shipped(demo):
 def test_fork_shorten_to_40_minutes_and_publish(live_server, shipped, tablet):
     page = tablet
     log_in(page, live_server, "worker", DEMO_PASSWORD)
-    page.click("nav >> text=课程资料库")
+    nav_click(page, "课程资料库")
     expect(page.locator("h1")).to_have_text("课程资料库")
     page.fill("#q", "青春期")
     page.select_option("#grade", "7")

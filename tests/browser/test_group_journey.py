@@ -18,7 +18,7 @@ from planner.reflections.models import Reflection
 from planner.runs.models import Attendance
 from planner.sessions.models import Program, Session
 from planner.students.models import Consent, GroupMember, Student
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_click
 
 CONTENT = os.path.join(os.path.dirname(__file__), "..", "..", "content")
 CLASS_LIST = (
@@ -120,7 +120,7 @@ def test_roster_consent_group_run_reflect_and_sign_off(live_server, term, tablet
     page.click("button:has-text('退出登录')")
     page.wait_for_url(f"{live_server}/login")  # logout clears the tablet's copy first
     log_in(page, live_server, "supervisor", DEMO_PASSWORD)
-    page.click("nav >> text=督导")
+    nav_click(page, "督导")
     page.click("text=阅读并签阅")
     expect(page.locator("#reflection-form, main")).to_contain_text("成员彼此还不熟悉")
     page.fill("#f-comment", "破冰设计得当，下次多关注安静的成员。")

@@ -14,7 +14,7 @@ from planner.demo_finished import STUDENTS
 from planner.privacy.models import DataRequest
 from planner.sessions.models import Program
 from planner.students.models import GroupMember, Student
-from tests.browser.conftest import log_in, touch_box
+from tests.browser.conftest import log_in, nav_click, touch_box
 from tests.exports.helpers import pdf_texts
 
 
@@ -70,7 +70,7 @@ def test_export_then_erasure_approved_then_anonymous_everywhere(
     expect(page.locator("#data-requests .notice-ok")).to_contain_text("等待审批")
     log_out(page, base)
     log_in(page, base, "supervisor", DEMO_PASSWORD)
-    page.click("nav >> text=数据请求审批")
+    nav_click(page, "数据请求审批")
     row = page.locator(".request-row", has_text=student.archive_code)
     expect(row).to_contain_text("监护人书面申请删除")
     box = touch_box(row.locator("button:has-text('批准并删除')"))

@@ -16,7 +16,7 @@ from planner.curricula.content import load_library
 from planner.curricula.services import import_library
 from planner.demo import DEMO_PASSWORD, load_demo, plan_demo_programs
 from planner.sessions.models import Program, Session
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_click
 
 CONTENT = os.path.join(os.path.dirname(__file__), "..", "..", "content")
 
@@ -69,6 +69,7 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     program = Program.get(Program.title == "青春期教育 7(3)7(4)班")
     first = Session.get((Session.program == program.id) & (Session.seq == 1))
 
+    page.locator("#s1 summary").click()  # the row's 操作 menu
     page.locator("#s1").get_by_text("调整").click()
     page.fill("#m-date", "2026-09-17")
     page.click("#move-save")
@@ -80,7 +81,7 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     assert Session.get_by_id(first.id).sequence == 2
 
     # subscribe: make a worker feed and fetch it as a phone's calendar would
-    page.click("nav >> text=日历订阅")
+    nav_click(page, "日历订阅")
     page.select_option("#f-target", label="李社工")
     page.fill("#f-label", "我的 iPad")
     page.check("text=同时显示节假日和调休上课日")
@@ -99,5 +100,5 @@ def test_plan_move_undo_and_subscribe(live_server, demo_term, tablet):
     assert first_event["SEQUENCE"] == 2  # moved (1) and moved back (2): same UID, newer version
     assert first_event.decoded("DTSTART").date() == dt.date(2026, 9, 15)
     assert any("国庆" in str(e["SUMMARY"]) for e in events.values())  # holidays were asked for
-    page.click("nav >> text=日程")
+    nav_click(page, "日程")
     expect(page.locator("#week")).to_be_visible()

@@ -112,7 +112,7 @@ def test_commit_writes_every_day_with_the_chosen_kinds(admin, world):
 def test_a_clash_is_shown_in_the_preview_and_refused_at_commit(admin, world):
     calendar_day(school=world.school, date=D(2026, 11, 11), kind="exam", name="月考")
     html = upload(admin, world, SCHOOL_YEAR).get_data(as_text=True)
-    assert "2026-11-11 已有考试日“月考”。" in html
+    assert "2026年11月11日 已有考试日“月考”。" in html
     before = snapshot()
     response = admin.post(
         urls(world)[1],
@@ -122,7 +122,7 @@ def test_a_clash_is_shown_in_the_preview_and_refused_at_commit(admin, world):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "有事件与已有日期冲突，未导入任何内容。" in page and "<html" not in page
-    assert re.search(r'id="e-row-2" role="alert">2026-11-11 已有考试日“月考”。', page)
+    assert re.search(r'id="e-row-2" role="alert">2026年11月11日 已有考试日“月考”。', page)
     assert selected_kinds(page) == ["closure", "event", "exam", "holiday"]  # choices kept
     assert snapshot() == before
     # skipping the clashing event lets the rest in
@@ -139,7 +139,7 @@ def test_two_events_of_one_kind_on_one_day_are_refused(admin, world):
         ("期中考试", D(2026, 11, 10), D(2026, 11, 12)), ("期中考试（语文）", D(2026, 11, 11), None)
     )
     html = upload(admin, world, data).get_data(as_text=True)
-    assert "2026-11-11 已有考试日“期中考试”。" in html
+    assert "2026年11月11日 已有考试日“期中考试”。" in html
     response = admin.post(urls(world)[1], data={"payload": payload(html), "kind": ["exam", "exam"]})
     assert response.status_code == 422
     assert CalendarDay.select().count() == 0

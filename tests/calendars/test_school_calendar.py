@@ -217,12 +217,12 @@ BAD_DAYS = [
     (
         {"start": "2026-08-28", "end": "2026-09-02"},
         "end",
-        "日期应在本学期（2026-09-01 至 2027-01-23）之内。",
+        "日期应在本学期（2026年9月1日 至 2027年1月23日）之内。",
     ),
     (
         {"start": "2027-02-01", "end": ""},
         "start",
-        "日期应在本学期（2026-09-01 至 2027-01-23）之内。",
+        "日期应在本学期（2026年9月1日 至 2027年1月23日）之内。",
     ),
     ({"kind": "makeup", "end": "", "follows_weekday": "3"}, "start", "调休上班日应为周六或周日。"),
     (
@@ -245,16 +245,16 @@ BAD_DAYS = [
     ({"name": "名" * 61}, "name", "最多 60 个字。"),
     ({"start": "2026-11-31"}, "start", "请输入有效日期（年-月-日）。"),
     # all or nothing: the 11日 exam already exists, so no day of the range is saved
-    ({"start": "2026-11-09", "end": "2026-11-13"}, "start", "2026-11-11 已有考试日“月考”。"),
+    ({"start": "2026-11-09", "end": "2026-11-13"}, "start", "2026年11月11日 已有考试日“月考”。"),
     (
         {"kind": "makeup", "start": "2026-11-21", "end": "", "follows_weekday": "1"},
         "start",
-        "2026-11-21 已有停课“停电”。",
+        "2026年11月21日 已有停课“停电”。",
     ),
     (
         {"kind": "closure", "start": "2026-11-28", "end": ""},
         "start",
-        "2026-11-28 已有调休上课日“补课”。",
+        "2026年11月28日 已有调休上课日“补课”。",
     ),
 ]
 
@@ -341,7 +341,7 @@ def test_bad_or_stale_school_day_edits_change_nothing(admin, world):
     clash = admin.post(
         url, data={"kind": "exam", "name": "月考", "date": "2026-11-12", "version": "1"}
     )
-    assert inline_error(clash.get_data(as_text=True), "date") == "2026-11-12 已有考试日“补考”。"
+    assert inline_error(clash.get_data(as_text=True), "date") == "2026年11月12日 已有考试日“补考”。"
     outside = admin.post(
         url, data={"kind": "exam", "name": "月考", "date": "2027-03-01", "version": "1"}
     )
