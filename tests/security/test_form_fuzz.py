@@ -63,6 +63,7 @@ FORM_ENDPOINTS = [
     "evaluation.instruments",
     "evaluation.judge",
     "evaluation.score",
+    "evaluation.score_grid",
     "exports.program_zip",
     "exports.template_delete",
     "exports.template_upload",
