@@ -107,6 +107,7 @@ FORM_ENDPOINTS = [
     "students.member_add",
     "students.member_remove",
     "students.new",
+    "students.roster_bulk_page",
     "students.roster_save",
 ]
 EXAMPLES = 25  # at most; a form of few fields has fewer ways to go wrong (8 + 6 a field)
