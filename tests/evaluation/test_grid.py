@@ -3,6 +3,7 @@ nothing with a message in each bad cell, under the single form's rules (range, r
 items, observation consent, archived students), version-checked per row (409 with the new
 values), audited when read, and in a fixed number of queries."""
 
+import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
@@ -44,7 +45,9 @@ def test_the_grid_saves_every_member_at_once(client, world, egroup, inst):
     assert response.status_code == 303 and response.location.endswith("#scores")
     saved = {s.student_id: s for s in Score.select()}
     assert set(saved) == {egroup.ok.id, egroup.ok2.id}
-    assert saved[egroup.ok.id].answers["g1"] == 5 and saved[egroup.ok.id].score == 29 / 9
+    assert saved[egroup.ok.id].answers["g1"] == 5 and saved[egroup.ok.id].score == pytest.approx(
+        29 / 9
+    )
     assert (
         saved[egroup.ok2.id].score == 2.0 and saved[egroup.ok2.id].recorded_by_id == world.worker.id
     )
