@@ -1,10 +1,13 @@
 """Bulk work at tablet size (issue 14): the worker enters a whole group's pre-test on one
-grid. One bad cell shows its message in the cell and nothing is saved; fixed, the whole
-grid saves at once."""
+grid (one bad cell shows its message in the cell and nothing is saved; fixed, the whole
+grid saves at once), and the admin enters a three-day exam as one calendar entry."""
+
+import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
+from planner.calendars.models import CalendarDay
 from planner.demo import DEMO_PASSWORD
 from planner.evaluation.models import Instrument, Score
 from planner.i18n import local_today
@@ -82,3 +85,36 @@ def test_a_grid_with_one_bad_cell_saves_nothing_until_fixed(live_server, demo_al
     saved = {s.student_id: s for s in pre.where(Score.student.in_([first.id, second.id]))}
     assert saved[first.id].score == 3.0
     assert saved[second.id].answers["g4"] == 5 and saved[second.id].score == pytest.approx(29 / 9)
+
+
+def test_a_three_day_exam_is_one_entry_on_every_day(live_server, demo_all, tablet):
+    """The admin enters a range once; the week grid marks its three days, the list shows it
+    once with its range, and a last day before the first is refused in Chinese."""
+    program = demo_all
+    school, term = program.school, program.term
+    start = term.start + dt.timedelta(days=(7 - term.start.weekday()) % 7 + 21)  # a Monday
+    end = start + dt.timedelta(days=2)
+    page = tablet
+    log_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(f"{live_server}/admin/schools/{school.id}/calendar/days/new?term={term.id}")
+    page.select_option("#f-kind", "exam")
+    page.fill("#f-name", "期中考试（三天）")
+    page.fill("#f-start", start.isoformat())
+    page.fill("#f-end", (start - dt.timedelta(days=1)).isoformat())
+    page.click("#day-form button[type=submit]")
+    expect(page.locator("#e-end")).to_have_text("结束日期不能早于开始日期。")
+    assert not CalendarDay.select().where(CalendarDay.name == "期中考试（三天）").exists()
+
+    page.fill("#f-end", end.isoformat())
+    page.click("#day-form button[type=submit]")
+    page.wait_for_url(f"**/schools/{school.id}/calendar?term={term.id}")
+    for n in range(3):
+        day = (start + dt.timedelta(days=n)).isoformat()
+        expect(page.locator(f'[data-date="{day}"]')).to_contain_text("期中考试（三天）")
+    after = (end + dt.timedelta(days=1)).isoformat()
+    expect(page.locator(f'[data-date="{after}"]')).not_to_contain_text("期中考试（三天）")
+    listed = page.locator("#school-days li", has_text="期中考试（三天）")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("共 3 天")
+    entry = CalendarDay.get(CalendarDay.name == "期中考试（三天）")
+    assert (entry.date, entry.end_date) == (start, end)
