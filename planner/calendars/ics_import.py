@@ -127,10 +127,9 @@ def preview(school_id: int, term, events: list) -> list:
 def _clashes(school_id: int, events: list, kinds: list) -> dict:
     """{event index: message} for events whose days clash with stored or earlier ones."""
     items = [
-        (i, day, kind, e["name"])
+        (i, e["start"], e["end"], kind, e["name"])
         for i, (e, kind) in enumerate(zip(events, kinds))
         if kind != "skip"
-        for day in dates(e["start"], e["end"])
     ]
     return operations.school_clashes(school_id, items) if items else {}
 
@@ -171,7 +170,8 @@ def unsign(key: str, token: str, school_id: int, term_id: int) -> dict:
 
 
 def commit(school_id: int, payload: dict, kinds: list) -> int:
-    """Create every chosen event's days, or nothing. Returns the number of days."""
+    """Create every chosen event as one entry (its range of days), or nothing. Returns
+    the number of days."""
     events = payload["events"]
     if len(kinds) != len(events):
         raise PlannerError(_l("预览数据无效，请重新上传文件。"))
@@ -180,19 +180,19 @@ def commit(school_id: int, payload: dict, kinds: list) -> int:
     for i, (event, kind) in enumerate(zip(events, kinds)):
         if kind == "skip":
             continue
-        for day in dates(event["start"], event["end"]):
-            rows.append(
-                {
-                    "school": school_id,
-                    "date": day,
-                    "kind": kind,
-                    "name": event["name"],
-                    "follows_weekday": None,
-                    "source": source,
-                }
-            )
-            owners.append(i)
+        rows.append(
+            {
+                "school": school_id,
+                "date": event["start"],
+                "end_date": event["end"],
+                "kind": kind,
+                "name": event["name"],
+                "follows_weekday": None,
+                "source": source,
+            }
+        )
+        owners.append(i)
     if not rows:
         raise PlannerError(_l("没有选择要导入的事件。"))
     operations.insert_school_days(school_id, rows, lambda j, row: owners[j])
-    return len(rows)
+    return sum(len(dates(r["date"], r["end_date"])) for r in rows)

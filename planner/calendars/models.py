@@ -36,11 +36,17 @@ class BellPeriod(BaseModel):
         return _l("第%(n)s节", n=self.number)
 
 
+MAX_ENTRY_DAYS = 62  # a school's entry spans at most this many days (a whole summer is not one)
+
+
 class CalendarDay(VersionedModel):
-    """One day that is not an ordinary teaching day (or a school event on one)."""
+    """One entry of a calendar that is not ordinary teaching (or a school event): a date,
+    or a school's range of dates from `date` to `end_date` (a three-day exam is one entry).
+    Statutory rows are one a date (end_date = date)."""
 
     school = ForeignKeyField(School, null=True, backref="calendar_days", on_delete="CASCADE")
     date = DateField()
+    end_date = DateField()  # the last day of the entry; = date for a single day
     kind = CharField(max_length=10)
     name = CharField(max_length=60)
     follows_weekday = IntegerField(null=True)  # 调休: the ISO weekday whose timetable runs
@@ -49,6 +55,20 @@ class CalendarDay(VersionedModel):
     class Meta:
         table_name = "calendar_day"
         indexes = ((("school", "date", "kind"), True), (("date",), False))
+
+    def save(self, *args, **kwargs):
+        if self.end_date is None:  # a single day unless told otherwise
+            self.end_date = self.date
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def overlapping(cls, start, end):
+        """The entries with at least one day in [start, end]."""
+        return (cls.date <= end) & (cls.end_date >= start)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.date).days + 1
 
     @property
     def kind_label(self):

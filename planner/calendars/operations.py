@@ -11,7 +11,13 @@ import hashlib
 
 from peewee import IntegrityError
 
-from planner.calendars.models import DAY_KINDS, NO_TEACHING, BellPeriod, CalendarDay
+from planner.calendars.models import (
+    DAY_KINDS,
+    MAX_ENTRY_DAYS,
+    NO_TEACHING,
+    BellPeriod,
+    CalendarDay,
+)
 from planner.calendars.services import bell_token, dates, holiday_range
 from planner.db import ConflictError, database, is_sqlite, save_versioned, write_tx
 from planner.errors import PlannerError
@@ -90,6 +96,7 @@ def save_national_holiday(data: dict, anchor: CalendarDay | None = None) -> list
             {
                 "school": None,
                 "date": d,
+                "end_date": d,
                 "kind": "holiday",
                 "name": data["name"],
                 "follows_weekday": None,
@@ -116,6 +123,7 @@ def save_national_makeup(data: dict, day: CalendarDay | None = None) -> None:
         if errors:
             raise PlannerError(errors=errors)
         data["source"] = data["source"] or (day.source if day else _year_source(data["date"].year))
+        data["end_date"] = data["date"]
         if day:
             save_versioned(day, version, data)  # compare-and-set on the form's version
         else:
@@ -143,26 +151,32 @@ def _contradicts(kind: str, other_kind: str) -> bool:
 
 
 def school_clashes(school_id: int, items: list, exclude_id: int | None = None) -> dict:
-    """items: (key, date, kind, name). {key: message} for each item that clashes with the
-    school's stored days or with an earlier item. One query."""
-    stored = {}
-    query = CalendarDay.select().where(
-        (CalendarDay.school == school_id) & CalendarDay.date.in_({i[1] for i in items})
-    )
-    for row in query:
-        if row.id != exclude_id:
-            stored.setdefault(row.date, []).append((row.kind, row.name))
+    """items: (key, start, end, kind, name), an entry from start to end. {key: message} for
+    each item that clashes with an entry of the school's stored ones it overlaps (or with
+    an earlier item), naming the first shared date. One query."""
+    if not items:
+        return {}
+    first, last = min(i[1] for i in items), max(i[2] for i in items)
+    stored = [
+        (row.date, row.end_date, row.kind, row.name)
+        for row in CalendarDay.select()
+        .where((CalendarDay.school == school_id) & CalendarDay.overlapping(first, last))
+        .order_by(CalendarDay.date, CalendarDay.id)
+        if row.id != exclude_id
+    ]
     errors = {}
-    for key, day, kind, name in items:
-        for other_kind, other_name in stored.get(day, []):
-            if _contradicts(kind, other_kind) and key not in errors:
+    for key, start, end, kind, name in items:
+        for other_start, other_end, other_kind, other_name in stored:
+            if key in errors or other_start > end or other_end < start:
+                continue
+            if _contradicts(kind, other_kind):
                 errors[key] = _l(
                     "%(d)s 已有%(k)s“%(n)s”。",
-                    d=_day(day),
+                    d=_day(max(start, other_start)),
                     k=DAY_KINDS.get(other_kind, other_kind),
                     n=other_name,
                 )
-        stored.setdefault(day, []).append((kind, name))
+        stored.append((start, end, kind, name))
     return errors
 
 
@@ -179,46 +193,67 @@ def check_in_term(term, days: list, field: str) -> None:
         )
 
 
-def add_school_days(school_id: int, term, data: dict, source: str = "") -> list:
-    """One row per date from start to end (a 调休 day is one date). All or nothing."""
-    days = dates(data["start"], data.get("end"))
-    check_in_term(term, days, "end" if data.get("end") else "start")
-    rows = [
-        {
-            "school": school_id,
-            "date": d,
-            "kind": data["kind"],
-            "name": data["name"],
-            "follows_weekday": data.get("follows_weekday"),
-            "source": source,
-        }
-        for d in days
-    ]
-    insert_school_days(school_id, rows, lambda i, row: "start")
-    return days
+def check_span(start, end, field: str) -> None:
+    """An entry's last day is not before its first, and it spans at most MAX_ENTRY_DAYS."""
+    if end < start:
+        raise PlannerError(errors={field: _l("结束日期不能早于开始日期。")})
+    if (end - start).days >= MAX_ENTRY_DAYS:
+        raise PlannerError(errors={field: _l("一个条目最多跨 %(n)s 天。", n=MAX_ENTRY_DAYS)})
+
+
+def add_school_days(school_id: int, term, data: dict, source: str = "") -> CalendarDay:
+    """One entry from start to end (a 调休 day is one date). All or nothing."""
+    start = data["start"]
+    end = data.get("end") or start
+    field = "end" if data.get("end") else "start"
+    check_span(start, end, field)
+    check_in_term(term, [start, end], field)
+    row = {
+        "school": school_id,
+        "date": start,
+        "end_date": end,
+        "kind": data["kind"],
+        "name": data["name"],
+        "follows_weekday": data.get("follows_weekday"),
+        "source": source,
+    }
+    insert_school_days(school_id, [row], lambda i, row: "start")
+    return row
 
 
 def insert_school_days(school_id: int, rows: list, key) -> None:
-    """Insert rows after checking them all; key(i, row) names where a clash is shown."""
+    """Insert entries after checking them all; key(i, row) names where a clash is shown."""
     with write_tx():
         _lock(f"school-{school_id}")
         errors = school_clashes(
-            school_id, [(key(i, r), r["date"], r["kind"], r["name"]) for i, r in enumerate(rows)]
+            school_id,
+            [
+                (key(i, r), r["date"], r["end_date"], r["kind"], r["name"])
+                for i, r in enumerate(rows)
+            ],
         )
         if errors:
             raise PlannerError(errors=errors)
-        CalendarDay.insert_many(rows).execute()
+        try:
+            CalendarDay.insert_many(rows).execute()
+        except IntegrityError as exc:  # same school, first day and kind: the index's word
+            raise PlannerError(errors={key(0, rows[0]): _l("这一天已有同类条目。")}) from exc
 
 
 def update_school_day(day: CalendarDay, term, data: dict) -> None:
-    """Edit one of a school's days if nobody saved it first."""
+    """Edit one of a school's entries (its dates too) if nobody saved it first."""
     data = dict(data)
     version = data.pop("version")
-    check_in_term(term, [data["date"]], "date")
+    data["end_date"] = data.get("end_date") or data["date"]
+    field = "end_date" if data["end_date"] != data["date"] else "date"
+    check_span(data["date"], data["end_date"], field)
+    check_in_term(term, [data["date"], data["end_date"]], field)
     with write_tx():
         _lock(f"school-{day.school_id}")
         errors = school_clashes(
-            day.school_id, [("date", data["date"], data["kind"], data["name"])], exclude_id=day.id
+            day.school_id,
+            [("date", data["date"], data["end_date"], data["kind"], data["name"])],
+            exclude_id=day.id,
         )
         if errors:
             raise PlannerError(errors=errors)

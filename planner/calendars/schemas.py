@@ -4,7 +4,7 @@ and the .ics import choices. Checks that need the database live in services."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from planner.calendars import notice
-from planner.calendars.models import DAY_KINDS, SECTIONS
+from planner.calendars.models import DAY_KINDS, MAX_ENTRY_DAYS, SECTIONS
 from planner.forms import MESSAGES, Choice, Date, FormSchema, Integer, Text, VersionField
 from planner.i18n import lazy_gettext as _l
 
@@ -42,6 +42,18 @@ def check_range(data):
             raise ValidationError(TOO_LONG, "end")
 
 
+def check_entry(data, start="start", end="end"):
+    """A school's entry: its last day not before its first, spanning at most
+    MAX_ENTRY_DAYS; a 调休 day is one date."""
+    if data.get(start) and data.get(end):
+        if data[end] < data[start]:
+            raise ValidationError(END_BEFORE_START, end)
+        if (data[end] - data[start]).days >= MAX_ENTRY_DAYS:
+            raise ValidationError(_l("一个条目最多跨 %(n)s 天。", n=MAX_ENTRY_DAYS), end)
+        if data.get("kind") == "makeup" and data[end] != data[start]:
+            raise ValidationError(_l("调休上课日每次录入一天。"), end)
+
+
 def check_weekend(day, field="date"):
     if day is not None and day.isoweekday() < 6:
         raise ValidationError(NOT_WEEKEND, field)
@@ -74,7 +86,7 @@ class NationalMakeupSchema(FormSchema):
 
 
 class SchoolDaySchema(FormSchema):
-    """One or more days of a school's own calendar, all of one kind."""
+    """One entry of a school's own calendar: one date, or a range from start to end."""
 
     kind = Choice(DAY_KINDS, required=True)
     name = Text(60, required=True)
@@ -84,27 +96,27 @@ class SchoolDaySchema(FormSchema):
 
     @validates_schema(skip_on_field_errors=False)
     def consistent(self, data, **kwargs):
-        check_range(data)
+        check_entry(data)
         if data.get("kind") != "makeup":
             return
-        if data.get("end") and data.get("start") and data["end"] != data["start"]:
-            raise ValidationError(_l("调休上课日每次录入一天。"), "end")
         check_weekend(data.get("start"), "start")
         if "follows_weekday" in data and data["follows_weekday"] is None:  # blank, not invalid
             raise ValidationError(_l("调休上课日需要选择按周几的课表上课。"), "follows_weekday")
 
 
 class SchoolDayEditSchema(FormSchema):
-    """Edit one school calendar day."""
+    """Edit one entry of a school's calendar: its dates (a blank last day: one day)."""
 
     kind = Choice(DAY_KINDS, required=True)
     name = Text(60, required=True)
     date = Date(required=True)
+    end_date = Date(load_default=None)
     follows_weekday = FollowsWeekday(load_default=None)
     version = VersionField()
 
     @validates_schema(skip_on_field_errors=False)
     def consistent(self, data, **kwargs):
+        check_entry(data, "date", "end_date")
         if data.get("kind") == "makeup":
             check_weekend(data.get("date"))
             if "follows_weekday" in data and data["follows_weekday"] is None:  # blank, not invalid

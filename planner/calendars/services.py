@@ -72,6 +72,7 @@ def statutory_rows(year: dict) -> list[dict]:
             rows.append(
                 {
                     "date": day,
+                    "end_date": day,
                     "kind": "holiday",
                     "name": holiday["name"],
                     "follows_weekday": None,
@@ -83,6 +84,7 @@ def statutory_rows(year: dict) -> list[dict]:
         rows.append(
             {
                 "date": makeup["date"],
+                "end_date": makeup["date"],
                 "kind": "makeup",
                 "name": f"{makeup['holiday']}调休上课",
                 "follows_weekday": makeup["follows_weekday"],
@@ -144,13 +146,16 @@ def day_maps(school_ids, start: dt.date, end: dt.date) -> dict:
         CalendarDay.select()
         .where(
             (CalendarDay.school.is_null() | CalendarDay.school.in_(school_ids))
-            & CalendarDay.date.between(start, end)
+            & CalendarDay.overlapping(start, end)
         )
         .order_by(CalendarDay.school.desc(nulls="LAST"), CalendarDay.id)
     )
     for row in rows:
+        # an entry spanning several days means the same on each of them (inside the window)
+        days = dates(max(row.date, start), min(row.end_date, end))
         for school_id in [row.school_id] if row.school_id is not None else school_ids:
-            entries[school_id].setdefault(row.date, []).append(row)
+            for day in days:
+                entries[school_id].setdefault(day, []).append(row)
     return {school_id: _infos(entries[school_id], start, end) for school_id in school_ids}
 
 
@@ -166,6 +171,24 @@ def _infos(entries: dict, start: dt.date, end: dt.date) -> dict:
             national = []
         out[day] = DayInfo(day, own + national)
     return out
+
+
+def day_spans(infos: dict) -> list:
+    """A day_map's marked days as entries with their ranges, for lists: consecutive days
+    with the same entries are one span (a three-day exam is one line, as is a national
+    holiday stored a row a day). [{start, end, entries}] in date order."""
+    spans = []
+    for day in sorted(infos):
+        entries = infos[day].entries
+        if not entries:
+            continue
+        key = [(e.kind, e.name) for e in entries]
+        last = spans[-1] if spans else None
+        if last and last["key"] == key and last["end"] + dt.timedelta(days=1) == day:
+            last["end"] = day
+        else:
+            spans.append({"start": day, "end": day, "entries": entries, "key": key})
+    return spans
 
 
 def week_monday(day: dt.date) -> dt.date:
@@ -274,10 +297,10 @@ def national_years(today: dt.date) -> tuple[list, int | None]:
 
 
 def school_days(school_id: int, term) -> list:
-    """The school's own days in the term, in date order."""
+    """The school's own entries with a day in the term, in date order (a range is one)."""
     return list(
         CalendarDay.select()
-        .where((CalendarDay.school == school_id) & CalendarDay.date.between(term.start, term.end))
+        .where((CalendarDay.school == school_id) & CalendarDay.overlapping(term.start, term.end))
         .order_by(CalendarDay.date, CalendarDay.kind)
     )
 

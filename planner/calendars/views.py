@@ -63,7 +63,10 @@ DAY_FIELDS = [
 DAY_EDIT_FIELDS = [
     DAY_FIELDS[0],
     DAY_FIELDS[1],
-    FieldSpec("date", _l("日期"), "date", required=True),
+    FieldSpec("date", _l("日期（第一天）"), "date", required=True),
+    FieldSpec(
+        "end_date", _l("最后一天"), "date", help=_l("连续多天时填写；调休上课日只填第一天。")
+    ),
     DAY_FIELDS[4],
 ]
 

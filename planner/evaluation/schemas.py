@@ -1,6 +1,8 @@
 """Marshmallow schemas: instruments (content/instruments files and the admin's form load
 through the same InstrumentSchema), score entry, GAS goals and the end-of-group judgement."""
 
+import re
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from planner.curricula.schemas import SLUG, Strict
@@ -8,6 +10,7 @@ from planner.curricula.schemas import Text as PlainText
 from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
 from planner.forms import (
     MESSAGES,
+    STALE_FORM,
     Choice,
     FormSchema,
     Integer,
@@ -314,3 +317,32 @@ def goal_judgements(form, goals: list[str]) -> tuple[list, dict]:
             errors[f"goal_{i}_evidence"] = str(_l("最多 %(n)s 个字。", n=1000))
         out.append({"goal": goal, "status": status, "evidence": evidence})
     return out, errors
+
+
+MAX_GRID_ROWS = 200  # a group is 6–12; a form naming more rows is not one this page drew
+_GRID_ROW = re.compile(r"^m([1-9][0-9]{0,8})_version$")
+
+
+def score_grid(form, instrument) -> tuple[list, dict]:
+    """The group's score grid: m<id>_version per row drawn, m<id>_a_<key> per cell.
+    ([rows with at least one answer, as score_form loads them plus student_id], errors
+    keyed by cell name, m<id>_a_<key> or m<id>_version). A row left blank is no score (it
+    is not saved, nor is a saved one cleared); a row begun is checked as the single
+    member's form is, so a missing required item is an error in its cell."""
+    schema = score_form(instrument)
+    ids = sorted({int(m.group(1)) for m in map(_GRID_ROW.match, form.keys()) if m})
+    if len(ids) > MAX_GRID_ROWS:
+        return [], {"grid": str(STALE_FORM)}
+    rows, errors = [], {}
+    for sid in ids:
+        prefix = f"m{sid}_"
+        raw = {key[len(prefix) :]: form.get(key) for key in form.keys() if key.startswith(prefix)}
+        if not any(clean_text(raw.get(f"a_{i['key']}") or "") for i in instrument.items):
+            continue
+        try:
+            data = schema.load(raw)
+        except ValidationError as err:
+            errors.update({prefix + k: v for k, v in flatten_errors(err.messages).items()})
+            continue
+        rows.append(dict(data, student_id=sid))
+    return rows, errors

@@ -12,8 +12,8 @@ from marshmallow import ValidationError
 from planner.access import allow, get_or_404, programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
-from planner.errors import PlannerError
-from planner.evaluation import services
+from planner.errors import CONFLICT, PlannerError
+from planner.evaluation import grid, services
 from planner.evaluation.compute import fmt_change, fmt_num, fmt_pct
 from planner.evaluation.models import TIMEPOINTS, Instrument
 from planner.evaluation.page import page_context
@@ -29,12 +29,13 @@ from planner.evaluation.schemas import (
     instrument_from_form,
     score_form,
 )
+from planner.evaluation.schemas import score_grid as score_grid_form
 from planner.forms import flatten_errors
 from planner.reflections.services import records_access
 from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.schools.models import School, Term
 from planner.sessions.models import Program
-from planner.web import conflict_response, go, load_form, render
+from planner.web import conflict_response, error_status, go, load_form, render
 
 bp = Blueprint("evaluation", __name__)
 
@@ -144,6 +145,54 @@ def score(program_id, student_id, slug, timepoint):
             ctx["message"] = err.message
     ctx.update(errors=errors, form=request.form)
     return render("evaluation/score.html", "evaluation/_score_form.html", 422, **ctx)
+
+
+def _grid_page(program, inst, timepoint, status=200, errors=None, form=None, err=None):
+    """The grid as saved (an audited read); on a refusal with the user's input kept, and
+    on a conflict the changed rows replaced by their new scores."""
+    try:
+        data = grid.score_grid(program, inst, timepoint, current_user)
+    except PlannerError:
+        abort(404)
+    fresh = err.details.get("fresh", {}) if err and err.kind == CONFLICT else {}
+    drawn = {f"m{m.id}_" for m in data.members}
+    errors = errors or {}
+    undrawn = [v for k, v in errors.items() if k.split("_")[0] + "_" not in drawn]
+    return render(
+        "evaluation/grid.html",
+        "evaluation/_grid_form.html",
+        status,
+        program=program,
+        inst=inst,
+        timepoint=timepoint,
+        timepoints=TIMEPOINTS,
+        members=data.members,
+        errors=errors,
+        undrawn=undrawn,
+        form=form,
+        fresh=fresh,
+        message=err.message if err else None,
+    )
+
+
+@bp.route("/programs/<int:program_id>/scores/<slug>/<timepoint>", methods=["GET", "POST"])
+@allow(WORKER)
+def score_grid(program_id, slug, timepoint):
+    """One instrument at one time point for every member: a grid saved all or nothing."""
+    program = _group(program_id, write=True)
+    inst = _instrument(slug, timepoint)
+    if request.method == "GET":
+        return _grid_page(program, inst, timepoint)
+    rows, errors = score_grid_form(request.form, inst)
+    if errors:
+        err = PlannerError(grid.invalid(len(errors)), errors=errors)
+        return _grid_page(program, inst, timepoint, 422, errors, request.form, err)
+    try:
+        grid.save_score_grid(program, inst, timepoint, rows, current_user)
+    except PlannerError as err:
+        status = error_status(err)
+        return _grid_page(program, inst, timepoint, status, err.errors, request.form, err)
+    return go(url_for("evaluation.page", program_id=program.id) + "#scores")
 
 
 @bp.route("/programs/<int:program_id>/members/<int:student_id>/gas", methods=["GET", "POST"])

@@ -79,12 +79,13 @@ def day_summary(day) -> str:
 
 
 def day_event(day) -> Event:
-    """An all-day entry for a holiday or a 调休 make-up day; it doesn't block time."""
+    """An all-day entry for a calendar day (a school's range of days is one entry, to the
+    day after its last: DTEND is exclusive); it doesn't block time."""
     return Event.new(
         uid=day_uid(day),
         summary=day_summary(day),
         start=day.date,
-        end=day.date + dt.timedelta(days=1),
+        end=day.end_date + dt.timedelta(days=1),
         transparency="TRANSPARENT",
         stamp=_utc(day.updated_at),
     )

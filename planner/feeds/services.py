@@ -8,6 +8,7 @@ from planner import tokens
 from planner.access import classes_query, in_schools, schools_query, workers_query
 from planner.accounts.models import TeacherClass, User, WorkerSchool
 from planner.calendars.models import NO_TEACHING, CalendarDay
+from planner.calendars.services import dates
 from planner.curricula.models import SessionTemplate
 from planner.db import write_tx
 from planner.errors import PlannerError
@@ -185,14 +186,15 @@ def feed_days(school_ids, start: dt.date, end: dt.date) -> list:
         CalendarDay.select()
         .where(
             (CalendarDay.school.is_null() | CalendarDay.school.in_(school_ids or [0]))
-            & CalendarDay.date.between(start, end)
+            & CalendarDay.overlapping(start, end)
         )
         .order_by(CalendarDay.date, CalendarDay.school.desc(nulls="LAST"), CalendarDay.id)
     )
     overriding = {}
     for row in rows:
         if row.school_id is not None and (row.kind in NO_TEACHING or row.kind == "makeup"):
-            overriding.setdefault(row.date, set()).add(row.school_id)
+            for day in dates(max(row.date, start), min(row.end_date, end)):
+                overriding.setdefault(day, set()).add(row.school_id)
     out, seen = [], set()
     for row in rows:
         if row.kind not in DAY_KINDS:

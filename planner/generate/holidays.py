@@ -95,7 +95,7 @@ def synthetic_days(years: set) -> dict:
 def school_rows(days: dict, school_ids) -> list[dict]:
     """The synthetic days as each school's own CalendarDay rows, ready for insert_many."""
     return [
-        dict(row, school=school_id)
+        dict(row, school=school_id, end_date=row["date"])
         for school_id in school_ids
         for rows in days.values()
         for row in rows

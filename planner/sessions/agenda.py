@@ -9,7 +9,9 @@ from flask_login import current_user
 from planner.access import allow, classes_query, get_or_404, schools_query, sessions_query
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.calendars.services import (
+    dates,
     day_map,
+    day_spans,
     default_term,
     teaching_week,
     term_weeks,
@@ -49,7 +51,7 @@ def visible_sessions(user, start, end):
 def marked_days(user, start, end) -> dict:
     """date → calendar entries (statutory, and the user's schools') for labelling."""
     rows = CalendarDay.select().where(
-        CalendarDay.date.between(start, end)
+        CalendarDay.overlapping(start, end)
         & (
             CalendarDay.school.is_null()
             | CalendarDay.school.in_(schools_query(user).select(School.id))
@@ -57,7 +59,8 @@ def marked_days(user, start, end) -> dict:
     )
     out = {}
     for row in rows:
-        out.setdefault(row.date, []).append(row)
+        for day in dates(max(row.date, start), min(row.end_date, end)):
+            out.setdefault(day, []).append(row)
     return out
 
 
@@ -182,8 +185,7 @@ def class_page(class_id):
             .where(Session.date.between(term.start, term.end) & Program.id.in_(of_class))
             .order_by(Session.date, Session.start)
         )
-        infos = day_map(school_class.school_id, term.start, term.end)
-        days = [infos[day] for day in sorted(infos) if infos[day].entries]
+        days = day_spans(day_map(school_class.school_id, term.start, term.end))
     return render(
         "agenda/class.html",
         "agenda/_class_body.html",

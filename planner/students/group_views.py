@@ -11,15 +11,15 @@ from flask_login import current_user
 from planner.access import allow, can_plan, get_or_404, records_programs_query
 from planner.curricula.models import Curriculum
 from planner.db import ConflictError
-from planner.errors import PlannerError
+from planner.errors import CONFLICT, PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
 from planner.sessions.models import Program
-from planner.students import groups, schemas, services
+from planner.students import groups, roster_bulk, schemas, services
 from planner.students.blueprint import bp
 from planner.students.models import GroupMember
-from planner.web import conflict_response, go, int_arg, load_form, render
+from planner.web import conflict_response, error_status, go, int_arg, load_form, render
 
 
 def _program(program_id, change=False):
@@ -141,4 +141,62 @@ def member_remove(program_id, member_id):
     program = _program(program_id, change=True)
     member = get_or_404(GroupMember.select().where(GroupMember.program == program.id), member_id)
     groups.remove_member(member, user=current_user)
+    return go(url_for("students.roster", program_id=program.id))
+
+
+def _bulk_page(program, status=200, form=None, errors=None, message=None, conflict=False):
+    """The roster grid as it stands (an audited read: it shows names and notes); on a
+    refusal the typed rows are kept, and on a conflict the ticks are cleared."""
+    groups.record_roster_view(current_user, program)
+    members = groups.members(program)
+    candidates = groups.candidates(program, int_arg("class"))
+    drawn = {f"add_{c.id}" for c in candidates} | {f"remove_{m.id}" for m in members}
+    errors = errors or {}
+    undrawn = [
+        text
+        for key, text in errors.items()
+        if key.startswith(("add_", "remove_")) and key not in drawn
+    ]
+    rows = sorted(
+        {int(k[5:]) for k in (form or {}).keys() if k.startswith("code_") and k[5:].isdigit()}
+    )[: schemas.MAX_ROSTER_ROWS]
+    return render(
+        "students/roster_bulk.html",
+        "students/_roster_bulk_form.html",
+        status,
+        program=program,
+        members=members,
+        candidates=candidates,
+        undrawn=undrawn,
+        classes=services.school_classes(program.school_id),
+        class_id=int_arg("class"),
+        stamp=roster_bulk.roster_stamp(roster_bulk.active_members(program.id)),
+        rows=rows or range(schemas.ROSTER_ROWS),
+        form=form,
+        ticked_add=[] if conflict or form is None else form.getlist("add"),
+        ticked_remove=[] if conflict or form is None else form.getlist("remove"),
+        errors=errors,
+        message=message,
+    )
+
+
+@bp.route("/programs/<int:program_id>/roster/bulk", methods=["GET", "POST"])
+@allow(*EDITORS)
+def roster_bulk_page(program_id):
+    """Add and remove members in one go: archive codes typed in rows, students ticked
+    from the school's list, members ticked to leave; all or nothing."""
+    program = _program(program_id, change=True)
+    if request.method == "GET":
+        return _bulk_page(program)
+    data, errors = schemas.roster_grid(request.form)
+    if errors:
+        message = roster_bulk.invalid(len(errors))
+        return _bulk_page(program, 422, request.form, errors, message)
+    try:
+        roster_bulk.apply_roster(program, data, current_user)
+    except PlannerError as err:
+        conflict = err.kind == CONFLICT
+        return _bulk_page(
+            program, error_status(err), request.form, err.errors, err.message, conflict
+        )
     return go(url_for("students.roster", program_id=program.id))

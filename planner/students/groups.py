@@ -105,7 +105,7 @@ def candidates(program, class_id=None) -> list:
     return rows
 
 
-def _member_detail(program, student) -> str:
+def member_detail(program, student) -> str:
     return f"program={program.id} student={student.id} code={student.archive_code} school={student.school_id}"
 
 
@@ -151,7 +151,7 @@ def add_member(program, student_id: int, note: str = "", user=None) -> GroupMemb
         )
         if existing and existing.active:
             raise PlannerError(_l("该学生已在小组中。"))
-        record(user, "member_add", "student", student.id, _member_detail(program, student))
+        record(user, "member_add", "student", student.id, member_detail(program, student))
         if existing:
             GroupMember.update(active=True, screening_note=note).where(
                 GroupMember.id == existing.id
@@ -165,6 +165,4 @@ def remove_member(member: GroupMember, user=None) -> None:
     student = Student.get_by_id(member.student_id)
     with write_tx():
         GroupMember.update(active=False).where(GroupMember.id == member.id).execute()
-        record(
-            user, "member_remove", "student", student.id, _member_detail(member.program, student)
-        )
+        record(user, "member_remove", "student", student.id, member_detail(member.program, student))

@@ -2,7 +2,17 @@
 
 from marshmallow import ValidationError, validate, validates
 
-from planner.forms import Choice, Date, FormSchema, Integer, Text, VersionField
+from planner.forms import (
+    DB_INT_MAX,
+    STALE_FORM,
+    Choice,
+    Date,
+    FormSchema,
+    Integer,
+    Text,
+    VersionField,
+    clean_text,
+)
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_now
 from planner.students.models import GIVERS, METHODS, PURPOSES
@@ -82,3 +92,46 @@ class RosterSchema(FormSchema):
 class MemberSchema(FormSchema):
     student = Integer(required=True)
     screening_note = Text(500, load_default="")
+
+
+ROSTER_ROWS = 8  # blank code rows drawn; a form may send up to MAX_ROSTER_ROWS
+MAX_ROSTER_ROWS = 60
+
+
+def _ids(values) -> list | None:
+    """Ticked ids: whole numbers an id column can hold, each once; None if one is not."""
+    out = []
+    for value in values:
+        text = clean_text(value)
+        if not text.isascii() or not text.isdigit() or not 0 < int(text) <= DB_INT_MAX:
+            return None
+        if int(text) not in out:
+            out.append(int(text))
+    return out
+
+
+def roster_grid(form) -> tuple[dict, dict]:
+    """The roster grid: code_<i> / note_<i> rows (a blank code is no row), the ticked
+    add (student ids) and remove (member ids), and the stamp. (data, errors keyed by the
+    cell: code_<i>, note_<i>, or "grid" for a form this page didn't draw)."""
+    rows, errors = [], {}
+    keys = sorted({int(k[5:]) for k in form.keys() if k.startswith("code_") and k[5:].isdigit()})
+    add, remove = _ids(form.getlist("add")), _ids(form.getlist("remove"))
+    stamp = clean_text(form.get("stamp", ""))
+    if len(keys) > MAX_ROSTER_ROWS or add is None or remove is None or not stamp:
+        return {}, {"grid": str(STALE_FORM)}
+    for i in keys:
+        code = clean_text(form.get(f"code_{i}", ""))
+        note = clean_text(form.get(f"note_{i}", ""))
+        if not code:
+            if note:
+                errors[f"code_{i}"] = str(_l("请填写档案编码，或清空这一行的筛选记录。"))
+            continue
+        if len(code) > 40:
+            errors[f"code_{i}"] = str(_l("档案编码最多 %(n)s 个字符。", n=40))
+        if len(note) > 500:
+            errors[f"note_{i}"] = str(_l("最多 %(n)s 个字。", n=500))
+        rows.append((f"code_{i}", code, note))
+    if not errors and not rows and not add and not remove:
+        errors["grid"] = str(_l("没有要保存的改动：请填写档案编码、勾选学生或勾选要移出的组员。"))
+    return {"rows": rows, "add": add, "remove": remove, "stamp": stamp}, errors

@@ -39,6 +39,12 @@ RULES = {
         None,
         WRITER,
     ),
+    "evaluation.score_grid": (
+        "GET",
+        lambda w: f"/programs/{w.eval_program.id}/scores/group-goal-self-rating/pre",
+        None,
+        WRITER,
+    ),
     "evaluation.gas": (
         "GET",
         lambda w: f"/programs/{w.eval_program.id}/members/{w.eval_member.id}/gas",

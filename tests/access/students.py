@@ -102,6 +102,12 @@ RULES = {
         {},
         CHANGE_422,
     ),
+    "students.roster_bulk_page": (
+        "GET",
+        lambda w: f"/programs/{w.group.id}/roster/bulk",
+        None,
+        CHANGE,
+    ),
     "students.member_remove": (
         "POST",
         lambda w: f"/programs/{w.group.id}/roster/members/{w.member.id}/remove",

@@ -32,7 +32,15 @@ def plain(html):
 def snapshot():
     """Every calendar row as plain data, to show that nothing changed."""
     days = sorted(
-        (d.school_id or 0, str(d.date), d.kind, d.name, d.follows_weekday, d.version)
+        (
+            d.school_id or 0,
+            str(d.date),
+            str(d.end_date),
+            d.kind,
+            d.name,
+            d.follows_weekday,
+            d.version,
+        )
         for d in CalendarDay.select()
     )
     bells = sorted(

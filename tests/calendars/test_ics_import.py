@@ -9,6 +9,7 @@ import pytest
 
 from planner.calendars import ics_import
 from planner.calendars.models import CalendarDay
+from planner.calendars.services import day_map
 from planner.errors import PlannerError
 from tests.calendars.conftest import HTMX, plain, snapshot
 from tests.calendars.factories import calendar_day
@@ -95,16 +96,17 @@ def test_commit_writes_every_day_with_the_chosen_kinds(admin, world):
     assert response.status_code == 303
     assert response.location == f"/schools/{world.school.id}/calendar?term={world.term.id}"
     rows = [
-        (r.date, r.kind, r.name, r.school_id, r.source)
+        (r.date, r.end_date, r.kind, r.name, r.school_id, r.source)
         for r in CalendarDay.select().order_by(CalendarDay.date)
     ]
+    # the three-day exam is one entry with its range
     assert rows == [
-        (D(2026, 9, 15), "closure", "暴雨停课", world.school.id, "ics:school.ics"),
-        (D(2026, 11, 10), "exam", "期中考试", world.school.id, "ics:school.ics"),
-        (D(2026, 11, 11), "exam", "期中考试", world.school.id, "ics:school.ics"),
-        (D(2026, 11, 12), "exam", "期中考试", world.school.id, "ics:school.ics"),
-        (D(2027, 1, 1), "event", "元旦放假", world.school.id, "ics:school.ics"),
+        (D(2026, 9, 15), D(2026, 9, 15), "closure", "暴雨停课", world.school.id, "ics:school.ics"),
+        (D(2026, 11, 10), D(2026, 11, 12), "exam", "期中考试", world.school.id, "ics:school.ics"),
+        (D(2027, 1, 1), D(2027, 1, 1), "event", "元旦放假", world.school.id, "ics:school.ics"),
     ]
+    days = day_map(world.school.id, D(2026, 11, 9), D(2026, 11, 13))
+    assert [days[d].timetable_weekday for d in sorted(days)] == [1, None, None, None, 5]
     calendar = admin.get(response.location).get_data(as_text=True)
     assert "考试日：期中考试" in plain(calendar)
 

@@ -184,14 +184,18 @@ def test_add_a_multi_day_exam(admin, world):
     assert response.status_code == 303
     assert response.location == f"/schools/{world.school.id}/calendar?term={world.term.id}"
     rows = list(CalendarDay.select().order_by(CalendarDay.date))
-    assert [(r.date.day, r.kind, r.school_id, r.follows_weekday) for r in rows] == [
-        (10, "exam", world.school.id, None),
-        (11, "exam", world.school.id, None),
-        (12, "exam", world.school.id, None),
-    ]  # follows_weekday only for a 调休 day
+    # one entry for the three days; follows_weekday only for a 调休 day
+    assert [(r.date, r.end_date, r.kind, r.school_id, r.follows_weekday) for r in rows] == [
+        (dt.date(2026, 11, 10), dt.date(2026, 11, 12), "exam", world.school.id, None),
+    ]
     html = page(admin, world)
-    assert "考试日：期中考试" in cell(html, "2026-11-11")
+    for date in ("2026-11-10", "2026-11-11", "2026-11-12"):
+        assert "考试日：期中考试" in cell(html, date)
+    assert "考试日" not in cell(html, "2026-11-13")
     assert teaching_days(html, 11) == 2
+    # listed once, with its range
+    listing = plain(html.split('id="school-days"')[1])
+    assert listing.count("期中考试") == 1 and "2026年11月12日" in listing and "共 3 天" in listing
 
 
 def test_add_a_school_makeup_day(admin, world):
@@ -213,7 +217,7 @@ def test_add_a_school_makeup_day(admin, world):
 
 BAD_DAYS = [
     ({"end": "2026-11-09"}, "end", "结束日期不能早于开始日期。"),
-    ({"end": "2026-12-20"}, "end", "一次最多录入 31 天。"),
+    ({"end": "2027-01-11"}, "end", "一个条目最多跨 62 天。"),
     (
         {"start": "2026-08-28", "end": "2026-09-02"},
         "end",

@@ -34,10 +34,11 @@ def row(session_id=1, seq=1, **kw):
     return types.SimpleNamespace(**values)
 
 
-def day(kind, date, name, follows_weekday=None, school_id=None):
+def day(kind, date, name, follows_weekday=None, school_id=None, end_date=None):
     return types.SimpleNamespace(
         kind=kind,
         date=date,
+        end_date=end_date or date,
         name=name,
         school_id=school_id,
         follows_weekday=follows_weekday,

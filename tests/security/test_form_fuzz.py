@@ -63,6 +63,7 @@ FORM_ENDPOINTS = [
     "evaluation.instruments",
     "evaluation.judge",
     "evaluation.score",
+    "evaluation.score_grid",
     "exports.program_zip",
     "exports.template_delete",
     "exports.template_upload",
@@ -114,6 +115,7 @@ FORM_ENDPOINTS = [
     "students.member_add",
     "students.member_remove",
     "students.new",
+    "students.roster_bulk_page",
     "students.roster_save",
 ]
 EXAMPLES = 25  # at most; a form of few fields has fewer ways to go wrong (8 + 6 a field)

@@ -151,7 +151,7 @@ def test_no_free_slot_within_the_term_is_a_clear_refusal(world, planned):
     days = [d(10, 27) + dt.timedelta(n) for n in range(0, 90)]
     CalendarDay.insert_many(
         [
-            dict(school=world.school.id, date=x, kind="closure", name="装修")
+            dict(school=world.school.id, date=x, end_date=x, kind="closure", name="装修")
             for x in days
             if x <= world.term.end
         ]
