@@ -87,14 +87,14 @@ def test_the_form_saves_one_entry_with_its_range(client, world):
 
 OVERLAPS = [
     # same kind overlapping at either end, inside, or around: a duplicate
-    ({"start": "2026-11-12", "end": "2026-11-13"}, "2026-11-12 已有考试日“期中考试”。"),
-    ({"start": "2026-11-06", "end": "2026-11-10"}, "2026-11-10 已有考试日“期中考试”。"),
-    ({"start": "2026-11-11", "end": ""}, "2026-11-11 已有考试日“期中考试”。"),
-    ({"start": "2026-11-02", "end": "2026-11-30"}, "2026-11-10 已有考试日“期中考试”。"),
+    ({"start": "2026-11-12", "end": "2026-11-13"}, "2026年11月12日 已有考试日“期中考试”。"),
+    ({"start": "2026-11-06", "end": "2026-11-10"}, "2026年11月10日 已有考试日“期中考试”。"),
+    ({"start": "2026-11-11", "end": ""}, "2026年11月11日 已有考试日“期中考试”。"),
+    ({"start": "2026-11-02", "end": "2026-11-30"}, "2026年11月10日 已有考试日“期中考试”。"),
     # a 调休 school day can't fall inside a no-teaching range
     (
         {"kind": "makeup", "start": "2026-11-14", "end": "", "follows_weekday": "1"},
-        "2026-11-14 已有考试日“期中考试”。",
+        "2026年11月14日 已有考试日“期中考试”。",
     ),
 ]
 
@@ -168,7 +168,7 @@ def test_edit_an_entrys_range_and_bad_or_stale_edits_change_nothing(client, worl
     for change, field, message in (
         ({"end_date": "2026-11-09"}, "end_date", "结束日期不能早于开始日期。"),
         ({"end_date": "2027-01-20"}, "end_date", "一个条目最多跨 62 天。"),
-        ({"end_date": "2026-11-20"}, "date", "2026-11-20 已有考试日“补考”。"),
+        ({"end_date": "2026-11-20"}, "date", "2026年11月20日 已有考试日“补考”。"),
         ({"date": "2027-01-20", "end_date": "2027-01-25"}, "end_date", None),  # past the term
         (
             {
