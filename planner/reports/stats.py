@@ -20,11 +20,12 @@ from peewee import JOIN, Case, fn
 from planner.access import programs_query, schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum
-from planner.evaluation.compute import ATTENDED
-from planner.runs.models import Attendance, SessionRecord
+from planner.db import database
+from planner.runs.models import SessionRecord, SessionTally
 from planner.schools.models import School, SchoolClass, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
+ROW_KEYS = ("program", "school", "kind", "recorded", "headcount", "meetings", "attended", "marks")
 KEYS = (
     "lessons",
     "lesson_participants",
@@ -92,23 +93,19 @@ def per_program(programs, as_of) -> list:
     """One row per program in view with sessions so far: its school and kind, and the
     sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
     lessons with a headcount, meetings with marks, marks and attended marks. The marks
-    are counted only for these sessions."""
+    are counted only for these sessions.
+
+    A session's marks are read from its tally (runs.models.SessionTally, kept by the
+    database in the statement that writes a mark), not counted here: one row per session,
+    however many members a group has (tests/reports/test_stats_tally.py compares the
+    two on random worlds)."""
     counted = counted_sessions(programs, as_of)
-    marks = (
-        Attendance.select(
-            Attendance.session,
-            fn.COUNT(Attendance.id).alias("marks"),
-            fn.SUM(Case(None, [(Attendance.status.in_(list(ATTENDED)), 1)], 0)).alias("attended"),
-        )
-        .join(Session)
-        .where(counted)
-        .group_by(Attendance.session)
-        .alias("m")
-    )
     # marks the retention purge removed are counted on the session's record
-    all_marks = fn.COALESCE(marks.c.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
-    all_attended = fn.COALESCE(marks.c.attended, 0) + fn.COALESCE(SessionRecord.purged_attended, 0)
-    return list(
+    all_marks = fn.COALESCE(SessionTally.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
+    all_attended = fn.COALESCE(SessionTally.attended, 0) + fn.COALESCE(
+        SessionRecord.purged_attended, 0
+    )
+    query = (
         Session.select(
             Session.program.alias("program"),
             Program.school.alias("school"),
@@ -124,11 +121,18 @@ def per_program(programs, as_of) -> list:
         .join_from(
             Session, SessionRecord, JOIN.LEFT_OUTER, on=(SessionRecord.session == Session.id)
         )
-        .join_from(Session, marks, JOIN.LEFT_OUTER, on=(marks.c.session_id == Session.id))
+        .join_from(Session, SessionTally, JOIN.LEFT_OUTER, on=(SessionTally.session == Session.id))
         .where(counted)
         .group_by(Session.program, Program.school, Curriculum.kind)
-        .dicts()
     )
+    return [dict(zip(ROW_KEYS, row)) for row in raw(query)]
+
+
+def raw(query) -> list:
+    """The rows of a query as the driver gives them (tuples of plain values): a city's
+    term has thousands of per-program rows, and building peewee rows cost more than the
+    query. Counted like any other query."""
+    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _tally(rows, classes_of, classes_total) -> dict:
@@ -160,21 +164,20 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     programs = programs_in_view(user, term_name, school_id, worker_id).select(Program.id)
     rows = per_program(programs, as_of)
     classes_of = {}
-    for program_id, class_id in (
-        ProgramClass.select(ProgramClass.program, ProgramClass.school_class)
-        .where(ProgramClass.program.in_(programs))
-        .tuples()
+    for program_id, class_id in raw(
+        ProgramClass.select(ProgramClass.program, ProgramClass.school_class).where(
+            ProgramClass.program.in_(programs)
+        )
     ):
         classes_of.setdefault(program_id, set()).add(class_id)
     workers = {}  # rows only for the workers this user may see (a shared program's co-worker
     # from another supervisor's team still counts in the totals, not as a row)
-    for program_id, wid, name in (
+    for program_id, wid, name in raw(
         ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
         .join(User)
         .where(
             ProgramWorker.program.in_(programs) & User.id.in_(workers_query(user).select(User.id))
         )
-        .tuples()
     ):
         workers.setdefault(wid, (name, set()))[1].add(program_id)
     schools = {s.id: s for s in schools_query(user).where(~School.archived)}
