@@ -105,25 +105,37 @@ def per_program(programs, as_of) -> list:
     all_attended = fn.COALESCE(SessionTally.attended, 0) + fn.COALESCE(
         SessionRecord.purged_attended, 0
     )
-    query = (
+    sums = (
         Session.select(
-            Session.program.alias("program"),
-            Program.school.alias("school"),
-            Curriculum.kind.alias("kind"),
+            Session.program.alias("program_id"),
             fn.COUNT(SessionRecord.headcount).alias("recorded"),
             fn.SUM(SessionRecord.headcount).alias("headcount"),
             fn.SUM(Case(None, [(all_marks > 0, 1)], 0)).alias("meetings"),
             fn.SUM(all_attended).alias("attended"),
             fn.SUM(all_marks).alias("marks"),
         )
-        .join(Program)
-        .join(Curriculum)
         .join_from(
             Session, SessionRecord, JOIN.LEFT_OUTER, on=(SessionRecord.session == Session.id)
         )
         .join_from(Session, SessionTally, JOIN.LEFT_OUTER, on=(SessionTally.session == Session.id))
         .where(counted)
-        .group_by(Session.program, Program.school, Curriculum.kind)
+        .group_by(Session.program)
+        .alias("sums")
+    )
+    # each program's school and kind looked up once, not once for each of its sessions
+    query = (
+        Program.select(
+            sums.c.program_id,
+            Program.school,
+            Curriculum.kind,
+            sums.c.recorded,
+            sums.c.headcount,
+            sums.c.meetings,
+            sums.c.attended,
+            sums.c.marks,
+        )
+        .join(sums, on=(sums.c.program_id == Program.id))
+        .join_from(Program, Curriculum)
     )
     return [dict(zip(ROW_KEYS, row)) for row in raw(query)]
 
@@ -180,7 +192,7 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
         )
     ):
         workers.setdefault(wid, (name, set()))[1].add(program_id)
-    schools = {s.id: s for s in schools_query(user).where(~School.archived)}
+    schools = dict(raw(schools_query(user).select(School.id, School.name).where(~School.archived)))
     in_view = {
         sid
         for (sid,) in Program.select(Program.school)
@@ -200,10 +212,10 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     for row in rows:
         of_school.setdefault(row["school"], []).append(row)
         of_program[row["program"]] = row
-    shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i].name)
+    shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i])
     by_school = [
         dict(
-            name=schools[sid].name,
+            name=schools[sid],
             id=sid,
             **_tally(of_school.get(sid, []), classes_of, class_counts.get(sid, 0)),
         )
