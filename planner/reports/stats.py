@@ -10,7 +10,7 @@ Counting rules (shown on the page and in the document):
 - a class is covered when it had at least one delivered lesson; coverage is over the
   classes (not archived) of the schools in view.
 A session delivered by two workers counts once for each worker, and once in the total.
-Six queries, however many schools and sessions; the database sums the sessions per program.
+Five queries, however many schools and sessions; the database sums the sessions per program.
 """
 
 from types import SimpleNamespace
@@ -89,7 +89,7 @@ def counted_sessions(programs, as_of):
     )
 
 
-def per_program(programs, as_of) -> list:
+def per_program(programs, as_of, every=False) -> list:
     """One row per program in view with sessions so far: its school and kind, and the
     sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
     lessons with a headcount, meetings with marks, marks and attended marks. The marks
@@ -98,7 +98,10 @@ def per_program(programs, as_of) -> list:
     A session's marks are read from its tally (runs.models.SessionTally, kept by the
     database in the statement that writes a mark), not counted here: one row per session,
     however many members a group has (tests/reports/test_stats_tally.py compares the
-    two on random worlds)."""
+    two on random worlds).
+
+    every=True: a row for every program in view, those without sessions so far too (their
+    sums None), so the schools in view come with the sums."""
     counted = counted_sessions(programs, as_of)
     # marks the retention purge removed are counted on the session's record
     all_marks = fn.COALESCE(SessionTally.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
@@ -134,9 +137,12 @@ def per_program(programs, as_of) -> list:
             sums.c.attended,
             sums.c.marks,
         )
-        .join(sums, on=(sums.c.program_id == Program.id))
+        .join(sums, JOIN.LEFT_OUTER if every else JOIN.INNER, on=(sums.c.program_id == Program.id))
         .join_from(Program, Curriculum)
     )
+    if every:
+        query = query.select_extend(Program.id).where(Program.id.in_(programs))
+        return [dict(zip(ROW_KEYS, row[:-1]), program=row[-1]) for row in raw(query)]
     return [dict(zip(ROW_KEYS, row)) for row in raw(query)]
 
 
@@ -174,7 +180,8 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     The database sums the sessions per program; schools and workers add up their
     programs' rows, so the work in Python grows with the programs, not the sessions."""
     programs = programs_in_view(user, term_name, school_id, worker_id).select(Program.id)
-    rows = per_program(programs, as_of)
+    every = per_program(programs, as_of, every=True)
+    rows = [row for row in every if row["recorded"] is not None]  # with sessions so far
     classes_of = {}
     for program_id, class_id in raw(
         ProgramClass.select(ProgramClass.program, ProgramClass.school_class).where(
@@ -193,13 +200,7 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     ):
         workers.setdefault(wid, (name, set()))[1].add(program_id)
     schools = dict(raw(schools_query(user).select(School.id, School.name).where(~School.archived)))
-    in_view = {
-        sid
-        for (sid,) in Program.select(Program.school)
-        .distinct()
-        .where(Program.id.in_(programs))
-        .tuples()
-    }
+    in_view = {row["school"] for row in every}
     if user.is_admin and not worker_id:  # coverage counts schools with no program too
         in_view |= {school_id} if school_id else set(schools)
     class_counts = dict(
