@@ -3,7 +3,8 @@
 For every key page: p50/p95 server time over RUNS requests through the test client, the
 SQL query count, the city/small time ratio and the ratio to a bare /hello route in the same
 run. Run on SQLite, and on PostgreSQL when it can be reached (`BENCH_PG_URL`, default the
-local server): `python bench/pages.py [sqlite|postgres]`.
+local server): `python bench/pages.py [sqlite|postgres]`. `BENCH_PAGES="term statistics,week
+view"` measures only the pages named (and the floor); the iCal feed is the page "worker feed".
 
 Goals (issue 7): p95 ≤ 25 ms on the city dataset, and the same query count on small and
 city. A line ends with MISS when a goal is missed.
@@ -25,6 +26,7 @@ from planner.access import public  # noqa: E402
 from planner.db import database  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 60))
+ONLY = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
 P95_GOAL_MS = 25.0
 AS_OF = dt.date(2026, 12, 1)  # planner.generate.scales.AS_OF: the datasets' "today"
 
@@ -117,18 +119,23 @@ def measure(scale, engine):
     t = targets(app)
     clients, out = {}, {}
     for name, login, path in pages(t):
+        if ONLY and name not in ONLY and not (login == "gen_w001" and "gen_w001" not in clients):
+            continue
         if login not in clients:
             client = app.test_client()
             answer = client.post("/login", data={"username": login, "password": datasets.PASSWORD})
             assert answer.status_code in (302, 303), (login, answer.status_code)
             clients[login] = client
         client = clients[login]
+        if ONLY and name not in ONLY:
+            continue  # logged in only: the floor is measured as the worker
         client.get(path)  # warm: templates compiled, caches filled
         with count_queries() as counter:
             client.get(path)
         p50, p95 = timings(client, path)
         out[name] = (p50, p95, counter.count)
-    out["worker feed"] = feed_cost(app, clients["gen_w001"])
+    if not ONLY or "worker feed" in ONLY:
+        out["worker feed"] = feed_cost(app, clients["gen_w001"])
     floor, _ = timings(clients["gen_w001"], "/hello", RUNS * 3)
     database.close()
     return out, floor

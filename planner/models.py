@@ -10,7 +10,7 @@ from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
-from planner.runs.models import Attendance, SessionRecord
+from planner.runs.models import Attendance, SessionRecord, SessionTally
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.screening.models import ScreeningResult, ScreeningRound
 from planner.sessions.models import (
@@ -66,6 +66,7 @@ MODELS = [
     GroupMember,
     Attendance,
     SessionRecord,
+    SessionTally,
     Reflection,
     FollowUp,
     Instrument,

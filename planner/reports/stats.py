@@ -10,7 +10,7 @@ Counting rules (shown on the page and in the document):
 - a class is covered when it had at least one delivered lesson; coverage is over the
   classes (not archived) of the schools in view.
 A session delivered by two workers counts once for each worker, and once in the total.
-Six queries, however many schools and sessions; the database sums the sessions per program.
+Five queries, however many schools and sessions; the database sums the sessions per program.
 """
 
 from types import SimpleNamespace
@@ -20,11 +20,12 @@ from peewee import JOIN, Case, fn
 from planner.access import programs_query, schools_query, workers_query
 from planner.accounts.models import User
 from planner.curricula.models import Curriculum
-from planner.evaluation.compute import ATTENDED
-from planner.runs.models import Attendance, SessionRecord
+from planner.db import database
+from planner.runs.models import SessionRecord, SessionTally
 from planner.schools.models import School, SchoolClass, Term
 from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
 
+ROW_KEYS = ("program", "school", "kind", "recorded", "headcount", "meetings", "attended", "marks")
 KEYS = (
     "lessons",
     "lesson_participants",
@@ -88,47 +89,68 @@ def counted_sessions(programs, as_of):
     )
 
 
-def per_program(programs, as_of) -> list:
+def per_program(programs, as_of, every=False) -> list:
     """One row per program in view with sessions so far: its school and kind, and the
     sums over its sessions (not cancelled, dated up to as_of) of recorded headcounts,
     lessons with a headcount, meetings with marks, marks and attended marks. The marks
-    are counted only for these sessions."""
+    are counted only for these sessions.
+
+    A session's marks are read from its tally (runs.models.SessionTally, kept by the
+    database in the statement that writes a mark), not counted here: one row per session,
+    however many members a group has (tests/reports/test_stats_tally.py compares the
+    two on random worlds).
+
+    every=True: a row for every program in view, those without sessions so far too (their
+    sums None), so the schools in view come with the sums."""
     counted = counted_sessions(programs, as_of)
-    marks = (
-        Attendance.select(
-            Attendance.session,
-            fn.COUNT(Attendance.id).alias("marks"),
-            fn.SUM(Case(None, [(Attendance.status.in_(list(ATTENDED)), 1)], 0)).alias("attended"),
-        )
-        .join(Session)
-        .where(counted)
-        .group_by(Attendance.session)
-        .alias("m")
-    )
     # marks the retention purge removed are counted on the session's record
-    all_marks = fn.COALESCE(marks.c.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
-    all_attended = fn.COALESCE(marks.c.attended, 0) + fn.COALESCE(SessionRecord.purged_attended, 0)
-    return list(
+    all_marks = fn.COALESCE(SessionTally.marks, 0) + fn.COALESCE(SessionRecord.purged_marks, 0)
+    all_attended = fn.COALESCE(SessionTally.attended, 0) + fn.COALESCE(
+        SessionRecord.purged_attended, 0
+    )
+    sums = (
         Session.select(
-            Session.program.alias("program"),
-            Program.school.alias("school"),
-            Curriculum.kind.alias("kind"),
+            Session.program.alias("program_id"),
             fn.COUNT(SessionRecord.headcount).alias("recorded"),
             fn.SUM(SessionRecord.headcount).alias("headcount"),
             fn.SUM(Case(None, [(all_marks > 0, 1)], 0)).alias("meetings"),
             fn.SUM(all_attended).alias("attended"),
             fn.SUM(all_marks).alias("marks"),
         )
-        .join(Program)
-        .join(Curriculum)
         .join_from(
             Session, SessionRecord, JOIN.LEFT_OUTER, on=(SessionRecord.session == Session.id)
         )
-        .join_from(Session, marks, JOIN.LEFT_OUTER, on=(marks.c.session_id == Session.id))
+        .join_from(Session, SessionTally, JOIN.LEFT_OUTER, on=(SessionTally.session == Session.id))
         .where(counted)
-        .group_by(Session.program, Program.school, Curriculum.kind)
-        .dicts()
+        .group_by(Session.program)
+        .alias("sums")
     )
+    # each program's school and kind looked up once, not once for each of its sessions
+    query = (
+        Program.select(
+            sums.c.program_id,
+            Program.school,
+            Curriculum.kind,
+            sums.c.recorded,
+            sums.c.headcount,
+            sums.c.meetings,
+            sums.c.attended,
+            sums.c.marks,
+        )
+        .join(sums, JOIN.LEFT_OUTER if every else JOIN.INNER, on=(sums.c.program_id == Program.id))
+        .join_from(Program, Curriculum)
+    )
+    if every:
+        query = query.select_extend(Program.id).where(Program.id.in_(programs))
+        return [dict(zip(ROW_KEYS, row[:-1]), program=row[-1]) for row in raw(query)]
+    return [dict(zip(ROW_KEYS, row)) for row in raw(query)]
+
+
+def raw(query) -> list:
+    """The rows of a query as the driver gives them (tuples of plain values): a city's
+    term has thousands of per-program rows, and building peewee rows cost more than the
+    query. Counted like any other query."""
+    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _tally(rows, classes_of, classes_total) -> dict:
@@ -158,33 +180,27 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     The database sums the sessions per program; schools and workers add up their
     programs' rows, so the work in Python grows with the programs, not the sessions."""
     programs = programs_in_view(user, term_name, school_id, worker_id).select(Program.id)
-    rows = per_program(programs, as_of)
+    every = per_program(programs, as_of, every=True)
+    rows = [row for row in every if row["recorded"] is not None]  # with sessions so far
     classes_of = {}
-    for program_id, class_id in (
-        ProgramClass.select(ProgramClass.program, ProgramClass.school_class)
-        .where(ProgramClass.program.in_(programs))
-        .tuples()
+    for program_id, class_id in raw(
+        ProgramClass.select(ProgramClass.program, ProgramClass.school_class).where(
+            ProgramClass.program.in_(programs)
+        )
     ):
         classes_of.setdefault(program_id, set()).add(class_id)
     workers = {}  # rows only for the workers this user may see (a shared program's co-worker
     # from another supervisor's team still counts in the totals, not as a row)
-    for program_id, wid, name in (
+    for program_id, wid, name in raw(
         ProgramWorker.select(ProgramWorker.program, User.id, User.display_name)
         .join(User)
         .where(
             ProgramWorker.program.in_(programs) & User.id.in_(workers_query(user).select(User.id))
         )
-        .tuples()
     ):
         workers.setdefault(wid, (name, set()))[1].add(program_id)
-    schools = {s.id: s for s in schools_query(user).where(~School.archived)}
-    in_view = {
-        sid
-        for (sid,) in Program.select(Program.school)
-        .distinct()
-        .where(Program.id.in_(programs))
-        .tuples()
-    }
+    schools = dict(raw(schools_query(user).select(School.id, School.name).where(~School.archived)))
+    in_view = {row["school"] for row in every}
     if user.is_admin and not worker_id:  # coverage counts schools with no program too
         in_view |= {school_id} if school_id else set(schools)
     class_counts = dict(
@@ -197,10 +213,10 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     for row in rows:
         of_school.setdefault(row["school"], []).append(row)
         of_program[row["program"]] = row
-    shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i].name)
+    shown = sorted((sid for sid in in_view if sid in schools), key=lambda i: schools[i])
     by_school = [
         dict(
-            name=schools[sid].name,
+            name=schools[sid],
             id=sid,
             **_tally(of_school.get(sid, []), classes_of, class_counts.get(sid, 0)),
         )

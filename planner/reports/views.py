@@ -35,10 +35,11 @@ def stats():
     """学期工作统计: totals, per school and per worker, with the counting rules."""
     term, names = _term_name()
     result = term_statistics(current_user, term, local_today()) if term else None
-    # with the school joined: the page names each term's school (one query, not one each)
+    # with the school joined: the page names each term's school (one query, not one each);
+    # only what the zip forms show, not 100 whole terms and schools
     terms = (
         list(
-            Term.select(Term, School)
+            Term.select(Term.id, School.id, School.name)
             .join(School)
             .where(
                 Term.school.in_(schools_query(current_user).select(School.id)) & (Term.name == term)

@@ -1,5 +1,5 @@
 """What run mode records in the room: a member's attendance at a session (the latest tap
-wins) and the session's headcount and notes."""
+wins), the session's headcount and notes, and the running count of its marks."""
 
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
@@ -48,3 +48,18 @@ class SessionRecord(VersionedModel):
 
     class Meta:
         table_name = "session_record"
+
+
+class SessionTally(BaseModel):
+    """A session's attendance marks, counted: how many, and how many of them present, late
+    or left early (evaluation.compute.ATTENDED). Kept by triggers on the attendance table
+    (migration m0018), in the statement that writes the mark, so every writer (a tap, a
+    correction, the purge, a cascade, a bulk load) keeps it exact, and the term statistics
+    read one row per session instead of counting marks. Never written by the app."""
+
+    session = ForeignKeyField(Session, primary_key=True, backref="tally", on_delete="CASCADE")
+    marks = IntegerField(default=0)
+    attended = IntegerField(default=0)
+
+    class Meta:
+        table_name = "session_tally"

@@ -12,8 +12,9 @@ import threading
 import time
 
 from planner.db import now
+from planner.evaluation.compute import ATTENDED
 from planner.reflections.models import Reflection
-from planner.runs.models import Attendance
+from planner.runs.models import Attendance, SessionTally
 from tests import factories
 from tests.load.conftest import HTMX, JSON, STATUSES, iso
 from tests.load.server import LOCK_ERROR, Tablet
@@ -208,6 +209,13 @@ def test_two_tablets_ten_thousand_taps_and_conflicting_autosaves(server, group):
     )
     assert len(stored) == len(expected), f"{len(stored)} rows for {len(expected)} cells"
     assert all(t["applied"] for t in latest.values()), "a winning tap answered applied=false"
+    # the statistics' tally (kept by triggers in each tap's statement) adds up to the marks
+    counted = {}
+    for (sid, _), (status, _, _) in stored.items():
+        marks, attended = counted.get(sid, (0, 0))
+        counted[sid] = (marks + 1, attended + (status in ATTENDED))
+    tally = SessionTally.select().where(SessionTally.session.in_([s.id for s in group.sessions]))
+    assert {t.session_id: (t.marks, t.attended) for t in tally} == counted, summary
 
     # reflection: the accepted edits made exactly versions 1…final, the last text stands
     reflection = Reflection.get(Reflection.session == session.id)

@@ -200,6 +200,12 @@ CONSISTENCY = {
     "GROUP BY session_id, student_id HAVING COUNT(*) > 1",
     "a session with two records": "SELECT session_id FROM session_record "
     "GROUP BY session_id HAVING COUNT(*) > 1",
+    # the statistics' tally is written in the tap's own statement: never a mark apart
+    "a tally that is not its marks": "SELECT t.session_id FROM session_tally t FULL JOIN "
+    "(SELECT session_id, COUNT(*) AS marks, SUM(CASE WHEN status IN ('present', 'late', "
+    "'left_early') THEN 1 ELSE 0 END) AS attended FROM attendance GROUP BY session_id) a "
+    "ON a.session_id = t.session_id WHERE COALESCE(t.marks, 0) != COALESCE(a.marks, 0) "
+    "OR COALESCE(t.attended, 0) != COALESCE(a.attended, 0)",
 }
 
 

@@ -310,7 +310,7 @@ def test_the_page_query_count_does_not_grow_with_the_data(client, world):
     with count_queries() as large:
         html = client.get(f"/stats?term={T}").get_data(as_text=True)
     assert '<td data-key="lessons">30</td>' in html and html.count("全部文档（.zip）") == 2
-    assert small.count == large.count == 9  # the user, term names, 6 of the statistics, terms
+    assert small.count == large.count == 8  # the user, term names, 5 of the statistics, terms
 
 
 def test_the_document_holds_the_same_numbers(client, world, term):
@@ -372,3 +372,15 @@ def test_the_document_of_someone_outside_the_users_view_is_not_found(client, wor
         client.get(f"/stats/document.docx?term={T}&scope=worker&id={term.w2.id}").status_code == 404
     )
     assert AuditEntry.select().count() == 1  # the one document that was given
+
+
+def test_the_zip_buttons_name_each_school_escaped(client, world, term):
+    """The zip forms' label and address are made once and filled in per term."""
+    from planner.schools.models import School
+
+    School.update(name="<b>甲&校</b>").where(School.id == term.jia.id).execute()
+    login_as(client, world.admin)
+    html = client.get(f"/stats?term={T}").get_data(as_text=True)
+    assert "&lt;b&gt;甲&amp;校&lt;/b&gt;：全部文档（.zip）" in html and "<b>甲" not in html
+    assert f'action="/terms/{world.term.id}/documents/zip"' in html
+    assert f'action="/terms/{world.other_term.id}/documents/zip"' in html
