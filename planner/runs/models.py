@@ -53,7 +53,7 @@ class SessionRecord(VersionedModel):
 class SessionTally(BaseModel):
     """A session's attendance marks, counted: how many, and how many of them present, late
     or left early (evaluation.compute.ATTENDED). Kept by triggers on the attendance table
-    (migration m0018), in the statement that writes the mark, so every writer (a tap, a
+    (migration m0020), in the statement that writes the mark, so every writer (a tap, a
     correction, the purge, a cascade, a bulk load) keeps it exact, and the term statistics
     read one row per session instead of counting marks. Never written by the app."""
 

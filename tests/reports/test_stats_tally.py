@@ -1,5 +1,5 @@
 """The term statistics read each session's marks from its tally (runs.models.SessionTally,
-kept by the triggers of migration m0018), not from the marks themselves. Here that fast
+kept by the triggers of migration m0020), not from the marks themselves. Here that fast
 path is compared with the full count of the marks, as the statistics made it before, on
 random worlds: taps through the service (later and older ones, 全部出席 fills),
 corrections after sign-off, marks written, changed and removed directly (a bulk load, the
@@ -20,7 +20,7 @@ from planner.curricula.models import Curriculum
 from planner.db import database, now
 from planner.evaluation.compute import ATTENDED
 from planner.i18n import local_today
-from planner.migrations import m0018_session_tally
+from planner.migrations import m0020_session_tally
 from planner.privacy import retention
 from planner.reflections.models import Reflection
 from planner.reports import stats
@@ -349,11 +349,11 @@ def test_the_migration_fills_the_tally_for_marks_already_there(world):
     assert expected
     SessionTally.delete().execute()
     assert tallies() == {}
-    database.execute_sql(m0018_session_tally.FILL)
+    database.execute_sql(m0020_session_tally.FILL)
     assert tallies() == expected
 
 
 def test_the_migration_counts_attended_as_the_app_does():
     """The frozen list of the migration's triggers is the app's ATTENDED."""
-    listed = m0018_session_tally.ATTENDED_SQL.strip("()").replace("'", "").split(", ")
+    listed = m0020_session_tally.ATTENDED_SQL.strip("()").replace("'", "").split(", ")
     assert set(listed) == set(ATTENDED)
