@@ -20,6 +20,7 @@ from planner.sessions.models import (
     ScheduleChange,
     Session,
     SlotRule,
+    display_title,
 )
 from planner.sessions.placement import (
     Busy,
@@ -104,7 +105,14 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
         if index is not None:
             for p in preview.placed:
                 index.add(
-                    Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                    Busy(
+                        None,
+                        p.date,
+                        p.start,
+                        p.end,
+                        p.seq,
+                        display_title(fields["title"], fields.get("group_name")),
+                    ),
                     spec.room_id,
                     spec.worker_ids,
                     spec.class_ids,
