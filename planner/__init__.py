@@ -32,7 +32,7 @@ def view_modules() -> list:
     from planner.runs import views as runs
     from planner.schools import views as schools
     from planner.schools import year_views
-    from planner.sessions import agenda, copy_views
+    from planner.sessions import agenda, copy_views, manage_views
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
     from planner.students import views as students
@@ -50,6 +50,7 @@ def view_modules() -> list:
         programs,
         agenda,
         copy_views,
+        manage_views,
         students,
         import_views,
         group_views,

@@ -138,6 +138,15 @@ class ProgramForm(FormSchema):
             raise ValidationError(_rule_keys(err.messages)) from err
 
 
+class EditProgramForm(ProgramForm):
+    """The program form on a saved program: curriculum and term stay as they are (the view
+    gives them), and the version read with the page guards against a stale edit."""
+
+    curriculum_id = Integer()
+    term_id = Integer()
+    version = Integer(1, 1_000_000, required=True)
+
+
 class MoveForm(FormSchema):
     """Where one session moves: a teaching day, a bell period or clock times, and a room of
     the school (periods by id and room ids given). Loads as (date, start, end, period_id,

@@ -9,6 +9,7 @@ from planner.curricula.services import visible
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, SchoolClass, Term
 from planner.sessions.placement import Spec
+from planner.students.models import Student
 from planner.students.names import name_errors
 
 
@@ -78,6 +79,8 @@ def build(values: dict, rules: list, school, user, offered: dict):
             school_ids=[school.id],
         )
     )
+    if not errors:
+        errors.update(sanity_errors(values, rules, curriculum, by_id["rooms"][values["room_id"]]))
     if errors:
         return None, None, None, errors
     curriculum = full(curriculum.id)
@@ -99,3 +102,50 @@ def build(values: dict, rules: list, school, user, offered: dict):
         "group_name": values.get("group_name") or "",
     }
     return spec, fields, list(curriculum.sessions), {}
+
+
+SLACK_MINUTES = 30  # a clock-time slot may run this much longer than the meeting
+
+
+def _minutes(start, end) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def sanity_errors(values: dict, rules: list, curriculum, room) -> dict:
+    """Plans that cannot work, per field: a classroom series in a 个案工作室, classes whose
+    students outnumber the room's seats, a clock-time slot shorter than a meeting or far
+    longer than it (16:10–23:59 for a 60-minute group). One query (the class sizes)."""
+    errors = {}
+    if curriculum.kind == "classroom" and room.kind == "case_room":
+        errors["room_id"] = _l(
+            "「%(room)s」是个案工作室，不能用于社工课堂，请选择教室或多功能室。", room=room.name
+        )
+    elif curriculum.kind == "classroom" and room.capacity and values["class_ids"]:
+        students = (
+            Student.select()
+            .where(Student.school_class.in_(values["class_ids"]) & ~Student.archived)
+            .count()
+        )
+        if students > room.capacity:
+            errors["room_id"] = _l(
+                "所选班级共 %(n)s 名学生，「%(room)s」只有 %(cap)s 个座位，请换更大的场地或减少班级。",
+                n=students,
+                room=room.name,
+                cap=room.capacity,
+            )
+    length = curriculum.period_minutes
+    for i, rule in enumerate(rules):
+        if rule.period_id is not None:
+            continue
+        minutes = _minutes(rule.start, rule.end)
+        if minutes < length:
+            errors[f"r{i}_start"] = _l(
+                "该时段只有 %(m)s 分钟，短于每次活动的 %(n)s 分钟。", m=minutes, n=length
+            )
+        elif minutes > length + SLACK_MINUTES:
+            errors[f"r{i}_start"] = _l(
+                "该时段长 %(m)s 分钟，与每次活动的 %(n)s 分钟不符，请按活动时长填写结束时间。",
+                m=minutes,
+                n=length,
+            )
+    return errors

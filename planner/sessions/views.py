@@ -21,83 +21,10 @@ from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm,
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
 from planner.sessions.planning import build, choices
+from planner.sessions.program_fields import period_label, program_fields, rule_fields
 from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("programs", __name__)
-
-
-def _period_label(period) -> str:
-    times = f"{period.start:%H:%M}–{period.end:%H:%M}"
-    section = f"（{period.section}）" if period.section != "all" else ""
-    return f"{period.label} {times}{section}"
-
-
-def _program_fields(offered) -> dict:
-    """The program form's fields, by name, with what this school offers."""
-    curricula = {
-        c.id: f"{c.title}（{c.kind_label} · {_l('第 %(v)s 版', v=c.version)}）"
-        for c in offered["curricula"]
-    }
-    return {
-        spec.name: spec
-        for spec in (
-            FieldSpec("curriculum_id", _l("课程方案"), "select", curricula),
-            FieldSpec(
-                "term_id",
-                _l("学期"),
-                "select",
-                {t.id: t.name for t in offered["terms"]},
-                blank=False,
-            ),
-            FieldSpec("title", _l("计划名称（可选）"), maxlength=80),
-            FieldSpec("group_name", _l("小组名称（成长小组填写）"), maxlength=60),
-            FieldSpec(
-                "class_ids",
-                _l("班级（社工课堂）"),
-                "checks",
-                {c.id: c.name for c in offered["classes"]},
-            ),
-            FieldSpec(
-                "worker_ids",
-                _l("负责社工"),
-                "checks",
-                {w.id: w.display_name for w in offered["workers"]},
-                default=[current_user.id],
-            ),
-            FieldSpec(
-                "room_id",
-                _l("场地"),
-                "select",
-                {r.id: r.name for r in offered["rooms"]},
-                blank=False,
-            ),
-            FieldSpec("start_week", _l("从第几周开始"), "number", min=1, max=30, default="1"),
-            FieldSpec(
-                "min_gap_days", _l("两次活动至少间隔（天）"), "number", min=0, max=60, default="1"
-            ),
-        )
-    }
-
-
-def _rule_fields(periods) -> list:
-    """One weekly slot row's fields (posted as r_<name>[], one per row)."""
-    return [
-        FieldSpec(
-            "weekday", _l("星期"), "select", {n: WEEKDAYS[n] for n in range(1, 6)}, blank="—"
-        ),
-        FieldSpec(
-            "period",
-            _l("课节"),
-            "select",
-            {p.id: _period_label(p) for p in periods},
-            blank=_l("按时间"),
-        ),
-        FieldSpec("start", _l("开始"), "time"),
-        FieldSpec("end", _l("结束"), "time"),
-        FieldSpec(
-            "every", _l("每隔几周"), "select", {n: n for n in range(1, 5)}, blank=False, default="1"
-        ),
-    ]
 
 
 def _form(school, offered, errors=None, preview=None, status=200, unknown_years=(), chosen=None):
@@ -113,8 +40,8 @@ def _form(school, offered, errors=None, preview=None, status=200, unknown_years=
         conflict_kinds=KIND_LABELS,
         day_kinds=DAY_KINDS,
         weekdays=WEEKDAYS,
-        fields=_program_fields(offered),
-        rule_fields=_rule_fields(offered["periods"]),
+        fields=program_fields(offered, current_user),
+        rule_fields=rule_fields(offered["periods"]),
         values=request.form if posted else (chosen or {}),
         rows=rule_rows(request.form) if posted else [],
         max_rules=MAX_RULES,
@@ -224,7 +151,7 @@ def move(program_id, session_id):
             "period",
             _l("课节"),
             "select",
-            {p.id: _period_label(p) for p in offered["periods"]},
+            {p.id: period_label(p) for p in offered["periods"]},
             default=session.period_id,
             blank=_l("按时间"),
         ),
