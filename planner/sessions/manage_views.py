@@ -114,7 +114,7 @@ def _edit_page(program, offered, errors=None, preview=None, status=200, replaced
         day_kinds=DAY_KINDS,
         weekdays=WEEKDAYS,
         fields=program_fields(offered, current_user),
-        rule_fields=rule_fields(offered["periods"]),
+        rule_fields=rule_fields(offered["periods"], offered["classes"]),
         values=values,
         rows=rule_rows(request.form) if posted else rows,
         max_rules=MAX_RULES,
@@ -136,6 +136,8 @@ def edit(program_id):
         spec, fields, _, errors = build(
             values, values["rules"], program.school, current_user, offered
         )
+    if not errors and any(r.class_id is not None for r in spec.rules):
+        errors = {"rules": _l("修改已保存的计划时不能再按班级拆分；请分别修改各班的计划。")}
     if errors:
         return _edit_page(program, offered, errors, status=422)
     if values["version"] != program.version:

@@ -39,6 +39,7 @@ class Rule:
     end: dt.time
     period_id: int | None = None
     every_weeks: int = 1
+    class_id: int | None = None  # a slot of one class: its series becomes a program of its own
 
 
 @dataclass

@@ -58,8 +58,9 @@ def program_fields(offered, user) -> dict:
     }
 
 
-def rule_fields(periods) -> list:
-    """One weekly slot row's fields (posted as r_<name>[], one per row)."""
+def rule_fields(periods, classes=()) -> list:
+    """One weekly slot row's fields (posted as r_<name>[], one per row). A row may name one
+    of the chosen classes: that class then gets its own series on its own slots."""
     return [
         FieldSpec(
             "weekday", _l("星期"), "select", {n: WEEKDAYS[n] for n in range(1, 6)}, blank="—"
@@ -75,5 +76,12 @@ def rule_fields(periods) -> list:
         FieldSpec("end", _l("结束"), "time"),
         FieldSpec(
             "every", _l("每隔几周"), "select", {n: n for n in range(1, 5)}, blank=False, default="1"
+        ),
+        FieldSpec(
+            "class",
+            _l("班级"),
+            "select",
+            {c.id: c.name for c in classes},
+            blank=_l("所选全部班级"),
         ),
     ]

@@ -143,6 +143,32 @@ def create_programs(items: list, user) -> list:
     return out
 
 
+def preview_programs(items: list) -> list:
+    """[(title, preview)] of programs planned together (create_programs' items), each
+    checked against the others as create_programs will: nothing written."""
+    if not items:
+        return []
+    terms = [spec.term for spec, _, _ in items]
+    index = BusyIndex.load(
+        min(t.start for t in terms),
+        max(t.end for t in terms),
+        {spec.school_id for spec, _, _ in items},
+        {w for spec, _, _ in items for w in spec.worker_ids},
+    )
+    out = []
+    for spec, fields, _ in items:
+        preview = place(spec, busy=index.for_spec(spec))
+        for p in preview.placed:
+            index.add(
+                Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                spec.room_id,
+                spec.worker_ids,
+                spec.class_ids,
+            )
+        out.append((fields["title"], preview))
+    return out
+
+
 def spec_for(program: Program, count: int | None = None) -> Spec:
     """The placement spec of a saved program (for bumping and moving)."""
     rules = [

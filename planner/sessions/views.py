@@ -20,14 +20,23 @@ from planner.sessions import archive, replan, services
 from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
-from planner.sessions.planning import build, choices
+from planner.sessions.planning import build, choices, per_class
 from planner.sessions.program_fields import period_label, program_fields, rule_fields
 from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("programs", __name__)
 
 
-def _form(school, offered, errors=None, preview=None, status=200, unknown_years=(), chosen=None):
+def _form(
+    school,
+    offered,
+    errors=None,
+    preview=None,
+    status=200,
+    unknown_years=(),
+    chosen=None,
+    previews=(),
+):
     posted = request.method == "POST"
     return render(
         "programs/new.html",
@@ -37,11 +46,12 @@ def _form(school, offered, errors=None, preview=None, status=200, unknown_years=
         unknown_years=unknown_years,
         errors=errors or {},
         preview=preview,
+        previews=previews,
         conflict_kinds=KIND_LABELS,
         day_kinds=DAY_KINDS,
         weekdays=WEEKDAYS,
         fields=program_fields(offered, current_user),
-        rule_fields=rule_fields(offered["periods"]),
+        rule_fields=rule_fields(offered["periods"], offered["classes"]),
         values=request.form if posted else (chosen or {}),
         rows=rule_rows(request.form) if posted else [],
         max_rules=MAX_RULES,
@@ -67,6 +77,8 @@ def new(school_id):
         )
     if errors:
         return _form(school, offered, errors, status=422)
+    if any(r.class_id is not None for r in spec.rules):
+        return _per_class(school, offered, per_class(spec, fields, templates, offered))
     if request.form.get("action") != "save":
         preview = place(spec)
         unknown = years_without_holidays([p.date for p in preview.placed])
@@ -76,6 +88,22 @@ def new(school_id):
     except PlannerError as err:
         return _form(school, offered, {"schedule": err.message}, err.details.get("preview"), 422)
     return go(url_for("programs.show", program_id=program.id))
+
+
+def _per_class(school, offered, items):
+    """A series whose slots name classes: one program per class, previewed together and
+    saved all or nothing."""
+    previews = services.preview_programs(items)
+    if request.form.get("action") != "save":
+        dates = [p.date for _, preview in previews for p in preview.placed]
+        return _form(
+            school, offered, previews=previews, unknown_years=years_without_holidays(dates)
+        )
+    try:
+        services.create_programs(items, current_user)
+    except PlannerError as err:
+        return _form(school, offered, {"schedule": err.message}, status=422, previews=previews)
+    return go(url_for("manage.index", school=school.id))
 
 
 def _program(program_id):
