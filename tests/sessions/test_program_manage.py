@@ -109,6 +109,25 @@ def test_the_list_query_count_does_not_grow(client, world, setup):
     assert len(many.get_queries()) == len(few.get_queries()) == 6
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "school=abc",
+        "school=99999999999999999999999",
+        "school=-1",
+        "term=" + "长" * 5000,
+        "kind=<script>",
+        "school=&term=&kind=",
+    ],
+)
+def test_hostile_filters_answer_an_empty_or_whole_list(client, world, setup, query):
+    cal, c = setup
+    program(world, c, spec(world, cal[7]), title="七年级青春期")
+    response = client.get(f"/programs?{query}")
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True)
+
+
 def test_a_teacher_has_no_list(client, world, setup):
     login_as(client, world.teacher)
     assert client.get("/programs").status_code == 403
