@@ -253,7 +253,7 @@ def end_program(program, user, today: dt.date, reason: str):
     with write_tx():
         _, ahead = _kept_and_ahead(program, today)
         if ahead:
-            _record(program, user, "cancel", _l("结束计划：取消 %(n)s 节", n=len(ahead)), ahead)
+            _record(program, user, "end", _l("结束计划：取消 %(n)s 节", n=len(ahead)), ahead)
             Session.update(status="cancelled", cancel_reason=reason, **_changed(program)).where(
                 Session.id.in_([s.id for s in ahead])
             ).execute()

@@ -125,7 +125,7 @@ class ScheduleChange(BaseModel):
 
     program = ForeignKeyField(Program, backref="changes", on_delete="CASCADE")
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    kind = CharField(max_length=10)  # move | bump | cancel | undo
+    kind = CharField(max_length=10)  # move | bump | cancel | replan | edit | end
     description = TextField(default="")
     before = JSONText()
     undone = BooleanField(default=False)

@@ -362,4 +362,6 @@ def undo_last(program, user):
             values["room"] = values.pop("room_id")
             Session.update(**values, **_changed(program)).where(Session.id == row["id"]).execute()
         ScheduleChange.update(undone=True).where(ScheduleChange.id == change.id).execute()
+        if change.kind == "end":  # the program runs on (sessions/manage.py's end_program)
+            Program.update(ended_at=None).where(Program.id == program.id).execute()
     return change

@@ -291,6 +291,9 @@ def test_a_program_with_records_cannot_be_deleted_only_ended(client, world, setu
     assert Program.get_by_id(saved.id).ended_at is not None
     assert "已结束" in client.get(f"/programs/{saved.id}").get_data(as_text=True)
     assert client.post(f"/programs/{saved.id}/end").status_code == 409
+    client.post(f"/programs/{saved.id}/undo")  # ending is one change: undo runs it on
+    statuses = [s.status for s in Session.select().where(Session.program == saved.id)]
+    assert "cancelled" not in statuses and Program.get_by_id(saved.id).ended_at is None
 
 
 def test_a_group_member_blocks_deleting(client, world, setup):
