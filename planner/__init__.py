@@ -33,7 +33,7 @@ def view_modules() -> list:
     from planner.schools import views as schools
     from planner.schools import year_views
     from planner.screening import views as screening
-    from planner.sessions import agenda, copy_views
+    from planner.sessions import agenda, copy_views, manage_views
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
     from planner.students import views as students
@@ -51,6 +51,7 @@ def view_modules() -> list:
         programs,
         agenda,
         copy_views,
+        manage_views,
         students,
         import_views,
         group_views,

@@ -25,7 +25,6 @@ from planner.reports.stats import term_names, term_statistics
 from planner.roles import EDITORS
 from planner.security import csrf
 
-
 NO_SECOND_FACTOR = _l(
     "您的机构要求管理员和督导开通两步验证：请先登录网页完成开通，此令牌才能继续使用。"
 )

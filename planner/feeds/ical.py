@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
+from planner.sessions.models import display_title
+
 # Fixed forever: changing it would change every UID and duplicate events on every phone.
 UID_NAMESPACE = uuid.UUID("5d6f3c1e-8a47-4b0f-9d2a-6c1f0e7b3a52")
 TZID = "Asia/Shanghai"
@@ -47,7 +49,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 def session_event(session, base_url: str) -> Event:
     """One VEVENT. `session` needs id, seq, sequence, status, date, start, end, teaching_week,
-    updated_at, program (id, title), template (title) and room (name); .held marks it 已完成."""
+    updated_at, program (id, title, group_name), template (title) and room (name); .held marks it 已完成."""
     lesson = session.template.title
     link = session_link(base_url, session.program.id, session.seq)
     # a held session (planner/runs/held.py) says so; never a student's name
@@ -58,7 +60,7 @@ def session_event(session, base_url: str) -> Event:
         uid=session_uid(session.id),
         sequence=session.sequence,
         status="CANCELLED" if session.status == "cancelled" else "CONFIRMED",
-        summary=f"{session.program.title} 第{session.seq}节 {lesson}{done}",
+        summary=f"{display_title(session.program.title, session.program.group_name)} 第{session.seq}节 {lesson}{done}",
         location=session.room.name,
         description=f"{lesson}\n第{session.teaching_week}周\n{link}",
         url=link,

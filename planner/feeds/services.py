@@ -274,5 +274,5 @@ def visible_program(user, program_id):
 def program_body(program, base_url: str) -> bytes:
     sessions = mark_held(_sessions(Session.program == program.id))
     return build_calendar(
-        sessions, [], base_url, calendar_uid(f"program-{program.id}"), program.title
+        sessions, [], base_url, calendar_uid(f"program-{program.id}"), program.full_title
     )

@@ -43,6 +43,7 @@ def queue(user) -> list:
             Session.template,
             Program.id,
             Program.title,
+            Program.group_name,
             Program.school,
             School.id,
             School.name,

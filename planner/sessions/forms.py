@@ -8,7 +8,7 @@ from planner.forms import FormSchema, IdList, Integer, Text, small_int
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.placement import Rule
 
-RULE_KEYS = ("weekday", "period", "start", "end", "every")
+RULE_KEYS = ("weekday", "period", "start", "end", "every", "class")
 MAX_RULES = 3
 HH_MM = "%H:%M"
 NO_SLOT = _l("请选择课节，或填写开始和结束时间（如 16:10）。")
@@ -41,6 +41,7 @@ class RuleSchema(Schema):
     start = fields.String(load_default="")
     end = fields.String(load_default="")
     every = fields.String(load_default="")
+    school_class = fields.String(load_default="", data_key="class")
 
     @post_load
     def to_rule(self, row, **kwargs):
@@ -50,14 +51,24 @@ class RuleSchema(Schema):
         every = small_int(row["every"], 1)
         if not 1 <= every <= 4:
             raise ValidationError({"every": [_l("每隔 1 到 4 周。")]})
+        # a slot of one class (checked against the chosen classes by planning.build)
+        class_id = small_int(row["school_class"], 0) if row["school_class"] else None
         if row["period"]:  # checked against the school's periods by ProgramForm
-            return {"weekday": weekday, "every": every, "period": small_int(row["period"], 0)}
+            period = small_int(row["period"], 0)
+            return {"weekday": weekday, "every": every, "period": period, "class_id": class_id}
         start, end = _time(row["start"]), _time(row["end"])
         if start is None or end is None:
             raise ValidationError({"start": [NO_SLOT]})
         if end <= start:
             raise ValidationError({"start": [_l("结束时间必须晚于开始时间。")]})
-        return {"weekday": weekday, "every": every, "period": None, "start": start, "end": end}
+        return {
+            "weekday": weekday,
+            "every": every,
+            "period": None,
+            "start": start,
+            "end": end,
+            "class_id": class_id,
+        }
 
 
 def _rule_keys(messages: dict) -> dict:
@@ -116,16 +127,35 @@ class ProgramForm(FormSchema):
         rules, errors = [], {}
         for i, row in enumerate(data["rules"]):
             if row["period"] is None:
-                rules.append(Rule(row["weekday"], row["start"], row["end"], None, row["every"]))
+                rules.append(
+                    Rule(
+                        row["weekday"],
+                        row["start"],
+                        row["end"],
+                        None,
+                        row["every"],
+                        row["class_id"],
+                    )
+                )
                 continue
             period = self.periods.get(row["period"])
             if period is None:
                 errors[f"r{i}_period"] = [_l("该课节不存在，请从本校课表中选择。")]
                 continue
-            rules.append(Rule(row["weekday"], period.start, period.end, period.id, row["every"]))
+            rules.append(
+                Rule(
+                    row["weekday"],
+                    period.start,
+                    period.end,
+                    period.id,
+                    row["every"],
+                    row["class_id"],
+                )
+            )
         for i, a in enumerate(rules):
             for b in rules[i + 1 :]:
-                if a.weekday == b.weekday and a.start < b.end and b.start < a.end:
+                same = a.weekday == b.weekday and a.class_id == b.class_id
+                if same and a.start < b.end and b.start < a.end:
                     errors["rules"] = [_l("每周时段之间有重叠，请调整。")]
         if errors:
             raise ValidationError(errors)
@@ -136,6 +166,15 @@ class ProgramForm(FormSchema):
             return super().load(data, **kwargs)
         except ValidationError as err:
             raise ValidationError(_rule_keys(err.messages)) from err
+
+
+class EditProgramForm(ProgramForm):
+    """The program form on a saved program: curriculum and term stay as they are (the view
+    gives them), and the version read with the page guards against a stale edit."""
+
+    curriculum_id = Integer()
+    term_id = Integer()
+    version = Integer(1, 1_000_000, required=True)
 
 
 class MoveForm(FormSchema):

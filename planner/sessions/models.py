@@ -33,6 +33,19 @@ class Program(VersionedModel):
     # made by hand before the program's first save is over
     archive_code = CharField(max_length=40, null=True, unique=True)
     created_at = DateTimeField(default=now)
+    ended_at = DateTimeField(null=True)  # 结束: the remaining sessions were cancelled
+
+    @property
+    def full_title(self):
+        """The title with the group's own name (新生适应小组·阳光组), so two groups of one
+        curriculum tell apart wherever a title is shown; a title already naming it stays."""
+        return display_title(self.title, self.group_name)
+
+
+def display_title(title: str, group_name: str | None) -> str:
+    if not group_name or group_name in title:
+        return title
+    return f"{title}·{group_name}"
 
 
 class ProgramClass(BaseModel):
@@ -112,7 +125,7 @@ class ScheduleChange(BaseModel):
 
     program = ForeignKeyField(Program, backref="changes", on_delete="CASCADE")
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    kind = CharField(max_length=10)  # move | bump | cancel | undo
+    kind = CharField(max_length=10)  # move | bump | cancel | replan | edit | end
     description = TextField(default="")
     before = JSONText()
     undone = BooleanField(default=False)

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from planner.calendars.services import day_map, teaching_week, week_monday
 from planner.i18n import format_short
 from planner.i18n import lazy_gettext as _l
-from planner.sessions.models import Program, ProgramClass, ProgramWorker, Session
+from planner.sessions.models import (
+    Program,
+    ProgramClass,
+    ProgramWorker,
+    Session,
+    display_title,
+)
 
 WEEKDAYS = {
     1: _l("周一"),
@@ -33,6 +39,7 @@ class Rule:
     end: dt.time
     period_id: int | None = None
     every_weeks: int = 1
+    class_id: int | None = None  # a slot of one class: its series becomes a program of its own
 
 
 @dataclass
@@ -173,6 +180,7 @@ def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
             Session.room,
             Session.program,
             Program.title,
+            Program.group_name,
         )
         .join(Program)
         .where(Session.date.between(start, end) & (Session.status != "cancelled") & which)
@@ -180,8 +188,8 @@ def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
     if spec.exclude_program_id:
         query = query.where(Session.program != spec.exclude_program_id)
     found = {}
-    for sid, day, s_start, s_end, seq, room_id, program_id, title in query.tuples():
-        other = Busy(sid, day, s_start, s_end, seq, title)
+    for sid, day, s_start, s_end, seq, room_id, program_id, title, group in query.tuples():
+        other = Busy(sid, day, s_start, s_end, seq, display_title(title, group))
         kinds = [
             k
             for k, hit in (
@@ -240,6 +248,7 @@ class BusyIndex:
                 Session.room,
                 Session.program,
                 Program.title,
+                Program.group_name,
             )
             .join(Program)
             .where(
@@ -249,9 +258,9 @@ class BusyIndex:
             )
         )
         index = cls()
-        for sid, day, s_start, s_end, seq, room_id, pid, title in query.tuples():
+        for sid, day, s_start, s_end, seq, room_id, pid, title, group in query.tuples():
             index.add(
-                Busy(sid, day, s_start, s_end, seq, title),
+                Busy(sid, day, s_start, s_end, seq, display_title(title, group)),
                 room_id,
                 workers.get(pid, []),
                 classes.get(pid, []),

@@ -1,6 +1,10 @@
 """Turn a validated program form into a placement spec, checking every reference is the
 school's own (a room, class, term or worker from elsewhere is refused, not trusted)."""
 
+import dataclasses
+
+from peewee import fn
+
 from planner.accounts.models import User, WorkerSchool
 from planner.calendars.services import term_weeks
 from planner.curricula.editor import full
@@ -9,6 +13,7 @@ from planner.curricula.services import visible
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Room, SchoolClass, Term
 from planner.sessions.placement import Spec
+from planner.students.models import Student
 from planner.students.names import name_errors
 
 
@@ -78,6 +83,11 @@ def build(values: dict, rules: list, school, user, offered: dict):
             school_ids=[school.id],
         )
     )
+    if not errors:
+        errors.update(
+            class_rule_errors(values, rules, curriculum, by_id["classes"])
+            or sanity_errors(values, rules, curriculum, by_id["rooms"][values["room_id"]])
+        )
     if errors:
         return None, None, None, errors
     curriculum = full(curriculum.id)
@@ -99,3 +109,90 @@ def build(values: dict, rules: list, school, user, offered: dict):
         "group_name": values.get("group_name") or "",
     }
     return spec, fields, list(curriculum.sessions), {}
+
+
+SLACK_MINUTES = 30  # a clock-time slot may run this much longer than the meeting
+
+
+def _minutes(start, end) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def sanity_errors(values: dict, rules: list, curriculum, room) -> dict:
+    """Plans that cannot work, per field: a classroom series in a 个案工作室, classes whose
+    students outnumber the room's seats, a clock-time slot shorter than a meeting or far
+    longer than it (16:10–23:59 for a 60-minute group). One query (the class sizes)."""
+    errors = {}
+    if curriculum.kind == "classroom" and room.kind == "case_room":
+        errors["room_id"] = _l(
+            "「%(room)s」是个案工作室，不能用于社工课堂，请选择教室或多功能室。", room=room.name
+        )
+    elif curriculum.kind == "classroom" and room.capacity and values["class_ids"]:
+        sizes = dict(
+            Student.select(Student.school_class, fn.COUNT(Student.id))
+            .where(Student.school_class.in_(values["class_ids"]) & ~Student.archived)
+            .group_by(Student.school_class)
+            .tuples()
+        )
+        # classes on slots of their own meet apart: the largest must fit, else all together
+        split = any(r.class_id is not None for r in rules)
+        students = max(sizes.values(), default=0) if split else sum(sizes.values())
+        if students > room.capacity:
+            errors["room_id"] = _l(
+                "所选班级共 %(n)s 名学生，「%(room)s」只有 %(cap)s 个座位，请换更大的场地、减少班级或为各班设置各自的时段。",
+                n=students,
+                room=room.name,
+                cap=room.capacity,
+            )
+    length = curriculum.period_minutes
+    for i, rule in enumerate(rules):
+        if rule.period_id is not None:
+            continue
+        minutes = _minutes(rule.start, rule.end)
+        if minutes < length:
+            errors[f"r{i}_start"] = _l(
+                "该时段只有 %(m)s 分钟，短于每次活动的 %(n)s 分钟。", m=minutes, n=length
+            )
+        elif minutes > length + SLACK_MINUTES:
+            errors[f"r{i}_start"] = _l(
+                "该时段长 %(m)s 分钟，与每次活动的 %(n)s 分钟不符，请按活动时长填写结束时间。",
+                m=minutes,
+                n=length,
+            )
+    return errors
+
+
+def class_rule_errors(values: dict, rules: list, curriculum, classes: dict) -> dict:
+    """Slot rows that name a class: a classroom series only, every row naming one of the
+    chosen classes, and every chosen class given a slot."""
+    named = [r.class_id for r in rules if r.class_id is not None]
+    if not named:
+        return {}
+    if curriculum.kind != "classroom":
+        return {"rules": _l("只有社工课堂可以为各班设置各自的时段。")}
+    if len(named) != len(rules):
+        return {"rules": _l("为各班设置时段时，每个时段都要选择班级。")}
+    errors = {
+        f"r{i}_class": _l("该班级不在所选班级中。")
+        for i, r in enumerate(rules)
+        if r.class_id not in values["class_ids"]
+    }
+    missing = [classes[c].name for c in values["class_ids"] if c not in named and c in classes]
+    if missing:
+        errors["class_ids"] = _l("%(names)s 还没有时段。", names="、".join(missing))
+    return errors
+
+
+def per_class(spec, fields: dict, templates: list, offered: dict) -> list:
+    """A series whose slot rows name classes, as one program per class on its own slots:
+    [(spec, fields, templates)] for services.create_programs. Each title names its class."""
+    names = {c.id: c.name for c in offered["classes"]}
+    out = []
+    for class_id in spec.class_ids:
+        rules = [
+            dataclasses.replace(r, class_id=None) for r in spec.rules if r.class_id == class_id
+        ]
+        one = dataclasses.replace(spec, class_ids=[class_id], rules=rules)
+        title = f"{fields['title']}·{names[class_id]}"[:80]
+        out.append((one, dict(fields, title=title), templates))
+    return out

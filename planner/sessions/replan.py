@@ -24,7 +24,7 @@ from planner.calendars.services import day_map, day_maps, teaching_week
 from planner.db import database, is_sqlite, write_tx
 from planner.errors import CONFLICT, PlannerError
 from planner.i18n import lazy_gettext as _l
-from planner.sessions.models import Program, ProgramWorker, Session
+from planner.sessions.models import Program, ProgramWorker, Session, display_title
 from planner.sessions.placement import (
     busy_sessions,
     candidate_slots,
@@ -132,7 +132,7 @@ def worker_due(user, today: dt.date) -> list:
             ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id),
             today,
         )
-        .select_extend(Program.id, Program.school, Program.title)
+        .select_extend(Program.id, Program.school, Program.title, Program.group_name)
         .switch(Session)
         .join(Program)
     )
@@ -146,7 +146,7 @@ def worker_due(user, today: dt.date) -> list:
     for s in rows:
         if displacement(s, maps[s.program.school_id][s.date], _period(s)):
             counts[s.program_id] = counts.get(s.program_id, 0) + 1
-            titles[s.program_id] = s.program.title
+            titles[s.program_id] = s.program.full_title
     return [(pid, titles[pid], counts[pid]) for pid in sorted(counts)]
 
 
@@ -155,7 +155,7 @@ def bell_affected(school_id: int, today: dt.date) -> list:
     sessions still to come no longer match their period's times. One query."""
     changed = (Session.start != BellPeriod.start) | (Session.end != BellPeriod.end)
     query = (
-        Session.select(Program.id, Program.title, fn.COUNT(Session.id))
+        Session.select(Program.id, Program.title, Program.group_name, fn.COUNT(Session.id))
         .join(BellPeriod)
         .switch(Session)
         .join(Program)
@@ -165,10 +165,10 @@ def bell_affected(school_id: int, today: dt.date) -> list:
             & Session.status.in_(LIVE)
             & changed
         )
-        .group_by(Program.id, Program.title)
+        .group_by(Program.id, Program.title, Program.group_name)
         .order_by(Program.id)
     )
-    return list(query.tuples())
+    return [(pid, display_title(title, group), n) for pid, title, group, n in query.tuples()]
 
 
 # ---- the re-plan -----------------------------------------------------------------------

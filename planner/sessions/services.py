@@ -21,6 +21,7 @@ from planner.sessions.models import (
     ScheduleChange,
     Session,
     SlotRule,
+    display_title,
 )
 from planner.sessions.placement import (
     Busy,
@@ -105,7 +106,14 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
         if index is not None:
             for p in preview.placed:
                 index.add(
-                    Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                    Busy(
+                        None,
+                        p.date,
+                        p.start,
+                        p.end,
+                        p.seq,
+                        display_title(fields["title"], fields.get("group_name")),
+                    ),
                     spec.room_id,
                     spec.worker_ids,
                     spec.class_ids,
@@ -133,6 +141,32 @@ def create_programs(items: list, user) -> list:
             # a copy with the day map: the caller's specs stay as they were
             planned = dataclasses.replace(spec, days=maps[key])
             out.append(create_program(planned, fields, templates, user, index))
+    return out
+
+
+def preview_programs(items: list) -> list:
+    """[(title, preview)] of programs planned together (create_programs' items), each
+    checked against the others as create_programs will: nothing written."""
+    if not items:
+        return []
+    terms = [spec.term for spec, _, _ in items]
+    index = BusyIndex.load(
+        min(t.start for t in terms),
+        max(t.end for t in terms),
+        {spec.school_id for spec, _, _ in items},
+        {w for spec, _, _ in items for w in spec.worker_ids},
+    )
+    out = []
+    for spec, fields, _ in items:
+        preview = place(spec, busy=index.for_spec(spec))
+        for p in preview.placed:
+            index.add(
+                Busy(None, p.date, p.start, p.end, p.seq, fields["title"]),
+                spec.room_id,
+                spec.worker_ids,
+                spec.class_ids,
+            )
+        out.append((fields["title"], preview))
     return out
 
 
@@ -347,4 +381,6 @@ def undo_last(program, user):
             values["room"] = values.pop("room_id")
             Session.update(**values, **_changed(program)).where(Session.id == row["id"]).execute()
         ScheduleChange.update(undone=True).where(ScheduleChange.id == change.id).execute()
+        if change.kind == "end":  # the program runs on (sessions/manage.py's end_program)
+            Program.update(ended_at=None).where(Program.id == program.id).execute()
     return change

@@ -20,7 +20,8 @@ from planner.sessions import archive, replan, services
 from planner.sessions.forms import MAX_RULES, CancelForm, MoveForm, ProgramForm, rule_rows
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.sessions.placement import KIND_LABELS, WEEKDAYS, place
-from planner.sessions.planning import build, choices
+from planner.sessions.planning import build, choices, per_class
+from planner.sessions.program_fields import period_label, program_fields, rule_fields
 from planner.web import error_status, go, load_form, render
 
 bp = Blueprint("programs", __name__)
@@ -29,81 +30,16 @@ bp = Blueprint("programs", __name__)
 CANCEL_REASON = FieldSpec("reason", _l("取消原因"), "textarea", maxlength=200, required=True)
 
 
-def _period_label(period) -> str:
-    times = f"{period.start:%H:%M}–{period.end:%H:%M}"
-    section = f"（{period.section}）" if period.section != "all" else ""
-    return f"{period.label} {times}{section}"
-
-
-def _program_fields(offered) -> dict:
-    """The program form's fields, by name, with what this school offers."""
-    curricula = {
-        c.id: f"{c.title}（{c.kind_label} · {_l('第 %(v)s 版', v=c.version)}）"
-        for c in offered["curricula"]
-    }
-    return {
-        spec.name: spec
-        for spec in (
-            FieldSpec("curriculum_id", _l("课程方案"), "select", curricula),
-            FieldSpec(
-                "term_id",
-                _l("学期"),
-                "select",
-                {t.id: t.name for t in offered["terms"]},
-                blank=False,
-            ),
-            FieldSpec("title", _l("计划名称（可选）"), maxlength=80),
-            FieldSpec("group_name", _l("小组名称（成长小组填写）"), maxlength=60),
-            FieldSpec(
-                "class_ids",
-                _l("班级（社工课堂）"),
-                "checks",
-                {c.id: c.name for c in offered["classes"]},
-            ),
-            FieldSpec(
-                "worker_ids",
-                _l("负责社工"),
-                "checks",
-                {w.id: w.display_name for w in offered["workers"]},
-                default=[current_user.id],
-            ),
-            FieldSpec(
-                "room_id",
-                _l("场地"),
-                "select",
-                {r.id: r.name for r in offered["rooms"]},
-                blank=False,
-            ),
-            FieldSpec("start_week", _l("从第几周开始"), "number", min=1, max=30, default="1"),
-            FieldSpec(
-                "min_gap_days", _l("两次活动至少间隔（天）"), "number", min=0, max=60, default="1"
-            ),
-        )
-    }
-
-
-def _rule_fields(periods) -> list:
-    """One weekly slot row's fields (posted as r_<name>[], one per row)."""
-    return [
-        FieldSpec(
-            "weekday", _l("星期"), "select", {n: WEEKDAYS[n] for n in range(1, 6)}, blank="—"
-        ),
-        FieldSpec(
-            "period",
-            _l("课节"),
-            "select",
-            {p.id: _period_label(p) for p in periods},
-            blank=_l("按时间"),
-        ),
-        FieldSpec("start", _l("开始"), "time"),
-        FieldSpec("end", _l("结束"), "time"),
-        FieldSpec(
-            "every", _l("每隔几周"), "select", {n: n for n in range(1, 5)}, blank=False, default="1"
-        ),
-    ]
-
-
-def _form(school, offered, errors=None, preview=None, status=200, unknown_years=(), chosen=None):
+def _form(
+    school,
+    offered,
+    errors=None,
+    preview=None,
+    status=200,
+    unknown_years=(),
+    chosen=None,
+    previews=(),
+):
     posted = request.method == "POST"
     return render(
         "programs/new.html",
@@ -113,11 +49,12 @@ def _form(school, offered, errors=None, preview=None, status=200, unknown_years=
         unknown_years=unknown_years,
         errors=errors or {},
         preview=preview,
+        previews=previews,
         conflict_kinds=KIND_LABELS,
         day_kinds=DAY_KINDS,
         weekdays=WEEKDAYS,
-        fields=_program_fields(offered),
-        rule_fields=_rule_fields(offered["periods"]),
+        fields=program_fields(offered, current_user),
+        rule_fields=rule_fields(offered["periods"], offered["classes"]),
         values=request.form if posted else (chosen or {}),
         rows=rule_rows(request.form) if posted else [],
         max_rules=MAX_RULES,
@@ -143,6 +80,8 @@ def new(school_id):
         )
     if errors:
         return _form(school, offered, errors, status=422)
+    if any(r.class_id is not None for r in spec.rules):
+        return _per_class(school, offered, per_class(spec, fields, templates, offered))
     if request.form.get("action") != "save":
         preview = place(spec)
         unknown = years_without_holidays([p.date for p in preview.placed])
@@ -152,6 +91,22 @@ def new(school_id):
     except PlannerError as err:
         return _form(school, offered, {"schedule": err.message}, err.details.get("preview"), 422)
     return go(url_for("programs.show", program_id=program.id))
+
+
+def _per_class(school, offered, items):
+    """A series whose slots name classes: one program per class, previewed together and
+    saved all or nothing."""
+    previews = services.preview_programs(items)
+    if request.form.get("action") != "save":
+        dates = [p.date for _, preview in previews for p in preview.placed]
+        return _form(
+            school, offered, previews=previews, unknown_years=years_without_holidays(dates)
+        )
+    try:
+        services.create_programs(items, current_user)
+    except PlannerError as err:
+        return _form(school, offered, {"schedule": err.message}, status=422, previews=previews)
+    return go(url_for("manage.index", school=school.id))
 
 
 def _program(program_id):
@@ -228,7 +183,7 @@ def move(program_id, session_id):
             "period",
             _l("课节"),
             "select",
-            {p.id: _period_label(p) for p in offered["periods"]},
+            {p.id: period_label(p) for p in offered["periods"]},
             default=session.period_id,
             blank=_l("按时间"),
         ),

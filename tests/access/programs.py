@@ -1,6 +1,8 @@
 """Program routes: workers of the school and admins plan and change; supervisors read;
 teachers read the programs of their own classes."""
 
+from planner.runs.models import SessionRecord
+from planner.sessions.models import Program, Session
 from tests.access import only
 from tests.curricula.factories import curriculum
 from tests.sessions.factories import periods, program, spec, statutory
@@ -16,6 +18,21 @@ def setup(world):
         world, curriculum(sessions=6, slug="matrix-program"), spec(world, world.periods[7])
     )
     world.psessions = list(world.program.sessions.order_by("seq"))
+    # a program with a record: deleting it is refused (409), ending it is allowed
+    world.recorded = program(
+        world,
+        curriculum(sessions=2, slug="matrix-recorded"),
+        spec(world, world.periods[6], count=2),
+        title="已有记录的计划",
+    )
+    SessionRecord.create(session=world.recorded.sessions.order_by("seq").first(), headcount=1)
+
+
+def _not_ended(world):
+    """Each persona ends the program afresh: undo the previous persona's end."""
+    Program.update(ended_at=None).where(Program.id == world.recorded.id).execute()
+    Session.update(status="planned").where(Session.program == world.recorded.id).execute()
+    return {}
 
 
 RULES = {
@@ -81,6 +98,32 @@ RULES = {
 EVERYONE = only({"admin", "supervisor", "worker", "teacher"})
 RULES.update(
     {
+        # 开展计划: staff see the programs of their schools (worker_other: their own list)
+        "manage.index": (
+            "GET",
+            lambda w: "/programs",
+            None,
+            only({"admin", "supervisor", "worker"}),
+        ),
+        "manage.edit": (
+            "GET",
+            lambda w: f"/programs/{w.program.id}/edit",
+            None,
+            only({"admin", "worker"}, worker_other=404),
+        ),
+        # the program has a record: deleting is refused in words (409), it can only be ended
+        "manage.delete": (
+            "POST",
+            lambda w: f"/programs/{w.recorded.id}/delete",
+            {},
+            only({"admin", "worker"}, ok=409, worker_other=404),
+        ),
+        "manage.end": (
+            "POST",
+            lambda w: f"/programs/{w.recorded.id}/end",
+            _not_ended,
+            PLANNERS_POST,
+        ),
         "agenda.today": ("GET", lambda w: "/today", None, EVERYONE),
         "agenda.week": ("GET", lambda w: "/calendar/week?date=2026-09-15", None, EVERYONE),
         "agenda.month": ("GET", lambda w: "/calendar/month?date=2026-10-01", None, EVERYONE),

@@ -26,7 +26,7 @@ def row(session_id=1, seq=1, **kw):
         end=dt.time(14, 45),
         teaching_week=7,
         updated_at=dt.datetime(2026, 9, 1, 2, 3, 4),
-        program=types.SimpleNamespace(id=9, title="青春期教育"),
+        program=types.SimpleNamespace(id=9, title="青春期教育", group_name=""),
         template=types.SimpleNamespace(title="认识身体的变化"),
         room=types.SimpleNamespace(name="多功能室"),
     )
@@ -155,9 +155,11 @@ def test_holidays_and_makeup_days_are_all_day_and_free():
 
 def test_lines_are_folded_and_utf8_survives():
     long_title = "学业与生涯规划" * 8
-    ours, theirs = both(build([row(program=types.SimpleNamespace(id=1, title=long_title))]))
+    ours, theirs = both(
+        build([row(program=types.SimpleNamespace(id=1, title=long_title, group_name=""))])
+    )
     assert theirs.events[0].summary.startswith(long_title)
-    data = build([row(program=types.SimpleNamespace(id=1, title=long_title))])
+    data = build([row(program=types.SimpleNamespace(id=1, title=long_title, group_name=""))])
     assert max(len(line) for line in data.split(b"\r\n")) <= 75
 
 
