@@ -103,12 +103,9 @@ def load_finished_group() -> int:
         User.get(User.username == "supervisor"),
     )
     program = _program(school, worker)
-    classes = {  # the classes of the group's own school year (a name repeats every year)
+    classes = {  # the students' current classes: a name repeats in every school year
         c.name: c
-        for c in SchoolClass.select().where(
-            (SchoolClass.school == school)
-            & (SchoolClass.school_year == program.term.school_year_id)
-        )
+        for c in SchoolClass.select().where((SchoolClass.school == school) & ~SchoolClass.archived)
     }
     sessions = list(Session.select().where(Session.program == program).order_by(Session.seq))
     rating = Instrument.get(Instrument.slug == "group-goal-self-rating")

@@ -50,10 +50,10 @@ def test_demo_group_is_running_with_records(app):
     assert len(set(codes)) == len(codes) and all(codes)
 
 
-def test_the_finished_group_takes_the_classes_of_its_own_school_year(app):
+def test_the_finished_group_takes_the_students_current_classes(app):
     """A class name repeats every school year: the finished group's students go in the
-    classes of its term's year, not in a same-named class of another year."""
-    from planner.demo_finished import TITLE, load_finished_group
+    current (not archived) classes, not in a same-named class of a year gone by."""
+    from planner.demo_finished import load_finished_group
     from planner.evaluation.services import import_instruments, load_instruments
     from planner.schools.models import School, SchoolClass, SchoolYear
     from planner.students.models import GroupMember
@@ -64,12 +64,13 @@ def test_the_finished_group_takes_the_classes_of_its_own_school_year(app):
     load_demo(dt.date(2026, 11, 22))
     plan_demo_programs()
     school = School.get(School.code == "CDZX")
-    later = SchoolYear.create(
-        school=school, start_year=2030, start=dt.date(2030, 9, 1), end=dt.date(2031, 8, 31)
+    gone = SchoolYear.create(
+        school=school, start_year=2020, start=dt.date(2020, 9, 1), end=dt.date(2021, 8, 31)
     )
     for c in list(SchoolClass.select().where(SchoolClass.school == school)):
-        SchoolClass.create(school=school, school_year=later, name=c.name, grade=c.grade)
+        SchoolClass.create(
+            school=school, school_year=gone, name=c.name, grade=c.grade, archived=True
+        )
     assert load_finished_group() > 0
-    term_year = Program.get(Program.title == TITLE).term.school_year_id
-    years = {m.student.school_class.school_year_id for m in GroupMember.select()}
-    assert years == {term_year}
+    classes = [m.student.school_class for m in GroupMember.select()]
+    assert classes and not any(c.archived for c in classes)
