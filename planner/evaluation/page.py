@@ -1,7 +1,9 @@
 """What the evaluation page draws: the group's summary, three inline SVG charts, the score
 grid (which member has which instrument at which time point) and the judgement form."""
 
+from planner.audit.models import record
 from planner.curricula.stages import default_model
+from planner.db import write_tx
 from planner.evaluation import charts
 from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
 from planner.evaluation.services import instruments_for
@@ -92,8 +94,18 @@ def _judgement_values(program, s, form) -> dict:
     }
 
 
-def page_context(program, errors: dict, form=None) -> dict:
+def page_context(program, user, errors: dict, form=None) -> dict:
+    """The evaluation page's data; reading it is an audit row naming the members by archive
+    code (their attendance, scores and goals are children's records)."""
     s = summary(program)
+    with write_tx():
+        record(
+            user,
+            "view_evaluation",
+            "program",
+            program.id,
+            f"program={program.id} members={','.join(m.archive_code for m in s.members)}",
+        )
     may = consenting_ids([m.id for m in s.members], "observation")
     return dict(
         program=program,

@@ -64,7 +64,7 @@ def _page(program, status=200, errors=None, form=None):
         "evaluation/page.html",
         "evaluation/_judgement.html",
         status,
-        **page_context(program, errors or {}, form),
+        **page_context(program, current_user, errors or {}, form),
     )
 
 

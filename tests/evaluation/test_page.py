@@ -3,6 +3,7 @@ out by hand; a fixed number of queries; read-only for the supervisor; the judgem
 
 from playhouse.test_utils import count_queries
 
+from planner.audit.models import AuditEntry
 from planner.evaluation.models import ProgramEvaluation
 from tests.conftest import login_as
 from tests.evaluation import factories as ef
@@ -97,7 +98,30 @@ def test_query_count_does_not_grow_with_members_and_meetings(client, world, inst
     with count_queries() as b:
         assert client.get(f"/programs/{large.id}/evaluation").status_code == 200
     assert a.count == b.count
-    assert a.count == 15  # pinned: a new per-row query would change it
+    assert a.count == 16  # pinned: a new per-row query would change it (16th: the audit row)
+
+
+def test_reading_the_page_leaves_an_audit_row_naming_the_members(client, world, egroup, inst):
+    """Scores, attendance and goals per member are children's records: each read of the
+    page is an audit row, for the worker and for her supervisor, naming archive codes."""
+    _records(egroup, inst, world.worker)
+    kids = (egroup.ok, egroup.ok2, egroup.no)
+    codes = [k.archive_code for k in kids]
+    for user in (world.worker, world.supervisor):
+        login_as(client, user)
+        before = AuditEntry.select().where(AuditEntry.action == "view_evaluation").count()
+        assert client.get(f"/programs/{egroup.program.id}/evaluation").status_code == 200
+        rows = list(
+            AuditEntry.select()
+            .where((AuditEntry.action == "view_evaluation") & (AuditEntry.user == user.id))
+            .order_by(AuditEntry.id)
+        )
+        assert len(rows) == 1 and before + 1 == AuditEntry.select().where(
+            AuditEntry.action == "view_evaluation"
+        ).count()
+        assert rows[0].object_id == egroup.program.id
+        assert all(code in rows[0].detail for code in codes)
+        assert not any(k.name in rows[0].detail for k in kids)
 
 
 def test_supervisor_reads_codes_and_no_forms(client, world, egroup, inst):
