@@ -27,7 +27,13 @@ OUTSIDERS = ("anonymous", "admin", "worker_other", "teacher")
 # student list, a student's record and edit form, and a group's roster with its member
 # picker show names to the admin by design. Reported, not hidden: the test asserts the admin
 # sees the name on exactly these and nowhere else.
-ADMIN_MANAGES = {"students.index", "students.show", "students.edit", "students.roster"}
+ADMIN_MANAGES = {
+    "students.index",
+    "students.show",
+    "students.edit",
+    "students.roster",
+    "students.roster_bulk_page",
+}
 
 # sessions of the 2026 autumn term are still to come (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("before_term")
