@@ -23,6 +23,7 @@ from planner.reflections.models import Reflection
 from planner.runs.held import held_condition, mark_held
 from planner.runs.models import Attendance, SessionRecord
 from planner.schools.models import School, Term
+from planner.screening.models import ScreeningRound
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -224,6 +225,7 @@ def records_of(program) -> list:
             ProgramEvaluation.select().where(ProgramEvaluation.program == program.id),
             _l("小组评估"),
         ),
+        (ScreeningRound.select().where(ScreeningRound.program == program.id), _l("筛查")),
     )
     return [label for query, label in checks if query.exists()]
 

@@ -231,3 +231,11 @@ def test_who_reads_and_who_writes(app, world, rnd):
         assert client.get(f"/screening/{rnd.id}").status_code == 403
         assert client.get(f"/schools/{world.school.id}/screening").status_code == 403
     assert AuditEntry.select().where(AuditEntry.action == "screening_read").count() == 1
+
+
+def test_the_program_of_a_round_is_not_deleted_only_ended(worker, world, rnd):
+    """A round's program holds its schedule: deleting it would orphan the round (and the
+    database refuses), so it is refused with the reason like any program with records."""
+    response = worker.post(f"/programs/{rnd.program_id}/delete")
+    assert response.status_code == 409 and "筛查" in response.get_data(as_text=True)
+    assert ScreeningRound.select().where(ScreeningRound.id == rnd.id).exists()
