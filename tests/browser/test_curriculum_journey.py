@@ -54,7 +54,10 @@ def test_fork_shorten_to_40_minutes_and_publish(live_server, shipped, tablet):
     for n in range(count):
         page.locator(".session-row").nth(n).locator("text=编辑本节").click()
         minutes = page.locator(".minutes-input")
-        expect(minutes.first).to_be_visible()  # the click navigates; read the new page
+        # the click navigates: read the new page once it is whole and its script listens
+        # (read while it is still parsing, the rows and the bar's total come out short)
+        expect(page.locator("#save-session")).to_be_visible()
+        page.wait_for_load_state("load")
         values = [int(v) for v in minutes.evaluate_all("els => els.map(e => e.value)")]
         longest = values.index(max(values))
         minutes.nth(longest).fill(str(values[longest] - (sum(values) - 40)))
