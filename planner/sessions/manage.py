@@ -32,7 +32,13 @@ from planner.sessions.models import (
     SlotRule,
 )
 from planner.sessions.placement import Placed, Preview, busy_sessions, find_conflicts, place
-from planner.sessions.services import _changed, _record, shortfall_message, spec_for
+from planner.sessions.services import (
+    _changed,
+    _record,
+    save_links,
+    shortfall_message,
+    spec_for,
+)
 from planner.students.models import GroupMember, GroupRoster
 
 KIND_FILTERS = ("classroom", "group")
@@ -180,31 +186,9 @@ def update_program(program, version: int, spec, fields: dict, user, at: dt.datet
 
 
 def _replace_links(program, spec):
-    ProgramWorker.delete().where(ProgramWorker.program == program.id).execute()
-    ProgramWorker.insert_many(
-        [(program.id, w) for w in spec.worker_ids],
-        fields=[ProgramWorker.program, ProgramWorker.worker],
-    ).execute()
-    ProgramClass.delete().where(ProgramClass.program == program.id).execute()
-    if spec.class_ids:
-        ProgramClass.insert_many(
-            [(program.id, c) for c in spec.class_ids],
-            fields=[ProgramClass.program, ProgramClass.school_class],
-        ).execute()
-    SlotRule.delete().where(SlotRule.program == program.id).execute()
-    SlotRule.insert_many(
-        [
-            dict(
-                program=program.id,
-                weekday=r.weekday,
-                period=r.period_id,
-                start=r.start,
-                end=r.end,
-                every_weeks=r.every_weeks,
-            )
-            for r in spec.rules
-        ]
-    ).execute()
+    for model in (ProgramWorker, ProgramClass, SlotRule):
+        model.delete().where(model.program == program.id).execute()
+    save_links(program, spec)
 
 
 # ---- delete or end ------------------------------------------------------------------

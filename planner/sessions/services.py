@@ -46,6 +46,33 @@ def shortfall_message(preview, count):
     )
 
 
+def save_links(program, spec: Spec) -> None:
+    """Write the program's workers, classes and weekly slot rules as the spec gives them
+    (a program being edited has its old ones deleted first, planner/sessions/manage.py)."""
+    ProgramWorker.insert_many(
+        [(program.id, w) for w in spec.worker_ids],
+        fields=[ProgramWorker.program, ProgramWorker.worker],
+    ).execute()
+    if spec.class_ids:
+        ProgramClass.insert_many(
+            [(program.id, c) for c in spec.class_ids],
+            fields=[ProgramClass.program, ProgramClass.school_class],
+        ).execute()
+    SlotRule.insert_many(
+        [
+            dict(
+                program=program.id,
+                weekday=r.weekday,
+                period=r.period_id,
+                start=r.start,
+                end=r.end,
+                every_weeks=r.every_weeks,
+            )
+            for r in spec.rules
+        ]
+    ).execute()
+
+
 def create_program(spec: Spec, fields: dict, templates: list, user, index=None) -> Program:
     """Save a program and its sessions, re-checking the placement inside the transaction.
     With a BusyIndex (a batch), clashes are checked in memory and the new sessions added."""
@@ -65,28 +92,7 @@ def create_program(spec: Spec, fields: dict, templates: list, user, index=None) 
             **fields,
         )
         issue_archive_code(program.id)  # standard 9.4: issued with the program, not on download
-        ProgramWorker.insert_many(
-            [(program.id, w) for w in spec.worker_ids],
-            fields=[ProgramWorker.program, ProgramWorker.worker],
-        ).execute()
-        if spec.class_ids:
-            ProgramClass.insert_many(
-                [(program.id, c) for c in spec.class_ids],
-                fields=[ProgramClass.program, ProgramClass.school_class],
-            ).execute()
-        SlotRule.insert_many(
-            [
-                dict(
-                    program=program.id,
-                    weekday=r.weekday,
-                    period=r.period_id,
-                    start=r.start,
-                    end=r.end,
-                    every_weeks=r.every_weeks,
-                )
-                for r in spec.rules
-            ]
-        ).execute()
+        save_links(program, spec)
         Session.insert_many(
             [
                 dict(
