@@ -12,7 +12,7 @@ from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord, SessionTally
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
-from planner.screening.models import ScreeningResult, ScreeningRound
+from planner.screening.models import Recruitment, ScreeningResult, ScreeningRound
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -75,6 +75,7 @@ MODELS = [
     ProgramEvaluation,
     ScreeningRound,
     ScreeningResult,
+    Recruitment,
     DocTemplate,
     ExportJob,
     ExportFile,

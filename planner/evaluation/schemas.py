@@ -5,6 +5,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from planner.curricula.models import THEMES
 from planner.curricula.schemas import SLUG, Strict
 from planner.curricula.schemas import Text as PlainText
 from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
@@ -75,6 +76,15 @@ class ScoringSchema(Strict):
     method = fields.String(required=True, validate=validate.OneOf(["sum"]), error_messages=MESSAGES)
     tiers = fields.Nested(TiersSchema, required=True, error_messages=MESSAGES)
     critical = fields.Nested(CriticalSchema, load_default=None)
+    # optional: which items speak to which curriculum theme (情绪管理: [q1, q3] …); a 关注
+    # student answering one of a theme's items at the scale's middle or above is a group
+    # candidate for that theme (planner/screening/recruit.py)
+    themes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        load_default=None,
+        error_messages=MESSAGES,
+    )
 
 
 def _check_scoring(data):
@@ -98,6 +108,11 @@ def _check_scoring(data):
             raise ValidationError(_l("安全题须是本工具中的题目编号。"), "scoring")
         if not scale["min"] < critical["at_least"] <= scale["max"]:
             raise ValidationError(_l("安全题的触发分须在量表范围内且高于最低分。"), "scoring")
+    for theme, items in (scoring.get("themes") or {}).items():
+        if theme not in THEMES:
+            raise ValidationError(_l("主题“%(theme)s”不在主题列表中。", theme=theme), "scoring")
+        if not items or any(k not in keys for k in items):
+            raise ValidationError(_l("主题对应的题目须是本工具中的题目编号。"), "scoring")
 
 
 class InstrumentSchema(Strict):

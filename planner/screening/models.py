@@ -8,11 +8,11 @@ feeds are the program's, and the program's classes are the classes the round cov
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from planner.accounts.models import User
-from planner.db import DateTimeField, JSONText, VersionedModel, now
+from planner.db import BaseModel, DateTimeField, JSONText, VersionedModel, now
 from planner.evaluation.models import Instrument
 from planner.i18n import lazy_gettext as _l
 from planner.sessions.models import Program
-from planner.students.models import Student
+from planner.students.models import GroupMember, Student
 
 TIERS = {"normal": _l("一般"), "concern": _l("关注"), "high": _l("高危")}
 
@@ -57,3 +57,16 @@ class ScreeningResult(VersionedModel):
     @property
     def rule_tier_label(self):
         return TIERS.get(self.tier, self.tier)
+
+
+class Recruitment(BaseModel):
+    """A group member recruited from a screening result (the 15% of the pyramid): which
+    关注 result brought the student to which group. One per membership."""
+
+    member = ForeignKeyField(GroupMember, unique=True, backref="recruitment", on_delete="CASCADE")
+    result = ForeignKeyField(ScreeningResult, backref="recruitments", on_delete="CASCADE")
+    recruited_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "screening_recruitment"

@@ -15,6 +15,7 @@ from planner.errors import CONFLICT, PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
 from planner.roles import EDITORS, STAFF
+from planner.screening import recruit
 from planner.sessions.models import Program
 from planner.students import groups, roster_bulk, schemas, services
 from planner.students.blueprint import bp
@@ -74,6 +75,9 @@ def _page(program, status=200, message=None, values=None, errors=None):
     members = groups.members(program)
     roster = groups.roster_of(program)
     candidates = groups.candidates(program, class_id)
+    screened = recruit.reads_screening(current_user, program.school_id)
+    screen_candidates = recruit.group_candidates(current_user, program) if screened else []
+    recruit.record_candidates_view(current_user, program, screen_candidates)
     return render(
         "students/roster.html",
         "students/_roster_body.html",
@@ -88,6 +92,9 @@ def _page(program, status=200, message=None, values=None, errors=None):
         member_fields=_member_fields(candidates),
         roster_fields=_roster_fields(roster),
         can_change=can_plan(current_user, program.school_id),
+        screened=screened,
+        screen_candidates=screen_candidates,
+        sources=recruit.recruited_sources(program) if screened else {},
         values=values or {},
         errors=errors or {},
     )
@@ -131,6 +138,21 @@ def member_add(program_id):
         groups.add_member(program, values["student"], values["screening_note"], user=current_user)
     except PlannerError as err:
         return _page(program, 422, message=err.message, values=request.form)
+    return go(url_for("students.roster", program_id=program.id))
+
+
+@bp.post("/programs/<int:program_id>/roster/candidates")
+@allow(*EDITORS)
+def member_recruit(program_id):
+    """Add a 关注 candidate from a screening round (its source is recorded, the round cited)."""
+    program = _program(program_id, change=True)
+    values, errors = load_form(schemas.RecruitSchema())
+    if errors:
+        return _page(program, 422, message=next(iter(errors.values())))
+    try:
+        recruit.recruit(current_user, program, values["result_id"], values["screening_note"])
+    except PlannerError as err:
+        return _page(program, error_status(err), message=err.message)
     return go(url_for("students.roster", program_id=program.id))
 
 

@@ -94,6 +94,13 @@ class MemberSchema(FormSchema):
     screening_note = Text(500, load_default="")
 
 
+class RecruitSchema(FormSchema):
+    """Adding a screening candidate: which result, and the worker's own note."""
+
+    result_id = Integer(required=True)
+    screening_note = Text(500, load_default="")
+
+
 ROSTER_ROWS = 8  # blank code rows drawn; a form may send up to MAX_ROSTER_ROWS
 MAX_ROSTER_ROWS = 60
 

@@ -108,6 +108,12 @@ RULES = {
         None,
         CHANGE,
     ),
+    "students.member_recruit": (
+        "POST",
+        lambda w: f"/programs/{w.group.id}/roster/candidates",
+        {},
+        CHANGE_422,
+    ),
     "students.member_remove": (
         "POST",
         lambda w: f"/programs/{w.group.id}/roster/members/{w.member.id}/remove",

@@ -55,6 +55,12 @@ def test_an_admin_adds_the_agencys_own_instrument(admin, world):
         (_text().replace("{concern: 12, high: 20}", "{concern: 30, high: 20}"), "分界值"),
         (_text().replace("{concern: 12, high: 20}", "{concern: 12, high: 9999999}"), "分界值"),
         (_text().replace("items: [q12]", "items: [q99]"), "安全题"),
+        (_text().replace("    人际交往: [q6, q7, q10]", "    交友: [q6]"), "不在主题列表"),
+        (
+            _text().replace("    人际交往: [q6, q7, q10]", "    人际交往: [q6, q77]"),
+            "主题对应的题目",
+        ),
+        (_text().replace("    人际交往: [q6, q7, q10]", "    人际交往: []"), "主题对应的题目"),
         (_text("screening-wellbeing"), "已被使用"),
     ],
 )

@@ -337,6 +337,26 @@ def _roster(client, w):
     return client.get(f"/programs/{w.group.id}/roster").get_data(as_text=True)
 
 
+def _candidate(client, w):
+    """The joiner answered the matrix's screening round in the 关注 tier: a candidate."""
+    from planner.students.models import Consent
+    from tests.screening import factories as sf
+
+    student = _joiner(w)
+    if not student.screening_results.exists():
+        Consent.create(
+            student=student,
+            purpose="screening",
+            given_by="guardian",
+            giver_name="家长",
+            notice_version="v1",
+            given_on=dt.date(2026, 9, 1),
+            method="paper",
+        )
+        sf.result(w.screen_round, student, 1, q1=3, q12=0)  # 13: 关注
+    return client.get(f"/programs/{w.group.id}/roster").get_data(as_text=True)
+
+
 def _draft_reflection(client, w):
     """The matrix's reflection is submitted (read-only): the group's next meeting has none."""
     from tests.reflections import factories as rf
@@ -373,6 +393,7 @@ PRELUDES = {
     "second_factor.reset": _reset_button,
     "students.consent_add": _withdrawn,
     "students.member_add": _roster,
+    "students.member_recruit": _candidate,
     "reflections.edit": _draft_reflection,
     "students.import_preview": _mapping,
     "students.import_cancel": _mapping,

@@ -116,6 +116,7 @@ FORM_ENDPOINTS = [
     "students.import_preview",
     "students.import_upload",
     "students.member_add",
+    "students.member_recruit",
     "students.member_remove",
     "students.new",
     "students.roster_bulk_page",
