@@ -12,6 +12,7 @@ from planner.i18n import gettext as _
 from planner.i18n import local_today
 from planner.reports.attendance import attendance_export, attendance_report
 from planner.reports.docs import stats_document
+from planner.reports.pyramid import pyramid_for
 from planner.reports.stats import term_names, term_statistics
 from planner.reports.zips import term_items
 from planner.roles import STAFF
@@ -35,6 +36,11 @@ def stats():
     """学期工作统计: totals, per school and per worker, with the counting rules."""
     term, names = _term_name()
     result = term_statistics(current_user, term, local_today()) if term else None
+    pyramid = (
+        pyramid_for(current_user, term, school_ids=[row["id"] for row in result.schools])
+        if term
+        else None
+    )
     # with the school joined: the page names each term's school (one query, not one each);
     # only what the zip forms show, not 100 whole terms and schools
     terms = (
@@ -55,6 +61,7 @@ def stats():
         term=term,
         names=names,
         result=result,
+        pyramid=pyramid,
         terms=terms,
         message=None,
     )
