@@ -63,6 +63,7 @@ def demo_cmd():
     """Load the demo agency (once) and print its logins."""
     from planner.demo import DEMO_PASSWORD, load_demo, load_demo_group, plan_demo_programs
     from planner.demo_finished import load_demo_headcounts, load_finished_group
+    from planner.demo_pyramid import load_demo_screening
 
     with database.connection_context():
         logins = load_demo()
@@ -70,6 +71,7 @@ def demo_cmd():
         members = load_demo_group()
         finished = load_finished_group()
         load_demo_headcounts()
+        screened = load_demo_screening()
     if planned:
         click.echo(f"Planned {planned} demo programs on the current term.")
     if members:
@@ -79,6 +81,8 @@ def demo_cmd():
             f"Last term's 人际交往 group is finished: {finished} meetings, scores and "
             "its evaluation, ready for the 小组总结评估报告."
         )
+    if screened:
+        click.echo(f"The seventh grade's screening round has {screened} results.")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")

@@ -193,75 +193,66 @@ DEMO_PROGRAMS = [
 ]
 
 
-def plan_demo_programs() -> int:
+def plan_demo_programs(entries=None) -> int:
     """Place the demo programs on the current term (needs the library and the calendar)."""
+    return sum(plan_demo_program(*entry) for entry in entries or DEMO_PROGRAMS)
+
+
+def plan_demo_program(
+    code, slug, title, class_names, weekday, slot, week, room_name, username, group
+) -> int:
+    """Place one demo program, unless its curriculum is missing or it exists (1 if placed)."""
     from planner.curricula.editor import full
     from planner.curricula.models import Curriculum
     from planner.sessions.models import Program
     from planner.sessions.placement import Rule, Spec
     from planner.sessions.services import create_program
 
-    made = 0
-    for (
-        code,
-        slug,
-        title,
-        class_names,
-        weekday,
-        slot,
+    school = School.get(School.code == code)
+    curriculum = (
+        Curriculum.select()
+        .where((Curriculum.slug == slug) & (Curriculum.status == "published"))
+        .order_by(Curriculum.version.desc())
+        .first()
+    )
+    if (
+        curriculum is None
+        or Program.select().where((Program.school == school) & (Program.title == title)).exists()
+    ):
+        return 0
+    if isinstance(slot, int):
+        period = BellPeriod.get((BellPeriod.school == school) & (BellPeriod.number == slot))
+        rule = Rule(weekday, period.start, period.end, period.id)
+    else:
+        rule = Rule(weekday, *(dt.time.fromisoformat(t) for t in slot))
+    curriculum = full(curriculum.id)
+    worker = User.get(User.username == username)
+    term = Term.get(Term.school == school)
+    spec = Spec(
+        school.id,
+        term,
+        Room.get((Room.school == school) & (Room.name == room_name)).id,
+        [worker.id],
+        [
+            c.id
+            for c in SchoolClass.select().where(
+                (SchoolClass.school == school)
+                & SchoolClass.name.in_(class_names)
+                & ~SchoolClass.archived
+            )
+        ],
+        [rule],
+        len(curriculum.sessions),
         week,
-        room_name,
-        username,
-        group,
-    ) in DEMO_PROGRAMS:
-        school = School.get(School.code == code)
-        curriculum = (
-            Curriculum.select()
-            .where((Curriculum.slug == slug) & (Curriculum.status == "published"))
-            .order_by(Curriculum.version.desc())
-            .first()
-        )
-        if (
-            curriculum is None
-            or Program.select()
-            .where((Program.school == school) & (Program.title == title))
-            .exists()
-        ):
-            continue
-        if isinstance(slot, int):
-            period = BellPeriod.get((BellPeriod.school == school) & (BellPeriod.number == slot))
-            rule = Rule(weekday, period.start, period.end, period.id)
-        else:
-            rule = Rule(weekday, *(dt.time.fromisoformat(t) for t in slot))
-        curriculum = full(curriculum.id)
-        worker = User.get(User.username == username)
-        term = Term.get(Term.school == school)
-        spec = Spec(
-            school.id,
-            term,
-            Room.get((Room.school == school) & (Room.name == room_name)).id,
-            [worker.id],
-            [
-                c.id
-                for c in SchoolClass.select().where(
-                    (SchoolClass.school == school)
-                    & SchoolClass.name.in_(class_names)
-                    & ~SchoolClass.archived
-                )
-            ],
-            [rule],
-            len(curriculum.sessions),
-            week,
-            1,
-        )
-        create_program(
-            spec,
-            {"curriculum": curriculum.id, "title": title, "group_name": group},
-            list(curriculum.sessions),
-            worker,
-        )
-        made += 1
-    return made
+        1,
+    )
+    create_program(
+        spec,
+        {"curriculum": curriculum.id, "title": title, "group_name": group},
+        list(curriculum.sessions),
+        worker,
+    )
+    return 1
 
 
 # Invented names: the demo must never look like real children's records.

@@ -26,6 +26,7 @@ APP = {
     "planner.cli",
     "planner.demo",
     "planner.demo_finished",
+    "planner.demo_pyramid",
     "planner.backup",
     "planner.tasks",
 }

@@ -13,6 +13,7 @@ from planner.curricula.services import import_library
 from planner.db import database
 from planner.demo import load_demo, load_demo_group, plan_demo_programs
 from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_group
+from planner.demo_pyramid import load_demo_screening
 from planner.evaluation.services import import_instruments, load_instruments
 from planner.sessions.models import Program
 from tests.conftest import _empty_tables
@@ -94,6 +95,7 @@ def demo_all(live_app):
         load_demo_group()
         load_finished_group()
         load_demo_headcounts()
+        load_demo_screening()
     return Program.get(Program.title == TITLE)
 
 

@@ -74,3 +74,35 @@ def test_the_finished_group_takes_the_students_current_classes(app):
     assert load_finished_group() > 0
     classes = [m.student.school_class for m in GroupMember.select()]
     assert classes and not any(c.archived for c in classes)
+
+
+def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app):
+    """One round of 7(1)/7(2) held in week 2: results for those who consented, three 关注
+    students (one recruited into the 新生适应 group, its roster citing the round), one 高危."""
+    from planner.demo import load_demo_group
+    from planner.demo_pyramid import ROUND_TITLE, load_demo_screening
+    from planner.evaluation.services import import_instruments, load_instruments
+    from planner.screening.models import Recruitment, ScreeningResult
+    from planner.screening.recruit import group_candidates
+    from planner.students.models import GroupMember, GroupRoster
+
+    import_library(load_library(LIBRARY)[0])
+    import_instruments(load_instruments(INSTRUMENTS)[0])
+    statutory()
+    day = dt.date(2026, 11, 22)
+    load_demo(day)
+    plan_demo_programs()
+    load_demo_group(day)
+    assert load_demo_screening(day) == 10  # six students of the round and four group members
+    assert load_demo_screening(day) == 0  # once only
+    tiers = [r.tier for r in ScreeningResult.select()]
+    assert tiers.count("concern") == 3 and tiers.count("high") == 1
+    group = Program.get(Program.title == "新生适应小组")
+    recruited = Recruitment.get()
+    assert GroupMember.get_by_id(recruited.member_id).program_id == group.id
+    assert ROUND_TITLE in GroupRoster.get(GroupRoster.program == group.id).recruitment_notes
+    from planner.accounts.models import User
+
+    worker = User.get(User.username == "worker")
+    left = group_candidates(worker, group)
+    assert len(left) == 2  # the other two 关注 students, still candidates

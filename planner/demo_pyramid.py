@@ -1,0 +1,153 @@
+"""The demo's pyramid (issue 17): a screening round of two junior classes held early in the
+term, with results for the students who consented; three 关注 candidates, one of them
+recruited into the 新生适应 group; and one 高危 student whose case is open."""
+
+import datetime as dt
+
+from planner.accounts.models import User
+from planner.db import write_tx
+from planner.demo import DEMO_STUDENTS, plan_demo_program
+from planner.i18n import local_today
+from planner.schools.models import School, SchoolClass
+
+SCREENING = (
+    "CDZX",
+    "screening-lesson",
+    "心理筛查（七年级）",
+    ["7(1)班", "7(2)班"],
+    3,
+    5,
+    2,
+    "多功能室",
+    "worker",
+    "",
+)
+ROUND_TITLE = "2026秋季七年级心理健康筛查"
+# Invented students of 7(1)/7(2) screened besides the group's: (number, name, gender, class,
+# the answers' level, answers to set apart) – three are 关注, one 高危
+SCREENED = [
+    ("20260711", "江晓峰", "男", "7(1)班", 0, {}),
+    ("20260712", "孟书瑶", "女", "7(1)班", 1, {"q6": 3, "q7": 2}),  # 关注: lonely, teased
+    ("20260713", "秦天宇", "男", "7(2)班", 1, {"q1": 2, "q3": 3}),  # 关注: low, irritable
+    ("20260714", "顾小满", "女", "7(2)班", 2, {"q12": 1}),  # 高危 (the safety item)
+    ("20260715", "蒋一帆", "男", "7(1)班", 1, {"q10": 3, "q6": 2}),  # 关注: no help, lonely
+    ("20260716", "沈可欣", "女", "7(2)班", 0, {"q8": 1}),
+]
+
+
+def load_demo_screening(today: dt.date | None = None) -> int:
+    """Place the round's lesson, and once it has been held, enter its results and recruit
+    one 关注 student into the 新生适应 group. Returns the number of results (0 if done)."""
+    from planner.evaluation.models import Instrument
+    from planner.screening.models import Recruitment, ScreeningResult, ScreeningRound
+    from planner.screening.recruit import citation
+    from planner.screening.scoring import score
+    from planner.sessions.models import Program, Session
+    from planner.students.codes import issue_codes
+    from planner.students.models import Consent, GroupMember, GroupRoster, Student
+
+    today = today or local_today()
+    plan_demo_program(*SCREENING)
+    program = Program.get_or_none(Program.title == SCREENING[2])
+    group = Program.get_or_none(Program.title == "新生适应小组")
+    if program is None or ScreeningRound.select().where(ScreeningRound.program == program).exists():
+        return 0
+    instrument = Instrument.get_or_none(Instrument.slug == "screening-wellbeing")
+    held = Session.select(Session.date).where(Session.program == program).scalar()
+    if instrument is None:
+        return 0
+    school = School.get(School.code == SCREENING[0])
+    worker = User.get(User.username == SCREENING[8])
+    classes = {
+        c.name: c
+        for c in SchoolClass.select().where((SchoolClass.school == school) & ~SchoolClass.archived)
+    }
+    with write_tx():
+        rnd = ScreeningRound.create(
+            program=program, instrument=instrument, title=ROUND_TITLE, created_by=worker
+        )
+        if held is None or held >= today:
+            return 0
+        codes = issue_codes(school, len(SCREENED), year=today.year)
+        made = []
+        for i, (code, (no, name, gender, cls, level, apart)) in enumerate(zip(codes, SCREENED)):
+            made.append(
+                (
+                    Student.create(
+                        school=school,
+                        archive_code=code,
+                        student_no=no,
+                        name=name,
+                        gender=gender,
+                        birth_date=dt.date(2013, 4 + i, 12),
+                        school_class=classes[cls],
+                        guardian_name=f"{name[0]}家长",
+                        guardian_phone="13800000000",
+                    ),
+                    level,
+                    apart,
+                )
+            )
+        # the group's members of these classes answered too, all 一般
+        group_students = Student.select().where(
+            Student.student_no.in_([no for no, _n, _g, cls in DEMO_STUDENTS if cls in SCREENING[3]])
+        )
+        made += [(s, 0, {}) for s in group_students]
+        consent_day = held - dt.timedelta(days=7)
+        Consent.insert_many(
+            [
+                dict(
+                    student=s.id,
+                    purpose=purpose,
+                    given_by="guardian",
+                    giver_name=s.guardian_name or "家长",
+                    notice_version="2026-09",
+                    given_on=consent_day,
+                    method="paper",
+                    recorded_by=worker.id,
+                )
+                for s, _level, _apart in made
+                for purpose in ("screening",)
+            ]
+        ).execute()
+        results = {}
+        for s, level, apart in made:
+            answers = {item["key"]: level for item in instrument.items}
+            answers["q12"] = 0
+            answers.update(apart)
+            outcome = score(instrument, answers)
+            results[s.student_no] = ScreeningResult.create(
+                round=rnd,
+                student=s,
+                answers=answers,
+                total=outcome.total,
+                critical=outcome.critical,
+                tier=outcome.tier,
+                recorded_by=worker,
+            )
+        if group is not None:
+            # 孟书瑶 (lonely, teased) joins the 新生适应 group from the screening
+            recruit = Student.get(Student.student_no == "20260712")
+            Consent.insert_many(
+                [
+                    dict(
+                        student=recruit.id,
+                        purpose=purpose,
+                        given_by="guardian",
+                        giver_name=recruit.guardian_name,
+                        notice_version="2026-09",
+                        given_on=held + dt.timedelta(days=3),
+                        method="paper",
+                        recorded_by=worker.id,
+                    )
+                    for purpose in ("participation", "attendance", "observation")
+                ]
+            ).execute()
+            member = GroupMember.create(
+                program=group, student=recruit, screening_note="筛查后面谈，本人愿意参加"
+            )
+            Recruitment.create(member=member, result=results["20260712"], recruited_by=worker)
+            GroupRoster.insert(
+                program=group.id, recruitment_notes=citation(rnd, held), version=1
+            ).on_conflict_ignore().execute()
+    return len(results)
