@@ -196,3 +196,35 @@ def test_the_same_seed_gives_the_same_dataset_on_another_database(app, small, tm
             database.close()
         database.initialize(previous)
         drop_database(url)
+
+
+def test_the_autumn_term_is_screened_at_the_pyramids_proportions(app):
+    """Every class with a classroom series held is screened once, each result with the
+    student's screening consent, about 15% 关注 and 5% 高危 (Taicang's 100/15/5)."""
+    from planner.evaluation.services import import_instruments, load_instruments
+    from planner.screening.models import ScreeningResult, ScreeningRound
+
+    load_content()
+    import_instruments(load_instruments(os.path.join(CONTENT, "instruments"))[0])
+    result = generate(app, "--seed", "7")
+    assert result.exit_code == 0, result.output
+    database.connect(reuse_if_open=True)
+    results = list(ScreeningResult.select())
+    assert ScreeningRound.select().count() >= 10 and len(results) >= 400
+    students = [r.student_id for r in results]
+    assert len(set(students)) == len(students)  # one round a class: each student once
+    guardians = {
+        c.student_id
+        for c in Consent.select().where(
+            (Consent.purpose == "screening") & (Consent.given_by == "guardian")
+        )
+    }
+    assert set(students) <= guardians  # (some turned 14 since, and are due to consent too)
+    share = {t: sum(r.tier == t for r in results) / len(results) for t in ("concern", "high")}
+    assert 0.08 <= share["concern"] <= 0.22 and 0.02 <= share["high"] <= 0.09
+    for rnd in ScreeningRound.select():
+        classes = {
+            c.school_class_id
+            for c in ProgramClass.select().where(ProgramClass.program == rnd.program_id)
+        }
+        assert {r.student.school_class_id for r in rnd.results} <= classes

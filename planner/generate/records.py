@@ -47,6 +47,7 @@ class State:
 
     def __init__(self):
         self.consented = set()
+        self.screening_consented = set()
 
 
 def _sessions(planned) -> dict:
