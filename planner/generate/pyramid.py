@@ -82,7 +82,7 @@ def screen_term(world, index: int, planned: list, rng, state, as_of: dt.date) ->
     consents, results = [], []
     with write_tx():
         made = {}
-        for item, cls in rounds:
+        for item, _cls in rounds:
             made[item.program.id] = ScreeningRound.create(
                 program=item.program.id,
                 instrument=instrument.id,
