@@ -225,3 +225,7 @@ class CaseReferral(VersionedModel):
     @property
     def target_label(self):
         return REFERRAL_TARGETS.get(self.target, self.target)
+
+    @property
+    def consent_label(self):
+        return CONSENT_BY.get(self.consent_by, self.consent_by)
