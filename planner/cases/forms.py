@@ -54,7 +54,7 @@ def step_form(step):
         version=VersionField(),
         action=Choice(("save", "advance"), load_default="save"),
     )
-    if step == "closed":
+    if step == "closure":
         spec["follow_up_on"] = Date(load_default=None)
     return FormSchema.from_dict(spec, name=f"CaseStepForm_{step}")()
 
@@ -139,7 +139,7 @@ def step_fields(step) -> list:
             out.append(FieldSpec(key, label, "select", DECISIONS))
         else:
             out.append(FieldSpec(key, label, "long", maxlength=TEXT_LIMIT))
-    if step == "closed":
+    if step == "closure":
         out.append(FieldSpec("follow_up_on", _l("跟进回访日期"), "date"))
     return out
 

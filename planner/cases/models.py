@@ -3,7 +3,7 @@
 A Case is one worker's casework with one student of one school, opened from a source
 (a 高危 screening result, a follow-up flag, a teacher's or parent's referral, or the student
 asking for help) and moved through the standard's steps: 接案 → 预估 → 计划 → 介入 → 评估 →
-结案, or 已转介 when intake refers it out. Each step but 介入 keeps one CaseRecord (its
+结案, then 已结案; or 已转介 when intake refers it out. Each step but 介入 keeps one CaseRecord (its
 fields by STEP_FIELDS); 介入 is the case notes (CaseNote, one per contact, signed off by the
 supervisor like reflections) and the referrals out (CaseReferral). Evaluation's GAS goals
 are CaseGoal rows, scored with planner.evaluation.compute.gas_t.
@@ -42,13 +42,14 @@ STEPS = {
     "plan": _l("计划"),
     "intervention": _l("介入"),
     "evaluation": _l("评估"),
-    "closed": _l("结案"),
+    "closure": _l("结案"),
+    "closed": _l("已结案"),
     "referred": _l("已转介"),
 }
-ORDER = ("intake", "assessment", "plan", "intervention", "evaluation", "closed")
-OPEN_STEPS = ORDER[:-1]
+ORDER = ("intake", "assessment", "plan", "intervention", "evaluation", "closure")
+OPEN_STEPS = ORDER  # a finished case is "closed", or "referred" when intake referred it
 # The steps with one record each (介入 is case notes and referrals).
-RECORD_STEPS = ("intake", "assessment", "plan", "evaluation", "closed")
+RECORD_STEPS = ("intake", "assessment", "plan", "evaluation", "closure")
 
 RISKS = {"normal": _l("一般"), "concern": _l("关注"), "high": _l("高危")}
 CRISIS = "high"  # an open case at this level is on the crisis watch list (危机预警名单)

@@ -59,7 +59,7 @@ STEP_FIELDS = {
     "assessment": ASSESSMENT_FIELDS,
     "plan": PLAN_FIELDS,
     "evaluation": EVALUATION_FIELDS,
-    "closed": CLOSURE_FIELDS,
+    "closure": CLOSURE_FIELDS,
 }
 # what must be filled before the step is done (the plan: check_plan's 8.3.3 fields)
 REQUIRED = {
@@ -67,7 +67,7 @@ REQUIRED = {
     "assessment": tuple(ASSESSMENT_FIELDS),
     "plan": tuple(PLAN_FIELDS),
     "evaluation": tuple(EVALUATION_FIELDS),
-    "closed": tuple(CLOSURE_FIELDS),
+    "closure": tuple(CLOSURE_FIELDS),
 }
 TEXT_LIMIT = 2000
 REVIEW_DAYS = 7  # a case opened from a 高危 result is reviewed within a week
@@ -473,7 +473,7 @@ def _check_step(case, step, values, advance, goals) -> tuple[dict, dt.date | Non
         if step != case.step:
             raise PlannerError(_l("这个步骤已经完成。"), kind=CONFLICT)
         errors = _step_problems(case, step, fields, goals)
-        if step == "closed" and follow_up_on is None:
+        if step == "closure" and follow_up_on is None:
             errors["follow_up_on"] = _l("结案时请设定跟进回访日期。")
     if follow_up_on is not None:
         today = local_today()
@@ -490,7 +490,7 @@ def save_step(user, case, step, values: dict, advance=False, goals=None, stamp=N
     with its follow-up date). The evaluation's GAS goals are saved with its record."""
     fields, follow_up_on = _check_step(case, step, values, advance, goals)
     changes = {}
-    if step == "closed" and follow_up_on is not None:
+    if step == "closure" and follow_up_on is not None:
         changes["follow_up_on"] = follow_up_on
     if advance:
         changes.update(_next(step, fields))
@@ -531,7 +531,7 @@ def _next(step, fields) -> dict:
     today = local_today()
     if step == "intake" and fields.get("decision") == "refer":
         return {"step": "referred", "closed_on": today}
-    if step == "closed":
+    if step == "closure":
         return {"step": "closed", "closed_on": today, "next_review": None}
     return {"step": ORDER[ORDER.index(step) + 1]}
 
