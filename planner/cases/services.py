@@ -181,24 +181,6 @@ def crisis_list(user, day: dt.date | None = None) -> list:
     return rows
 
 
-def overdue_reviews(user, day: dt.date | None = None) -> list:
-    """The open 高危 cases of the user whose review is overdue, for the home page: archive
-    code, school and date only (one query)."""
-    day = day or local_today()
-    return list(
-        Case.select(Case.id, Case.archive_code, Case.next_review, School.id, School.name)
-        .join(School)
-        .where(
-            Case.school.in_(schools_query(user).select(School.id))
-            & team_filter(user)
-            & Case.step.in_(OPEN_STEPS)
-            & (Case.risk == CRISIS)
-            & (Case.next_review.is_null() | (Case.next_review < day))
-        )
-        .order_by(Case.next_review.is_null(False), Case.next_review, Case.id)
-    )
-
-
 # ---- opening a case ---------------------------------------------------------------------
 
 
