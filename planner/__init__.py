@@ -21,6 +21,7 @@ def view_modules() -> list:
     from planner.api import views as api
     from planner.calendars import notice_views
     from planner.calendars import views as calendars
+    from planner.cases import views as cases
     from planner.curricula import views as curricula
     from planner.evaluation import views as evaluation
     from planner.exports import template_views
@@ -60,6 +61,7 @@ def view_modules() -> list:
         reflections,
         evaluation,
         screening,
+        cases,
         exports,
         template_views,
         reports,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
 from planner.accounts.services import supervisors_of
-from planner.home import setup, supervisor, worker
+from planner.home import crisis, setup, supervisor, worker
 from planner.i18n import local_today
 from planner.reflections import queries, safeguarding
 from planner.roles import EVERYONE
@@ -76,6 +76,8 @@ def index():
         context["workers"] = list(workers_query(current_user))
     if current_user.is_staff:
         context["safeguarding"] = safeguarding.dashboard(current_user)
+    if current_user.is_worker or current_user.is_supervisor:
+        context["crisis_overdue"] = crisis.overdue(current_user, today)
     if current_user.is_worker:
         context.update(_worker_home(today, context["schools"]))
     if current_user.is_supervisor:

@@ -1,11 +1,15 @@
 """Escalation of safeguarding flags left unacknowledged (T/JHSX 001—2026 4.1): after the
 agency's `escalation_hours` (1–168, default 24) an open flag is marked escalated and goes
 to the safeguarding lead's queue and dashboard, marked 已升级 (planner/reflections/
-safeguarding.py says who sees what). `flask planner escalate` runs it from cron."""
+safeguarding.py says who sees what). `flask planner escalate` runs it from cron.
+
+A safeguarding concern raised in a case note (planner/cases) escalates by the same rule;
+it is marked on the case-note queue of the case's supervisors (cases/services.queue)."""
 
 import datetime as dt
 
 from planner.audit.models import record
+from planner.cases.models import Case, CaseNote
 from planner.db import now, write_tx
 from planner.reflections.models import FollowUp, Reflection
 from planner.schools.models import Agency, School
@@ -50,4 +54,40 @@ def escalate(at: dt.datetime | None = None) -> dict[int, list[int]]:
                     follow_up_id,
                     f"agency={agency_id} follow_up={follow_up_id}",
                 )
+        _escalate_case_notes(at)
     return due
+
+
+def _escalate_case_notes(at: dt.datetime) -> list[int]:
+    """The same for concerns raised in case notes: one audit row per note, ids only."""
+    rows = (
+        CaseNote.select(CaseNote.id, CaseNote.flagged_at, Agency.id, Agency.escalation_hours)
+        .join(Case)
+        .join(School)
+        .join(Agency)
+        .where(
+            CaseNote.safeguarding
+            & CaseNote.acknowledged_at.is_null()
+            & CaseNote.escalated_at.is_null()
+            & CaseNote.flagged_at.is_null(False)
+        )
+        .tuples()
+    )
+    due = [
+        (note_id, agency_id)
+        for note_id, flagged_at, agency_id, hours in rows
+        if at - flagged_at >= dt.timedelta(hours=hours)
+    ]
+    if due:
+        CaseNote.update(escalated_at=at).where(
+            CaseNote.id.in_([n for n, _ in due]) & CaseNote.escalated_at.is_null()
+        ).execute()
+    for note_id, agency_id in due:
+        record(
+            None,
+            "escalate_safeguarding",
+            "case_note",
+            note_id,
+            f"agency={agency_id} case_note={note_id}",
+        )
+    return [n for n, _ in due]

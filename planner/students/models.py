@@ -15,6 +15,7 @@ PURPOSES = {
     "attendance": _l("出勤记录"),
     "observation": _l("观察记录"),
     "screening": _l("心理筛查"),
+    "casework": _l("个案服务"),
 }
 # Who gave it: the guardian's consent and the student's own count (consent.required_givers);
 # the student's assent (赞同) is recorded and shown at any age, never required.

@@ -203,8 +203,8 @@ def test_turning_14_lists_who_needs_confirming(worker, world):
     for name in ("差一天", "已齐全", "未同意过", "已归档", "别校"):
         assert name not in page
     row = page[page.index("今天十四") :].split("</tr>")[0]
-    # the purposes without any consent: attendance, observation, screening
-    assert row.count(MISSING_OWN) == 1 and row.count("未同意") == 3
+    # the purposes without any consent: attendance, observation, screening, casework
+    assert row.count(MISSING_OWN) == 1 and row.count("未同意") == 4
     day = today()
     assert f"{day.year}年{day.month}月{day.day}日" in row  # the 14th birthday: today
     assert f'href="/students/{birthday.id}"' in page

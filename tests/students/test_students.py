@@ -36,8 +36,8 @@ def test_list_shows_code_name_class_grade_and_consent_per_purpose(worker, world)
     html = text(worker.get(f"/schools/{world.school.id}/students"))
     assert "JX-ST-2026-0007" in html and "李四" in html and "7(1)班" in html
     row = html[html.index(f'href="/students/{s.id}"') :].split("</tr>")[0]
-    # attendance, observation (withdrawn today: not active) and screening
-    assert row.count("已同意") == 1 and row.count("未同意") == 3
+    # attendance, observation (withdrawn today: not active), screening and casework
+    assert row.count("已同意") == 1 and row.count("未同意") == 4
 
 
 @pytest.mark.parametrize("persona", ["admin", "supervisor", "worker"])
