@@ -82,7 +82,9 @@ def demo_cmd():
             "its evaluation, ready for the 小组总结评估报告."
         )
     if screened:
-        click.echo(f"The seventh grade's screening round has {screened} results.")
+        click.echo(
+            f"The seventh grade's screening round has {screened} results; one 高危 case is open."
+        )
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, name in logins:
         click.echo(f"  {username:<12} {role:<11} {name}")

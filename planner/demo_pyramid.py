@@ -150,4 +150,61 @@ def load_demo_screening(today: dt.date | None = None) -> int:
             GroupRoster.insert(
                 program=group.id, recruitment_notes=citation(rnd, held), version=1
             ).on_conflict_ignore().execute()
+    load_demo_case(worker, results["20260714"], held, today)
     return len(results)
+
+
+INTAKE = {
+    "introduction": "在社工室与学生单独面谈。社工介绍自己是驻校社工，说明面谈的目的和保密原则及其例外"
+    "（涉及生命安全、受到伤害时须告知监护人和学校），学生表示理解并愿意继续谈。",
+    "first_information": "学生近一个月入睡困难、情绪低落，筛查第12题选择“偶尔”，表示有过“不想活了”的念头，"
+    "但否认有具体计划和行为。与父母沟通少，同桌是主要支持者。",
+    "emergency": "当天按机构危机处理流程评估风险：无计划、无准备、无既往自伤。当天联系监护人面谈，告知"
+    "情况并建议就医评估；与班主任、心理老师商定在校关注安排，给学生留下12356和社工室开放时间。",
+    "decision": "take",
+    "decision_reason": "风险评估为中低、学生及监护人同意接受个案服务；建议同时到医院心理门诊评估。",
+}
+ASSESSMENT = {
+    "problem": "情绪低落与消极念头，与学业压力、入学适应困难和亲子沟通不畅有关；睡眠不足加重了情绪问题。",
+    "environment": "父母务工时间长，与奶奶同住；班主任关心学生；同桌关系好；学校有心理老师，社区有未成年人保护工作站。",
+    "priorities": "与学生共同商定：一、确保安全，建立求助渠道；二、改善睡眠和情绪调节；三、改善与父母的沟通。",
+}
+PLAN = {
+    "background": "学生在七年级秋季筛查中为高危（安全题），接案面谈确认有消极念头，无具体计划。",
+    "theory": "以危机干预模式稳定情绪、确保安全，再以优势视角和生态系统理论调动家庭与学校的支持。",
+    "overall_goal": "学生安全度过危机期，情绪与睡眠改善，与家人、老师和同伴的支持联系更紧密。",
+    "specific_goals": "一、签订安全计划，知道至少三个求助渠道；二、每周至少五天在23点前入睡；"
+    "三、每周与父母通话或谈心至少两次。",
+    "content": "安全计划、情绪与睡眠自我照顾、亲子沟通、在校支持网络。",
+    "methods": "个案面谈（每周一次）、家庭会谈、与班主任和心理老师的协作、转介医院心理门诊评估。",
+    "action_steps": "第1周签订安全计划并联系监护人；第2—3周情绪与睡眠练习；第4周家庭会谈；"
+    "第5—7周巩固与在校支持；第8周评估。",
+    "schedule": "每周一次个案会谈，每次40分钟，共8周；高危期间每周复核一次风险。",
+    "evaluators": "学生本人、监护人、班主任、驻校社工及督导。",
+    "evaluation_methods": "每周风险复核、睡眠记录、GAS目标达成评定、结案时学生和监护人的反馈。",
+}
+
+
+def load_demo_case(worker, result, held, today) -> None:
+    """顾小满's case, opened from her 高危 result with the guardian's casework consent, at
+    intervention: intake, assessment and plan done."""
+    from planner.cases import services as cases
+    from planner.cases.models import Case
+    from planner.students.models import Consent
+
+    if Case.select().where(Case.student == result.student_id).exists():
+        return
+    Consent.create(
+        student=result.student_id,
+        purpose="casework",
+        given_by="guardian",
+        giver_name="顾家长",
+        notice_version="2026-09",
+        given_on=held + dt.timedelta(days=1),
+        method="paper",
+        recorded_by=worker.id,
+    )
+    case = cases.open_from_screening(worker, result.id)
+    for step, fields in (("intake", INTAKE), ("assessment", ASSESSMENT), ("plan", PLAN)):
+        case = Case.get_by_id(case.id)
+        cases.save_step(worker, case, step, dict(fields, version=0), advance=True)

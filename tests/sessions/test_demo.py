@@ -94,6 +94,11 @@ def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app):
     plan_demo_programs()
     load_demo_group(day)
     assert load_demo_screening(day) == 10  # six students of the round and four group members
+    from planner.cases.models import Case
+
+    case = Case.get()
+    assert case.step == "intervention" and case.risk == "high" and case.next_review
+    assert case.student.student_no == "20260714"  # 顾小满, 高危 by the safety item
     assert load_demo_screening(day) == 0  # once only
     tiers = [r.tier for r in ScreeningResult.select()]
     assert tiers.count("concern") == 3 and tiers.count("high") == 1
