@@ -166,14 +166,44 @@ class TallyRowSchema(TallySchema):
     name = fields.String(required=True)
 
 
+class PyramidSchema(Schema):
+    """The 100/15/5 pyramid's figures (planner.reports.pyramid: counting rules there)."""
+
+    students_total = fields.Integer(required=True)
+    screened = fields.Integer(required=True)
+    classes_screened = fields.Integer(required=True)
+    share_screened = fields.Float(required=True, allow_none=True)
+    normal = fields.Integer(required=True)
+    concern = fields.Integer(required=True)
+    high = fields.Integer(required=True)
+    recruited = fields.Integer(required=True)
+    cases_opened = fields.Integer(required=True)
+    cases_open = fields.Integer(required=True)
+    cases_closed = fields.Integer(required=True)
+    referrals = fields.Integer(required=True)
+    crisis = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+
+
+class PyramidRowSchema(PyramidSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PyramidPartSchema(Schema):
+    totals = fields.Nested(PyramidSchema, required=True)
+    schools = fields.List(fields.Nested(PyramidRowSchema), required=True)
+
+
 class StatsSchema(Schema):
-    """学期工作统计 (planner.reports.stats.term_statistics) as of today."""
+    """学期工作统计 (planner.reports.stats.term_statistics) as of today, with the pyramid."""
 
     term = fields.String(required=True)
     as_of = fields.Date(required=True)
     totals = fields.Nested(TallySchema, required=True)
     schools = fields.List(fields.Nested(TallyRowSchema), required=True)
     workers = fields.List(fields.Nested(TallyRowSchema), required=True)
+    pyramid = fields.Nested(PyramidPartSchema, required=True)
 
 
 class ImportedSchema(Schema):

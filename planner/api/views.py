@@ -21,6 +21,7 @@ from planner.curricula.schemas import CurriculumSchema
 from planner.curricula.services import to_data
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_today
+from planner.reports.pyramid import pyramid_for
 from planner.reports.stats import term_names, term_statistics
 from planner.roles import EDITORS
 from planner.security import csrf
@@ -163,4 +164,14 @@ def stats(user):
     if args["term"] not in term_names(user):
         return error(404)
     result = term_statistics(user, args["term"], local_today())
-    return jsonify(schemas.StatsSchema().dump(vars(result)))
+    pyramid = pyramid_for(user, args["term"], school_ids=[r["id"] for r in result.schools])
+    out = dict(
+        vars(result),
+        pyramid={
+            "totals": pyramid.totals,
+            "schools": [
+                dict(pyramid.schools[r["id"]], id=r["id"], name=r["name"]) for r in result.schools
+            ],
+        },
+    )
+    return jsonify(schemas.StatsSchema().dump(out))

@@ -493,4 +493,22 @@ TERM_STATS = {
             "coverage": "30.0%",
         },
     ],
+    "pyramid": {
+        "totals": {
+            "screened": "520",
+            "share_screened": "86.7%",
+            "classes_screened": "12",
+            "normal": "416",
+            "concern": "78",
+            "high": "26",
+            "recruited": "9",
+            "cases_opened": "6",
+            "cases_open": "5",
+            "cases_closed": "1",
+            "referrals": "1",
+            "crisis": "3",
+            "overdue": "0",
+        },
+        "rows": [],
+    },
 }

@@ -30,6 +30,22 @@ STATS = (  # term_stats keys and their column labels; "classes" is covered/total
     ("coverage", "班级覆盖率"),
 )
 
+PYRAMID = (  # the pyramid's keys (reports/pyramid.py) and their labels
+    ("screened", "筛查人数"),
+    ("share_screened", "筛查覆盖率"),
+    ("classes_screened", "筛查班级"),
+    ("normal", "一般"),
+    ("concern", "关注"),
+    ("high", "高危"),
+    ("recruited", "招募入组"),
+    ("cases_opened", "新开个案"),
+    ("cases_open", "在案个案"),
+    ("cases_closed", "结案"),
+    ("referrals", "转介"),
+    ("crisis", "危机名单"),
+    ("overdue", "逾期复核"),
+)
+
 
 def _bars(pre: str, post: str):
     """Text bars for a pre/post pair, the longer one BAR_LENGTH long; None if not numbers."""
@@ -236,4 +252,21 @@ def term_stats(ctx) -> bytes:
         tight=True,
     )
     bold_row(table.rows[-1])
+    pyramid = ctx.get("pyramid")
+    if pyramid:
+        sections("三级服务金字塔（全面筛查—积极预防—个案干预）")
+        info_table(
+            document, [(label, (pyramid.get("totals") or {}).get(key)) for key, label in PYRAMID]
+        )
+        if pyramid.get("rows"):
+            rows = [[r.get("name"), *[r.get(key) for key, _ in PYRAMID]] for r in pyramid["rows"]]
+            grid_table(
+                document,
+                ["学校", *[label for _, label in PYRAMID]],
+                rows,
+                [2.2, *[12.46 / len(PYRAMID)] * len(PYRAMID)],
+                size=8,
+                centre=range(1, len(PYRAMID) + 1),
+                tight=True,
+            )
     return to_bytes(document)

@@ -4,6 +4,8 @@ per worker, or a worker with a row per school."""
 from planner.audit.models import record
 from planner.evaluation.compute import fmt_pct
 from planner.i18n import chinese_day, local_today
+from planner.reports.pyramid import KEYS as PYRAMID_KEYS
+from planner.reports.pyramid import pyramid_for
 from planner.reports.stats import KEYS, term_statistics
 from planner.schools.models import Agency
 
@@ -14,6 +16,12 @@ def _row(values: dict) -> dict:
     return {
         k: (fmt_pct(values[k]) if k in ("attendance_rate", "coverage") else str(values[k]))
         for k in KEYS
+    }
+
+
+def _pyramid_row(values: dict) -> dict:
+    return {
+        k: fmt_pct(values[k]) if k == "share_screened" else str(values[k]) for k in PYRAMID_KEYS
     }
 
 
@@ -34,6 +42,14 @@ def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
         if scope == "agency"
         else (target.name if scope == "school" else target.display_name)
     )
+    pyramid = pyramid_for(
+        user,
+        term_name,
+        school_id=target.id if scope == "school" else None,
+        worker_id=target.id if scope == "worker" else None,
+        school_ids=[r["id"] for r in stats.schools],
+        day=as_of,
+    )
     year = term_name[:4] if term_name[:4].isdigit() else str(as_of.year)
     code = f"{target.code if scope == 'school' else agency.code}-TJ-{year}"
     return {
@@ -52,6 +68,14 @@ def stats_context(user, term_name, scope, target=None, as_of=None) -> dict:
         "totals": _row(stats.totals),
         "rows_label": rows_label,
         "rows": [dict(_row(r), name=r["name"]) for r in rows],
+        "pyramid": {
+            "totals": _pyramid_row(pyramid.totals),
+            "rows": [
+                dict(_pyramid_row(pyramid.schools[r["id"]]), name=r["name"])
+                for r in stats.schools
+                if scope == "agency"
+            ],
+        },
     }
 
 

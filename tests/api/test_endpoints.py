@@ -77,6 +77,9 @@ def test_stats(client, seeded):
     assert body["term"] == seeded.term.name
     assert body["totals"]["lessons"] == 1 and body["totals"]["lesson_participants"] == 35
     assert "甲校" in {s["name"] for s in body["schools"]}
+    pyramid = body["pyramid"]
+    assert pyramid["totals"]["screened"] == 0 and pyramid["totals"]["cases_open"] == 0
+    assert {s["name"] for s in pyramid["schools"]} == {s["name"] for s in body["schools"]}
     assert get(client, "/api/stats?term=没有这个学期", raw).status_code == 404
     missing = get(client, "/api/stats", raw)
     assert missing.status_code == 422 and "term" in missing.get_json()["errors"]

@@ -89,4 +89,6 @@ def referral(c, **kw):
     kw.setdefault("target", "clinic")
     kw.setdefault("reason", "需要专业评估")
     kw.setdefault("consent_by", "guardian")
-    return CaseReferral.create(case=c, consent_on=day, referred_on=day, **kw)
+    kw.setdefault("consent_on", day)
+    kw.setdefault("referred_on", day)
+    return CaseReferral.create(case=c, **kw)

@@ -66,3 +66,56 @@ def test_the_statistics_page_draws_it_with_numbers_only(app, world):
     assert "筛查 5 人" in section and "关注 2 · 入组 1" in section and "高危 1" in section
     for kid in kids:
         assert kid.name not in html and kid.archive_code not in html
+
+
+def test_case_figures_count_the_cases_of_the_term_in_view(world):
+    import datetime as dt
+
+    from tests.cases import factories as cf
+
+    start = world.term.start
+    day = start + dt.timedelta(days=40)
+    inside = start + dt.timedelta(days=10)
+    cf.case(world, opened_on=inside, risk="high", next_review=day - dt.timedelta(days=1))  # overdue
+    cf.case(world, opened_on=inside, risk="high", next_review=day + dt.timedelta(days=3))
+    cf.case(world, opened_on=inside, step="intervention")
+    closed = cf.case(
+        world, opened_on=inside, step="closed", closed_on=inside + dt.timedelta(days=20)
+    )
+    cf.referral(closed, referred_on=inside + dt.timedelta(days=5))
+    cf.case(
+        world,
+        opened_on=start - dt.timedelta(days=100),
+        step="closed",
+        closed_on=start - dt.timedelta(days=50),
+    )
+    cf.case(world, opened_on=inside, worker=world.worker_other, school=world.other_school)
+    p = pyramid_for(world.worker, world.term.name, school_ids=[world.school.id], day=day)
+    fig = p.schools[world.school.id]
+    assert fig["cases_opened"] == 4  # the one of an earlier term and another school's left out
+    assert fig["cases_open"] == 3 and fig["cases_closed"] == 1 and fig["referrals"] == 1
+    assert (fig["crisis"], fig["overdue"]) == (2, 1)
+    # the admin counts them too (numbers only); another worker's view holds none of them
+    admin = pyramid_for(world.admin, world.term.name, school_ids=[world.school.id], day=day)
+    assert admin.schools[world.school.id]["cases_opened"] == 4
+    other = pyramid_for(world.worker_other, world.term.name, school_ids=[world.school.id], day=day)
+    assert other.schools[world.school.id]["cases_opened"] == 0
+
+
+def test_the_statistics_document_and_the_api_carry_the_pyramid(app, world):
+    from tests.api.helpers import bearer, token_for
+    from tests.exports.helpers import tables
+
+    _world(world)
+    admin = login_as(app.test_client(), world.admin)
+    data = admin.get(f"/stats/document.docx?term={world.term.name}&scope=agency").data
+    found = tables(data)
+    totals = next(t for t in found if t and t[0][0] == "筛查人数")
+    assert totals[0][1] == "5" and dict((r[0], r[1]) for r in totals)["招募入组"] == "1"
+    per_school = next(t for t in found if t[0][:2] == ["学校", "筛查人数"])
+    assert {r[0]: r[1] for r in per_school[1:]}[world.school.name] == "5"
+    body = app.test_client().get(
+        f"/api/stats?term={world.term.name}", headers=bearer(token_for(world.admin))
+    )
+    pyramid = body.get_json()["pyramid"]
+    assert pyramid["totals"]["screened"] == 5 and pyramid["totals"]["concern"] == 2
