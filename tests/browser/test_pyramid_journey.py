@@ -9,6 +9,7 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from planner.accounts.models import User
+from planner.cases.models import Case, CaseNote
 from planner.demo import DEMO_PASSWORD
 from planner.evaluation.models import Instrument
 from planner.schools.models import SchoolClass
@@ -87,10 +88,13 @@ def test_screening_to_group_to_case(live_server, demo_all, tablet):
         files=[{"name": "筛查结果.csv", "mimeType": "text/csv", "buffer": _sheet()}],
     )
     page.click("#import-panel button[type=submit]")
+    expect(page.locator("#import-mapping")).to_be_visible()  # htmx swaps the panel
     page.click("#import-mapping button.btn-primary")
+    expect(page.locator("#import-panel")).to_contain_text("共 4 行，全部可以导入")
     commit = page.locator("#import-panel button.btn-primary")
     assert touch_box(commit)["height"] >= 44
     commit.click()
+    expect(page.locator("#import-panel")).to_have_count(0)
 
     # 2. the tiers
     page.goto(f"{base}/screening/{rnd.id}")
@@ -113,3 +117,82 @@ def test_screening_to_group_to_case(live_server, demo_all, tablet):
         (GroupMember.program == group.id) & (GroupMember.student == students["J17-002"].id)
     )
     assert Recruitment.get(Recruitment.member == member.id).result.round_id == rnd.id
+
+    # 4. open a case for the 高危 student from her result, and record intake, assessment, plan
+    high = students["J17-003"].screening_results.get()
+    page.goto(f"{base}/screening/{rnd.id}")
+    opener = page.locator(f"#open-case-{high.id}")
+    assert touch_box(opener)["height"] >= 44
+    opener.click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#case-head")).to_contain_text("高危")
+    for name, text in INTAKE.items():
+        page.fill(f"#intake-{name}", text)
+    page.select_option("#intake-decision", "take")
+    page.click("#advance-intake")
+    page.wait_for_load_state("load")
+    expect(page.locator("#advance-assessment")).to_be_visible()
+    for name, text in ASSESSMENT.items():
+        page.fill(f"#assessment-{name}", text)
+    page.click("#advance-assessment")
+    page.wait_for_load_state("load")
+    expect(page.locator("#advance-plan")).to_be_visible()
+    for name, text in PLAN.items():
+        page.fill(f"#plan-{name}", text)
+    page.click("#advance-plan")
+    page.wait_for_load_state("load")
+    expect(page.locator("#submit-note")).to_be_visible()
+    expect(page.locator("#compliance")).to_contain_text("计划内容完整")  # the 8.3.3 panel
+    case = Case.get(Case.student == students["J17-003"].id)
+    assert case.step == "intervention" and case.source == "screening"
+
+    # 6. a case note goes to the supervisor, who signs it off
+    page.fill("#note-minutes", "40")
+    page.fill("#note-note", "会谈中学生愿意签订安全计划，约定下周同一时间再谈。")
+    page.click("#submit-note")
+    note = CaseNote.get(CaseNote.case == case.id)
+    assert note.status == "submitted"
+    page.click("header form button[type=submit]")  # 退出登录
+    page.wait_for_url(f"{base}/login")  # logout clears the tablet's copy first
+    log_in(page, base, "supervisor", DEMO_PASSWORD)
+    page.goto(f"{base}/supervision/cases")
+    page.fill(f"#comment-{note.id}", "安全计划做得及时，下次记录家长的反馈。")
+    page.click(f"#sign-off-{note.id}")
+    expect(page.locator(f"#queue-note-{note.id}")).to_have_count(0)
+    assert CaseNote.get_by_id(note.id).status == "signed_off"
+
+    # the class teacher's pages hold none of it
+    page.click("header form button[type=submit]")
+    page.wait_for_url(f"{base}/login")
+    log_in(page, base, "teacher", DEMO_PASSWORD)
+    for url in ("/", f"/classes/{students['J17-003'].school_class_id}"):
+        page.goto(f"{base}{url}")
+        html = page.content()
+        for student in students.values():
+            assert student.name not in html and student.archive_code not in html
+        assert case.archive_code not in html and "高危" not in html
+
+
+INTAKE = {
+    "introduction": "社工在社工室单独面谈，介绍身份、服务内容和保密原则及其例外。",
+    "first_information": "近两周情绪低落，筛查安全题选择偶尔，否认有具体计划。",
+    "emergency": "当天评估风险，联系监护人面谈并告知情况，给学生留下求助方式。",
+    "decision_reason": "学生和监护人同意接受个案服务，风险可在校内跟进。",
+}
+ASSESSMENT = {
+    "problem": "情绪低落与消极念头，与学业压力和同伴关系紧张有关。",
+    "environment": "班主任关心，同桌支持，父母愿意配合。",
+    "priorities": "先确保安全、建立求助渠道，再改善睡眠和同伴关系。",
+}
+PLAN = {
+    "background": "七年级期中筛查为高危，接案面谈确认有消极念头。",
+    "theory": "危机干预模式与优势视角。",
+    "overall_goal": "学生安全度过危机期，情绪改善，支持网络更紧密。",
+    "specific_goals": "签订安全计划；每周五天按时入睡；每周与父母谈心两次。",
+    "content": "安全计划、情绪与睡眠、亲子沟通、在校支持。",
+    "methods": "个案面谈、家庭会谈、与班主任协作。",
+    "action_steps": "第1周安全计划；第2至3周情绪练习；第4周家庭会谈；第8周评估。",
+    "schedule": "每周一次，每次40分钟，共8周。",
+    "evaluators": "学生、监护人、班主任、社工与督导。",
+    "evaluation_methods": "每周风险复核与GAS目标评定。",
+}
