@@ -13,6 +13,15 @@ from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord, SessionTally
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.screening.models import ScreeningResult, ScreeningRound
+from planner.service.models import (
+    Consultation,
+    Feedback,
+    FeedbackLink,
+    Letter,
+    SupervisionAttendee,
+    SupervisionSession,
+    Training,
+)
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -75,6 +84,13 @@ MODELS = [
     ProgramEvaluation,
     ScreeningRound,
     ScreeningResult,
+    Letter,
+    Consultation,
+    SupervisionSession,
+    SupervisionAttendee,
+    Training,
+    FeedbackLink,
+    Feedback,
     DocTemplate,
     ExportJob,
     ExportFile,

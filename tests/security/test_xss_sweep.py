@@ -25,6 +25,7 @@ from planner.feeds.models import FeedToken
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
+from planner.service.models import Consultation, Feedback, Letter, SupervisionSession, Training
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.students.models import Consent, GroupMember, GroupRoster, Student
 from tests.access import PERSONAS
@@ -114,6 +115,11 @@ FIELDS = {
     FollowUp: ["note"],
     FeedToken: ["label"],
     DocTemplate: ["filename"],
+    Letter: ["text"],
+    Consultation: ["purpose", "note"],
+    SupervisionSession: ["topics", "discussed", "actions"],
+    Training: ["course", "certificate"],
+    Feedback: ["text", "contact", "response"],
 }
 # keys inside JSON columns that hold codes, not text
 KEEP = {"key", "required", "status", "skills", "kind", "purpose", "slug", "stage", "phase"}
