@@ -5,7 +5,13 @@ from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
-from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.models import (
+    GasGoal,
+    Instrument,
+    OtherEvaluation,
+    ProgramEvaluation,
+    Score,
+)
 from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
@@ -82,6 +88,7 @@ MODELS = [
     Score,
     GasGoal,
     ProgramEvaluation,
+    OtherEvaluation,
     ScreeningRound,
     ScreeningResult,
     Letter,

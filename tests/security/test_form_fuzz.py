@@ -62,6 +62,7 @@ FORM_ENDPOINTS = [
     "evaluation.gas",
     "evaluation.instruments",
     "evaluation.judge",
+    "evaluation.other_new",
     "evaluation.score",
     "evaluation.score_grid",
     "exports.program_zip",

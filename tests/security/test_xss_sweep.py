@@ -19,7 +19,13 @@ from planner.accounts.models import User
 from planner.calendars.models import CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import JSONText
-from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.models import (
+    GasGoal,
+    Instrument,
+    OtherEvaluation,
+    ProgramEvaluation,
+    Score,
+)
 from planner.exports.models import DocTemplate
 from planner.feeds.models import FeedToken
 from planner.reflections.models import FollowUp, Reflection
@@ -103,6 +109,7 @@ FIELDS = {
     Score: ["open_answers"],
     GasGoal: ["text", "levels"],
     ProgramEvaluation: ["recommendations", "goals"],
+    OtherEvaluation: ["evaluator", "judgement"],
     Program: ["title", "group_name"],
     Session: ["cancel_reason"],
     ScheduleChange: ["description"],
