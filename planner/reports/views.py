@@ -12,7 +12,7 @@ from planner.i18n import gettext as _
 from planner.i18n import local_today
 from planner.reports.attendance import attendance_export, attendance_report
 from planner.reports.docs import stats_document
-from planner.reports.stats import term_names, term_statistics
+from planner.reports.stats import service_counts, term_names, term_statistics
 from planner.reports.zips import term_items
 from planner.roles import STAFF
 from planner.schools.models import School, Term
@@ -57,6 +57,8 @@ def stats():
         result=result,
         terms=terms,
         message=None,
+        # letters, consultations, supervision and training (planner/service/)
+        service=service_counts(current_user, term) if term else None,
     )
 
 

@@ -310,7 +310,8 @@ def test_the_page_query_count_does_not_grow_with_the_data(client, world):
     with count_queries() as large:
         html = client.get(f"/stats?term={T}").get_data(as_text=True)
     assert '<td data-key="lessons">30</td>' in html and html.count("全部文档（.zip）") == 2
-    assert small.count == large.count == 8  # the user, term names, 5 of the statistics, terms
+    # the user, term names, 5 of the statistics, terms, 5 of the service counts
+    assert small.count == large.count == 13
 
 
 def test_the_document_holds_the_same_numbers(client, world, term):
