@@ -206,11 +206,13 @@ def overdue_letters(user, today: dt.date) -> list:
 def acknowledge_letter(user, letter_id) -> None:
     """The supervisor (or safeguarding lead) marks an urgent letter's flag as seen; the
     first acknowledgement stands. Who may: reflections.safeguarding.letter_flag_for."""
-    (
-        Letter.update(acknowledged_by=user.id, acknowledged_at=now())
-        .where((Letter.id == letter_id) & Letter.acknowledged_at.is_null())
-        .execute()
-    )
+    with write_tx():
+        (
+            Letter.update(acknowledged_by=user.id, acknowledged_at=now())
+            .where((Letter.id == letter_id) & Letter.acknowledged_at.is_null())
+            .execute()
+        )
+        record(user, "acknowledge_letter", "letter", letter_id, f"letter={letter_id}")
 
 
 # --- consultations (7.2, 7.4) ----------------------------------------------------------
