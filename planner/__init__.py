@@ -34,6 +34,7 @@ def view_modules() -> list:
     from planner.schools import views as schools
     from planner.schools import year_views
     from planner.screening import views as screening
+    from planner.service import views as service
     from planner.sessions import agenda, copy_views, manage_views
     from planner.sessions import views as programs
     from planner.students import consent_views, group_views, import_views
@@ -62,6 +63,7 @@ def view_modules() -> list:
         evaluation,
         screening,
         cases,
+        service,
         exports,
         template_views,
         reports,

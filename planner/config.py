@@ -55,6 +55,10 @@ def default_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("PLANNER_SECURE_COOKIES", "0") == "1",
         "SESSION_COOKIE_NAME": "planner_session",
         "LOGIN_RATE_LIMIT": os.environ.get("PLANNER_LOGIN_RATE_LIMIT", "10 per minute"),
+        # the public feedback form (planner/service/): per address
+        "FEEDBACK_RATE_LIMIT": os.environ.get(
+            "PLANNER_FEEDBACK_RATE_LIMIT", "5 per minute;30 per day"
+        ),
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         # hosts sharing one Redis for their limits but not their counts (a test run) differ

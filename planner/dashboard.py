@@ -10,6 +10,7 @@ from planner.i18n import local_today
 from planner.reflections import queries, safeguarding
 from planner.roles import EVERYONE
 from planner.schools.models import School
+from planner.service import services as service
 from planner.sessions import replan
 from planner.web import render
 
@@ -44,6 +45,8 @@ def _worker_home(today, schools) -> dict:
         "displaced": replan.worker_due(current_user, today),
         "consents": worker.consents_to_confirm(schools, today),
         "programs": worker.programs(current_user, today),
+        # 社工信箱 letters past their reply date (planner/service/)
+        "overdue_letters": service.overdue_letters(current_user, today),
     }
 
 
@@ -84,4 +87,8 @@ def index():
         context.update(_supervisor_home(context["workers"]))
     if current_user.is_admin:
         context["gaps"] = setup.gaps(current_user, today)
+        # workers short of 36 hours of continuing education this year (9.1 b), and the
+        # complaints not answered yet (10.1.2): planner/service/
+        context["below_training"] = service.below_yearly(current_user, today)
+        context["open_complaints"] = service.open_complaints(current_user)
     return render("dashboard.html", "_dashboard_body.html", **context)

@@ -6,7 +6,13 @@ from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
-from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.models import (
+    GasGoal,
+    Instrument,
+    OtherEvaluation,
+    ProgramEvaluation,
+    Score,
+)
 from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
@@ -14,6 +20,15 @@ from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance, SessionRecord, SessionTally
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.screening.models import Recruitment, ScreeningResult, ScreeningRound
+from planner.service.models import (
+    Consultation,
+    Feedback,
+    FeedbackLink,
+    Letter,
+    SupervisionAttendee,
+    SupervisionSession,
+    Training,
+)
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -74,6 +89,7 @@ MODELS = [
     Score,
     GasGoal,
     ProgramEvaluation,
+    OtherEvaluation,
     ScreeningRound,
     ScreeningResult,
     Recruitment,
@@ -82,6 +98,13 @@ MODELS = [
     CaseGoal,
     CaseNote,
     CaseReferral,
+    Letter,
+    Consultation,
+    SupervisionSession,
+    SupervisionAttendee,
+    Training,
+    FeedbackLink,
+    Feedback,
     DocTemplate,
     ExportJob,
     ExportFile,

@@ -4,7 +4,7 @@
 from peewee import BooleanField, CharField, FloatField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
-from planner.db import BaseModel, DateTimeField, JSONText, VersionedModel, now
+from planner.db import BaseModel, DateField, DateTimeField, JSONText, VersionedModel, now
 from planner.i18n import lazy_gettext as _l
 from planner.schools.models import Agency
 from planner.sessions.models import Program
@@ -98,3 +98,23 @@ class ProgramEvaluation(VersionedModel):
 
     class Meta:
         table_name = "program_evaluation"
+
+
+EVALUATORS = {"peer": _l("同行评估"), "third_party": _l("第三方评估")}
+
+
+class OtherEvaluation(BaseModel):
+    """A peer's or a third party's judgement of a program (standard 10.2.3), recorded by
+    its worker beside her own evaluation (ProgramEvaluation): who judged (a colleague, an
+    agency or a school office, never a child), when, and what they concluded."""
+
+    program = ForeignKeyField(Program, backref="other_evaluations", on_delete="CASCADE")
+    source = CharField(max_length=12)
+    evaluator = CharField(max_length=80)
+    held_on = DateField()
+    judgement = TextField()
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "other_evaluation"

@@ -5,8 +5,8 @@ from planner.audit.models import record
 from planner.curricula.stages import default_model
 from planner.db import write_tx
 from planner.evaluation import charts
-from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
-from planner.evaluation.services import instruments_for
+from planner.evaluation.models import EVALUATORS, GOAL_STATUSES, TIMEPOINTS
+from planner.evaluation.services import instruments_for, others_of
 from planner.evaluation.summary import summary
 from planner.i18n import gettext as _
 from planner.reflections.queries import timeline
@@ -94,7 +94,7 @@ def _judgement_values(program, s, form) -> dict:
     }
 
 
-def page_context(program, user, errors: dict, form=None) -> dict:
+def page_context(program, user, errors: dict, form=None, other=None) -> dict:
     """The evaluation page's data; reading it is an audit row naming the members by archive
     code (their attendance, scores and goals are children's records)."""
     s = summary(program)
@@ -116,5 +116,11 @@ def page_context(program, user, errors: dict, form=None) -> dict:
         errors=errors,
         may_record=may,
         gas_by_member={g["student_id"]: g for g in s.gas},
+        # peer and third-party evaluations beside the worker's own (10.2.3); `other` is
+        # (errors, posted form) when a new one was refused
+        others=others_of(program.id),
+        evaluators=EVALUATORS,
+        other_errors=(other or ({}, None))[0],
+        other_form=(other or ({}, None))[1],
         **_charts(program, s),
     )

@@ -8,11 +8,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from planner.curricula.models import THEMES
 from planner.curricula.schemas import SLUG, Strict
 from planner.curricula.schemas import Text as PlainText
-from planner.evaluation.models import GOAL_STATUSES, TIMEPOINTS
+from planner.evaluation.models import EVALUATORS, GOAL_STATUSES, TIMEPOINTS
 from planner.forms import (
     MESSAGES,
     STALE_FORM,
     Choice,
+    Date,
     FormSchema,
     Integer,
     Text,
@@ -361,3 +362,12 @@ def score_grid(form, instrument) -> tuple[list, dict]:
             continue
         rows.append(dict(data, student_id=sid))
     return rows, errors
+
+
+class OtherEvaluationForm(FormSchema):
+    """A peer's or a third party's judgement (standard 10.2.3)."""
+
+    source = Choice(EVALUATORS, required=True)
+    evaluator = Text(80, required=True)
+    held_on = Date(required=True)
+    judgement = Text(2000, required=True)

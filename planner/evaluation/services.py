@@ -2,6 +2,7 @@
 version column, GAS goals, the end-of-group judgement. Plain functions: the acting user
 is passed in."""
 
+import datetime as dt
 import hashlib
 import os
 
@@ -11,9 +12,16 @@ from planner.curricula.content import load_yaml
 from planner.db import ConflictError, save_versioned, write_tx
 from planner.errors import PlannerError
 from planner.evaluation.compute import response_score
-from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.models import (
+    GasGoal,
+    Instrument,
+    OtherEvaluation,
+    ProgramEvaluation,
+    Score,
+)
 from planner.evaluation.schemas import InstrumentSchema, to_model
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.students.consent import consenting_ids
 from planner.students.models import GroupMember, Student
 
@@ -209,3 +217,20 @@ def save_evaluation(program, goals: list[dict], recommendations: str, version: i
                 raise ConflictError("ProgramEvaluation") from err
         save_versioned(current, version, fields)
         return current
+
+
+def others_of(program_id) -> list:
+    """The peer and third-party evaluations of a program, oldest first (one query)."""
+    return list(
+        OtherEvaluation.select()
+        .where(OtherEvaluation.program == program_id)
+        .order_by(OtherEvaluation.held_on, OtherEvaluation.id)
+    )
+
+
+def add_other(program, user, data: dict) -> OtherEvaluation:
+    """Record a peer's or a third party's judgement (10.2.3): dated between 2000 and today."""
+    if not dt.date(2000, 1, 1) <= data["held_on"] <= local_today():
+        raise PlannerError(_l("日期不能晚于今天，也不能早于 2000 年。"), "held_on")
+    with write_tx():
+        return OtherEvaluation.create(program=program.id, recorded_by=user.id, **data)

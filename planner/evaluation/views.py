@@ -24,6 +24,7 @@ from planner.evaluation.schemas import (
     EvaluationForm,
     InstrumentForm,
     InstrumentSchema,
+    OtherEvaluationForm,
     gas_goals,
     goal_judgements,
     instrument_from_form,
@@ -59,12 +60,12 @@ def _group(program_id, write=False):
     return program
 
 
-def _page(program, status=200, errors=None, form=None):
+def _page(program, status=200, errors=None, form=None, other=None):
     return render(
         "evaluation/page.html",
         "evaluation/_judgement.html",
         status,
-        **page_context(program, current_user, errors or {}, form),
+        **page_context(program, current_user, errors or {}, form, other),
     )
 
 
@@ -94,6 +95,27 @@ def judge(program_id):
     except ConflictError:
         return conflict_response(url_for("evaluation.page", program_id=program.id))
     return go(url_for("evaluation.page", program_id=program.id) + "#judgement")
+
+
+@bp.post("/programs/<int:program_id>/evaluation/others")
+@allow(WORKER)
+def other_new(program_id):
+    """A peer's or a third party's judgement beside the worker's own (10.2.3)."""
+    program = _group(program_id, write=True)
+    values, errors = load_form(OtherEvaluationForm())
+    if not errors:
+        try:
+            services.add_other(program, current_user, values)
+        except PlannerError as err:
+            errors = err.errors
+    if errors:
+        return render(
+            "evaluation/page.html",
+            "evaluation/page.html",
+            422,
+            **page_context(program, current_user, {}, None, (errors, request.form)),
+        )
+    return go(url_for("evaluation.page", program_id=program.id) + "#other-evaluations")
 
 
 def _member(program, student_id):

@@ -122,6 +122,21 @@ def summary_docx(data: dict, agency: str) -> bytes:
     d.bullets(
         document, [f"{r['date']} {r['program']}（{r['status']}）" for r in data["reflections"]]
     )
+    section("社工信箱来信与咨询会谈")
+    d.bullets(
+        document,
+        [
+            f"{lt['received_on']} 来信"
+            + ("【紧急】" if lt["urgent"] else "")
+            + f"：{lt['text'] or '—'}"
+            for lt in data.get("letters", [])
+        ]
+        + [
+            f"{c['held_on']} 会谈（{c['minutes']} 分钟）：{c['purpose']}"
+            + (f"；{c['note']}" if c["note"] else "")
+            for c in data.get("consultations", [])
+        ],
+    )
     section("数据请求")
     d.bullets(
         document,

@@ -5,8 +5,9 @@ The student's row stays, so every count built on it (attendance, memberships, he
 pre/post scores) survives, and its archive code stays as the pseudonym the audit rows
 already use. Everything that names or describes the person goes: name, student number,
 birth date, gender, guardian, screening notes, open answers, the signer's name on consents,
-and every mention of the name in reflections, follow-ups, session notes and goals, and in
-the student's cases (source note, step records, case notes, goals, referrals)."""
+and every mention of the name in reflections, follow-ups, session notes and goals, in
+the student's cases (source note, step records, case notes, goals, referrals), and in the
+letters and consultations that name the student."""
 
 from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.db import now
@@ -15,6 +16,7 @@ from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import SessionRecord
 from planner.screening.models import ScreeningResult
+from planner.service.models import Consultation, Letter
 from planner.sessions.models import Session
 from planner.students.models import Consent, GroupMember, Student
 
@@ -71,6 +73,14 @@ def anonymise_student(student: Student) -> None:
         ):
             SessionRecord.update(notes=scrub(record.notes, names, code)).where(
                 SessionRecord.id == record.id
+            ).execute()
+        for letter in Letter.select().where(Letter.student == student.id):
+            Letter.update(text=scrub(letter.text, names, code)).where(
+                Letter.id == letter.id
+            ).execute()
+        for talk in Consultation.select().where(Consultation.student == student.id):
+            Consultation.update(note=scrub(talk.note, names, code)).where(
+                Consultation.id == talk.id
             ).execute()
         for goal in GasGoal.select().where(GasGoal.student == student.id):
             GasGoal.update(

@@ -24,6 +24,7 @@ from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance
 from planner.schools.models import School, SchoolClass
 from planner.screening.models import ScreeningResult, ScreeningRound
+from planner.service.models import Consultation, Letter
 from planner.sessions.models import Program, Session
 from planner.students.models import Consent, GroupMember, Student
 
@@ -322,6 +323,28 @@ def student_data(user, student: Student) -> dict:
         ],
         "reflections": reflections,
         "cases": _cases(student),
+        # 社工信箱 letters naming the student and consultations with them (planner/service/)
+        "letters": [
+            {
+                "received_on": _day(lt.received_on),
+                "category": lt.category,
+                "urgent": lt.urgent,
+                "text": lt.text,
+                "replied_on": _day(lt.replied_on),
+            }
+            for lt in Letter.select().where(Letter.student == student.id).order_by(Letter.id)
+        ],
+        "consultations": [
+            {
+                "held_on": _day(c.held_on),
+                "purpose": c.purpose,
+                "minutes": c.minutes,
+                "note": c.note,
+            }
+            for c in Consultation.select()
+            .where(Consultation.student == student.id)
+            .order_by(Consultation.id)
+        ],
         "data_requests": [
             {
                 "kind": r.kind,

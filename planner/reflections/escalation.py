@@ -1,7 +1,8 @@
 """Escalation of safeguarding flags left unacknowledged (T/JHSX 001—2026 4.1): after the
 agency's `escalation_hours` (1–168, default 24) an open flag is marked escalated and goes
 to the safeguarding lead's queue and dashboard, marked 已升级 (planner/reflections/
-safeguarding.py says who sees what). `flask planner escalate` runs it from cron.
+safeguarding.py says who sees what). Urgent 社工信箱 letters escalate by the same rule.
+`flask planner escalate` runs it from cron.
 
 A safeguarding concern raised in a case note (planner/cases) escalates by the same rule;
 it is marked on the case-note queue of the case's supervisors (cases/services.queue)."""
@@ -13,6 +14,7 @@ from planner.cases.models import Case, CaseNote
 from planner.db import now, write_tx
 from planner.reflections.models import FollowUp, Reflection
 from planner.schools.models import Agency, School
+from planner.service.models import Letter
 from planner.sessions.models import Program, Session
 
 
@@ -55,6 +57,7 @@ def escalate(at: dt.datetime | None = None) -> dict[int, list[int]]:
                     f"agency={agency_id} follow_up={follow_up_id}",
                 )
         _escalate_case_notes(at)
+        _escalate_letters(at)
     return due
 
 
@@ -91,3 +94,24 @@ def _escalate_case_notes(at: dt.datetime) -> list[int]:
             f"agency={agency_id} case_note={note_id}",
         )
     return [n for n, _ in due]
+
+
+def _escalate_letters(at: dt.datetime) -> None:
+    """The same rule for urgent 社工信箱 letters (standard 8.2.2): one audit row each."""
+    rows = (
+        Letter.select(Letter.id, Letter.flagged_at, Agency.escalation_hours)
+        .join(School)
+        .join(Agency)
+        .where(
+            Letter.urgent
+            & Letter.flagged_at.is_null(False)
+            & Letter.acknowledged_at.is_null()
+            & Letter.escalated_at.is_null()
+        )
+        .tuples()
+    )
+    due = [i for i, flagged_at, hours in rows if at - flagged_at >= dt.timedelta(hours=hours)]
+    if due:
+        Letter.update(escalated_at=at).where(Letter.id.in_(due)).execute()
+        for letter_id in due:
+            record(None, "escalate_safeguarding", "letter", letter_id, f"letter={letter_id}")

@@ -11,6 +11,11 @@ Who must act on an open flag (a follow-up ticked as safeguarding, not yet acknow
   dashboard warns 未指定安全事项负责人 while a worker has no supervisor.
 The lead may acknowledge any open flag of the agency; a supervisor those of their workers.
 Workers see the open flags of their own programs on their dashboard.
+
+An urgent 社工信箱 letter (planner/service/, standard 8.2.2) is a flag of the same kind:
+it goes to the active supervisors of the worker who recorded it, else to the lead, and to
+the lead once escalated; the lead (or the admins standing in) sees its code and school,
+never its text.
 """
 
 import functools
@@ -24,6 +29,7 @@ from planner.accounts.models import Supervision, User
 from planner.reflections.models import FollowUp, Reflection
 from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.schools.models import Agency, School
+from planner.service.models import Letter
 from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.models import Student
 
@@ -178,16 +184,100 @@ def _unsupervised_worker_exists(agency_id) -> bool:
     )
 
 
+LETTER_OPEN = Letter.urgent & Letter.flagged_at.is_null(False) & Letter.acknowledged_at.is_null()
+
+
+def _covered_workers():
+    boss = User.alias()
+    return (
+        Supervision.select(Supervision.worker)
+        .join(boss, on=(Supervision.supervisor == boss.id))
+        .where(boss.active)
+    )
+
+
+def _my_workers(user):
+    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+
+
+def _letter_reach(user, lead):
+    """The urgent letters this user must act on (None: none at all)."""
+    parts = []
+    if user.is_supervisor:
+        parts.append(Letter.worker.in_(_my_workers(user)))
+    if stands_in(user, lead):
+        parts.append(~Letter.worker.in_(_covered_workers()))
+        parts.append(Letter.escalated_at.is_null(False))
+    if not parts:
+        return None
+    agency = Letter.school.in_(School.select(School.id).where(School.agency == user.agency_id))
+    return agency & functools.reduce(operator.or_, parts)
+
+
+def _letter_flags(where, readable):
+    """Open urgent letters with school, worker and student code, oldest first (one
+    query). `readable`: the user may open the letter (its text)."""
+    return list(
+        Letter.select(
+            Letter.id,
+            Letter.received_on,
+            Letter.category,
+            Letter.escalated_at,
+            School.name.alias("school_name"),
+            User.display_name.alias("worker_name"),
+            Student.archive_code.alias("code"),
+            readable.alias("readable"),
+        )
+        .join(School)
+        .join_from(Letter, User, on=(Letter.worker == User.id))
+        .join_from(Letter, Student, JOIN.LEFT_OUTER)
+        .where(LETTER_OPEN & where)
+        .order_by(Letter.received_on, Letter.id)
+        .objects()
+    )
+
+
+def letter_flags(user, lead) -> list:
+    """The open urgent letters this user must act on (a worker: those she recorded)."""
+    if user.is_worker:
+        return _letter_flags(Letter.worker == user.id, Value(True))
+    reach = _letter_reach(user, lead)
+    if reach is None:
+        return []
+    readable = Letter.worker.in_(_my_workers(user)) if user.is_supervisor else Value(False)
+    return _letter_flags(reach, readable)
+
+
+def letter_flag_for(user, letter_id):
+    """An urgent letter this user may acknowledge, or 404: the lead any of the agency's,
+    a supervisor those of her workers (and those routed to the lead she stands in for)."""
+    lead = lead_of(user.agency_id)
+    if lead is not None and lead.id == user.id:
+        where = Letter.school.in_(School.select(School.id).where(School.agency == user.agency_id))
+    else:
+        where = _letter_reach(user, lead)
+    if where is None:
+        where = Value(False)
+    return get_or_404(Letter.select().where(Letter.urgent & where), letter_id)
+
+
 def dashboard(user) -> SimpleNamespace:
     """The dashboard's safeguarding card: the open flags (no notes: codes and links only)
     and, for an admin of an agency with no lead while a worker has no supervisor, the
-    warning. A worker: the flags of her own programs. Three queries at most."""
+    warning; the urgent letters beside them. A worker: the flags of her own programs and
+    her urgent letters. Four queries at most."""
     if user.is_teacher:
-        return SimpleNamespace(flags=[], warning=False, lead=None)
+        return SimpleNamespace(flags=[], letters=[], warning=False, lead=None)
     if user.is_worker:
         mine = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker == user.id)
         flags = _flags(Session.program.in_(mine), Value(True))
-        return SimpleNamespace(flags=flags, warning=False, lead=None)
+        letters = letter_flags(user, None)
+        return SimpleNamespace(flags=flags, letters=letters, warning=False, lead=None)
     lead = lead_of(user.agency_id)
     warning = user.is_admin and lead is None and _unsupervised_worker_exists(user.agency_id)
-    return SimpleNamespace(flags=open_flags(user, lead), warning=warning, lead=lead)
+    return SimpleNamespace(
+        flags=open_flags(user, lead),
+        letters=letter_flags(user, lead),
+        warning=warning,
+        lead=lead,
+    )

@@ -240,3 +240,122 @@ def term_statistics(user, term_name, as_of, school_id=None, worker_id=None) -> S
     return SimpleNamespace(
         term=term_name, as_of=as_of, totals=totals, schools=by_school, workers=by_worker
     )
+
+
+# --- the rest of the service (planner/service/): letters, consultations, supervision,
+# training. Counting rules, over the days of the term's name (its earliest start to its
+# latest end among the schools in view):
+# - letters: those received in the window; urgent ones counted apart as well;
+# - consultations in 人次: a student consultation is one, a teacher or parent one counts
+#   the people recorded; by kind and in total;
+# - supervision: sessions held in the window, individual and group apart; a session is
+#   counted once however many of the workers in view attended;
+# - training: hours of 继续教育 (continuing education) held in the window.
+# Letters and consultations follow the schools and workers in view (a worker her own, a
+# supervisor her workers', an admin the agency's); supervision and training belong to no
+# school, so a school filter leaves them out (None). Five queries.
+
+SERVICE_KEYS = (
+    "letters",
+    "urgent_letters",
+    "consult_student",
+    "consult_teacher",
+    "consult_parent",
+    "consultations",
+    "supervision_individual",
+    "supervision_group",
+    "training_hours",
+)
+
+
+def term_window(user, term_name):
+    """(first day, last day) of the terms of this name in the user's schools, or None."""
+    first, last = (
+        Term.select(fn.MIN(Term.start), fn.MAX(Term.end))
+        .where((Term.name == term_name) & Term.school.in_(schools_query(user).select(School.id)))
+        .tuples()
+        .get()
+    )
+    return (first, last) if first else None
+
+
+def _service_workers(user, worker_id):
+    """The workers whose records count: one (in view), the user herself, or those in view."""
+    workers = workers_query(user).select(User.id)
+    if worker_id:
+        return workers.where(User.id == worker_id)
+    if user.is_worker:
+        return workers.where(User.id == user.id)
+    return workers
+
+
+def service_counts(user, term_name, school_id=None, worker_id=None) -> dict:
+    """The counts of SERVICE_KEYS for one term name (all zero without such a term)."""
+    from planner.service.models import (
+        Consultation,
+        Letter,
+        SupervisionAttendee,
+        SupervisionSession,
+        Training,
+    )
+
+    out = dict.fromkeys(SERVICE_KEYS, 0)
+    window = term_window(user, term_name)
+    if window is None:
+        return out
+    start, end = window
+    workers = _service_workers(user, worker_id)
+    schools = schools_query(user).select(School.id)
+    if school_id:
+        schools = schools.where(School.id == school_id)
+    letters, urgent = (
+        Letter.select(fn.COUNT(Letter.id), fn.SUM(Case(None, [(Letter.urgent, 1)], 0)))
+        .where(
+            Letter.school.in_(schools)
+            & Letter.worker.in_(workers)
+            & Letter.received_on.between(start, end)
+        )
+        .tuples()
+        .get()
+    )
+    out["letters"], out["urgent_letters"] = letters or 0, urgent or 0
+    for kind, people in (
+        Consultation.select(Consultation.kind, fn.SUM(Consultation.people))
+        .where(
+            Consultation.school.in_(schools)
+            & Consultation.worker.in_(workers)
+            & Consultation.held_on.between(start, end)
+        )
+        .group_by(Consultation.kind)
+        .tuples()
+    ):
+        out[f"consult_{kind}"] = people
+    out["consultations"] = sum(out[f"consult_{k}"] for k in ("student", "teacher", "parent"))
+    if school_id:
+        out.update(supervision_individual=None, supervision_group=None, training_hours=None)
+        return out
+    if user.is_supervisor and not worker_id:
+        led = SupervisionSession.supervisor == user.id
+    else:
+        attended = SupervisionAttendee.select(SupervisionAttendee.session).where(
+            SupervisionAttendee.worker.in_(workers)
+        )
+        led = SupervisionSession.id.in_(attended)
+    for mode, count in (
+        SupervisionSession.select(SupervisionSession.mode, fn.COUNT(SupervisionSession.id))
+        .where(led & SupervisionSession.held_on.between(start, end))
+        .group_by(SupervisionSession.mode)
+        .tuples()
+    ):
+        out[f"supervision_{mode}"] = count
+    tenths = (
+        Training.select(fn.SUM(Training.tenths))
+        .where(
+            Training.worker.in_(workers)
+            & (Training.kind == "continuing")
+            & Training.held_on.between(start, end)
+        )
+        .scalar()
+    )
+    out["training_hours"] = (tenths or 0) / 10
+    return out

@@ -13,7 +13,7 @@ from planner.i18n import local_today
 from planner.reports.attendance import attendance_export, attendance_report
 from planner.reports.docs import stats_document
 from planner.reports.pyramid import pyramid_for
-from planner.reports.stats import term_names, term_statistics
+from planner.reports.stats import service_counts, term_names, term_statistics
 from planner.reports.zips import term_items
 from planner.roles import STAFF
 from planner.schools.models import School, Term
@@ -64,6 +64,8 @@ def stats():
         pyramid=pyramid,
         terms=terms,
         message=None,
+        # letters, consultations, supervision and training (planner/service/)
+        service=service_counts(current_user, term) if term else None,
     )
 
 

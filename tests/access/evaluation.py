@@ -2,6 +2,9 @@
 those workers reads the page; admins and teachers never see member-level evaluation (403);
 another school's worker gets 404."""
 
+import datetime as dt
+
+from planner.evaluation.models import OtherEvaluation
 from tests.access import ADMIN, only
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
@@ -13,6 +16,13 @@ def setup(world):
     world.eval_program = rf.program(world, title="评估小组")
     world.eval_member = rf.student(world, name="评估组员")
     rf.members(world.eval_program, world.eval_member)
+    OtherEvaluation.create(
+        program=world.eval_program,
+        source="peer",
+        evaluator="同机构社工",
+        held_on=dt.date(2026, 9, 30),
+        judgement="目标清楚",
+    )
 
 
 WRITER = only({"worker"}, worker_other=404)
@@ -29,6 +39,12 @@ RULES = {
         lambda w: f"/programs/{w.eval_program.id}/evaluation",
         {"version": "0", "recommendations": "继续跟进。"},
         only({"worker"}, ok=303, worker_other=404),
+    ),
+    "evaluation.other_new": (
+        "POST",
+        lambda w: f"/programs/{w.eval_program.id}/evaluation/others",
+        {"source": ""},
+        only({"worker"}, ok=422, worker_other=404),
     ),
     "evaluation.score": (
         "GET",

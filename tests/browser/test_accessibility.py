@@ -61,6 +61,11 @@ def _urls(role):
             f"/programs/{finished.id}/documents",
             f"/programs/{lessons.id}/documents",
             f"/schools/{junior.id}/students",
+            "/service",
+            f"/schools/{junior.id}/letters",
+            f"/schools/{junior.id}/consultations",
+            f"/schools/{junior.id}/feedback",
+            "/training",
         ],
         "supervisor": staff
         + [
@@ -68,6 +73,7 @@ def _urls(role):
             "/records/missing",
             f"/sessions/{held.id}/reflection",
             f"/programs/{finished.id}",
+            "/supervision-sessions",
         ],
         "admin": staff
         + [

@@ -25,10 +25,12 @@ def dashboard_queries(client, user):
 
 
 # user + schools (+ workers for admins and supervisors) + the card's queries (a worker's
-# flags; a supervisor's lead and flags; an admin's lead, warning and flags) + the rest of
-# each home page (tests/dashboard/): a worker's 10 more and her supervisors, a
-# supervisor's 3, an admin's 3; a worker's and a supervisor's overdue crisis reviews, 1
-@pytest.mark.parametrize(("persona", "queries"), [("worker", 17), ("supervisor", 9), ("admin", 9)])
+# flags and urgent letters; a supervisor's lead, flags and letters; an admin's lead,
+# warning, flags and letters) + the rest of each home page (tests/dashboard/): a worker's
+# 10 more, her supervisors and her overdue letters, a supervisor's 3, an admin's 3 and
+# training and complaints (planner/service/); a worker's and a supervisor's overdue
+# crisis reviews, 1
+@pytest.mark.parametrize(("persona", "queries"), [("worker", 19), ("supervisor", 10), ("admin", 12)])
 def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
     worker = unsupervised if persona == "admin" else world.worker

@@ -310,8 +310,9 @@ def test_the_page_query_count_does_not_grow_with_the_data(client, world):
     with count_queries() as large:
         html = client.get(f"/stats?term={T}").get_data(as_text=True)
     assert '<td data-key="lessons">30</td>' in html and html.count("全部文档（.zip）") == 2
-    # the user, term names, 5 of the statistics, 6 of the pyramid, terms
-    assert small.count == large.count == 14
+    # the user, term names, 5 of the statistics, 6 of the pyramid, terms, 5 of the service
+    # counts
+    assert small.count == large.count == 19
 
 
 def _stats_table(data) -> list:

@@ -19,6 +19,7 @@ from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
 from tests.screening import factories as sf
 from tests.security import helpers as h
+from tests.service import factories as vf
 
 CANARY = "甄卡纳瑞"
 GUARDIAN = "甄监护卡纳瑞"
@@ -85,8 +86,11 @@ def seed_canary(w):
                 ef.score(group, c, inst, timepoint, 3)
     ef.goal(group, c)
     sf.result(w.screen_round, c, 3, q12=1)  # a 高危 screening result (the safety item)
+    # an urgent 社工信箱 letter and a consultation naming the canary (planner/service/)
+    letter = vf.letter(w, urgent=True, student=c, text=f"{CANARY}的来信")
+    vf.consultation(w, kind="student", student=c, note=f"与{CANARY}会谈")
     return types.SimpleNamespace(
-        student=c, group=group, member=member, session=first, reflection=refl
+        student=c, group=group, member=member, session=first, reflection=refl, letter=letter
     )
 
 
@@ -98,6 +102,7 @@ def canary_namespace(w, c):
     ns.eval_program, ns.eval_member = c.group, c.student
     ns.refl_program, ns.refl_session, ns.refl = c.group, c.session, c.reflection
     ns.export_group, ns.export_session = c.group, c.session
+    ns.letter = c.letter
     return ns
 
 

@@ -19,12 +19,19 @@ from planner.accounts.models import User
 from planner.calendars.models import CalendarDay
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import JSONText
-from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
+from planner.evaluation.models import (
+    GasGoal,
+    Instrument,
+    OtherEvaluation,
+    ProgramEvaluation,
+    Score,
+)
 from planner.exports.models import DocTemplate
 from planner.feeds.models import FeedToken
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import SessionRecord
 from planner.schools.models import Agency, Room, School, SchoolClass, Term
+from planner.service.models import Consultation, Feedback, Letter, SupervisionSession, Training
 from planner.sessions.models import Program, ScheduleChange, Session
 from planner.students.models import Consent, GroupMember, GroupRoster, Student
 from tests.access import PERSONAS
@@ -102,6 +109,7 @@ FIELDS = {
     Score: ["open_answers"],
     GasGoal: ["text", "levels"],
     ProgramEvaluation: ["recommendations", "goals"],
+    OtherEvaluation: ["evaluator", "judgement"],
     Program: ["title", "group_name"],
     Session: ["cancel_reason"],
     ScheduleChange: ["description"],
@@ -114,6 +122,11 @@ FIELDS = {
     FollowUp: ["note"],
     FeedToken: ["label"],
     DocTemplate: ["filename"],
+    Letter: ["text"],
+    Consultation: ["purpose", "note"],
+    SupervisionSession: ["topics", "discussed", "actions"],
+    Training: ["course", "certificate"],
+    Feedback: ["text", "contact", "response"],
 }
 # keys inside JSON columns that hold codes, not text
 KEEP = {"key", "required", "status", "skills", "kind", "purpose", "slug", "stage", "phase"}
