@@ -292,15 +292,19 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
 
 def in_use_ids(curriculum_ids) -> set:
     """The curricula a program uses (its sessions point at their session templates)."""
-    from planner.sessions.models import Program
+    from planner.sessions.models import Program, Session
 
     ids = list(curriculum_ids)
     if not ids:
         return set()
-    return {
-        row.curriculum_id
-        for row in Program.select(Program.curriculum).where(Program.curriculum.in_(ids))
-    }
+    by_program = Program.select(Program.curriculum).where(Program.curriculum.in_(ids))
+    by_session = (  # a session's template, whatever its program's curriculum
+        SessionTemplate.select(SessionTemplate.curriculum)
+        .join(Session, on=(Session.template == SessionTemplate.id))
+        .where(SessionTemplate.curriculum.in_(ids))
+        .distinct()
+    )
+    return {row.curriculum_id for row in by_program} | {row.curriculum_id for row in by_session}
 
 
 def _same(row_data: dict, data: dict) -> bool:
