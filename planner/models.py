@@ -5,7 +5,7 @@ from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
 from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
-from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
+from planner.curricula.models import Activity, Curriculum, DraftEditor, Material, SessionTemplate
 from planner.evaluation.models import (
     GasGoal,
     Instrument,
@@ -63,6 +63,7 @@ MODELS = [
     SessionTemplate,
     Activity,
     DraftEditor,
+    Material,
     BellPeriod,
     CalendarDay,
     Program,

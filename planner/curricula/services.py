@@ -7,7 +7,14 @@ from peewee import JOIN, fn, prefetch
 from planner.access import programs_query
 from planner.accounts.models import User
 from planner.curricula.content import dump
-from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate, grade_tags
+from planner.curricula.models import (
+    Activity,
+    Curriculum,
+    DraftEditor,
+    Material,
+    SessionTemplate,
+    grade_tags,
+)
 from planner.db import now, write_tx
 
 TOP_FIELDS = [
@@ -15,13 +22,17 @@ TOP_FIELDS = [
     "version",
     "status",
     "kind",
+    "audience",
+    "tier",
     "title",
     "theme",
     "grade_band",
     "grades",
     "period_minutes",
     "summary",
+    "instruments",
 ]
+GRADED = ("grade_band", "grades")  # a students' curriculum only
 SESSION_FIELDS = [
     "title",
     "objectives",
@@ -64,7 +75,7 @@ def visible(user):
     )
 
 
-def library(user, kind=None, theme=None, grade=None, q=None):
+def library(user, kind=None, theme=None, grade=None, q=None, audience=None, tier=None):
     """The shared list: the newest published version of each slug (drafts are not in it)."""
     latest = (
         Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
@@ -78,6 +89,10 @@ def library(user, kind=None, theme=None, grade=None, q=None):
     )
     if kind:
         query = query.where(Curriculum.kind == kind)
+    if audience:
+        query = query.where(Curriculum.audience == audience)
+    if tier:
+        query = query.where(Curriculum.tier == tier)
     if theme:
         query = query.where(Curriculum.theme == theme)
     if grade:
@@ -117,6 +132,8 @@ def with_sessions(query):
 CARD_FIELDS = (
     Curriculum.id,
     Curriculum.kind,
+    Curriculum.audience,
+    Curriculum.tier,
     Curriculum.status,
     Curriculum.title,
     Curriculum.theme,
@@ -164,36 +181,78 @@ def session_minutes(session) -> int:
 # ---- conversion ------------------------------------------------------------------------
 
 
+TOP_DEFAULTS = {"audience": "students", "tier": "基础类", "instruments": []}
+
+
+def _plan(plan: dict) -> dict:
+    """The plan without empty optional fields; grade_notes keyed by integer grade (JSON
+    stores the keys as strings)."""
+    out = {k: v for k, v in plan.items() if v is not None}
+    if "grade_notes" in out:
+        out["grade_notes"] = {
+            int(g): note
+            for g, note in sorted(out["grade_notes"].items(), key=lambda kv: int(kv[0]))
+        }
+    return out
+
+
+def _top(get) -> dict:
+    out = {f: get(f) for f in TOP_FIELDS}
+    if out["audience"] != "students":  # parents and teachers have no grade band
+        for f in GRADED:
+            out.pop(f)
+    return out
+
+
+def _session(get, activities) -> dict:
+    item = {"seq": get("seq"), "title": get("title")}
+    if get("stage"):
+        item["stage"] = get("stage")
+    item.update({f: get(f) for f in SESSION_FIELDS[1:]})
+    if get("changes_room"):
+        item["changes_room"] = True
+    item["activities"] = []
+    for get_a in activities:
+        activity = {f: get_a(f) for f in ACTIVITY_FIELDS}
+        if get_a("collects"):
+            activity["collects"] = list(get_a("collects"))
+        item["activities"].append(activity)
+    return item
+
+
 def to_data(curriculum) -> dict:
     """A curriculum (with sessions prefetched) as the content-file dict, canonical order."""
-    data = {f: getattr(curriculum, f) for f in TOP_FIELDS}
-    data["plan"] = {k: v for k, v in curriculum.plan.items() if v is not None}
-    data["sessions"] = []
-    for session in curriculum.sessions:
-        item = {"seq": session.seq, "title": session.title}
-        if session.stage:
-            item["stage"] = session.stage
-        item.update({f: getattr(session, f) for f in SESSION_FIELDS[1:]})
-        item["activities"] = [
-            {f: getattr(a, f) for f in ACTIVITY_FIELDS} for a in session.activities
-        ]
-        data["sessions"].append(item)
+    data = _top(lambda f: getattr(curriculum, f))
+    data["plan"] = _plan(curriculum.plan)
+    data["sessions"] = [
+        _session(
+            lambda f, s=session: getattr(s, f),
+            [lambda f, a=a: getattr(a, f) for a in session.activities],
+        )
+        for session in curriculum.sessions
+    ]
     return data
 
 
 def canonical(loaded: dict) -> dict:
-    """Validated data in canonical form (schema order, no empty optional group fields)."""
-    out = {f: loaded[f] for f in TOP_FIELDS}
-    out["plan"] = {k: v for k, v in loaded["plan"].items() if v is not None}
-    out["sessions"] = []
-    for s in loaded["sessions"]:
-        item = {"seq": s["seq"], "title": s["title"]}
-        if s.get("stage"):
-            item["stage"] = s["stage"]
-        item.update({f: s[f] for f in SESSION_FIELDS[1:]})
-        item["activities"] = [{f: a[f] for f in ACTIVITY_FIELDS} for a in s["activities"]]
-        out["sessions"].append(item)
+    """Validated data in canonical form (schema order, no empty optional fields)."""
+    out = _top(lambda f: loaded.get(f, TOP_DEFAULTS.get(f)))
+    out["plan"] = _plan(loaded["plan"])
+    out["sessions"] = [
+        _session(
+            lambda f, s=s: s.get(f),
+            [lambda f, a=a: a.get(f) for a in s["activities"]],
+        )
+        for s in loaded["sessions"]
+    ]
     return out
+
+
+def _row_values(data: dict) -> dict:
+    """A canonical curriculum's own columns (grade_band "" and grades [] for parents and
+    teachers, who have no grade band)."""
+    values = {f: data.get(f, "" if f == "grade_band" else []) for f in TOP_FIELDS}
+    return dict(values, plan=data["plan"], grade_tags=grade_tags(values["grades"]))
 
 
 def _write_children(curriculum, sessions) -> None:
@@ -202,11 +261,17 @@ def _write_children(curriculum, sessions) -> None:
             curriculum=curriculum,
             seq=s["seq"],
             stage=s.get("stage"),
+            changes_room=bool(s.get("changes_room")),
             **{f: s[f] for f in SESSION_FIELDS},
         )
         Activity.insert_many(
             [
-                dict(session=row.id, order=i + 1, **{f: a[f] for f in ACTIVITY_FIELDS})
+                dict(
+                    session=row.id,
+                    order=i + 1,
+                    collects=a.get("collects") or [],
+                    **{f: a[f] for f in ACTIVITY_FIELDS},
+                )
                 for i, a in enumerate(s["activities"])
             ]
         ).execute()
@@ -216,9 +281,7 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
     """Insert one curriculum with its sessions and activities (caller holds the transaction)."""
     data = canonical(data)
     curriculum = Curriculum.create(
-        **{f: data[f] for f in TOP_FIELDS},
-        plan=data["plan"],
-        grade_tags=grade_tags(data["grades"]),
+        **_row_values(data),
         agency=agency_id,
         created_by=user_id,
         forked_from=forked_from,
@@ -227,34 +290,87 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
     return curriculum
 
 
+def in_use_ids(curriculum_ids) -> set:
+    """The curricula a program uses (its sessions point at their session templates)."""
+    from planner.sessions.models import Program, Session
+
+    ids = list(curriculum_ids)
+    if not ids:
+        return set()
+    by_program = Program.select(Program.curriculum).where(Program.curriculum.in_(ids))
+    by_session = (  # a session's template, whatever its program's curriculum
+        SessionTemplate.select(SessionTemplate.curriculum)
+        .join(Session, on=(Session.template == SessionTemplate.id))
+        .where(SessionTemplate.curriculum.in_(ids))
+        .distinct()
+    )
+    return {row.curriculum_id for row in by_program} | {row.curriculum_id for row in by_session}
+
+
+def _same(row_data: dict, data: dict) -> bool:
+    """A stored version holds this file's content (whatever version number it carries)."""
+    return dict(row_data, version=data["version"]) == data
+
+
 def import_library(items: list[dict]) -> dict:
-    """Upsert by (slug, version), all or nothing. Unchanged curricula are not touched."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    existing = {
-        (c.slug, c.version): c
-        for c in with_sessions(Curriculum.select().where(Curriculum.agency.is_null()))
-    }
+    """Bring the shared library in from content/, all or nothing (standard 8.3.3 plans stay
+    as the programs that used them saw them):
+
+    - a new (slug, version) is created;
+    - an unchanged one (or one whose content a newer stored version of the slug already
+      holds) is not touched;
+    - a changed one that no program uses is updated in place;
+    - a changed one that a program uses is never edited in place: the file becomes a new
+      version (the slug's highest version + 1) and the programs keep theirs.
+
+    Returns the counts and, under "names", the slugs of each outcome."""
+    counts = {"created": 0, "updated": 0, "versioned": 0, "unchanged": 0}
+    names = {key: [] for key in counts}
+    rows = list(with_sessions(Curriculum.select().where(Curriculum.agency.is_null())))
+    of_slug: dict = {}
+    for row in rows:
+        of_slug.setdefault(row.slug, []).append(row)
+    existing = {(c.slug, c.version): c for c in rows}
+    used = in_use_ids(c.id for c in rows)
     with write_tx():
         for data in items:
             data = canonical(data)
-            current = existing.get((data["slug"], data["version"]))
+            slug = data["slug"]
+            current = existing.get((slug, data["version"]))
             if current is None:
                 create_from_data(data)
-                counts["created"] += 1
-            elif to_data(current) == data:
-                counts["unchanged"] += 1
+                outcome = "created"
+            elif to_data(current) == data or any(
+                _same(to_data(row), data)
+                for row in of_slug.get(slug, [])
+                if row.version > data["version"]
+            ):
+                outcome = "unchanged"
+            elif current.id in used:
+                version = max(row.version for row in of_slug[slug]) + 1
+                row = create_from_data(dict(data, version=version))
+                of_slug[slug].append(full_row(row.id))
+                outcome = "versioned"
+                names[outcome].append(f"{slug} v{data['version']}→v{version}")
+                counts[outcome] += 1
+                continue
             else:
                 Curriculum.update(
-                    **{f: data[f] for f in TOP_FIELDS},
-                    plan=data["plan"],
-                    grade_tags=grade_tags(data["grades"]),
+                    **_row_values(data),
                     updated_at=now(),
                     edit_version=Curriculum.edit_version + 1,
                 ).where(Curriculum.id == current.id).execute()
                 SessionTemplate.delete().where(SessionTemplate.curriculum == current.id).execute()
                 _write_children(current, data["sessions"])
-                counts["updated"] += 1
-    return counts
+                outcome = "updated"
+            counts[outcome] += 1
+            names[outcome].append(slug)
+    return dict(counts, names=names)
+
+
+def full_row(curriculum_id):
+    """One curriculum with its sessions and activities loaded."""
+    return with_sessions(Curriculum.select().where(Curriculum.id == curriculum_id))[0]
 
 
 def export_library(directory: str, shared_only: bool = True) -> list[str]:
@@ -272,3 +388,84 @@ def export_library(directory: str, shared_only: bool = True) -> list[str]:
             fh.write(dump(to_data(c)))
         written.append(name)
     return written
+
+
+# ---- materials (content/materials) -------------------------------------------------------
+
+MATERIAL_FIELDS = ["slug", "title", "kind", "audience", "blocks"]
+
+
+def material_data(material) -> dict:
+    return {f: getattr(material, f) for f in MATERIAL_FIELDS}
+
+
+def import_materials(items: list[dict]) -> dict:
+    """Upsert printable materials by slug (caller may hold the transaction). A material has
+    no versions: it is printed as it is now, and holds no student data."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    existing = {m.slug: m for m in Material.select()}
+    with write_tx():
+        for data in items:
+            data = {f: data[f] for f in MATERIAL_FIELDS}
+            current = existing.get(data["slug"])
+            if current is None:
+                Material.create(**data)
+                counts["created"] += 1
+            elif material_data(current) == data:
+                counts["unchanged"] += 1
+            else:
+                Material.update(**data, updated_at=now()).where(Material.id == current.id).execute()
+                counts["updated"] += 1
+    return counts
+
+
+def export_materials(directory: str) -> list[str]:
+    """Write one file per material, <slug>.yaml."""
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for material in Material.select().order_by(Material.slug):
+        name = f"{material.slug}.yaml"
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as fh:
+            fh.write(dump(material_data(material)))
+        written.append(name)
+    return written
+
+
+def materials_for(session) -> list:
+    """The materials a session references (its own list, then each activity's), in the
+    order they are referenced, each once: [Material]. Unknown slugs are skipped."""
+    from planner.curricula.schemas import material_refs
+
+    slugs = material_refs(session.materials)
+    for activity in session.activities:
+        slugs += material_refs(activity.materials)
+    slugs = list(dict.fromkeys(slugs))
+    found = {m.slug: m for m in Material.select().where(Material.slug.in_(slugs))} if slugs else {}
+    return [found[s] for s in slugs if s in found]
+
+
+def material_titles() -> dict:
+    """{slug: title} of every material (one small query; a page loads it once)."""
+    return dict(Material.select(Material.slug, Material.title).tuples())
+
+
+def material_names(items, titles: dict | None = None) -> list[str]:
+    """A materials list as text: plain strings as they are, a {ref: slug} as the
+    material's title (its slug when the material is missing)."""
+    items = list(items or [])
+    if titles is None and any(isinstance(m, dict) for m in items):
+        titles = material_titles()
+    return [
+        (titles or {}).get(m.get("ref"), m.get("ref")) if isinstance(m, dict) else m for m in items
+    ]
+
+
+def linked_instruments(curriculum) -> list:
+    """The instruments a curriculum links (its `instruments` slugs), in its order."""
+    from planner.evaluation.models import Instrument
+
+    slugs = list(curriculum.instruments or [])
+    if not slugs:
+        return []
+    found = {i.slug: i for i in Instrument.select().where(Instrument.slug.in_(slugs))}
+    return [found[s] for s in slugs if s in found]

@@ -1,6 +1,6 @@
 """Library, curriculum page and editor. Views are thin: load form → service → render."""
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, schools_query
@@ -15,14 +15,24 @@ from planner.curricula.forms import (
 )
 from planner.curricula.models import SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.curricula.rules import check_grades, check_period
+from planner.curricula.rules import check_audience, check_grades, check_period
+from planner.curricula.schemas import material_refs
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.errors import CONFLICT, INVALID, PlannerError
+from planner.exports import jobs
 from planner.forms import small_int
 from planner.roles import EDITORS, EVERYONE, STAFF
 from planner.schools.models import School
-from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
+from planner.web import (
+    conflict_response,
+    error_status,
+    go,
+    is_htmx,
+    load_form,
+    render,
+    send_docx,
+)
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -31,6 +41,35 @@ bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 def session_minutes_filter(session):
     """Minutes of a session's activities (activities already loaded)."""
     return services.session_minutes(session)
+
+
+@bp.app_template_filter("material_names")
+def material_names_filter(items):
+    """A materials list as text (a {ref: slug} as the material's title); the titles are
+    loaded once per request, and only when a list holds a reference."""
+    if any(isinstance(m, dict) for m in items or []):
+        if "material_titles" not in g:
+            g.material_titles = services.material_titles()
+        return services.material_names(items, g.material_titles)
+    return list(items or [])
+
+
+@bp.app_template_filter("material_refs")
+def material_refs_filter(session):
+    """The material slugs a session (with activities loaded) references, in order."""
+    refs = material_refs(session.materials)
+    for activity in session.activities:
+        refs += material_refs(activity.materials)
+    return list(dict.fromkeys(refs))
+
+
+@bp.app_template_filter("material_refs_of")
+def material_refs_of_filter(materials, activities):
+    """The material slugs of a session's own list and its activities' lists."""
+    refs = material_refs(materials)
+    for activity in activities or []:
+        refs += material_refs(activity.materials)
+    return list(dict.fromkeys(refs))
 
 
 def _get(cid):
@@ -53,7 +92,8 @@ def _editable(cid):
 @allow(*STAFF)
 def library():
     """Browse and filter the library; htmx requests get just the results."""
-    chosen = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
+    keys = ("audience", "tier", "kind", "theme", "grade", "q")
+    chosen = {k: request.args.get(k, "").strip()[:40] for k in keys}
     grade = small_int(chosen["grade"])
     items = services.cards(
         services.library(
@@ -62,6 +102,8 @@ def library():
             chosen["theme"] or None,
             grade,
             chosen["q"] or None,
+            audience=chosen["audience"] or None,
+            tier=chosen["tier"] or None,
         )
     )
     return render(
@@ -85,6 +127,7 @@ def show(cid):
         curriculum=curriculum,
         problems=editor.problems(curriculum),
         labels=PLAN_LABELS,
+        instruments=services.linked_instruments(curriculum),
         can_edit=editor.can_edit(current_user, curriculum),
         plan_schools=_plan_schools(curriculum),
     )
@@ -197,9 +240,12 @@ def edit(cid):
     values, errors = load_form(PlanForm())
     if not errors:
         values = _plan_values(values)
+        if values.get("tier") is None:
+            values.pop("tier", None)  # an older form without the field keeps the tier
+        facts = dict(values, kind=curriculum.kind, audience=curriculum.audience)
         errors = {
             p[0]: str(m)
-            for p, m in check_grades(values) + check_period(dict(values, kind=curriculum.kind))
+            for p, m in check_audience(facts) + check_grades(facts) + check_period(facts)
         }
     if errors:
         return _editor_page(curriculum, errors, request.form, 422)
@@ -229,13 +275,13 @@ def _session_form(curriculum, session, rows, errors=None, status=200, saved=Fals
 
 
 def _rows_from_db(session):
-    return [
-        {
-            k: ("\n".join(getattr(a, k)) if isinstance(getattr(a, k), list) else getattr(a, k))
-            for k in ACTIVITY_KEYS
-        }
-        for a in session.activities
-    ]
+    def text(a, k):
+        value = getattr(a, k)
+        if k == "materials":
+            return forms.material_lines(value)
+        return "\n".join(value) if isinstance(value, list) else value
+
+    return [{k: text(a, k) for k in ACTIVITY_KEYS} for a in session.activities]
 
 
 def _rearrange(rows, action):
@@ -348,3 +394,17 @@ def publish(cid):
             editor.full(cid), status=422, problems=found, fragment="curricula/_compliance.html"
         )
     return go(url_for("curricula.show", cid=cid))
+
+
+@bp.get("/<int:cid>/sessions/<int:seq>/materials.docx")
+@allow(*STAFF)
+def session_materials(cid, seq):
+    """打印本节材料: the session's referenced materials as one A4 Word document (library
+    content, no student data)."""
+    curriculum = editor.full(_get(cid).id)
+    template = next((s for s in curriculum.sessions if s.seq == seq), None)
+    if template is None:
+        abort(404)
+    template.curriculum = curriculum
+    data, name = jobs.materials_document(template, current_user)
+    return send_docx(data, name)
