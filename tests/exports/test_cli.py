@@ -130,11 +130,11 @@ def test_instruments_are_imported_once(app):
     first = run(app, "instruments")
     assert first.exit_code == 0, first.output
     shipped = sorted(n for n in os.listdir(INSTRUMENTS) if n.endswith(".yaml"))
-    assert len(shipped) == 5 and first.output.strip() == "imported 5 instruments"
+    assert first.output.strip() == f"imported {len(shipped)} instruments"
     assert sorted(f"{i.slug}.yaml" for i in Instrument.select()) == shipped
     again = run(app, "instruments")
     assert again.exit_code == 0 and again.output == first.output
-    assert Instrument.select().count() == 5  # upserted by slug, not added twice
+    assert Instrument.select().count() == len(shipped)  # upserted by slug, not added twice
 
 
 BROKEN = """slug: broken-scale
