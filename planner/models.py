@@ -4,7 +4,14 @@ from planner.accounts.models import RecoveryCode, Supervision, TeacherClass, Use
 from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
-from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
+from planner.cases.models import (
+    Case,
+    CaseAppointment,
+    CaseGoal,
+    CaseNote,
+    CaseRecord,
+    CaseReferral,
+)
 from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.exports.models import DocTemplate, ExportFile, ExportJob
@@ -81,6 +88,7 @@ MODELS = [
     CaseGoal,
     CaseNote,
     CaseReferral,
+    CaseAppointment,
     DocTemplate,
     ExportJob,
     ExportFile,

@@ -27,8 +27,9 @@ def dashboard_queries(client, user):
 # user + schools (+ workers for admins and supervisors) + the card's queries (a worker's
 # flags; a supervisor's lead and flags; an admin's lead, warning and flags) + the rest of
 # each home page (tests/dashboard/): a worker's 10 more and her supervisors, a
-# supervisor's 3, an admin's 3; a worker's and a supervisor's overdue crisis reviews, 1
-@pytest.mark.parametrize(("persona", "queries"), [("worker", 17), ("supervisor", 9), ("admin", 9)])
+# supervisor's 3, an admin's 3; a worker's and a supervisor's overdue crisis reviews, 1; a
+# worker's case sessions of today (planner/home/appointments.py), 1
+@pytest.mark.parametrize(("persona", "queries"), [("worker", 18), ("supervisor", 9), ("admin", 9)])
 def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
     worker = unsupervised if persona == "admin" else world.worker
