@@ -23,6 +23,7 @@ from tests.cases.appointment_factories import (
 )
 from tests.conftest import login_as
 from tests.feeds.factories import token
+from tests.reflections import factories as rf
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -112,6 +113,22 @@ def test_her_week_and_today_show_them_with_the_cases_code(app, world, booked):
     assert f'id="agenda-appointment-{today.id}"' in day
     assert f'id="agenda-appointment-{tomorrow.id}"' not in day
     assert "今天没有安排活动" not in day
+
+
+def test_sessions_and_case_sessions_are_in_time_order(app, world, booked):
+    """Her 16:10 group comes after the 08:00 and 12:10 case sessions, on both pages."""
+    _, room, (today, _, _) = booked
+    rf.program(world, first=TODAY, title="午后小组")  # 16:10–17:10, weekly
+    early = appointment(booked[0], room, day=TODAY, start=(8, 0), end=(8, 40))
+    client = login_as(app.test_client(), world.worker)
+    for page in ("/today", "/calendar/week?date=2026-12-09"):
+        body = client.get(page).get_data(as_text=True)
+        order = [
+            body.index(f'id="agenda-appointment-{early.id}"'),
+            body.index(f'id="agenda-appointment-{today.id}"'),
+            body.index("午后小组"),
+        ]
+        assert order == sorted(order), page
 
 
 @pytest.mark.parametrize("persona", ["teacher", "admin", "supervisor", "worker_other"])
