@@ -127,6 +127,9 @@ def build_calendar(
     """The whole VCALENDAR, with a VTIMEZONE for Asia/Shanghai. Deterministic: the same
     data gives the same bytes, so the HTTP layer can hash it for an ETag. `appointments`:
     a worker's case sessions (appointment_event)."""
+    # a calendar's name is one line: a title posted with a line break would otherwise
+    # break the NAME line (icalendar refuses to write it: a 500)
+    name = " ".join(str(name).split())
     calendar = Calendar.new(uid=cal_uid, name=name, prodid=PRODID)
     # RFC 7986 requires VALUE=DURATION here; Calendar.new(refresh_interval=…) leaves it out.
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
