@@ -21,6 +21,7 @@ def view_modules() -> list:
     from planner.api import views as api
     from planner.calendars import notice_views
     from planner.calendars import views as calendars
+    from planner.cases import appointment_views
     from planner.cases import views as cases
     from planner.curricula import views as curricula
     from planner.evaluation import views as evaluation
@@ -64,6 +65,7 @@ def view_modules() -> list:
         screening,
         cases,
         service,
+        appointment_views,
         exports,
         template_views,
         reports,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
 from planner.accounts.services import supervisors_of
-from planner.home import crisis, setup, supervisor, worker
+from planner.home import appointments, crisis, setup, supervisor, worker
 from planner.i18n import local_today
 from planner.reflections import queries, safeguarding
 from planner.roles import EVERYONE
@@ -36,6 +36,7 @@ def _worker_home(today, schools) -> dict:
     """Today and this week, what is due, my programs (planner/home/worker.py)."""
     return {
         "week": worker.week(current_user, today),
+        "appointments": appointments.today(current_user, today),  # 个案会谈 of today
         "supervisions": supervisors_of(current_user),
         # due: records missing past 48 hours, returned reflections, open follow-ups,
         # displaced sessions (planner/sessions/replan.py), consents to confirm

@@ -4,7 +4,14 @@ from planner.accounts.models import RecoveryCode, Supervision, TeacherClass, Use
 from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
-from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
+from planner.cases.models import (
+    Case,
+    CaseAppointment,
+    CaseGoal,
+    CaseNote,
+    CaseRecord,
+    CaseReferral,
+)
 from planner.curricula.models import Activity, Curriculum, DraftEditor, Material, SessionTemplate
 from planner.evaluation.models import (
     GasGoal,
@@ -106,6 +113,7 @@ MODELS = [
     Training,
     FeedbackLink,
     Feedback,
+    CaseAppointment,
     DocTemplate,
     ExportJob,
     ExportFile,

@@ -14,10 +14,10 @@ case's archive code (type GA) is issued when it is opened (students/codes.py).""
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
-from planner.db import DateField, DateTimeField, JSONText, VersionedModel, now
+from planner.db import DateField, DateTimeField, JSONText, TimeField, VersionedModel, now
 from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import FollowUp
-from planner.schools.models import School
+from planner.schools.models import Room, School
 from planner.screening.models import ScreeningResult
 from planner.students.models import Student
 
@@ -230,3 +230,37 @@ class CaseReferral(VersionedModel):
     @property
     def consent_label(self):
         return CONSENT_BY.get(self.consent_by, self.consent_by)
+
+
+# ---- case sessions on the calendar (个案会谈, 8.3.4) --------------------------------------
+
+APPOINTMENT_TITLE = _l("个案会谈")  # all a feed, a clash or a colleague ever sees of one
+APPOINTMENT_STATUSES = {"planned": _l("已安排"), "held": _l("已进行"), "cancelled": _l("已取消")}
+
+
+class CaseAppointment(VersionedModel):
+    """A case session on the worker's calendar (介入, 8.3.4): a date, a time and a room
+    (usually the 个案工作室), for the case worker or the co-worker. It clashes with
+    classes, groups and other appointments of the same worker or room
+    (sessions/placement.py). Once held, the case note written after it may be linked."""
+
+    case = ForeignKeyField(Case, backref="appointments", on_delete="CASCADE")
+    worker = ForeignKeyField(User, backref="case_appointments", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, backref="case_appointments", on_delete="RESTRICT")
+    date = DateField()
+    start = TimeField()
+    end = TimeField()
+    status = CharField(max_length=10, default="planned")
+    case_note = ForeignKeyField(CaseNote, null=True, backref="appointments", on_delete="SET NULL")
+    sequence = IntegerField(default=0)  # the feed's SEQUENCE: one more on every change
+    updated_at = DateTimeField(default=now)
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "case_appointment"
+        indexes = ((("date", "room"), False), (("worker", "date"), False))
+
+    @property
+    def status_label(self):
+        return APPOINTMENT_STATUSES.get(self.status, self.status)

@@ -4,6 +4,8 @@ The text is Chinese whatever the UI language: calendar apps fetch feeds anonymou
 and a class feed is shared by several people. Only the fields listed here go out:
 program title, lesson number and title, room, teaching week, a link, and the names of
 holidays. Sessions carry no student data, and nothing else is read (PRIVACY_SECURITY.md §3).
+A case session (个案会谈, a worker's feed only) is its title, time and room: never the
+student's name, the case's code or a link to the case.
 """
 
 import datetime as dt
@@ -26,6 +28,11 @@ REFRESH = dt.timedelta(hours=1)
 def session_uid(session_id: int) -> str:
     """The same UID for a session however often it moves."""
     return str(uuid.uuid5(UID_NAMESPACE, f"session-{session_id}"))
+
+
+def appointment_uid(appointment_id: int) -> str:
+    """The same UID for a case session however often it moves."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"appointment-{appointment_id}"))
 
 
 def day_uid(day) -> str:
@@ -71,6 +78,27 @@ def session_event(session, base_url: str) -> Event:
     )
 
 
+APPOINTMENT_SUMMARY = "个案会谈"
+
+
+def appointment_event(appointment) -> Event:
+    """One VEVENT for a case session: 个案会谈, its time and its room, and nothing of the
+    case. `appointment` needs id, date, start, end, status, sequence, updated_at and room
+    (name)."""
+    stamp = _utc(appointment.updated_at)
+    return Event.new(
+        uid=appointment_uid(appointment.id),
+        sequence=appointment.sequence,
+        status="CANCELLED" if appointment.status == "cancelled" else "CONFIRMED",
+        summary=APPOINTMENT_SUMMARY,
+        location=appointment.room.name,
+        start=dt.datetime.combine(appointment.date, appointment.start, SHANGHAI),
+        end=dt.datetime.combine(appointment.date, appointment.end, SHANGHAI),
+        stamp=stamp,
+        last_modified=stamp,
+    )
+
+
 def day_summary(day) -> str:
     if day.kind == "holiday":
         return f"{day.name}（放假）"
@@ -93,9 +121,15 @@ def day_event(day) -> Event:
     )
 
 
-def build_calendar(sessions, days, base_url: str, cal_uid: str, name: str) -> bytes:
+def build_calendar(
+    sessions, days, base_url: str, cal_uid: str, name: str, appointments=()
+) -> bytes:
     """The whole VCALENDAR, with a VTIMEZONE for Asia/Shanghai. Deterministic: the same
-    data gives the same bytes, so the HTTP layer can hash it for an ETag."""
+    data gives the same bytes, so the HTTP layer can hash it for an ETag. `appointments`:
+    a worker's case sessions (appointment_event)."""
+    # a calendar's name is one line: a title posted with a line break would otherwise
+    # break the NAME line (icalendar refuses to write it: a 500)
+    name = " ".join(str(name).split())
     calendar = Calendar.new(uid=cal_uid, name=name, prodid=PRODID)
     # RFC 7986 requires VALUE=DURATION here; Calendar.new(refresh_interval=…) leaves it out.
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
@@ -105,12 +139,15 @@ def build_calendar(sessions, days, base_url: str, cal_uid: str, name: str) -> by
     for session in sessions:
         calendar.add_component(session_event(session, base_url))
         dates.append(session.date)
+    for appointment in appointments:
+        calendar.add_component(appointment_event(appointment))
+        dates.append(appointment.date)
     for day in days:
         calendar.add_component(day_event(day))
         dates.append(day.date)
     first = min(dates, default=dt.date(2024, 1, 1)) - dt.timedelta(days=1)
     last = max(dates, default=first) + dt.timedelta(days=366)
-    if sessions:
+    if sessions or appointments:
         calendar.add_missing_timezones(first_date=first, last_date=last)
     else:
         # No timed event references the zone, but clients still want one to interpret

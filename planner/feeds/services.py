@@ -9,6 +9,7 @@ from planner.access import classes_query, in_schools, schools_query, workers_que
 from planner.accounts.models import TeacherClass, User, WorkerSchool
 from planner.calendars.models import NO_TEACHING, CalendarDay
 from planner.calendars.services import dates
+from planner.cases.appointments import feed_rows
 from planner.curricula.models import SessionTemplate
 from planner.db import write_tx
 from planner.errors import PlannerError
@@ -231,12 +232,16 @@ def feed_body(token, base_url: str, with_days: bool, today: dt.date) -> bytes:
             since,
             today + dt.timedelta(days=DAYS_AHEAD),
         )
+    # a worker's own calendar carries her case sessions as 个案会谈 (time and room only);
+    # a class's or a school's never does
+    appointments = feed_rows(token.target_id, since) if token.audience == "worker" else []
     return build_calendar(
         sessions,
         days,
         base_url,
         calendar_uid(f"{token.audience}-{token.target_id}"),
         feed_name(token.audience, token.target_id),
+        appointments,
     )
 
 

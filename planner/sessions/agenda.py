@@ -17,6 +17,7 @@ from planner.calendars.services import (
     term_weeks,
     week_monday,
 )
+from planner.cases.appointments import calendar_of
 from planner.curricula.models import SessionTemplate
 from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
@@ -81,6 +82,8 @@ def today():
         "agenda/_today_body.html",
         day=day,
         sessions=visible_sessions(current_user, day, day),
+        # a worker's own case sessions (个案会谈); nobody else's, never a teacher's
+        appointments=calendar_of(current_user, day, day),
         marks=marked_days(current_user, day, day).get(day, []),
     )
 
@@ -92,12 +95,14 @@ def week():
     monday = week_monday(_date_arg("date", local_today()))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     sessions = visible_sessions(current_user, days[0], days[-1])
+    appointments = calendar_of(current_user, days[0], days[-1])  # a worker's own 个案会谈
     return render(
         "agenda/week.html",
         "agenda/_week_body.html",
         days=days,
         monday=monday,
         by_day={d: [s for s in sessions if s.date == d] for d in days},
+        appointments_by_day={d: [a for a in appointments if a.date == d] for d in days},
         marks=marked_days(current_user, days[0], days[-1]),
         prev=monday - dt.timedelta(days=7),
         next=monday + dt.timedelta(days=7),

@@ -2,15 +2,23 @@
 
 Skips holidays, exam days and closures; a 调休 day runs the timetable of the weekday it
 follows; respects the minimum gap; reports every conflict (same worker, room or class at
-an overlapping time) naming the other session. Nothing here writes.
+an overlapping time) naming the other session. A case session (个案会谈, planner/cases)
+on the calendar is busy time too, of its worker and its room: the two queries below
+(busy_sessions for one program, BusyIndex.load for a batch) read appointments through
+appointments_busy, so every placement, move, bump, edit and re-plan sees them, and a new
+appointment is checked against sessions and appointments by the same busy_sessions. An
+appointment is never a class's clash: that would tell a class's other workers that one of
+its students is in casework. Nothing here writes.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from planner.calendars.services import day_map, teaching_week, week_monday
+from planner.cases.models import APPOINTMENT_TITLE, CaseAppointment
 from planner.i18n import format_short
 from planner.i18n import lazy_gettext as _l
+from planner.schools.models import Room
 from planner.sessions.models import (
     Program,
     ProgramClass,
@@ -57,6 +65,7 @@ class Spec:
     min_gap_days: int = 1
     exclude_program_id: int | None = None
     days: dict | None = None  # the term's day_map, when a batch has it already
+    exclude_appointment_id: int | None = None  # an appointment being moved
 
 
 @dataclass
@@ -131,7 +140,8 @@ def candidate_slots(spec: Spec, after: dt.datetime | None = None):
 
 @dataclass
 class Busy:
-    """A session that might clash: just what the check and its message need."""
+    """A session (or a case appointment) that might clash: just what the check and its
+    message need. An appointment's title is only 个案会谈: no name, no code."""
 
     id: int
     date: dt.date
@@ -139,6 +149,29 @@ class Busy:
     end: dt.time
     seq: int
     title: str
+    what: str = "session"  # or "appointment"
+
+
+def appointments_busy(start: dt.date, end: dt.date, which, exclude_id=None):
+    """[(Busy, room id, worker id)] for the live case appointments in [start, end] that
+    match `which` (a condition on CaseAppointment): one query, ids and times only."""
+    query = CaseAppointment.select(
+        CaseAppointment.id,
+        CaseAppointment.date,
+        CaseAppointment.start,
+        CaseAppointment.end,
+        CaseAppointment.room,
+        CaseAppointment.worker,
+    ).where(
+        CaseAppointment.date.between(start, end) & (CaseAppointment.status != "cancelled") & which
+    )
+    if exclude_id:
+        query = query.where(CaseAppointment.id != exclude_id)
+    title = str(APPOINTMENT_TITLE)
+    return [
+        (Busy(aid, day, a_start, a_end, 0, title, "appointment"), room_id, worker_id)
+        for aid, day, a_start, a_end, room_id, worker_id in query.tuples()
+    ]
 
 
 def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
@@ -201,6 +234,16 @@ def busy_sessions(spec: Spec, start: dt.date, end: dt.date):
         ]
         for kind in kinds:
             found.setdefault(other.date, []).append((kind, other))
+    which = CaseAppointment.room == spec.room_id
+    if spec.worker_ids:
+        which = which | CaseAppointment.worker.in_(spec.worker_ids)
+    for other, room_id, worker_id in appointments_busy(
+        start, end, which, spec.exclude_appointment_id
+    ):
+        if room_id == spec.room_id:
+            found.setdefault(other.date, []).append(("room", other))
+        if worker_id in spec.worker_ids:
+            found.setdefault(other.date, []).append(("worker", other))
     return found
 
 
@@ -229,7 +272,8 @@ class BusyIndex:
 
     @classmethod
     def load(cls, start: dt.date, end: dt.date, school_ids, worker_ids):
-        """Every live session in [start, end] at these schools or with these workers."""
+        """Every live session and case appointment in [start, end] at these schools or
+        with these workers."""
         workers, classes = {}, {}
         for pid, wid in ProgramWorker.select(ProgramWorker.program, ProgramWorker.worker).tuples():
             workers.setdefault(pid, []).append(wid)
@@ -265,6 +309,12 @@ class BusyIndex:
                 workers.get(pid, []),
                 classes.get(pid, []),
             )
+        rooms = Room.select(Room.id).where(Room.school.in_(list(school_ids)))
+        which = CaseAppointment.room.in_(rooms)
+        if worker_ids:
+            which = which | CaseAppointment.worker.in_(list(worker_ids))
+        for busy, room_id, worker_id in appointments_busy(start, end, which):
+            index.add(busy, room_id, [worker_id], [])
         return index
 
 
@@ -275,6 +325,15 @@ def describe(conflict: Conflict):
     """The conflict in words, for a service's refusal (templates/programs/_placement.html
     words the preview's the same way)."""
     other = conflict.other
+    if other.what == "appointment":
+        return _l(
+            "%(kind)s：与「%(title)s」（%(day)s %(start)s–%(end)s）重叠",
+            kind=KIND_LABELS[conflict.kind],
+            title=other.title,
+            day=format_short(other.date),
+            start=other.start.strftime("%H:%M"),
+            end=other.end.strftime("%H:%M"),
+        )
     return _l(
         "%(kind)s：与「%(title)s」第 %(seq)s 节（%(day)s %(start)s–%(end)s）重叠",
         kind=KIND_LABELS[conflict.kind],
@@ -290,10 +349,11 @@ def find_conflicts(busy, day, start, end, ignore_ids=()):
     """Every clash for one slot, one Conflict per kind and other session."""
     out, seen = [], set()
     for kind, other in busy.get(day, []):
-        if other.id in ignore_ids or (kind, other.id) in seen:
+        key = (kind, other.what, other.id)
+        if (other.what == "session" and other.id in ignore_ids) or key in seen:
             continue
         if _overlaps(start, end, other.start, other.end):
-            seen.add((kind, other.id))
+            seen.add(key)
             out.append(Conflict(kind, other))
     return out
 

@@ -49,6 +49,8 @@ FORM_ENDPOINTS = [
     "calendars.national_edit",
     "calendars.national_new",
     "calendars.notice_paste",
+    "case_appointments.edit",
+    "case_appointments.new",
     "curricula.edit",
     "curricula.fork",
     "curricula.invite",

@@ -77,4 +77,5 @@ def test_week_view_query_count_is_constant(client, world, planned):
         client.get("/calendar/week?date=2026-08-03")
     with count_queries() as busy:
         client.get("/calendar/week?date=2026-09-16")
-    assert quiet.count == busy.count == 4  # + the held sessions (planner/runs/held.py)
+    # + the held sessions (planner/runs/held.py) + a worker's case sessions (个案会谈)
+    assert quiet.count == busy.count == 5

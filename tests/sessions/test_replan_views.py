@@ -72,7 +72,9 @@ def test_the_workers_home_page_shows_the_due_item(client, world, planned):
     with count_queries() as counted:
         body = client.get("/dashboard").get_data(as_text=True)
     assert f'id="due-program-{planned.id}"' in body and "2 节需要重新安排" in body
-    assert counted.count == 16  # the worker's home (tests/dashboard/test_worker_home.py)
+    from tests.dashboard.test_worker_home import QUERIES
+
+    assert counted.count == QUERIES  # the worker's home, pinned there
     login_as(client, world.worker_other)  # another school's worker: not hers
     assert 'id="displaced-due"' not in client.get("/dashboard").get_data(as_text=True)
 
