@@ -15,6 +15,7 @@ import pytest
 from planner.runs.models import SessionRecord
 from planner.students.models import Consent, GroupMember, Student
 from tests.access import PERSONAS
+from tests.cases import factories as cf
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
 from tests.screening import factories as sf
@@ -85,8 +86,11 @@ def seed_canary(w):
                 ef.score(group, c, inst, timepoint, 3)
     ef.goal(group, c)
     sf.result(w.screen_round, c, 3, q12=1)  # a 高危 screening result (the safety item)
+    case = cf.case(w, c, step="plan", risk="high")  # and a case, with its documents
+    cf.records(case, "intake", "assessment")
+    cf.note(case, status="submitted", note=f"会谈 #{c.id}")
     return types.SimpleNamespace(
-        student=c, group=group, member=member, session=first, reflection=refl
+        student=c, group=group, member=member, session=first, reflection=refl, case=case
     )
 
 
@@ -98,6 +102,7 @@ def canary_namespace(w, c):
     ns.eval_program, ns.eval_member = c.group, c.student
     ns.refl_program, ns.refl_session, ns.refl = c.group, c.session, c.reflection
     ns.export_group, ns.export_session = c.group, c.session
+    ns.doc_case = c.case
     return ns
 
 
