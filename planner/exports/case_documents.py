@@ -73,7 +73,7 @@ def _referrals(document, referrals) -> None:
             ]
             for r in referrals
         ],
-        [2.6, 3.0, 3.6, 2.6, 2.86],
+        [3.0, 3.0, 3.2, 2.6, 2.86],
     )
 
 
@@ -138,7 +138,7 @@ def case_record(ctx) -> bytes:
                 ]
                 for n, i in enumerate(notes, 1)
             ],
-            [1.2, 3.0, 2.4, 2.2, 3.0, 2.86],
+            [1.2, 3.4, 2.4, 2.2, 2.6, 2.86],
             centre=(0, 3),
         )
     else:
@@ -174,9 +174,8 @@ def _gas(document, ctx) -> None:
     for n, goal in enumerate(goals, 1):
         grid_table(
             document,
-            [f"目标 {n}", "表现"],
-            [[goal.get("text"), f"权重 {dash(goal.get('weight'))}"]]
-            + [[level.get("value"), level.get("text")] for level in goal.get("levels") or []]
+            [f"目标 {n}", f"{dash(goal.get('text'))}（权重 {dash(goal.get('weight'))}）"],
+            [[level.get("value"), level.get("text")] for level in goal.get("levels") or []]
             + [["评估时", goal.get("post")], ["回访时", goal.get("followup")]],
             [2.6, 12.06],
             centre=(0,),

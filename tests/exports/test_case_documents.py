@@ -174,7 +174,7 @@ def test_a_draft_note_is_not_printed_and_the_workers_are_named(app, world, case)
 def test_the_closure_report_scores_the_gas_goals(app, world, case):
     data = _download(client_of(app, world.worker), case, "case_closure").data
     goal = next(t for t in tables(data) if t[0][0] == "目标 1")
-    assert goal[1] == ["按时入睡", "权重 1"]
+    assert goal[0] == ["目标 1", "按时入睡（权重 1）"]
     assert ["+2", "很好"] in goal and ["评估时", "+1"] in goal and ["回访时", "未评"] in goal
     # weights 1 and 2 at +1 and 0: T = 50 + 10·1 / sqrt(0.7·5 + 0.3·9) = 54.0
     assert "综合 T 分数（评估时）：54.0" in body_text(data)

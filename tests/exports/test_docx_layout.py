@@ -259,6 +259,6 @@ def test_the_case_documents_print_each_steps_fields_and_the_gas_goals(built):
     assert "保护关注：是，按保护流程处理" in body_text(built["case_record"])
     closure = tables(built["case_closure"])
     goal = next(t for t in closure if t[0][0] == "目标 1")
-    assert goal[1] == ["每周在23点前入睡的晚数", "权重 2"]
+    assert goal[0] == ["目标 1", "每周在23点前入睡的晚数（权重 2）"]
     assert ["+2", "7 晚"] in goal and ["评估时", "+1"] in goal and ["回访时", "0"] in goal
     assert "综合 T 分数（评估时）：56.9" in body_text(built["case_closure"])
