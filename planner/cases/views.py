@@ -110,8 +110,13 @@ def from_follow_up(follow_up_id):
     return _opened(services.open_from_follow_up, follow_up_id, request.referrer or "/")
 
 
+HIDDEN = ("version", "action", "stamp")  # fields no input shows: the page's alert says it
+
+
 def _page(case, status=200, section=None, errors=None, form=None, message=None):
     data = services.page(current_user, case)
+    errors = errors or {}
+    message = message or next((errors[k] for k in HIDDEN if k in errors), None)
     return render(
         "cases/show.html",
         "cases/_case.html",
@@ -315,6 +320,8 @@ def review(note_id):
     except PlannerError as err:
         abort(error_status(err))
     values, errors = load_form(forms.ReviewForm())
+    if errors and note.status != "submitted":  # signed off or returned: no form to show
+        return conflict_response(url_for("cases.queue"))
     if errors:
         return _queue(422, errors, note_id)
     try:
