@@ -54,7 +54,7 @@ def _index(school, status=200, errors=None, form=None):
         cases=services.cases_of(current_user, school),
         open_fields=forms.open_fields(
             _choices(services.student_choices(current_user, school)) if writable else {},
-            services.co_worker_choices(current_user, school) if writable else {},
+            services.co_worker_choices(current_user.id, school) if writable else {},
         ),
         writable=writable,
         errors=errors or {},
@@ -127,7 +127,7 @@ def _page(case, status=200, section=None, errors=None, form=None, message=None):
         record_steps=RECORD_STEPS,
         step_fields={s: forms.step_fields(s) for s in RECORD_STEPS},
         case_fields=forms.case_fields(
-            services.co_worker_choices(current_user, case.school) if case.writable else {}
+            services.co_worker_choices(case.worker_id, case.school) if case.writable else {}
         ),
         note_fields=forms.note_fields(),
         referral_fields=forms.referral_fields(),
