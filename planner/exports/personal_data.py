@@ -2,10 +2,12 @@
 request (PIPL Art. 45): one zip holding the data as JSON and a readable Word summary.
 The file names carry the archive code, never the name."""
 
+import datetime as dt
 import io
 import json
 import zipfile
 
+from planner.cases.models import STEPS
 from planner.exports import docx_base as d
 from planner.i18n import chinese_day, local_now
 from planner.privacy import requests
@@ -104,6 +106,17 @@ def summary_docx(data: dict, agency: str) -> bytes:
             ("【安全】" if f["safeguarding"] else "") + (f["note"] or "—")
             for f in data["follow_ups"]
         ],
+    )
+    section("个案服务")
+    d.bullets(
+        document,
+        [
+            f"{c['archive_code']} · 开案 {chinese_day(dt.date.fromisoformat(c['opened_on']))}"
+            + f" · {STEPS.get(c['step'], c['step'])} · 记录 {len(c['notes'])} 条"
+            + (f" · 转介 {len(c['referrals'])} 次" if c["referrals"] else "")
+            for c in data.get("cases", [])
+        ]
+        or ["—"],
     )
     section("提到该学生的反思记录")
     d.bullets(

@@ -96,6 +96,8 @@ def day_event(day) -> Event:
 def build_calendar(sessions, days, base_url: str, cal_uid: str, name: str) -> bytes:
     """The whole VCALENDAR, with a VTIMEZONE for Asia/Shanghai. Deterministic: the same
     data gives the same bytes, so the HTTP layer can hash it for an ETag."""
+    # a line break in a program's title would break the NAME content line (a 500)
+    name = " ".join(name.splitlines())
     calendar = Calendar.new(uid=cal_uid, name=name, prodid=PRODID)
     # RFC 7986 requires VALUE=DURATION here; Calendar.new(refresh_interval=…) leaves it out.
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})

@@ -5,8 +5,10 @@ The student's row stays, so every count built on it (attendance, memberships, he
 pre/post scores) survives, and its archive code stays as the pseudonym the audit rows
 already use. Everything that names or describes the person goes: name, student number,
 birth date, gender, guardian, screening notes, open answers, the signer's name on consents,
-and every mention of the name in reflections, follow-ups, session notes and goals."""
+and every mention of the name in reflections, follow-ups, session notes and goals, and in
+the student's cases (source note, step records, case notes, goals, referrals)."""
 
+from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.db import now
 from planner.evaluation.models import GasGoal, Score
 from planner.i18n import lazy_gettext as _l
@@ -74,6 +76,7 @@ def anonymise_student(student: Student) -> None:
             GasGoal.update(
                 text=scrub(goal.text, names, code), levels=scrub(goal.levels, names, code)
             ).where(GasGoal.id == goal.id).execute()
+        _scrub_cases(student, names, code)
     GroupMember.update(screening_note="").where(GroupMember.student == student.id).execute()
     Score.update(open_answers={}).where(Score.student == student.id).execute()
     ScreeningResult.update(override_reason="").where(
@@ -93,3 +96,29 @@ def anonymise_student(student: Student) -> None:
         anonymised_at=stamp,
         version=Student.version + 1,
     ).where(Student.id == student.id).execute()
+
+
+def _scrub_cases(student: Student, names: list, code: str) -> None:
+    """Every mention of the name in the student's cases, replaced by the archive code."""
+    cases = Case.select(Case.id).where(Case.student == student.id)
+    for case in Case.select().where(Case.student == student.id):
+        Case.update(source_note=scrub(case.source_note, names, code)).where(
+            Case.id == case.id
+        ).execute()
+    for rec in CaseRecord.select().where(CaseRecord.case.in_(cases)):
+        CaseRecord.update(fields=scrub(rec.fields, names, code)).where(
+            CaseRecord.id == rec.id
+        ).execute()
+    for note in CaseNote.select().where(CaseNote.case.in_(cases)):
+        CaseNote.update(
+            note=scrub(note.note, names, code),
+            supervisor_comment=scrub(note.supervisor_comment, names, code),
+        ).where(CaseNote.id == note.id).execute()
+    for goal in CaseGoal.select().where(CaseGoal.case.in_(cases)):
+        CaseGoal.update(
+            text=scrub(goal.text, names, code), levels=scrub(goal.levels, names, code)
+        ).where(CaseGoal.id == goal.id).execute()
+    for ref in CaseReferral.select().where(CaseReferral.case.in_(cases)):
+        CaseReferral.update(
+            reason=scrub(ref.reason, names, code), outcome=scrub(ref.outcome, names, code)
+        ).where(CaseReferral.id == ref.id).execute()

@@ -12,6 +12,7 @@ from peewee import JOIN
 from planner.access import can_plan
 from planner.accounts.models import Supervision, User
 from planner.audit.models import AuditEntry, record
+from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.db import now, write_tx
 from planner.errors import CONFLICT, FORBIDDEN, PlannerError
 from planner.evaluation.models import GasGoal, Instrument, Score
@@ -320,6 +321,7 @@ def student_data(user, student: Student) -> dict:
             for f in FollowUp.select().where(FollowUp.student == student.id)
         ],
         "reflections": reflections,
+        "cases": _cases(student),
         "data_requests": [
             {
                 "kind": r.kind,
@@ -345,3 +347,54 @@ def student_data(user, student: Student) -> dict:
     with write_tx():
         record(user, "export", "student", student.id, _detail(student) + " kind=student_data")
     return data
+
+
+def _cases(student) -> list:
+    """The student's cases with every step record, goal, case note and referral (five
+    queries however many cases)."""
+    cases = list(Case.select().where(Case.student == student.id).order_by(Case.opened_on, Case.id))
+    ids = [c.id for c in cases]
+    by_case = {i: {"records": {}, "goals": [], "notes": [], "referrals": []} for i in ids}
+    for rec in CaseRecord.select().where(CaseRecord.case.in_(ids)):
+        by_case[rec.case_id]["records"][rec.step] = rec.fields
+    for g in CaseGoal.select().where(CaseGoal.case.in_(ids)).order_by(CaseGoal.order):
+        by_case[g.case_id]["goals"].append(
+            {"text": g.text, "levels": g.levels, "post": g.post, "followup": g.followup}
+        )
+    for n in CaseNote.select().where(CaseNote.case.in_(ids)).order_by(CaseNote.held_on):
+        by_case[n.case_id]["notes"].append(
+            {
+                "kind": n.kind,
+                "held_on": _day(n.held_on),
+                "minutes": n.minutes,
+                "note": n.note,
+                "status": n.status,
+                "safeguarding": n.safeguarding,
+            }
+        )
+    for r in CaseReferral.select().where(CaseReferral.case.in_(ids)).order_by(CaseReferral.id):
+        by_case[r.case_id]["referrals"].append(
+            {
+                "target": r.target,
+                "organisation": r.organisation,
+                "reason": r.reason,
+                "consent_by": r.consent_by,
+                "consent_on": _day(r.consent_on),
+                "referred_on": _day(r.referred_on),
+                "outcome": r.outcome,
+                "outcome_on": _day(r.outcome_on),
+            }
+        )
+    return [
+        {
+            "archive_code": c.archive_code,
+            "source": c.source,
+            "step": c.step,
+            "risk": c.risk,
+            "opened_on": _day(c.opened_on),
+            "closed_on": _day(c.closed_on),
+            "follow_up_on": _day(c.follow_up_on),
+            **by_case[c.id],
+        }
+        for c in cases
+    ]

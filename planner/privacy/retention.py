@@ -12,6 +12,8 @@ from peewee import Case, fn
 
 from planner.accounts.models import User
 from planner.audit.models import record
+from planner.cases.models import Case as CaseFile
+from planner.cases.models import CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.db import now, write_tx
 from planner.errors import PlannerError
 from planner.evaluation.compute import ATTENDED
@@ -140,7 +142,36 @@ def _reflections(agency_id, cutoffs, dry_run):
     ids = [r.id for r in query]
     if ids and not dry_run:
         _delete(Reflection, Reflection.id, ids)
-    return len(ids)
+    return len(ids) + _case_contents(agency_id, cutoffs["reflections"], dry_run)
+
+
+def _case_contents(agency_id, cutoff, dry_run):
+    """The contents of cases finished (closed or referred) before the reflections' cutoff:
+    step records, case notes, GAS goals and referrals go; the case row stays with its
+    archive code, step and dates, for the counts. A case with a safeguarding concern not
+    yet acknowledged keeps everything (clause 4.1). Counts the cases emptied."""
+    open_flags = CaseNote.select(CaseNote.case).where(
+        CaseNote.safeguarding & CaseNote.acknowledged_at.is_null()
+    )
+    cases = [
+        c.id
+        for c in CaseFile.select(CaseFile.id).where(
+            CaseFile.school.in_(_schools(agency_id))
+            & CaseFile.step.in_(("closed", "referred"))
+            & (CaseFile.closed_on < cutoff)
+            & CaseFile.id.not_in(open_flags)
+            & (
+                CaseFile.id.in_(CaseRecord.select(CaseRecord.case))
+                | CaseFile.id.in_(CaseNote.select(CaseNote.case))
+                | CaseFile.id.in_(CaseGoal.select(CaseGoal.case))
+                | CaseFile.id.in_(CaseReferral.select(CaseReferral.case))
+            )
+        )
+    ]
+    if cases and not dry_run:
+        for model in (CaseRecord, CaseNote, CaseGoal, CaseReferral):
+            _delete(model, model.case, cases)
+    return len(cases)
 
 
 def _follow_ups_query(agency_id, cutoff):

@@ -63,7 +63,7 @@ def seed_canary(w):
         birth_date=dt.date(2013, 5, 1),
         school_class=w.cls,
     )
-    for purpose in ("participation", "attendance", "observation", "screening"):
+    for purpose in ("participation", "attendance", "observation", "screening", "casework"):
         Consent.create(
             student=c,
             purpose=purpose,
@@ -86,11 +86,20 @@ def seed_canary(w):
                 ef.score(group, c, inst, timepoint, 3)
     ef.goal(group, c)
     sf.result(w.screen_round, c, 3, q12=1)  # a 高危 screening result (the safety item)
-    case = cf.case(w, c, step="plan", risk="high")  # and a case, with its documents
-    cf.records(case, "intake", "assessment")
-    cf.note(case, status="submitted", note=f"会谈 #{c.id}")
+    # a crisis case in 介入, with its records, a submitted note and a referral
+    case = cf.case(w, c, step="intervention", risk="high", next_review=dt.date(2026, 9, 1))
+    cf.records(case, "intake", "assessment", "plan")
+    case_note = cf.note(case, status="submitted", note=f"会谈 #{c.id}", safeguarding=True)
+    case_referral = cf.referral(case)
     return types.SimpleNamespace(
-        student=c, group=group, member=member, session=first, reflection=refl, case=case
+        student=c,
+        group=group,
+        member=member,
+        session=first,
+        reflection=refl,
+        case=case,
+        case_note=case_note,
+        case_referral=case_referral,
     )
 
 
@@ -102,7 +111,8 @@ def canary_namespace(w, c):
     ns.eval_program, ns.eval_member = c.group, c.student
     ns.refl_program, ns.refl_session, ns.refl = c.group, c.session, c.reflection
     ns.export_group, ns.export_session = c.group, c.session
-    ns.doc_case = c.case
+    ns.case, ns.case_note, ns.case_referral = c.case, c.case_note, c.case_referral
+    ns.doc_case = c.case  # its Word documents too
     return ns
 
 
@@ -148,6 +158,8 @@ def test_canary_name_reaches_nobody_outside_the_caseload(app, world, caplog):
     assert roster.status == 200 and CANARY in roster.text
     tiers = h.fetch(worker, f"/screening/{w.screen_round.id}")
     assert tiers.status == 200 and CANARY in tiers.text  # and on the screening tier list
+    case_page = h.fetch(worker, f"/cases/{c.case.id}")
+    assert case_page.status == 200 and CANARY in case_page.text  # and on the case page
 
     feed_urls = h.make_feeds([getattr(w, p) for p in PERSONAS[1:]])
     found, counts, by_design = [], {}, set()
