@@ -25,7 +25,7 @@ def view_modules() -> list:
     from planner.cases import views as cases
     from planner.curricula import views as curricula
     from planner.evaluation import views as evaluation
-    from planner.exports import template_views
+    from planner.exports import case_views, template_views
     from planner.exports import views as exports
     from planner.feeds import views as feeds
     from planner.privacy import views as privacy
@@ -68,6 +68,7 @@ def view_modules() -> list:
         appointment_views,
         exports,
         template_views,
+        case_views,
         reports,
         privacy,
         api,

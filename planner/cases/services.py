@@ -184,12 +184,12 @@ def crisis_list(user, day: dt.date | None = None) -> list:
 # ---- opening a case ---------------------------------------------------------------------
 
 
-def co_worker_choices(user, school) -> dict:
-    """{id: name} of the other workers of the school, who may be named co-worker."""
+def co_worker_choices(worker_id, school) -> dict:
+    """{id: name} of the school's workers but the case worker: who may be co-worker."""
     query = (
         User.select(User.id, User.display_name)
         .join(WorkerSchool, on=(WorkerSchool.worker == User.id))
-        .where((WorkerSchool.school == school.id) & User.active & (User.id != user.id))
+        .where((WorkerSchool.school == school.id) & User.active & (User.id != worker_id))
         .order_by(User.display_name, User.id)
     )
     return {u.id: u.display_name for u in query if u.id}
@@ -231,7 +231,7 @@ def open_case(user, school, values: dict, source: str, screening_result=None, fo
     elif student.archived or student.anonymised_at:
         errors["student_id"] = _l("该学生档案已归档，不能开案。")
     co_worker = values.get("co_worker_id")
-    if co_worker and co_worker not in co_worker_choices(user, school):
+    if co_worker and co_worker not in co_worker_choices(user.id, school):
         errors["co_worker_id"] = _l("协同社工应是本校的另一位社工。")
     _check_review(values.get("next_review"), errors, required=values["risk"] == CRISIS)
     if errors:
@@ -327,7 +327,7 @@ def update_case(user, case, values: dict) -> None:
     errors = {}
     school = School.get_by_id(case.school_id)
     co_worker = values.get("co_worker_id")
-    if co_worker and co_worker not in co_worker_choices(User.get_by_id(case.worker_id), school):
+    if co_worker and co_worker not in co_worker_choices(case.worker_id, school):
         errors["co_worker_id"] = _l("协同社工应是本校的另一位社工。")
     if values.get("next_review") != case.next_review:
         _check_review(values.get("next_review"), errors)

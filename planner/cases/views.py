@@ -54,7 +54,7 @@ def _index(school, status=200, errors=None, form=None):
         cases=services.cases_of(current_user, school),
         open_fields=forms.open_fields(
             _choices(services.student_choices(current_user, school)) if writable else {},
-            services.co_worker_choices(current_user, school) if writable else {},
+            services.co_worker_choices(current_user.id, school) if writable else {},
         ),
         writable=writable,
         errors=errors or {},
@@ -110,8 +110,13 @@ def from_follow_up(follow_up_id):
     return _opened(services.open_from_follow_up, follow_up_id, request.referrer or "/")
 
 
+HIDDEN = ("version", "action", "stamp")  # fields no input shows: the page's alert says it
+
+
 def _page(case, status=200, section=None, errors=None, form=None, message=None):
     data = services.page(current_user, case)
+    errors = errors or {}
+    message = message or next((errors[k] for k in HIDDEN if k in errors), None)
     return render(
         "cases/show.html",
         "cases/_case.html",
@@ -122,7 +127,7 @@ def _page(case, status=200, section=None, errors=None, form=None, message=None):
         record_steps=RECORD_STEPS,
         step_fields={s: forms.step_fields(s) for s in RECORD_STEPS},
         case_fields=forms.case_fields(
-            services.co_worker_choices(current_user, case.school) if case.writable else {}
+            services.co_worker_choices(case.worker_id, case.school) if case.writable else {}
         ),
         note_fields=forms.note_fields(),
         referral_fields=forms.referral_fields(),
@@ -315,6 +320,8 @@ def review(note_id):
     except PlannerError as err:
         abort(error_status(err))
     values, errors = load_form(forms.ReviewForm())
+    if errors and note.status != "submitted":  # signed off or returned: no form to show
+        return conflict_response(url_for("cases.queue"))
     if errors:
         return _queue(422, errors, note_id)
     try:

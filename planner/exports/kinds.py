@@ -5,18 +5,29 @@ entry here and its builder.
 
 Who may have which (PRIVACY_SECURITY.md §2): a teacher only the lesson plan; the documents
 that hold students' records (meeting records, evaluation reports) only the program's own
-workers and their supervisors, never an admin."""
+workers and their supervisors, never an admin; a case's documents (level CASE) only the
+case's team: its worker, co-worker and their supervisors (cases.services.case_for)."""
 
 from dataclasses import dataclass
 from typing import Callable
 
-from planner.exports import documents, evaluation_context, gather, samples, starters, summaries
+from planner.exports import (
+    case_context,
+    case_documents,
+    documents,
+    evaluation_context,
+    gather,
+    samples,
+    starters,
+    summaries,
+)
 from planner.roles import EVERYONE, STAFF, SUPERVISOR, WORKER
 
-PROGRAM, SESSION, TERM = "program", "session", "term"
+PROGRAM, SESSION, TERM, CASE = "program", "session", "term", "case"
 # MATERIALS: one per curriculum session (SessionTemplate), printed from the library and from
 # run mode; library content only, so it is in no program's list or zip.
 MATERIALS = "materials"
+LEVELS = (PROGRAM, SESSION, TERM, CASE, MATERIALS)
 GROUP, CLASSROOM = "group", "classroom"  # the curriculum kinds (planner.curricula.models.KINDS)
 PLANNED, HELD = "planned", "held"
 
@@ -26,9 +37,9 @@ class DocKind:
     key: str
     title: str  # the document's own title; also its msgid on pages
     level: str  # PROGRAM: one per program; SESSION: one per session; TERM: one per term;
-    # MATERIALS: one per curriculum session
-    gather: Callable | None  # program (and session) → context; a TERM kind's context is a
-    # report, drawn by planner.reports.docs
+    # MATERIALS: one per curriculum session; CASE: one per case (个案, standard 8.3)
+    gather: Callable | None  # program (and session), or case → context; a TERM kind's
+    # context is a report, drawn by planner.reports.docs
     build: Callable[[dict], bytes]
     holds_student_records: bool
     sample: dict  # a full context, for tests and the template preview
@@ -126,6 +137,50 @@ KINDS = {
             starters.SESSION_MATERIALS,
             STAFF,
         ),
+        DocKind(
+            "case_intake",
+            "个案接案登记表",
+            CASE,
+            case_context.case_intake,
+            case_documents.case_intake,
+            True,
+            samples.CASE_INTAKE,
+            starters.CASE_INTAKE,
+            (WORKER, SUPERVISOR),
+        ),
+        DocKind(
+            "case_plan",
+            "个案服务计划书",
+            CASE,
+            case_context.case_plan,
+            case_documents.case_plan,
+            True,
+            samples.CASE_PLAN,
+            starters.CASE_PLAN,
+            (WORKER, SUPERVISOR),
+        ),
+        DocKind(
+            "case_record",
+            "个案服务记录",
+            CASE,
+            case_context.case_record,
+            case_documents.case_record,
+            True,
+            samples.CASE_RECORD,
+            starters.CASE_RECORD,
+            (WORKER, SUPERVISOR),
+        ),
+        DocKind(
+            "case_closure",
+            "结案报告",
+            CASE,
+            case_context.case_closure,
+            case_documents.case_closure,
+            True,
+            samples.CASE_CLOSURE,
+            starters.CASE_CLOSURE,
+            (WORKER, SUPERVISOR),
+        ),
     )
 }
 
@@ -133,3 +188,8 @@ KINDS = {
 def of_program(program) -> list[DocKind]:
     """The kinds a program of its curriculum's kind has, in the order a zip holds them."""
     return [kind for kind in KINDS.values() if program.curriculum.kind in kind.programs]
+
+
+def of_case() -> list[DocKind]:
+    """The documents every case has, in the order of its steps (8.3.1–8.3.6)."""
+    return [kind for kind in KINDS.values() if kind.level == CASE]

@@ -550,3 +550,164 @@ SESSION_MATERIALS = {
         },
     ],
 }
+
+
+# The casework documents (standard 8.3.1–8.3.6): one invented case, by archive code only.
+CASE_COMMON = dict(
+    COMMON,
+    title="",
+    archive_code="SF-GA-2026-0001",
+    workers=["李社工", "张社工"],
+    case={
+        "student_code": "SF-ST-2026-0007",
+        "class_name": "7(2)班",
+        "source": "高危筛查结果",
+        "source_note": PROBE,
+        "opened_on": "2026年10月12日",
+        "closed_on": "2026年12月1日",
+        "step": "已结案",
+        "risk": "高危",
+        "next_review": "",
+        "follow_up_on": "2027年1月5日",
+        "worker": "李社工",
+        "co_worker": "张社工",
+        "consent": "已取得“个案服务”同意",
+    },
+)
+CASE_REFERRALS = [
+    {
+        "date": "2026年10月20日",
+        "target": "心理门诊",
+        "organisation": "示范区精神卫生中心",
+        "reason": "睡眠问题持续两周以上，需要专业评估",
+        "consent": "监护人和学生本人（2026年10月19日）",
+        "outcome": "已完成评估，无需药物治疗",
+        "outcome_on": "2026年11月3日",
+    }
+]
+CASE_INTAKE = dict(
+    CASE_COMMON,
+    kind="case_intake",
+    doc_title="个案接案登记表",
+    intake=[
+        {"label": "自我介绍与服务说明", "value": "介绍了学校社工的身份、保密原则及其例外。"},
+        {"label": "初步收集的信息", "value": f"近两周情绪低落，入睡困难。{PROBE}"},
+        {"label": "紧急情况及处理", "value": "无自伤计划；已告知危机求助渠道。"},
+        {"label": "接案决定", "value": "接案"},
+        {"label": "决定理由", "value": "符合学校社工服务范围，学生本人愿意接受服务。"},
+    ],
+    referrals=CASE_REFERRALS,
+)
+CASE_PLAN = dict(
+    CASE_COMMON,
+    kind="case_plan",
+    doc_title="个案服务计划书",
+    assessment=[
+        {"label": "问题及成因", "value": f"升学压力与同伴冲突叠加。{PROBE}"},
+        {"label": "环境与资源", "value": "母亲支持度高；班主任愿意配合。"},
+        {"label": "共同商定的优先事项", "value": "先改善睡眠，再处理同伴关系。"},
+    ],
+    plan=[
+        {"label": "背景与需求分析", "value": "筛查结果为高危，自述压力大。"},
+        {"label": "理论框架", "value": "认知行为理论；优势视角。"},
+        {"label": "服务目标（总目标）", "value": "恢复日常学习与生活节律。"},
+        {"label": "服务目标（具体目标）", "value": "每周至少五晚在23点前入睡。"},
+        {"label": "服务内容", "value": "个别会谈六次；家校沟通两次。"},
+        {"label": "服务方法", "value": "个案会谈、放松训练、家校合作。"},
+        {"label": "行动步骤", "value": "建立关系；认识压力；练习放松；巩固。"},
+        {"label": "进度安排", "value": "每周一次，共六周。"},
+        {"label": "评估参与者", "value": "学生本人、社工、督导。"},
+        {"label": "评估方式方法", "value": "目标达成量表（GAS）与会谈记录。"},
+    ],
+)
+CASE_RECORD = dict(
+    CASE_COMMON,
+    kind="case_record",
+    doc_title="个案服务记录",
+    totals="个案会谈 2 次，共 80 分钟；联系家庭 1 次，共 20 分钟",
+    notes=[
+        {
+            "date": "2026年10月14日",
+            "kind": "个案会谈",
+            "minutes": "40",
+            "author": "李社工",
+            "note": f"建立关系，了解压力来源。{PROBE}",
+            "safeguarding": False,
+            "status": "已签阅",
+            "comment": "关系建立顺利，注意评估自伤风险。",
+            "by": "王督导",
+            "on": "2026年10月15日",
+        },
+        {
+            "date": "2026年10月16日",
+            "kind": "联系家庭",
+            "minutes": "20",
+            "author": "李社工",
+            "note": "电话联系母亲，说明转介心理门诊的建议。",
+            "safeguarding": True,
+            "status": "待督导",
+            "comment": "",
+            "by": "",
+            "on": "",
+        },
+        {
+            "date": "2026年10月21日",
+            "kind": "个案会谈",
+            "minutes": "40",
+            "author": "张社工",
+            "note": "练习腹式呼吸放松。",
+            "safeguarding": False,
+            "status": "已签阅",
+            "comment": "",
+            "by": "王督导",
+            "on": "2026年10月22日",
+        },
+    ],
+    referrals=CASE_REFERRALS,
+)
+CASE_CLOSURE = dict(
+    CASE_COMMON,
+    kind="case_closure",
+    doc_title="结案报告",
+    services="个案会谈 6 次，共 240 分钟；联系家庭 2 次，共 40 分钟",
+    evaluation=[
+        {"label": "过程评估", "value": f"六次会谈按计划完成。{PROBE}"},
+        {"label": "结果评估", "value": "睡眠明显改善，与同伴的冲突已化解。"},
+    ],
+    gas=[
+        {
+            "text": "每周在23点前入睡的晚数",
+            "weight": "2",
+            "levels": [
+                {"value": "-2", "text": "0–1 晚"},
+                {"value": "-1", "text": "2–3 晚"},
+                {"value": "0", "text": "4–5 晚"},
+                {"value": "+1", "text": "6 晚"},
+                {"value": "+2", "text": "7 晚"},
+            ],
+            "post": "+1",
+            "followup": "0",
+        },
+        {
+            "text": "主动与同伴交流",
+            "weight": "1",
+            "levels": [
+                {"value": "-2", "text": "回避所有交流"},
+                {"value": "-1", "text": "被动回应"},
+                {"value": "0", "text": "每周主动一次"},
+                {"value": "+1", "text": "每周主动两三次"},
+                {"value": "+2", "text": "每天主动交流"},
+            ],
+            "post": "0",
+            "followup": "未评",
+        },
+    ],
+    gas_t="56.9",
+    gas_followup="",
+    closure=[
+        {"label": "服务回顾", "value": "与学生一起回顾了六周的变化。"},
+        {"label": "结案处理（情绪与关系）", "value": "提前两次会谈预告结案，学生能接受。"},
+        {"label": "结案原因", "value": "服务目标基本达成。"},
+    ],
+    referrals=CASE_REFERRALS,
+)

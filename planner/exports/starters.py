@@ -200,3 +200,91 @@ SESSION_MATERIALS = [
     ("p", "{%p endfor %}"),
     ("p", "{%p endfor %}"),
 ]
+
+CASE_HEAD = [
+    (
+        "p",
+        "个案编号：{{ archive_code }}　学生档案编号：{{ case.student_code }}　{{ case.class_name }}",
+    ),
+    (
+        "p",
+        "个案社工：{{ case.worker }}　协同社工：{{ case.co_worker }}　开案：{{ case.opened_on }}"
+        "　风险等级：{{ case.risk }}　来源：{{ case.source }}",
+    ),
+]
+CASE_REFERRALS = (
+    "t",
+    ["转介日期", "接收机构", "转介原因", "同意", "结果"],
+    "r in referrals",
+    [
+        "{{ r.date }}",
+        "{{ r.target }} {{ r.organisation }}",
+        "{{ r.reason }}",
+        "{{ r.consent }}",
+        "{{ r.outcome }} {{ r.outcome_on }}",
+    ],
+)
+
+
+def _fields(name: str) -> list:
+    return [
+        ("p", f"{{%p for item in {name} %}}"),
+        ("p", "{{ item.label }}：{{ item.value }}"),
+        ("p", "{%p endfor %}"),
+    ]
+
+
+CASE_INTAKE = [
+    *CASE_HEAD,
+    ("p", "同意情况：{{ case.consent }}"),
+    ("h", "一、接案记录"),
+    *_fields("intake"),
+    ("h", "二、转介"),
+    CASE_REFERRALS,
+]
+
+CASE_PLAN = [
+    *CASE_HEAD,
+    ("h", "一、预估"),
+    *_fields("assessment"),
+    ("h", "二、服务计划"),
+    *_fields("plan"),
+]
+
+CASE_RECORD = [
+    *CASE_HEAD,
+    ("p", "服务小结：{{ totals }}"),
+    ("h", "一、服务记录"),
+    (
+        "t",
+        ["日期", "服务方式", "时长（分钟）", "记录", "督导"],
+        "n in notes",
+        [
+            "{{ n.date }}",
+            "{{ n.kind }}",
+            "{{ n.minutes }}",
+            "{{ n.note }}",
+            "{{ n.status }} {{ n.by }} {{ n.comment }}",
+        ],
+    ),
+    ("h", "二、转介"),
+    CASE_REFERRALS,
+]
+
+CASE_CLOSURE = [
+    *CASE_HEAD,
+    ("p", "结案日期：{{ case.closed_on }}　跟进回访：{{ case.follow_up_on }}"),
+    ("h", "一、评估"),
+    *_fields("evaluation"),
+    (
+        "t",
+        ["GAS 目标", "权重", "评估时", "回访时"],
+        "g in gas",
+        ["{{ g.text }}", "{{ g.weight }}", "{{ g.post }}", "{{ g.followup }}"],
+    ),
+    ("p", "综合 T 分数：评估时 {{ gas_t }}，回访时 {{ gas_followup }}"),
+    ("h", "二、结案"),
+    *_fields("closure"),
+    ("h", "三、转介"),
+    CASE_REFERRALS,
+]

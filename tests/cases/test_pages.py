@@ -8,6 +8,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from planner.audit.models import AuditEntry
+from planner.cases.models import Case
 from planner.i18n import local_today
 from tests import factories as f
 from tests.cases import factories as cf
@@ -30,6 +31,10 @@ def test_the_co_worker_and_her_supervisor_reach_the_case(app, world):
     # her supervisor reads but doesn't write
     data = {"risk": "normal", "version": "1"}
     assert client_of(app, her_supervisor).post(f"/cases/{case.id}", data=data).status_code == 403
+    # the co-worker writes: she stays co-worker when she saves the case's settings
+    own = {"risk": "concern", "co_worker_id": str(colleague.id), "version": "1"}
+    assert client_of(app, colleague).post(f"/cases/{case.id}", data=own).status_code == 303
+    assert Case.get_by_id(case.id).co_worker_id == colleague.id
     # another worker of the same school: not hers
     assert client_of(app, stranger).get(f"/cases/{case.id}").status_code == 403
     listed = client_of(app, stranger).get(f"/schools/{world.school.id}/cases").text

@@ -49,6 +49,10 @@ SECTIONS = {  # the Heading 1 texts of each document, in order
     ],
     "term_stats": ["一、总体情况", "二、分学校统计"],
     "session_materials": ["生命价值拍卖清单", "情绪词卡"],  # one heading per material
+    "case_intake": ["一、接案过程", "二、接案决定", "三、转介"],
+    "case_plan": ["一、预估", "二、服务计划", "三、审批意见"],
+    "case_record": ["一、服务记录一览", "二、服务记录内容", "三、转介"],
+    "case_closure": ["一、评估", "二、结案", "三、转介"],
 }
 
 
@@ -232,3 +236,30 @@ def test_builders_do_not_change_their_context():
         ctx = copy.deepcopy(DOCS[kind].sample)
         DOCS[kind].build(ctx)
         assert ctx == DOCS[kind].sample
+
+
+def test_the_case_documents_print_each_steps_fields_and_the_gas_goals(built):
+    plan = body_text(built["case_plan"])
+    for item in DOCS["case_plan"].sample["assessment"] + DOCS["case_plan"].sample["plan"]:
+        assert item["label"] in plan and item["value"] in plan
+    assert headings(built["case_plan"], "Heading 2")[:2] == [
+        "（一）背景与需求分析",
+        "（二）理论框架",
+    ]
+    intake = body_text(built["case_intake"])
+    assert "接案决定：接案" in intake and "已取得“个案服务”同意" in intake
+    assert "SF-ST-2026-0007" in intake and "7(2)班" in intake
+    record = tables(built["case_record"])
+    listed = next(t for t in record if t[0][0] == "序号")
+    assert listed[1:] == [
+        ["1", "2026年10月14日", "个案会谈", "40", "李社工", "已签阅"],
+        ["2", "2026年10月16日", "联系家庭", "20", "李社工", "待督导"],
+        ["3", "2026年10月21日", "个案会谈", "40", "张社工", "已签阅"],
+    ]
+    assert headings(built["case_record"], "Heading 2")[1] == "（二）2026年10月16日　联系家庭"
+    assert "保护关注：是，按保护流程处理" in body_text(built["case_record"])
+    closure = tables(built["case_closure"])
+    goal = next(t for t in closure if t[0][0] == "目标 1")
+    assert goal[0] == ["目标 1", "每周在23点前入睡的晚数（权重 2）"]
+    assert ["+2", "7 晚"] in goal and ["评估时", "+1"] in goal and ["回访时", "0"] in goal
+    assert "综合 T 分数（评估时）：56.9" in body_text(built["case_closure"])

@@ -6,13 +6,15 @@ import pytest
 
 from planner.exports import jobs
 from planner.exports.kinds import (
+    CASE,
     HELD,
     KINDS,
+    LEVELS,
     MATERIALS,
     PLANNED,
-    PROGRAM,
     SESSION,
     TERM,
+    of_case,
     of_program,
 )
 from planner.roles import ADMIN, ALL_ROLES, TEACHER
@@ -26,7 +28,7 @@ def test_each_entry_is_whole(key):
     kind = KINDS[key]
     assert kind.key == key and kind.sample["kind"] == key
     assert kind.title == kind.sample["doc_title"]
-    assert kind.level in (PROGRAM, SESSION, TERM, MATERIALS)
+    assert kind.level in LEVELS
     assert set(kind.roles) <= set(ALL_ROLES) and kind.roles
     assert kind.starter, "admins need a template to start from"
     if kind.level == TERM:
@@ -34,6 +36,8 @@ def test_each_entry_is_whole(key):
     elif kind.level == MATERIALS:  # a curriculum session's: in no program's list or zip
         assert callable(kind.gather) and kind.programs == () and kind.sessions == ""
         assert not kind.holds_student_records
+    elif kind.level == CASE:  # one per case, of no program
+        assert callable(kind.gather) and kind.programs == () and kind.sessions == ""
     else:
         assert callable(kind.gather) and set(kind.programs) <= {"group", "classroom"}
         assert kind.programs, "a program or session document belongs to some program"
@@ -43,7 +47,9 @@ def test_each_entry_is_whole(key):
 
 def test_documents_holding_records_are_closed_to_admins_and_teachers():
     holding = [k for k in KINDS.values() if k.holds_student_records]
-    assert {k.key for k in holding} == {"meeting_record", "evaluation_report"}
+    assert {k.key for k in holding} == {"meeting_record", "evaluation_report"} | {
+        k.key for k in of_case()
+    }
     assert all(ADMIN not in k.roles and TEACHER not in k.roles for k in holding)
     assert [k.key for k in KINDS.values() if TEACHER in k.roles] == ["lesson_plan"]
 
@@ -59,6 +65,8 @@ def test_a_programs_kinds_and_a_users_follow_from_the_entries(world):
     )
     assert jobs.kinds_of(lessons) == ("lesson_plan", "session_plan")
     assert [k.key for k in of_program(lessons)] == list(jobs.kinds_of(lessons))
+    # a case's documents belong to no program, and are never in a program's zip
+    assert not {k.key for k in of_case()} & set(jobs.kinds_of(group.program))
     assert jobs.kinds_for(world.worker, group.program) == jobs.kinds_of(group.program)
     assert jobs.kinds_for(world.admin, group.program) == ("group_plan", "session_plan")
     assert jobs.kinds_for(world.teacher, lessons) == ("lesson_plan",)
@@ -68,3 +76,13 @@ def test_a_programs_kinds_and_a_users_follow_from_the_entries(world):
     sessions = jobs.gather.sessions_of(group.program)
     assert len(planned) == len([s for s in sessions if s.status != "cancelled"]) < len(sessions)
     assert {d.session.id for d in held} == jobs.held_session_ids(group.program)
+
+
+def test_every_case_has_the_four_casework_documents_in_the_order_of_its_steps():
+    assert [(k.key, k.title) for k in of_case()] == [
+        ("case_intake", "个案接案登记表"),
+        ("case_plan", "个案服务计划书"),
+        ("case_record", "个案服务记录"),
+        ("case_closure", "结案报告"),
+    ]
+    assert all(set(k.roles) == {"worker", "supervisor"} for k in of_case())

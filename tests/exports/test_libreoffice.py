@@ -47,6 +47,10 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
         "情绪词卡",
         "告诉老师",
     ],
+    "case_intake": ["接案过程", "接案决定", "转介", "SF-ST-2026-0007", "心理门诊"],
+    "case_plan": ["预估", "服务计划", "评估方式方法", "审批意见", "先改善睡眠，再处理同伴关系。"],
+    "case_record": ["服务记录一览", "服务记录内容", "联系家庭", "王督导", "转介"],
+    "case_closure": ["评估", "目标达成量表（GAS）", "7 晚", "结案", "服务目标基本达成。"],
 }
 
 

@@ -71,7 +71,48 @@ KEYS = {
     },
     "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
     "session_materials": {"curriculum_title", "session_title", "materials"},
+    "case_intake": {"case", "intake", "referrals"},
+    "case_plan": {"case", "assessment", "plan"},
+    "case_record": {"case", "totals", "notes", "referrals"},
+    "case_closure": {
+        "case",
+        "services",
+        "evaluation",
+        "gas",
+        "gas_t",
+        "gas_followup",
+        "closure",
+        "referrals",
+    },
 }
+CASE = {
+    "student_code",
+    "class_name",
+    "source",
+    "source_note",
+    "opened_on",
+    "closed_on",
+    "step",
+    "risk",
+    "next_review",
+    "follow_up_on",
+    "worker",
+    "co_worker",
+    "consent",
+}
+NOTE = {
+    "date",
+    "kind",
+    "minutes",
+    "author",
+    "note",
+    "safeguarding",
+    "status",
+    "comment",
+    "by",
+    "on",
+}
+REFERRAL = {"date", "target", "organisation", "reason", "consent", "outcome", "outcome_on"}
 SESSION = {
     "seq",
     "title",
@@ -137,3 +178,19 @@ def test_nested_shapes_of_the_reports():
     record = DOCS["meeting_record"].sample
     assert set(record["supervision"]) == {"status", "comment", "by", "on"}
     assert all(set(f) == {"who", "note", "safeguarding"} for f in record["follow_ups"])
+
+
+def test_nested_shapes_of_the_case_documents():
+    keys = [k for k in DOCS if k.startswith("case_")]
+    assert keys == ["case_intake", "case_plan", "case_record", "case_closure"]
+    assert set(KEYS) >= set(keys)
+    for key in keys:
+        sample = DOCS[key].sample
+        assert set(sample["case"]) == CASE
+        assert all(set(r) == REFERRAL for r in sample.get("referrals", []))
+        for name in ("intake", "assessment", "plan", "evaluation", "closure"):
+            assert all(set(item) == {"label", "value"} for item in sample.get(name, []))
+    assert all(set(n) == NOTE for n in DOCS["case_record"].sample["notes"])
+    for goal in DOCS["case_closure"].sample["gas"]:
+        assert set(goal) == {"text", "weight", "levels", "post", "followup"}
+        assert [level["value"] for level in goal["levels"]] == ["-2", "-1", "0", "+1", "+2"]

@@ -387,7 +387,28 @@ def _reset_button(client, w):
     return client.get(f"/admin/users/{w.enrolled.id}/edit").get_data(as_text=True)
 
 
+def _case_round(client, w):
+    """The 高危 result the matrix opens a case from is in a round of its own."""
+    return client.get(f"/screening/{w.case_round.id}").get_data(as_text=True)
+
+
+def _case_draft_note(client, w):
+    """The matrix's case note is submitted: a draft of the worker's has the edit form."""
+    from tests.cases import factories as cf
+
+    cf.note(w.case, w.worker, note="草稿")
+    return client.get(f"/cases/{w.case.id}").get_data(as_text=True)
+
+
+def _case_follow_up(client, w):
+    refl = w.case_follow_up.reflection
+    return client.get(f"/sessions/{refl.session_id}/reflection").get_data(as_text=True)
+
+
 PRELUDES = {
+    "cases.from_screening": _case_round,
+    "cases.note_edit": _case_draft_note,
+    "cases.from_follow_up": _case_follow_up,
     "second_factor.disable": _own_second_factor,
     "second_factor.regenerate": _own_second_factor,
     "second_factor.reset": _reset_button,

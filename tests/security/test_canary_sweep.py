@@ -15,6 +15,7 @@ import pytest
 from planner.runs.models import SessionRecord
 from planner.students.models import Consent, GroupMember, Student
 from tests.access import PERSONAS
+from tests.cases import factories as cf
 from tests.evaluation import factories as ef
 from tests.reflections import factories as rf
 from tests.screening import factories as sf
@@ -63,7 +64,7 @@ def seed_canary(w):
         birth_date=dt.date(2013, 5, 1),
         school_class=w.cls,
     )
-    for purpose in ("participation", "attendance", "observation", "screening"):
+    for purpose in ("participation", "attendance", "observation", "screening", "casework"):
         Consent.create(
             student=c,
             purpose=purpose,
@@ -89,8 +90,21 @@ def seed_canary(w):
     # an urgent 社工信箱 letter and a consultation naming the canary (planner/service/)
     letter = vf.letter(w, urgent=True, student=c, text=f"{CANARY}的来信")
     vf.consultation(w, kind="student", student=c, note=f"与{CANARY}会谈")
+    # a crisis case in 介入, with its records, a submitted note and a referral
+    case = cf.case(w, c, step="intervention", risk="high", next_review=dt.date(2026, 9, 1))
+    cf.records(case, "intake", "assessment", "plan")
+    case_note = cf.note(case, status="submitted", note=f"会谈 #{c.id}", safeguarding=True)
+    case_referral = cf.referral(case)
     return types.SimpleNamespace(
-        student=c, group=group, member=member, session=first, reflection=refl, letter=letter
+        student=c,
+        group=group,
+        member=member,
+        session=first,
+        reflection=refl,
+        letter=letter,
+        case=case,
+        case_note=case_note,
+        case_referral=case_referral,
     )
 
 
@@ -103,6 +117,8 @@ def canary_namespace(w, c):
     ns.refl_program, ns.refl_session, ns.refl = c.group, c.session, c.reflection
     ns.export_group, ns.export_session = c.group, c.session
     ns.letter = c.letter
+    ns.case, ns.case_note, ns.case_referral = c.case, c.case_note, c.case_referral
+    ns.doc_case = c.case  # its Word documents too
     return ns
 
 
@@ -148,6 +164,8 @@ def test_canary_name_reaches_nobody_outside_the_caseload(app, world, caplog):
     assert roster.status == 200 and CANARY in roster.text
     tiers = h.fetch(worker, f"/screening/{w.screen_round.id}")
     assert tiers.status == 200 and CANARY in tiers.text  # and on the screening tier list
+    case_page = h.fetch(worker, f"/cases/{c.case.id}")
+    assert case_page.status == 200 and CANARY in case_page.text  # and on the case page
 
     feed_urls = h.make_feeds([getattr(w, p) for p in PERSONAS[1:]])
     found, counts, by_design = [], {}, set()

@@ -17,6 +17,7 @@ from peewee import CharField, TextField
 
 from planner.accounts.models import User
 from planner.calendars.models import CalendarDay
+from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.curricula.models import Activity, Curriculum, SessionTemplate
 from planner.db import JSONText
 from planner.evaluation.models import (
@@ -120,6 +121,11 @@ FIELDS = {
     SessionRecord: ["notes"],
     Reflection: ["answers", "details", "supervisor_comment"],
     FollowUp: ["note"],
+    Case: ["source_note"],
+    CaseRecord: ["fields"],
+    CaseGoal: ["text", "levels"],
+    CaseNote: ["note", "supervisor_comment"],
+    CaseReferral: ["organisation", "reason", "outcome"],
     FeedToken: ["label"],
     DocTemplate: ["filename"],
     Letter: ["text"],
@@ -209,6 +215,9 @@ def more_records(w):
     ScheduleChange.create(
         program=w.program, user=w.worker, kind="cancel", description="d", before=[]
     )
+    # the case's GAS goal and a comment on its note (tests/access/cases.py made the rest)
+    CaseGoal.create(case=w.case, order=1, text="g", levels=["l"] * 5, post=1)
+    CaseNote.update(supervisor_comment="c").where(CaseNote.id == w.case_note.id).execute()
 
 
 def inject(injector):
