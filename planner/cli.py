@@ -139,49 +139,104 @@ def _curricula_dir(directory):
 
 @content_cli.command("check")
 @click.option("--dir", "directory", default=None, help="default: content/curricula")
-def content_check_cmd(directory):
-    """Lint the library: schema, minutes per period, 8.3.3 fields, group stages."""
-    from planner.curricula.content import load_library
+@click.option(
+    "--quality/--no-quality",
+    default=False,
+    help="also apply the quality rules 1–6 (content/FORMAT.md)",
+)
+def content_check_cmd(directory, quality):
+    """Lint the library: schema, minutes per period, 8.3.3 fields, group stages, the
+    materials in content/materials and the quality rules (slack, evaluation time, debriefs,
+    links, repeats, disclosure wording)."""
+    from planner.curricula.content import load_content
 
-    items, problems = load_library(_curricula_dir(directory))
-    for problem in problems:
+    lib = load_content(_curricula_dir(directory), quality=quality)
+    for problem in lib.problems:
         click.echo(str(problem), err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
-    click.echo(f"ok: {len(items)} curricula")
+    if lib.problems:
+        raise click.ClickException(f"{len(lib.problems)} problem(s); nothing was imported")
+    click.echo(f"ok: {len(lib.curricula)} curricula, {len(lib.materials)} materials")
 
 
 @content_cli.command("import")
 @click.option("--dir", "directory", default=None, help="default: content/curricula")
-@click.option("--if-empty", is_flag=True, help="only when the library is empty (make run)")
+@click.option("--if-empty", is_flag=True, help="only when the library is empty")
 def content_import_cmd(directory, if_empty):
-    """Upsert the library by slug and version, all or nothing."""
-    from planner.curricula.content import load_library
+    """Bring the library in, all or nothing: new curricula and materials are added, changed
+    ones updated; a published version a program uses is never changed in place (the changed
+    file becomes a new version and programs keep theirs)."""
+    from planner.curricula.content import load_content
     from planner.curricula.models import Curriculum
-    from planner.curricula.services import import_library
+    from planner.curricula.services import import_library, import_materials
+    from planner.db import write_tx
 
     with database.connection_context():
         if if_empty and Curriculum.select().exists():
             click.echo("library already loaded")
             return
-        items, problems = load_library(_curricula_dir(directory))
-        for problem in problems:
+        lib = load_content(_curricula_dir(directory), quality=False)
+        for problem in lib.problems:
             click.echo(str(problem), err=True)
-        if problems:
-            raise click.ClickException(f"{len(problems)} problem(s); nothing was imported")
-        counts = import_library(items)
+        if lib.problems:
+            raise click.ClickException(f"{len(lib.problems)} problem(s); nothing was imported")
+        with write_tx():
+            materials = import_materials(lib.materials)
+            counts = import_library(lib.curricula)
     click.echo("imported: {created} new, {updated} updated, {unchanged} unchanged".format(**counts))
+    click.echo(
+        "materials: {created} new, {updated} updated, {unchanged} unchanged".format(**materials)
+    )
 
 
 @content_cli.command("export")
 @click.option("--dir", "directory", default=None, help="default: content/curricula")
 def content_export_cmd(directory):
-    """Write the shared library from the database back to files."""
-    from planner.curricula.services import export_library
+    """Write the shared library (curricula and materials) from the database back to files."""
+    from planner.curricula.services import export_library, export_materials
 
+    curricula_dir = _curricula_dir(directory)
     with database.connection_context():
-        written = export_library(_curricula_dir(directory))
-    click.echo(f"wrote {len(written)} files")
+        written = export_library(curricula_dir)
+        materials = export_materials(
+            os.path.join(os.path.dirname(os.path.abspath(curricula_dir)), "materials")
+        )
+    click.echo(f"wrote {len(written)} files, {len(materials)} materials")
+
+
+@content_cli.command("format")
+@click.option("--dir", "directory", default=None, help="default: content/curricula")
+def content_format_cmd(directory):
+    """Rewrite valid curriculum and material files in the canonical layout `content export`
+    writes (so an import then export round-trips byte for byte). No database needed."""
+    from planner.curricula.content import dump, load_file, load_material
+    from planner.curricula.services import MATERIAL_FIELDS, canonical
+
+    curricula_dir = _curricula_dir(directory)
+    materials_dir = os.path.join(os.path.dirname(os.path.abspath(curricula_dir)), "materials")
+    changed = 0
+    for folder, loader, shape in (
+        (curricula_dir, load_file, canonical),
+        (materials_dir, load_material, lambda d: {f: d[f] for f in MATERIAL_FIELDS}),
+    ):
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".yaml"):
+                continue
+            path = os.path.join(folder, name)
+            data, problems = loader(path)
+            for problem in problems:
+                click.echo(str(problem), err=True)
+            if data is None:
+                continue
+            text = dump(shape(data))
+            with open(path, encoding="utf-8") as fh:
+                if fh.read() == text:
+                    continue
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            changed += 1
+    click.echo(f"reformatted {changed} files")
 
 
 @planner_cli.command("feed-url")

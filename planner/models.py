@@ -4,7 +4,7 @@ from planner.accounts.models import RecoveryCode, Supervision, TeacherClass, Use
 from planner.api.models import ApiToken
 from planner.audit.models import AuditEntry
 from planner.calendars.models import BellPeriod, CalendarDay
-from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate
+from planner.curricula.models import Activity, Curriculum, DraftEditor, Material, SessionTemplate
 from planner.evaluation.models import GasGoal, Instrument, ProgramEvaluation, Score
 from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
@@ -47,6 +47,7 @@ MODELS = [
     SessionTemplate,
     Activity,
     DraftEditor,
+    Material,
     BellPeriod,
     CalendarDay,
     Program,

@@ -1,4 +1,5 @@
-"""content/curricula/*.yaml ⇄ database: check (with file and line), import, export."""
+"""content/curricula/*.yaml and content/materials/*.yaml ⇄ database: check (with file and
+line), import, export."""
 
 import os
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 import yaml
 from marshmallow import ValidationError
 
-from planner.curricula.schemas import CurriculumSchema, flatten
+from planner.curricula.schemas import CurriculumSchema, MaterialSchema, flatten
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -86,16 +87,16 @@ def load_file(path: str):
     return load_yaml(path, CurriculumSchema())
 
 
-def load_library(directory: str):
+def load_library(directory: str, loader=load_file):
     """([data], [Problem]) for every *.yaml under directory; duplicates are problems."""
     items, problems, seen = [], [], {}
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".yaml"):
             continue
-        data, found = load_file(os.path.join(directory, name))
+        data, found = loader(os.path.join(directory, name))
         problems.extend(found)
         if data:
-            key = (data["slug"], data["version"])
+            key = (data["slug"], data.get("version"))
             if key in seen:
                 problems.append(
                     Problem(name, None, "slug", f"slug and version also used by {seen[key]}")
@@ -103,6 +104,78 @@ def load_library(directory: str):
             seen[key] = name
             items.append(data)
     return items, problems
+
+
+def load_material(path: str):
+    """(validated data or None, [Problem]) for one content/materials file."""
+    return load_yaml(path, MaterialSchema(), "material")
+
+
+def load_materials(directory: str):
+    """([material data], [Problem]) for content/materials (none when the folder is absent)."""
+    if not os.path.isdir(directory):
+        return [], []
+    return load_library(directory, load_material)
+
+
+def instrument_slugs(directory: str) -> set[str]:
+    """The slugs of the instrument files in content/instruments (for link checks only; the
+    instruments themselves are validated and loaded by `flask planner instruments`)."""
+    if not os.path.isdir(directory):
+        return set()
+    slugs = set()
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".yaml"):
+            with open(os.path.join(directory, name), encoding="utf-8") as fh:
+                try:
+                    data = yaml.safe_load(fh)
+                except yaml.YAMLError:
+                    continue
+            if isinstance(data, dict) and isinstance(data.get("slug"), str):
+                slugs.add(data["slug"])
+    return slugs
+
+
+@dataclass
+class Library:
+    """Everything `content check` and `content import` read from content/."""
+
+    curricula: list
+    materials: list
+    instruments: set
+    problems: list
+
+
+def load_content(curricula_dir: str, materials_dir=None, instruments_dir=None, quality=True):
+    """The whole library: curricula, materials, instrument slugs, and every problem,
+    including the library-wide quality rules (links, repeats) from planner.curricula.rules."""
+    from planner.curricula.rules import check_library
+
+    root = os.path.dirname(os.path.abspath(curricula_dir))
+    materials_dir = materials_dir or os.path.join(root, "materials")
+    instruments_dir = instruments_dir or os.path.join(root, "instruments")
+    curricula, problems = load_library(curricula_dir)
+    materials, found = load_materials(materials_dir)
+    problems += found
+    instruments = instrument_slugs(instruments_dir)
+    trees: dict = {}
+    for data, path, message in check_library(
+        curricula, {m["slug"] for m in materials}, instruments, quality
+    ):
+        name = _file_of(curricula_dir, data)
+        if name not in trees:
+            with open(os.path.join(curricula_dir, name), encoding="utf-8") as fh:
+                trees[name] = yaml.compose(fh.read())
+        problems.append(Problem(name, _line_of(trees[name], path), _field_name(path), str(message)))
+    return Library(curricula, materials, instruments, problems)
+
+
+def _file_of(directory: str, data: dict) -> str:
+    name = f"{data['slug']}.yaml"
+    versioned = f"{data['slug']}.v{data['version']}.yaml"
+    if os.path.exists(os.path.join(directory, versioned)):
+        return versioned
+    return name
 
 
 class _Dumper(yaml.SafeDumper):

@@ -27,6 +27,24 @@ GRADE_BANDS = {
     "高中": (10, 12),
 }
 PHASES = ["导入", "主体", "练习", "总结"]
+# issue 15: who a curriculum is for, and Taicang's three tiers of service.
+AUDIENCES = {"students": _l("学生"), "parents": _l("家长课堂"), "teachers": _l("教师工作坊")}
+TIERS = ["基础类", "拓展类", "特需类"]
+COLLECTS = {"posttest": _l("后测"), "questionnaire": _l("问卷"), "satisfaction": _l("满意度")}
+MATERIAL_KINDS = {
+    "worksheet": _l("练习单"),
+    "cards": _l("卡片"),
+    "script": _l("讲稿/脚本"),
+    "roleplay": _l("情景卡"),
+    "handout": _l("资料页"),
+    "letter": _l("家长信/告知书"),
+}
+MATERIAL_AUDIENCES = {
+    "students": _l("学生"),
+    "parents": _l("家长"),
+    "teachers": _l("教师"),
+    "worker": _l("社工"),
+}
 SENSITIVITY = {  # a session's sensitive-topic flags (templates/curricula/_sensitivity.html)
     "puberty": _l("青春期话题"),
     "grief": _l("哀伤与丧失"),
@@ -58,6 +76,9 @@ DOMAIN_WORDS = [
     _l("转折期"),
     _l("成熟期"),
     _l("结束期"),
+    _l("基础类"),
+    _l("拓展类"),
+    _l("特需类"),
 ]
 
 
@@ -70,12 +91,15 @@ class Curriculum(BaseModel):
     kind = CharField(max_length=12)
     title = CharField(max_length=60)
     theme = CharField(max_length=20)
-    grade_band = CharField(max_length=10)
+    audience = CharField(max_length=12, default="students")
+    tier = CharField(max_length=8, default="基础类")
+    grade_band = CharField(max_length=10)  # "" for a parents' or teachers' curriculum
     grades = JSONText()
     grade_tags = CharField(max_length=40, default="")  # ",7,8," so a grade filter is a LIKE
     period_minutes = IntegerField()
     summary = TextField(default="")
     plan = JSONText()
+    instruments = JSONText(default=list)  # slugs of the instruments measuring its goals
     # None = the shared starter library; otherwise the agency that made this fork/version.
     agency = ForeignKeyField(Agency, null=True, backref="curricula", on_delete="RESTRICT")
     forked_from = ForeignKeyField("self", null=True, backref="forks", on_delete="SET NULL")
@@ -96,6 +120,10 @@ class Curriculum(BaseModel):
     def is_group(self):
         return self.kind == "group"
 
+    @property
+    def audience_label(self):
+        return AUDIENCES.get(self.audience, self.audience)
+
 
 def grade_tags(grades) -> str:
     """[7, 8] → ',7,8,'."""
@@ -111,7 +139,8 @@ class SessionTemplate(BaseModel):
     stage = CharField(max_length=10, null=True)  # planned 小组阶段 (groups only)
     objectives = JSONText()  # {"knowledge": …, "skill": …, "attitude": …}
     key_messages = JSONText()
-    materials = JSONText()
+    materials = JSONText()  # strings and {"ref": material slug}
+    changes_room = BooleanField(default=False)  # the class moves rooms: 5 minutes of slack
     preparation = TextField(default="")
     home_link = TextField(default="")
     sensitivity = JSONText()
@@ -134,6 +163,7 @@ class Activity(BaseModel):
     steps = JSONText()
     materials = JSONText()
     debrief = JSONText()
+    collects = JSONText(default=list)  # posttest | questionnaire | satisfaction
 
     class Meta:
         indexes = ((("session", "order"), True),)
@@ -152,3 +182,20 @@ class DraftEditor(BaseModel):
     class Meta:
         table_name = "draft_editor"
         indexes = ((("curriculum", "user"), True),)
+
+
+class Material(BaseModel):
+    """A printable material (练习单, 卡片, 讲稿, 情景卡, 资料页, 家长信) from
+    content/materials/<slug>.yaml, referenced by sessions and activities as {ref: slug}.
+    Part of the shared library: it holds no student data."""
+
+    slug = CharField(max_length=80, unique=True)
+    title = CharField(max_length=60)
+    kind = CharField(max_length=12)
+    audience = CharField(max_length=12)
+    blocks = JSONText()
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def kind_label(self):
+        return MATERIAL_KINDS.get(self.kind, self.kind)

@@ -7,7 +7,14 @@ from peewee import JOIN, fn, prefetch
 from planner.access import programs_query
 from planner.accounts.models import User
 from planner.curricula.content import dump
-from planner.curricula.models import Activity, Curriculum, DraftEditor, SessionTemplate, grade_tags
+from planner.curricula.models import (
+    Activity,
+    Curriculum,
+    DraftEditor,
+    Material,
+    SessionTemplate,
+    grade_tags,
+)
 from planner.db import now, write_tx
 
 TOP_FIELDS = [
@@ -15,13 +22,17 @@ TOP_FIELDS = [
     "version",
     "status",
     "kind",
+    "audience",
+    "tier",
     "title",
     "theme",
     "grade_band",
     "grades",
     "period_minutes",
     "summary",
+    "instruments",
 ]
+GRADED = ("grade_band", "grades")  # a students' curriculum only
 SESSION_FIELDS = [
     "title",
     "objectives",
@@ -164,36 +175,78 @@ def session_minutes(session) -> int:
 # ---- conversion ------------------------------------------------------------------------
 
 
+TOP_DEFAULTS = {"audience": "students", "tier": "基础类", "instruments": []}
+
+
+def _plan(plan: dict) -> dict:
+    """The plan without empty optional fields; grade_notes keyed by integer grade (JSON
+    stores the keys as strings)."""
+    out = {k: v for k, v in plan.items() if v is not None}
+    if "grade_notes" in out:
+        out["grade_notes"] = {
+            int(g): note
+            for g, note in sorted(out["grade_notes"].items(), key=lambda kv: int(kv[0]))
+        }
+    return out
+
+
+def _top(get) -> dict:
+    out = {f: get(f) for f in TOP_FIELDS}
+    if out["audience"] != "students":  # parents and teachers have no grade band
+        for f in GRADED:
+            out.pop(f)
+    return out
+
+
+def _session(get, activities) -> dict:
+    item = {"seq": get("seq"), "title": get("title")}
+    if get("stage"):
+        item["stage"] = get("stage")
+    item.update({f: get(f) for f in SESSION_FIELDS[1:]})
+    if get("changes_room"):
+        item["changes_room"] = True
+    item["activities"] = []
+    for get_a in activities:
+        activity = {f: get_a(f) for f in ACTIVITY_FIELDS}
+        if get_a("collects"):
+            activity["collects"] = list(get_a("collects"))
+        item["activities"].append(activity)
+    return item
+
+
 def to_data(curriculum) -> dict:
     """A curriculum (with sessions prefetched) as the content-file dict, canonical order."""
-    data = {f: getattr(curriculum, f) for f in TOP_FIELDS}
-    data["plan"] = {k: v for k, v in curriculum.plan.items() if v is not None}
-    data["sessions"] = []
-    for session in curriculum.sessions:
-        item = {"seq": session.seq, "title": session.title}
-        if session.stage:
-            item["stage"] = session.stage
-        item.update({f: getattr(session, f) for f in SESSION_FIELDS[1:]})
-        item["activities"] = [
-            {f: getattr(a, f) for f in ACTIVITY_FIELDS} for a in session.activities
-        ]
-        data["sessions"].append(item)
+    data = _top(lambda f: getattr(curriculum, f))
+    data["plan"] = _plan(curriculum.plan)
+    data["sessions"] = [
+        _session(
+            lambda f, s=session: getattr(s, f),
+            [lambda f, a=a: getattr(a, f) for a in session.activities],
+        )
+        for session in curriculum.sessions
+    ]
     return data
 
 
 def canonical(loaded: dict) -> dict:
-    """Validated data in canonical form (schema order, no empty optional group fields)."""
-    out = {f: loaded[f] for f in TOP_FIELDS}
-    out["plan"] = {k: v for k, v in loaded["plan"].items() if v is not None}
-    out["sessions"] = []
-    for s in loaded["sessions"]:
-        item = {"seq": s["seq"], "title": s["title"]}
-        if s.get("stage"):
-            item["stage"] = s["stage"]
-        item.update({f: s[f] for f in SESSION_FIELDS[1:]})
-        item["activities"] = [{f: a[f] for f in ACTIVITY_FIELDS} for a in s["activities"]]
-        out["sessions"].append(item)
+    """Validated data in canonical form (schema order, no empty optional fields)."""
+    out = _top(lambda f: loaded.get(f, TOP_DEFAULTS.get(f)))
+    out["plan"] = _plan(loaded["plan"])
+    out["sessions"] = [
+        _session(
+            lambda f, s=s: s.get(f),
+            [lambda f, a=a: a.get(f) for a in s["activities"]],
+        )
+        for s in loaded["sessions"]
+    ]
     return out
+
+
+def _row_values(data: dict) -> dict:
+    """A canonical curriculum's own columns (grade_band "" and grades [] for parents and
+    teachers, who have no grade band)."""
+    values = {f: data.get(f, "" if f == "grade_band" else []) for f in TOP_FIELDS}
+    return dict(values, plan=data["plan"], grade_tags=grade_tags(values["grades"]))
 
 
 def _write_children(curriculum, sessions) -> None:
@@ -202,11 +255,17 @@ def _write_children(curriculum, sessions) -> None:
             curriculum=curriculum,
             seq=s["seq"],
             stage=s.get("stage"),
+            changes_room=bool(s.get("changes_room")),
             **{f: s[f] for f in SESSION_FIELDS},
         )
         Activity.insert_many(
             [
-                dict(session=row.id, order=i + 1, **{f: a[f] for f in ACTIVITY_FIELDS})
+                dict(
+                    session=row.id,
+                    order=i + 1,
+                    collects=a.get("collects") or [],
+                    **{f: a[f] for f in ACTIVITY_FIELDS},
+                )
                 for i, a in enumerate(s["activities"])
             ]
         ).execute()
@@ -216,9 +275,7 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
     """Insert one curriculum with its sessions and activities (caller holds the transaction)."""
     data = canonical(data)
     curriculum = Curriculum.create(
-        **{f: data[f] for f in TOP_FIELDS},
-        plan=data["plan"],
-        grade_tags=grade_tags(data["grades"]),
+        **_row_values(data),
         agency=agency_id,
         created_by=user_id,
         forked_from=forked_from,
@@ -245,9 +302,7 @@ def import_library(items: list[dict]) -> dict:
                 counts["unchanged"] += 1
             else:
                 Curriculum.update(
-                    **{f: data[f] for f in TOP_FIELDS},
-                    plan=data["plan"],
-                    grade_tags=grade_tags(data["grades"]),
+                    **_row_values(data),
                     updated_at=now(),
                     edit_version=Curriculum.edit_version + 1,
                 ).where(Curriculum.id == current.id).execute()
@@ -272,3 +327,57 @@ def export_library(directory: str, shared_only: bool = True) -> list[str]:
             fh.write(dump(to_data(c)))
         written.append(name)
     return written
+
+
+# ---- materials (content/materials) -------------------------------------------------------
+
+MATERIAL_FIELDS = ["slug", "title", "kind", "audience", "blocks"]
+
+
+def material_data(material) -> dict:
+    return {f: getattr(material, f) for f in MATERIAL_FIELDS}
+
+
+def import_materials(items: list[dict]) -> dict:
+    """Upsert printable materials by slug (caller may hold the transaction). A material has
+    no versions: it is printed as it is now, and holds no student data."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    existing = {m.slug: m for m in Material.select()}
+    with write_tx():
+        for data in items:
+            data = {f: data[f] for f in MATERIAL_FIELDS}
+            current = existing.get(data["slug"])
+            if current is None:
+                Material.create(**data)
+                counts["created"] += 1
+            elif material_data(current) == data:
+                counts["unchanged"] += 1
+            else:
+                Material.update(**data, updated_at=now()).where(Material.id == current.id).execute()
+                counts["updated"] += 1
+    return counts
+
+
+def export_materials(directory: str) -> list[str]:
+    """Write one file per material, <slug>.yaml."""
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for material in Material.select().order_by(Material.slug):
+        name = f"{material.slug}.yaml"
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as fh:
+            fh.write(dump(material_data(material)))
+        written.append(name)
+    return written
+
+
+def materials_for(session) -> list:
+    """The materials a session references (its own list, then each activity's), in the
+    order they are referenced, each once: [Material]. Unknown slugs are skipped."""
+    from planner.curricula.schemas import material_refs
+
+    slugs = material_refs(session.materials)
+    for activity in session.activities:
+        slugs += material_refs(activity.materials)
+    slugs = list(dict.fromkeys(slugs))
+    found = {m.slug: m for m in Material.select().where(Material.slug.in_(slugs))} if slugs else {}
+    return [found[s] for s in slugs if s in found]

@@ -46,6 +46,8 @@ def curriculum_data(kind="classroom", sessions=4, **kw):
         "version": 1,
         "status": "published",
         "kind": kind,
+        "audience": "students",
+        "tier": "拓展类" if group else "基础类",
         "title": "测试课程",
         "theme": "青春期教育",
         "grade_band": "初中",
