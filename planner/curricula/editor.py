@@ -105,10 +105,17 @@ def _editable(curriculum, user):
         raise PlannerError(_l("这份课程方案已发布或不属于本机构，不能修改。"), kind=FORBIDDEN)
 
 
+# plan fields written in content/ files and kept through the editor's plan form (issue 15)
+CONTENT_ONLY_PLAN = ("local_facts", "grade_notes")
+
+
 def save_plan(curriculum, user, values: dict):
     """Save the plan and the curriculum's own fields; ConflictError on a stale version."""
     _editable(curriculum, user)
     expected = values.pop("edit_version")
+    if "plan" in values:  # fields the form does not show are kept as they are
+        kept = {k: curriculum.plan[k] for k in CONTENT_ONLY_PLAN if k in (curriculum.plan or {})}
+        values["plan"] = {**kept, **values["plan"]}
     with write_tx():
         updated = (
             Curriculum.update(

@@ -2,9 +2,17 @@
 
 from marshmallow import fields, validate
 
-from planner.curricula.models import GRADE_BANDS, KINDS, PHASES, SENSITIVITY, THEMES
+from planner.curricula.models import (
+    AUDIENCES,
+    GRADE_BANDS,
+    KINDS,
+    PHASES,
+    SENSITIVITY,
+    THEMES,
+    TIERS,
+)
 from planner.curricula.plan_fields import PLAN_GROUP, PLAN_LABELS
-from planner.curricula.schemas import ITEM_MAX, TEXT_MAX, TITLE_MAX
+from planner.curricula.schemas import ITEM_MAX, SLUG_RE, TEXT_MAX, TITLE_MAX
 from planner.curricula.stages import meeting_stages
 from planner.forms import (
     BAD_CHOICE,
@@ -32,6 +40,34 @@ class Lines(fields.Field):
         return items
 
     default_error_messages = {"too_long": _l("每行最多 300 个字。")}
+
+
+class MaterialLines(Lines):
+    """物资, one per line: a line "ref: <material-slug>" is a reference to a written material
+    in the library (content/materials), any other line something bought or found."""
+
+    default_error_messages = {
+        "too_long": _l("每行最多 300 个字。"),
+        "bad_ref": _l("ref: 后面写材料编号（小写字母、数字和连字符）。"),
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        out = []
+        for item in super()._deserialize(value, attr, data, **kwargs):
+            head, colon, slug = item.partition(":")
+            if colon and head.strip().lower() == "ref":
+                slug = slug.strip()
+                if not SLUG_RE.match(slug) or len(slug) > 80:
+                    raise self.make_error("bad_ref")
+                out.append({"ref": slug})
+            else:
+                out.append(item)
+        return out
+
+
+def material_lines(items) -> str:
+    """A materials list as the editor's textarea lines (a reference as "ref: slug")."""
+    return "\n".join(f"ref: {m['ref']}" if isinstance(m, dict) else str(m) for m in items or [])
 
 
 class Risks(fields.Field):
@@ -88,7 +124,7 @@ SessionForm = FormSchema.from_dict(
         "skill": Text(TEXT_MAX, load_default=""),
         "attitude": Text(TEXT_MAX, load_default=""),
         "key_messages": Lines(load_default=list),
-        "materials": Lines(load_default=list),
+        "materials": MaterialLines(load_default=list),
         "preparation": Text(TEXT_MAX, load_default=""),
         "home_link": Text(TEXT_MAX, load_default=""),
         "sensitivity": fields.List(
@@ -108,7 +144,7 @@ ActivityForm = FormSchema.from_dict(
         "minutes": Integer(1, 120, required=True),
         "purpose": Text(TEXT_MAX, load_default=""),
         "steps": Lines(load_default=list),
-        "materials": Lines(load_default=list),
+        "materials": MaterialLines(load_default=list),
         "debrief": Lines(load_default=list),
     },
     name="ActivityForm",
@@ -144,6 +180,8 @@ LIBRARY_FILTERS = [
     FieldSpec(
         "q", _l("搜索"), "search", maxlength=40, attrs={"placeholder": _l("标题、主题或简介")}
     ),
+    FieldSpec("audience", _l("对象"), "select", AUDIENCES, blank=ALL),
+    FieldSpec("tier", _l("层级"), "select", {t: _l(t) for t in TIERS}, blank=ALL),
     FieldSpec("kind", _l("类型"), "select", KINDS, blank=ALL),
     FieldSpec("theme", _l("主题"), "select", {t: _l(t) for t in THEMES}, blank=ALL),
     FieldSpec(
@@ -220,7 +258,7 @@ def plan_fields(curriculum) -> list:
             attrs={"rows": 3},
         )
         for key, label in PLAN_LABELS.items()
-        if curriculum.kind == "group" or key not in PLAN_GROUP
+        if curriculum.kind == "group" or key not in PLAN_GROUP or key == "risks"
     ]
 
 
@@ -267,7 +305,7 @@ def session_fields(curriculum, session) -> dict:
         text("skill", _l("技能目标"), 3, default=session.objectives.get("skill", "")),
         text("attitude", _l("态度目标"), 3, default=session.objectives.get("attitude", "")),
         text("key_messages", _l("核心信息（每行一条）"), 3, None, "\n".join(session.key_messages)),
-        text("materials", _l("物资（每行一项）"), 3, None, "\n".join(session.materials)),
+        text("materials", _l("物资（每行一项）"), 3, None, material_lines(session.materials)),
         text("preparation", _l("课前准备"), 2, default=session.preparation),
         text("home_link", _l("家校延伸"), 2, default=session.home_link),
         FieldSpec(

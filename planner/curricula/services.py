@@ -75,7 +75,7 @@ def visible(user):
     )
 
 
-def library(user, kind=None, theme=None, grade=None, q=None):
+def library(user, kind=None, theme=None, grade=None, q=None, audience=None, tier=None):
     """The shared list: the newest published version of each slug (drafts are not in it)."""
     latest = (
         Curriculum.select(Curriculum.slug, fn.MAX(Curriculum.version).alias("v"))
@@ -89,6 +89,10 @@ def library(user, kind=None, theme=None, grade=None, q=None):
     )
     if kind:
         query = query.where(Curriculum.kind == kind)
+    if audience:
+        query = query.where(Curriculum.audience == audience)
+    if tier:
+        query = query.where(Curriculum.tier == tier)
     if theme:
         query = query.where(Curriculum.theme == theme)
     if grade:
@@ -128,6 +132,8 @@ def with_sessions(query):
 CARD_FIELDS = (
     Curriculum.id,
     Curriculum.kind,
+    Curriculum.audience,
+    Curriculum.tier,
     Curriculum.status,
     Curriculum.title,
     Curriculum.theme,
@@ -380,4 +386,31 @@ def materials_for(session) -> list:
         slugs += material_refs(activity.materials)
     slugs = list(dict.fromkeys(slugs))
     found = {m.slug: m for m in Material.select().where(Material.slug.in_(slugs))} if slugs else {}
+    return [found[s] for s in slugs if s in found]
+
+
+def material_titles() -> dict:
+    """{slug: title} of every material (one small query; a page loads it once)."""
+    return dict(Material.select(Material.slug, Material.title).tuples())
+
+
+def material_names(items, titles: dict | None = None) -> list[str]:
+    """A materials list as text: plain strings as they are, a {ref: slug} as the
+    material's title (its slug when the material is missing)."""
+    items = list(items or [])
+    if titles is None and any(isinstance(m, dict) for m in items):
+        titles = material_titles()
+    return [
+        (titles or {}).get(m.get("ref"), m.get("ref")) if isinstance(m, dict) else m for m in items
+    ]
+
+
+def linked_instruments(curriculum) -> list:
+    """The instruments a curriculum links (its `instruments` slugs), in its order."""
+    from planner.evaluation.models import Instrument
+
+    slugs = list(curriculum.instruments or [])
+    if not slugs:
+        return []
+    found = {i.slug: i for i in Instrument.select().where(Instrument.slug.in_(slugs))}
     return [found[s] for s in slugs if s in found]

@@ -1,6 +1,6 @@
 """Library, curriculum page and editor. Views are thin: load form → service → render."""
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, schools_query
@@ -33,6 +33,17 @@ def session_minutes_filter(session):
     return services.session_minutes(session)
 
 
+@bp.app_template_filter("material_names")
+def material_names_filter(items):
+    """A materials list as text (a {ref: slug} as the material's title); the titles are
+    loaded once per request, and only when a list holds a reference."""
+    if any(isinstance(m, dict) for m in items or []):
+        if "material_titles" not in g:
+            g.material_titles = services.material_titles()
+        return services.material_names(items, g.material_titles)
+    return list(items or [])
+
+
 def _get(cid):
     return get_or_404(services.visible(current_user), cid)
 
@@ -53,7 +64,8 @@ def _editable(cid):
 @allow(*STAFF)
 def library():
     """Browse and filter the library; htmx requests get just the results."""
-    chosen = {k: request.args.get(k, "").strip()[:40] for k in ("kind", "theme", "grade", "q")}
+    keys = ("audience", "tier", "kind", "theme", "grade", "q")
+    chosen = {k: request.args.get(k, "").strip()[:40] for k in keys}
     grade = small_int(chosen["grade"])
     items = services.cards(
         services.library(
@@ -62,6 +74,8 @@ def library():
             chosen["theme"] or None,
             grade,
             chosen["q"] or None,
+            audience=chosen["audience"] or None,
+            tier=chosen["tier"] or None,
         )
     )
     return render(
@@ -85,6 +99,7 @@ def show(cid):
         curriculum=curriculum,
         problems=editor.problems(curriculum),
         labels=PLAN_LABELS,
+        instruments=services.linked_instruments(curriculum),
         can_edit=editor.can_edit(current_user, curriculum),
         plan_schools=_plan_schools(curriculum),
     )
@@ -229,13 +244,13 @@ def _session_form(curriculum, session, rows, errors=None, status=200, saved=Fals
 
 
 def _rows_from_db(session):
-    return [
-        {
-            k: ("\n".join(getattr(a, k)) if isinstance(getattr(a, k), list) else getattr(a, k))
-            for k in ACTIVITY_KEYS
-        }
-        for a in session.activities
-    ]
+    def text(a, k):
+        value = getattr(a, k)
+        if k == "materials":
+            return forms.material_lines(value)
+        return "\n".join(value) if isinstance(value, list) else value
+
+    return [{k: text(a, k) for k in ACTIVITY_KEYS} for a in session.activities]
 
 
 def _rearrange(rows, action):

@@ -54,9 +54,16 @@ def _charts(program, s) -> dict:
 
 
 def _grid(program, s) -> list:
-    """Per instrument and time point: the members with and without a score."""
+    """Per instrument and time point: the members with and without a score. The
+    instruments the program's curriculum links (its `instruments`) come first, marked."""
+    linked = list(program.curriculum.instruments or [])
+    rank = {slug: i for i, slug in enumerate(linked)}
+    instruments = sorted(
+        instruments_for(program.school.agency_id),
+        key=lambda inst: rank.get(inst.slug, len(rank)),
+    )
     out = []
-    for inst in instruments_for(program.school.agency_id):
+    for inst in instruments:
         if inst.kind != "likert":
             continue
         for tp in inst.applies_at:
@@ -65,6 +72,7 @@ def _grid(program, s) -> list:
                     "inst": inst,
                     "timepoint": tp,
                     "label": TIMEPOINTS[tp],
+                    "linked": inst.slug in rank,
                     "done": {m.id for m in s.members if (m.id, inst.id, tp) in s.scores},
                 }
             )

@@ -8,6 +8,7 @@ from peewee import prefetch
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
+from planner.curricula.services import material_names
 from planner.i18n import WEEKDAYS_ZH, chinese_day, local_date, local_today
 from planner.reflections.models import REFLECTION_STATUSES
 from planner.runs.models import ATTENDANCE, SessionRecord
@@ -80,7 +81,7 @@ def session_dict(session, template, program, workers) -> dict:
             if (template.objectives or {}).get(key)
         ],
         "key_messages": list(template.key_messages or []),
-        "materials": list(template.materials or []),
+        "materials": material_names(template.materials),
         "preparation": template.preparation or "",
         "home_link": template.home_link or "",
         "staffing": workers,
@@ -93,7 +94,7 @@ def session_dict(session, template, program, workers) -> dict:
                 "minutes": str(a.minutes),
                 "purpose": a.purpose or "",
                 "steps": list(a.steps or []),
-                "materials": list(a.materials or []),
+                "materials": material_names(a.materials),
                 "debrief": list(a.debrief or []),
             }
             for a in activities

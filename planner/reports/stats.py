@@ -9,6 +9,10 @@ Counting rules (shown on the page and in the document):
 - attendance rate = those participants ÷ the attendance marks of the held meetings;
 - a class is covered when it had at least one delivered lesson; coverage is over the
   classes (not archived) of the schools in view.
+- a 家长课堂 or 教师工作坊 session (a classroom curriculum whose audience is parents or
+  teachers, issue 15) is counted like a lesson but as its own kind: parent_sessions and
+  parent_participants, teacher_sessions and teacher_participants; they are not students,
+  so they are not in the lessons, the 服务人次 of students or the class coverage.
 A session delivered by two workers counts once for each worker, and once in the total.
 Five queries, however many schools and sessions; the database sums the sessions per program.
 """
@@ -38,6 +42,14 @@ KEYS = (
     "classes_total",
     "coverage",
 )
+# 家长课堂 and 教师工作坊, counted apart from the students (issue 15)
+ADULT_KEYS = ("parent_sessions", "parent_participants", "teacher_sessions", "teacher_participants")
+# A program's kind as the statistics count it: a parents' or teachers' curriculum counts
+# as its own kind (its curriculum's kind is classroom: a headcount is recorded).
+AUDIENCE_KINDS = ("parents", "teachers")
+COUNTED_KIND = Case(
+    None, [(Curriculum.audience == a, a) for a in AUDIENCE_KINDS], Curriculum.kind
+).alias("kind")
 
 
 def term_names(user) -> list[str]:
@@ -130,7 +142,7 @@ def per_program(programs, as_of, every=False) -> list:
         Program.select(
             sums.c.program_id,
             Program.school,
-            Curriculum.kind,
+            COUNTED_KIND,
             sums.c.recorded,
             sums.c.headcount,
             sums.c.meetings,
@@ -156,6 +168,7 @@ def raw(query) -> list:
 def _tally(rows, classes_of, classes_total) -> dict:
     """A row of the statistics from per-program rows (of one school, one worker or all)."""
     t = dict.fromkeys(KEYS, 0)
+    t.update(dict.fromkeys(ADULT_KEYS, 0))
     covered, marks = set(), 0
     for row in rows:
         if row["kind"] == "classroom" and row["recorded"]:
@@ -167,6 +180,10 @@ def _tally(rows, classes_of, classes_total) -> dict:
             t["meeting_participants"] += int(row["attended"] or 0)
             marks += int(row["marks"] or 0)
             t["groups"] += 1
+        elif row["kind"] in AUDIENCE_KINDS and row["recorded"]:
+            prefix = "parent" if row["kind"] == "parents" else "teacher"
+            t[f"{prefix}_sessions"] += row["recorded"]
+            t[f"{prefix}_participants"] += int(row["headcount"] or 0)
     t["classes_covered"], t["classes_total"] = len(covered), classes_total
     t["participants"] = t["lesson_participants"] + t["meeting_participants"]
     t["attendance_rate"] = t["meeting_participants"] / marks if marks else None
