@@ -23,7 +23,7 @@ translations: $(VENV)/.installed
 
 db: install
 	$(FLASK) planner migrate
-	$(FLASK) planner content import --if-empty
+	$(FLASK) planner content import
 	$(FLASK) planner calendar import --if-empty
 	$(FLASK) planner instruments
 	$(FLASK) planner demo

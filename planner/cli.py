@@ -182,7 +182,18 @@ def content_import_cmd(directory, if_empty):
         with write_tx():
             materials = import_materials(lib.materials)
             counts = import_library(lib.curricula)
-    click.echo("imported: {created} new, {updated} updated, {unchanged} unchanged".format(**counts))
+    click.echo(
+        "imported: {created} new, {updated} updated, {versioned} new versions, "
+        "{unchanged} unchanged".format(**counts)
+    )
+    labels = {
+        "created": "new",
+        "updated": "updated",
+        "versioned": "in use by programs, so added as a new version (programs keep theirs)",
+    }
+    for key, label in labels.items():
+        if counts["names"][key]:
+            click.echo(f"  {label}: {', '.join(counts['names'][key])}")
     click.echo(
         "materials: {created} new, {updated} updated, {unchanged} unchanged".format(**materials)
     )

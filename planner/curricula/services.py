@@ -290,22 +290,66 @@ def create_from_data(data: dict, agency_id=None, user_id=None, forked_from=None)
     return curriculum
 
 
-def import_library(items: list[dict]) -> dict:
-    """Upsert by (slug, version), all or nothing. Unchanged curricula are not touched."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    existing = {
-        (c.slug, c.version): c
-        for c in with_sessions(Curriculum.select().where(Curriculum.agency.is_null()))
+def in_use_ids(curriculum_ids) -> set:
+    """The curricula a program uses (its sessions point at their session templates)."""
+    from planner.sessions.models import Program
+
+    ids = list(curriculum_ids)
+    if not ids:
+        return set()
+    return {
+        row.curriculum_id
+        for row in Program.select(Program.curriculum).where(Program.curriculum.in_(ids))
     }
+
+
+def _same(row_data: dict, data: dict) -> bool:
+    """A stored version holds this file's content (whatever version number it carries)."""
+    return dict(row_data, version=data["version"]) == data
+
+
+def import_library(items: list[dict]) -> dict:
+    """Bring the shared library in from content/, all or nothing (standard 8.3.3 plans stay
+    as the programs that used them saw them):
+
+    - a new (slug, version) is created;
+    - an unchanged one (or one whose content a newer stored version of the slug already
+      holds) is not touched;
+    - a changed one that no program uses is updated in place;
+    - a changed one that a program uses is never edited in place: the file becomes a new
+      version (the slug's highest version + 1) and the programs keep theirs.
+
+    Returns the counts and, under "names", the slugs of each outcome."""
+    counts = {"created": 0, "updated": 0, "versioned": 0, "unchanged": 0}
+    names = {key: [] for key in counts}
+    rows = list(with_sessions(Curriculum.select().where(Curriculum.agency.is_null())))
+    of_slug: dict = {}
+    for row in rows:
+        of_slug.setdefault(row.slug, []).append(row)
+    existing = {(c.slug, c.version): c for c in rows}
+    used = in_use_ids(c.id for c in rows)
     with write_tx():
         for data in items:
             data = canonical(data)
-            current = existing.get((data["slug"], data["version"]))
+            slug = data["slug"]
+            current = existing.get((slug, data["version"]))
             if current is None:
                 create_from_data(data)
-                counts["created"] += 1
-            elif to_data(current) == data:
-                counts["unchanged"] += 1
+                outcome = "created"
+            elif to_data(current) == data or any(
+                _same(to_data(row), data)
+                for row in of_slug.get(slug, [])
+                if row.version > data["version"]
+            ):
+                outcome = "unchanged"
+            elif current.id in used:
+                version = max(row.version for row in of_slug[slug]) + 1
+                row = create_from_data(dict(data, version=version))
+                of_slug[slug].append(full_row(row.id))
+                outcome = "versioned"
+                names[outcome].append(f"{slug} v{data['version']}→v{version}")
+                counts[outcome] += 1
+                continue
             else:
                 Curriculum.update(
                     **_row_values(data),
@@ -314,8 +358,15 @@ def import_library(items: list[dict]) -> dict:
                 ).where(Curriculum.id == current.id).execute()
                 SessionTemplate.delete().where(SessionTemplate.curriculum == current.id).execute()
                 _write_children(current, data["sessions"])
-                counts["updated"] += 1
-    return counts
+                outcome = "updated"
+            counts[outcome] += 1
+            names[outcome].append(slug)
+    return dict(counts, names=names)
+
+
+def full_row(curriculum_id):
+    """One curriculum with its sessions and activities loaded."""
+    return with_sessions(Curriculum.select().where(Curriculum.id == curriculum_id))[0]
 
 
 def export_library(directory: str, shared_only: bool = True) -> list[str]:

@@ -16,13 +16,23 @@ from planner.curricula.forms import (
 from planner.curricula.models import SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.rules import check_grades, check_period
+from planner.curricula.schemas import material_refs
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
 from planner.errors import CONFLICT, INVALID, PlannerError
+from planner.exports import jobs
 from planner.forms import small_int
 from planner.roles import EDITORS, EVERYONE, STAFF
 from planner.schools.models import School
-from planner.web import conflict_response, error_status, go, is_htmx, load_form, render
+from planner.web import (
+    conflict_response,
+    error_status,
+    go,
+    is_htmx,
+    load_form,
+    render,
+    send_docx,
+)
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -42,6 +52,24 @@ def material_names_filter(items):
             g.material_titles = services.material_titles()
         return services.material_names(items, g.material_titles)
     return list(items or [])
+
+
+@bp.app_template_filter("material_refs")
+def material_refs_filter(session):
+    """The material slugs a session (with activities loaded) references, in order."""
+    refs = material_refs(session.materials)
+    for activity in session.activities:
+        refs += material_refs(activity.materials)
+    return list(dict.fromkeys(refs))
+
+
+@bp.app_template_filter("material_refs_of")
+def material_refs_of_filter(materials, activities):
+    """The material slugs of a session's own list and its activities' lists."""
+    refs = material_refs(materials)
+    for activity in activities or []:
+        refs += material_refs(activity.materials)
+    return list(dict.fromkeys(refs))
 
 
 def _get(cid):
@@ -363,3 +391,17 @@ def publish(cid):
             editor.full(cid), status=422, problems=found, fragment="curricula/_compliance.html"
         )
     return go(url_for("curricula.show", cid=cid))
+
+
+@bp.get("/<int:cid>/sessions/<int:seq>/materials.docx")
+@allow(*STAFF)
+def session_materials(cid, seq):
+    """打印本节材料: the session's referenced materials as one A4 Word document (library
+    content, no student data)."""
+    curriculum = editor.full(_get(cid).id)
+    template = next((s for s in curriculum.sessions if s.seq == seq), None)
+    if template is None:
+        abort(404)
+    template.curriculum = curriculum
+    data, name = jobs.materials_document(template, current_user)
+    return send_docx(data, name)

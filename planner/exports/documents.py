@@ -1,8 +1,13 @@
 """The plan and record documents: group plan, session plan, lesson plan, meeting record."""
 
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm
+
 from planner.exports.docx_base import (
     BLANK,
+    TEXT_WIDTH,
     Sections,
+    _bottom_border,
     bold_row,
     bullets,
     cn_number,
@@ -346,4 +351,83 @@ def meeting_record(ctx) -> bytes:
         ],
     )
     signature_line(document, ("记录社工", "督导签名", "日期"))
+    return to_bytes(document)
+
+
+# ---- 本节材料: the printable materials a session references (issue 15) ------------------
+
+CARD_COLUMNS = 2
+CHECKBOX = "□"
+
+
+def _numbered(document, items) -> None:
+    for n, item in enumerate(items, 1):
+        document.add_paragraph(f"{n}. {item}").paragraph_format.left_indent = Cm(0.74)
+
+
+def _writing_lines(document, count) -> None:
+    for _ in range(count):
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_before = Cm(0.4)
+        _bottom_border(paragraph)
+
+
+def _fill_in_table(document, table) -> None:
+    columns = table["columns"]
+    rows = table.get("data") or [[BLANK] * len(columns) for _ in range(table.get("rows") or 1)]
+    grid_table(document, columns, rows, [TEXT_WIDTH / len(columns)] * len(columns))
+    document.add_paragraph()
+
+
+def _cards(document, cards) -> None:
+    """Cut-out cards in a bordered grid, CARD_COLUMNS to a row."""
+    grid = document.add_table(rows=0, cols=CARD_COLUMNS)
+    grid.style = "Table Grid"
+    for start in range(0, len(cards), CARD_COLUMNS):
+        for cell, card in zip(grid.add_row().cells, cards[start : start + CARD_COLUMNS]):
+            cell.text = card
+            cell.paragraphs[0].paragraph_format.space_before = Cm(0.5)
+            cell.paragraphs[0].paragraph_format.space_after = Cm(0.5)
+    document.add_paragraph()
+
+
+BLOCK_WRITERS = {  # one per block kind of planner.curricula.schemas.BlockSchema
+    "heading": lambda document, value: heading(document, value, 2),
+    "text": text,
+    "items": bullets,
+    "numbered": _numbered,
+    "lines": _writing_lines,
+    "table": _fill_in_table,
+    "cards": _cards,
+    "checklist": lambda document, items: [
+        document.add_paragraph(f"{CHECKBOX} {item}") for item in items
+    ],
+}
+
+
+def _material_block(document, block) -> None:
+    """One block of a content/materials file: a mapping of one key."""
+    for key, value in block.items():
+        if key in BLOCK_WRITERS:
+            BLOCK_WRITERS[key](document, value)
+
+
+def session_materials(ctx) -> bytes:
+    """本节材料: the worksheets, cards, scripts, role-play cards, handouts and letters a
+    session references, in the order it references them, each from a new page. Library
+    content only: no student data."""
+    document = new_document(ctx)
+    title(document, ctx)
+    text(document, dash(ctx.get("curriculum_title")), label="课程")
+    materials = ctx.get("materials") or []
+    if not materials:
+        text(document, "本节没有需要打印的材料。")
+    for n, material in enumerate(materials):
+        if n:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        heading(document, dash(material.get("title")), 1)
+        if material.get("kind_label"):
+            text(document, f"{material['kind_label']}　{material.get('audience_label') or ''}")
+        for block in material.get("blocks") or []:
+            _material_block(document, block)
     return to_bytes(document)

@@ -8,7 +8,7 @@ from peewee import prefetch
 from planner.accounts.models import User
 from planner.curricula.models import Activity, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.curricula.services import material_names
+from planner.curricula.services import material_names, materials_for
 from planner.i18n import WEEKDAYS_ZH, chinese_day, local_date, local_today
 from planner.reflections.models import REFLECTION_STATUSES
 from planner.runs.models import ATTENDANCE, SessionRecord
@@ -252,3 +252,67 @@ def meeting_record(program, session) -> dict:
             else "",
         },
     )
+
+
+# the documents are in Chinese whatever the page language (ARCHITECTURE, Word documents)
+MATERIAL_KIND_NAMES = {
+    "worksheet": "练习单",
+    "cards": "卡片",
+    "script": "讲稿/脚本",
+    "roleplay": "情景卡",
+    "handout": "资料页",
+    "letter": "家长信/告知书",
+}
+MATERIAL_AUDIENCE_NAMES = {
+    "students": "学生用",
+    "parents": "家长用",
+    "teachers": "教师用",
+    "worker": "社工用",
+}
+
+
+def session_template(session):
+    """A session's curriculum session with its activities and curriculum (3 queries)."""
+    from planner.curricula.models import Curriculum
+
+    template = (
+        SessionTemplate.select(SessionTemplate, Curriculum)
+        .join(Curriculum)
+        .where(SessionTemplate.id == session.template_id)
+        .get()
+    )
+    template.activities = list(
+        Activity.select().where(Activity.session == template.id).order_by(Activity.order)
+    )
+    return template
+
+
+def session_materials(template, program=None, agency_name: str = "") -> dict:
+    """本节材料 of one curriculum session (a SessionTemplate with its activities and
+    curriculum): the materials it references, in order. From run mode the program gives
+    the header its school and archive code; from the library the agency's name heads it.
+    Library content only: no student, member or worker is named."""
+    curriculum = template.curriculum
+    return {
+        "kind": "session_materials",
+        "doc_title": "本节材料",
+        "title": f"{curriculum.title}　第 {template.seq} 节　{template.title}",
+        "school": program.school.name if program else agency_name,
+        "agency": program.school.agency.name if program else agency_name,
+        "archive_code": archive_code(program) if program else "",
+        "term": program.term.name if program else "",
+        "workers": [],
+        "generated_on": chinese_day(local_today()),
+        "curriculum_title": curriculum.title,
+        "session_title": template.title,
+        "materials": [
+            {
+                "slug": m.slug,
+                "title": m.title,
+                "kind_label": MATERIAL_KIND_NAMES.get(m.kind, m.kind),
+                "audience_label": MATERIAL_AUDIENCE_NAMES.get(m.audience, m.audience),
+                "blocks": m.blocks,
+            }
+            for m in materials_for(template)
+        ],
+    }

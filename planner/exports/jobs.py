@@ -328,3 +328,23 @@ def zip_bytes(items, agency_id) -> bytes:
     buf = io.BytesIO()
     write_zip(buf, items, agency_id)
     return buf.getvalue()
+
+
+def materials_document(template, user, program=None, session=None) -> tuple[bytes, str]:
+    """本节材料 of a curriculum session (template: a SessionTemplate with .activities and
+    .curriculum loaded): (docx bytes, file name). From run mode (program and session given)
+    the download is audited like any program document; from the library it is library
+    content and names no one. The agency's own template for the kind is used if it has one."""
+    agency_name = ""
+    if program is None and user.agency_id:
+        from planner.schools.models import Agency
+
+        agency = Agency.get_or_none(Agency.id == user.agency_id)
+        agency_name = agency.name if agency else ""
+    ctx = gather.session_materials(template, program, agency_name)
+    data = render(ctx, user.agency_id)
+    if program is not None:
+        downloaded(user, program, ctx, session)
+    parts = [ctx["archive_code"], KINDS[ctx["kind"]].title, ctx["curriculum_title"]]
+    name = UNSAFE.sub("_", "_".join(p for p in parts if p))[:140] + f"_第{template.seq}节.docx"
+    return data, name

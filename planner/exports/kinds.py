@@ -14,6 +14,9 @@ from planner.exports import documents, evaluation_context, gather, samples, star
 from planner.roles import EVERYONE, STAFF, SUPERVISOR, WORKER
 
 PROGRAM, SESSION, TERM = "program", "session", "term"
+# MATERIALS: one per curriculum session (SessionTemplate), printed from the library and from
+# run mode; library content only, so it is in no program's list or zip.
+MATERIALS = "materials"
 GROUP, CLASSROOM = "group", "classroom"  # the curriculum kinds (planner.curricula.models.KINDS)
 PLANNED, HELD = "planned", "held"
 
@@ -22,7 +25,8 @@ PLANNED, HELD = "planned", "held"
 class DocKind:
     key: str
     title: str  # the document's own title; also its msgid on pages
-    level: str  # PROGRAM: one per program; SESSION: one per session; TERM: one per term
+    level: str  # PROGRAM: one per program; SESSION: one per session; TERM: one per term;
+    # MATERIALS: one per curriculum session
     gather: Callable | None  # program (and session) → context; a TERM kind's context is a
     # report, drawn by planner.reports.docs
     build: Callable[[dict], bytes]
@@ -109,6 +113,17 @@ KINDS = {
             False,
             samples.TERM_STATS,
             starters.TERM_STATS,
+            STAFF,
+        ),
+        DocKind(
+            "session_materials",
+            "本节材料",
+            MATERIALS,
+            gather.session_materials,
+            documents.session_materials,
+            False,
+            samples.SESSION_MATERIALS,
+            starters.SESSION_MATERIALS,
             STAFF,
         ),
     )

@@ -494,3 +494,41 @@ TERM_STATS = {
         },
     ],
 }
+
+
+SESSION_MATERIALS = {
+    **COMMON,
+    "kind": "session_materials",
+    "doc_title": "本节材料",
+    "title": "生命教育（初中）　第 2 节　生命的价值",
+    "workers": [],
+    "curriculum_title": "生命教育（初中）",
+    "session_title": "生命的价值",
+    "materials": [
+        {
+            "slug": "life-junior-value-auction",
+            "title": "生命价值拍卖清单",
+            "kind_label": "练习单",
+            "audience_label": "学生用",
+            "blocks": [
+                {"heading": "一、拍卖规则"},
+                {"text": "每人有 1000 元虚拟币，每次加价至少 50 元。" + PROBE},
+                {"items": ["一次出价至少 50 元", "成交后不能反悔"]},
+                {"numbered": ["读清单", "圈出最想要的三项"]},
+                {"table": {"columns": ["价值", "我的出价", "成交价"], "rows": 3}},
+                {"checklist": ["健康", "友谊", "自由"]},
+                {"lines": 3},
+            ],
+        },
+        {
+            "slug": "life-junior-feeling-cards",
+            "title": "情绪词卡",
+            "kind_label": "卡片",
+            "audience_label": "学生用",
+            "blocks": [
+                {"cards": ["开心", "难过", "生气", "害怕"]},
+                {"table": {"columns": ["情境", "做法"], "data": [["被嘲笑", "告诉老师"]]}},
+            ],
+        },
+    ],
+}

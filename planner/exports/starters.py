@@ -180,3 +180,23 @@ TERM_STATS = [
         ],
     ),
 ]
+
+
+SESSION_MATERIALS = [
+    ("p", "课程：{{ curriculum_title }}　本节：{{ session_title }}"),
+    ("p", "{%p for m in materials %}"),
+    ("h", "{{ m.title }}"),
+    ("p", "{{ m.kind_label }}　{{ m.audience_label }}"),
+    ("p", "{%p for b in m.blocks %}"),
+    (
+        "p",
+        "{% if 'heading' in b %}{{ b['heading'] }}{% elif 'text' in b %}{{ b['text'] }}"
+        "{% elif 'items' in b %}{{ b['items']|join('；') }}"
+        "{% elif 'numbered' in b %}{{ b['numbered']|join('；') }}"
+        "{% elif 'cards' in b %}{{ b['cards']|join('　｜　') }}"
+        "{% elif 'checklist' in b %}□ {{ b['checklist']|join('　□ ') }}"
+        "{% elif 'table' in b %}{{ b['table']['columns']|join('　｜　') }}{% endif %}",
+    ),
+    ("p", "{%p endfor %}"),
+    ("p", "{%p endfor %}"),
+]

@@ -178,3 +178,15 @@ def job_retry(token):
     if is_htmx():
         return render("exports/job.html", "exports/_progress.html", 202, job=found)
     return go(url_for("exports.job", token=found.token))
+
+
+@bp.get("/sessions/<int:session_id>/materials.docx")
+@allow(*STAFF)
+def session_materials(session_id):
+    """打印本节材料 from run mode: the session's referenced materials, headed with the
+    program's school and archive code (library content, no student data)."""
+    session = get_or_404(sessions_query(current_user), session_id)
+    program = load_program(session.program_id)
+    template = jobs.gather.session_template(session)
+    data, name = jobs.materials_document(template, current_user, program, session)
+    return send_docx(data, name)

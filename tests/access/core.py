@@ -88,6 +88,12 @@ RULES = {
         None,
         only({"admin", "supervisor", "worker"}, teacher=404),
     ),
+    "curricula.session_materials": (
+        "GET",
+        lambda w: f"/curricula/{w.shared.id}/sessions/1/materials.docx",
+        None,
+        READERS,
+    ),
     "curricula.fork": ("POST", lambda w: f"/curricula/{w.shared.id}/fork", {}, EDITORS_POST),
     "curricula.new_version": (
         "POST",

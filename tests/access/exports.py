@@ -65,6 +65,12 @@ RULES = {
         None,
         only({"supervisor", "worker"}, worker_other=404, supervisor_other=403),
     ),
+    "exports.session_materials": (
+        "GET",
+        lambda w: f"/sessions/{w.export_session.id}/materials.docx",
+        None,
+        only({"admin", "supervisor", "worker"}, worker_other=404),
+    ),
     "exports.program_zip": (
         "POST",
         lambda w: f"/programs/{w.lessons.id}/documents/zip",

@@ -48,6 +48,7 @@ SECTIONS = {  # the Heading 1 texts of each document, in order
         "七、建议",
     ],
     "term_stats": ["一、总体情况", "二、分学校统计"],
+    "session_materials": ["生命价值拍卖清单", "情绪词卡"],  # one heading per material
 }
 
 
@@ -60,7 +61,7 @@ def _style(styles, style_id):
     return styles.find(f"w:style[@w:styleId='{style_id}']", NS)
 
 
-def test_builders_and_titles_cover_the_six_kinds():
+def test_builders_and_titles_cover_every_kind():
     assert set(DOCS) == set(SECTIONS)
     assert DOCS["evaluation_report"].title == "小组总结评估报告"
 

@@ -5,7 +5,16 @@ the entries alone."""
 import pytest
 
 from planner.exports import jobs
-from planner.exports.kinds import HELD, KINDS, PLANNED, PROGRAM, SESSION, TERM, of_program
+from planner.exports.kinds import (
+    HELD,
+    KINDS,
+    MATERIALS,
+    PLANNED,
+    PROGRAM,
+    SESSION,
+    TERM,
+    of_program,
+)
 from planner.roles import ADMIN, ALL_ROLES, TEACHER
 from tests.exports import records
 from tests.exports.helpers import body_text
@@ -17,11 +26,14 @@ def test_each_entry_is_whole(key):
     kind = KINDS[key]
     assert kind.key == key and kind.sample["kind"] == key
     assert kind.title == kind.sample["doc_title"]
-    assert kind.level in (PROGRAM, SESSION, TERM)
+    assert kind.level in (PROGRAM, SESSION, TERM, MATERIALS)
     assert set(kind.roles) <= set(ALL_ROLES) and kind.roles
     assert kind.starter, "admins need a template to start from"
     if kind.level == TERM:
         assert kind.gather is None and kind.programs == () and kind.sessions == ""
+    elif kind.level == MATERIALS:  # a curriculum session's: in no program's list or zip
+        assert callable(kind.gather) and kind.programs == () and kind.sessions == ""
+        assert not kind.holds_student_records
     else:
         assert callable(kind.gather) and set(kind.programs) <= {"group", "classroom"}
         assert kind.programs, "a program or session document belongs to some program"

@@ -38,6 +38,15 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
         "SF-ST-2026-0004 ✓ 迟 迟 ✓ ✓ 退 ✓ ✓ 100.0%",
     ],  # a row of the table
     "term_stats": ["总体情况", "分学校统计", "服务总人次", "合计", "示范学校"],
+    "session_materials": [
+        "生命价值拍卖清单",
+        "一、拍卖规则",
+        "每人有 1000 元虚拟币",
+        "我的出价",
+        "□ 健康",
+        "情绪词卡",
+        "告诉老师",
+    ],
 }
 
 

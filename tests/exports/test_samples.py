@@ -70,6 +70,7 @@ KEYS = {
         "recommendations",
     },
     "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
+    "session_materials": {"curriculum_title", "session_title", "materials"},
 }
 SESSION = {
     "seq",
