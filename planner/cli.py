@@ -141,8 +141,8 @@ def _curricula_dir(directory):
 @click.option("--dir", "directory", default=None, help="default: content/curricula")
 @click.option(
     "--quality/--no-quality",
-    default=False,
-    help="also apply the quality rules 1–6 (content/FORMAT.md)",
+    default=True,
+    help="apply the quality rules 1–6 (content/FORMAT.md); on by default",
 )
 def content_check_cmd(directory, quality):
     """Lint the library: schema, minutes per period, 8.3.3 fields, group stages, the

@@ -105,7 +105,9 @@ PlanForm = FormSchema.from_dict(
     {
         "title": Text(TITLE_MAX, required=True),
         "theme": Choice(THEMES, required=True),
-        "grade_band": Choice(GRADE_BANDS, required=True),
+        "tier": Choice(TIERS, load_default=None),
+        # a parents' or teachers' curriculum has no grade band (rules.check_audience)
+        "grade_band": Choice(GRADE_BANDS, load_default=""),
         "grades": fields.List(fields.Integer(error_messages=MESSAGES), load_default=list),
         "period_minutes": Integer(20, 120, required=True),
         "summary": Text(TEXT_MAX, load_default=""),
@@ -205,7 +207,8 @@ def plan_fields(curriculum) -> list:
             return _l("每行一项。")
         return _l("每行一项：风险｜应对措施") if key == "risks" else None
 
-    return [
+    students = curriculum.audience == "students"
+    facts = [
         FieldSpec("title", _l("标题"), maxlength=60, default=curriculum.title),
         FieldSpec(
             "theme",
@@ -222,7 +225,9 @@ def plan_fields(curriculum) -> list:
             {b: _l(b) for b in GRADE_BANDS},
             blank=False,
             default=curriculum.grade_band,
-        ),
+        )
+        if students
+        else None,
         FieldSpec(
             "period_minutes",
             _l("单节时长（分钟）"),
@@ -233,12 +238,22 @@ def plan_fields(curriculum) -> list:
             default=curriculum.period_minutes,
         ),
         FieldSpec(
+            "tier",
+            _l("层级"),
+            "select",
+            {t: _l(t) for t in TIERS},
+            blank=False,
+            default=curriculum.tier,
+        ),
+        FieldSpec(
             "grades",
             _l("适用年级"),
             "checks",
             {g: g for g in range(1, 13)},
             default=curriculum.grades,
-        ),
+        )
+        if students
+        else None,
         FieldSpec(
             "summary",
             _l("简介"),
@@ -247,7 +262,8 @@ def plan_fields(curriculum) -> list:
             default=curriculum.summary,
             attrs={"rows": 2},
         ),
-    ] + [
+    ]
+    return [spec for spec in facts if spec is not None] + [
         FieldSpec(
             key,
             label,

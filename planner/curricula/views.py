@@ -15,7 +15,7 @@ from planner.curricula.forms import (
 )
 from planner.curricula.models import SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
-from planner.curricula.rules import check_grades, check_period
+from planner.curricula.rules import check_audience, check_grades, check_period
 from planner.curricula.schemas import material_refs
 from planner.curricula.stages import meeting_stages
 from planner.db import ConflictError
@@ -240,9 +240,12 @@ def edit(cid):
     values, errors = load_form(PlanForm())
     if not errors:
         values = _plan_values(values)
+        if values.get("tier") is None:
+            values.pop("tier", None)  # an older form without the field keeps the tier
+        facts = dict(values, kind=curriculum.kind, audience=curriculum.audience)
         errors = {
             p[0]: str(m)
-            for p, m in check_grades(values) + check_period(dict(values, kind=curriculum.kind))
+            for p, m in check_audience(facts) + check_grades(facts) + check_period(facts)
         }
     if errors:
         return _editor_page(curriculum, errors, request.form, 422)

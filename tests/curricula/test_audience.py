@@ -126,3 +126,39 @@ def test_the_evaluation_page_offers_the_linked_instruments_first(client, world):
     body = client.get(url).get_data(as_text=True)
     assert order(body)
     assert body.count("本课程的评估工具") == 1  # satisfaction applies at one time point
+
+
+def test_the_editor_keeps_a_parents_curriculum_without_grades_and_sets_the_tier(client, world):
+    from tests.curricula.test_editor import plan_form
+
+    draft = curriculum(
+        agency=world.agency,
+        status="draft",
+        slug="parents-draft",
+        audience="parents",
+        period_minutes=90,
+        plan=dict(PLAN, local_facts=["中考政策因地而异"], grade_notes=None),
+    )
+    login_as(client, world.worker)
+    page = client.get(f"/curricula/{draft.id}/edit").get_data(as_text=True)
+    assert 'name="grade_band"' not in page and 'name="tier"' in page
+    form = plan_form(draft, title="亲子沟通（修订）", tier="拓展类")
+    form.pop("grade_band")
+    form.pop("grades", None)
+    response = client.post(f"/curricula/{draft.id}/edit", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    saved = Curriculum.get_by_id(draft.id)
+    assert (saved.title, saved.tier, saved.grade_band, saved.grades) == (
+        "亲子沟通（修订）",
+        "拓展类",
+        "",
+        [],
+    )
+    assert saved.plan["local_facts"] == ["中考政策因地而异"]  # kept through the form
+    assert (
+        client.post(
+            f"/curricula/{draft.id}/edit",
+            data=dict(plan_form(saved), period_minutes="30"),
+        ).status_code
+        == 422
+    )
