@@ -317,6 +317,10 @@ def test_the_forms_carry_the_viewers_own_token(app, client, world, term):
     again = other.get(f"/stats?term={T}").get_data(as_text=True)  # from the copy
     theirs = set(re.findall(r'name="csrf_token" value="([^"]+)"', again))
     assert len(theirs) == 1 and theirs != tokens
+    # the kept page's form posts with the viewer's token: accepted, not refused as forged
+    action = re.search(r'<form method="post" action="([^"]+)"', again).group(1)
+    answer = other.post(action, data={"csrf_token": theirs.pop()})
+    assert answer.status_code == 303, answer.status_code
 
 
 @pytest.mark.parametrize("seed", [1, 2])
