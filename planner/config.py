@@ -79,6 +79,9 @@ def default_config(instance_path: str) -> dict:
         # render: seconds and output bytes before the built-in layout is used instead
         "EXPORT_MAX_RUNNING_JOBS": int(os.environ.get("PLANNER_EXPORT_MAX_JOBS", 2)),
         "EXPORT_JOB_STALE_SECONDS": int(os.environ.get("PLANNER_EXPORT_JOB_STALE", 600)),
+        # the term statistics page kept in each process under the database's write stamps
+        # (issue 19, planner/reports/cache.py); "0" computes it on every view
+        "STATS_CACHE": os.environ.get("PLANNER_STATS_CACHE", "1") != "0",
         # background jobs (issue 19, planner/queue.py): a redis:// URL for RQ, or "" to run
         # them in a thread of the web process (development)
         "QUEUE": os.environ.get("PLANNER_QUEUE", "").strip(),

@@ -24,6 +24,7 @@ from planner.exports.models import DocTemplate, ExportFile, ExportJob
 from planner.feeds.models import FeedToken
 from planner.privacy.models import DataRequest, RetentionSetting
 from planner.reflections.models import FollowUp, Reflection
+from planner.reports.models import StatsStamp
 from planner.runs.models import Attendance, SessionRecord, SessionTally
 from planner.schools.models import Agency, Room, School, SchoolClass, SchoolYear, Term
 from planner.screening.models import Recruitment, ScreeningResult, ScreeningRound
@@ -91,6 +92,7 @@ MODELS = [
     Attendance,
     SessionRecord,
     SessionTally,
+    StatsStamp,
     Reflection,
     FollowUp,
     Instrument,

@@ -63,6 +63,17 @@ def term_names(user) -> list[str]:
     return [r.name for r in rows]
 
 
+def zip_terms(user, term_name) -> list:
+    """The terms of this name of the schools the user sees, each with its school (one
+    query; only what the page's zip forms show), by school name."""
+    return list(
+        Term.select(Term.id, School.id, School.name)
+        .join(School)
+        .where(Term.school.in_(schools_query(user).select(School.id)) & (Term.name == term_name))
+        .order_by(School.name)
+    )
+
+
 def programs_in_view(user, term_name, school_id=None, worker_id=None):
     """Programs in view: the user's own for a worker, their workers' for a supervisor;
     optionally of one school or one worker."""

@@ -2,18 +2,28 @@
 the term's attendance report (page and xlsx), and a whole term's documents as one zip. Admins see the agency, supervisors their workers'
 programs, workers their own; teachers have no statistics (403)."""
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    get_template_attribute,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from markupsafe import Markup
 
 from planner.access import allow, get_or_404, schools_query, workers_query
 from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.i18n import gettext as _
-from planner.i18n import local_today
+from planner.i18n import local_today, locale_code
 from planner.reports.attendance import attendance_export, attendance_report
+from planner.reports.cache import cached_page
 from planner.reports.docs import stats_document
 from planner.reports.pyramid import pyramid_for
-from planner.reports.stats import service_counts, term_names, term_statistics
+from planner.reports.stats import service_counts, term_names, term_statistics, zip_terms
 from planner.reports.zips import term_items
 from planner.roles import STAFF
 from planner.schools.models import School, Term
@@ -30,43 +40,43 @@ def _term_name():
     return chosen, names
 
 
+CSRF_MARK = "<!--csrf-field-->"  # the cached page holds this in place of the form token
+
+
 @bp.get("/stats")
 @allow(*STAFF)
 def stats():
-    """学期工作统计: totals, per school and per worker, with the counting rules."""
-    term, names = _term_name()
-    result = term_statistics(current_user, term, local_today()) if term else None
-    pyramid = (
-        pyramid_for(current_user, term, school_ids=[row["id"] for row in result.schools])
-        if term
-        else None
-    )
-    # with the school joined: the page names each term's school (one query, not one each);
-    # only what the zip forms show, not 100 whole terms and schools
-    terms = (
-        list(
-            Term.select(Term.id, School.id, School.name)
-            .join(School)
-            .where(
-                Term.school.in_(schools_query(current_user).select(School.id)) & (Term.name == term)
-            )
-            .order_by(School.name)
+    """学期工作统计: totals, per school and per worker, with the counting rules. The body is
+    kept once computed (reports/cache.py) until a write changes a figure; the forms'
+    token is this session's, put in on every view."""
+    who = ("agency", current_user.agency_id) if current_user.is_admin else ("user", current_user.id)
+    today = local_today()
+    scope = (who, current_user.role, request.args.get("term"), today, locale_code())
+
+    def make():
+        term, names = _term_name()
+        result = term_statistics(current_user, term, today) if term else None
+        return render_template(
+            "reports/_stats_body.html",
+            term=term,
+            names=names,
+            result=result,
+            # the pyramid (reports/pyramid.py) and letters, consultations, supervision and
+            # training (planner/service/)
+            pyramid=pyramid_for(current_user, term, school_ids=[r["id"] for r in result.schools], day=today)
+            if term
+            else None,
+            service=service_counts(current_user, term) if term else None,
+            terms=zip_terms(current_user, term) if term else [],
+            message=None,
+            csrf_mark=Markup(CSRF_MARK),
         )
-        if term
-        else []
-    )
-    return render(
-        "reports/stats.html",
-        "reports/_stats_body.html",
-        term=term,
-        names=names,
-        result=result,
-        pyramid=pyramid,
-        terms=terms,
-        message=None,
-        # letters, consultations, supervision and training (planner/service/)
-        service=service_counts(current_user, term) if term else None,
-    )
+
+    body = cached_page(scope, make)
+    body = Markup(body.replace(CSRF_MARK, str(get_template_attribute("macros.html", "csrf")())))
+    if is_htmx():
+        return body
+    return render_template("reports/stats.html", body=body)
 
 
 @bp.get("/stats/document.docx")

@@ -1,7 +1,7 @@
 """What run mode records in the room: a member's attendance at a session (the latest tap
 wins), the session's headcount and notes, and the running count of its marks."""
 
-from peewee import CharField, ForeignKeyField, IntegerField, TextField
+from peewee import BigIntegerField, CharField, ForeignKeyField, IntegerField, TextField
 
 from planner.accounts.models import User
 from planner.db import BaseModel, DateTimeField, VersionedModel, now
@@ -55,11 +55,18 @@ class SessionTally(BaseModel):
     or left early (evaluation.compute.ATTENDED). Kept by triggers on the attendance table
     (migration m0020), in the statement that writes the mark, so every writer (a tap, a
     correction, the purge, a cascade, a bulk load) keeps it exact, and the term statistics
-    read one row per session instead of counting marks. Never written by the app."""
+    read one row per session instead of counting marks. Never written by the app.
+
+    stamp: raised by the same triggers whenever the session's marks, headcount or purged
+    counts change (migration m0028), so the highest stamp tells the statistics' cache
+    (planner.reports.stamp) that a figure may have changed, with no row of its own for
+    every tap to update. A session whose record is written before any mark gets a row
+    with no marks (the same as none)."""
 
     session = ForeignKeyField(Session, primary_key=True, backref="tally", on_delete="CASCADE")
     marks = IntegerField(default=0)
     attended = IntegerField(default=0)
+    stamp = BigIntegerField(default=0, index=True)
 
     class Meta:
         table_name = "session_tally"

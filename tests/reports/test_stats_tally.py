@@ -166,7 +166,11 @@ def recount() -> dict:
 def tallies() -> dict:
     """{session id: (marks, attended)} as the tally holds them; a row left at 0 by removed
     marks is the same as none."""
-    rows = list(SessionTally.select().tuples())
+    rows = list(
+        SessionTally.select(
+            SessionTally.session, SessionTally.marks, SessionTally.attended
+        ).tuples()
+    )
     assert all(marks >= attended >= 0 for _, marks, attended in rows), rows
     return {sid: (marks, attended) for sid, marks, attended in rows if marks}
 
