@@ -13,6 +13,8 @@ Tables covered (STAMPED), and how each is stamped:
   worker_school, supervision: any write raises the table's row of stats_stamp.
 - curriculum: a change of kind (or a curriculum added or removed); user: a change of
   name, role or agency (a login writes the row and changes no figure).
+- the pyramid's and the service records' tables (m0029): any write; student: a change of
+  school, class or archived (what the pyramid counts).
 
 A new domain whose rows the statistics count (screening results, cases, letters) adds
 its table to STAMPED and, in its migration, `run_sql(stamp_table("<table>"))`
@@ -47,6 +49,19 @@ STAMPED = (
     "user",
     "worker_school",
     "supervision",
+    # the pyramid and the service records (migration m0029)
+    "screening_round",
+    "screening_result",
+    "screening_recruitment",
+    "group_member",
+    "student",
+    "case_file",
+    "case_referral",
+    "letter",
+    "consultation",
+    "supervision_session",
+    "supervision_attendee",
+    "training",
 )
 
 _TABLES = {

@@ -32,7 +32,11 @@ from tests.reports.test_stats_tally import _consent, random_changes, random_worl
 
 term = test_stats.term  # the hand-built term, as a fixture here too
 
-SECTION = re.compile(r'<section class="card" id="stats">.*?</section>', re.S)
+SECTION = re.compile(
+    r'<section class="card" id="stats">.*?</section>'
+    r'(?:\s*<section class="card" id="service-counts">.*?</section>)?',
+    re.S,
+)
 TOKEN = re.compile(r'(name="csrf_token" value=")[^"]*"')
 
 
@@ -213,7 +217,54 @@ def term_renamed(world, t):
     Term.update(name="改名的学期").where(Term.id == world.other_term.id).execute()
 
 
+def _inside(world):
+    return world.term.start + dt.timedelta(days=10)
+
+
+def screened(world, t):
+    from tests.screening import factories as sf
+
+    sf.result(sf.screening_round(world), sf.student(world), 1, q1=3, q12=0)  # 关注
+
+
+def case_opened(world, t):
+    from tests.cases import factories as cf
+
+    cf.case(world, opened_on=_inside(world), risk="high")
+
+
+def referral_made(world, t):
+    from tests.cases import factories as cf
+
+    case = cf.case(world, opened_on=_inside(world))
+    cf.referral(case, referred_on=_inside(world), consent_on=_inside(world))
+
+
+def letter_received(world, t):
+    from tests.service import factories as vf
+
+    vf.letter(world, received_on=_inside(world))
+
+
+def consulted(world, t):
+    from tests.service import factories as vf
+
+    vf.consultation(world, held_on=_inside(world))
+
+
+def trained(world, t):
+    from tests.service import factories as vf
+
+    vf.training(world.worker, held_on=_inside(world))
+
+
 WRITES = [
+    screened,
+    case_opened,
+    referral_made,
+    letter_received,
+    consulted,
+    trained,
     tap,
     correction,
     first_marks,
