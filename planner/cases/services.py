@@ -237,32 +237,44 @@ def open_case(user, school, values: dict, source: str, screening_result=None, fo
     if errors:
         raise PlannerError(next(iter(errors.values())), errors=errors)
     today = local_today()
-    with write_tx():
-        if Case.select().where((Case.student == student.id) & Case.step.in_(OPEN_STEPS)).exists():
-            raise PlannerError(_l("该学生已有进行中的个案。"), "student_id", kind=CONFLICT)
-        code = issue_codes(school, 1, ARCHIVE_TYPE, year=today.year)[0]
-        case = Case.create(
-            school=school.id,
-            student=student.id,
-            worker=user.id,
-            co_worker=co_worker or None,
-            source=source,
-            screening_result=screening_result,
-            follow_up=follow_up,
-            source_note=values.get("source_note") or "",
-            risk=values["risk"],
-            next_review=values.get("next_review"),
-            archive_code=code,
-            opened_on=today,
-            created_by=user.id,
-        )
-        record(
-            user,
-            "case_open",
-            "case",
-            case.id,
-            f"school={school.id} code={code} source={source} student={student.archive_code}",
-        )
+    try:
+        with write_tx():
+            if (
+                Case.select()
+                .where((Case.student == student.id) & Case.step.in_(OPEN_STEPS))
+                .exists()
+            ):
+                raise PlannerError(_l("该学生已有进行中的个案。"), "student_id", kind=CONFLICT)
+            code = issue_codes(school, 1, ARCHIVE_TYPE, year=today.year)[0]
+            case = Case.create(
+                school=school.id,
+                student=student.id,
+                worker=user.id,
+                co_worker=co_worker or None,
+                source=source,
+                screening_result=screening_result,
+                follow_up=follow_up,
+                source_note=values.get("source_note") or "",
+                risk=values["risk"],
+                next_review=values.get("next_review"),
+                archive_code=code,
+                opened_on=today,
+                created_by=user.id,
+            )
+            record(
+                user,
+                "case_open",
+                "case",
+                case.id,
+                f"school={school.id} code={code} source={source} student={student.archive_code}",
+            )
+
+    except IntegrityError as err:  # a code issued outside the counter (an import, say)
+        raise PlannerError(
+            _l("新的档案编码与已有个案重复，请管理员检查档案编码规则。"),
+            "student_id",
+            kind=CONFLICT,
+        ) from err
     return case
 
 

@@ -65,7 +65,7 @@ def case(world, student_=None, worker=None, step="intake", risk="normal", **kw):
         worker=worker or world.worker,
         step=step,
         risk=risk,
-        archive_code=f"JX-GA-2026-{n:04d}",
+        archive_code=f"T-GA-{n:05d}",  # not the pattern issue_codes fills in
         **kw,
     )
 

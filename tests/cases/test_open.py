@@ -161,3 +161,13 @@ def test_a_follow_up_flag_opens_a_case(worker, world):
     case = Case.get(Case.follow_up == flag.id)
     assert (case.source, case.risk, case.student_id) == ("follow_up", "high", member.id)
     assert worker.post(f"/follow-ups/{lesson.id}/case").status_code == 404
+
+
+def test_a_code_already_taken_outside_the_counter_is_a_conflict_not_a_500(worker, world):
+    taken = f"JX-GA-{local_today().year}-0001"  # what the counter issues next
+    old = cf.case(world)
+    Case.update(archive_code=taken).where(Case.id == old.id).execute()
+    Case.update(step="closed").where(Case.id == old.id).execute()
+    response = post(worker, world, form(cf.student(world)))
+    assert response.status_code == 409 and "档案编码" in response.text
+    assert Case.select().count() == 1
