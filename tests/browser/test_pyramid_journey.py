@@ -9,12 +9,13 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from planner.accounts.models import User
-from planner.cases.models import Case, CaseNote
+from planner.cases.models import Case, CaseAppointment, CaseNote
 from planner.demo import DEMO_PASSWORD
 from planner.evaluation.models import Instrument
-from planner.schools.models import SchoolClass
+from planner.i18n import local_today
+from planner.schools.models import Room, SchoolClass
 from planner.screening.models import Recruitment, ScreeningRound
-from planner.sessions.models import Program
+from planner.sessions.models import Program, ProgramWorker, Session
 from planner.students.models import Consent, GroupMember, Student
 from tests.browser.conftest import log_in, touch_box
 
@@ -145,6 +146,42 @@ def test_screening_to_group_to_case(live_server, demo_all, tablet):
     expect(page.locator("#compliance")).to_contain_text("计划内容完整")  # the 8.3.3 panel
     case = Case.get(Case.student == students["J17-003"].id)
     assert case.step == "intervention" and case.source == "screening"
+
+    # 5. a case session booked over one of her lessons shows the clash
+    lesson = (
+        Session.select(Session, Program)
+        .join(Program)
+        .join(ProgramWorker, on=(ProgramWorker.program == Program.id))
+        .join(User, on=(ProgramWorker.worker == User.id))
+        .where(
+            (User.username == "worker")
+            & (Session.date > local_today())
+            & (Session.status == "planned")
+            & (Program.school == case.school_id)
+        )
+        .order_by(Session.date, Session.start)
+        .first()
+    )
+    page.click("#case-appointments")
+    page.wait_for_url(f"{base}/cases/{case.id}/appointments")
+    page.wait_for_load_state("load")
+    page.fill("#appointment-date", lesson.date.isoformat())
+    page.fill("#appointment-start", lesson.start.strftime("%H:%M"))
+    page.fill(
+        "#appointment-end",
+        (dt.datetime.combine(lesson.date, lesson.start) + dt.timedelta(minutes=30)).strftime(
+            "%H:%M"
+        ),
+    )
+    room = Room.get((Room.school == case.school_id) & (Room.kind == "case_room"))
+    page.select_option("#appointment-room_id", str(room.id))
+    page.locator("#save-appointment").click()
+    alert = page.locator("#new-appointment [role=alert]").first
+    expect(alert).to_contain_text("社工时间冲突")
+    expect(alert).to_contain_text(lesson.program.title)
+    assert not CaseAppointment.select().where(CaseAppointment.case == case.id).exists()
+    page.goto(f"{base}/cases/{case.id}")
+    page.wait_for_load_state("load")
 
     # 6. a case note goes to the supervisor, who signs it off
     page.fill("#note-minutes", "40")
