@@ -222,6 +222,15 @@ def test_the_autumn_term_is_screened_at_the_pyramids_proportions(app):
     assert set(students) <= guardians  # (some turned 14 since, and are due to consent too)
     share = {t: sum(r.tier == t for r in results) / len(results) for t in ("concern", "high")}
     assert 0.08 <= share["concern"] <= 0.22 and 0.02 <= share["high"] <= 0.09
+    from planner.cases.models import Case, CaseReferral
+
+    high = {r.student_id for r in results if r.tier == "high"}
+    cases = list(Case.select())
+    assert 0 < len(cases) <= len(high) and {c.student_id for c in cases} <= high
+    assert all("-GA-" in c.archive_code for c in cases)
+    assert all(c.opened_on <= AS_OF and c.screening_result_id for c in cases)
+    assert all((c.step == "closed") == (c.closed_on is not None) for c in cases)
+    assert CaseReferral.select().count() <= len(cases)
     for rnd in ScreeningRound.select():
         classes = {
             c.school_class_id

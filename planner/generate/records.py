@@ -48,6 +48,7 @@ class State:
     def __init__(self):
         self.consented = set()
         self.screening_consented = set()
+        self.cased = set()
 
 
 def _sessions(planned) -> dict:
