@@ -97,7 +97,7 @@ def test_small_has_the_exact_shape_and_a_second_run_refuses(app, small):
     assert Attendance.select().count() > 300 and Reflection.select().count() > 20
     assert SessionRecord.select().count() > 50
     ahead = Session.select(Session.id).where(Session.date >= AS_OF)
-    assert ahead.count() > 10  # the current term still has sessions to come, unrecorded
+    assert ahead.count() >= 5  # the current term still has sessions to come, unrecorded
     assert not SessionRecord.select().where(SessionRecord.session.in_(ahead)).exists()
     assert "rows per table" in small and "student" in small and "done in" in small
     # one password hash for all: hashed once, not per user

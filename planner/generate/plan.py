@@ -62,6 +62,8 @@ def load_library() -> dict:
         newest[cur.slug] = cur
     library = {stage: {"classroom": [], "group": []} for stage in GRADES}
     for slug in sorted(newest):
+        if newest[slug].audience != "students":  # parents' and teachers' series: no classes
+            continue
         cur = full(newest[slug].id)
         for stage, grades in GRADES.items():
             if set(cur.grades) <= set(grades):

@@ -63,7 +63,9 @@ def stats():
             result=result,
             # the pyramid (reports/pyramid.py) and letters, consultations, supervision and
             # training (planner/service/)
-            pyramid=pyramid_for(current_user, term, school_ids=[r["id"] for r in result.schools], day=today)
+            pyramid=pyramid_for(
+                current_user, term, school_ids=[r["id"] for r in result.schools], day=today
+            )
             if term
             else None,
             service=service_counts(current_user, term) if term else None,

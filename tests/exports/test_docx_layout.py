@@ -47,7 +47,11 @@ SECTIONS = {  # the Heading 1 texts of each document, in order
         "六、过程评估",
         "七、建议",
     ],
-    "term_stats": ["一、总体情况", "二、分学校统计"],
+    "term_stats": [
+        "一、总体情况",
+        "二、分学校统计",
+        "三、三级服务金字塔（全面筛查—积极预防—个案干预）",
+    ],
     "session_materials": ["生命价值拍卖清单", "情绪词卡"],  # one heading per material
     "case_intake": ["一、接案过程", "二、接案决定", "三、转介"],
     "case_plan": ["一、预估", "二、服务计划", "三、审批意见"],

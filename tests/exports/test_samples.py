@@ -69,7 +69,7 @@ KEYS = {
         "process",
         "recommendations",
     },
-    "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
+    "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows", "pyramid"},
     "session_materials": {"curriculum_title", "session_title", "materials"},
     "case_intake": {"case", "intake", "referrals"},
     "case_plan": {"case", "assessment", "plan"},

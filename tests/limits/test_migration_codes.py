@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 
 from planner import migrations
+from planner.curricula.models import Curriculum
 from planner.db import database, make_database
 from planner.schools.models import Term
 from planner.sessions.models import Program
 from tests import factories
 from tests.conftest import drop_database, fresh_database_url
-from tests.curricula.factories import curriculum
 
 
 @pytest.fixture
@@ -35,6 +35,35 @@ def before_m0013(tmp_path, monkeypatch):
     drop_database(url)
 
 
+def _curriculum_then(kind: str, slug: str) -> int:
+    """A curriculum row as the table stood before m0013 (the library's audience and tier
+    came later: m0026), inserted with that table's columns only."""
+    row = {
+        "slug": slug,
+        "version": 1,
+        "status": "published",
+        "kind": kind,
+        "title": "测试课程",
+        "theme": "其他",
+        "grade_band": "初中",
+        "grades": "[7]",
+        "grade_tags": ",7,",
+        "period_minutes": 45,
+        "summary": "",
+        "plan": "{}",
+        "archived": False,
+        "edit_version": 1,
+        "created_at": "2026-09-01 00:00:00",
+        "updated_at": "2026-09-01 00:00:00",
+    }
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join(database.param for _ in row)
+    database.execute_sql(
+        f'INSERT INTO "curriculum" ({columns}) VALUES ({marks})', list(row.values())
+    )
+    return Curriculum.select(Curriculum.id).where(Curriculum.slug == slug).scalar()
+
+
 def test_programs_without_a_code_get_one(before_m0013):
     agency = factories.agency(name="机构", code="TA")
     school = factories.school(agency=agency, name="甲校", code="JX")
@@ -48,9 +77,9 @@ def test_programs_without_a_code_get_one(before_m0013):
     room = factories.room(school=school)
     made = []
     for kind in ("group", "classroom", "group"):
-        cur = curriculum(kind=kind, sessions=2, slug=f"m15-{len(made)}")
+        cur = _curriculum_then(kind, f"m15-{len(made)}")
         made.append(
-            Program.create(curriculum=cur.id, school=school, term=term_id, room=room, title=kind)
+            Program.create(curriculum=cur, school=school, term=term_id, room=room, title=kind)
         )
     assert Program.select().where(Program.archive_code.is_null()).count() == 3
     assert migrations.migrate()[0] == "m0013_limits"
