@@ -111,6 +111,17 @@ KINDS = {
             starters.TERM_STATS,
             STAFF,
         ),
+        DocKind(
+            "work_report",
+            "学期工作总结",
+            TERM,
+            None,
+            summaries.work_report,
+            False,
+            samples.WORK_REPORT,
+            starters.WORK_REPORT,
+            STAFF,
+        ),
     )
 }
 

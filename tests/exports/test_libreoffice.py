@@ -38,6 +38,7 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
         "SF-ST-2026-0004 ✓ 迟 迟 ✓ ✓ 退 ✓ ✓ 100.0%",
     ],  # a row of the table
     "term_stats": ["总体情况", "分学校统计", "服务总人次", "合计", "示范学校"],
+    "work_report": ["课堂与小组服务", "社工信箱来信 14", "培训学时 12.5", "安全保护关注 1 项"],
 }
 
 

@@ -69,7 +69,17 @@ KEYS = {
         "process",
         "recommendations",
     },
-    "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows"},
+    "term_stats": {"scope", "scope_name", "as_of", "totals", "rows_label", "rows", "pyramid"},
+    "work_report": {
+        "scope",
+        "scope_name",
+        "as_of",
+        "totals",
+        "pyramid",
+        "service",
+        "highlights",
+        "safeguarding",
+    },
 }
 SESSION = {
     "seq",

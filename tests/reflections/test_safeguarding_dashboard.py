@@ -30,7 +30,9 @@ def dashboard_queries(client, user):
 # 10 more, her supervisors and her overdue letters, a supervisor's 3, an admin's 3 and
 # training and complaints (planner/service/); a worker's and a supervisor's overdue
 # crisis reviews, 1
-@pytest.mark.parametrize(("persona", "queries"), [("worker", 19), ("supervisor", 10), ("admin", 12)])
+@pytest.mark.parametrize(
+    ("persona", "queries"), [("worker", 19), ("supervisor", 10), ("admin", 12)]
+)
 def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
     worker = unsupervised if persona == "admin" else world.worker
