@@ -169,3 +169,23 @@ def test_the_statistics_page_links_each_school_and_worker(app, year):
     with count_queries() as large:
         client.get(f"/stats?term={T}")
     assert small.count == large.count
+
+
+def test_the_api_stats_carry_the_service_counts(app, year):
+    from tests.api.helpers import bearer, token_for
+
+    client = app.test_client()
+    body = client.get(f"/api/stats?term={T}", headers=bearer(token_for(year.worker))).get_json()
+    assert body["service"] == {
+        "letters": 3,
+        "urgent_letters": 1,
+        "consult_student": 2,
+        "consult_teacher": 1,
+        "consult_parent": 3,
+        "consultations": 6,
+        "supervision_individual": 1,
+        "supervision_group": 1,
+        "training_hours": 7.5,
+    }
+    admin = client.get(f"/api/stats?term={T}", headers=bearer(token_for(year.admin))).get_json()
+    assert (admin["service"]["letters"], admin["service"]["training_hours"]) == (4, 11.5)
