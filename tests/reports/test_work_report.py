@@ -169,6 +169,9 @@ def test_the_statistics_page_links_each_school_and_worker(app, year):
     with count_queries() as large:
         client.get(f"/stats?term={T}")
     assert small.count == large.count
+    assert 'id="work-report-mine"' not in html
+    mine = login_as(app.test_client(), year.worker).get(f"/stats?term={T}").get_data(as_text=True)
+    assert 'id="work-report-mine"' in mine  # a worker's own report, programs or none
 
 
 def test_the_api_stats_carry_the_service_counts(app, year):
