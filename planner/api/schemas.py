@@ -195,6 +195,21 @@ class PyramidPartSchema(Schema):
     schools = fields.List(fields.Nested(PyramidRowSchema), required=True)
 
 
+class ServiceSchema(Schema):
+    """The term's service records (planner.reports.stats.service_counts): letters to the
+    社工信箱, consultations in 人次 by who came, supervision sessions, training hours."""
+
+    letters = fields.Integer(required=True)
+    urgent_letters = fields.Integer(required=True)
+    consult_student = fields.Integer(required=True)
+    consult_teacher = fields.Integer(required=True)
+    consult_parent = fields.Integer(required=True)
+    consultations = fields.Integer(required=True)
+    supervision_individual = fields.Integer(required=True)
+    supervision_group = fields.Integer(required=True)
+    training_hours = fields.Float(required=True)
+
+
 class StatsSchema(Schema):
     """学期工作统计 (planner.reports.stats.term_statistics) as of today, with the pyramid."""
 
@@ -204,6 +219,7 @@ class StatsSchema(Schema):
     schools = fields.List(fields.Nested(TallyRowSchema), required=True)
     workers = fields.List(fields.Nested(TallyRowSchema), required=True)
     pyramid = fields.Nested(PyramidPartSchema, required=True)
+    service = fields.Nested(ServiceSchema, required=True)
 
 
 class ImportedSchema(Schema):

@@ -22,7 +22,7 @@ from planner.curricula.services import to_data
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_today
 from planner.reports.pyramid import pyramid_for
-from planner.reports.stats import term_names, term_statistics
+from planner.reports.stats import service_counts, term_names, term_statistics
 from planner.roles import EDITORS
 from planner.security import csrf
 
@@ -157,7 +157,8 @@ def program_sessions(user, pid):
 @bp.get("/stats")
 @token("stats:read")
 def stats(user):
-    """学期工作统计 of one term as of today: totals, per school, per worker."""
+    """学期工作统计 of one term as of today: totals, per school, per worker, the pyramid and
+    the service records' counts (letters, consultations, supervision, training)."""
     args, failed = _load(schemas.StatsArgsSchema(), request.args)
     if failed:
         return failed
@@ -173,5 +174,6 @@ def stats(user):
                 dict(pyramid.schools[r["id"]], id=r["id"], name=r["name"]) for r in result.schools
             ],
         },
+        service=service_counts(user, args["term"]),
     )
     return jsonify(schemas.StatsSchema().dump(out))

@@ -19,6 +19,7 @@ from planner.i18n import lazy_gettext as _l
 from planner.reflections.models import FollowUp
 from planner.schools.models import Room, School
 from planner.screening.models import ScreeningResult
+from planner.service.models import Consultation, Letter
 from planner.students.models import Student
 
 ARCHIVE_TYPE = "GA"  # 个案 in the archive code
@@ -31,6 +32,8 @@ SOURCES = {
     "teacher": _l("教师转介"),
     "parent": _l("家长转介"),
     "self": _l("学生自行求助"),
+    "letter": _l("社工信箱来信"),
+    "consultation": _l("学生咨询"),
 }
 # The sources a worker enters by form (the other two are opened from their record).
 FORM_SOURCES = ("teacher", "parent", "self")
@@ -106,6 +109,9 @@ class Case(VersionedModel):
         ScreeningResult, null=True, backref="cases", on_delete="SET NULL"
     )
     follow_up = ForeignKeyField(FollowUp, null=True, backref="cases", on_delete="SET NULL")
+    # the 社工信箱 letter or the student consultation the case was opened from (issue 18)
+    letter = ForeignKeyField(Letter, null=True, backref="cases", on_delete="SET NULL")
+    consultation = ForeignKeyField(Consultation, null=True, backref="cases", on_delete="SET NULL")
     source_note = TextField(default="")  # who referred and why, in the worker's words
     step = CharField(max_length=12, default="intake")
     risk = CharField(max_length=10, default="normal")

@@ -217,7 +217,16 @@ def _check_review(day, errors, field="next_review", required=False):
         errors[field] = _l("复核日期应在今天到一年之内。")
 
 
-def open_case(user, school, values: dict, source: str, screening_result=None, follow_up=None):
+def open_case(
+    user,
+    school,
+    values: dict,
+    source: str,
+    screening_result=None,
+    follow_up=None,
+    letter=None,
+    consultation=None,
+):
     """Open a case (接案 starts) for a student of the school: a new GA archive code, the
     worker who opens it as case worker. One open case per student."""
     errors = {}
@@ -254,6 +263,8 @@ def open_case(user, school, values: dict, source: str, screening_result=None, fo
                 source=source,
                 screening_result=screening_result,
                 follow_up=follow_up,
+                letter=letter,
+                consultation=consultation,
                 source_note=values.get("source_note") or "",
                 risk=values["risk"],
                 next_review=values.get("next_review"),
@@ -331,6 +342,47 @@ def open_from_follow_up(user, follow_up_id):
         "source_note": "",
     }
     return open_case(user, school, values, "follow_up", follow_up=item.id)
+
+
+def _open_from_record(user, model, record_id, source, missing):
+    """Open a case for the student of a letter or a consultation the worker recorded at a
+    school of hers (issue 18; standard 8.3.1: a student's own request for help starts a
+    case). An anonymous letter or a consultation with no student opens none."""
+    item = model.get_or_none(model.id == record_id) if 0 < record_id <= 2**31 - 1 else None
+    school = None
+    if item is not None:
+        school = schools_query(user).where(School.id == item.school_id).first()
+    if school is None:
+        raise PlannerError(missing, kind=NOT_FOUND)
+    if not user.is_worker or item.worker_id != user.id:
+        raise PlannerError(_l("只有记录这条服务的社工可以从它开案。"), kind=FORBIDDEN)
+    if source == "consultation" and item.kind != "student":
+        raise PlannerError(_l("只有学生咨询可以开案。"), "kind")
+    if item.student_id is None:
+        raise PlannerError(_l("没有指明学生的记录不能开案。"), "student_id")
+    values = {
+        "student_id": item.student_id,
+        "risk": "concern",
+        "next_review": local_today() + dt.timedelta(days=REVIEW_DAYS),
+        "source_note": "",
+    }
+    return open_case(user, school, values, source, **{source: item.id})
+
+
+def open_from_letter(user, letter_id):
+    """Open a case from a 社工信箱 letter that names its student."""
+    from planner.service.models import Letter
+
+    return _open_from_record(user, Letter, letter_id, "letter", _l("找不到这封来信。"))
+
+
+def open_from_consultation(user, consultation_id):
+    """Open a case from a consultation with a student."""
+    from planner.service.models import Consultation
+
+    return _open_from_record(
+        user, Consultation, consultation_id, "consultation", _l("找不到这条咨询记录。")
+    )
 
 
 def update_case(user, case, values: dict) -> None:

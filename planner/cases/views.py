@@ -103,6 +103,20 @@ def from_screening(result_id):
     return _opened(services.open_from_screening, result_id, request.referrer or "/")
 
 
+@bp.post("/letters/<int:letter_id>/case")
+@allow(WORKER)
+def from_letter(letter_id):
+    """Open a case for the student who wrote to the 社工信箱."""
+    return _opened(services.open_from_letter, letter_id, request.referrer or "/")
+
+
+@bp.post("/consultations/<int:consultation_id>/case")
+@allow(WORKER)
+def from_consultation(consultation_id):
+    """Open a case for the student of a consultation."""
+    return _opened(services.open_from_consultation, consultation_id, request.referrer or "/")
+
+
 @bp.post("/follow-ups/<int:follow_up_id>/case")
 @allow(WORKER)
 def from_follow_up(follow_up_id):

@@ -181,6 +181,17 @@ KINDS = {
             starters.CASE_CLOSURE,
             (WORKER, SUPERVISOR),
         ),
+        DocKind(
+            "work_report",
+            "学期工作总结",
+            TERM,
+            None,
+            summaries.work_report,
+            False,
+            samples.WORK_REPORT,
+            starters.WORK_REPORT,
+            STAFF,
+        ),
     )
 }
 

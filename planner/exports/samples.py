@@ -711,3 +711,63 @@ CASE_CLOSURE = dict(
     ],
     referrals=CASE_REFERRALS,
 )
+
+
+WORK_REPORT = {
+    "kind": "work_report",
+    "doc_title": "学期工作总结",
+    "title": "2026—2027学年第一学期",
+    **COMMON,
+    "workers": ["李社工"],
+    "scope": "社工",
+    "scope_name": "李社工",
+    "as_of": "2026年12月1日",
+    "totals": {
+        "lessons": "12",
+        "lesson_participants": "480",
+        "groups": "1",
+        "meetings": "8",
+        "meeting_participants": "56",
+        "participants": "536",
+        "attendance_rate": "87.5%",
+        "classes_covered": "9",
+        "classes_total": "22",
+        "coverage": "40.9%",
+    },
+    "pyramid": {
+        "students_total": "640",
+        "screened": "598",
+        "classes_screened": "16",
+        "share_screened": "93.4%",
+        "normal": "520",
+        "concern": "62",
+        "high": "16",
+        "recruited": "8",
+        "cases_opened": "3",
+        "cases_open": "2",
+        "cases_closed": "1",
+        "referrals": "1",
+        "crisis": "1",
+        "overdue": "0",
+    },
+    "service": {
+        "letters": "14",
+        "urgent_letters": "2",
+        "consult_student": "9",
+        "consult_teacher": "5",
+        "consult_parent": "4",
+        "consultations": "18",
+        "supervision_individual": "4",
+        "supervision_group": "2",
+        "training_hours": "12.5",
+    },
+    "highlights": [
+        {
+            "group": f"阳光成长小组（{PROBE}）",
+            "judged": "3",
+            "met": "2",
+            "goals": ["组员能说出三种调节情绪的方法", "组员在小组中主动表达自己的感受"],
+        }
+    ],
+    "safeguarding": "1",
+}

@@ -288,3 +288,37 @@ CASE_CLOSURE = [
     ("h", "三、转介"),
     CASE_REFERRALS,
 ]
+
+WORK_REPORT = [
+    ("p", "总结范围：{{ scope }} {{ scope_name }}　截至 {{ as_of }}"),
+    ("h", "一、课堂与小组服务"),
+    (
+        "p",
+        "课堂 {{ totals.lessons }} 节、{{ totals.lesson_participants }} 人次；小组 "
+        "{{ totals.groups }} 个、{{ totals.meetings }} 节、{{ totals.meeting_participants }} "
+        "人次；服务总人次 {{ totals.participants }}",
+    ),
+    ("h", "二、三级服务金字塔"),
+    (
+        "p",
+        "筛查 {{ pyramid.screened }} 人（覆盖率 {{ pyramid.share_screened }}）；关注 "
+        "{{ pyramid.concern }} 人、高危 {{ pyramid.high }} 人；招募入组 {{ pyramid.recruited }} "
+        "人；新开个案 {{ pyramid.cases_opened }} 个、结案 {{ pyramid.cases_closed }} 个",
+    ),
+    ("h", "三、社工信箱、咨询与专业支持"),
+    (
+        "p",
+        "来信 {{ service.letters }} 封（紧急 {{ service.urgent_letters }} 封）；咨询 "
+        "{{ service.consultations }} 人次；个别督导 {{ service.supervision_individual }} 次、"
+        "团体督导 {{ service.supervision_group }} 次；培训 {{ service.training_hours }} 学时",
+    ),
+    ("h", "四、小组成效亮点"),
+    (
+        "t",
+        ["小组", "评估目标", "已达成"],
+        "h in highlights",
+        ["{{ h.group }}", "{{ h.judged }}", "{{ h.met }}"],
+    ),
+    ("h", "五、安全保护"),
+    ("p", "本学期提出安全保护关注 {{ safeguarding }} 项"),
+]

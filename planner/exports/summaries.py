@@ -270,3 +270,80 @@ def term_stats(ctx) -> bytes:
                 tight=True,
             )
     return to_bytes(document)
+
+
+WORK_STATS = (  # the work report's figures of reports/stats.py (no rates of classes)
+    ("lessons", "课堂节数"),
+    ("lesson_participants", "课堂人次"),
+    ("groups", "小组数"),
+    ("meetings", "小组节数"),
+    ("meeting_participants", "小组人次"),
+    ("participants", "服务总人次"),
+    ("attendance_rate", "小组出勤率"),
+    ("coverage", "班级覆盖率"),
+)
+SERVICE = (  # reports/stats.SERVICE_KEYS and their labels
+    ("letters", "社工信箱来信"),
+    ("urgent_letters", "其中紧急来信"),
+    ("consult_student", "学生咨询人次"),
+    ("consult_teacher", "教师咨询人次"),
+    ("consult_parent", "家长咨询人次"),
+    ("consultations", "咨询总人次"),
+    ("supervision_individual", "个别督导次数"),
+    ("supervision_group", "团体督导次数"),
+    ("training_hours", "培训学时"),
+)
+
+
+def _figures(document, values, labels) -> None:
+    """A two-column table of figures: 项目, 数量 (— for a figure that does not apply)."""
+    grid_table(
+        document,
+        ["项目", "数量"],
+        [[label, dash((values or {}).get(key))] for key, label in labels],
+        [TEXT_WIDTH * 0.6, TEXT_WIDTH * 0.4],
+        centre=(1,),
+    )
+
+
+def work_report(ctx) -> bytes:
+    """学期工作总结 (issue 18): one worker's or one school's term in figures, the groups'
+    evaluated goals and the safeguarding count. Numbers and goals only, no child named."""
+    document = new_document(ctx)
+    title(document, ctx)
+    info_table(
+        document,
+        [
+            ("总结范围", "：".join(v for v in (ctx.get("scope"), ctx.get("scope_name")) if v)),
+            ("学期", ctx.get("term")),
+            ("执行机构", ctx.get("agency")),
+            ("统计截至", ctx.get("as_of")),
+            ("制表日期", ctx.get("generated_on")),
+        ],
+    )
+    sections = Sections(document)
+    sections("课堂与小组服务")
+    _figures(document, ctx.get("totals"), WORK_STATS)
+    sections("三级服务金字塔（全面筛查—积极预防—个案干预）")
+    _figures(document, ctx.get("pyramid"), PYRAMID)
+    sections("社工信箱、咨询与专业支持")
+    _figures(document, ctx.get("service"), SERVICE)
+    sections("小组成效亮点")
+    highlights = ctx.get("highlights") or []
+    if not highlights:
+        text(document, "")
+    for item in highlights:
+        text(
+            document,
+            f"评估目标 {item.get('judged')} 项，已达成 {item.get('met')} 项。",
+            label=item.get("group"),
+        )
+        if item.get("goals"):
+            bullets(document, item["goals"])
+    sections("安全保护")
+    text(
+        document,
+        f"本学期提出安全保护关注 {dash(ctx.get('safeguarding'))} 项（仅计数，详情见督导记录）。",
+    )
+    signature_line(document)
+    return to_bytes(document)

@@ -61,6 +61,7 @@ OBJECT_LABELS = {
     "term": _l("学期文档"),
     "student": _l("学生个人信息副本"),
     "term_stats": _l("学期工作统计"),
+    "work_report": _l("学期工作总结"),
 }
 
 

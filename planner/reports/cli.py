@@ -11,6 +11,7 @@ from planner.errors import PlannerError
 from planner.exports import jobs
 from planner.exports.kinds import KINDS, TERM
 from planner.reports.docs import stats_context
+from planner.reports.work_report import work_report_context
 from planner.roles import ADMIN
 from planner.schools.models import Room, School, Term
 from planner.sessions.models import Program
@@ -49,6 +50,17 @@ def _programs(where):
     )
 
 
+def _term_docs(user, term, school, kind) -> list:
+    """The school's term documents: its statistics (in "all"), its work report if asked."""
+    items = []
+    if kind in ("all", "term_stats"):
+        items.append(jobs.Doc("term_stats", ctx=stats_context(user, term.name, "school", school)))
+    if kind == "work_report":
+        ctx = work_report_context(user, term.name, "school", school)
+        items.append(jobs.Doc("work_report", ctx=ctx))
+    return items
+
+
 def run(program_id, term_id, kind, out_dir, username) -> list[str]:
     if kind != "all" and kind not in KINDS:
         raise CliError(f"unknown kind {kind}; one of {', '.join(KINDS)} or all")
@@ -72,8 +84,8 @@ def run(program_id, term_id, kind, out_dir, username) -> list[str]:
             except PlannerError as err:
                 if program_id:
                     raise CliError(str(err)) from err
-    if term_id and kind in ("all", "term_stats"):
-        items.append(jobs.Doc("term_stats", ctx=stats_context(user, term.name, "school", school)))
+    if term_id:
+        items += _term_docs(user, term, school, kind)
     if not items:
         raise CliError(f"nothing to export of kind {kind} for this user")
     os.makedirs(out_dir, exist_ok=True)

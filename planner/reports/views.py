@@ -24,6 +24,7 @@ from planner.reports.cache import cached_page
 from planner.reports.docs import stats_document
 from planner.reports.pyramid import pyramid_for
 from planner.reports.stats import service_counts, term_names, term_statistics, zip_terms
+from planner.reports.work_report import work_report_document
 from planner.reports.zips import term_items
 from planner.roles import STAFF
 from planner.schools.models import School, Term
@@ -95,6 +96,20 @@ def stats_doc():
     elif scope == "worker":
         target = get_or_404(workers_query(current_user), int_arg("id", 0))
     ctx = stats_document(current_user, term, scope, target)
+    return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
+
+
+@bp.get("/stats/work-report.docx")
+@allow(*STAFF)
+def work_report_doc():
+    """学期工作总结 of one school or one worker in the user's statistics (issue 18)."""
+    term, _names = _term_name()
+    scope = request.args.get("scope")
+    if term is None or scope not in ("school", "worker"):
+        abort(404)
+    query = schools_query(current_user) if scope == "school" else workers_query(current_user)
+    target = get_or_404(query, int_arg("id", 0))
+    ctx = work_report_document(current_user, term, scope, target)
     return send_docx(jobs.render(ctx, current_user.agency_id), jobs.file_name(ctx))
 
 

@@ -7,6 +7,7 @@ from tests.access import only
 from tests.cases import factories as cf
 from tests.reflections import factories as rf
 from tests.screening import factories as sf
+from tests.service import factories as vf
 
 
 def setup(world):
@@ -23,6 +24,10 @@ def setup(world):
     rf.members(program, member)
     refl = rf.reflection(rf.sessions_of(program)[0], world.worker, status="submitted")
     world.case_follow_up = rf.follow_up(refl, member)
+    world.case_letter = vf.letter(world, student=vf.student(world, name="来信开案学生"))
+    world.case_consultation = vf.consultation(
+        world, kind="student", student=vf.student(world, name="咨询开案学生")
+    )
 
 
 # the case page and lists: the team reads
@@ -53,6 +58,18 @@ RULES = {
     "cases.from_follow_up": (
         "POST",
         lambda w: f"/follow-ups/{w.case_follow_up.id}/case",
+        {},
+        only({"worker"}, ok=303, worker_other=404),
+    ),
+    "cases.from_letter": (
+        "POST",
+        lambda w: f"/letters/{w.case_letter.id}/case",
+        {},
+        only({"worker"}, ok=303, worker_other=404),
+    ),
+    "cases.from_consultation": (
+        "POST",
+        lambda w: f"/consultations/{w.case_consultation.id}/case",
         {},
         only({"worker"}, ok=303, worker_other=404),
     ),

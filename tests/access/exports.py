@@ -128,6 +128,12 @@ RULES = {
         None,
         only({"admin", "supervisor", "worker"}),
     ),
+    "reports.work_report_doc": (
+        "GET",
+        lambda w: f"/stats/work-report.docx?scope=school&id={w.school.id}",
+        None,
+        only({"admin", "supervisor", "worker"}, worker_other=404),  # not her school
+    ),
     "reports.attendance": (
         "GET",
         lambda w: "/stats/attendance",

@@ -1,12 +1,18 @@
 """A worker at tablet size logs an urgent 社工信箱 letter (the flag reaches her supervisor's
 home at once) and a consultation with two parents; the supervisor records a group
-supervision session with both her workers. The buttons they tap are 44 px."""
+supervision session with both her workers. The buttons they tap are 44 px. Then the worker
+downloads her 学期工作总结 from the statistics page, and its counts are the rows'."""
 
+import io
+
+from docx import Document
 from playwright.sync_api import expect
 
 from planner.accounts.models import User
 from planner.demo import DEMO_PASSWORD
 from planner.i18n import local_today
+from planner.reports.stats import term_names, term_window
+from planner.schools.models import Term
 from planner.service.models import Consultation, Letter, SupervisionAttendee, SupervisionSession
 from tests.browser.conftest import log_in, nav_click, touch_box
 
@@ -66,3 +72,52 @@ def test_letter_consultation_and_group_supervision(live_server, demo, tablet, br
         SupervisionAttendee.select().where(SupervisionAttendee.session == session.id).count() == 2
     )
     context.close()
+
+    # step 4: the 学期工作总结 shows those counts, and they match the rows
+    names = term_names(worker)
+    current = Term.select().where(
+        (Term.school == letter.school_id)
+        & (Term.start <= local_today())
+        & (Term.end >= local_today())
+    )
+    term = current[0].name if current.exists() else names[0]
+    page.goto(f"{base}/stats?term={term}")
+    page.wait_for_load_state("load")
+    # her own report from the totals row (her row in 按社工 appears once she has programs)
+    link = page.locator("#work-report-mine")
+    assert touch_box(link)["height"] >= 44
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert worker.display_name not in download.suggested_filename
+    with open(download.path(), "rb") as fh:
+        document = Document(io.BytesIO(fh.read()))
+    figures = {
+        row.cells[0].text: row.cells[1].text
+        for table in document.tables
+        if table.rows[0].cells[0].text == "项目"
+        for row in table.rows[1:]
+    }
+    start, end = term_window(worker, term)
+    mine = Letter.select().where(
+        (Letter.worker == worker.id) & Letter.received_on.between(start, end)
+    )
+    talks = Consultation.select().where(
+        (Consultation.worker == worker.id) & Consultation.held_on.between(start, end)
+    )
+    attended = (
+        SupervisionSession.select()
+        .join(SupervisionAttendee)
+        .where(
+            (SupervisionAttendee.worker == worker.id)
+            & SupervisionSession.held_on.between(start, end)
+            & (SupervisionSession.mode == "group")
+        )
+    )
+    assert figures["社工信箱来信"] == str(mine.count())
+    assert figures["其中紧急来信"] == str(mine.where(Letter.urgent).count())
+    assert figures["家长咨询人次"] == str(sum(t.people for t in talks if t.kind == "parent"))
+    assert figures["团体督导次数"] == str(attended.count())
+    if start <= local_today() <= end:  # today's records are this term's
+        assert (figures["社工信箱来信"], figures["家长咨询人次"]) == ("1", "2")
+        assert figures["团体督导次数"] == "1"

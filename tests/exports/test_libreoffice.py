@@ -51,6 +51,7 @@ EXPECTED = {  # text each PDF must show, line by line (-layout); whitespace is i
     "case_plan": ["预估", "服务计划", "评估方式方法", "审批意见", "先改善睡眠，再处理同伴关系。"],
     "case_record": ["服务记录一览", "服务记录内容", "联系家庭", "王督导", "转介"],
     "case_closure": ["评估", "目标达成量表（GAS）", "7 晚", "结案", "服务目标基本达成。"],
+    "work_report": ["课堂与小组服务", "社工信箱来信 14", "培训学时 12.5", "安全保护关注 1 项"],
 }
 
 

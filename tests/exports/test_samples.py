@@ -84,6 +84,16 @@ KEYS = {
         "closure",
         "referrals",
     },
+    "work_report": {
+        "scope",
+        "scope_name",
+        "as_of",
+        "totals",
+        "pyramid",
+        "service",
+        "highlights",
+        "safeguarding",
+    },
 }
 CASE = {
     "student_code",

@@ -113,6 +113,12 @@ def stats_documents_for(user):
         for s in schools_query(user).order_by(School.id)
     ]
     urls += [f"/stats/document.docx?scope=worker&id={u.id}" for u in workers_query(user)]
+    # 学期工作总结: each school and each worker in scope
+    urls += [
+        f"/stats/work-report.docx?scope=school&id={s.id}"
+        for s in schools_query(user).order_by(School.id)
+    ]
+    urls += [f"/stats/work-report.docx?scope=worker&id={u.id}" for u in workers_query(user)]
     return urls
 
 
