@@ -200,10 +200,13 @@ def student_choices(user, school) -> list:
     if not user.is_worker:
         return []
     return list(
-        Student.select(Student.id, Student.archive_code, Student.name, SchoolClass.name)
+        Student.select(
+            Student.id, Student.archive_code, Student.name, SchoolClass.name.alias("class_name")
+        )
         .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
         .where((Student.school == school.id) & ~Student.archived & Student.anonymised_at.is_null())
         .order_by(SchoolClass.grade, SchoolClass.name, Student.student_no)
+        .objects()  # the class's name as class_name: it and the student's are both "name"
     )
 
 

@@ -38,8 +38,7 @@ def _case(case_id, write=False):
 
 def _choices(students) -> dict:
     return {
-        s.id: f"{s.archive_code} {s.name}"
-        + (f" · {s.school_class.name}" if s.school_class_id and s.school_class else "")
+        s.id: f"{s.archive_code} {s.name}" + (f" · {s.class_name}" if s.class_name else "")
         for s in students
     }
 

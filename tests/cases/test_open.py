@@ -171,3 +171,12 @@ def test_a_code_already_taken_outside_the_counter_is_a_conflict_not_a_500(worker
     response = post(worker, world, form(cf.student(world)))
     assert response.status_code == 409 and "档案编码" in response.text
     assert Case.select().count() == 1
+
+
+def test_the_open_case_form_names_each_students_class(worker, world):
+    """The student list shows each student's class beside the archive code (the class was
+    missing: the query selected the class's name but not the student's class id)."""
+    student = cf.student(world, name="选班学生")
+    html = worker.get(f"/schools/{world.school.id}/cases").get_data(as_text=True)
+    option = next(line for line in html.splitlines() if student.archive_code in line)
+    assert world.cls.name in option
