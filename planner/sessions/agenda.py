@@ -119,6 +119,11 @@ def month():
     by_day = {}
     for s in sessions:
         by_day.setdefault(s.date, []).append(s)
+    # a worker's own 个案会谈 beside her sessions, in time order (one query; nobody else's)
+    for a in calendar_of(current_user, weeks[0][0], weeks[-1][-1]):
+        by_day.setdefault(a.date, []).append(a)
+    for items in by_day.values():
+        items.sort(key=lambda item: item.start)
     last = (first + dt.timedelta(days=32)).replace(day=1)
     return render(
         "agenda/month.html",

@@ -1,7 +1,8 @@
 """Case sessions on the worker's calendar: her feed shows each as 个案会谈 with its time and
 room (never a name, a code or a link to the case; a class's or a school's feed never holds
 one); her week and today pages and her home page's today list show them with the case's
-archive code (her own pages); a teacher, an admin and a supervisor see none there. The
+archive code (her own pages), and so does her month; a teacher, an admin and a supervisor
+see none there. The
 case's appointments page and the home page keep their query counts as data grows."""
 
 import datetime as dt
@@ -131,12 +132,47 @@ def test_sessions_and_case_sessions_are_in_time_order(app, world, booked):
         assert order == sorted(order), page
 
 
+def test_her_month_shows_them_in_time_order_beside_her_sessions(app, world, booked):
+    case, room, (today, tomorrow, cancelled) = booked
+    rf.program(world, first=TODAY, title="午后小组")  # 16:10–17:10, weekly
+    early = appointment(case, room, day=TODAY, start=(8, 0), end=(8, 40))
+    client = login_as(app.test_client(), world.worker)
+    body = client.get("/calendar/month?date=2026-12-01").get_data(as_text=True)
+    cell = re.search(rf'id="month-appointment-{early.id}".*?</td>', body, re.S).group(0)
+    order = [
+        cell.index(f'id="month-appointment-{today.id}"'),
+        cell.index("午后小组"),
+    ]
+    assert order == sorted(order)
+    row = re.search(rf'id="month-appointment-{cancelled.id}".*?</p>', body, re.S).group(0)
+    assert "14:00" in row and "个案会谈" in row and case.archive_code in row and "已取消" in row
+    assert f'id="month-appointment-{tomorrow.id}"' in body and NAME not in body
+    other = client.get("/calendar/month?date=2027-01-01").get_data(as_text=True)
+    assert "month-appointment-" not in other
+
+
+def test_the_month_page_count_stays_as_case_sessions_grow(app, world, booked):
+    client = login_as(app.test_client(), world.worker)
+    counts = []
+    for n in (0, 3):
+        more(world, n)
+        with count_queries() as counted:
+            body = client.get("/calendar/month?date=2026-12-01").get_data(as_text=True)
+        counts.append((counted.count, body.count('id="month-appointment-')))
+    assert counts == [(counts[0][0], 3), (counts[0][0], 12)]
+
+
 @pytest.mark.parametrize("persona", ["teacher", "admin", "supervisor", "worker_other"])
 def test_nobody_elses_agenda_shows_them(app, world, booked, persona):
     client = login_as(app.test_client(), getattr(world, persona))
-    for page in ("/calendar/week?date=2026-12-09", "/today", "/dashboard"):
+    for page in (
+        "/calendar/week?date=2026-12-09",
+        "/calendar/month?date=2026-12-01",
+        "/today",
+        "/dashboard",
+    ):
         body = client.get(page).get_data(as_text=True)
-        assert "agenda-appointment-" not in body and "home-appointment-" not in body, page
+        assert "appointment-" not in body, page
         assert "个案会谈" not in body and NAME not in body, page
 
 
