@@ -114,6 +114,7 @@ def summary_docx(data: dict, agency: str) -> bytes:
             f"{c['archive_code']} · 开案 {chinese_day(dt.date.fromisoformat(c['opened_on']))}"
             + f" · {STEPS.get(c['step'], c['step'])} · 记录 {len(c['notes'])} 条"
             + (f" · 转介 {len(c['referrals'])} 次" if c["referrals"] else "")
+            + (f" · 个案会谈 {len(c['appointments'])} 次" if c.get("appointments") else "")
             for c in data.get("cases", [])
         ]
         or ["—"],

@@ -12,7 +12,14 @@ from peewee import JOIN
 from planner.access import can_plan
 from planner.accounts.models import Supervision, User
 from planner.audit.models import AuditEntry, record
-from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
+from planner.cases.models import (
+    Case,
+    CaseAppointment,
+    CaseGoal,
+    CaseNote,
+    CaseRecord,
+    CaseReferral,
+)
 from planner.db import now, write_tx
 from planner.errors import CONFLICT, FORBIDDEN, PlannerError
 from planner.evaluation.models import GasGoal, Instrument, Score
@@ -22,7 +29,7 @@ from planner.privacy.anonymise import anonymise_student, names_of
 from planner.privacy.models import REQUEST_KINDS, REQUESTERS, DataRequest
 from planner.reflections.models import FollowUp, Reflection
 from planner.runs.models import Attendance
-from planner.schools.models import School, SchoolClass
+from planner.schools.models import Room, School, SchoolClass
 from planner.screening.models import ScreeningResult, ScreeningRound
 from planner.service.models import Consultation, Letter
 from planner.sessions.models import Program, Session
@@ -373,11 +380,14 @@ def student_data(user, student: Student) -> dict:
 
 
 def _cases(student) -> list:
-    """The student's cases with every step record, goal, case note and referral (five
-    queries however many cases)."""
+    """The student's cases with every step record, goal, case note, referral and case
+    session (six queries however many cases)."""
     cases = list(Case.select().where(Case.student == student.id).order_by(Case.opened_on, Case.id))
     ids = [c.id for c in cases]
-    by_case = {i: {"records": {}, "goals": [], "notes": [], "referrals": []} for i in ids}
+    by_case = {
+        i: {"records": {}, "goals": [], "notes": [], "referrals": [], "appointments": []}
+        for i in ids
+    }
     for rec in CaseRecord.select().where(CaseRecord.case.in_(ids)):
         by_case[rec.case_id]["records"][rec.step] = rec.fields
     for g in CaseGoal.select().where(CaseGoal.case.in_(ids)).order_by(CaseGoal.order):
@@ -406,6 +416,22 @@ def _cases(student) -> list:
                 "referred_on": _day(r.referred_on),
                 "outcome": r.outcome,
                 "outcome_on": _day(r.outcome_on),
+            }
+        )
+    appointments = (
+        CaseAppointment.select(CaseAppointment, Room.name)
+        .join(Room, on=(CaseAppointment.room == Room.id))
+        .where(CaseAppointment.case.in_(ids))
+        .order_by(CaseAppointment.date, CaseAppointment.start, CaseAppointment.id)
+    )
+    for a in appointments:
+        by_case[a.case_id]["appointments"].append(
+            {
+                "date": _day(a.date),
+                "start": a.start.strftime("%H:%M"),
+                "end": a.end.strftime("%H:%M"),
+                "room": a.room.name,
+                "status": a.status,
             }
         )
     return [

@@ -13,7 +13,7 @@ from peewee import Case, fn
 from planner.accounts.models import User
 from planner.audit.models import record
 from planner.cases.models import Case as CaseFile
-from planner.cases.models import CaseGoal, CaseNote, CaseRecord, CaseReferral
+from planner.cases.models import CaseAppointment, CaseGoal, CaseNote, CaseRecord, CaseReferral
 from planner.db import now, write_tx
 from planner.errors import PlannerError
 from planner.evaluation.compute import ATTENDED
@@ -147,7 +147,7 @@ def _reflections(agency_id, cutoffs, dry_run):
 
 def _case_contents(agency_id, cutoff, dry_run):
     """The contents of cases finished (closed or referred) before the reflections' cutoff:
-    step records, case notes, GAS goals and referrals go; the case row stays with its
+    step records, case notes, GAS goals, referrals and case sessions go; the case row stays with its
     archive code, step and dates, for the counts. A case with a safeguarding concern not
     yet acknowledged keeps everything (clause 4.1). Counts the cases emptied."""
     open_flags = CaseNote.select(CaseNote.case).where(
@@ -165,11 +165,12 @@ def _case_contents(agency_id, cutoff, dry_run):
                 | CaseFile.id.in_(CaseNote.select(CaseNote.case))
                 | CaseFile.id.in_(CaseGoal.select(CaseGoal.case))
                 | CaseFile.id.in_(CaseReferral.select(CaseReferral.case))
+                | CaseFile.id.in_(CaseAppointment.select(CaseAppointment.case))
             )
         )
     ]
     if cases and not dry_run:
-        for model in (CaseRecord, CaseNote, CaseGoal, CaseReferral):
+        for model in (CaseAppointment, CaseRecord, CaseNote, CaseGoal, CaseReferral):
             _delete(model, model.case, cases)
     return len(cases)
 

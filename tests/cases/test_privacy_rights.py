@@ -1,15 +1,23 @@
 """Cases are part of what is held about a student: the personal data copy lists them with
-every record, an erasure takes the name out of all their free text, and the purge empties
+every record and case session, an erasure takes the name out of all their free text, and the purge empties
 cases finished before the reflections' period (never one with an open concern)."""
 
 import datetime as dt
 
-from planner.cases.models import Case, CaseGoal, CaseNote, CaseRecord, CaseReferral
+from planner.cases.models import (
+    Case,
+    CaseAppointment,
+    CaseGoal,
+    CaseNote,
+    CaseRecord,
+    CaseReferral,
+)
 from planner.exports.personal_data import summary_docx
 from planner.privacy.anonymise import anonymise_student
 from planner.privacy.requests import student_data
 from planner.privacy.retention import _reflections
 from tests.cases import factories as cf
+from tests.cases.appointment_factories import appointment, case_room
 
 
 def test_the_copy_lists_the_cases_with_their_records(world):
@@ -19,6 +27,9 @@ def test_the_copy_lists_the_cases_with_their_records(world):
     cf.note(case, note="会谈一次")
     cf.referral(case, organisation="市医院")
     CaseGoal.create(case=case, order=1, text="按时入睡", levels=["a"] * 5, post=1)
+    room = case_room(world)
+    appointment(case, room, day=dt.date(2026, 12, 3), start=(12, 10), end=(12, 50))
+    appointment(case, room, day=dt.date(2026, 12, 1), start=(8, 0), end=(8, 40), status="held")
     held = student_data(world.worker, s)["cases"]
     assert len(held) == 1
     got = held[0]
@@ -27,6 +38,22 @@ def test_the_copy_lists_the_cases_with_their_records(world):
     assert [n["note"] for n in got["notes"]] == ["会谈一次"]
     assert got["referrals"][0]["organisation"] == "市医院"
     assert got["goals"][0]["text"] == "按时入睡"
+    assert got["appointments"] == [
+        {
+            "date": "2026-12-01",
+            "start": "08:00",
+            "end": "08:40",
+            "room": "个案工作室",
+            "status": "held",
+        },
+        {
+            "date": "2026-12-03",
+            "start": "12:10",
+            "end": "12:50",
+            "room": "个案工作室",
+            "status": "planned",
+        },
+    ]
     data = student_data(world.worker, s)
     assert summary_docx(data, "测试机构")[:2] == b"PK"
 
@@ -60,6 +87,7 @@ def test_the_purge_empties_finished_cases_past_the_reflections_period(world):
     cf.records(done, "intake")
     cf.note(done, held_on=old_day)
     cf.referral(done)
+    appointment(done, case_room(world), day=old_day)
     flagged = cf.case(world, step="closed", closed_on=old_day, opened_on=old_day)
     cf.note(flagged, held_on=old_day, safeguarding=True)
     recent = cf.case(world, step="closed", closed_on=dt.date(2026, 9, 1))
@@ -73,5 +101,6 @@ def test_the_purge_empties_finished_cases_past_the_reflections_period(world):
     assert CaseNote.select().where(CaseNote.case == done.id).count() == 0
     assert CaseRecord.select().where(CaseRecord.case == done.id).count() == 0
     assert CaseReferral.select().count() == 0
+    assert CaseAppointment.select().count() == 0
     assert Case.get_by_id(done.id).archive_code == done.archive_code  # the row stays
     assert {n.case_id for n in CaseNote.select()} == {flagged.id, recent.id, still_open.id}
