@@ -1,12 +1,14 @@
 """The demo's pyramid (issue 17): a screening round of two junior classes held early in the
 term, with results for the students who consented; three 关注 candidates, one of them
-recruited into the 新生适应 group; and one 高危 student whose case is open."""
+recruited into the 新生适应 group; and one 高危 student whose case is open, with her next two
+case sessions booked at lunchtime."""
 
 import datetime as dt
 
 from planner.accounts.models import User
 from planner.db import write_tx
 from planner.demo import DEMO_STUDENTS, plan_demo_program
+from planner.errors import PlannerError
 from planner.i18n import local_today
 from planner.schools.models import School, SchoolClass
 
@@ -208,3 +210,32 @@ def load_demo_case(worker, result, held, today) -> None:
     for step, fields in (("intake", INTAKE), ("assessment", ASSESSMENT), ("plan", PLAN)):
         case = Case.get_by_id(case.id)
         cases.save_step(worker, case, step, dict(fields, version=0), advance=True)
+    book_demo_appointments(worker, Case.get_by_id(case.id), today)
+
+
+def book_demo_appointments(worker, case, today, wanted=2) -> int:
+    """The case's next weekly 个案会谈 at lunchtime in the school's 个案工作室, booked as the
+    worker would (a day that is no school day or clashes is skipped). The number booked."""
+    from planner.cases.appointments import book
+    from planner.schools.models import Room
+
+    room = Room.get_or_none((Room.school == case.school_id) & (Room.kind == "case_room"))
+    if room is None:
+        return 0
+    booked, day = 0, today + dt.timedelta(days=1)
+    while booked < wanted and day <= today + dt.timedelta(days=28):
+        values = {
+            "date": day,
+            "start": dt.time(12, 10),
+            "end": dt.time(12, 50),
+            "room_id": room.id,
+            "worker_id": worker.id,
+        }
+        try:
+            book(worker, case, values)
+        except PlannerError:
+            day += dt.timedelta(days=1)
+            continue
+        booked += 1
+        day += dt.timedelta(days=7)
+    return booked

@@ -76,9 +76,11 @@ def test_the_finished_group_takes_the_students_current_classes(app):
     assert classes and not any(c.archived for c in classes)
 
 
-def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app):
+def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app, monkeypatch):
     """One round of 7(1)/7(2) held in week 2: results for those who consented, three 关注
-    students (one recruited into the 新生适应 group, its roster citing the round), one 高危."""
+    students (one recruited into the 新生适应 group, its roster citing the round), one 高危
+    whose case has its next two weekly sessions booked in the 个案工作室."""
+    from planner import i18n
     from planner.demo import load_demo_group
     from planner.demo_pyramid import ROUND_TITLE, load_demo_screening
     from planner.evaluation.services import import_instruments, load_instruments
@@ -90,6 +92,9 @@ def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app):
     import_instruments(load_instruments(INSTRUMENTS)[0])
     statutory()
     day = dt.date(2026, 11, 22)
+    monkeypatch.setattr(
+        i18n, "utc_clock", lambda: dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.timezone.utc)
+    )
     load_demo(day)
     plan_demo_programs()
     load_demo_group(day)
@@ -99,6 +104,13 @@ def test_the_demo_screening_round_has_results_candidates_and_a_recruit(app):
     case = Case.get()
     assert case.step == "intervention" and case.risk == "high" and case.next_review
     assert case.student.student_no == "20260714"  # 顾小满, 高危 by the safety item
+    from planner.cases.models import CaseAppointment
+
+    booked = list(CaseAppointment.select().order_by(CaseAppointment.date))
+    assert [(a.date, a.start, a.room.kind) for a in booked] == [
+        (dt.date(2026, 11, 23), dt.time(12, 10), "case_room"),  # the Monday after
+        (dt.date(2026, 11, 30), dt.time(12, 10), "case_room"),  # and a week later
+    ]
     assert load_demo_screening(day) == 0  # once only
     tiers = [r.tier for r in ScreeningResult.select()]
     assert tiers.count("concern") == 3 and tiers.count("high") == 1
