@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from planner.access import allow, classes_query, public, schools_query, workers_query
 from planner.accounts.services import supervisors_of
-from planner.home import appointments, crisis, setup, supervisor, worker
+from planner.home import appointments, case_flags, crisis, setup, supervisor, worker
 from planner.i18n import local_today
 from planner.reflections import queries, safeguarding
 from planner.roles import EVERYONE
@@ -79,7 +79,9 @@ def index():
     if current_user.is_admin or current_user.is_supervisor:
         context["workers"] = list(workers_query(current_user))
     if current_user.is_staff:
-        context["safeguarding"] = safeguarding.dashboard(current_user)
+        sg = context["safeguarding"] = safeguarding.dashboard(current_user)
+        # concerns raised in case notes: codes only for the lead (planner/home/case_flags.py)
+        sg.cases = case_flags.case_flags(current_user, sg.lead)
     if current_user.is_worker or current_user.is_supervisor:
         context["crisis_overdue"] = crisis.overdue(current_user, today)
     if current_user.is_worker:

@@ -789,9 +789,9 @@ def review_note(user, note, values: dict) -> CaseNote:
     return note
 
 
-def acknowledge_note(user, note_id) -> CaseNote:
-    """The supervisor has seen the safeguarding concern (the first acknowledgement stands)."""
-    note = supervised_note(user, note_id)
+def acknowledge_note(user, note) -> CaseNote:
+    """A supervisor (or the safeguarding lead) has seen the concern raised in this case
+    note, found by home/case_flags.case_flag_for; the first acknowledgement stands."""
     with write_tx():
         CaseNote.update(acknowledged_by=user.id, acknowledged_at=now()).where(
             (CaseNote.id == note.id) & CaseNote.acknowledged_at.is_null()

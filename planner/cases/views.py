@@ -22,8 +22,9 @@ from planner.cases.models import (
 )
 from planner.errors import CONFLICT, PlannerError
 from planner.evaluation.schemas import GAS_GOALS, GAS_LEVELS, gas_goals
+from planner.home import case_flags
 from planner.i18n import local_today
-from planner.roles import SUPERVISOR, WORKER
+from planner.roles import ADMIN, SUPERVISOR, WORKER
 from planner.web import conflict_response, error_status, go, load_form, render
 
 bp = Blueprint("cases", __name__)
@@ -347,11 +348,11 @@ def review(note_id):
 
 
 @bp.post("/supervision/case-notes/<int:note_id>/acknowledge")
-@allow(SUPERVISOR)
+@allow(SUPERVISOR, ADMIN)
 def acknowledge(note_id):
-    """The supervisor has seen a safeguarding concern raised in a case note."""
-    try:
-        services.acknowledge_note(current_user, note_id)
-    except PlannerError as err:
-        abort(error_status(err))
-    return go(url_for("cases.queue"))
+    """A supervisor (from her queue) or the safeguarding lead or an admin standing in (from
+    the home page) has seen a safeguarding concern raised in a case note."""
+    services.acknowledge_note(current_user, case_flags.case_flag_for(current_user, note_id))
+    if current_user.is_supervisor and request.form.get("back") != "home":
+        return go(url_for("cases.queue"))
+    return go(url_for("dashboard.index") + "#safeguarding-flags")

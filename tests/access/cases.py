@@ -99,10 +99,12 @@ RULES = {
         {},
         only({"supervisor"}, ok=422, supervisor_other=404),
     ),
+    # the note's worker has a supervisor and it is not escalated: not the admin's (standing
+    # in for the lead) to acknowledge
     "cases.acknowledge": (
         "POST",
         lambda w: f"/supervision/case-notes/{w.case_note.id}/acknowledge",
         {},
-        only({"supervisor"}, ok=303, supervisor_other=404),
+        only({"supervisor", "admin"}, ok=303, admin=404, supervisor_other=404),
     ),
 }

@@ -14,7 +14,7 @@ from planner.schools.models import Agency
 from tests import factories
 from tests.conftest import login_as
 
-QUERIES = 12  # tests/reflections/test_safeguarding_dashboard.py says which
+QUERIES = 13  # tests/reflections/test_safeguarding_dashboard.py says which
 
 
 def gaps(client, world):

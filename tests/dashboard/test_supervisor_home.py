@@ -13,7 +13,7 @@ from tests import factories
 from tests.conftest import login_as
 from tests.reflections import factories as rf
 
-QUERIES = 10  # tests/reflections/test_safeguarding_dashboard.py says which
+QUERIES = 11  # tests/reflections/test_safeguarding_dashboard.py says which
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import login_as
 from tests.dashboard.conftest import MONDAY, TODAY
 from tests.reflections import factories as rf
 
-QUERIES = 20  # tests/reflections/test_safeguarding_dashboard.py says which
+QUERIES = 21  # tests/reflections/test_safeguarding_dashboard.py says which
 
 
 def home(client, user):

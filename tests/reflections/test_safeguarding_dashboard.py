@@ -29,9 +29,10 @@ def dashboard_queries(client, user):
 # warning, flags and letters) + the rest of each home page (tests/dashboard/): a worker's
 # 10 more, her supervisors and her overdue letters, a supervisor's 3, an admin's 3 and
 # training and complaints (planner/service/); a worker's and a supervisor's overdue
-# crisis reviews, 1; a worker's case sessions of today (planner/home/appointments.py), 1
+# crisis reviews, 1; a worker's case sessions of today (planner/home/appointments.py), 1;
+# everyone's concerns raised in case notes (planner/home/case_flags.py), 1
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("worker", 20), ("supervisor", 10), ("admin", 12)]
+    ("persona", "queries"), [("worker", 21), ("supervisor", 11), ("admin", 13)]
 )
 def test_dashboard_query_count_is_pinned(client, world, persona, queries):
     unsupervised = factories.user("worker", agency=world.agency, schools=[world.school])
