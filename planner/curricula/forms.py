@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from planner.curricula.models import (
     AUDIENCES,
+    COLLECTS,
     GRADE_BANDS,
     KINDS,
     PHASES,
@@ -148,6 +149,11 @@ ActivityForm = FormSchema.from_dict(
         "steps": Lines(load_default=list),
         "materials": MaterialLines(load_default=list),
         "debrief": Lines(load_default=list),
+        # what it collects (quality rule 2), ticked per row: a_collects_<row index>
+        "collects": fields.List(
+            fields.String(validate=validate.OneOf(COLLECTS, error=BAD_CHOICE)),
+            load_default=list,
+        ),
     },
     name="ActivityForm",
 )
@@ -159,13 +165,17 @@ ACTIVITY_KEYS = ("phase", "title", "minutes", "purpose", "steps", "materials", "
 
 
 def activity_rows(form) -> list[dict]:
-    """The activity rows as typed: a_phase[], a_title[], … zipped into dicts of strings."""
+    """The activity rows as typed: a_phase[], a_title[], … zipped into dicts of strings,
+    and each row's ticked collections (a_collects_<row index>, in COLLECTS' order)."""
     columns = {k: form.getlist(f"a_{k}") for k in ACTIVITY_KEYS}
     count = max((len(v) for v in columns.values()), default=0)
-    return [
-        {k: (columns[k][i] if i < len(columns[k]) else "") for k in ACTIVITY_KEYS}
-        for i in range(count)
-    ]
+    rows = []
+    for i in range(count):
+        row = {k: (columns[k][i] if i < len(columns[k]) else "") for k in ACTIVITY_KEYS}
+        ticked = set(form.getlist(f"a_collects_{i}"))
+        row["collects"] = [c for c in COLLECTS if c in ticked] + sorted(ticked - set(COLLECTS))
+        rows.append(row)
+    return rows
 
 
 # ---- how the editor's forms are drawn (templates/macros.html `field`) ------------------

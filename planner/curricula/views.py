@@ -13,7 +13,7 @@ from planner.curricula.forms import (
     SessionForm,
     activity_rows,
 )
-from planner.curricula.models import SessionTemplate
+from planner.curricula.models import COLLECTS, SessionTemplate
 from planner.curricula.plan_fields import PLAN_LABELS
 from planner.curricula.rules import check_audience, check_grades, check_period
 from planner.curricula.schemas import material_refs
@@ -269,6 +269,7 @@ def _session_form(curriculum, session, rows, errors=None, status=200, saved=Fals
         total=total,
         fields=forms.session_fields(curriculum, session),
         activity_fields=forms.ACTIVITY_FIELDS,
+        collects=COLLECTS,
         values=request.form if request.method == "POST" else {},
         saved=saved,
     )
@@ -281,7 +282,10 @@ def _rows_from_db(session):
             return forms.material_lines(value)
         return "\n".join(value) if isinstance(value, list) else value
 
-    return [{k: text(a, k) for k in ACTIVITY_KEYS} for a in session.activities]
+    return [
+        dict({k: text(a, k) for k in ACTIVITY_KEYS}, collects=list(a.collects or []))
+        for a in session.activities
+    ]
 
 
 def _rearrange(rows, action):
@@ -298,6 +302,7 @@ def _rearrange(rows, action):
                 "steps": "",
                 "materials": "",
                 "debrief": "",
+                "collects": [],
             }
         )
     elif verb == "remove" and 0 <= i < len(rows):

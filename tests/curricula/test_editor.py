@@ -47,7 +47,9 @@ def session_form(session, activities=None, **changes):
     )
     if session.stage:
         form["stage"] = session.stage
-    for a in activities if activities is not None else session.activities:
+    for i, a in enumerate(activities if activities is not None else session.activities):
+        for kind in a.get("collects", []) if isinstance(a, dict) else a.collects or []:
+            form.add(f"a_collects_{i}", kind)
         for key in ("phase", "title", "minutes", "purpose"):
             form.add(f"a_{key}", str(a[key] if isinstance(a, dict) else getattr(a, key)))
         for key in ("steps", "materials", "debrief"):
@@ -312,3 +314,41 @@ def test_an_old_edit_url_after_publishing_says_published_and_links_to_it(client,
         assert response.status_code == 409
         assert "已发布" in body and "已被他人修改" not in body
         assert f'href="/curricula/{c.id}"' in body
+
+
+def test_an_activitys_collections_survive_an_edit_and_follow_a_move(client, world):
+    """The editor used to drop `collects`: saving a lesson lost its post-test mark, and
+    quality rule 2 then had nothing to check."""
+    c = draft(world)
+    s = c.sessions[0]
+    last = s.activities[-1]
+    Activity.update(collects=["posttest", "satisfaction"]).where(Activity.id == last.id).execute()
+    s = full(c.id).sessions[0]
+    login_as(client, world.worker)
+    page = client.get(f"/curricula/{c.id}/sessions/{s.id}").get_data(as_text=True)
+    n = len(s.activities) - 1
+    for kind in ("posttest", "satisfaction"):
+        box = page.split(f'id="a{n}-collects-{kind}"')[1].split(">")[0]
+        assert "checked" in box
+    assert "checked" not in page.split(f'id="a{n}-collects-questionnaire"')[1].split(">")[0]
+    response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s))
+    assert response.status_code == 200
+    assert full(c.id).sessions[0].activities[-1].collects == ["posttest", "satisfaction"]
+    # moved up one row before saving, the ticks move with it
+    body = client.post(
+        f"/curricula/{c.id}/sessions/{s.id}", data=session_form(s, action=f"up:{n}")
+    ).get_data(as_text=True)
+    assert "checked" in body.split(f'id="a{n - 1}-collects-posttest"')[1].split(">")[0]
+    assert "checked" not in body.split(f'id="a{n}-collects-posttest"')[1].split(">")[0]
+
+
+def test_a_collection_not_on_the_list_is_refused_and_nothing_saved(client, world):
+    c = draft(world)
+    s = c.sessions[0]
+    login_as(client, world.worker)
+    form = session_form(s)
+    form.add("a_collects_0", "grades")
+    response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=form)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="e-a0_collects"' in body and "请选择有效的选项" in body
+    assert full(c.id).sessions[0].activities[0].collects == []
