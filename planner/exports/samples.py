@@ -463,6 +463,10 @@ TERM_STATS = {
         "classes_covered": "9",
         "classes_total": "22",
         "coverage": "40.9%",
+        "parent_sessions": "2",
+        "parent_participants": "64",
+        "teacher_sessions": "1",
+        "teacher_participants": "18",
     },
     "rows_label": "学校",
     "rows": [
@@ -478,6 +482,10 @@ TERM_STATS = {
             "classes_covered": "6",
             "classes_total": "12",
             "coverage": "50.0%",
+            "parent_sessions": "2",
+            "parent_participants": "64",
+            "teacher_sessions": "1",
+            "teacher_participants": "18",
         },
         {
             "name": f"示范第二小学（{PROBE}）",
@@ -491,6 +499,10 @@ TERM_STATS = {
             "classes_covered": "3",
             "classes_total": "10",
             "coverage": "30.0%",
+            "parent_sessions": "0",
+            "parent_participants": "0",
+            "teacher_sessions": "0",
+            "teacher_participants": "0",
         },
     ],
     "pyramid": {
@@ -733,6 +745,10 @@ WORK_REPORT = {
         "classes_covered": "9",
         "classes_total": "22",
         "coverage": "40.9%",
+        "parent_sessions": "2",
+        "parent_participants": "64",
+        "teacher_sessions": "1",
+        "teacher_participants": "18",
     },
     "pyramid": {
         "students_total": "640",

@@ -30,6 +30,13 @@ STATS = (  # term_stats keys and their column labels; "classes" is covered/total
     ("coverage", "班级覆盖率"),
 )
 
+ADULTS = (  # reports/stats.ADULT_KEYS: 家长课堂 and 教师工作坊, counted apart from students
+    ("parent_sessions", "家长课堂次数"),
+    ("parent_participants", "家长课堂人次"),
+    ("teacher_sessions", "教师工作坊次数"),
+    ("teacher_participants", "教师工作坊人次"),
+)
+
 PYRAMID = (  # the pyramid's keys (reports/pyramid.py) and their labels
     ("screened", "筛查人数"),
     ("share_screened", "筛查覆盖率"),
@@ -220,6 +227,27 @@ def _stat(values, key) -> str:
     return values.get(key)
 
 
+def _adults(document, ctx, sections, rows_label) -> None:
+    """家长课堂 and 教师工作坊 (standard 7.4 and 7.2): sessions and 人次, not part of the
+    students' 服务总人次 or the classes covered; a row per school or worker when any."""
+    totals = ctx.get("totals") or {}
+    if not any(str(totals.get(key) or "0") != "0" for key, _ in ADULTS):
+        return
+    sections("家长课堂与教师工作坊")
+    rows = [[r.get("name"), *[r.get(key) for key, _ in ADULTS]] for r in ctx.get("rows") or []]
+    rows.append(["合计", *[totals.get(key) for key, _ in ADULTS]])
+    table = grid_table(
+        document,
+        [rows_label, *[label for _, label in ADULTS]],
+        rows,
+        [2.66, *[12.0 / len(ADULTS)] * len(ADULTS)],
+        size=9,
+        centre=range(1, len(ADULTS) + 1),
+        tight=True,
+    )
+    bold_row(table.rows[-1])
+
+
 def term_stats(ctx) -> bytes:
     """学期工作统计: the totals, then one row per school or worker."""
     document = new_document(ctx)
@@ -252,6 +280,7 @@ def term_stats(ctx) -> bytes:
         tight=True,
     )
     bold_row(table.rows[-1])
+    _adults(document, ctx, sections, rows_label)
     pyramid = ctx.get("pyramid")
     if pyramid:
         sections("三级服务金字塔（全面筛查—积极预防—个案干预）")
@@ -323,7 +352,7 @@ def work_report(ctx) -> bytes:
     )
     sections = Sections(document)
     sections("课堂与小组服务")
-    _figures(document, ctx.get("totals"), WORK_STATS)
+    _figures(document, ctx.get("totals"), WORK_STATS + ADULTS)
     sections("三级服务金字塔（全面筛查—积极预防—个案干预）")
     _figures(document, ctx.get("pyramid"), PYRAMID)
     sections("社工信箱、咨询与专业支持")

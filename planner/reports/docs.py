@@ -6,16 +6,17 @@ from planner.evaluation.compute import fmt_pct
 from planner.i18n import chinese_day, local_today
 from planner.reports.pyramid import KEYS as PYRAMID_KEYS
 from planner.reports.pyramid import pyramid_for
-from planner.reports.stats import KEYS, term_statistics
+from planner.reports.stats import ADULT_KEYS, KEYS, term_statistics
 from planner.schools.models import Agency
 
 SCOPES = {"agency": "机构", "school": "学校", "worker": "社工"}
 
 
 def _row(values: dict) -> dict:
+    """The students' figures, and the parents' and teachers' sessions and 人次 (issue 15)."""
     return {
         k: (fmt_pct(values[k]) if k in ("attendance_rate", "coverage") else str(values[k]))
-        for k in KEYS
+        for k in KEYS + ADULT_KEYS
     }
 
 

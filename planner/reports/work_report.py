@@ -20,6 +20,7 @@ from planner.reflections.models import FollowUp, Reflection
 from planner.reports.pyramid import KEYS as PYRAMID_KEYS
 from planner.reports.pyramid import case_scope, pyramid_for
 from planner.reports.stats import (
+    ADULT_KEYS,
     KEYS,
     SERVICE_KEYS,
     programs_in_view,
@@ -131,7 +132,7 @@ def work_report_context(user, term_name, scope, target, as_of=None) -> dict:
         "scope": SCOPES[scope],
         "scope_name": name,
         "as_of": chinese_day(as_of),
-        "totals": {k: _figure(k, stats.totals[k]) for k in KEYS},
+        "totals": {k: _figure(k, stats.totals[k]) for k in KEYS + ADULT_KEYS},
         "pyramid": {k: _figure(k, pyramid.totals[k]) for k in PYRAMID_KEYS},
         "service": {k: _figure(k, service[k]) for k in SERVICE_KEYS},
         "highlights": _highlights(programs),

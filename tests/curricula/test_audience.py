@@ -162,3 +162,35 @@ def test_the_editor_keeps_a_parents_curriculum_without_grades_and_sets_the_tier(
         ).status_code
         == 422
     )
+
+
+def test_the_word_statistics_and_work_report_count_parents_and_teachers(client, world):
+    """家长课堂 and 教师工作坊 have their own section in the 学期工作统计 (sessions and 人次 per
+    school and in all) and their own figures in the 学期工作总结; before, only the page
+    showed them."""
+    from tests.security.helpers import docx_texts
+
+    Term.update(name="T").where(Term.id == world.term.id).execute()
+    first = local_today() - __import__("datetime").timedelta(weeks=3)
+    parents = rf.program(world, kind="classroom", sessions=2, first=first)
+    teachers = rf.program(world, kind="classroom", sessions=1, first=first)
+    Curriculum.update(audience="parents").where(Curriculum.id == parents.curriculum_id).execute()
+    Curriculum.update(audience="teachers").where(Curriculum.id == teachers.curriculum_id).execute()
+    for program, counts in ((parents, (25, 30)), (teachers, (12,))):
+        for session, n in zip(rf.sessions_of(program), counts):
+            rf.headcount(session, n)
+    login_as(client, world.admin)
+    response = client.get("/stats/document.docx?term=T&scope=agency")
+    assert response.status_code == 200
+    texts = docx_texts(response.data)
+    # after 一、总体情况 and 二、分学校统计, before the pyramid
+    section = texts[texts.index("三、家长课堂与教师工作坊") :]
+    assert "四、三级服务金字塔（全面筛查—积极预防—个案干预）" in section
+    row = section[section.index(world.school.name) : section.index(world.school.name) + 5]
+    assert row == [world.school.name, "2", "55", "1", "12"]
+    login_as(client, world.worker)
+    report = client.get(f"/stats/work-report.docx?term=T&scope=worker&id={world.worker.id}")
+    assert report.status_code == 200, report.get_data(as_text=True)[:300]
+    words = docx_texts(report.data)
+    assert words[words.index("家长课堂人次") + 1] == "55"
+    assert words[words.index("教师工作坊次数") + 1] == "1"

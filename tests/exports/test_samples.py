@@ -153,6 +153,10 @@ TOTALS = {
     "classes_covered",
     "classes_total",
     "coverage",
+    "parent_sessions",
+    "parent_participants",
+    "teacher_sessions",
+    "teacher_participants",
 }
 
 
