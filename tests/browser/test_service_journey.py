@@ -1,6 +1,7 @@
 """A worker at tablet size logs an urgent 社工信箱 letter (the flag reaches her supervisor's
 home at once) and a consultation with two parents; the supervisor records a group
-supervision session with both her workers. The buttons they tap are 44 px. Then the worker
+supervision session with both her workers. The buttons they tap are 44 px. A named letter
+and a consultation with a student each open a case with their 开案 button. Then the worker
 downloads her 学期工作总结 from the statistics page, and its counts are the rows'."""
 
 import io
@@ -9,11 +10,13 @@ from docx import Document
 from playwright.sync_api import expect
 
 from planner.accounts.models import User
+from planner.cases.models import Case
 from planner.demo import DEMO_PASSWORD
 from planner.i18n import local_today
 from planner.reports.stats import term_names, term_window
-from planner.schools.models import Term
+from planner.schools.models import SchoolClass, Term
 from planner.service.models import Consultation, Letter, SupervisionAttendee, SupervisionSession
+from planner.students.models import Student
 from tests.browser.conftest import log_in, nav_click, touch_box
 
 
@@ -48,6 +51,60 @@ def test_letter_consultation_and_group_supervision(live_server, demo, tablet, br
     expect(page.locator("#consultation-count")).to_have_text("1")
     expect(page.locator("#persons-parent")).to_contain_text("2 人次")
     assert Consultation.get().people == 2
+
+    # a letter that names its student, and a talk with a student, each open a case
+    school = letter.school
+    cls = SchoolClass.select().where(SchoolClass.school == school.id).first()
+    writer, talker = (
+        Student.create(
+            school=school.id,
+            school_class=cls,
+            archive_code=f"{school.code}-XS-2026-09{n}",
+            student_no=f"SJ-0{n}",
+            name=name,
+        )
+        for n, name in ((1, "写信的同学"), (2, "来谈的同学"))
+    )
+    assert writer.school_id == talker.school_id
+    page.goto(f"{base}/schools/{writer.school_id}/letters")
+    page.wait_for_load_state("load")
+    page.fill("#f-received_on", today)
+    page.select_option("#f-channel", "mailbox")
+    page.select_option("#f-category", "family")
+    page.fill("#f-student_code", writer.archive_code)
+    page.fill("#f-text", "想找社工聊聊家里的事")
+    page.click("#letter-save")
+    expect(page.locator("#letter-count")).to_have_text(
+        "2" if writer.school_id == letter.school_id else "1"
+    )
+    named = Letter.get(Letter.student == writer.id)
+    page.goto(f"{base}/letters/{named.id}")
+    page.wait_for_load_state("load")
+    assert touch_box(page.locator("#letter-open-case"))["height"] >= 44
+    page.click("#letter-open-case")
+    page.wait_for_url(f"{base}/cases/*")
+    case = Case.get(Case.letter == named.id)
+    assert (case.student_id, case.source, case.step) == (writer.id, "letter", "intake")
+    assert page.url == f"{base}/cases/{case.id}" and writer.name not in page.url
+    page.goto(f"{base}/schools/{talker.school_id}/consultations")
+    page.wait_for_load_state("load")
+    page.fill("#f-held_on", today)
+    page.select_option("#f-kind", "student")
+    page.fill("#f-student_code", talker.archive_code)
+    page.fill("#f-purpose", "学习压力")
+    page.fill("#f-minutes", "30")
+    page.click("#consultation-save")
+    expect(page.locator("#consultations li[id^=consultation-]")).to_have_count(
+        2 if talker.school_id == letter.school_id else 1
+    )
+    talk = Consultation.get(Consultation.student == talker.id)
+    button = page.locator(f"#consultation-open-case-{talk.id}")
+    assert touch_box(button)["height"] >= 44
+    button.click()
+    page.wait_for_url(f"{base}/cases/*")
+    case = Case.get(Case.consultation == talk.id)
+    assert (case.student_id, case.source) == (talker.id, "consultation")
+    expect(page.locator("main")).to_contain_text(talker.archive_code)
 
     context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="zh-CN")
     boss = context.new_page()
@@ -119,5 +176,5 @@ def test_letter_consultation_and_group_supervision(live_server, demo, tablet, br
     assert figures["家长咨询人次"] == str(sum(t.people for t in talks if t.kind == "parent"))
     assert figures["团体督导次数"] == str(attended.count())
     if start <= local_today() <= end:  # today's records are this term's
-        assert (figures["社工信箱来信"], figures["家长咨询人次"]) == ("1", "2")
+        assert (figures["社工信箱来信"], figures["家长咨询人次"]) == ("2", "2")
         assert figures["团体督导次数"] == "1"
