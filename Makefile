@@ -78,13 +78,16 @@ test-sqlite:
 	@echo "== test suite on SQLite (apsw) =="
 	$(PY) -m pytest $(XDIST)
 
+# The browser journeys drive the pages through Chromium; they run once, in the SQLite run
+# (the embedded database `make run` serves the demo on). Everything under the pages, the
+# HTTP sweeps and the load tests run on both databases.
 test-postgres:
-	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
+	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)), browser journeys in the SQLite run =="
 	@if ! $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=5).close()" 2>/dev/null; then \
 	  if [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is unreachable; CI requires it"; exit 1; fi; \
 	  echo "PostgreSQL at $(PG_TEST_URL) is unreachable: skipped outside CI"; exit 0; \
 	fi; \
-	PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(XDIST)
+	PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(XDIST) -m "not browser"
 
 extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
