@@ -27,23 +27,44 @@ def problems_for(tmp_path, data, name=None):
     return found
 
 
+BANDS = ("小学低段", "小学中段", "小学高段", "初中", "高中")
+# The topics every band's students meet in class (issue 15), by the slug's first word:
+# life = 生命教育, safety = 安全与自我保护, emotion = 情绪 (with 心理危机预防与求助 in 初中 and
+# 高中), friendship = 人际/防欺凌, online = 网络素养.
+EVERY_BAND = {"life", "safety", "emotion", "friendship", "online"}
+SOME_BANDS = {
+    "puberty": {"小学高段", "初中", "高中"},
+    "career": {"初中", "高中"},
+}
+
+
 def test_shipped_library_passes_and_covers_the_brief():
+    """The library a worker can run a year from (issue 15's targets)."""
     items, problems = load_library(LIBRARY)
     assert problems == []
-    classroom = {(c["theme"], c["grade_band"]) for c in items if c["kind"] == "classroom"}
-    for needed in [
-        ("生命教育", "小学低段"),
-        ("生命教育", "小学高段"),
-        ("生命教育", "初中"),
-        ("生命教育", "高中"),
-        ("学业与生涯规划", "初中"),
-        ("学业与生涯规划", "高中"),
-        ("青春期教育", "小学高段"),
-        ("青春期教育", "初中"),
-    ]:
-        assert needed in classroom
+    students = [c for c in items if c.get("audience", "students") == "students"]
+    topics = {band: set() for band in BANDS}
+    for c in students:
+        if c["kind"] == "classroom":
+            topics[c["grade_band"]].add(c["slug"].split("-")[0])
+    for band in BANDS:
+        assert EVERY_BAND <= topics[band], band
+        assert len(topics[band]) >= 4, band
+    for topic, bands in SOME_BANDS.items():
+        assert {b for b in BANDS if topic in topics[b]} >= bands, topic
+    crisis = [c for c in students if c["slug"] in ("emotion-junior", "emotion-senior")]
+    for c in crisis:  # 心理危机预防与求助 in 初中 and 高中
+        assert any("disclosure" in s.get("sensitivity", []) for s in c["sessions"]), c["slug"]
+    transitions = {g for c in students if c["slug"].startswith("transition-") for g in c["grades"]}
+    assert transitions == {1, 7, 10}
     groups = [c for c in items if c["kind"] == "group"]
-    assert len(items) >= 15 and len(groups) >= 6
+    assert len(groups) >= 12 and len([g for g in groups if g["tier"] == "特需类"]) >= 5
+    for audience, series, sessions in (("parents", 3, 12), ("teachers", 1, 4)):
+        theirs = [c for c in items if c.get("audience") == audience]
+        assert len(theirs) >= series and sum(len(c["sessions"]) for c in theirs) >= sessions
+    assert len(items) >= 40 and sum(len(c["sessions"]) for c in items) >= 260
+    own = glob.glob(os.path.join(LIBRARY, "..", "instruments", "*.yaml"))
+    assert len(own) - len(["gas.yaml", "likert-template.yaml"]) >= 12
     assert any(c["grade_band"].startswith("小学") for c in groups)
     single = [c["slug"] for c in items if len(c["sessions"]) == 1]
     assert single == ["screening-lesson"]  # the one single-period lesson: a screening round
