@@ -15,6 +15,11 @@ Counting rules (shown on the page and in the document):
   so they are not in the lessons, the 服务人次 of students or the class coverage.
 A session delivered by two workers counts once for each worker, and once in the total.
 Five queries, however many schools and sessions; the database sums the sessions per program.
+
+The pyramid's figures (100/15/5: screened, tiers, recruited, cases, referrals, the crisis
+list) count over the same programs in view (programs_in_view below); their rules are
+written out in reports/pyramid.py, and the service records' (letters, consultations,
+supervision, training) in this module's service_counts.
 """
 
 from types import SimpleNamespace

@@ -6,11 +6,14 @@ from flask import request, url_for
 from flask_login import current_user
 
 from planner.access import allow, get_or_404, in_schools, schools_query
+from planner.calendars.services import default_term
 from planner.db import ConflictError
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
+from planner.i18n import local_today
 from planner.reflections.safeguarding import lead_candidates
+from planner.reports.pyramid import pyramid_for
 from planner.roles import ADMIN, STAFF
 from planner.schools import schemas, years
 from planner.schools.blueprint import bp
@@ -214,11 +217,13 @@ def school(school_id):
     """One school: its terms, its latest school year's classes (older years' classes are
     on the years screen's history, and on the records that name them) and its rooms."""
     item = get_or_404(schools_query(current_user), school_id)
+    terms = list(item.terms.order_by(Term.start.desc()))
     return render(
         "schools/school.html",
         "schools/_school_body.html",
         school=item,
-        terms=list(item.terms.order_by(Term.start.desc())),
+        terms=terms,
+        pyramid=_pyramid(item, terms),
         classes=list(
             item.classes.where(
                 (SchoolClass.school_year == years.latest_year_id(item.id))
@@ -227,6 +232,17 @@ def school(school_id):
         ),
         rooms=list(item.rooms.order_by(Room.name)),
     )
+
+
+def _pyramid(school, terms):
+    """(term, figures) of the school's current term's pyramid (100/15/5) in the user's
+    view, numbers only (reports/pyramid.py), or None without a term."""
+    today = local_today()
+    term = default_term([t for t in reversed(terms) if not t.archived], today)
+    if term is None:
+        return None
+    found = pyramid_for(current_user, term.name, school_id=school.id, day=today)
+    return term, found.schools[school.id]
 
 
 @bp.route(f"/admin/<{KINDS}:kind>/new", methods=["GET", "POST"])

@@ -119,3 +119,25 @@ def test_the_statistics_document_and_the_api_carry_the_pyramid(app, world):
     )
     pyramid = body.get_json()["pyramid"]
     assert pyramid["totals"]["screened"] == 5 and pyramid["totals"]["concern"] == 2
+
+
+def test_the_schools_page_draws_its_pyramid_for_the_current_term(app, world):
+    """The school's own page draws the same figures for its current term, numbers only,
+    with a link to the statistics; a school without a current term draws none."""
+    kids = _world(world)
+    for user in (world.worker, world.admin):
+        html = login_as(app.test_client(), user).get(f"/schools/{world.school.id}")
+        body = html.get_data(as_text=True)
+        section = body.split('id="school-pyramid"', 1)[1].split("</section>", 1)[0]
+        assert world.term.name in section and section.count("<svg") == 1
+        assert "筛查 5 人" in section and "关注 2 · 入组 1" in section and "高危 1" in section
+        assert 'href="/stats?term=' in section and '#pyramid"' in section
+        for kid in kids:
+            assert kid.name not in body and kid.archive_code not in body
+    teacher = login_as(app.test_client(), world.teacher)
+    assert teacher.get(f"/schools/{world.school.id}").status_code == 403
+    from planner.schools.models import Term
+
+    Term.delete().where(Term.school == world.other_school.id).execute()
+    empty = login_as(app.test_client(), world.admin).get(f"/schools/{world.other_school.id}")
+    assert empty.status_code == 200 and 'id="school-pyramid"' not in empty.get_data(as_text=True)
