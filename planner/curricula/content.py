@@ -10,6 +10,9 @@ from marshmallow import ValidationError
 from planner.curricula.schemas import CurriculumSchema, MaterialSchema, flatten
 
 MAX_FILE_BYTES = 1024 * 1024
+# libyaml's loader where PyYAML was built with it (the wheels are): the library's files are
+# read at every import, check and test, and the pure-Python loader took most of that time
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -54,8 +57,7 @@ def load_yaml(path: str, schema, what: str = "curriculum"):
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        raw = yaml.safe_load(text)
-        tree = yaml.compose(text)
+        raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         return None, [
@@ -71,11 +73,13 @@ def load_yaml(path: str, schema, what: str = "curriculum"):
     try:
         data = schema.load(raw)
     except ValidationError as err:
+        tree = yaml.compose(text, Loader=SAFE_LOADER)  # the node tree, for the lines
         return None, [
             Problem(name, _line_of(tree, p), _field_name(p), m) for p, m in flatten(err.messages)
         ]
     expected = f"{data['slug']}.yaml"
     if name not in (expected, f"{data['slug']}.v{data.get('version')}.yaml"):
+        tree = yaml.compose(text, Loader=SAFE_LOADER)
         return None, [
             Problem(name, _line_of(tree, ("slug",)), "slug", f"file name should be {expected}")
         ]
@@ -128,7 +132,7 @@ def instrument_slugs(directory: str) -> set[str]:
         if name.endswith(".yaml"):
             with open(os.path.join(directory, name), encoding="utf-8") as fh:
                 try:
-                    data = yaml.safe_load(fh)
+                    data = yaml.load(fh, Loader=SAFE_LOADER)
                 except yaml.YAMLError:
                     continue
             if isinstance(data, dict) and isinstance(data.get("slug"), str):
@@ -165,7 +169,7 @@ def load_content(curricula_dir: str, materials_dir=None, instruments_dir=None, q
         name = _file_of(curricula_dir, data)
         if name not in trees:
             with open(os.path.join(curricula_dir, name), encoding="utf-8") as fh:
-                trees[name] = yaml.compose(fh.read())
+                trees[name] = yaml.compose(fh.read(), Loader=SAFE_LOADER)
         problems.append(Problem(name, _line_of(trees[name], path), _field_name(path), str(message)))
     return Library(curricula, materials, instruments, problems)
 
