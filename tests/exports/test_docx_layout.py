@@ -50,7 +50,8 @@ SECTIONS = {  # the Heading 1 texts of each document, in order
     "term_stats": [
         "一、总体情况",
         "二、分学校统计",
-        "三、三级服务金字塔（全面筛查—积极预防—个案干预）",
+        "三、家长课堂与教师工作坊",
+        "四、三级服务金字塔（全面筛查—积极预防—个案干预）",
     ],
     "session_materials": ["生命价值拍卖清单", "情绪词卡"],  # one heading per material
     "case_intake": ["一、接案过程", "二、接案决定", "三、转介"],
