@@ -28,7 +28,7 @@ def test_fork_shorten_to_40_minutes_and_publish(live_server, shipped, tablet):
     log_in(page, live_server, "worker", DEMO_PASSWORD)
     nav_click(page, "课程资料库")
     expect(page.locator("h1")).to_have_text("课程资料库")
-    page.fill("#q", "青春期")
+    page.fill("#q", "青春期教育")
     page.select_option("#grade", "7")
     expect(page.locator(".curriculum-card")).to_have_count(1)  # htmx updated the results
     page.click(".curriculum-card >> text=青春期教育（初中）")

@@ -24,3 +24,19 @@ def test_a_teacher_reads_no_other_plan_and_not_the_library(client, world):
     login_as(client, world.teacher)
     assert client.get(f"/curricula/{other.id}").status_code == 404
     assert client.get("/curricula/").status_code == 403
+
+
+def test_the_teachers_plan_offers_no_materials_download(client, world, app):
+    """打印本节材料 is a staff download: the plan a teacher reads does not offer it (her
+    browser used to follow it into a 403), while the worker's does."""
+    from planner.curricula.models import SessionTemplate
+
+    program = world_program(world)
+    SessionTemplate.update(materials=[{"ref": "some-worksheet"}]).where(
+        SessionTemplate.curriculum == program.curriculum_id
+    ).execute()
+    link = f"/curricula/{program.curriculum_id}"
+    login_as(client, world.teacher)
+    assert "print-materials" not in client.get(link).get_data(as_text=True)
+    worker = login_as(app.test_client(), world.worker)
+    assert "print-materials" in worker.get(link).get_data(as_text=True)
