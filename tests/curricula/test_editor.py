@@ -350,5 +350,7 @@ def test_a_collection_not_on_the_list_is_refused_and_nothing_saved(client, world
     form.add("a_collects_0", "grades")
     response = client.post(f"/curricula/{c.id}/sessions/{s.id}", data=form)
     body = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="e-a0_collects"' in body and "请选择有效的选项" in body
+    assert (
+        response.status_code == 422 and 'id="e-a0_collects"' in body and "请选择有效的选项" in body
+    )
     assert full(c.id).sessions[0].activities[0].collects == []
