@@ -2,15 +2,30 @@
 database: the real lessons, long steps and all, that page-count checks need."""
 
 import copy
+import functools
 import os
 
 import yaml
 
+from planner.curricula.content import load_materials
+from planner.curricula.services import material_names
 from planner.exports import samples
 from planner.exports.gather import OBJECTIVE_LABELS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CURRICULA = os.path.join(ROOT, "content", "curricula")
+
+
+@functools.cache
+def _titles() -> dict:
+    """slug → title of content/materials, as the database gives gather.material_names."""
+    return {
+        m["slug"]: m["title"] for m in load_materials(os.path.join(ROOT, "content", "materials"))[0]
+    }
+
+
+def _names(items) -> list[str]:
+    return material_names(items, _titles())
 
 
 def load(slug: str) -> dict:
@@ -36,7 +51,7 @@ def lesson(curriculum: dict, template: dict, date: str = "2026年3月11日") -> 
             if objectives.get(key)
         ],
         "key_messages": list(template.get("key_messages") or []),
-        "materials": list(template.get("materials") or []),
+        "materials": _names(template.get("materials")),
         "preparation": template.get("preparation") or "",
         "home_link": template.get("home_link") or "",
         "staffing": ["李社工"],
@@ -49,7 +64,7 @@ def lesson(curriculum: dict, template: dict, date: str = "2026年3月11日") -> 
                 "minutes": str(a["minutes"]),
                 "purpose": a.get("purpose") or "",
                 "steps": list(a.get("steps") or []),
-                "materials": list(a.get("materials") or []),
+                "materials": _names(a.get("materials")),
                 "debrief": list(a.get("debrief") or []),
             }
             for a in activities
