@@ -63,6 +63,15 @@ def test_shipped_library_passes_and_covers_the_brief():
         theirs = [c for c in items if c.get("audience") == audience]
         assert len(theirs) >= series and sum(len(c["sessions"]) for c in theirs) >= sessions
     assert len(items) >= 40 and sum(len(c["sessions"]) for c in items) >= 260
+    for c in items:  # every curriculum's worksheets, cards and letters are written out
+        refs = [
+            m
+            for s in c["sessions"]
+            for m in (s.get("materials") or [])
+            + [x for a in s["activities"] for x in (a.get("materials") or [])]
+            if isinstance(m, dict)
+        ]
+        assert refs, c["slug"]
     own = glob.glob(os.path.join(LIBRARY, "..", "instruments", "*.yaml"))
     assert len(own) - len(["gas.yaml", "likert-template.yaml"]) >= 12
     assert any(c["grade_band"].startswith("小学") for c in groups)
