@@ -360,16 +360,32 @@ def rule_links(data, materials: set, instruments: set) -> list:
 
 
 def _alike(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.75
+    """ratio() ≥ 0.75, after its two cheap upper bounds (lengths, then characters) have
+    not already ruled it out: the same answer, most pairs decided without the full match."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= 0.75
+        and matcher.quick_ratio() >= 0.75
+        and matcher.ratio() >= 0.75
+    )
 
 
 def steps_alike(a: list, b: list) -> bool:
-    """More than half of the shorter list's steps have a near-identical step in the other."""
+    """More than half of the shorter list's steps have a near-identical step in the other
+    (it stops as soon as the answer is known)."""
     if not a or not b:
         return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    same = sum(1 for step in short if any(_alike(step, other) for other in long))
-    return same * 2 > len(short)
+    need = len(short) // 2 + 1
+    same = 0
+    for done, step in enumerate(short):
+        if any(_alike(step, other) for other in long):
+            same += 1
+            if same >= need:
+                return True
+        if same + len(short) - done - 1 < need:
+            return False
+    return False
 
 
 REPEAT_PHASES = ("主体", "练习")

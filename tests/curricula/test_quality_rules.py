@@ -156,3 +156,17 @@ def test_grade_notes_and_instruments_are_required_of_a_series(tmp_path):
 def test_the_shipped_library_passes_every_quality_rule():
     problems = load_content(LIBRARY).problems
     assert [str(p) for p in problems] == []
+
+
+def test_steps_are_alike_when_more_than_half_match_and_not_at_half():
+    """Rule 5's step test at its boundary (it stops early once the answer is known)."""
+    from planner.curricula.rules import steps_alike
+
+    same = ["社工发放情景卡，每组一张", "小组讨论三分钟并记录", "每组派代表分享", "社工小结要点"]
+    other = ["请学生闭眼深呼吸", "播放轻音乐两分钟", "写下此刻的心情", "与同桌交换卡片"]
+    assert steps_alike(same, same)
+    assert steps_alike(same[:3] + other[:1], same)  # 3 of 4
+    assert not steps_alike(same[:2] + other[:2], same)  # 2 of 4: half is not more than half
+    assert steps_alike(same[:2] + other[:1], same)  # 2 of 3 (the shorter list decides)
+    assert not steps_alike(other, same) and not steps_alike([], same)
+    assert steps_alike(["社工发放情景卡，每组一份"], same)  # near-identical wording
