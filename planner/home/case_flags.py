@@ -19,21 +19,12 @@ import operator
 from peewee import Value
 
 from planner.access import get_or_404
-from planner.accounts.models import Supervision, User
+from planner.accounts.models import User
 from planner.cases.models import Case, CaseNote
-from planner.reflections.safeguarding import lead_of, stands_in
+from planner.reflections.safeguarding import covered_workers, lead_of, my_workers, stands_in
 from planner.schools.models import School
 
 OPEN = CaseNote.safeguarding & CaseNote.acknowledged_at.is_null()
-
-
-def _covered_workers():
-    boss = User.alias()
-    return (
-        Supervision.select(Supervision.worker)
-        .join(boss, on=(Supervision.supervisor == boss.id))
-        .where(boss.active)
-    )
 
 
 def _team_of(workers):
@@ -42,12 +33,8 @@ def _team_of(workers):
 
 def _unsupervised():
     """Cases none of whose team has an active supervisor."""
-    covered = _covered_workers()
+    covered = covered_workers()
     return ~Case.worker.in_(covered) & (Case.co_worker.is_null() | ~Case.co_worker.in_(covered))
-
-
-def _mine(user):
-    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
 
 
 def _in_agency(user):
@@ -60,7 +47,7 @@ def _reach(user, lead):
         return (Case.worker == user.id) | (Case.co_worker == user.id)
     parts = []
     if user.is_supervisor:
-        parts.append(_team_of(_mine(user)))
+        parts.append(_team_of(my_workers(user)))
     if stands_in(user, lead):
         parts.append(_unsupervised())
         parts.append(CaseNote.escalated_at.is_null(False))
@@ -81,7 +68,7 @@ def case_flags(user, lead) -> list:
     if user.is_worker:
         readable = Value(True)
     elif user.is_supervisor:
-        readable = _team_of(_mine(user))
+        readable = _team_of(my_workers(user))
     else:
         readable = Value(False)
     return list(

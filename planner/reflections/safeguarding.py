@@ -63,20 +63,33 @@ def lead_candidates(agency_id) -> dict:
     return {u.id: f"{u.display_name}（{u.username}）" for u in query}
 
 
-def _supervised_programs():
-    """Programs at least one of whose workers has an active supervisor."""
+def covered_workers():
+    """The workers who have an active supervisor (a subquery). Flags, urgent letters and
+    case-note concerns (home/case_flags.py) of the others go to the lead."""
     boss = User.alias()
-    covered = (
+    return (
         Supervision.select(Supervision.worker)
         .join(boss, on=(Supervision.supervisor == boss.id))
         .where(boss.active)
     )
-    return ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(covered))
 
 
-def _programs_of_my_workers(user):
-    workers = Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
-    return ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(workers))
+def my_workers(user):
+    """The workers this supervisor supervises (a subquery)."""
+    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+
+
+def _supervised_programs():
+    """Programs at least one of whose workers has an active supervisor."""
+    return ProgramWorker.select(ProgramWorker.program).where(
+        ProgramWorker.worker.in_(covered_workers())
+    )
+
+
+def _programs_ofmy_workers(user):
+    return ProgramWorker.select(ProgramWorker.program).where(
+        ProgramWorker.worker.in_(my_workers(user))
+    )
 
 
 def _in_agency(user):
@@ -92,7 +105,7 @@ def _reach(user, lead):
     """The open flags this user must act on (None: none at all)."""
     parts = []
     if user.is_supervisor:
-        parts.append(Session.program.in_(_programs_of_my_workers(user)))
+        parts.append(Session.program.in_(_programs_ofmy_workers(user)))
     if stands_in(user, lead):
         parts.append(~Session.program.in_(_supervised_programs()))
         parts.append(FollowUp.escalated_at.is_null(False))
@@ -135,7 +148,7 @@ def open_flags(user, lead) -> list:
     if reach is None:
         return []
     readable = (
-        Session.program.in_(_programs_of_my_workers(user)) if user.is_supervisor else Value(False)
+        Session.program.in_(_programs_ofmy_workers(user)) if user.is_supervisor else Value(False)
     )
     return _flags(reach, readable)
 
@@ -166,12 +179,7 @@ def to_acknowledge(user, follow_up_id):
 
 
 def _unsupervised_worker_exists(agency_id) -> bool:
-    boss = User.alias()
-    covered = (
-        Supervision.select(Supervision.worker)
-        .join(boss, on=(Supervision.supervisor == boss.id))
-        .where(boss.active)
-    )
+    covered = covered_workers()
     return (
         User.select()
         .where(
@@ -187,26 +195,13 @@ def _unsupervised_worker_exists(agency_id) -> bool:
 LETTER_OPEN = Letter.urgent & Letter.flagged_at.is_null(False) & Letter.acknowledged_at.is_null()
 
 
-def _covered_workers():
-    boss = User.alias()
-    return (
-        Supervision.select(Supervision.worker)
-        .join(boss, on=(Supervision.supervisor == boss.id))
-        .where(boss.active)
-    )
-
-
-def _my_workers(user):
-    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
-
-
 def _letter_reach(user, lead):
     """The urgent letters this user must act on (None: none at all)."""
     parts = []
     if user.is_supervisor:
-        parts.append(Letter.worker.in_(_my_workers(user)))
+        parts.append(Letter.worker.in_(my_workers(user)))
     if stands_in(user, lead):
-        parts.append(~Letter.worker.in_(_covered_workers()))
+        parts.append(~Letter.worker.in_(covered_workers()))
         parts.append(Letter.escalated_at.is_null(False))
     if not parts:
         return None
@@ -244,7 +239,7 @@ def letter_flags(user, lead) -> list:
     reach = _letter_reach(user, lead)
     if reach is None:
         return []
-    readable = Letter.worker.in_(_my_workers(user)) if user.is_supervisor else Value(False)
+    readable = Letter.worker.in_(my_workers(user)) if user.is_supervisor else Value(False)
     return _letter_flags(reach, readable)
 
 
