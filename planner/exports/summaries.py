@@ -227,6 +227,23 @@ def _stat(values, key) -> str:
     return values.get(key)
 
 
+def _rows_and_total(document, ctx, rows_label, columns) -> None:
+    """One row per school or worker and the bold 合计 row, for these (key, label) columns."""
+    totals = ctx.get("totals") or {}
+    rows = [[r.get("name"), *[_stat(r, key) for key, _ in columns]] for r in ctx.get("rows") or []]
+    rows.append(["合计", *[_stat(totals, key) for key, _ in columns]])
+    table = grid_table(
+        document,
+        [rows_label, *[label for _, label in columns]],
+        rows,
+        [2.66, *[12.0 / len(columns)] * len(columns)],
+        size=9,
+        centre=range(1, len(columns) + 1),
+        tight=True,
+    )
+    bold_row(table.rows[-1])
+
+
 def _adults(document, ctx, sections, rows_label) -> None:
     """家长课堂 and 教师工作坊 (standard 7.4 and 7.2): sessions and 人次, not part of the
     students' 服务总人次 or the classes covered; a row per school or worker when any."""
@@ -234,18 +251,7 @@ def _adults(document, ctx, sections, rows_label) -> None:
     if not any(str(totals.get(key) or "0") != "0" for key, _ in ADULTS):
         return
     sections("家长课堂与教师工作坊")
-    rows = [[r.get("name"), *[r.get(key) for key, _ in ADULTS]] for r in ctx.get("rows") or []]
-    rows.append(["合计", *[totals.get(key) for key, _ in ADULTS]])
-    table = grid_table(
-        document,
-        [rows_label, *[label for _, label in ADULTS]],
-        rows,
-        [2.66, *[12.0 / len(ADULTS)] * len(ADULTS)],
-        size=9,
-        centre=range(1, len(ADULTS) + 1),
-        tight=True,
-    )
-    bold_row(table.rows[-1])
+    _rows_and_total(document, ctx, rows_label, ADULTS)
 
 
 def term_stats(ctx) -> bytes:
@@ -268,18 +274,7 @@ def term_stats(ctx) -> bytes:
     info_table(document, [(label, _stat(totals, key)) for key, label in STATS])
     rows_label = ctx.get("rows_label") or "名称"
     sections(f"分{rows_label}统计")
-    rows = [[r.get("name"), *[_stat(r, key) for key, _ in STATS]] for r in ctx.get("rows") or []]
-    rows.append(["合计", *[_stat(totals, key) for key, _ in STATS]])
-    table = grid_table(
-        document,
-        [rows_label, *[label for _, label in STATS]],
-        rows,
-        [2.66, *[12.0 / len(STATS)] * len(STATS)],
-        size=9,
-        centre=range(1, len(STATS) + 1),
-        tight=True,
-    )
-    bold_row(table.rows[-1])
+    _rows_and_total(document, ctx, rows_label, STATS)
     _adults(document, ctx, sections, rows_label)
     pyramid = ctx.get("pyramid")
     if pyramid:
