@@ -36,6 +36,10 @@ NO_SESSIONS = _l("这个开展计划还没有任何节次，没有可以导出�
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
+class Superseded(Exception):
+    """The job row is no longer this builder's (reaped as stale, or retried elsewhere)."""
+
+
 class Doc(NamedTuple):
     """One document of a zip: built from a program (and a session), or a ready context."""
 
@@ -254,7 +258,8 @@ def _hold(app, job_id) -> None:
     """Tests only: wait while EXPORT_PAUSE_FILE exists (a worker held mid-zip), beating."""
     pause = app.config.get("EXPORT_PAUSE_FILE")
     while pause and os.path.exists(pause):
-        ExportJob.update(heartbeat_at=now()).where(ExportJob.id == job_id).execute()
+        if not ExportJob.update(heartbeat_at=now()).where(_mine(job_id)).execute():
+            return  # no longer this builder's: the next document stops it
         time.sleep(0.05)
 
 
@@ -271,21 +276,28 @@ def _claim(job_id) -> bool:
         )
 
 
+def _mine(job_id):
+    """The job's row while this process is building it (not reaped, nor retried since)."""
+    return (
+        (ExportJob.id == job_id)
+        & (ExportJob.status == "running")
+        & (ExportJob.runner == job_limits.runner_id())
+    )
+
+
 def _end(job_id, **values) -> None:
     """Set the end of a job this process is running (not one reaped and retried since)."""
     with write_tx():
-        ExportJob.update(**values).where(
-            (ExportJob.id == job_id)
-            & (ExportJob.status == "running")
-            & (ExportJob.runner == job_limits.runner_id())
-        ).execute()
+        ExportJob.update(**values).where(_mine(job_id)).execute()
 
 
 def build_zip(job_id: int, items_of) -> None:
     """Build a queued zip: items_of(user, job) lists its documents, gathered as the job's
     user; the zip is stored whole (exports/storage.py) and the row marked done. When it
     raises, the row goes back to queued if the queue will try again, else failed (with a
-    message that names no record); a zip over the size limit fails at once."""
+    message that names no record); a zip over the size limit fails at once. A builder
+    whose row was marked failed meanwhile (reaped as stale, then perhaps retried by another)
+    stops at its next document and stores nothing."""
     app = current_app._get_current_object()
     if not _claim(job_id):
         return
@@ -297,7 +309,9 @@ def build_zip(job_id: int, items_of) -> None:
         ExportJob.update(total=len(items)).where(ExportJob.id == job_id).execute()
 
         def progress(n):
-            ExportJob.update(done=n, heartbeat_at=now()).where(ExportJob.id == job_id).execute()
+            beat = ExportJob.update(done=n, heartbeat_at=now()).where(_mine(job_id)).execute()
+            if not beat:  # marked failed meanwhile (and perhaps retried): stop building
+                raise Superseded
             if n < len(items):
                 _hold(app, job_id)
 
@@ -305,6 +319,8 @@ def build_zip(job_id: int, items_of) -> None:
         write_zip(buf, items, job.user.agency_id, progress)
         storage.save(job.token, buf.getvalue(), app)
         _end(job_id, status="done", finished_at=now())
+    except Superseded:  # the row tells the user already; a retry builds afresh
+        log.info("export job %s is no longer this builder's: stopped", job_id)
     except PlannerError as err:  # too large, the program gone or out of the user's reach:
         # trying again gives the same
         _end(job_id, status="failed", finished_at=now(), error=str(err.message))

@@ -138,3 +138,37 @@ def test_migrate_fails_the_jobs_of_dead_processes(app, world, group):
     assert result.exit_code == 0, result.output
     assert ExportJob.get_by_id(dead.id).status == "failed"
     assert ExportJob.get_by_id(alive.id).status == "running"
+
+
+def test_a_builder_whose_job_was_failed_meanwhile_stops_and_stores_nothing(
+    app, client, world, group, tmp_path
+):
+    """A job marked failed while it is being built (reaped as stale, say, and then retried
+    by another worker) is no longer its builder's: the builder stops at its next document,
+    stores no zip and leaves the row as it is; the retry builds the zip afresh."""
+    from planner.exports import storage
+
+    pause = tmp_path / "hold"
+    pause.write_text("")
+    app.config["EXPORT_PAUSE_FILE"] = str(pause)
+    login_as(client, world.worker)
+    client.post(f"/programs/{group.program.id}/documents/zip", data={"kind": "all"})
+    job = ExportJob.get()
+    assert job.total > 1
+    for _ in range(400):  # held after its first document
+        if ExportJob.get_by_id(job.id).done >= 1:
+            break
+        jobs.time.sleep(0.05)
+    ExportJob.update(status="failed", error="reaped").where(ExportJob.id == job.id).execute()
+    pause.unlink()
+    jobs.wait_all()
+    held = ExportJob.get_by_id(job.id)
+    assert (held.status, held.error, held.done) == ("failed", "reaped", 1)
+    assert not storage.exists(job.token, app)
+
+    response = client.post(f"/exports/{job.token}/retry")
+    assert response.status_code in (200, 303)
+    jobs.wait_all()
+    again = ExportJob.get_by_id(job.id)
+    assert again.status == "done" and again.done == again.total
+    assert storage.exists(job.token, app)
