@@ -106,19 +106,25 @@ def school_or_404(user, school_id, plan=False):
     return school
 
 
-def programs_query(user):
-    """Programs this user may see: by school for staff; by class for teachers."""
+def program_scope(user):
+    """The condition on Program that this user may see it: by school for staff; by class
+    for teachers. A query with Program joined filters on it directly, with no subquery
+    over Program again (PostgreSQL plans every join of a page's query on each request)."""
     from planner.sessions.models import Program, ProgramClass
 
-    query = Program.select()
     if user.is_teacher:
         mine = TeacherClass.select(TeacherClass.school_class).where(TeacherClass.teacher == user.id)
-        return query.where(
-            Program.id.in_(
-                ProgramClass.select(ProgramClass.program).where(ProgramClass.school_class.in_(mine))
-            )
+        return Program.id.in_(
+            ProgramClass.select(ProgramClass.program).where(ProgramClass.school_class.in_(mine))
         )
-    return query.where(Program.school.in_(schools_query(user).select(School.id)))
+    return Program.school.in_(schools_query(user).select(School.id))
+
+
+def programs_query(user):
+    """Programs this user may see: by school for staff; by class for teachers."""
+    from planner.sessions.models import Program
+
+    return Program.select().where(program_scope(user))
 
 
 def programs_joined(user):
@@ -142,11 +148,7 @@ def sessions_query(user):
     """Sessions of the programs this user may see (with Program joined)."""
     from planner.sessions.models import Program, Session
 
-    return (
-        Session.select(Session, Program)
-        .join(Program)
-        .where(Program.id.in_(programs_query(user).select(Program.id)))
-    )
+    return Session.select(Session, Program).join(Program).where(program_scope(user))
 
 
 def supervised_programs(user):

@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from contextlib import contextmanager
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
@@ -176,6 +177,27 @@ def write_tx():
     if is_sqlite():
         return database.obj.atomic("IMMEDIATE")
     return database.obj.atomic()
+
+
+@contextmanager
+def planned_once():
+    """On PostgreSQL, prepare the statements run inside (a `with` block, or a view it
+    decorates) and keep them on the pooled connection: after a few runs the server plans
+    each once for all values (a generic plan) instead of on every request. For the small
+    index lookups of the pages open all day (today, the week, run mode), whose planning
+    cost more than running them (bench/README.md). Never for the statistics or other
+    sums: their best plan depends on the values, and a generic plan of the term
+    statistics took 34 s (PostgresPool prepares nothing elsewhere). SQLite: no change."""
+    if database.obj is None or is_sqlite():
+        yield
+        return
+    conn = database.connection()
+    before = conn.prepare_threshold
+    conn.prepare_threshold = 0  # prepared at its first run here, used again only here
+    try:
+        yield
+    finally:
+        conn.prepare_threshold = before
 
 
 def init_app(app) -> None:

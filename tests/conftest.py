@@ -40,11 +40,15 @@ def pytest_collection_modifyitems(config, items):
         for prefix, marker in MARKERS_BY_PATH.items():
             if where.startswith(prefix):
                 item.add_marker(marker)
-    if not PG_URL:  # several hosts share one PostgreSQL: the PostgreSQL run has them
-        hosts = [item for item in items if item.get_closest_marker("two_hosts")]
-        if hosts:
-            config.hook.pytest_deselected(items=hosts)
-            items[:] = [item for item in items if not item.get_closest_marker("two_hosts")]
+    if not PG_URL:  # several hosts share one PostgreSQL, and what only PostgreSQL does:
+        # the PostgreSQL run has them
+
+        def pg_run_only(item):
+            return item.get_closest_marker("two_hosts") or item.get_closest_marker("postgres_only")
+
+        if only := [item for item in items if pg_run_only(item)]:
+            config.hook.pytest_deselected(items=only)
+            items[:] = [item for item in items if not pg_run_only(item)]
 
 
 def _pg_schema_url(base_url, schema):

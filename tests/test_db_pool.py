@@ -137,3 +137,28 @@ def test_re_pointing_the_proxy_closes_the_pool_it_leaves():
     finally:
         database.initialize(previous)  # as a command that swapped in a scratch database
     assert not second._connections and not second._in_use
+
+
+def test_planned_once_prepares_inside_only_and_restores_the_connection(pool):
+    """The pages open all day prepare their statements (planner.db.planned_once); the
+    connection prepares nothing again once the block ends, even when it ends by an error."""
+    from planner.db import planned_once
+
+    previous = database.obj
+    database.initialize(pool)
+    try:
+        pool.connect()
+        with planned_once():
+            for day in range(3):
+                pool.execute_sql("SELECT %s::int + 2", (day,))
+        with pytest.raises(LookupError), planned_once():
+            pool.execute_sql("SELECT %s::int + 4", (1,))
+            raise LookupError("a view that failed half-way")
+        for day in range(12):  # outside: as the pool does everywhere else
+            pool.execute_sql("SELECT %s::int + 3", (day,))
+        statements = pool.execute_sql("SELECT statement FROM pg_prepared_statements").fetchall()
+        assert sorted(s for (s,) in statements) == ["SELECT $1::int + 2", "SELECT $1::int + 4"]
+        assert pool.connection().prepare_threshold is None
+        pool.close()
+    finally:
+        database.initialize(previous)

@@ -54,7 +54,7 @@ class CalendarDay(VersionedModel):
 
     class Meta:
         table_name = "calendar_day"
-        indexes = ((("school", "date", "kind"), True), (("date",), False))
+        indexes = ((("school", "date", "kind"), True), (("date",), False), (("end_date",), False))
 
     def save(self, *args, **kwargs):
         if self.end_date is None:  # a single day unless told otherwise

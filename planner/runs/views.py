@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from planner.access import allow
-from planner.db import ConflictError
+from planner.db import ConflictError, planned_once
 from planner.errors import PlannerError
 from planner.forms import FieldSpec
 from planner.i18n import lazy_gettext as _l
@@ -106,6 +106,7 @@ def _context(session, full=True, **extra):
 
 @bp.get("/sessions/<int:session_id>/run")
 @allow(*STAFF)
+@planned_once()
 def run(session_id):
     """The tablet in the room; runmode.js polls the JSON shape ({id: status}) to converge."""
     session = _session(session_id)

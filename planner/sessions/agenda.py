@@ -19,6 +19,7 @@ from planner.calendars.services import (
 )
 from planner.cases.appointments import calendar_of
 from planner.curricula.models import SessionTemplate
+from planner.db import planned_once
 from planner.i18n import local_today
 from planner.roles import EVERYONE, STAFF
 from planner.runs.held import mark_held
@@ -74,6 +75,7 @@ def _date_arg(name, default):
 
 @bp.get("/today")
 @allow(*EVERYONE)
+@planned_once()
 def today():
     """Today's sessions, large, for the tablet."""
     day = local_today()
@@ -90,6 +92,7 @@ def today():
 
 @bp.get("/calendar/week")
 @allow(*EVERYONE)
+@planned_once()
 def week():
     """Seven days from Monday."""
     monday = week_monday(_date_arg("date", local_today()))
