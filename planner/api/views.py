@@ -9,7 +9,7 @@ instead. Errors are JSON with the message in Chinese (`error`) and English (`err
 import re
 from functools import wraps
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 from peewee import IntegrityError
 
@@ -21,6 +21,7 @@ from planner.curricula.schemas import CurriculumSchema
 from planner.curricula.services import to_data
 from planner.i18n import lazy_gettext as _l
 from planner.i18n import local_today
+from planner.reports.cache import cached_page
 from planner.reports.pyramid import pyramid_for
 from planner.reports.stats import service_counts, term_names, term_statistics
 from planner.roles import EDITORS
@@ -164,16 +165,27 @@ def stats(user):
         return failed
     if args["term"] not in term_names(user):
         return error(404)
-    result = term_statistics(user, args["term"], local_today())
-    pyramid = pyramid_for(user, args["term"], school_ids=[r["id"] for r in result.schools])
-    out = dict(
-        vars(result),
-        pyramid={
-            "totals": pyramid.totals,
-            "schools": [
-                dict(pyramid.schools[r["id"]], id=r["id"], name=r["name"]) for r in result.schools
-            ],
-        },
-        service=service_counts(user, args["term"]),
-    )
-    return jsonify(schemas.StatsSchema().dump(out))
+    today = local_today()
+    who = ("agency", user.agency_id) if user.is_admin else ("user", user.id)
+
+    def make():
+        result = term_statistics(user, args["term"], today)
+        pyramid = pyramid_for(
+            user, args["term"], school_ids=[r["id"] for r in result.schools], day=today
+        )
+        out = dict(
+            vars(result),
+            pyramid={
+                "totals": pyramid.totals,
+                "schools": [
+                    dict(pyramid.schools[r["id"]], id=r["id"], name=r["name"])
+                    for r in result.schools
+                ],
+            },
+            service=service_counts(user, args["term"]),
+        )
+        return current_app.json.dumps(schemas.StatsSchema().dump(out))
+
+    # kept once computed, as the page is, until a write changes a figure (reports/cache.py)
+    body = cached_page(("api", who, user.role, args["term"], today), make)
+    return current_app.response_class(body + "\n", mimetype=current_app.json.mimetype)

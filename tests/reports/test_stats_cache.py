@@ -440,3 +440,30 @@ def test_postgres_keeps_nothing_while_the_tally_is_being_written(app, world, ter
         assert stamp.stats_stamp()[1] is True
     finally:
         other.close()
+
+
+def test_the_api_statistics_are_kept_and_follow_each_write(app, client, world, term):
+    """GET /api/stats is kept as the page is, under the same stamps: a view with no write
+    since costs fewer queries and answers the same; a tap shows on the next view."""
+    from tests.api.helpers import token_for
+
+    headers = {"Authorization": f"Bearer {token_for(world.admin)}"}
+
+    def api():
+        response = client.get(f"/api/stats?term={T}", headers=headers)
+        assert response.status_code == 200
+        return response.get_json()
+
+    first = api()
+    with count_queries() as kept:
+        assert api() == first
+    app.config["STATS_CACHE"] = False
+    with count_queries() as computed:
+        assert api() == first
+    app.config["STATS_CACHE"] = True
+    assert kept.count < computed.count
+    tap(world, term)
+    after = api()
+    assert after != first and after["totals"] != first["totals"]
+    app.config["STATS_CACHE"] = False
+    assert api() == after
