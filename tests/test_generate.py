@@ -237,3 +237,51 @@ def test_the_autumn_term_is_screened_at_the_pyramids_proportions(app):
             for c in ProgramClass.select().where(ProgramClass.program == rnd.program_id)
         }
         assert {r.student.school_class_id for r in rnd.results} <= classes
+
+
+def test_the_other_service_records_come_with_each_term(app):
+    """Letters, consultations, supervision, training and each case's notes and case
+    sessions (issues 17 and 18), so the pages that count them meet city-sized tables; every
+    case session at lunchtime with no clash of worker or room, and nothing names a child."""
+    from planner.cases.models import Case, CaseAppointment, CaseNote
+    from planner.evaluation.services import import_instruments, load_instruments
+    from planner.service.models import (
+        Consultation,
+        Letter,
+        SupervisionAttendee,
+        SupervisionSession,
+        Training,
+    )
+
+    load_content()
+    import_instruments(load_instruments(os.path.join(CONTENT, "instruments"))[0])
+    result = generate(app, "--seed", "7")
+    assert result.exit_code == 0, result.output
+    database.connect(reuse_if_open=True)
+    schools = list(School.select().where(School.agency == Agency.get(code=AGENCY_CODE)))
+    term = Term.get(Term.school == schools[0])
+    letters = list(Letter.select())
+    assert len(letters) == 6 * len(schools) and Consultation.select().count() == 10 * len(schools)
+    assert all(
+        term.start <= x.received_on <= AS_OF and x.reply_due > x.received_on for x in letters
+    )
+    assert all(x.flagged_at is not None for x in letters if x.urgent)
+    assert all(x.replied_on is None or x.replied_on < AS_OF for x in letters)
+    assert SupervisionSession.select().count() >= 2 * 3  # two a month, September to December
+    assert SupervisionAttendee.select().count() > SupervisionSession.select().count()
+    assert Training.select().count() == 3 * 2  # each of the two workers
+    names = [s.name for s in Student.select(Student.name)]
+    texts = [x.text for x in letters] + [n.note for n in CaseNote.select()]
+    assert not [t for t in texts if any(name in t for name in names)]
+
+    cases = list(Case.select())
+    assert cases and CaseNote.select().count() >= len(cases)
+    booked = list(CaseAppointment.select())
+    open_cases = [c for c in cases if c.closed_on is None]
+    assert sum(a.status == "planned" and a.date > AS_OF for a in booked) == 2 * len(open_cases)
+    assert all(a.start == dt.time(12, 10) and a.date.weekday() < 5 for a in booked)
+    days = [(a.worker_id, a.date) for a in booked]
+    rooms = [(a.room_id, a.date) for a in booked]
+    assert len(set(days)) == len(days) and len(set(rooms)) == len(rooms)
+    held = [a for a in booked if a.status == "held"]
+    assert held and all(a.case_note.held_on == a.date for a in held)

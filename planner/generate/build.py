@@ -4,7 +4,7 @@ import random
 import time
 
 from planner.db import database
-from planner.generate import org, plan, pyramid, records
+from planner.generate import org, plan, pyramid, records, service
 from planner.generate.scales import AGENCY_CODE, AS_OF, SCALES, GenerateError
 from planner.models import MODELS
 from planner.schools.models import Agency
@@ -33,6 +33,7 @@ def generate(scale_name: str, seed: int = 1, echo=print) -> dict:
         progress(f"term {index + 1}/{len(terms)} {term[0]}: {len(programs)} programs placed")
         made = records.record_term(world, index, programs, rng, state, AS_OF)
         made.update(pyramid.screen_term(world, index, programs, rng, state, AS_OF))
+        made.update(service.service_term(world, index, rng, AS_OF))
         progress(
             f"term {index + 1}/{len(terms)}: " + ", ".join(f"{v} {k}" for k, v in made.items())
         )
