@@ -12,7 +12,8 @@ from planner.web import error_status
 
 PLANNER = pathlib.Path(__file__).resolve().parent.parent / "planner"
 # Not refusals of a user's input: the optimistic lock's lost race, a database that is unsafe
-# to open, and the command-line tools' own failures. Audit rows refuse any change.
+# to open, the command-line tools' own failures, and a zip builder whose job row was taken from
+# it. Audit rows refuse any change.
 INFRASTRUCTURE = {
     "ConflictError",
     "UnsafeSQLiteError",
@@ -20,6 +21,7 @@ INFRASTRUCTURE = {
     "GenerateError",
     "CliError",
     "AppendOnly",
+    "Superseded",
 }
 
 
