@@ -151,6 +151,11 @@ def sessions_query(user):
     return Session.select(Session, Program).join(Program).where(program_scope(user))
 
 
+def supervised_workers(user):
+    """Ids of the workers this supervisor oversees (a subquery)."""
+    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
+
+
 def supervised_programs(user):
     """Ids of the programs run by the workers this supervisor oversees (a subquery)."""
     from planner.sessions.models import ProgramWorker

@@ -17,7 +17,7 @@ import datetime as dt
 
 from peewee import JOIN, IntegrityError
 
-from planner.access import schools_query
+from planner.access import schools_query, supervised_workers
 from planner.accounts.models import Supervision, User, WorkerSchool
 from planner.audit.models import record
 from planner.cases.models import (
@@ -83,16 +83,14 @@ NO_CONSENT = _l("该学生没有有效的“个案服务”同意（或已撤回
 # ---- who may see what -------------------------------------------------------------------
 
 
-def _supervised(user):
-    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
-
-
 def team_filter(user):
     """The condition on Case for the cases this user may read."""
     if user.is_worker:
         return (Case.worker == user.id) | (Case.co_worker == user.id)
     if user.is_supervisor:
-        return Case.worker.in_(_supervised(user)) | Case.co_worker.in_(_supervised(user))
+        return Case.worker.in_(supervised_workers(user)) | Case.co_worker.in_(
+            supervised_workers(user)
+        )
     return Case.id.is_null()
 
 

@@ -18,10 +18,10 @@ import operator
 
 from peewee import Value
 
-from planner.access import get_or_404
+from planner.access import get_or_404, supervised_workers
 from planner.accounts.models import User
 from planner.cases.models import Case, CaseNote
-from planner.reflections.safeguarding import covered_workers, lead_of, my_workers, stands_in
+from planner.reflections.safeguarding import covered_workers, lead_of, stands_in
 from planner.schools.models import School
 
 OPEN = CaseNote.safeguarding & CaseNote.acknowledged_at.is_null()
@@ -47,7 +47,7 @@ def _reach(user, lead):
         return (Case.worker == user.id) | (Case.co_worker == user.id)
     parts = []
     if user.is_supervisor:
-        parts.append(_team_of(my_workers(user)))
+        parts.append(_team_of(supervised_workers(user)))
     if stands_in(user, lead):
         parts.append(_unsupervised())
         parts.append(CaseNote.escalated_at.is_null(False))
@@ -68,7 +68,7 @@ def case_flags(user, lead) -> list:
     if user.is_worker:
         readable = Value(True)
     elif user.is_supervisor:
-        readable = _team_of(my_workers(user))
+        readable = _team_of(supervised_workers(user))
     else:
         readable = Value(False)
     return list(

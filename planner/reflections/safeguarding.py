@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 from peewee import JOIN, Value
 
-from planner.access import get_or_404
+from planner.access import get_or_404, supervised_workers
 from planner.accounts.models import Supervision, User
 from planner.reflections.models import FollowUp, Reflection
 from planner.roles import ADMIN, SUPERVISOR, WORKER
@@ -74,11 +74,6 @@ def covered_workers():
     )
 
 
-def my_workers(user):
-    """The workers this supervisor supervises (a subquery)."""
-    return Supervision.select(Supervision.worker).where(Supervision.supervisor == user.id)
-
-
 def _supervised_programs():
     """Programs at least one of whose workers has an active supervisor."""
     return ProgramWorker.select(ProgramWorker.program).where(
@@ -86,9 +81,9 @@ def _supervised_programs():
     )
 
 
-def _programs_ofmy_workers(user):
+def _programs_of_supervised_workers(user):
     return ProgramWorker.select(ProgramWorker.program).where(
-        ProgramWorker.worker.in_(my_workers(user))
+        ProgramWorker.worker.in_(supervised_workers(user))
     )
 
 
@@ -105,7 +100,7 @@ def _reach(user, lead):
     """The open flags this user must act on (None: none at all)."""
     parts = []
     if user.is_supervisor:
-        parts.append(Session.program.in_(_programs_ofmy_workers(user)))
+        parts.append(Session.program.in_(_programs_of_supervised_workers(user)))
     if stands_in(user, lead):
         parts.append(~Session.program.in_(_supervised_programs()))
         parts.append(FollowUp.escalated_at.is_null(False))
@@ -148,7 +143,9 @@ def open_flags(user, lead) -> list:
     if reach is None:
         return []
     readable = (
-        Session.program.in_(_programs_ofmy_workers(user)) if user.is_supervisor else Value(False)
+        Session.program.in_(_programs_of_supervised_workers(user))
+        if user.is_supervisor
+        else Value(False)
     )
     return _flags(reach, readable)
 
@@ -199,7 +196,7 @@ def _letter_reach(user, lead):
     """The urgent letters this user must act on (None: none at all)."""
     parts = []
     if user.is_supervisor:
-        parts.append(Letter.worker.in_(my_workers(user)))
+        parts.append(Letter.worker.in_(supervised_workers(user)))
     if stands_in(user, lead):
         parts.append(~Letter.worker.in_(covered_workers()))
         parts.append(Letter.escalated_at.is_null(False))
@@ -239,7 +236,7 @@ def letter_flags(user, lead) -> list:
     reach = _letter_reach(user, lead)
     if reach is None:
         return []
-    readable = Letter.worker.in_(my_workers(user)) if user.is_supervisor else Value(False)
+    readable = Letter.worker.in_(supervised_workers(user)) if user.is_supervisor else Value(False)
     return _letter_flags(reach, readable)
 
 
