@@ -3,6 +3,7 @@ the missing records (the safeguarding flags are in safeguarding.py). Each is one
 fixed few)."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from peewee import JOIN, fn
 
@@ -111,19 +112,26 @@ def _ended_before(cutoff: dt.datetime):
     )
 
 
-def missing(user, at: dt.datetime | None = None) -> list:
+def missing(user, at: dt.datetime | None = None, first: int | None = None) -> list:
     """Sessions that ended more than 48 hours before `at` (local time), not cancelled, with
-    no reflection, or no attendance (group) / no headcount (lesson). For a worker their own
-    sessions, for a supervisor their workers' sessions. One query, plus one for the workers'
-    names when a supervisor asks."""
+    no reflection, or no attendance (group: marks, or marks the retention purge removed) /
+    no headcount (lesson), oldest first. For a worker their own sessions, for a supervisor
+    their workers' sessions. With `first`, only the first that many, each with .total (how
+    many there are in all). One query, plus one for the workers' names when a supervisor
+    asks."""
     cutoff = (at or local_now()) - GRACE
     workers = workers_query(user).select(User.id)
     programs = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(workers))
-    attended = Session.id.in_(Attendance.select(Attendance.session))
+    # Marks found by the session's own index, or removed by the retention purge (counted on
+    # its record, as runs/held.py counts them): never a set of every session ever marked,
+    # which PostgreSQL probed row by row at city scale (10 s; bench/README.md).
+    attended = fn.EXISTS(
+        Attendance.select(Attendance.id).where(Attendance.session == Session.id)
+    ) | (fn.COALESCE(SessionRecord.purged_marks, 0) > 0)
     has_reflection = Reflection.id.is_null(False)
     has_headcount = SessionRecord.headcount.is_null(False)
     is_group = Curriculum.kind == "group"
-    rows = list(
+    query = (
         Session.select(
             Session,
             Program,
@@ -156,6 +164,9 @@ def missing(user, at: dt.datetime | None = None) -> list:
         )
         .order_by(Session.date, Session.start)
     )
+    if first is not None:  # counted in the same query, the rows beyond never loaded
+        query = query.select_extend(fn.COUNT(Session.id).over().alias("total")).limit(first)
+    rows = list(query)
     for row in rows:
         group = row.program.curriculum.kind == "group"
         record = _joined(row, "rec")
@@ -176,3 +187,10 @@ def missing(user, at: dt.datetime | None = None) -> list:
         for row in rows:
             row.worker_names = names.get(row.program_id, [])
     return rows
+
+
+def due(user, first: int = 5) -> SimpleNamespace:
+    """The home page's card: the oldest `first` missing records (.first) and how many
+    there are (.total), however many that is. One query."""
+    rows = missing(user, first=first)
+    return SimpleNamespace(first=rows, total=rows[0].total if rows else 0)

@@ -97,6 +97,23 @@ def test_cancelled_and_complete_sessions_are_excluded(client, world, group, less
     assert 'warn">反思' in row and 'warn">人数' not in row
 
 
+def test_marks_the_retention_purge_removed_still_count_as_attendance(client, world, group, at_now):
+    """Once the purge has removed a meeting's marks (counted on its record), the meeting is
+    not shown as missing attendance, as runs/held.py counts it held."""
+    from planner.runs.models import SessionRecord
+
+    g = group.sessions
+    for s in g[:2]:
+        rf.reflection(s, world.worker)
+    SessionRecord.create(session=g[0], purged_marks=6, purged_attended=5)
+    SessionRecord.create(session=g[1], purged_marks=0, purged_attended=0)
+    Session.update(date=dt.date(2026, 12, 1)).where(Session.id.in_([s.id for s in g[2:]])).execute()
+    login_as(client, world.worker)
+    body, ids = listed(client)
+    assert ids == {g[1].id}
+    assert 'warn">出勤' in body.split(f'id="missing-{g[1].id}"')[1].split("</tr>")[0]
+
+
 def test_worker_sees_own_supervisor_sees_their_workers(client, world, group, at_now):
     other_worker = factories.user(
         "worker", agency=world.agency, schools=[world.school], display_name="另一位社工"
