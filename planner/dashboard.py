@@ -38,9 +38,10 @@ def _worker_home(today, schools) -> dict:
         "week": worker.week(current_user, today),
         "appointments": appointments.today(current_user, today),  # 个案会谈 of today
         "supervisions": supervisors_of(current_user),
-        # due: records missing past 48 hours, returned reflections, open follow-ups,
-        # displaced sessions (planner/sessions/replan.py), consents to confirm
-        "missing": queries.missing(current_user),
+        # due: records missing past 48 hours (the oldest five and how many), returned
+        # reflections, open follow-ups, displaced sessions (planner/sessions/replan.py),
+        # consents to confirm
+        "missing": queries.due(current_user),
         "returned": worker.returned(current_user),
         "follow_ups": worker.open_follow_ups(current_user, today),
         "displaced": replan.worker_due(current_user, today),

@@ -91,6 +91,23 @@ def test_due_lists_missing_records_returned_reflections_follow_ups_and_consents(
     assert "钱十四" not in due
 
 
+def test_many_missing_records_show_the_oldest_five_and_how_many(client, world, clock):
+    """The card loads the five it shows and counts the rest in the same query."""
+    old = rf.sessions_of(rf.program(world, first=dt.date(2026, 9, 7), sessions=9))
+    rf.reflection(old[2], world.worker)
+    rf.attendance(old[2], rf.student(world))  # made: not due
+    due = section(home(client, world.worker), "due")
+    shown = [int(n) for n in re.findall(r'id="due-missing-(\d+)"', due)]
+    assert shown == [s.id for s in old[:2] + old[3:6]]
+    assert re.search(r'id="due-missing">[^<]*<span class="badge warn">8</span>', due)
+    assert "查看全部 8 项" in due and 'href="/records/missing"' in due
+    for s in old[6:]:
+        rf.reflection(s, world.worker)
+        rf.attendance(s, rf.student(world))
+    due = section(home(client, world.worker), "due")
+    assert len(re.findall(r'id="due-missing-(\d+)"', due)) == 5 and "查看全部" not in due
+
+
 def test_nothing_due(client, world, clock):
     assert 'id="nothing-due"' in section(home(client, world.worker), "due")
 
