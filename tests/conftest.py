@@ -149,16 +149,30 @@ def app(db_url, instance_dir):
     # No app context is held open: each request gets its own, as in production
     # (Flask-Login caches the user in `g`). Model calls in tests connect on demand.
     yield app
+    reset_database()
+
+
+def _fresh_connection():
+    """This thread's connection, opened anew: the test's own may still hold a read
+    snapshot from before another thread's last write (a SELECT not read to its end), which
+    SQLite cannot turn into a write ("database is locked" at once, whatever the timeout)."""
+    if not database.is_closed():
+        database.close()
+    database.connect()
+
+
+def reset_database():
+    """After a test: its background jobs stopped, then every table emptied."""
     from planner.exports.jobs import wait_all
     from planner.exports.models import ExportJob
 
     # A zip still being built would write into the emptied tables: its row is failed, so
     # its builder stops at its next document (exports/jobs.py), and then waited for.
-    database.connect(reuse_if_open=True)
+    _fresh_connection()
     ExportJob.update(status="failed").where(ExportJob.status.in_(("queued", "running"))).execute()
     database.close()
     wait_all()
-    database.connect(reuse_if_open=True)
+    _fresh_connection()
     _empty_tables()
     database.close()
 

@@ -16,7 +16,7 @@ from planner.demo_finished import TITLE, load_demo_headcounts, load_finished_gro
 from planner.demo_pyramid import load_demo_screening
 from planner.evaluation.services import import_instruments, load_instruments
 from planner.sessions.models import Program
-from tests.conftest import _empty_tables
+from tests.conftest import reset_database
 from tests.live import serve
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,9 +42,7 @@ def live_app(db_url, instance_dir):
     )
     app.instance_path = instance_dir
     yield app
-    database.connect(reuse_if_open=True)
-    _empty_tables()
-    database.close()
+    reset_database()  # the server has stopped (live_server ends first)
 
 
 @pytest.fixture
