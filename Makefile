@@ -58,11 +58,10 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 # The whole suite: lint, then the SQLite and PostgreSQL runs side by side, each spread over
-# $(WORKERS) pytest-xdist processes (every process migrates a database or schema of its own),
-# whole files at a time, the slowest files first (tests/conftest.py SLOWEST_FILES).
+# $(WORKERS) pytest-xdist processes (every process migrates a database or schema of its own).
 # --output-sync prints each run's output whole, when it ends.
 WORKERS ?= 2
-XDIST = -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+XDIST = -n $(WORKERS) --dist loadfile
 
 test: install system-deps $(AXE) lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres

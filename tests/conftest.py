@@ -31,31 +31,15 @@ MARKERS_BY_PATH = {
     "tests/security/": "slow",
     "tests/api/test_schemathesis.py": "slow",
 }
-# The files that take longest, first: `make test` spreads whole files over its processes in
-# this order (--dist loadfile --no-loadscope-reorder), and one of them started last would
-# be a process's tail while the other process waits (bench/README.md, the suite's time).
-SLOWEST_FILES = (
-    "tests/security/test_form_fuzz.py",
-    "tests/security/test_form_fuzz_records.py",
-    "tests/load/test_concurrent_writes.py",
-    "tests/security/test_xss_sweep.py",
-    "tests/browser/test_accessibility.py",
-    "tests/security/test_canary_sweep.py",
-    "tests/load/test_crash.py",
-    "tests/curricula/test_content.py",
-)
 
 
 def pytest_collection_modifyitems(config, items):
     root = str(config.rootpath) + "/"
-    rank = {}
     for item in items:
         where = str(item.path).removeprefix(root)
         for prefix, marker in MARKERS_BY_PATH.items():
             if where.startswith(prefix):
                 item.add_marker(marker)
-        rank[item] = SLOWEST_FILES.index(where) if where in SLOWEST_FILES else len(SLOWEST_FILES)
-    items.sort(key=rank.__getitem__)  # stable: a file's tests stay together and in order
     if not PG_URL:  # several hosts share one PostgreSQL, and what only PostgreSQL does:
         # the PostgreSQL run has them
 
