@@ -88,9 +88,8 @@ def team_filter(user):
     if user.is_worker:
         return (Case.worker == user.id) | (Case.co_worker == user.id)
     if user.is_supervisor:
-        return Case.worker.in_(supervised_workers(user)) | Case.co_worker.in_(
-            supervised_workers(user)
-        )
+        team = supervised_workers(user)
+        return Case.worker.in_(team) | Case.co_worker.in_(team)
     return Case.id.is_null()
 
 

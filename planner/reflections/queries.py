@@ -12,7 +12,8 @@ from planner.accounts.models import User
 from planner.curricula.models import Curriculum, SessionTemplate
 from planner.i18n import local_now
 from planner.reflections.models import FollowUp, Reflection
-from planner.runs.models import Attendance, SessionRecord
+from planner.runs.held import has_marks
+from planner.runs.models import SessionRecord
 from planner.schools.models import School
 from planner.sessions.models import Program, ProgramWorker, Session
 
@@ -122,12 +123,7 @@ def missing(user, at: dt.datetime | None = None, first: int | None = None) -> li
     cutoff = (at or local_now()) - GRACE
     workers = workers_query(user).select(User.id)
     programs = ProgramWorker.select(ProgramWorker.program).where(ProgramWorker.worker.in_(workers))
-    # Marks found by the session's own index, or removed by the retention purge (counted on
-    # its record, as runs/held.py counts them): never a set of every session ever marked,
-    # which PostgreSQL probed row by row at city scale (10 s; bench/README.md).
-    attended = fn.EXISTS(
-        Attendance.select(Attendance.id).where(Attendance.session == Session.id)
-    ) | (fn.COALESCE(SessionRecord.purged_marks, 0) > 0)
+    attended = has_marks()  # marks the retention purge removed count too
     has_reflection = Reflection.id.is_null(False)
     has_headcount = SessionRecord.headcount.is_null(False)
     is_group = Curriculum.kind == "group"
