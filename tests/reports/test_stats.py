@@ -20,6 +20,7 @@ from tests.conftest import login_as
 from tests.exports import records
 from tests.exports.helpers import tables
 from tests.reflections import factories as rf
+from tests.reports import unsigned
 
 T = "2026—2027学年第一学期"
 
@@ -296,14 +297,6 @@ def _stats_world(world, programs, schools):
             rf.headcount(session, 30)
         for session in rf.sessions_of(rf.program(place, sessions=3, first=today() - 4 * WEEK)):
             rf.attendance(session, kid)
-
-
-# The page's CSRF tokens are signed with the time: two views a second apart differ there.
-CSRF = re.compile(r'("X-CSRFToken": "|name="csrf_token" value=")[^"]*"')
-
-
-def unsigned(html: str) -> str:
-    return CSRF.sub(r'\1…"', html)
 
 
 def test_the_page_query_count_does_not_grow_with_the_data(client, world):

@@ -49,4 +49,5 @@ def test_every_form_on_the_pages_is_fuzzed(app, world):
 @pytest.mark.parametrize("case", OTHER_CASES)
 def test_form_endpoint_survives_fuzzing(app, world, case, tmp_path, monkeypatch):
     """Every endpoint but the records about children (test_form_fuzz_records.py)."""
-    fuzz_endpoint(app, world, case, tmp_path, monkeypatch)
+    problems = fuzz_endpoint(app, world, case, tmp_path, monkeypatch)
+    assert problems == [], "\n".join(problems)

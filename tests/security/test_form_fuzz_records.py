@@ -13,4 +13,5 @@ pytestmark = pytest.mark.usefixtures("before_term")
 
 @pytest.mark.parametrize("case", RECORD_CASES)
 def test_form_endpoint_survives_fuzzing(app, world, case, tmp_path, monkeypatch):
-    fuzz_endpoint(app, world, case, tmp_path, monkeypatch)
+    problems = fuzz_endpoint(app, world, case, tmp_path, monkeypatch)
+    assert problems == [], "\n".join(problems)
